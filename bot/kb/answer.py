@@ -1,0 +1,201 @@
+"""Choosing the answer: the shortest passage that answers, or an honest "not found".
+
+``answer_question`` searches the index, decides whether the best passage
+really answers (enough of the question's content is there, the places and
+years the question names belong to that document), trims a long sentence to
+the clauses that matter and returns the passage with its citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.kb.index import Hit, KnowledgeIndex, QueryTerm
+from bot.kb.text import acronyms_in, places_in, tokens
+
+MAX_ANSWER = 700        # hard limit of an answer
+COMFORT = 620           # a longer sentence is trimmed to its best clauses
+MIN_COVERAGE = 0.62     # share of the question's content that must be found
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    title: str
+    score: float
+    number: str | None = None
+    date: str | None = None   # dd/mm/yyyy
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "title": self.title, "score": round(self.score, 4),
+                "number": self.number, "date": self.date}
+
+
+@dataclass
+class Answer:
+    found: bool
+    text: str                       # the quoted passage, or why nothing was found
+    sources: list[Source] = field(default_factory=list)
+    coverage: float = 0.0
+    reason: str = ""                # for logs: why a question was refused
+
+    def to_dict(self) -> dict:
+        return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RANGE = re.compile(r"((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)")
+
+
+def _years(text_or_toks) -> set[str]:
+    """Years named, ranges ("2016 - 2020") expanded."""
+    if isinstance(text_or_toks, str):
+        text = text_or_toks
+    else:
+        text = " ".join(t.surface for t in text_or_toks)
+    text = re.sub(r"\d+/(?:19|20)\d\d/\S+|\d{5,}", " ", text)  # years inside codes do not count
+    years = set(_YEAR.findall(text))
+    for a, b in _RANGE.findall(text):
+        if int(a) < int(b) <= int(a) + 30:
+            years.update(str(y) for y in range(int(a), int(b) + 1))
+    return years
+
+
+def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks) -> str:
+    """Why the hit's document cannot be what the question is about, or ''."""
+    p = hit.passage
+    doc = p.doc
+    wanted = places_in(qtoks)
+    if wanted and not wanted & index.doc_places[doc]:
+        return f"place {sorted(wanted)} not in document"
+    missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]]
+    if missing:
+        return f"{missing} not in document"
+    years = _years(qtoks)
+    if years:
+        sentence = " ".join(q.text for q in index.sentence_of(p))
+        said = _years(sentence)
+        if said and not years & said:
+            return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
+        if not said and not years <= _years(index.docs[doc].text + " " + index.docs[doc].title):
+            return f"year {sorted(years)} not in document"
+    return ""
+
+
+_CLAUSE = re.compile(r"(?<=[;:])\s+|(?<=,)\s+(?=\S)|\s+-\s+")
+
+
+def _trim(text: str, terms: list[QueryTerm]) -> str:
+    """A long sentence cut down to its best clauses (window kept under COMFORT)."""
+    if len(text) <= COMFORT:
+        return text
+    pieces = [p for p in _CLAUSE.split(text) if p]
+    if len(pieces) < 2:
+        return text[: MAX_ANSWER - 1].rsplit(" ", 1)[0] + "…"
+    keys = {q.key for q in terms if q.unigram} | {q.folded for q in terms if q.folded}
+
+    def piece_score(p: str) -> float:
+        found = set()
+        for t in tokens(p):
+            for k in (t.folded, "e:" + t.exact):
+                if k in keys:
+                    found.add(k)
+        return float(len(found))
+
+    scores = [piece_score(p) for p in pieces]
+    best = max(range(len(pieces)), key=lambda i: (scores[i], -abs(i)))
+    lo = hi = best
+    length = len(pieces[best])
+    while True:
+        grow = []
+        if lo > 0 and length + len(pieces[lo - 1]) + 1 <= COMFORT:
+            grow.append((scores[lo - 1], 1, lo - 1))
+        if hi + 1 < len(pieces) and length + len(pieces[hi + 1]) + 1 <= COMFORT:
+            grow.append((scores[hi + 1], 0, hi + 1))
+        if not grow:
+            break
+        _, _, idx = max(grow)
+        length += len(pieces[idx]) + 1
+        lo, hi = min(lo, idx), max(hi, idx)
+    out = " ".join(pieces[lo : hi + 1])
+    if len(out) > MAX_ANSWER:
+        out = out[: MAX_ANSWER - 2].rsplit(" ", 1)[0]
+    return ("… " if lo > 0 else "") + out + (" …" if hi < len(pieces) - 1 else "")
+
+
+def _fmt_date(d) -> str | None:
+    return d.strftime("%d/%m/%Y") if d else None
+
+
+def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answer:
+    question = (question or "").strip()
+    if not question:
+        return Answer(False, "", reason="empty question")
+    hits = index.search(question, k=k)
+    if not hits:
+        return Answer(False, "", reason="no passage shares a word with the question")
+    terms, qtoks = index.query_terms(question)
+    chosen: Hit | None = None
+    reason = ""
+    for hit in hits[:3]:
+        if hit.score < 0.7 * hits[0].score:
+            break
+        if hit.coverage < MIN_COVERAGE:
+            reason = reason or f"coverage {hit.coverage:.2f} (missing {hit.missing})"
+            continue
+        problem = _constraint_problem(index, hit, qtoks)
+        if problem:
+            reason = reason or problem
+            continue
+        chosen = hit
+        break
+    if chosen is None:
+        return Answer(False, "", coverage=hits[0].coverage, reason=reason)
+
+    text = _trim(_with_sentence_context(index, chosen, terms), terms)
+    sources: list[Source] = []
+    seen: set[int] = set()
+    for hit in [chosen] + [h for h in hits if h is not chosen]:
+        d = hit.passage.doc
+        if d in seen:
+            continue
+        if hit is not chosen and (hit.score < 0.5 * chosen.score or hit.coverage < MIN_COVERAGE):
+            continue
+        seen.add(d)
+        doc = index.docs[d]
+        sources.append(Source(doc.file_name, doc.title, hit.score, doc.number, _fmt_date(doc.date)))
+    return Answer(True, text, sources, coverage=chosen.coverage)
+
+
+def _with_sentence_context(index: KnowledgeIndex, hit: Hit, terms: list[QueryTerm]) -> str:
+    """The chunk, grown with the neighbouring chunks of its own sentence while short enough;
+    a bare heading gets the next sentence."""
+    p = hit.passage
+    keys = {q.key for q in terms if q.unigram} | {q.folded for q in terms if q.folded}
+    lo = hi = p.pid
+    text_len = len(p.text)
+
+    def same_sentence(q: int) -> bool:
+        return 0 <= q < index.n and index.passages[q].doc == p.doc and index.passages[q].sent == p.sent
+
+    while True:
+        options = []
+        for q in (lo - 1, hi + 1):
+            if same_sentence(q) and text_len + 1 + len(index.passages[q].text) <= COMFORT:
+                options.append((len(keys & index.passage_terms[q]), q == hi + 1, q))
+        if not options:
+            break
+        _, _, q = max(options)
+        text_len += 1 + len(index.passages[q].text)
+        lo, hi = min(lo, q), max(hi, q)
+    text = " ".join(index.passages[q].text for q in range(lo, hi + 1))
+    if same_sentence(lo - 1):
+        text = "… " + text
+    if same_sentence(hi + 1):
+        text = text + " …"
+    if len(text) < 90 and not p.is_title and hi + 1 < index.n and index.passages[hi + 1].doc == p.doc:
+        nxt = index.passages[hi + 1].text
+        if len(text) + len(nxt) + 1 <= COMFORT:
+            text = f"{text} {nxt}"
+    return text

@@ -1,0 +1,245 @@
+"""Vietnamese-aware text normalisation and tokenisation for search.
+
+Officers type on phones: often without diacritics, with old or new tone
+placement ("hoá"/"hóa"), with abbreviations (TTHC, DVCTT...) or spelled-out
+forms, and with numbers and document codes ("27/KH-UBND", "1.720", "80,09%").
+Every token therefore has two keys:
+
+* ``folded``: no diacritics at all, ``đ`` → ``d``, lower case: what an
+  unaccented query can match;
+* ``exact``: the accented syllable in a canonical form, its tone mark moved to
+  the end (``hoá``/``hóa`` → ``hoa1``), so tone placement does not matter.
+
+Multi-word abbreviations are folded to one canonical token in documents and
+questions alike ("thủ tục hành chính" and "TTHC" both give ``tthc``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Combining tone marks (the five Vietnamese tones besides "ngang").
+_TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+_MARKS = set(_TONES) | {"\u0302", "\u0306", "\u031b"}  # + circumflex, breve, horn
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, ``đ`` → ``d``."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
+
+
+def has_diacritics(word: str) -> bool:
+    if "đ" in word or "Đ" in word:
+        return True
+    return any(c in _MARKS for c in unicodedata.normalize("NFD", word))
+
+
+def exact_key(word: str) -> str:
+    """Accented form with the tone moved to the end: placement-independent."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tone = ""
+    kept = []
+    for c in decomposed:
+        if c in _TONES:
+            tone = _TONES[c]
+        else:
+            kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept)) + tone
+
+
+# i/y spelling variants: "tỉ lệ"/"tỷ lệ", "kĩ"/"kỹ", "lí"/"lý".
+_IY = re.compile(r"^([bdhklmnst])y(\d?)$")
+
+
+def _iy(key: str) -> str:
+    return _IY.sub(r"\1i\2", key)
+
+
+# Multi-word forms → canonical token (folded, space separated). Longest first.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "cchc": ("cai cach hanh chinh",),
+    "tthc": ("thu tuc hanh chinh",),
+    "dvctt": ("dich vu cong truc tuyen", "dvc truc tuyen"),
+    "dvc": ("dich vu cong",),
+    "ubnd": ("uy ban nhan dan",),
+    "hdnd": ("hoi dong nhan dan",),
+    "bhyt": ("bao hiem y te",),
+    "bhxh": ("bao hiem xa hoi",),
+    "cntt": ("cong nghe thong tin",),
+    "cbccvc": ("can bo cong chuc vien chuc", "can bo, cong chuc, vien chuc"),
+    "vbqppl": ("van ban quy pham phap luat",),
+    "hdtdkt": ("hoi dong thi dua khen thuong", "hoi dong thi dua - khen thuong"),
+    "csdl": ("co so du lieu",),
+    "tp": ("thanh pho",),
+    "hcm": ("ho chi minh", "tphcm", "sai gon"),
+    "hanoi": ("ha noi", "hn"),
+    "parindex": ("par index", "par-index", "chi so cai cach hanh chinh", "chi so cchc"),
+    "sipas": ("chi so hai long",),
+    "phantram": ("phan tram", "%"),
+}
+
+STOPWORDS = frozenset(
+    """la gi nao bao nhieu co khong duoc cua va cho the nhu de thi ma o tai trong voi cac nhung
+    mot nay do ve hay hoac khi sao lam ai dau ra vao len den tu theo boi vi nen neu cung da dang
+    se con chi phai rat nhat hon cai nguoi viec nhieu it moi tung hien nay hoi xin vui long
+    toi minh ban em anh chi a oi nhe a u uh the_nao""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    surface: str     # as written (NFC)
+    folded: str      # search key without diacritics
+    exact: str       # search key with diacritics (tone at the end)
+    accented: bool   # the writer typed diacritics on this token
+    kind: str        # "word", "num", "code", "abbr"
+
+
+_TOKEN_RE = re.compile(
+    r"(?P<code>\d+(?:[/\-][0-9A-Za-zÀ-ỹĐđ]+)+)"
+    r"|(?P<num>\d+(?:[.,]\d+)*)(?P<pct>\s?%)?"
+    r"|(?P<word>[^\W\d_]+\d*)"
+    r"|(?P<pctsign>%)"
+)
+
+
+def canonical_number(raw: str) -> str:
+    """``1.720`` → ``1720``; ``80,09`` and ``80.09`` → ``80,09``."""
+    parts = re.split(r"[.,]", raw)
+    if len(parts) == 1:
+        return raw.lstrip("0") or "0"
+    seps = re.findall(r"[.,]", raw)
+    # Thousands separators: every group after the first has three digits and all seps agree.
+    if all(len(p) == 3 for p in parts[1:]) and (len(set(seps)) == 1) and not (
+        seps[0] == "," and len(parts) == 2
+    ):
+        return "".join(parts).lstrip("0") or "0"
+    head = "".join(parts[:-1]).lstrip("0") or "0"
+    return f"{head},{parts[-1]}"
+
+
+def raw_tokens(text: str) -> list[Token]:
+    """Tokens as written, before abbreviation folding."""
+    text = nfc(text)
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        if m.group("code"):
+            code = m.group("code")
+            key = fold(code)
+            out.append(Token(code, key, key, False, "code"))
+            for part in re.split(r"[/\-]", code):
+                if part:
+                    out.extend(raw_tokens(part))
+        elif m.group("num"):
+            num = canonical_number(m.group("num"))
+            out.append(Token(m.group("num"), num, num, False, "num"))
+            if m.group("pct"):
+                out.append(Token("%", "%", "%", False, "word"))
+        elif m.group("word"):
+            word = m.group("word")
+            folded = _iy(fold(word))
+            out.append(Token(word, folded, _iy(exact_key(word)), has_diacritics(word), "word"))
+        else:
+            out.append(Token("%", "%", "%", False, "word"))
+    return out
+
+
+def _build_phrases() -> dict[tuple[str, ...], str]:
+    phrases: dict[tuple[str, ...], str] = {}
+    for canon, forms in ABBREVIATIONS.items():
+        for form in forms:
+            key = tuple(t.folded for t in raw_tokens(form))
+            if key:
+                phrases[key] = canon
+        phrases[(canon,)] = canon
+    return phrases
+
+
+_PHRASES = _build_phrases()
+_MAX_PHRASE = max(len(k) for k in _PHRASES)
+
+
+def tokens(text: str) -> list[Token]:
+    """Tokens with multi-word abbreviations folded to one canonical token."""
+    toks = raw_tokens(text)
+    out: list[Token] = []
+    i = 0
+    while i < len(toks):
+        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+            key = tuple(t.folded for t in toks[i : i + n])
+            canon = _PHRASES.get(key)
+            if canon is not None:
+                surface = " ".join(t.surface for t in toks[i : i + n])
+                out.append(Token(surface, canon, canon, False, "abbr"))
+                i += n
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+def is_stopword(token: Token) -> bool:
+    return token.kind == "word" and token.folded in STOPWORDS
+
+
+# Provinces and large cities (folded), for "the question names a place" checks.
+PLACES = frozenset(
+    """hanoi hcm hue da_nang hai_phong can_tho an_giang ba_ria vung_tau bac_giang bac_kan bac_lieu
+    bac_ninh ben_tre binh_dinh binh_duong binh_phuoc binh_thuan ca_mau cao_bang dak_lak dak_nong
+    dien_bien dong_nai dong_thap gia_lai ha_giang ha_nam ha_tinh hai_duong hau_giang hoa_binh
+    hung_yen khanh_hoa kien_giang kon_tum lai_chau lam_dong lang_son lao_cai long_an nam_dinh
+    nghe_an ninh_binh ninh_thuan phu_tho phu_yen quang_binh quang_nam quang_ngai quang_ninh
+    quang_tri soc_trang son_la tay_ninh thai_binh thai_nguyen thanh_hoa thua_thien tien_giang
+    tra_vinh tuyen_quang vinh_long vinh_phuc yen_bai da_lat nha_trang vung_tau buon_ma_thuot
+    thu_duc""".split()
+)
+
+
+def places_in(toks: list[Token]) -> set[str]:
+    """Place names mentioned in a token sequence (folded, '_'-joined)."""
+    found = set()
+    keys = [t.folded for t in toks]
+    for i, key in enumerate(keys):
+        if key in PLACES:
+            found.add(key)
+        if i + 1 < len(keys):
+            pair = f"{key}_{keys[i + 1]}"
+            if pair in PLACES:
+                found.add(pair)
+    return found
+
+
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?"
+    r"(uye|uya|oai|oay|uay|uoi|uou|ieu|yeu|oao|oeo|uyu|oe|oa|oo|uy|ue|uo|ua|ui|ie|ia|ye|ya|ai|ao|au|ay|"
+    r"eo|eu|iu|oi|ou|[aeiouy])"
+    r"(ch|ng|nh|[cmnpt]|[iyou])?$"
+)
+# Canonical tokens that are not a topic of their own (places, "thành phố", "%").
+_GENERIC_ABBR = frozenset({"tp", "hanoi", "hcm", "phantram"})
+
+
+def is_syllable(folded: str) -> bool:
+    """Could this (folded) word be one Vietnamese syllable?"""
+    return bool(_SYLLABLE.match(folded))
+
+
+def acronyms_in(toks: list[Token]) -> set[str]:
+    """Acronyms, foreign terms and document codes a question is specifically about."""
+    out = set()
+    for t in toks:
+        if t.kind == "code" and not re.fullmatch(r"[\d/\-]+", t.folded):
+            out.add(t.folded)
+        elif t.kind == "abbr" and t.folded not in _GENERIC_ABBR:
+            out.add(t.folded)
+        elif t.kind == "word" and len(t.folded) >= 3 and not is_syllable(t.folded):
+            out.add(t.folded)
+    return out

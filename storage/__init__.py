@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the engine and sessions, data-access functions, migrations."""
