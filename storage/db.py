@@ -75,3 +75,9 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_database(url: str) -> Engine:
+    """Bring the schema up to date, then return an engine."""
+    upgrade(url)
+    return make_engine(url)

@@ -17,6 +17,7 @@ from bot.kb.text import acronyms_in, places_in, tokens
 MAX_ANSWER = 700        # hard limit of an answer
 COMFORT = 620           # a longer sentence is trimmed to its best clauses
 MIN_COVERAGE = 0.62     # share of the question's content that must be found
+MAX_UNKNOWN = 1         # content words found in no document at all: the question is about something else
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if not hits:
         return Answer(False, "", reason="no passage shares a word with the question")
     terms, qtoks = index.query_terms(question)
+    unknown = index.unknown_words(terms)
+    if len(unknown) >= MAX_UNKNOWN:
+        return Answer(False, "", coverage=hits[0].coverage, reason=f"words unknown to every document: {unknown}")
     chosen: Hit | None = None
     reason = ""
     for hit in hits[:3]:

@@ -25,7 +25,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.kb.text import Token, is_stopword, places_in, tokens
+from bot.kb.text import Token, fold, is_stopword, places_in, tokens
 
 K1 = 1.2
 TITLE_FACTOR = 0.6
@@ -78,14 +78,24 @@ class Hit:
 
 _NUMBER_Q = re.compile(r"\b(bao nhieu|may|so luong|ty le|ti le|phan tram|thu may|xep thu|bao xa)\b")
 _DATE_Q = re.compile(r"\b(ngay nao|ngay may|khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|nam nao|thang nao|giai doan nao|dip nao)\b")
+_ORG_Q = re.compile(r"\b(co quan nao|don vi nao|ai ban hanh|ai ky|cap nao|do ai|ben nao|to chuc nao)\b")
 NUMBER_WORDS = frozenset("e:" + w for w in "mươi2 mươi hai ba bôn1 sau1 bay3 tam1 chin1 trăm nghin2 ngan2 triêu5 ty3 ti3 chuc5".split())
 DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2,4})?|(19|20)\d\d[-/](19|20)\d\d")
+# Words of the question's frame ("what is the target..."), weak evidence either way.
+GENERIC_PHRASES = frozenset(tuple(p.split()) for p in (
+    "chi tieu", "muc tieu", "ket qua", "thuc hien", "phan dau", "noi dung", "quy dinh", "cu the",
+    "de ra", "dat duoc", "nhu the", "the nao", "ra sao"))
+DOC_KIND_WORDS = frozenset(
+    "so ke hoach kh quyet dinh qd chuong trinh ctr chi thi ct nghi quyet nq bao cao bc cong van thong tu "
+    "theo tai cua".split())
 YEAR_RE = re.compile(r"(19|20)\d\d")
 
 
 def answer_type(toks: list[Token]) -> str:
-    """'number', 'date' or '' from the question's wording (with or without diacritics)."""
+    """'number', 'date', 'org' or '' from the question's wording (with or without diacritics)."""
     folded = " ".join(t.folded for t in toks)
+    if _ORG_Q.search(folded):
+        return "org"
     if _DATE_Q.search(folded):
         return "date"
     if _NUMBER_Q.search(folded):
@@ -223,31 +233,59 @@ class KnowledgeIndex:
         self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
         self.passage_numbers = passage_numbers
         self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
+        self.numbers = {fold(d.number) for d in self.docs if d.number}
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
 
     # -- questions -----------------------------------------------------------------
     def query_terms(self, question: str) -> tuple[list[QueryTerm], list[Token]]:
         toks = tokens(question)
+        # A code that is a document's own number chooses the document (through the
+        # title bonus), not the sentence: its parts are not searched on their own.
+        own_numbers = {t.folded for t in toks if t.kind == "code" and t.folded in self.numbers}
+        skip: set[int] = set()
+        for i, t in enumerate(toks):
+            if t.kind == "code" and t.folded in own_numbers:
+                j = i + 1
+                while j < len(toks) and toks[j].in_code:
+                    skip.add(j)
+                    j += 1
+                j = i - 1   # "Kế hoạch (số) 27/KH-UBND": the words naming the document
+                while j >= 0 and toks[j].folded in DOC_KIND_WORDS:
+                    skip.add(j)
+                    j -= 1
+        generic: set[int] = set()
+        for i in range(len(toks) - 1):
+            if (toks[i].folded, toks[i + 1].folded) in GENERIC_PHRASES:
+                generic.update((i, i + 1))
         terms: list[QueryTerm] = []
         seen: set[str] = set()
-        for t in toks:
-            if is_stopword(t) or t.kind == "code" and False:
+        for i, t in enumerate(toks):
+            if is_stopword(t) or i in skip:
                 continue
             key = "e:" + t.exact if t.accented and t.exact != t.folded else t.folded
             if key in seen:
                 continue
             seen.add(key)
-            terms.append(QueryTerm(key, 1.0, True, t.folded, t))
+            weight = 0.3 if t.folded in own_numbers or i in generic else 1.0
+            terms.append(QueryTerm(key, weight, True, t.folded, t))
             if key != t.folded:
                 terms.append(QueryTerm(t.folded, 0.35, False, t.folded, t))
         for a, b in zip(toks, toks[1:]):
-            if is_stopword(a) and is_stopword(b):
+            if is_stopword(a) and is_stopword(b) or a.in_code or b.in_code:
                 continue
             key = f"b:{a.folded} {b.folded}"
             if key not in seen:
                 seen.add(key)
                 terms.append(QueryTerm(key, 0.6, False))
         return terms, toks
+
+    def unknown_words(self, terms: list[QueryTerm]) -> list[str]:
+        """Content words of the question that no document contains, accented or not."""
+        return [
+            qt.key for qt in terms
+            if qt.unigram and qt.token is not None and qt.token.kind == "word" and qt.weight >= 1.0
+            and qt.key not in self.idf and qt.folded not in self.idf
+        ]
 
     def idf_of(self, key: str) -> float:
         return self.idf.get(key, self.max_idf)
@@ -283,6 +321,7 @@ class KnowledgeIndex:
         top = np.argpartition(-total, pool - 1)[:pool] if self.n > pool else np.arange(self.n)
         want = answer_type(toks)
         q_numbers = {t.folded for t in toks if t.kind in ("num", "code")}
+        own = {t.folded for t in toks if t.kind == "code" and t.folded in self.numbers}
         hits = []
         for pid in top:
             base = float(total[pid])
@@ -292,8 +331,11 @@ class KnowledgeIndex:
             factor = 0.4 + cov
             if self.passages[int(pid)].is_title:
                 factor *= TITLE_FACTOR   # a heading names the topic; it rarely answers
-            if want:
+            if want in ("number", "date"):
                 factor *= 1.25 if self.has_type(int(pid), want, q_numbers) else 0.75
+            if want in ("org", "date") and own:
+                # "Who issued / when was 27/KH-UBND issued": the sentence naming the number says.
+                factor *= 1.6 if own & self.passage_terms[int(pid)] else 1.0
             hits.append(Hit(self.passages[int(pid)], base * factor, cov, matched, missing))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
@@ -330,7 +372,7 @@ class KnowledgeIndex:
         for qt in terms:
             if not qt.unigram:
                 continue
-            w = self.idf_of(qt.key)
+            w = self.idf_of(qt.key) * qt.weight
             total += w
             if qt.key in near or qt.key in meta:
                 got += w

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Combining tone marks (the five Vietnamese tones besides "ngang").
 _TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
@@ -88,7 +88,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 STOPWORDS = frozenset(
     """la gi nao bao nhieu co khong duoc cua va cho the nhu de thi ma o tai trong voi cac nhung
     mot nay do ve hay hoac khi sao lam ai dau ra vao len den tu theo boi vi nen neu cung da dang
-    se con chi phai rat nhat hon cai nguoi viec nhieu it moi tung hien nay hoi xin vui long
+    se con phai rat may nhat hon cai nguoi viec nhieu it moi tung hien nay hoi xin vui long
     toi minh ban em anh chi a oi nhe a u uh the_nao""".split()
 )
 
@@ -100,6 +100,7 @@ class Token:
     exact: str       # search key with diacritics (tone at the end)
     accented: bool   # the writer typed diacritics on this token
     kind: str        # "word", "num", "code", "abbr"
+    in_code: bool = False  # a part of a code also indexed whole ("27" of "27/KH-UBND")
 
 
 _TOKEN_RE = re.compile(
@@ -136,7 +137,7 @@ def raw_tokens(text: str) -> list[Token]:
             out.append(Token(code, key, key, False, "code"))
             for part in re.split(r"[/\-]", code):
                 if part:
-                    out.extend(raw_tokens(part))
+                    out.extend(replace(t, in_code=True) for t in raw_tokens(part))
         elif m.group("num"):
             num = canonical_number(m.group("num"))
             out.append(Token(m.group("num"), num, num, False, "num"))
@@ -177,7 +178,7 @@ def tokens(text: str) -> list[Token]:
             canon = _PHRASES.get(key)
             if canon is not None:
                 surface = " ".join(t.surface for t in toks[i : i + n])
-                out.append(Token(surface, canon, canon, False, "abbr"))
+                out.append(Token(surface, canon, canon, False, "abbr", toks[i].in_code))
                 i += n
                 break
         else:

@@ -1,0 +1,109 @@
+"""Building the ``Application``: settings, database, knowledge base, handlers.
+
+``build_application`` is used by ``python -m bot run``, by the demo and by the
+end-to-end tests alike; only the Bot API address and the clock differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot import texts
+from bot.context import BotData, Context
+from bot.kb.service import KnowledgeBase
+from bot.settings import Settings
+from storage.db import open_database
+
+log = logging.getLogger(__name__)
+
+
+async def post_init(application: Application) -> None:
+    data: BotData = application.bot_data
+    commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+    await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+    # Build the search index now rather than on the first question.
+    await asyncio.to_thread(data.kb.index)
+    log.info("bot @%s ready", application.bot.username)
+
+
+async def post_shutdown(application: Application) -> None:
+    data: BotData = application.bot_data
+    engine = getattr(data, "engine", None)
+    if engine is not None:
+        engine.dispose()
+
+
+def prepare_database(settings: Settings) -> Engine:
+    """Apply migrations, then return an engine."""
+    return open_database(settings.sqlalchemy_url)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    token: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+    rate_limiter: bool = True,
+) -> Application:
+    engine = engine or prepare_database(settings)
+    builder: ApplicationBuilder = (
+        ApplicationBuilder()
+        .token(token or settings.token())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_file_url)
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .defaults(Defaults(parse_mode="HTML", tzinfo=settings.tz))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .concurrent_updates(8)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    data: BotData = application.bot_data
+    data.settings = settings
+    data.engine = engine
+    data.kb = KnowledgeBase(engine)
+    if clock is not None:
+        data.clock = clock
+
+    from handlers import register
+
+    register(application)
+    return application
+
+
+@asynccontextmanager
+async def polling(application: Application, *, timeout: int = 10) -> AsyncIterator[Application]:
+    """Run the application with long polling inside an existing event loop.
+
+    ``run_polling`` owns the loop and calls ``post_init``/``post_shutdown``;
+    the demo and the end-to-end tests share their loop, so they use this,
+    which goes through the same hooks in the same order."""
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=timeout)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

@@ -1,0 +1,142 @@
+"""The command line: ``python -m bot <command>``.
+
+    run [--webhook]          talk to Telegram (long polling)
+    demo [--docs DIR]        the real bot against the built-in Bot API emulator, in the terminal
+    ask [--json] QUESTION    answer one question
+    kb add PATH... | kb list | kb remove NAME...
+    db upgrade               apply the database migrations
+
+A missing or malformed setting prints one line naming the variable and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+
+EXIT_SETTINGS = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý phong trào thi đua cải cách hành chính")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="chạy bot với Telegram (long polling)")
+    demo = sub.add_parser("demo", help="chạy thử bot trong terminal, không cần mã bot")
+    demo.add_argument("--docs", type=Path, help="thư mục tài liệu (.txt, .md, .docx, .pdf) nạp trước khi chạy")
+    ask = sub.add_parser("ask", help="hỏi một câu")
+    ask.add_argument("--json", action="store_true", help="in đúng một đối tượng JSON")
+    ask.add_argument("question", nargs="+")
+    kb = sub.add_parser("kb", help="quản lý tài liệu").add_subparsers(dest="kb_command", required=True)
+    kb_add = kb.add_parser("add", help="thêm hoặc thay thế tài liệu")
+    kb_add.add_argument("paths", nargs="+", type=Path)
+    kb.add_parser("list", help="liệt kê tài liệu")
+    kb_rm = kb.add_parser("remove", help="gỡ tài liệu theo tên tệp")
+    kb_rm.add_argument("names", nargs="+")
+    db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="áp dụng migration")
+    return p
+
+
+def _kb(settings: Settings):
+    from bot.kb.service import KnowledgeBase
+    from storage.db import open_database
+
+    return KnowledgeBase(open_database(settings.sqlalchemy_url))
+
+
+def cmd_ask(settings: Settings, args) -> int:
+    question = " ".join(args.question)
+    answer = _kb(settings).ask(question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return 0
+    if answer.found:
+        src = answer.sources[0]
+        print(answer.text)
+        cite = " · ".join(x for x in (src.title, src.number and f"Số {src.number}", src.date, src.file) if x)
+        print(f"\nNguồn: {cite}")
+    else:
+        print("Không tìm thấy câu trả lời trong các tài liệu hiện có.")
+    return 0
+
+
+def cmd_kb(settings: Settings, args) -> int:
+    from bot.kb.readers import DocumentError
+
+    kb = _kb(settings)
+    if args.kb_command == "add":
+        try:
+            added = kb.add_paths(args.paths)
+        except DocumentError as exc:
+            print(f"Lỗi: {exc}\nKhông có tài liệu nào được lưu.", file=sys.stderr)
+            return 1
+        for item in added:
+            verb = "thay thế" if item.replaced else "thêm"
+            number = f" [{item.number}]" if item.number else ""
+            print(f"Đã {verb}: {item.file_name} — {item.title}{number}")
+        return 0
+    if args.kb_command == "list":
+        docs = kb.documents()
+        if not docs:
+            print("Chưa có tài liệu nào. Thêm bằng: python -m bot kb add TỆP...")
+        for d in docs:
+            extra = " · ".join(x for x in (d.number, d.issuer, d.doc_date and d.doc_date.strftime("%d/%m/%Y")) if x)
+            print(f"{d.file_name}\t{d.title}" + (f"\t{extra}" if extra else ""))
+        return 0
+    status = 0
+    for name in args.names:
+        if kb.remove(name):
+            print(f"Đã gỡ: {name}")
+        else:
+            print(f"Không có tài liệu tên «{name}».", file=sys.stderr)
+            status = 1
+    return status
+
+
+def cmd_run(settings: Settings, args) -> int:
+    from bot.app import build_application
+
+    token = settings.token()
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, [token])
+    application = build_application(settings)
+    application.run_polling(allowed_updates=None, drop_pending_updates=False)
+    return 0
+
+
+def cmd_demo(settings: Settings, args) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(settings, docs=args.docs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "ask":
+            logging.basicConfig(level=logging.WARNING)
+            return cmd_ask(settings, args)
+        if args.command == "kb":
+            logging.basicConfig(level=logging.WARNING)
+            return cmd_kb(settings, args)
+        if args.command == "db":
+            from storage.db import upgrade
+
+            upgrade(settings.sqlalchemy_url)
+            print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+            return 0
+        if args.command == "run":
+            return cmd_run(settings, args)
+        if args.command == "demo":
+            return cmd_demo(settings, args)
+    except SettingsError as exc:
+        print(f"Lỗi cấu hình {exc.variable}: {exc.reason}", file=sys.stderr)
+        return EXIT_SETTINGS
+    return 1

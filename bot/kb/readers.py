@@ -1,0 +1,642 @@
+"""Turn an uploaded file (.txt, .md, .docx, .pdf) into clean plain text.
+
+:func:`read_document` is the only entry point the rest of the bot needs. It
+returns text that is ready for indexing:
+
+* Unicode NFC (decomposed Vietnamese, e.g. from macOS or Windows-1258, is
+  composed), newlines ``"\\n"`` only;
+* control characters and invisible format characters removed, tabs and
+  exotic spaces turned into plain spaces;
+* trailing spaces trimmed, at most one blank line in a row, no blank lines at
+  the start or end;
+* one paragraph per line (for PDF, lines that a page layout merely wrapped
+  are joined back, conservatively).
+
+Anything that cannot be read raises :class:`DocumentError`, whose message is
+written for the officer who sent the file: in Vietnamese, saying what was
+wrong and what to do. Library exceptions never escape.
+
+Parsing a large PDF or DOCX is CPU-bound: call this from a worker thread
+(``asyncio.to_thread``) in async code.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "MAX_BYTES",
+    "DocumentError",
+    "read_document",
+    "normalize_text",
+    "strip_markdown",
+]
+
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
+MAX_BYTES: int = 20 * 1024 * 1024
+
+# A .docx is a zip: refuse archives that would inflate to more than this
+# (protection against "zip bombs"; real documents are far below it).
+_MAX_DOCX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+
+class DocumentError(ValueError):
+    """A file cannot be used; ``str(error)`` is a user-facing reason in Vietnamese
+    saying what was wrong and how to fix it."""
+
+
+# ---------------------------------------------------------------------------
+# entry point
+# ---------------------------------------------------------------------------
+
+
+def read_document(file_name: str, data: bytes) -> str:
+    """Return the text of an uploaded file, normalised (see the module docstring).
+
+    The format is chosen by the extension of ``file_name`` (case-insensitive);
+    a supported file whose content is plainly another supported format (a PDF
+    or Word file saved with the wrong extension) is read as what it really is.
+
+    Raises :class:`DocumentError` for an unsupported extension, a file larger
+    than :data:`MAX_BYTES`, an empty file, undecodable text, a corrupt or
+    password-protected DOCX/PDF, a scanned PDF without a text layer, or a
+    file that yields no text at all.
+    """
+    name = _display_name(file_name)
+    ext = _extension(name)
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise DocumentError(f"Tệp «{name}» không được hỗ trợ. Hãy gửi tệp {_supported_list()}.")
+    limit = MAX_BYTES  # read at call time so tests (and settings) can change it
+    if len(data) > limit:
+        raise DocumentError(
+            f"Tệp «{name}» quá lớn ({_mb(len(data))} MB). Dung lượng tối đa là {_mb(limit)} MB: "
+            "hãy tách thành nhiều tệp nhỏ hơn hoặc chỉ gửi phần văn bản cần dùng."
+        )
+    if not data.strip():
+        raise DocumentError(_empty_message(name))
+
+    reader = _READERS[_sniff_format(data, ext)]
+    try:
+        raw = reader(name, data)
+    except DocumentError:
+        raise
+    except Exception as exc:  # a library failed in an unexpected way
+        raise DocumentError(
+            f"Không đọc được tệp «{name}»: tệp bị hỏng hoặc không đúng định dạng {ext}. "
+            "Hãy mở tệp, lưu lại rồi gửi lại (hoặc gửi bản .docx/.txt)."
+        ) from exc
+
+    text = normalize_text(raw)
+    if not text.strip():
+        raise DocumentError(_empty_message(name))
+    return text
+
+
+# ---------------------------------------------------------------------------
+# normalisation
+# ---------------------------------------------------------------------------
+
+_NEWLINE_CHARS = "\x0b\x0c\x85\u2028\u2029"
+# Invisible format characters that carry no text: soft hyphen, zero-width
+# space/joiners, word joiner, BOM, bidi marks and embeddings.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff" + "".join(
+    map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+)
+
+
+def _translation_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]:
+        table[cp] = None  # control characters (C0, DEL, C1)
+    table[ord("\n")] = "\n"
+    table[ord("\t")] = " "
+    for ch in _NEWLINE_CHARS:
+        table[ord(ch)] = "\n"
+    for ch in _INVISIBLE:
+        table[ord(ch)] = None
+    # every other "space separator" (no-break, thin, ideographic ...) → space
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000):
+        table[cp] = " "
+    return table
+
+
+_TABLE = _translation_table()
+
+
+def normalize_text(text: str) -> str:
+    """NFC, ``\\n`` newlines, no control/invisible characters, trailing spaces
+    trimmed, at most one blank line in a row, no leading/trailing blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    blank = True  # drops leading blank lines
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if not line:
+            if not blank:
+                out.append("")
+            blank = True
+            continue
+        out.append(line)
+        blank = False
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# messages and small helpers
+# ---------------------------------------------------------------------------
+
+
+def _display_name(file_name: str) -> str:
+    """Base name of ``file_name`` (either slash), without control characters."""
+    base = re.split(r"[\\/]", file_name or "")[-1]
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    if len(base) > 120:
+        base = base[:80] + "…" + base[-30:]
+    return base or "không tên"
+
+
+def _extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _supported_list() -> str:
+    exts = list(SUPPORTED_EXTENSIONS)
+    return exts[0] if len(exts) == 1 else ", ".join(exts[:-1]) + " hoặc " + exts[-1]
+
+
+def _mb(n: int) -> str:
+    value = n / (1024 * 1024)
+    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return text.replace(".", ",")  # Vietnamese decimal comma
+
+
+def _empty_message(name: str) -> str:
+    return (
+        f"Tệp «{name}» không có nội dung văn bản (tệp trống). "
+        "Hãy kiểm tra lại tệp rồi gửi tệp có nội dung."
+    )
+
+
+def _encoding_message(name: str) -> str:
+    return (
+        f"Không đọc được tệp «{name}»: không nhận ra bảng mã ký tự (phông chữ cũ như TCVN3/VNI "
+        "hoặc tệp không phải văn bản). Hãy lưu tệp dưới dạng UTF-8 (Unicode) rồi gửi lại."
+    )
+
+
+def _sniff_format(data: bytes, ext: str) -> str:
+    """The format to read ``data`` as: its real format when it is plainly a PDF
+    or a Word document, else the one its extension says."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return ".pdf"
+    if ext != ".docx" and data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                if "word/document.xml" in zf.namelist():
+                    return ".docx"
+        except Exception:
+            pass
+    return ext
+
+
+# ---------------------------------------------------------------------------
+# plain text and markdown
+# ---------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),  # before UTF-16 LE: same first two bytes
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    """All precomposed Vietnamese letters that are not plain ASCII."""
+    letters = {"đ", "Đ"}
+    tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    for base in ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b",
+                 "u", "u\u031b", "y"):
+        for tone in tones:
+            ch = unicodedata.normalize("NFC", base + tone)
+            if len(ch) == 1 and not ch.isascii():
+                letters.update((ch, ch.upper()))
+    return frozenset(letters)
+
+
+_VI_LETTERS = _vietnamese_letters()
+# Non-ASCII punctuation a Vietnamese text in a legacy code page may contain.
+_ALLOWED_SYMBOLS = set("“”‘’„«»–—…•·°§€₫×")
+
+
+def _looks_vietnamese(text: str) -> bool:
+    """Whether a legacy-code-page decoding produced plausible Vietnamese.
+
+    Wrong decodings (TCVN3/VNI fonts, Asian code pages, binary files) give
+    non-Vietnamese accented letters or stray symbols; real Vietnamese gives
+    almost only Vietnamese letters, on a good share of its words.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if _looks_binary(text):
+        return False
+    non_ascii = [c for c in text if not c.isascii() and not c.isspace()]
+    if not non_ascii:
+        return False
+    vietnamese = sum(c in _VI_LETTERS for c in non_ascii)
+    allowed = sum(c in _ALLOWED_SYMBOLS for c in non_ascii)
+    if vietnamese == 0 or (vietnamese + allowed) / len(non_ascii) < 0.95:
+        return False
+    words = re.findall(r"[^\W\d_]+", text)
+    marked = sum(any(c in _VI_LETTERS for c in w) for w in words)
+    return marked / max(len(words), 1) >= 0.15
+
+
+def _looks_binary(text: str) -> bool:
+    """Many control characters: not a text file (or a wrong decoding)."""
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    return controls > max(8, len(text) // 50)
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 without a BOM, else None.
+
+    Text in UTF-16 has a NUL byte in most of the high halves of its code
+    units (ASCII letters, spaces, digits) and almost none in the low halves.
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    n = len(even)
+    zero_even, zero_odd = even.count(0), odd.count(0)
+    if zero_odd >= 0.3 * n and zero_even <= 0.02 * n:
+        return "utf-16-le"
+    if zero_even >= 0.3 * n and zero_odd <= 0.02 * n:
+        return "utf-16-be"
+    return None
+
+
+def _decode_text(name: str, data: bytes) -> str:
+    """Decode a text file: BOM, UTF-16 without BOM, UTF-8, then Windows-1258 /
+    Windows-1252 when (and only when) the result looks like Vietnamese."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise DocumentError(_encoding_message(name)) from None
+    utf16 = _sniff_utf16(data)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not _looks_binary(text):
+                return text
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _looks_binary(text):
+            raise DocumentError(
+                f"Tệp «{name}» không phải là tệp văn bản (có thể là tệp khác bị đổi đuôi). "
+                f"Hãy gửi đúng tệp {_supported_list()}; tệp văn bản cần lưu dưới dạng UTF-8."
+            )
+        return text
+    for codec in ("cp1258", "cp1252"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _looks_vietnamese(text):
+            return text
+    raise DocumentError(_encoding_message(name))
+
+
+def _read_txt(name: str, data: bytes) -> str:
+    return _decode_text(name, data)
+
+
+def _read_md(name: str, data: bytes) -> str:
+    text = _decode_text(name, data).replace("\r\n", "\n").replace("\r", "\n")
+    return strip_markdown(text)
+
+
+_MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MD_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$")
+_MD_RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_MD_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
+_MD_BULLET = re.compile(r"^(\s*)[*+-][ \t]+(?:\[[ xX]\][ \t]+)?")
+_MD_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"), r"\1"),  # image
+    (re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"), r"\1"),  # link
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference link
+    (re.compile(r"<((?:https?|ftp|mailto):[^>\s]+|[^>\s@]+@[^>\s]+)>"), r"\1"),  # autolink
+    (re.compile(r"<br\s*/?>", re.IGNORECASE), " "),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),  # italic
+    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), r"\1"),  # italic
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # strikethrough
+)
+_PLACEHOLDER_BASE = 0xF0000  # private-use plane: cannot occur in real text
+
+
+def _strip_inline(line: str) -> str:
+    """Remove inline markdown (links, emphasis, code spans, escapes) from a line."""
+    protected: list[str] = []
+
+    def protect(s: str) -> str:
+        protected.append(s)
+        return chr(_PLACEHOLDER_BASE + len(protected) - 1)
+
+    line = _MD_ESCAPE.sub(lambda m: protect(m.group(1)), line)
+    line = _MD_CODE_SPAN.sub(lambda m: protect(m.group(2).strip()), line)
+    for pattern, repl in _MD_INLINE:
+        line = pattern.sub(repl, line)
+    if protected:
+        line = re.sub(
+            f"[{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + len(protected) - 1)}]",
+            lambda m: protected[ord(m.group()) - _PLACEHOLDER_BASE],
+            line,
+        )
+    return line
+
+
+def strip_markdown(text: str) -> str:
+    """Light markdown → plain text: keeps every word, drops the syntax.
+
+    Headings lose their ``#``, emphasis/strike markers and code backticks go,
+    links and images become their text, block quotes lose ``>``, bullets become
+    ``- ``, table rows become ``cell | cell`` and rules, table separators,
+    code fences and link definitions are dropped. Code blocks are kept verbatim.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        m = _MD_FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            else:
+                out.append(line)
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        if _MD_REF_DEF.match(line):
+            continue
+        if _MD_TABLE_SEP.match(line) and "|" in line:
+            continue
+        if _MD_RULE.match(line):
+            out.append("")
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            line = heading.group(1) or ""
+        line = _MD_QUOTE.sub("", line)
+        line = _MD_BULLET.sub(r"\1- ", line)
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+            cells = [c.strip() for c in stripped[1:-1].split("|")]
+            line = " | ".join(cells)
+        out.append(_strip_inline(line))
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# DOCX
+# ---------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_W_P, _W_TBL, _W_TR, _W_TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
+_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML = _W + "sdt", _W + "sdtContent", _W + "customXml"
+# Subtrees whose text is not part of the visible document.
+_W_SKIP = frozenset({
+    _W + "del", _W + "delText", _W + "moveFrom", _W + "instrText", _W + "delInstrText",
+    _W + "pPr", _W + "rPr", _W + "sectPr", _W + "tblPr", _W + "trPr", _W + "tcPr",
+    _W + "footnoteReference", _W + "endnoteReference", _W + "commentReference",
+    _MC_FALLBACK,
+})
+
+
+def _paragraph_text(p: Any) -> str:
+    """Visible text of a ``w:p``, including hyperlinks, tracked insertions,
+    fields, content controls and text boxes (each nested paragraph on its own line)."""
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _W_SKIP:
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag in (_W + "tab", _W + "ptab"):
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == _W_P:  # paragraph inside a text box
+                parts.append("\n")
+                walk(child)
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _block_lines(container: Any) -> Iterator[str]:
+    """Lines of block-level content (paragraphs, tables, content controls) in order."""
+    for child in container:
+        tag = child.tag
+        if tag == _W_P:
+            yield _paragraph_text(child)
+        elif tag == _W_TBL:
+            yield from _table_lines(child)
+        elif tag in (_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML):
+            yield from _block_lines(child)
+
+
+def _is_merge_continuation(tc: Any) -> bool:
+    """A cell that continues a vertical merge: its text belongs to the cell above."""
+    for tc_pr in tc.iterchildren(_W + "tcPr"):
+        for v_merge in tc_pr.iterchildren(_W + "vMerge"):
+            return v_merge.get(_W + "val", "continue") == "continue"
+    return False
+
+
+def _row_cells(tr: Any) -> Iterator[Any]:
+    for child in tr:
+        if child.tag == _W_TC:
+            yield child
+        elif child.tag in (_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML):
+            yield from _row_cells(child)
+
+
+def _table_rows(tbl: Any) -> Iterator[Any]:
+    for child in tbl:
+        if child.tag == _W_TR:
+            yield child
+        elif child.tag in (_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML):
+            yield from _table_rows(child)
+
+
+def _table_lines(tbl: Any) -> Iterator[str]:
+    """One line per table row: the cells' text joined by ``" | "``.
+
+    A cell's own paragraphs are joined with spaces; merged cells appear once.
+    Empty rows are skipped; empty cells inside a row are kept (as empty) so the
+    columns stay recognisable.
+    """
+    for tr in _table_rows(tbl):
+        cells: list[str] = []
+        for tc in _row_cells(tr):
+            if _is_merge_continuation(tc):
+                cells.append("")
+                continue
+            lines = (" ".join(line.split()) for line in _block_lines(tc))
+            cells.append(" ".join(line for line in lines if line))
+        while cells and not cells[-1]:
+            cells.pop()
+        if any(cells):
+            yield re.sub(r"(?<=\|) {2}(?=\|)", " ", " | ".join(cells))
+
+
+def _read_docx(name: str, data: bytes) -> str:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an old binary .doc renamed
+        raise DocumentError(
+            f"Tệp «{name}» là tệp Word đời cũ (.doc), không phải .docx. Hãy mở bằng Word, "
+            "chọn «Lưu thành» (Save As) định dạng .docx rồi gửi lại."
+        )
+    corrupt = DocumentError(
+        f"Không đọc được tệp «{name}»: tệp .docx bị hỏng hoặc không phải tệp Word. "
+        "Hãy mở tệp bằng Word, lưu lại dưới dạng .docx rồi gửi lại (hoặc gửi bản .pdf/.txt)."
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except Exception:
+        raise corrupt from None
+    if unpacked > _MAX_DOCX_UNPACKED_BYTES:
+        raise DocumentError(
+            f"Tệp «{name}» quá lớn khi giải nén (nhiều hình ảnh hoặc dữ liệu nhúng). "
+            "Hãy xóa bớt hình ảnh hoặc sao chép phần văn bản sang tệp mới rồi gửi lại."
+        )
+    try:
+        import docx  # python-docx
+
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        return "\n".join(_block_lines(body))
+    except Exception:
+        raise corrupt from None
+
+
+# ---------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------
+
+_SENTENCE_END = tuple(".!?:;…\"”»)]")
+_LIST_START = re.compile(r"^(?:[a-zđ]\)|[a-zđ]\.\s|[-+•*–]\s)")
+
+
+def _reflow_pdf_page(text: str) -> str:
+    """Join the lines that the page layout wrapped inside one paragraph.
+
+    Conservative: a line is joined to the next only when it is nearly as long
+    as the page's typical full line, does not end a sentence, and the next
+    line starts with a lower-case word (not a list marker such as ``a)``).
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 2:
+        return text
+    full = lengths[int(0.8 * (len(lengths) - 1))]
+    if full < 30:
+        return text
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and stripped and stripped[0].islower() and not _LIST_START.match(stripped):
+            prev = out[-1].rstrip()
+            if (prev and len(prev.strip()) >= 0.7 * full and not prev.endswith(_SENTENCE_END)):
+                out[-1] = prev + " " + stripped
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _read_pdf(name: str, data: bytes) -> str:
+    corrupt = DocumentError(
+        f"Không đọc được tệp «{name}»: tệp PDF bị hỏng hoặc không đúng định dạng. "
+        "Hãy xuất (Export) lại tệp PDF từ bản gốc, hoặc gửi bản .docx/.txt."
+    )
+    locked = DocumentError(
+        f"Tệp «{name}» được đặt mật khẩu hoặc mã hóa nên không đọc được. "
+        "Hãy gỡ mật khẩu rồi gửi lại, hoặc gửi bản .docx/.txt."
+    )
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise locked
+            except DocumentError:
+                raise
+            except Exception:
+                raise locked from None
+        pages = list(reader.pages)
+    except DocumentError:
+        raise
+    except Exception:
+        raise corrupt from None
+    if not pages:
+        raise corrupt
+
+    texts: list[str] = []
+    failed = 0
+    for page in pages:
+        try:
+            texts.append(_reflow_pdf_page(page.extract_text() or ""))
+        except Exception:
+            failed += 1
+    if failed == len(pages):
+        raise corrupt
+    text = "\n\n".join(texts)
+    if not text.strip():
+        raise DocumentError(
+            f"Tệp «{name}» là PDF dạng ảnh (bản scan/chụp) nên không có chữ để đọc. "
+            "Hãy nhận dạng chữ (OCR) trước khi gửi, hoặc gửi bản văn bản (.docx, .txt hoặc PDF "
+            "xuất trực tiếp từ Word)."
+        )
+    return text
+
+
+_READERS: dict[str, Callable[[str, bytes], str]] = {
+    ".txt": _read_txt,
+    ".md": _read_md,
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+}

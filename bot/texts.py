@@ -1,0 +1,198 @@
+"""User-facing texts (Vietnamese first) and HTML formatting helpers.
+
+Every piece of user or document text that goes into a message passes through
+``esc``; messages are built from balanced HTML blocks and packed under
+Telegram's 4096-character limit by ``pack``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from bot.handbook import Target
+from bot.kb.answer import Answer
+
+TELEGRAM_LIMIT = 4096
+LIMIT = 4000  # a margin under Telegram's limit
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def pack(blocks: Iterable[str], limit: int = LIMIT) -> list[str]:
+    """Join balanced HTML blocks with blank lines into messages under ``limit``.
+
+    A block longer than the limit is cut at line ends (blocks are expected to be
+    plain escaped text in that case)."""
+    out: list[str] = []
+    cur = ""
+    for block in blocks:
+        pieces = [block]
+        if len(block) > limit:
+            pieces, buf = [], ""
+            for line in block.split("\n"):
+                while len(line) > limit:
+                    cut = line.rfind(" ", 0, limit)
+                    cut = cut if cut > limit // 2 else limit
+                    if buf:
+                        pieces.append(buf)
+                        buf = ""
+                    pieces.append(line[:cut])
+                    line = line[cut:].lstrip()
+                if len(buf) + len(line) + 1 > limit:
+                    pieces.append(buf)
+                    buf = line
+                else:
+                    buf = f"{buf}\n{line}" if buf else line
+            if buf:
+                pieces.append(buf)
+        for piece in pieces:
+            if cur and len(cur) + 2 + len(piece) > limit:
+                out.append(cur)
+                cur = piece
+            else:
+                cur = f"{cur}\n\n{piece}" if cur else piece
+    if cur:
+        out.append(cur)
+    return out
+
+
+BOT_NAME = "Trợ lý phong trào thi đua CCHC"
+
+COMMANDS: list[tuple[str, str]] = [
+    ("hoi", "Hỏi đáp về chỉ tiêu, quy định phong trào CCHC"),
+    ("chitieu", "Xem chỉ tiêu: /chitieu 2022, /chitieu Huế, /chitieu sipas"),
+    ("tailieu", "Danh sách tài liệu bot dùng để trả lời"),
+    ("huongdan", "Hướng dẫn sử dụng"),
+    ("start", "Bắt đầu"),
+]
+
+
+def welcome(first_name: str | None, is_admin: bool) -> str:
+    name = f", {esc(first_name)}" if first_name else ""
+    text = (
+        f"Xin chào{name}! Tôi là <b>{BOT_NAME}</b>.\n\n"
+        "Tôi giúp cán bộ, công chức thực hiện phong trào thi đua “Đẩy mạnh cải cách hành chính”:\n"
+        "• trả lời câu hỏi về chỉ tiêu, quy định từ văn bản chính thức, có trích dẫn nguồn;\n"
+        "• tra cứu nhanh các chỉ tiêu (SIPAS, PAR INDEX, hồ sơ đúng hạn, DVCTT...).\n\n"
+        "Cứ gõ câu hỏi, có dấu hay không dấu đều được, ví dụ:\n"
+        "<i>chi tieu sipas nam 2022</i>\n\n"
+        "Gõ /huongdan để xem các lệnh."
+    )
+    if is_admin:
+        text += "\n\nBạn là <b>quản trị viên</b>: gửi tệp .txt, .md, .docx hoặc .pdf để thêm tài liệu."
+    return text
+
+
+def help_text(is_admin: bool) -> str:
+    lines = [
+        "<b>Hướng dẫn sử dụng</b>",
+        "",
+        "• Gõ câu hỏi bất kỳ, hoặc /hoi &lt;câu hỏi&gt; — tôi trích đoạn văn bản trả lời và ghi rõ nguồn.",
+        "  Ví dụ: <i>/hoi tỷ lệ hồ sơ đúng hạn năm 2022</i>",
+        "• /chitieu [năm | địa phương | từ khóa] — bảng chỉ tiêu, ví dụ <i>/chitieu 2022</i>, <i>/chitieu Huế</i>.",
+        "• /tailieu — các văn bản đang dùng để trả lời.",
+        "• /huongdan — hướng dẫn này.",
+        "",
+        "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",
+        "Khi văn bản không nói đến điều bạn hỏi, tôi sẽ nói rõ là không tìm thấy chứ không đoán.",
+    ]
+    if is_admin:
+        lines += [
+            "",
+            "<b>Quản trị</b>",
+            "• Gửi tệp .txt, .md, .docx, .pdf (văn bản có chữ) để thêm tài liệu; gửi lại tệp cùng tên để thay thế.",
+            "• /xoatailieu &lt;tên tệp&gt; — gỡ một tài liệu.",
+        ]
+    return "\n".join(lines)
+
+
+def citation(answer: Answer) -> str:
+    src = answer.sources[0]
+    parts = [f"📄 <b>{esc(src.title)}</b>"]
+    details = []
+    if src.number:
+        details.append(f"Số {esc(src.number)}")
+    if src.date:
+        details.append(esc(src.date))
+    details.append(f"tệp {esc(src.file)}")
+    parts.append(" · ".join(details))
+    return "\n".join(parts)
+
+
+def answer_blocks(answer: Answer, titles: Sequence[str]) -> list[str]:
+    if answer.found:
+        blocks = [f"<blockquote>{esc(answer.text)}</blockquote>", citation(answer)]
+        others = answer.sources[1:3]
+        if others:
+            blocks.append("Xem thêm: " + "; ".join(
+                esc(s.title) + (f" ({esc(s.number)})" if s.number else "") for s in others))
+        return blocks
+    return not_found_blocks(titles)
+
+
+def not_found_blocks(titles: Sequence[str]) -> list[str]:
+    if not titles:
+        return ["Hiện chưa có tài liệu nào để tra cứu. Quản trị viên cần thêm văn bản trước "
+                "(gửi tệp cho bot, hoặc lệnh <code>python -m bot kb add</code>)."]
+    blocks = [
+        "Tôi không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có, "
+        "nên không trả lời để tránh sai lệch.",
+        "Tôi trả lời được các câu hỏi về nội dung những văn bản sau:\n"
+        + "\n".join(f"• {esc(t)}" for t in titles[:8]),
+        "Hãy thử hỏi cụ thể hơn (địa phương, năm, chỉ tiêu), ví dụ <i>chỉ tiêu SIPAS năm 2022</i>, "
+        "hoặc xem bảng chỉ tiêu: /chitieu",
+    ]
+    return blocks
+
+
+def ask_usage() -> str:
+    return ("Hãy viết câu hỏi sau lệnh, ví dụ: <code>/hoi chỉ tiêu SIPAS năm 2022</code>\n"
+            "Hoặc cứ gõ thẳng câu hỏi, không cần lệnh.")
+
+
+def targets_blocks(rows: Sequence[Target], query: str) -> list[str]:
+    if not rows:
+        return [f"Không có chỉ tiêu nào khớp với «{esc(query)}». "
+                "Thử theo năm (<code>/chitieu 2022</code>), địa phương (<code>/chitieu Huế</code>) "
+                "hoặc từ khóa (<code>/chitieu sipas</code>)."]
+    head = "<b>Chỉ tiêu và kết quả CCHC</b>" + (f" — lọc: «{esc(query)}»" if query else "")
+    blocks = [head]
+    group_key = None
+    for t in rows:
+        key = (t.place, t.year)
+        if key != group_key:
+            blocks.append(f"<b>{esc(t.place)} — {t.year}</b>")
+            group_key = key
+        mark = "🎯" if t.kind == "chỉ tiêu" else "📊"
+        blocks[-1] += f"\n{mark} {esc(t.indicator)}: <b>{esc(t.target)}</b> <i>({esc(t.source)})</i>"
+    blocks.append("🎯 chỉ tiêu · 📊 kết quả đã đạt. Hỏi chi tiết bằng cách gõ câu hỏi.")
+    return blocks
+
+
+def documents_blocks(docs: Sequence) -> list[str]:
+    if not docs:
+        return ["Chưa có tài liệu nào."]
+    lines = [f"<b>Tài liệu ({len(docs)})</b>"]
+    for d in docs:
+        extra = " · ".join(x for x in (
+            d.number and f"Số {esc(d.number)}",
+            d.doc_date and d.doc_date.strftime("%d/%m/%Y"),
+        ) if x)
+        lines.append(f"• {esc(d.title)}" + (f" — {extra}" if extra else "") + f"\n  <code>{esc(d.file_name)}</code>")
+    return ["\n".join(lines)]
+
+
+UNKNOWN_COMMAND = ("Tôi không biết lệnh «{cmd}». Gõ /huongdan để xem các lệnh, "
+                   "hoặc cứ gõ câu hỏi bằng lời thường.")
+ADMIN_ONLY = "Chỉ quản trị viên mới được {action}. Nếu bạn cần quyền này, hãy liên hệ quản trị viên của đơn vị."
+ERROR_APOLOGY = ("Xin lỗi, tôi gặp lỗi khi xử lý yêu cầu này. Quản trị viên đã được báo. "
+                 "Bạn vui lòng thử lại sau ít phút.")
+DOC_ADDED = "Đã {verb} tài liệu: <b>{title}</b>{number}\n<code>{file}</code>"
+DOC_REFUSED = "Không thêm được tài liệu: {reason}\nKhông có gì được lưu."
+REMOVE_USAGE = "Hãy ghi tên tệp cần gỡ, ví dụ: <code>/xoatailieu ke-hoach-27.txt</code> (xem /tailieu)."
+REMOVED = "Đã gỡ tài liệu <code>{file}</code>."
+NOT_REMOVED = "Không có tài liệu tên <code>{file}</code>. Xem danh sách bằng /tailieu."
+GROUP_HINT = "Trong nhóm, hãy hỏi bằng lệnh /hoi &lt;câu hỏi&gt; hoặc nhắc tên tôi."

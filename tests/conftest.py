@@ -1,0 +1,68 @@
+"""Shared fixtures: settings on a fresh SQLite file, the campaign corpus, and the
+real Application polling the project's Bot API emulator on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+OFFICER_ID = 1001
+ADMIN_ID = 9001
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir() or not any(CORPUS.glob("*.txt")):
+        pytest.skip("the shared campaign corpus is not available")
+    return CORPUS
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def settings(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "TELEGRAM_API_BASE_URL",
+                "TELEGRAM_API_FILE_URL", "BOT_TIMEZONE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(ROOT)  # no stray .env is read from elsewhere
+    return Settings.from_env(DATABASE_URL=db_url, ADMIN_IDS=str(ADMIN_ID), _env_file=None)
+
+
+@pytest.fixture
+def engine(settings: Settings):
+    from storage.db import open_database
+
+    engine = open_database(settings.sqlalchemy_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator:
+    from bot.emulator import BotAPIEmulator
+
+    async with BotAPIEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+async def running_bot(settings: Settings, engine, emulator):
+    """The real Application, polling the emulator; yields (application, emulator)."""
+    from bot.app import build_application, polling
+
+    test_settings = settings.model_copy(update={
+        "telegram_api_base_url": emulator.base_url,
+        "telegram_api_file_url": emulator.base_file_url,
+    })
+    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False)
+    async with polling(application, timeout=1):
+        yield application, emulator

@@ -1,0 +1,105 @@
+"""Unit tests of retrieval and answer choice, on small documents written here."""
+
+from datetime import date
+
+import pytest
+
+from bot.kb.answer import MAX_ANSWER, answer_question
+from bot.kb.index import IndexedDoc, KnowledgeIndex, split_chunks, split_sentences
+
+DOC_A = IndexedDoc(
+    file_name="tinh-a-2023.txt",
+    title="Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh",
+    number="15/KH-UBND",
+    date=date(2023, 1, 5),
+    text=(
+        "Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n"
+        "Ngày 05/01/2023, UBND tỉnh ban hành Kế hoạch số 15/KH-UBND về cải cách hành chính năm 2023.\n"
+        "Năm 2023, tỉnh phấn đấu chỉ số hài lòng của người dân (SIPAS) đạt trên 90%. "
+        "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn đạt trên 98,5%.\n"
+        "Toàn tỉnh cung cấp 1.250 dịch vụ công trực tuyến toàn trình.\n"
+        "Tổ chức kiểm tra công tác cải cách hành chính tại 30% cơ quan, đơn vị.\n"
+    ),
+)
+DOC_B = IndexedDoc(
+    file_name="tinh-b-2021.txt",
+    title="Kết quả cải cách hành chính năm 2021 của tỉnh Ninh Bình",
+    number="200/BC-UBND",
+    text=(
+        "Kết quả cải cách hành chính năm 2021 của tỉnh Ninh Bình\n"
+        "Năm 2021, chỉ số PAR INDEX của tỉnh xếp thứ 12/63 tỉnh, thành phố.\n"
+        "Tỉnh đã đơn giản hóa 45 thủ tục hành chính, tiết kiệm 12 tỷ đồng mỗi năm.\n"
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> KnowledgeIndex:
+    return KnowledgeIndex([DOC_A, DOC_B])
+
+
+def test_sentences_and_list_markers():
+    text = "1. Mục tiêu thứ nhất. TP. Hà Nội đạt 98%.\n2. Mục tiêu thứ hai là 1.720 TTHC."
+    sentences = split_sentences(text)
+    assert sentences == ["1. Mục tiêu thứ nhất.", "TP. Hà Nội đạt 98%.", "2. Mục tiêu thứ hai là 1.720 TTHC."]
+
+
+def test_long_sentence_chunks_keep_whole_clauses():
+    sentence = "; ".join(f"mệnh đề số {i} nói về thủ tục hành chính và dịch vụ công" for i in range(20))
+    chunks = split_chunks(sentence, 200)
+    assert all(len(c) <= 200 for c in chunks)
+    assert " ".join(chunks) == sentence
+
+
+@pytest.mark.parametrize("question", [
+    "SIPAS Quảng Ninh năm 2023 đạt bao nhiêu?",
+    "chi so hai long quang ninh 2023",
+    "chỉ tiêu sipas của tỉnh theo kế hoạch 15/KH-UBND",
+])
+def test_finds_the_sentence_and_cites_the_document(index, question):
+    answer = answer_question(index, question)
+    assert answer.found, answer.reason
+    assert "90%" in answer.text
+    assert answer.sources[0].file == "tinh-a-2023.txt"
+    assert answer.sources[0].number == "15/KH-UBND"
+    assert answer.sources[0].date == "05/01/2023"
+    assert len(answer.text) <= MAX_ANSWER
+
+
+def test_numbers_as_written(index):
+    for q in ("tinh cung cap bao nhieu dich vu cong truc tuyen toan trinh", "1.250 DVCTT", "1250 dvctt"):
+        answer = answer_question(index, q)
+        assert answer.found and "1.250" in answer.text, q
+
+
+def test_picks_the_right_document_by_place(index):
+    answer = answer_question(index, "Ninh Bình đơn giản hóa bao nhiêu TTHC?")
+    assert answer.found and "45" in answer.text
+    assert answer.sources[0].file == "tinh-b-2021.txt"
+
+
+@pytest.mark.parametrize("question", [
+    "Lương cơ sở năm 2024 là bao nhiêu?",
+    "thoi tiet ngay mai",
+    "Chỉ số PAR INDEX của tỉnh Quảng Ninh năm 2021?",      # the PAR figure is Ninh Bình's
+    "chỉ số PCI của Ninh Bình",                            # PCI is not in any document
+    "SIPAS của tỉnh Ninh Bình năm 2023",                   # SIPAS is Quảng Ninh's
+    "chi so par index nam 2019",                           # the documents speak of 2021
+    "",
+])
+def test_refuses_what_the_documents_do_not_say(index, question):
+    answer = answer_question(index, question)
+    assert not answer.found, (question, answer.text)
+
+
+def test_empty_index_refuses():
+    assert not answer_question(KnowledgeIndex([]), "sipas").found
+
+
+def test_long_sentence_is_trimmed_around_the_answer():
+    clauses = [f"nội dung thứ {i} về công tác tuyên truyền và đào tạo cán bộ" for i in range(30)]
+    clauses[17] = "tỷ lệ hồ sơ trực tuyến mức độ 4 đạt 37%"
+    doc = IndexedDoc("dai.txt", "Báo cáo dài", "Báo cáo dài\n" + "; ".join(clauses) + ".")
+    answer = answer_question(KnowledgeIndex([doc]), "tỷ lệ hồ sơ trực tuyến mức độ 4 đạt bao nhiêu")
+    assert answer.found and "37%" in answer.text
+    assert len(answer.text) <= MAX_ANSWER
