@@ -94,7 +94,7 @@ def find_document_numbers(text: str) -> list[str]:
 
 
 # "Số: 27/KH-UBND" / "Số hiệu: ..." — the label of an official paper's own number.
-_NUMBER_LABEL = re.compile(r"(?<!\w)Số(?:\s+hiệu(?:\s+văn\s+bản)?)?\s*:\s*$|(?:^|\n)[^\S\n]*Số[^\S\n]+$")
+_NUMBER_LABEL = re.compile(r"(?<!\w)Số(?:\s+hiệu(?:\s+văn\s+bản)?)?\s*:\s*$|\n[^\S\n]*Số[^\S\n]+$")
 _AFTER_SO = re.compile(r"(?<!\w)số\s*:?\s*$", re.IGNORECASE)
 
 
@@ -107,8 +107,10 @@ def _choose_number(text: str, title: str, occ: dict[str, list[tuple[int, int]]])
     """
     best: tuple[bool, bool, bool, int, int] | None = None
     chosen = None
+    title = title.translate(_LOOKALIKES)
     for code, spans in occ.items():
-        before = [text[max(0, s - 24):s] for s, _ in spans]
+        # a "\n" stands for the start of the text, so "Số 27/KH-UBND" there is a label too
+        before = [("\n" if s < 24 else "") + text[max(0, s - 24):s] for s, _ in spans]
         key = (
             any(_NUMBER_LABEL.search(b) for b in before),
             code in title,
@@ -210,6 +212,12 @@ _DATE_LIKE_RE = re.compile(
     r"|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])",
     re.IGNORECASE,
 )
+# a date and a time written together: "05/02/2022 8:37 AM", "10/10/2019, 15:05", "15:05 10/10/2019"
+_DATE_TIME_RE = re.compile(
+    rf"(?:{_NUM_DATE})[\s,|\-–]*{_TIME_RE.pattern}"
+    rf"|{_TIME_RE.pattern}[\s,|\-–]*\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{4}}",
+    re.IGNORECASE,
+)
 _MOTTO_RE = re.compile(
     r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
     re.IGNORECASE,
@@ -262,7 +270,8 @@ def _is_furniture(line: str) -> bool:
     residue = _FURNITURE_RE.sub(" ", residue)
     if not _words(residue):
         return True  # only furniture, dates, times and weekdays
-    if has_date and (_WEEKDAY_RE.search(line) or _TIME_RE.search(line)) and len(_words(residue)) <= 8:
+    if (has_date and (_WEEKDAY_RE.search(line) or _DATE_TIME_RE.search(line))
+            and len(_words(residue)) <= 8):
         return True  # "Phòng cải cách hành chính Thứ Năm, 10/10/2019, 15:05"
     if _PLACE_DATE_RE.match(line):
         return True  # "Hà Nội, ngày 05 tháng 02 năm 2022"

@@ -240,6 +240,9 @@ _VI_LETTERS = _vietnamese_letters()
 _ALLOWED_SYMBOLS = set("“”‘’„«»–—…•·°§€₫×")
 
 
+_SAMPLE_CHARS = 256 * 1024  # enough to judge an encoding; keeps big files fast
+
+
 def _looks_vietnamese(text: str) -> bool:
     """Whether a legacy-code-page decoding produced plausible Vietnamese.
 
@@ -247,7 +250,7 @@ def _looks_vietnamese(text: str) -> bool:
     non-Vietnamese accented letters or stray symbols; real Vietnamese gives
     almost only Vietnamese letters, on a good share of its words.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text[:_SAMPLE_CHARS])
     if _looks_binary(text):
         return False
     non_ascii = [c for c in text if not c.isascii() and not c.isspace()]
@@ -262,9 +265,12 @@ def _looks_vietnamese(text: str) -> bool:
     return marked / max(len(words), 1) >= 0.15
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
     """Many control characters: not a text file (or a wrong decoding)."""
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    controls = len(_CONTROL_RE.findall(text))
     return controls > max(8, len(text) // 50)
 
 

@@ -1,0 +1,104 @@
+"""The command line, run as a user would: ``python -m bot ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_TIMEZONE")}
+    env.update(env_extra)
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+
+@pytest.mark.parametrize("variable,value", [
+    ("ADMIN_IDS", "12,abc"),
+    ("BOT_TIMEZONE", "Mars/Olympus"),
+    ("DATABASE_URL", "mysql://x"),
+    ("TELEGRAM_API_BASE_URL", "ftp://x"),
+])
+def test_malformed_setting_is_one_line_exit_2(tmp_path, variable, value):
+    proc = run(["kb", "list"], {variable: value}, tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_run_without_token_says_which_variable(tmp_path, env):
+    proc = run(["run"], env, tmp_path)
+    assert proc.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_env_file_is_read(tmp_path):
+    (tmp_path / ".env").write_text("ADMIN_IDS=not-a-number\n", encoding="utf-8")
+    proc = run(["kb", "list"], {}, tmp_path)
+    assert proc.returncode == 2 and "ADMIN_IDS" in proc.stderr
+
+
+def test_kb_add_list_replace_remove_and_ask(tmp_path, env):
+    doc = tmp_path / "ke-hoach-15.md"
+    doc.write_text("# Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n\n"
+                   "Ngày 05/01/2023, UBND tỉnh Quảng Ninh ban hành Kế hoạch số 15/KH-UBND.\n\n"
+                   "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 90%.\n", encoding="utf-8")
+    bad = tmp_path / "anh.png"
+    bad.write_bytes(b"\x89PNG....")
+    proc = run(["kb", "add", str(doc), str(bad)], env, tmp_path)
+    assert proc.returncode == 1 and "không được hỗ trợ" in proc.stderr
+    assert "Chưa có tài liệu" in run(["kb", "list"], env, tmp_path).stdout  # all or nothing
+
+    proc = run(["kb", "add", str(doc)], env, tmp_path)
+    assert proc.returncode == 0 and "Đã thêm" in proc.stdout and "15/KH-UBND" in proc.stdout
+    proc = run(["kb", "add", str(doc)], env, tmp_path)
+    assert "Đã thay thế" in proc.stdout
+    listing = run(["kb", "list"], env, tmp_path).stdout
+    assert listing.count("ke-hoach-15.md") == 1 and "05/01/2023" in listing
+
+    proc = run(["ask", "--json", "chi so sipas quang ninh 2023"], env, tmp_path)
+    out = json.loads(proc.stdout)  # exactly one JSON object
+    assert out["found"] is True and "90%" in out["answer"]
+    assert out["sources"][0]["file"] == "ke-hoach-15.md" and isinstance(out["sources"][0]["score"], float)
+    assert set(out) == {"found", "answer", "sources"}
+    proc = run(["ask", "--json", "lương cơ sở năm 2024"], env, tmp_path)
+    assert json.loads(proc.stdout)["found"] is False
+    proc = run(["ask", "chi so sipas quang ninh 2023"], env, tmp_path)
+    assert "90%" in proc.stdout and "Nguồn:" in proc.stdout
+
+    assert run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path).returncode == 0
+    assert run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path).returncode == 1
+
+
+def test_db_upgrade_is_idempotent(tmp_path, env):
+    for _ in range(2):
+        proc = run(["db", "upgrade"], env, tmp_path)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_token_never_logged():
+    import logging
+
+    from bot.logs import RedactToken
+
+    token = "1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1,
+                               "POST https://api.telegram.org/bot%s/getUpdates", (token,), None)
+    RedactToken([token]).filter(record)
+    assert token not in record.getMessage() and "<token>" in record.getMessage()
