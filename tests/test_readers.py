@@ -148,6 +148,10 @@ def test_utf8_bom() -> None:
     assert read_document("a.txt", b"\xef\xbb\xbf" + VI.encode("utf-8")) == VI
 
 
+def test_accepts_bytearray() -> None:
+    assert read_document("a.txt", bytearray(VI.encode("utf-8"))) == VI
+
+
 @pytest.mark.parametrize("codec,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
 def test_utf16_with_bom(codec: str, bom: bytes) -> None:
     data = bom + (VI + "\r\nDòng hai").encode(codec)

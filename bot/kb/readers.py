@@ -68,6 +68,8 @@ def read_document(file_name: str, data: bytes) -> str:
     password-protected DOCX/PDF, a scanned PDF without a text layer, or a
     file that yields no text at all.
     """
+    if not isinstance(data, bytes):  # bytearray (Telegram downloads), memoryview
+        data = bytes(data)
     name = _display_name(file_name)
     ext = _extension(name)
     if ext not in SUPPORTED_EXTENSIONS:
@@ -237,9 +239,7 @@ def _vietnamese_letters() -> frozenset[str]:
 
 _VI_LETTERS = _vietnamese_letters()
 # Non-ASCII punctuation a Vietnamese text in a legacy code page may contain.
-_ALLOWED_SYMBOLS = set("“”‘’„«»–—…•·°§€₫×")
-
-
+_ALLOWED_SYMBOLS = frozenset("“”‘’„«»–—…•·°§€₫×")
 _SAMPLE_CHARS = 256 * 1024  # enough to judge an encoding; keeps big files fast
 
 
