@@ -1828,8 +1828,8 @@ class BotAPIEmulator:
         sender = {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
         return self._store_message(chat, sender, content)
 
-    def _api_sendMessage(self, p: JSONDict, files: dict[str, _Upload]) -> JSONDict:
-        chat = self._resolve_chat(p.get("chat_id"))
+    def _checked_text(self, p: JSONDict) -> tuple[str, str | None, str, list[JSONDict]]:
+        """The ``text`` parameter, rendered as the user will see it; 400 when empty."""
         text = p.get("text")
         if text is None or str(text) == "":
             raise _bad_request("message text is empty")
@@ -1838,6 +1838,11 @@ class BotAPIEmulator:
         plain, entities = self._render_checked(text, parse_mode, p.get("entities"))
         if not plain.strip():
             raise _bad_request("message text is empty")
+        return text, parse_mode, plain, entities
+
+    def _api_sendMessage(self, p: JSONDict, files: dict[str, _Upload]) -> JSONDict:
+        chat = self._resolve_chat(p.get("chat_id"))
+        text, parse_mode, plain, entities = self._checked_text(p)
         markup = self._check_reply_markup(p.get("reply_markup"))
         content: JSONDict = {"text": plain}
         if entities:
@@ -2015,14 +2020,7 @@ class BotAPIEmulator:
             raise _bad_request("message can't be edited")
         if "text" not in message:
             raise _bad_request("there is no text in the message to edit")
-        text = p.get("text")
-        if text is None or str(text) == "":
-            raise _bad_request("message text is empty")
-        text = str(text)
-        parse_mode = p.get("parse_mode") or None
-        plain, entities = self._render_checked(text, parse_mode, p.get("entities"))
-        if not plain.strip():
-            raise _bad_request("message text is empty")
+        text, parse_mode, plain, entities = self._checked_text(p)
         markup = self._check_reply_markup(p.get("reply_markup"))
         new_markup = (
             {"inline_keyboard": markup["inline_keyboard"]}
