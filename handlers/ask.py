@@ -23,7 +23,8 @@ async def _answer(update: Update, context: Context, question: str) -> None:
     titles: list[str] = []
     if not answer.found:
         log.info("no answer (%s) for %r", answer.reason, question)
-        titles = [d.title for d in await asyncio.to_thread(kb.documents)]
+        index = await asyncio.to_thread(kb.index)  # the cached index, not the full texts
+        titles = [d.title for d in index.docs]
     await reply(update, texts.answer_blocks(answer, titles))
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.kb.index import Hit, KnowledgeIndex, QueryTerm
-from bot.kb.text import acronyms_in, places_in, tokens
+from bot.kb.text import acronyms_in, places_in, tokens, years_in
 
 MAX_ANSWER = 700        # hard limit of an answer
 COMFORT = 620           # a longer sentence is trimmed to its best clauses
@@ -45,24 +45,6 @@ class Answer:
         return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_RANGE = re.compile(r"((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)")
-
-
-def _years(text_or_toks) -> set[str]:
-    """Years named, ranges ("2016 - 2020") expanded."""
-    if isinstance(text_or_toks, str):
-        text = text_or_toks
-    else:
-        text = " ".join(t.surface for t in text_or_toks)
-    text = re.sub(r"\d+/(?:19|20)\d\d/\S+|\d{5,}", " ", text)  # years inside codes do not count
-    years = set(_YEAR.findall(text))
-    for a, b in _RANGE.findall(text):
-        if int(a) < int(b) <= int(a) + 30:
-            years.update(str(y) for y in range(int(a), int(b) + 1))
-    return years
-
-
 def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks) -> str:
     """Why the hit's document cannot be what the question is about, or ''."""
     p = hit.passage
@@ -73,13 +55,13 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks) -> str:
     missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]]
     if missing:
         return f"{missing} not in document"
-    years = _years(qtoks)
+    years = years_in(qtoks)
     if years:
         sentence = " ".join(q.text for q in index.sentence_of(p))
-        said = _years(sentence)
+        said = years_in(sentence)
         if said and not years & said:
             return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
-        if not said and not years <= _years(index.docs[doc].text + " " + index.docs[doc].title):
+        if not said and not years <= index.doc_years[doc]:
             return f"year {sorted(years)} not in document"
     return ""
 

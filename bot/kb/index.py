@@ -25,7 +25,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.kb.text import Token, fold, is_stopword, places_in, tokens
+from bot.kb.text import Token, fold, is_stopword, places_in, tokens, years_in
 
 K1 = 1.2
 TITLE_FACTOR = 0.6
@@ -234,6 +234,7 @@ class KnowledgeIndex:
         self.passage_numbers = passage_numbers
         self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         self.numbers = {fold(d.number) for d in self.docs if d.number}
+        self.doc_years = [years_in(f"{d.title} {d.text}") for d in self.docs]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
 
     # -- questions -----------------------------------------------------------------

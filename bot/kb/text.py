@@ -244,3 +244,21 @@ def acronyms_in(toks: list[Token]) -> set[str]:
         elif t.kind == "word" and len(t.folded) >= 3 and not is_syllable(t.folded):
             out.add(t.folded)
     return out
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RANGE = re.compile(r"((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)")
+
+
+def years_in(text_or_toks) -> set[str]:
+    """Years named, ranges ("2016 - 2020") expanded."""
+    if isinstance(text_or_toks, str):
+        text = text_or_toks
+    else:
+        text = " ".join(t.surface for t in text_or_toks)
+    text = re.sub(r"\d+/(?:19|20)\d\d/\S+|\d{5,}", " ", text)  # years inside codes do not count
+    years = set(_YEAR.findall(text))
+    for a, b in _RANGE.findall(text):
+        if int(a) < int(b) <= int(a) + 30:
+            years.update(str(y) for y in range(int(a), int(b) + 1))
+    return years
