@@ -4,6 +4,8 @@
     demo [--docs DIR]        the real bot against the built-in Bot API emulator, in the terminal
     ask [--json] QUESTION    answer one question
     kb add PATH... | kb list | kb remove NAME...
+    import FILE...           import staff or task sheets (.csv, .xlsx); all or nothing
+    template [DIR]           write blank staff and task templates
     db upgrade               apply the database migrations
 
 A missing or malformed setting prints one line naming the variable and exits 2.
@@ -37,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     kb.add_parser("list", help="liệt kê tài liệu")
     kb_rm = kb.add_parser("remove", help="gỡ tài liệu theo tên tệp")
     kb_rm.add_argument("names", nargs="+")
+    imp = sub.add_parser("import", help="nhập danh sách cán bộ hoặc nhiệm vụ (.csv, .xlsx)")
+    imp.add_argument("files", nargs="+", type=Path)
+    tpl = sub.add_parser("template", help="ghi các tệp mẫu trống (cán bộ, nhiệm vụ)")
+    tpl.add_argument("folder", nargs="?", type=Path, default=Path("."))
     db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="áp dụng migration")
     return p
@@ -98,6 +104,39 @@ def cmd_kb(settings: Settings, args) -> int:
     return status
 
 
+def cmd_import(settings: Settings, args) -> int:
+    """Import each file in order (staff before tasks); one transaction for all,
+    so a bad file leaves the database as it was."""
+    from bot.tracking.service import cli_actor
+    from bot.tracking.sheets import SheetError, import_sheet
+    from storage.db import open_database, session_scope
+
+    actor = cli_actor()
+    results = []
+    try:
+        with session_scope(open_database(settings.sqlalchemy_url)) as session:
+            for path in args.files:
+                current = path
+                if not path.is_file():
+                    raise SheetError([f"không thấy tệp {path}"])
+                results.append((path, import_sheet(session=session, file_name=path.name, data=path.read_bytes(),
+                                                   actor=None, actor_name=actor.name)))
+    except SheetError as exc:
+        print(f"Không nhập được {current.name}; không có gì được ghi.\n{exc}", file=sys.stderr)
+        return 1
+    for path, result in results:
+        print(f"{path.name}: {result.summary()}")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from bot.tracking.sheets import write_templates
+
+    for path in write_templates(args.folder):
+        print(f"Đã ghi {path}")
+    return 0
+
+
 def cmd_run(settings: Settings, args) -> int:
     from bot.app import build_application
 
@@ -126,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "kb":
             logging.basicConfig(level=logging.WARNING)
             return cmd_kb(settings, args)
+        if args.command == "template":
+            return cmd_template(args)
+        if args.command == "import":
+            logging.basicConfig(level=logging.WARNING)
+            return cmd_import(settings, args)
         if args.command == "db":
             from storage.db import upgrade
 

@@ -5,7 +5,7 @@ Telegram, the real ``Application`` polls it over HTTP on 127.0.0.1, and what
 you type is sent as a message from a demo officer or a demo admin.
 
 Terminal commands (everything else is sent to the bot as a chat message):
-    :admin / :canbo          speak as the demo admin / the demo officer
+    :canbo / :lanhdao / :admin   speak as the demo officer / manager / admin
     :bam N                   press button N of the bot's last message
     :gui ĐƯỜNG_DẪN           send a file (as a document) to the bot
     :thoat                   quit (so does Ctrl-D)
@@ -16,19 +16,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot.emulator import BotAPIEmulator, FakeUser, SentMessage
 from bot.settings import Settings
 
 OFFICER = FakeUser(id=1001, first_name="Lan", last_name="Nguyễn")
+MANAGER = FakeUser(id=5001, first_name="Hùng", last_name="Phạm")
 ADMIN = FakeUser(id=9001, first_name="Minh", last_name="Trần")
+PERSONAS = {
+    ":canbo": (OFFICER, "cán bộ Nguyễn Thị Lan (CB01)"),
+    ":lanhdao": (MANAGER, "lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC)"),
+    ":admin": (ADMIN, "quản trị viên Trần Văn Minh (QT01)"),
+}
 
 INTRO = """\
 === Chạy thử Trợ lý phong trào thi đua CCHC (không cần Telegram) ===
 Bạn đang là: {who}. Gõ tin nhắn như trên Telegram, ví dụ:
-  /start      /huongdan      chi tieu sipas nam 2022      /chitieu Huế
-Lệnh của terminal:  :admin  :canbo  :bam N (bấm nút N)  :gui TỆP  :thoat
+  /start   /nhiemvu   /baocao NV001 50 xong 150 phiếu   /tonghop   chi tieu sipas nam 2022
+Đổi vai:  :canbo  :lanhdao  :admin      Bấm nút:  :bam N      Gửi tệp:  :gui TỆP      Thoát:  :thoat
 """
 
 
@@ -62,7 +69,12 @@ async def _demo(settings: Settings, docs: Path | None) -> int:
     from bot.kb.readers import SUPPORTED_EXTENSIONS, DocumentError
     from bot.kb.service import KnowledgeBase
 
+    from bot.demo_data import seed
+
     engine = prepare_database(settings)
+    tz = settings.tz
+    if seed(engine, today=datetime.now(tz).date()):
+        print("Đã tạo dữ liệu mẫu: 6 cán bộ, 6 nhiệm vụ (xem /nhiemvu, /tonghop).")
     if docs is not None:
         paths = sorted(p for p in docs.iterdir() if p.suffix.lower() in SUPPORTED_EXTENSIONS
                            and not p.name.lower().startswith("readme")) if docs.is_dir() else [docs]
@@ -76,13 +88,12 @@ async def _demo(settings: Settings, docs: Path | None) -> int:
         demo_settings = settings.model_copy(update={
             "telegram_api_base_url": emu.base_url,
             "telegram_api_file_url": emu.base_file_url,
-            "admin_ids": sorted(set(settings.admin_ids) | {ADMIN.id}),
         })
         application = build_application(demo_settings, engine=engine, token=emu.token, rate_limiter=False)
         async with polling(application, timeout=5):
             state: dict = {"user": OFFICER, "last": None}
             printer = asyncio.create_task(_printer(emu, state))
-            print(INTRO.format(who="cán bộ Nguyễn Lan (:admin để đổi sang quản trị viên)"), flush=True)
+            print(INTRO.format(who=PERSONAS[":canbo"][1]), flush=True)
             loop = asyncio.get_running_loop()
             try:
                 while True:
@@ -95,9 +106,8 @@ async def _demo(settings: Settings, docs: Path | None) -> int:
                     user: FakeUser = state["user"]
                     if line in (":thoat", ":quit", ":q"):
                         break
-                    if line in (":admin", ":canbo"):
-                        state["user"] = ADMIN if line == ":admin" else OFFICER
-                        who = "quản trị viên Trần Minh" if line == ":admin" else "cán bộ Nguyễn Lan"
+                    if line in PERSONAS:
+                        state["user"], who = PERSONAS[line]
                         print(f"(Bạn đang là {who}.)", flush=True)
                         continue
                     if line.startswith(":bam"):

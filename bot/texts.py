@@ -62,6 +62,10 @@ def pack(blocks: Iterable[str], limit: int = LIMIT) -> list[str]:
 BOT_NAME = "Trợ lý phong trào thi đua CCHC"
 
 COMMANDS: list[tuple[str, str]] = [
+    ("nhiemvu", "Nhiệm vụ của tôi, báo cáo tiến độ bằng nút bấm"),
+    ("baocao", "Báo cáo nhanh: /baocao NV001 50 ghi chú"),
+    ("tonghop", "Tổng hợp tình hình (lãnh đạo)"),
+    ("xuatbaocao", "Tải bảng Excel nhiệm vụ"),
     ("hoi", "Hỏi đáp về chỉ tiêu, quy định phong trào CCHC"),
     ("chitieu", "Xem chỉ tiêu: /chitieu 2022, /chitieu Huế, /chitieu sipas"),
     ("tailieu", "Danh sách tài liệu bot dùng để trả lời"),
@@ -96,6 +100,16 @@ def help_text(is_admin: bool) -> str:
         "• /tailieu — các văn bản đang dùng để trả lời.",
         "• /huongdan — hướng dẫn này.",
         "",
+        "<b>Nhiệm vụ «5 rõ»</b> (khi tài khoản đã được gắn với danh sách cán bộ)",
+        "• /nhiemvu — nhiệm vụ đang mở của bạn; bấm 0/25/50/75/100% hoặc «Vướng mắc» để báo cáo, "
+        "sau đó có thể gửi ghi chú hoặc tệp/ảnh minh chứng.",
+        "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo một dòng, ví dụ <i>/baocao NV001 50 xong khảo sát</i>; "
+        "<i>/baocao NV001 vướng mắc lý do</i>.",
+        "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của bạn.",
+        "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của bạn.",
+        "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị.",
+        "• /huy — thôi thao tác đang làm dở.",
+        "",
         "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",
         "Khi văn bản không nói đến điều bạn hỏi, tôi sẽ nói rõ là không tìm thấy chứ không đoán.",
     ]
@@ -105,6 +119,12 @@ def help_text(is_admin: bool) -> str:
             "<b>Quản trị</b>",
             "• Gửi tệp .txt, .md, .docx, .pdf (văn bản có chữ) để thêm tài liệu; gửi lại tệp cùng tên để thay thế.",
             "• /xoatailieu &lt;tên tệp&gt; — gỡ một tài liệu.",
+            "• Gửi tệp .xlsx hoặc .csv danh sách cán bộ / nhiệm vụ để nhập (lỗi ở dòng nào thì không ghi gì).",
+            "• /moi &lt;mã cán bộ&gt; — mã mời gắn tài khoản Telegram (dùng một lần, 7 ngày).",
+            "• /themnhiemvu — thêm nhiệm vụ theo từng bước «5 rõ».",
+            "• /giao &lt;mã NV&gt; &lt;mã CB&gt; · /giahan &lt;mã NV&gt; &lt;ngày&gt; &lt;lý do&gt; · "
+            "/vaitro &lt;mã CB&gt; &lt;vai trò&gt;",
+            "• /capnhatchitieu &lt;mã CT&gt; &lt;giá trị&gt; — ghi số liệu thực tế; /nhatky [mã] — nhật ký thay đổi.",
         ]
     return "\n".join(lines)
 
@@ -196,3 +216,20 @@ REMOVE_USAGE = "Hãy ghi tên tệp cần gỡ, ví dụ: <code>/xoatailieu ke-h
 REMOVED = "Đã gỡ tài liệu <code>{file}</code>."
 NOT_REMOVED = "Không có tài liệu tên <code>{file}</code>. Xem danh sách bằng /tailieu."
 GROUP_HINT = "Trong nhóm, hãy hỏi bằng lệnh /hoi &lt;câu hỏi&gt; hoặc nhắc tên tôi."
+
+
+# --------------------------------------------------------------------------
+# Task tracking
+# --------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "not_started": "chưa bắt đầu",
+    "in_progress": "đang thực hiện",
+    "blocked": "vướng mắc",
+    "done": "hoàn thành",
+    "overdue": "quá hạn",
+}
+STATUS_ICONS = {"not_started": "⚪", "in_progress": "🔵", "blocked": "🟠", "done": "✅", "overdue": "🔴"}
+ROLE_LABELS = {"officer": "cán bộ", "manager": "lãnh đạo", "admin": "quản trị"}
+PRIVATE_ONLY = ("Để giữ kín thông tin nhiệm vụ, lệnh này chỉ dùng trong tin nhắn riêng với tôi. "
+                 "Hãy bấm vào tên tôi và nhắn riêng.")

@@ -1,38 +1,59 @@
 """Telegram-facing code. ``register`` adds every handler, in order.
 
 The order matters: PTB tries the handlers of a group in list order and runs the
-first that matches, so specific commands come first, then documents, then plain
-text, and the catch-alls last.
+first that matches, so specific commands come first, then buttons, then files
+and plain text (which continue a conversation in progress before anything
+else), and the catch-alls last. Every handler checks permission itself.
 """
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import ask, documents, errors, fallback, start, targets
+from handlers import admin, ask, conversation, documents, errors, fallback, manage, start, targets, tasks
+
+NOT_EDITED = ~filters.UpdateType.EDITED
 
 
 def register(application: Application) -> None:
     handlers = [
-        # Welcome and help.
+        # Welcome (and linking an account with /start <invite code>), help.
         CommandHandler("start", start.start),
         CommandHandler(["huongdan", "help"], start.help_command),
-        # Questions about the campaigns.
+        # Questions about the campaigns, the handbook of targets, the documents.
         CommandHandler(["hoi", "ask"], ask.ask_command),
-        # The handbook of targets.
         CommandHandler(["chitieu", "targets"], targets.targets),
-        # The knowledge base: list (everyone), remove (admins, checked inside).
         CommandHandler(["tailieu", "documents"], documents.list_documents),
         CommandHandler(["xoatailieu", "removedoc"], documents.remove_document),
-        # A file sent to the bot: a document for the knowledge base (admins, checked inside).
-        MessageHandler(filters.Document.ALL & ~filters.UpdateType.EDITED, documents.receive_document),
+        # Officers: my tasks, one-line reports, corrections, leaving a conversation.
+        CommandHandler(["nhiemvu", "tasks"], tasks.list_tasks),
+        CommandHandler(["baocao", "report"], tasks.report_command),
+        CommandHandler(["suabaocao", "correct"], tasks.correct_command),
+        CommandHandler(["huy", "cancel"], tasks.cancel),
+        # Managers: digests of their scope and of one unit; everyone: the XLSX export.
+        CommandHandler(["tonghop", "digest"], manage.digest),
+        CommandHandler(["donvi", "unit"], manage.unit_digest),
+        CommandHandler(["xuatbaocao", "export"], manage.export),
+        # Admins (checked inside): invites, tasks, roles, audit log, targets.
+        CommandHandler(["moi", "invite"], admin.invite),
+        CommandHandler(["themnhiemvu", "addtask"], admin.add_task_start),
+        CommandHandler(["giao", "assign"], admin.reassign),
+        CommandHandler(["giahan", "extend"], admin.extend),
+        CommandHandler(["vaitro", "role"], admin.set_role),
+        CommandHandler(["nhatky", "audit"], admin.audit_log),
+        CommandHandler(["capnhatchitieu", "settarget"], admin.record_target),
+        # Buttons: the add-task confirmation, then every report button.
+        CallbackQueryHandler(admin.on_button, pattern=r"^a:"),
+        CallbackQueryHandler(tasks.on_button),
+        # Files and photos: evidence for a report, a sheet to import, a document for the knowledge base.
+        MessageHandler((filters.Document.ALL | filters.PHOTO) & NOT_EDITED, conversation.on_file),
         # Any other command: help instead of silence.
-        MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, fallback.unknown_command),
-        # Plain text: a question.
-        MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, ask.ask_text),
+        MessageHandler(filters.COMMAND & NOT_EDITED, fallback.unknown_command),
+        # Plain text: the next step of a conversation, or a question.
+        MessageHandler(filters.TEXT & ~filters.COMMAND & NOT_EDITED, conversation.on_text),
         # Anything else in a private chat: a hint.
         MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-                       & ~filters.UpdateType.EDITED & filters.ChatType.PRIVATE, fallback.other_message),
+                       & NOT_EDITED & filters.ChatType.PRIVATE, fallback.other_message),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(errors.on_error)

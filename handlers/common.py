@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TypeVar
 
+from sqlmodel import Session
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot import texts
 from bot.context import Context
+from bot.tracking.service import Actor, Refused, resolve_actor
+from storage.db import session_scope
+
+T = TypeVar("T")
 
 
 async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
@@ -25,8 +34,6 @@ def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-def is_admin(update: Update, context: Context) -> bool:
-    return context.bot_data.is_admin(user_id(update))
 
 
 def command_args(update: Update) -> str:
@@ -34,3 +41,61 @@ def command_args(update: Update) -> str:
     text = (update.effective_message.text or update.effective_message.caption or "") if update.effective_message else ""
     parts = text.split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""
+
+
+async def in_db(context: Context, work: Callable[[Session], T]) -> T:
+    """Run ``work(session)`` in one transaction, off the event loop."""
+    engine = context.bot_data.engine
+
+    def run() -> T:
+        with session_scope(engine) as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
+
+
+def actor_of(session: Session, update: Update, context: Context) -> Actor:
+    return resolve_actor(session, telegram_id=user_id(update), admin_ids=context.bot_data.settings.admin_ids)
+
+
+async def guarded(update: Update, context: Context, work: Callable[[Session, Actor], T]) -> T | None:
+    """Run ``work(session, actor)``; a :class:`Refused` rolls everything back and
+    its reason is the reply. Returns None when refused."""
+
+    def run(session: Session) -> T:
+        return work(session, actor_of(session, update, context))
+
+    try:
+        return await in_db(context, run)
+    except Refused as exc:
+        await reply(update, f"⛔ {exc}")
+        return None
+
+
+def is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+async def private_only(update: Update) -> bool:
+    """Task data stays out of group chats: say so and return False there."""
+    if is_private(update):
+        return True
+    await reply(update, texts.PRIVATE_ONLY)
+    return False
+
+
+def today(context: Context) -> date:
+    return context.bot_data.clock().astimezone(context.bot_data.settings.tz).date()
+
+
+def now(context: Context) -> datetime:
+    return context.bot_data.clock()
+
+
+async def is_admin(update: Update, context: Context) -> bool:
+    """An admin by ADMIN_IDS, or a staff member whose role is "quản trị"."""
+    if context.bot_data.is_admin(user_id(update)):
+        return True
+    if user_id(update) is None:
+        return False
+    return await in_db(context, lambda session: actor_of(session, update, context).is_admin)

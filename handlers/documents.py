@@ -24,7 +24,7 @@ async def list_documents(update: Update, context: Context) -> None:
 async def receive_document(update: Update, context: Context) -> None:
     message = update.effective_message
     doc = message.document
-    if not is_admin(update, context):
+    if not await is_admin(update, context):
         await reply(update, texts.ADMIN_ONLY.format(action="thêm tài liệu"))
         return
     name = Path(doc.file_name or "tai-lieu").name
@@ -56,7 +56,7 @@ async def receive_document(update: Update, context: Context) -> None:
 
 
 async def remove_document(update: Update, context: Context) -> None:
-    if not is_admin(update, context):
+    if not await is_admin(update, context):
         await reply(update, texts.ADMIN_ONLY.format(action="gỡ tài liệu"))
         return
     name = command_args(update)

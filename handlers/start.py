@@ -1,18 +1,55 @@
-"""/start and /huongdan (/help): what the bot does and how to use it."""
+"""/start (with or without an invite code) and /huongdan (/help).
+
+Staff whose Telegram account is linked are greeted by name with the commands of
+their role; ``/start <code>`` links an account with a single-use invite; anyone
+else gets instructions and none of the data."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from telegram import Update
 
 from bot import texts
 from bot.context import Context
-from handlers.common import is_admin, reply
+from bot.tracking import service, views
+from bot.tracking.service import Actor
+from handlers.common import actor_of, command_args, guarded, in_db, is_admin, is_private, now, reply, user_id
+from storage import tracking as db
+from storage.models import Unit
+
+
+def _greeting(session: Session, actor: Actor) -> str | None:
+    if actor.staff is None:
+        return None
+    unit = session.get(Unit, actor.staff.unit_id)
+    unit_name = db.unit_full_name(session=session, unit=unit) if unit else ""
+    return views.greeting(actor.staff, unit_name, actor.is_admin)
 
 
 async def start(update: Update, context: Context) -> None:
+    code = command_args(update).split()[0] if command_args(update) else ""
+    if code and is_private(update):
+        telegram_id, at = user_id(update), now(context)
+
+        def link(session: Session, actor: Actor) -> str:
+            service.link_account(session, telegram_id=telegram_id, code=code, now=at)
+            return _greeting(session, actor_of(session, update, context))
+
+        greeting = await guarded(update, context, link)
+        if greeting is not None:
+            await reply(update, "🔗 Đã gắn tài khoản Telegram của bạn.\n\n" + greeting)
+        return
+    greeting = await in_db(context, lambda s: _greeting(s, actor_of(s, update, context)))
+    if greeting is not None and is_private(update):
+        await reply(update, greeting)
+        return
     user = update.effective_user
-    await reply(update, texts.welcome(user.first_name if user else None, is_admin(update, context)))
+    admin = await is_admin(update, context)
+    blocks = [texts.welcome(user.first_name if user else None, admin)]
+    if is_private(update) and not admin:
+        blocks.append(views.NOT_LINKED_YET)
+    await reply(update, blocks)
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update, texts.help_text(is_admin(update, context)))
+    await reply(update, texts.help_text(await is_admin(update, context)))

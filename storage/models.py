@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Text
+from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -42,3 +42,205 @@ class AppState(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(default="", max_length=255)
+
+
+# --------------------------------------------------------------------------
+# "5 rõ" task tracking
+# --------------------------------------------------------------------------
+#
+# Roles and statuses are stored as short English codes; the Vietnamese labels
+# live in ``bot.texts``. Telegram ids can exceed 2**31, hence BigInteger.
+
+ROLE_OFFICER = "officer"
+ROLE_MANAGER = "manager"
+ROLE_ADMIN = "admin"
+ROLES = (ROLE_OFFICER, ROLE_MANAGER, ROLE_ADMIN)
+
+STATUS_NOT_STARTED = "not_started"
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_BLOCKED = "blocked"
+STATUS_DONE = "done"
+STATUSES = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED, STATUS_DONE)
+
+
+class Unit(SQLModel, table=True):
+    """An organisational unit; ``path`` ("/1/4/9/") makes a subtree one prefix query."""
+
+    __tablename__ = "unit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    # The folded full name ("ubnd tinh hue > so noi vu"): how imports find a unit.
+    key: str = Field(max_length=1000, unique=True, index=True)
+    path: str = Field(default="/", max_length=1000, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Staff(SQLModel, table=True):
+    """A person on the campaign (rõ người, rõ trách nhiệm)."""
+
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    full_name: str = Field(max_length=255)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = Field(default=ROLE_OFFICER, max_length=16)
+    telegram_id: int | None = Field(default=None, sa_type=BigInteger, unique=True, index=True)
+    manager_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    # Set when Telegram refuses to deliver to this person (blocked, never started).
+    unreachable_since: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Target(SQLModel, table=True):
+    """A campaign target (chỉ tiêu) that tasks contribute to (rõ hiệu quả)."""
+
+    __tablename__ = "target"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=500)
+    # Folded name, so "Ty le hai long SIPAS" finds "Tỷ lệ hài lòng SIPAS".
+    key: str = Field(max_length=500, index=True)
+    target_value: float | None = None
+    measure_unit: str = Field(default="", max_length=32)
+    higher_is_better: bool = True
+    baseline: float | None = None
+    start_date: date | None = None
+    due_date: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TargetValue(SQLModel, table=True):
+    """An actual value of a target, recorded at a moment."""
+
+    __tablename__ = "target_value"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    value: float
+    recorded_at: datetime = Field(default_factory=utcnow, index=True)
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    note: str = Field(default="", max_length=1000)
+
+
+class Task(SQLModel, table=True):
+    """A campaign task, clear on five points."""
+
+    __tablename__ = "task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    # rõ việc
+    title: str = Field(max_length=500)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # rõ người
+    owner_id: int = Field(foreign_key="staff.id", index=True)
+    # rõ trách nhiệm
+    accountable_id: int = Field(foreign_key="staff.id", index=True)
+    host_unit_id: int = Field(foreign_key="unit.id", index=True)
+    coordinating_units: str = Field(default="", max_length=1000)
+    # rõ tiến độ
+    start_date: date | None = None
+    deadline: date = Field(index=True)
+    progress: int = 0
+    status: str = Field(default=STATUS_NOT_STARTED, max_length=16, index=True)
+    blocked_reason: str = Field(default="", max_length=1000)
+    last_report_at: datetime | None = None
+    # rõ hiệu quả
+    expected_result: str = Field(max_length=1000)
+    measure: str = Field(default="", max_length=255)
+    target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Milestone(SQLModel, table=True):
+    """An intermediate step of a task with its own date."""
+
+    __tablename__ = "milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    title: str = Field(max_length=500)
+    due_date: date
+    done: bool = False
+
+
+class Report(SQLModel, table=True):
+    """A progress report on a task. Reports are only ever added (or corrected by their author)."""
+
+    __tablename__ = "report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    percent: int
+    status: str = Field(max_length=16)
+    note: str = Field(default="", max_length=2000)
+    corrected_at: datetime | None = None
+
+
+class Evidence(SQLModel, table=True):
+    """A file attached to a report (kept on Telegram's side; we keep its id)."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    file_id: str = Field(max_length=255)
+    file_unique_id: str = Field(default="", max_length=128)
+    file_name: str = Field(default="", max_length=255)
+    mime_type: str = Field(default="", max_length=128)
+    size_bytes: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, old → new, when."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    actor: str = Field(default="", max_length=255)  # a readable name, also for the CLI and ADMIN_IDS
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_code: str = Field(default="", max_length=64, index=True)
+    field: str = Field(default="", max_length=64)
+    old_value: str = Field(default="", max_length=1000)
+    new_value: str = Field(default="", max_length=1000)
+    note: str = Field(default="", max_length=1000)
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring code that links a Telegram account to a staff member."""
+
+    __tablename__ = "invite"
+
+    code: str = Field(primary_key=True, max_length=64)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Flow(SQLModel, table=True):
+    """A conversation in progress (a report awaiting its note, a task being added).
+
+    Kept in the database rather than in memory, so a restart or another bot
+    process continues where the user left off."""
+
+    __tablename__ = "flow"
+
+    telegram_id: int = Field(sa_type=BigInteger, primary_key=True)
+    kind: str = Field(max_length=32)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    expires_at: datetime

@@ -66,3 +66,36 @@ async def running_bot(settings: Settings, engine, emulator):
     application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False)
     async with polling(application, timeout=1):
         yield application, emulator
+
+
+MANAGER_ID = 5001      # LD01, Phòng Cải cách hành chính (manager of CB01, CB02)
+OFFICER2_ID = 1002     # CB02, same division as CB01
+WARD_MANAGER_ID = 5002  # LD02, UBND phường Phú Hội (another branch of the tree)
+WARD_OFFICER_ID = 1003  # CB03, UBND phường Phú Hội
+STRANGER_ID = 4242     # nobody: not in the staff list
+
+
+def seed_tracking(engine) -> None:
+    """The demo's staff and tasks, with every person linked to a Telegram id.
+
+    Roles: QT01 admin (9001), LD01 manager (5001), CB01 officer (1001),
+    CB02 officer (1002), LD02 manager (5002), CB03 officer (1003)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.demo_data import seed
+    from storage.db import session_scope
+    from storage.tracking import staff_by_code
+
+    seed(engine, today=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
+    with session_scope(engine) as session:
+        for code, telegram_id in (("CB02", OFFICER2_ID), ("LD02", WARD_MANAGER_ID), ("CB03", WARD_OFFICER_ID)):
+            staff_by_code(session=session, code=code).telegram_id = telegram_id
+
+
+@pytest.fixture
+async def tracked(running_bot, engine):
+    """The running bot with the sample staff and tasks; yields (application, emulator, engine)."""
+    seed_tracking(engine)
+    application, emulator = running_bot
+    yield application, emulator, engine

@@ -23,6 +23,6 @@ def test_demo_chats_in_the_terminal(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Đã nạp 1 tài liệu" in out
-    assert "Xin chào, Lan" in out
+    assert "Xin chào <b>Nguyễn Thị Lan</b>" in out or "Xin chào Nguyễn Thị Lan" in out
     assert "90%" in out and "15/KH-UBND" in out
     assert "Quản trị" in out  # the admin's help

@@ -1,0 +1,494 @@
+"""Task tracking: who may do what, and doing it.
+
+Every operation takes the caller's session and the :class:`Actor` asking, checks
+permission first and raises :class:`Refused` (a Vietnamese reason) before
+changing anything. Handlers and the CLI are thin layers over these functions.
+
+Permissions:
+* officers see and report on the tasks they own (or answer for);
+* managers also see and report on everything in their scope: their unit's
+  subtree, their direct reports' tasks and the tasks they answer for;
+* admins (role "quản trị", or a Telegram id in ADMIN_IDS) see and change everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.texts import esc
+from bot.tracking.parse import InputError, parse_date, parse_number, parse_percent, parse_role
+from storage import tracking as db
+from storage.models import (
+    ROLE_ADMIN,
+    ROLE_MANAGER,
+    STATUS_BLOCKED,
+    STATUS_DONE,
+    STATUS_IN_PROGRESS,
+    STATUS_NOT_STARTED,
+    Report,
+    Staff,
+    Target,
+    TargetValue,
+    Task,
+    Unit,
+    utcnow,
+)
+
+INVITE_VALID_FOR = timedelta(days=7)
+FLOW_VALID_FOR = timedelta(minutes=30)
+
+
+class Refused(Exception):
+    """An action the actor may not do, or that cannot be done; the message says why."""
+
+
+@dataclass
+class Actor:
+    """Who is asking: a Telegram account, the staff member linked to it if any."""
+
+    telegram_id: int | None
+    staff: Staff | None
+    super_admin: bool = False  # in ADMIN_IDS, or the command line
+
+    @property
+    def is_admin(self) -> bool:
+        return self.super_admin or (self.staff is not None and self.staff.role == ROLE_ADMIN)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_admin or (self.staff is not None and self.staff.role == ROLE_MANAGER)
+
+    @property
+    def linked(self) -> bool:
+        return self.staff is not None
+
+    @property
+    def name(self) -> str:
+        if self.staff is not None:
+            return self.staff.full_name
+        return f"Telegram {self.telegram_id}" if self.telegram_id else "dòng lệnh"
+
+    def scope(self, session: Session) -> db.Scope:
+        return db.scope_of(session=session, staff=self.staff, super_admin=self.super_admin)
+
+
+def resolve_actor(session: Session, *, telegram_id: int | None, admin_ids: list[int] | tuple = ()) -> Actor:
+    staff = db.staff_by_telegram(session=session, telegram_id=telegram_id) if telegram_id else None
+    return Actor(telegram_id=telegram_id, staff=staff, super_admin=telegram_id in admin_ids)
+
+
+def cli_actor() -> Actor:
+    return Actor(telegram_id=None, staff=None, super_admin=True)
+
+
+NOT_LINKED = ("Tài khoản Telegram của bạn chưa được gắn với cán bộ nào trong danh sách. "
+              "Hãy xin quản trị viên một mã mời (lệnh /moi) rồi gửi <code>/start MÃ_MỜI</code>.")
+
+
+def require_linked(actor: Actor) -> Staff:
+    if actor.staff is None:
+        raise Refused(NOT_LINKED)
+    return actor.staff
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    if not actor.is_admin:
+        raise Refused(f"Chỉ quản trị viên mới được {action}. Bạn không có quyền này nên không có gì thay đổi.")
+
+
+def require_manager(actor: Actor, action: str) -> None:
+    if not actor.is_manager:
+        if actor.staff is None and not actor.super_admin:
+            raise Refused(NOT_LINKED)
+        raise Refused(f"Chỉ lãnh đạo và quản trị viên mới {action}.")
+
+
+# --------------------------------------------------------------------------
+# Looking up
+# --------------------------------------------------------------------------
+
+
+def status_for(percent: int) -> str:
+    if percent >= 100:
+        return STATUS_DONE
+    return STATUS_IN_PROGRESS if percent > 0 else STATUS_NOT_STARTED
+
+
+def is_overdue(task: Task, today: date) -> bool:
+    return task.status != STATUS_DONE and task.deadline < today
+
+
+def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
+    """A task the actor may see, or Refused (saying the same for unknown and
+    out-of-scope codes, so codes outside one's scope are not disclosed)."""
+    if actor.staff is None and not actor.super_admin:
+        raise Refused(NOT_LINKED)
+    task = (session.get(Task, code_or_id) if isinstance(code_or_id, int)
+            else db.task_by_code(session=session, code=code_or_id))
+    if task is None or not db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id):
+        shown = task.code if task is not None else code_or_id
+        raise Refused(f"Không có nhiệm vụ mã «{esc(shown)}» trong phạm vi của bạn. Xem các nhiệm vụ của bạn: /nhiemvu")
+    return task
+
+
+def staff_or_refuse(session: Session, code: str) -> Staff:
+    staff = db.staff_by_code(session=session, code=code)
+    if staff is None:
+        raise Refused(f"Không có cán bộ mã «{esc(code)}». Kiểm tra lại mã (cột «Mã cán bộ» trong danh sách).")
+    return staff
+
+
+@dataclass
+class TaskLine:
+    task: Task
+    owner: Staff | None
+    accountable: Staff | None
+    overdue_days: int = 0
+
+
+def my_tasks(session: Session, actor: Actor, *, today: date, open_only: bool = True,
+             limit: int = 30) -> list[TaskLine]:
+    """The actor's own tasks (those they carry out), nearest deadline first."""
+    staff = require_linked(actor)
+    tasks = db.tasks_in_scope(session=session, scope=db.Scope(staff_id=staff.id), open_only=open_only,
+                              owner_id=staff.id, limit=limit)
+    return _lines(session, tasks, today)
+
+
+def scope_tasks(session: Session, actor: Actor, *, today: date, limit: int = 30) -> list[TaskLine]:
+    tasks = db.tasks_in_scope(session=session, scope=actor.scope(session), open_only=True, limit=limit)
+    return _lines(session, tasks, today)
+
+
+def _lines(session: Session, tasks, today: date) -> list[TaskLine]:
+    people = db.staff_by_ids(session=session, ids=[t.owner_id for t in tasks] + [t.accountable_id for t in tasks])
+    return [TaskLine(t, people.get(t.owner_id), people.get(t.accountable_id),
+                     (today - t.deadline).days if is_overdue(t, today) else 0) for t in tasks]
+
+
+# --------------------------------------------------------------------------
+# Reporting progress
+# --------------------------------------------------------------------------
+
+
+def can_report(session: Session, actor: Actor, task: Task) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.staff is None:
+        return False
+    if task.owner_id == actor.staff.id:
+        return True
+    return actor.is_manager and db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)
+
+
+def report(session: Session, actor: Actor, *, task: Task | str | int, percent: int | str,
+           blocked: bool = False, note: str = "", at: datetime | None = None) -> Report:
+    staff = require_linked(actor)
+    if not isinstance(task, Task):
+        task = visible_task(session, actor, task)
+    if not can_report(session, actor, task):
+        raise Refused(f"Nhiệm vụ <code>{esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được. "
+                      "Người thực hiện hoặc lãnh đạo phụ trách mới báo cáo được.")
+    if not isinstance(percent, int):
+        try:
+            percent = parse_percent(percent)
+        except InputError as exc:
+            raise Refused(f"Không ghi được báo cáo: {esc(exc)}.") from None
+    if not 0 <= percent <= 100:
+        raise Refused("Phần trăm phải từ 0 đến 100.")
+    note = " ".join(note.split())[:2000]
+    if blocked and not note:
+        raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do để lãnh đạo có thể hỗ trợ.")
+    status = STATUS_BLOCKED if blocked else status_for(percent)
+    old = (task.progress, task.status)
+    entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status,
+                          note=note, at=at)
+    db.audit(session=session, actor=staff, action="report", entity="task", entity_code=task.code,
+             field="tiến độ", old=f"{old[0]}% ({old[1]})", new=f"{percent}% ({status})", note=note)
+    return entry
+
+
+def own_report(session: Session, actor: Actor, report_id: int) -> Report:
+    """A report the actor wrote themself (for adding a note or correcting it)."""
+    staff = require_linked(actor)
+    entry = session.get(Report, report_id)
+    if entry is None or entry.staff_id != staff.id:
+        raise Refused("Đây không phải báo cáo của bạn, nên bạn không sửa hay bổ sung được.")
+    return entry
+
+
+def last_own_report(session: Session, actor: Actor, task: Task) -> Report:
+    staff = require_linked(actor)
+    entry = db.latest_report(session=session, task_id=task.id, staff_id=staff.id)
+    if entry is None:
+        raise Refused(f"Bạn chưa có báo cáo nào về nhiệm vụ <code>{esc(task.code)}</code> để sửa.")
+    return entry
+
+
+def add_note(session: Session, actor: Actor, *, report_id: int, note: str) -> Report:
+    entry = own_report(session, actor, report_id)
+    note = " ".join(note.split())[:2000]
+    entry.note = f"{entry.note}\n{note}".strip() if entry.note and entry.status != STATUS_BLOCKED else (note or entry.note)
+    session.add(entry)
+    task = session.get(Task, entry.task_id)
+    db.audit(session=session, actor=actor.staff, action="report_note", entity="task",
+             entity_code=task.code if task else "", field="ghi chú", new=note)
+    return entry
+
+
+def add_evidence(session: Session, actor: Actor, *, report_id: int, file_id: str, file_unique_id: str = "",
+                 file_name: str = "", mime_type: str = "", size_bytes: int = 0):
+    entry = own_report(session, actor, report_id)
+    item = db.add_evidence(session=session, report=entry, file_id=file_id, file_unique_id=file_unique_id,
+                           file_name=file_name, mime_type=mime_type, size_bytes=size_bytes)
+    task = session.get(Task, entry.task_id)
+    db.audit(session=session, actor=actor.staff, action="evidence", entity="task",
+             entity_code=task.code if task else "", field="minh chứng", new=file_name or file_unique_id)
+    return item
+
+
+def correct_report(session: Session, actor: Actor, *, report_id: int, percent: int, blocked: bool = False,
+                   note: str | None = None) -> Report:
+    entry = own_report(session, actor, report_id)
+    newest = db.latest_report(session=session, task_id=entry.task_id, staff_id=entry.staff_id)
+    if newest is None or newest.id != entry.id:
+        raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
+    status = STATUS_BLOCKED if blocked else status_for(percent)
+    old = f"{entry.percent}% ({entry.status})"
+    note = entry.note if note is None else " ".join(note.split())[:2000]
+    if blocked and not note:
+        raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do.")
+    db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
+    task = session.get(Task, entry.task_id)
+    db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
+             entity_code=task.code if task else "", field="tiến độ", old=old, new=f"{percent}% ({status})")
+    return entry
+
+
+# --------------------------------------------------------------------------
+# Linking Telegram accounts
+# --------------------------------------------------------------------------
+
+
+def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime):
+    require_admin(actor, "tạo mã mời")
+    staff = staff_or_refuse(session, staff_code)
+    invite = db.create_invite(session=session, staff=staff, created_by=actor.staff, now=now,
+                              valid_for=INVITE_VALID_FOR)
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite", entity="staff",
+             entity_code=staff.code, note=f"hết hạn {invite.expires_at:%d/%m/%Y %H:%M} UTC")
+    return invite, staff
+
+
+def link_account(session: Session, *, telegram_id: int, code: str, now: datetime) -> Staff:
+    existing = db.staff_by_telegram(session=session, telegram_id=telegram_id)
+    invite = db.get_invite(session=session, code=code)
+    if invite is None:
+        raise Refused("Mã mời không đúng. Hãy kiểm tra lại đường dẫn, hoặc xin quản trị viên mã mới.")
+    if existing is not None and existing.id == invite.staff_id:
+        return existing
+    if invite.used_at is not None:
+        raise Refused("Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin quản trị viên mã mới.")
+    if invite.expires_at <= now:
+        raise Refused("Mã mời đã hết hạn. Hãy xin quản trị viên mã mới.")
+    if existing is not None:
+        raise Refused(f"Tài khoản Telegram này đã gắn với cán bộ {esc(existing.full_name)} ({esc(existing.code)}). "
+                      "Mỗi tài khoản chỉ gắn với một cán bộ; hãy liên hệ quản trị viên.")
+    claimed = db.claim_invite(session=session, code=code, telegram_id=telegram_id, now=now)
+    if claimed is None:
+        raise Refused("Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin quản trị viên mã mới.")
+    staff = session.get(Staff, invite.staff_id)
+    old = staff.telegram_id
+    staff.telegram_id = telegram_id
+    staff.unreachable_since = None
+    staff.updated_at = utcnow()
+    session.add(staff)
+    db.audit(session=session, actor=staff, action="link", entity="staff", entity_code=staff.code,
+             field="Telegram ID", old=old, new=telegram_id)
+    return staff
+
+
+# --------------------------------------------------------------------------
+# Admin changes
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class NewTask:
+    code: str
+    title: str
+    owner_code: str
+    accountable_code: str
+    deadline: date
+    expected_result: str
+    target: str = ""
+    description: str = ""
+    measure: str = ""
+    start_date: date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def next_task_code(session: Session) -> str:
+    from sqlmodel import func, select
+
+    n = session.exec(select(func.count()).select_from(Task)).one() + 1
+    while db.task_by_code(session=session, code=f"NV{n:03d}") is not None:
+        n += 1
+    return f"NV{n:03d}"
+
+
+def find_or_create_target(session: Session, text: str) -> Target:
+    from bot.tracking.parse import key, target_value_in
+
+    text = " ".join(text.split())
+    target = db.target_by_code(session=session, code=text) or db.target_by_key(session=session, key=key(text))
+    if target is None:
+        value, unit, higher = target_value_in(text)
+        target = Target(code=db.next_target_code(session=session), name=text, key=key(text),
+                        target_value=value, measure_unit=unit, higher_is_better=higher)
+        session.add(target)
+        session.flush()
+    return target
+
+
+def add_task(session: Session, actor: Actor, new: NewTask, *, today: date) -> Task:
+    require_admin(actor, "thêm nhiệm vụ")
+    if db.task_by_code(session=session, code=new.code) is not None:
+        raise Refused(f"Mã nhiệm vụ «{esc(new.code)}» đã có. Hãy chọn mã khác.")
+    owner = staff_or_refuse(session, new.owner_code)
+    accountable = staff_or_refuse(session, new.accountable_code)
+    missing = [label for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
+               if not value.strip()]
+    if missing:
+        raise Refused("Còn thiếu: " + ", ".join(missing) + ".")
+    target = find_or_create_target(session, new.target) if new.target.strip() else None
+    task = Task(code=new.code, title=new.title.strip(), description=new.description, owner_id=owner.id,
+                accountable_id=accountable.id, host_unit_id=owner.unit_id, deadline=new.deadline,
+                start_date=new.start_date or today, expected_result=new.expected_result.strip(),
+                measure=new.measure, target_id=target.id if target else None)
+    session.add(task)
+    session.flush()
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="create", entity="task",
+             entity_code=task.code, new=f"{task.title} · {owner.code} · hạn {task.deadline:%d/%m/%Y}")
+    return task
+
+
+def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str) -> tuple[Task, Staff, Staff]:
+    require_admin(actor, "giao lại nhiệm vụ")
+    task = visible_task(session, actor, task_code)
+    new_owner = staff_or_refuse(session, staff_code)
+    old_owner = session.get(Staff, task.owner_id)
+    if new_owner.id == task.owner_id:
+        raise Refused(f"Nhiệm vụ <code>{esc(task.code)}</code> đã do {esc(new_owner.full_name)} thực hiện.")
+    task.owner_id = new_owner.id
+    task.host_unit_id = new_owner.unit_id
+    task.updated_at = utcnow()
+    session.add(task)
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="reassign", entity="task",
+             entity_code=task.code, field="người thực hiện",
+             old=f"{old_owner.full_name} ({old_owner.code})" if old_owner else "", new=f"{new_owner.full_name} ({new_owner.code})")
+    return task, old_owner, new_owner
+
+
+def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str | date, reason: str,
+           today: date) -> tuple[Task, date]:
+    require_admin(actor, "gia hạn nhiệm vụ")
+    task = visible_task(session, actor, task_code)
+    if not isinstance(new_deadline, date):
+        try:
+            new_deadline = parse_date(new_deadline)
+        except InputError as exc:
+            raise Refused(f"Không gia hạn được: {esc(exc)}.") from None
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Refused("Hãy ghi lý do gia hạn, ví dụ: <code>/giahan NV001 30/06/2026 chờ số liệu quý II</code>")
+    old = task.deadline
+    if new_deadline <= old:
+        raise Refused(f"Thời hạn mới ({new_deadline:%d/%m/%Y}) phải sau thời hạn hiện tại ({old:%d/%m/%Y}).")
+    if new_deadline < today:
+        raise Refused(f"Thời hạn mới ({new_deadline:%d/%m/%Y}) đã qua; hãy chọn một ngày từ hôm nay trở đi.")
+    task.deadline = new_deadline
+    task.updated_at = utcnow()
+    session.add(task)
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="extend", entity="task",
+             entity_code=task.code, field="thời hạn", old=old, new=new_deadline, note=reason)
+    return task, old
+
+
+def set_role(session: Session, actor: Actor, *, staff_code: str, role: str) -> tuple[Staff, str]:
+    require_admin(actor, "đổi vai trò")
+    staff = staff_or_refuse(session, staff_code)
+    try:
+        new_role = parse_role(role)
+    except InputError as exc:
+        raise Refused(f"Không đổi được: {esc(exc)}.") from None
+    old = staff.role
+    if actor.staff is not None and staff.id == actor.staff.id and new_role != ROLE_ADMIN and not actor.super_admin:
+        raise Refused("Bạn không tự bỏ quyền quản trị của mình được; hãy nhờ một quản trị viên khác.")
+    staff.role = new_role
+    staff.updated_at = utcnow()
+    session.add(staff)
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="role", entity="staff",
+             entity_code=staff.code, field="vai trò", old=old, new=new_role)
+    return staff, old
+
+
+def record_target(session: Session, actor: Actor, *, target_code: str, value: str | float, note: str = "",
+                  at: datetime | None = None) -> tuple[Target, TargetValue, TargetValue | None]:
+    require_admin(actor, "cập nhật chỉ tiêu")
+    target = db.target_by_code(session=session, code=target_code)
+    if target is None:
+        raise Refused(f"Không có chỉ tiêu mã «{esc(target_code)}». Gõ /capnhatchitieu để xem danh sách mã.")
+    if not isinstance(value, (int, float)):
+        try:
+            value = parse_number(value)
+        except InputError as exc:
+            raise Refused(f"Không ghi được: {esc(exc)}.") from None
+    previous = db.latest_target_values(session=session, target_ids=[target.id]).get(target.id)
+    entry = TargetValue(target_id=target.id, value=float(value), recorded_at=at or utcnow(),
+                        recorded_by=actor.staff.id if actor.staff else None, note=note[:1000])
+    session.add(entry)
+    session.flush()
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="target_value", entity="target",
+             entity_code=target.code, field="giá trị thực tế",
+             old=_num(previous.value) if previous else "", new=_num(entry.value), note=note)
+    return target, entry, previous
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def audit_log(session: Session, actor: Actor, *, code: str | None = None, limit: int = 20):
+    require_admin(actor, "xem nhật ký thay đổi")
+    return db.audit_entries(session=session, entity_code=code, limit=limit)
+
+
+def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
+    """A unit named by the user (its name or full path), within the actor's scope."""
+    from bot.tracking.parse import key, unit_path
+
+    require_manager(actor, "xem tổng hợp theo đơn vị")
+    names = unit_path(text)
+    keys = [key(n) for n in names]
+    unit = db.unit_by_key(session=session, key=db.UNIT_SEPARATOR.join(keys))
+    candidates = [unit] if unit is not None else list(db.units_by_name_key(session=session, name_key=keys[-1]))
+    if not candidates:
+        candidates = [u for u in db.list_units(session=session) if keys[-1] in u.key.rsplit(db.UNIT_SEPARATOR, 1)[-1]]
+    scope = actor.scope(session)
+    candidates = [u for u in candidates if scope.covers_unit(u)]
+    if not candidates:
+        raise Refused(f"Không có đơn vị «{esc(text)}» trong phạm vi của bạn. Gõ /donvi để xem danh sách đơn vị.")
+    if len(candidates) > 1:
+        names = "; ".join(db.unit_full_name(session=session, unit=u) for u in candidates[:5])
+        raise Refused(f"Có nhiều đơn vị khớp «{esc(text)}»: {esc(names)}. Hãy ghi đầy đủ hơn.")
+    return candidates[0]
+
+
+def units_in_scope(session: Session, actor: Actor) -> list[Unit]:
+    require_manager(actor, "xem tổng hợp theo đơn vị")
+    scope = actor.scope(session)
+    return [u for u in db.list_units(session=session) if scope.covers_unit(u)]

@@ -1,0 +1,90 @@
+"""Managers' journey: the digest of their scope (/tonghop), one unit (/donvi),
+and everyone's XLSX export of the tasks they can see (/xuatbaocao)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from telegram import Update
+
+from bot.context import Context
+from bot.texts import esc
+from bot.tracking import service
+from bot.tracking.service import Actor
+from handlers.common import command_args, guarded, now, private_only, reply, today
+from reminders.digest import build_digest, digest_blocks
+from storage import tracking as db
+from storage.models import Unit
+
+
+def _scope_title(session: Session, actor: Actor) -> str:
+    if actor.is_admin:
+        return "toàn bộ nhiệm vụ"
+    unit = session.get(Unit, actor.staff.unit_id)
+    return f"{actor.staff.full_name} · {db.unit_full_name(session=session, unit=unit)}" if unit else actor.staff.full_name
+
+
+async def digest(update: Update, context: Context) -> None:
+    if not await private_only(update):
+        return
+    day, moment = today(context), now(context)
+
+    def work(session: Session, actor: Actor):
+        service.require_manager(actor, "xem tổng hợp; bạn xem nhiệm vụ của mình bằng /nhiemvu")
+        return build_digest(session=session, scope=actor.scope(session), today=day, now=moment,
+                            title=_scope_title(session, actor))
+
+    result = await guarded(update, context, work)
+    if result is not None:
+        await reply(update, digest_blocks(result))
+
+
+async def unit_digest(update: Update, context: Context) -> None:
+    if not await private_only(update):
+        return
+    name = command_args(update)
+    day, moment = today(context), now(context)
+
+    if not name:
+        def listing(session: Session, actor: Actor):
+            units = service.units_in_scope(session, actor)
+            return [(db.unit_full_name(session=session, unit=u), u.path.count("/") - 2) for u in units]
+
+        units = await guarded(update, context, listing)
+        if units is None:
+            return
+        lines = ["Cách dùng: <code>/donvi TÊN_ĐƠN_VỊ</code>, ví dụ <code>/donvi Phòng CCHC</code>."]
+        if units:
+            lines.append("\n<b>Đơn vị trong phạm vi của bạn</b>")
+            lines += [f"{'  ' * depth}• {esc(full.rsplit(' > ', 1)[-1])}" for full, depth in units[:80]]
+        await reply(update, "\n".join(lines))
+        return
+
+    def work(session: Session, actor: Actor):
+        unit = service.unit_by_name(session, actor, name)
+        return build_digest(session=session, scope=db.Scope(unit_path=unit.path), today=day, now=moment,
+                            title=db.unit_full_name(session=session, unit=unit))
+
+    result = await guarded(update, context, work)
+    if result is not None:
+        await reply(update, digest_blocks(result))
+
+
+async def export(update: Update, context: Context) -> None:
+    from bot.tracking.sheets import export_tasks
+
+    if not await private_only(update):
+        return
+    day = today(context)
+    tz = context.bot_data.settings.tz
+
+    def work(session: Session, actor: Actor) -> bytes:
+        if not actor.is_admin:
+            service.require_linked(actor)
+        return export_tasks(session=session, scope=actor.scope(session), today=day, tz=tz)
+
+    data = await guarded(update, context, work)
+    if data is None:
+        return
+    await update.effective_message.reply_document(
+        document=data, filename=f"bao-cao-nhiem-vu-{day:%Y%m%d}.xlsx",
+        caption=f"📊 Báo cáo nhiệm vụ trong phạm vi của bạn, ngày {day:%d/%m/%Y}.")

@@ -1,0 +1,420 @@
+"""Officers' journey: list my tasks, report progress by buttons or in one line,
+add a note or evidence, correct my last report.
+
+Callback data (checked again on the server every time, a button is not a permission):
+    p:<task id>:<percent>      report a percentage
+    b:<task id>                report "vướng mắc" (asks for the reason)
+    n:<report id>              skip the note of a report
+    c:<report id>              correct a report (shows the percentages again)
+    k:<report id>:<percent>    the corrected percentage
+    kb:<report id>             correct to "vướng mắc" (asks for the reason)
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.context import Context
+from bot.tracking import service, views
+from bot.tracking.parse import InputError, key, parse_percent
+from bot.tracking.service import Actor, Refused
+from handlers.common import actor_of, command_args, guarded, in_db, now, private_only, reply, today, user_id
+from storage import tracking as db
+from storage.models import Task
+
+log = logging.getLogger(__name__)
+
+LIST_LIMIT = 10
+BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")
+
+REPORT_USAGE = ("Cách báo cáo nhanh: <code>/baocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
+                "Ví dụ: <code>/baocao NV001 50 đã khảo sát xong 3/6 xã</code>\n"
+                "Vướng mắc: <code>/baocao NV001 vướng mắc chờ số liệu của Sở</code>\n"
+                "Hoặc gõ /nhiemvu rồi bấm nút.")
+CORRECT_USAGE = ("Cách sửa báo cáo gần nhất của bạn: <code>/suabaocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
+                 "Ví dụ: <code>/suabaocao NV001 40</code>")
+
+
+def _flow_expiry(context: Context):
+    return now(context) + service.FLOW_VALID_FOR
+
+
+# --------------------------------------------------------------------------
+# /nhiemvu
+# --------------------------------------------------------------------------
+
+
+async def list_tasks(update: Update, context: Context) -> None:
+    if not await private_only(update):
+        return
+    day = today(context)
+
+    def work(session: Session, actor: Actor):
+        staff = service.require_linked(actor)
+        lines = service.my_tasks(session, actor, today=day, limit=LIST_LIMIT)
+        total = len(db.tasks_in_scope(session=session, scope=db.Scope(staff_id=staff.id),
+                                      open_only=True, owner_id=staff.id))
+        return staff.full_name, lines, total
+
+    result = await guarded(update, context, work)
+    if result is None:
+        return
+    name, lines, total = result
+    await reply(update, views.my_tasks_header(name, len(lines), total))
+    for line in lines:
+        await update.effective_message.reply_html(views.task_card(line, day),
+                                                  reply_markup=views.report_keyboard(line.task.id))
+
+
+# --------------------------------------------------------------------------
+# /baocao and /suabaocao
+# --------------------------------------------------------------------------
+
+
+def _split_report_args(args: str) -> tuple[str, str, str] | None:
+    parts = args.split(maxsplit=2)
+    if len(parts) < 2:
+        return None
+    code, amount, note = parts[0], parts[1], parts[2] if len(parts) > 2 else ""
+    folded = key(f"{amount} {note}")
+    for word in BLOCKED_WORDS:
+        if folded == word or folded.startswith(word + " "):
+            return code, "blocked", " ".join(f"{amount} {note}".split()[len(word.split()):])
+    return code, amount, note
+
+
+async def report_command(update: Update, context: Context) -> None:
+    if not await private_only(update):
+        return
+    parsed = _split_report_args(command_args(update))
+    if parsed is None:
+        await reply(update, REPORT_USAGE)
+        return
+    code, amount, note = parsed
+    at = now(context)
+
+    def work(session: Session, actor: Actor):
+        blocked = amount == "blocked"
+        if blocked:
+            task = service.visible_task(session, actor, code)
+            percent = task.progress
+        else:
+            percent = amount
+        entry = service.report(session, actor, task=code, percent=percent, blocked=blocked, note=note, at=at)
+        return session.get(Task, entry.task_id), entry
+
+    result = await guarded(update, context, work)
+    if result is None:
+        return
+    task, entry = result
+    await reply(update, views.report_saved(task, entry, context.bot_data.settings.tz),
+                reply_markup=views.after_report_keyboard(entry.id))
+
+
+async def correct_command(update: Update, context: Context) -> None:
+    if not await private_only(update):
+        return
+    parsed = _split_report_args(command_args(update))
+    if parsed is None:
+        await reply(update, CORRECT_USAGE)
+        return
+    code, amount, note = parsed
+
+    def work(session: Session, actor: Actor):
+        task = service.visible_task(session, actor, code)
+        last = service.last_own_report(session, actor, task)
+        blocked = amount == "blocked"
+        try:
+            percent = last.percent if blocked else parse_percent(amount)
+        except InputError as exc:
+            raise Refused(f"Không sửa được: {views.esc(exc)}.") from None
+        entry = service.correct_report(session, actor, report_id=last.id, percent=percent, blocked=blocked,
+                                       note=note or None)
+        return task, entry
+
+    result = await guarded(update, context, work)
+    if result is None:
+        return
+    task, entry = result
+    await reply(update, views.report_saved(task, entry, context.bot_data.settings.tz, corrected=True))
+
+
+# --------------------------------------------------------------------------
+# Buttons
+# --------------------------------------------------------------------------
+
+
+async def _answer(update: Update, text: str = "", alert: bool = False) -> None:
+    try:
+        await update.callback_query.answer(text[:200], show_alert=alert)
+    except BadRequest:  # too old to answer: the action itself still counts
+        log.debug("callback query too old to answer")
+
+
+async def _refuse(update: Update, exc: Refused) -> None:
+    """A refused button: an alert on the button, and the reason in the chat."""
+    await _answer(update, "Không thực hiện được", alert=False)
+    await reply(update, f"⛔ {exc}")
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    kind, _, rest = (query.data or "").partition(":")
+    handler = BUTTONS.get(kind)
+    if handler is None:
+        await _answer(update, "Nút này đã cũ. Gõ /nhiemvu để có danh sách mới.", alert=True)
+        return
+    try:
+        args = [int(x) for x in rest.split(":")] if rest else []
+    except ValueError:
+        await _answer(update, "Nút không hợp lệ.", alert=True)
+        return
+    await handler(update, context, *args)
+
+
+async def _button_percent(update: Update, context: Context, task_id: int = 0, percent: int = -1, *_) -> None:
+    if not 0 <= percent <= 100:
+        await _answer(update, "Nút không hợp lệ.", alert=True)
+        return
+    at = now(context)
+    telegram_id = user_id(update)
+
+    def work(session: Session, actor: Actor):
+        entry = service.report(session, actor, task=task_id, percent=percent, at=at)
+        db.set_flow(session=session, telegram_id=telegram_id, kind="note", data={"report_id": entry.id},
+                    expires_at=_flow_expiry(context))
+        return session.get(Task, entry.task_id), entry
+
+    try:
+        task, entry = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update, f"Đã ghi {percent}%")
+    text = views.report_saved(task, entry, context.bot_data.settings.tz) + "\n\n" + views.ASK_NOTE
+    await _edit_or_reply(update, text, views.after_report_keyboard(entry.id))
+
+
+async def _button_blocked(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    telegram_id = user_id(update)
+
+    def work(session: Session, actor: Actor):
+        task = service.visible_task(session, actor, task_id)
+        if not service.can_report(session, actor, task):
+            raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
+        db.set_flow(session=session, telegram_id=telegram_id, kind="blocked", data={"task_id": task.id},
+                    expires_at=_flow_expiry(context))
+        return task
+
+    try:
+        task = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update)
+    await reply(update, f"🟠 Vướng mắc ở nhiệm vụ <b>{views.esc(task.code)}</b>: hãy gõ <b>lý do</b> trong một tin nhắn "
+                        "(ví dụ: <i>chờ số liệu của Sở Thông tin và Truyền thông</i>). Gõ /huy để thôi.")
+
+
+async def _button_skip(update: Update, context: Context, report_id: int = 0, *_) -> None:
+    telegram_id = user_id(update)
+
+    def work(session: Session, actor: Actor):
+        entry = service.own_report(session, actor, report_id)
+        db.clear_flow(session=session, telegram_id=telegram_id)
+        return session.get(Task, entry.task_id), entry
+
+    try:
+        task, entry = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update, "Đã xong")
+    await _edit_or_reply(update, views.report_saved(task, entry, context.bot_data.settings.tz), None)
+
+
+async def _button_correct(update: Update, context: Context, report_id: int = 0, *_) -> None:
+    def work(session: Session, actor: Actor):
+        entry = service.own_report(session, actor, report_id)
+        task = session.get(Task, entry.task_id)
+        last = service.last_own_report(session, actor, task)
+        if last.id != entry.id:
+            raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
+        return task, entry
+
+    try:
+        task, entry = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update)
+    await reply(update, f"✏️ Sửa báo cáo <b>{views.esc(task.code)}</b> (đang ghi {entry.percent}%): chọn mức đúng.",
+                reply_markup=views.correction_keyboard(entry.id))
+
+
+async def _button_corrected(update: Update, context: Context, report_id: int = 0, percent: int = -1, *_) -> None:
+    if not 0 <= percent <= 100:
+        await _answer(update, "Nút không hợp lệ.", alert=True)
+        return
+
+    def work(session: Session, actor: Actor):
+        entry = service.correct_report(session, actor, report_id=report_id, percent=percent)
+        return session.get(Task, entry.task_id), entry
+
+    try:
+        task, entry = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update, f"Đã sửa thành {percent}%")
+    await _edit_or_reply(update, views.report_saved(task, entry, context.bot_data.settings.tz, corrected=True), None)
+
+
+async def _button_correct_blocked(update: Update, context: Context, report_id: int = 0, *_) -> None:
+    telegram_id = user_id(update)
+
+    def work(session: Session, actor: Actor):
+        entry = service.own_report(session, actor, report_id)
+        db.set_flow(session=session, telegram_id=telegram_id, kind="correct_blocked",
+                    data={"report_id": entry.id}, expires_at=_flow_expiry(context))
+        return entry
+
+    try:
+        await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update)
+    await reply(update, "🟠 Hãy gõ <b>lý do vướng mắc</b> trong một tin nhắn. Gõ /huy để thôi.")
+
+
+BUTTONS = {
+    "p": _button_percent,
+    "b": _button_blocked,
+    "n": _button_skip,
+    "c": _button_correct,
+    "k": _button_corrected,
+    "kb": _button_correct_blocked,
+}
+
+
+async def _run(update: Update, context: Context, work):
+    """Like ``guarded`` but lets :class:`Refused` through, for buttons."""
+    return await in_db(context, lambda session: work(session, actor_of(session, update, context)))
+
+
+async def _edit_or_reply(update: Update, text: str, markup) -> None:
+    message = update.callback_query.message
+    try:
+        if message is not None:
+            await update.callback_query.edit_message_text(text, reply_markup=markup)
+            return
+    except BadRequest as exc:  # e.g. the message is too old to edit
+        log.debug("could not edit: %s", exc)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+# --------------------------------------------------------------------------
+# Conversations in progress: a note, evidence, a reason
+# --------------------------------------------------------------------------
+
+
+async def continue_flow(update: Update, context: Context, kind: str, data: dict) -> bool:
+    """Handle a message that continues a report flow; False if it does not apply."""
+    message = update.effective_message
+    telegram_id = user_id(update)
+    tz = context.bot_data.settings.tz
+    text = (message.text or message.caption or "").strip()
+    at = now(context)
+
+    if kind == "blocked" and text:
+        def work(session: Session, actor: Actor):
+            task = service.visible_task(session, actor, int(data["task_id"]))
+            entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text, at=at)
+            db.set_flow(session=session, telegram_id=telegram_id, kind="note", data={"report_id": entry.id},
+                        expires_at=_flow_expiry(context))
+            return session.get(Task, entry.task_id), entry
+
+        result = await guarded(update, context, work)
+        if result is not None:
+            task, entry = result
+            await reply(update, views.report_saved(task, entry, tz)
+                        + "\nBạn có thể gửi thêm tệp/ảnh minh chứng, hoặc bấm «Bỏ qua ghi chú».",
+                        reply_markup=views.after_report_keyboard(entry.id))
+        return True
+
+    if kind == "correct_blocked" and text:
+        def work(session: Session, actor: Actor):
+            entry = service.own_report(session, actor, int(data["report_id"]))
+            entry = service.correct_report(session, actor, report_id=entry.id, percent=entry.percent,
+                                           blocked=True, note=text)
+            db.clear_flow(session=session, telegram_id=telegram_id)
+            return session.get(Task, entry.task_id), entry
+
+        result = await guarded(update, context, work)
+        if result is not None:
+            task, entry = result
+            await reply(update, views.report_saved(task, entry, tz, corrected=True))
+        return True
+
+    if kind == "note":
+        report_id = int(data["report_id"])
+        attachment = _attachment(message)
+        if attachment is not None:
+            def work(session: Session, actor: Actor):
+                item = service.add_evidence(session, actor, report_id=report_id, **attachment)
+                if text:
+                    service.add_note(session, actor, report_id=report_id, note=text)
+                db.set_flow(session=session, telegram_id=telegram_id, kind="note", data=data,
+                            expires_at=_flow_expiry(context))
+                return item
+
+            item = await guarded(update, context, work)
+            if item is not None:
+                await reply(update, f"📎 Đã lưu minh chứng «{views.esc(item.file_name or 'tệp')}». "
+                                    "Gửi thêm tệp, hoặc bấm «Bỏ qua ghi chú» để kết thúc.",
+                            reply_markup=views.after_report_keyboard(report_id))
+            return True
+        if text:
+            def work(session: Session, actor: Actor):
+                entry = service.add_note(session, actor, report_id=report_id, note=text)
+                db.clear_flow(session=session, telegram_id=telegram_id)
+                return session.get(Task, entry.task_id), entry
+
+            result = await guarded(update, context, work)
+            if result is not None:
+                task, entry = result
+                await reply(update, "📝 Đã thêm ghi chú.\n" + views.report_saved(task, entry, tz))
+            return True
+    return False
+
+
+def _attachment(message) -> dict | None:
+    if message.document is not None:
+        d = message.document
+        return dict(file_id=d.file_id, file_unique_id=d.file_unique_id, file_name=d.file_name or "",
+                    mime_type=d.mime_type or "", size_bytes=d.file_size or 0)
+    if message.photo:
+        p = message.photo[-1]
+        return dict(file_id=p.file_id, file_unique_id=p.file_unique_id, file_name="ảnh.jpg",
+                    mime_type="image/jpeg", size_bytes=p.file_size or 0)
+    return None
+
+
+async def cancel(update: Update, context: Context) -> None:
+    telegram_id = user_id(update)
+    if telegram_id is None:
+        return
+
+    def work(session: Session) -> bool:
+        had = db.get_flow(session=session, telegram_id=telegram_id, now=now(context)) is not None
+        db.clear_flow(session=session, telegram_id=telegram_id)
+        return had
+
+    had = await in_db(context, work)
+    await reply(update, "Đã hủy thao tác đang làm dở." if had else "Không có thao tác nào đang làm dở.")
+

@@ -1,0 +1,387 @@
+"""Data access for "5 rõ" task tracking. Every function takes the caller's session;
+the caller owns the transaction (``storage.db.session_scope``)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ROLE_ADMIN,
+    ROLE_MANAGER,
+    STATUS_DONE,
+    AuditEntry,
+    Evidence,
+    Flow,
+    Invite,
+    Report,
+    Staff,
+    Target,
+    TargetValue,
+    Task,
+    Unit,
+    utcnow,
+)
+
+# --------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------
+
+UNIT_SEPARATOR = " > "
+
+
+def unit_by_key(*, session: Session, key: str) -> Unit | None:
+    return session.exec(select(Unit).where(Unit.key == key)).first()
+
+
+def units_by_name_key(*, session: Session, name_key: str) -> Sequence[Unit]:
+    """Units whose own (last) name folds to ``name_key``."""
+    return session.exec(select(Unit).where(
+        or_(Unit.key == name_key, col(Unit.key).endswith(UNIT_SEPARATOR + name_key)))).all()
+
+
+def ensure_unit_path(*, session: Session, names: Sequence[str], keys: Sequence[str]) -> Unit:
+    """The unit at the end of a path of names, creating the missing ones.
+
+    ``keys`` are the folded names, one per level; the unit's key is the folded
+    full path, so the same path always finds the same unit."""
+    parent: Unit | None = None
+    for depth, name in enumerate(names):
+        key = UNIT_SEPARATOR.join(keys[: depth + 1])
+        unit = unit_by_key(session=session, key=key)
+        if unit is None:
+            unit = Unit(name=name, key=key, parent_id=parent.id if parent else None)
+            session.add(unit)
+            session.flush()
+            unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+            session.add(unit)
+            session.flush()
+        parent = unit
+    assert parent is not None
+    return parent
+
+
+def unit_full_name(*, session: Session, unit: Unit) -> str:
+    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    if len(ids) <= 1:
+        return unit.name
+    rows = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()}
+    return UNIT_SEPARATOR.join(rows.get(i, "?") for i in ids)
+
+
+def subtree_unit_ids(path: str):
+    """A subquery of the ids of the unit with ``path`` and every unit below it."""
+    return select(Unit.id).where(col(Unit.path).startswith(path))
+
+
+def list_units(*, session: Session) -> Sequence[Unit]:
+    return session.exec(select(Unit).order_by(col(Unit.path))).all()
+
+
+# --------------------------------------------------------------------------
+# Staff
+# --------------------------------------------------------------------------
+
+
+def staff_by_code(*, session: Session, code: str) -> Staff | None:
+    return session.exec(select(Staff).where(func.upper(Staff.code) == code.strip().upper())).first()
+
+
+def staff_by_telegram(*, session: Session, telegram_id: int) -> Staff | None:
+    return session.exec(select(Staff).where(Staff.telegram_id == telegram_id)).first()
+
+
+def staff_by_ids(*, session: Session, ids: Sequence[int]) -> dict[int, Staff]:
+    if not ids:
+        return {}
+    return {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(set(ids)))).all()}
+
+
+def list_staff(*, session: Session) -> Sequence[Staff]:
+    return session.exec(select(Staff).order_by(col(Staff.code))).all()
+
+
+# --------------------------------------------------------------------------
+# Scope: which tasks a person may see
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a person sees: everything (admins), a unit subtree and the tasks
+    they answer for (managers), or their own tasks (officers). A scope with
+    only ``unit_path`` is one unit's subtree (``/donvi``)."""
+
+    everything: bool = False
+    staff_id: int | None = None
+    unit_path: str | None = None  # managers: their unit's subtree
+
+    def task_filter(self) -> ColumnElement[bool]:
+        if self.everything:
+            return Task.id.is_not(None)
+        conditions = []
+        if self.staff_id is not None:
+            conditions += [Task.owner_id == self.staff_id, Task.accountable_id == self.staff_id]
+        if self.unit_path is not None:
+            units = subtree_unit_ids(self.unit_path)
+            in_units = col(Staff.unit_id).in_(units)
+            owners = select(Staff.id).where(
+                or_(in_units, Staff.manager_id == self.staff_id) if self.staff_id is not None else in_units)
+            conditions += [col(Task.host_unit_id).in_(units), col(Task.owner_id).in_(owners)]
+        if not conditions:
+            return Task.id.is_(None)
+        return or_(*conditions)
+
+    def covers_unit(self, unit: Unit) -> bool:
+        if self.everything:
+            return True
+        return self.unit_path is not None and unit.path.startswith(self.unit_path)
+
+
+def scope_of(*, session: Session, staff: Staff | None, super_admin: bool = False) -> Scope:
+    if super_admin or (staff is not None and staff.role == ROLE_ADMIN):
+        return Scope(everything=True, staff_id=staff.id if staff else None)
+    if staff is None:
+        return Scope()
+    if staff.role == ROLE_MANAGER:
+        unit = session.get(Unit, staff.unit_id)
+        return Scope(staff_id=staff.id, unit_path=unit.path if unit else None)
+    return Scope(staff_id=staff.id)
+
+
+def task_in_scope(*, session: Session, scope: Scope, task_id: int) -> bool:
+    return session.exec(select(Task.id).where(Task.id == task_id, scope.task_filter())).first() is not None
+
+
+# --------------------------------------------------------------------------
+# Tasks and reports
+# --------------------------------------------------------------------------
+
+
+def task_by_code(*, session: Session, code: str) -> Task | None:
+    return session.exec(select(Task).where(func.upper(Task.code) == code.strip().upper())).first()
+
+
+def tasks_in_scope(*, session: Session, scope: Scope, open_only: bool = False,
+                   owner_id: int | None = None, limit: int | None = None) -> Sequence[Task]:
+    query = select(Task).where(scope.task_filter())
+    if owner_id is not None:
+        query = query.where(Task.owner_id == owner_id)
+    if open_only:
+        query = query.where(Task.status != STATUS_DONE)
+    query = query.order_by(col(Task.deadline), col(Task.code))
+    if limit is not None:
+        query = query.limit(limit)
+    return session.exec(query).all()
+
+
+def add_report(*, session: Session, task: Task, staff: Staff, percent: int, status: str,
+               note: str = "", at: datetime | None = None) -> Report:
+    """Record a report and move the task's progress to it.
+
+    The task row is updated only if no later report has landed meanwhile, so
+    two reports at the same moment both land and the task shows the latest."""
+    at = at or utcnow()
+    report = Report(task_id=task.id, staff_id=staff.id, created_at=at, percent=percent,
+                    status=status, note=note)
+    session.add(report)
+    session.flush()
+    _apply_report_to_task(session=session, task_id=task.id, report=report)
+    return report
+
+
+def _apply_report_to_task(*, session: Session, task_id: int, report: Report) -> None:
+    values = dict(progress=report.percent, status=report.status, last_report_at=report.created_at,
+                  updated_at=utcnow(),
+                  blocked_reason=report.note if report.status == "blocked" else "")
+    session.execute(
+        update(Task)
+        .where(Task.id == task_id,
+               or_(Task.last_report_at.is_(None), Task.last_report_at <= report.created_at))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+
+
+def latest_report(*, session: Session, task_id: int, staff_id: int | None = None) -> Report | None:
+    query = select(Report).where(Report.task_id == task_id)
+    if staff_id is not None:
+        query = query.where(Report.staff_id == staff_id)
+    return session.exec(query.order_by(col(Report.created_at).desc(), col(Report.id).desc())).first()
+
+
+def latest_reports(*, session: Session, task_ids: Sequence[int]) -> dict[int, Report]:
+    """The latest report of each task, in one query."""
+    if not task_ids:
+        return {}
+    newest = (select(Report.task_id, func.max(Report.id).label("rid"))
+              .where(col(Report.task_id).in_(task_ids)).group_by(Report.task_id).subquery())
+    rows = session.exec(select(Report).join(newest, and_(Report.id == newest.c.rid))).all()
+    return {r.task_id: r for r in rows}
+
+
+def correct_report(*, session: Session, report: Report, percent: int, status: str, note: str) -> Report:
+    report.percent = percent
+    report.status = status
+    report.note = note
+    report.corrected_at = utcnow()
+    session.add(report)
+    session.flush()
+    newest = latest_report(session=session, task_id=report.task_id)
+    if newest is not None and newest.id == report.id:
+        session.execute(update(Task).where(Task.id == report.task_id).values(
+            progress=percent, status=status, updated_at=utcnow(),
+            blocked_reason=note if status == "blocked" else "").execution_options(synchronize_session=False))
+        session.expire_all()
+    return report
+
+
+def add_evidence(*, session: Session, report: Report, file_id: str, file_unique_id: str = "",
+                 file_name: str = "", mime_type: str = "", size_bytes: int = 0) -> Evidence:
+    item = Evidence(report_id=report.id, file_id=file_id, file_unique_id=file_unique_id,
+                    file_name=file_name, mime_type=mime_type, size_bytes=size_bytes)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def reports_of_task(*, session: Session, task_id: int, limit: int = 20) -> Sequence[Report]:
+    return session.exec(select(Report).where(Report.task_id == task_id)
+                        .order_by(col(Report.created_at).desc(), col(Report.id).desc()).limit(limit)).all()
+
+
+# --------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------
+
+
+def target_by_code(*, session: Session, code: str) -> Target | None:
+    return session.exec(select(Target).where(func.upper(Target.code) == code.strip().upper())).first()
+
+
+def target_by_key(*, session: Session, key: str) -> Target | None:
+    return session.exec(select(Target).where(Target.key == key)).first()
+
+
+def next_target_code(*, session: Session) -> str:
+    count = session.exec(select(func.count()).select_from(Target)).one()
+    n = count + 1
+    while target_by_code(session=session, code=f"CT{n:02d}") is not None:
+        n += 1
+    return f"CT{n:02d}"
+
+
+def latest_target_values(*, session: Session, target_ids: Sequence[int]) -> dict[int, TargetValue]:
+    if not target_ids:
+        return {}
+    newest = (select(TargetValue.target_id, func.max(TargetValue.id).label("vid"))
+              .where(col(TargetValue.target_id).in_(target_ids)).group_by(TargetValue.target_id).subquery())
+    rows = session.exec(select(TargetValue).join(newest, TargetValue.id == newest.c.vid)).all()
+    return {v.target_id: v for v in rows}
+
+
+def list_targets(*, session: Session) -> Sequence[Target]:
+    return session.exec(select(Target).order_by(col(Target.code))).all()
+
+
+# --------------------------------------------------------------------------
+# Audit log
+# --------------------------------------------------------------------------
+
+
+def audit(*, session: Session, actor: Staff | None, actor_name: str = "", action: str, entity: str,
+          entity_code: str = "", field: str = "", old: object = "", new: object = "", note: str = "") -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=actor.id if actor else None,
+        actor=(actor.full_name if actor else actor_name)[:255],
+        action=action, entity=entity, entity_code=entity_code[:64], field=field,
+        old_value=_text(old)[:1000], new_value=_text(new)[:1000], note=note[:1000],
+    )
+    session.add(entry)
+    return entry
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def audit_entries(*, session: Session, entity_code: str | None = None, limit: int = 20) -> Sequence[AuditEntry]:
+    query = select(AuditEntry)
+    if entity_code:
+        query = query.where(func.upper(AuditEntry.entity_code) == entity_code.upper())
+    return session.exec(query.order_by(col(AuditEntry.id).desc()).limit(limit)).all()
+
+
+# --------------------------------------------------------------------------
+# Invites
+# --------------------------------------------------------------------------
+
+
+def create_invite(*, session: Session, staff: Staff, created_by: Staff | None, now: datetime,
+                  valid_for: timedelta) -> Invite:
+    invite = Invite(code=secrets.token_urlsafe(12), staff_id=staff.id,
+                    created_by=created_by.id if created_by else None,
+                    created_at=now, expires_at=now + valid_for)
+    session.add(invite)
+    session.flush()
+    return invite
+
+
+def claim_invite(*, session: Session, code: str, telegram_id: int, now: datetime) -> Invite | None:
+    """Mark the invite used by ``telegram_id``, atomically; None if it is unknown, used or expired."""
+    result = session.execute(
+        update(Invite)
+        .where(Invite.code == code, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_at=now, used_by=telegram_id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.get(Invite, code)
+
+
+def get_invite(*, session: Session, code: str) -> Invite | None:
+    return session.get(Invite, code)
+
+
+# --------------------------------------------------------------------------
+# Conversations in progress
+# --------------------------------------------------------------------------
+
+
+def get_flow(*, session: Session, telegram_id: int, now: datetime) -> tuple[str, dict] | None:
+    flow = session.get(Flow, telegram_id)
+    if flow is None:
+        return None
+    if flow.expires_at <= now:
+        session.delete(flow)
+        return None
+    return flow.kind, json.loads(flow.data or "{}")
+
+
+def set_flow(*, session: Session, telegram_id: int, kind: str, data: dict, expires_at: datetime) -> None:
+    flow = session.get(Flow, telegram_id)
+    if flow is None:
+        flow = Flow(telegram_id=telegram_id, kind=kind, expires_at=expires_at)
+    flow.kind = kind
+    flow.data = json.dumps(data, ensure_ascii=False, default=str)
+    flow.expires_at = expires_at
+    session.add(flow)
+
+
+def clear_flow(*, session: Session, telegram_id: int) -> None:
+    flow = session.get(Flow, telegram_id)
+    if flow is not None:
+        session.delete(flow)
