@@ -102,3 +102,40 @@ def test_token_never_logged():
                                "POST https://api.telegram.org/bot%s/getUpdates", (token,), None)
     RedactToken([token]).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+def test_template_then_import_from_the_command_line(tmp_path, env):
+    """The README's import path: write the templates, fill them, import; a bad file changes nothing."""
+    made = run(["template", str(tmp_path / "mau")], env, tmp_path)
+    assert made.returncode == 0, made.stderr
+    names = sorted(p.name for p in (tmp_path / "mau").iterdir())
+    assert names == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-nhiem-vu.csv", "mau-nhiem-vu.xlsx"]
+
+    staff = tmp_path / "can-bo.csv"
+    header = (tmp_path / "mau" / "mau-can-bo.csv").read_text(encoding="utf-8-sig").strip()
+    staff.write_text(header + "\n"
+                     "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,,LD01\n"
+                     "LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,,\n", encoding="utf-8-sig")
+    tasks = tmp_path / "nhiem-vu.csv"
+    tasks.write_text("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+                     "NV001,Khảo sát SIPAS,CB01,LD01,31/12/2030,Báo cáo khảo sát\n", encoding="utf-8")
+    done = run(["import", str(staff), str(tasks)], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "can-bo.csv" in done.stdout and "nhiem-vu.csv" in done.stdout
+
+    bad = tmp_path / "sai.csv"
+    bad.write_text("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+                   "NV002,Việc mới,CB01,LD01,30/06/2030,Kết quả\n"
+                   "NV003,Việc khác,CB01,LD01,31/02/2030,Kết quả\n", encoding="utf-8")
+    refused = run(["import", str(bad)], env, tmp_path)
+    assert refused.returncode == 1
+    assert "Dòng 3" in refused.stderr and "không có gì được ghi" in refused.stderr
+
+    from storage.db import make_engine, session_scope
+    from storage.tracking import task_by_code
+
+    engine = make_engine(env["DATABASE_URL"])
+    with session_scope(engine) as session:
+        assert task_by_code(session=session, code="NV001") is not None
+        assert task_by_code(session=session, code="NV002") is None
+    engine.dispose()

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.texts import esc
+from bot.texts import ROLE_LABELS, STATUS_LABELS, esc
 from bot.tracking.parse import InputError, parse_date, parse_number, parse_percent, parse_role
 from storage import tracking as db
 from storage.models import (
@@ -207,8 +207,12 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
     entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status,
                           note=note, at=at)
     db.audit(session=session, actor=staff, action="report", entity="task", entity_code=task.code,
-             field="tiến độ", old=f"{old[0]}% ({old[1]})", new=f"{percent}% ({status})", note=note)
+             field="tiến độ", old=_progress(old[0], old[1]), new=_progress(percent, status), note=note)
     return entry
+
+
+def _progress(percent: int, status: str) -> str:
+    return f"{percent}% ({STATUS_LABELS.get(status, status)})"
 
 
 def own_report(session: Session, actor: Actor, report_id: int) -> Report:
@@ -257,14 +261,14 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
     if newest is None or newest.id != entry.id:
         raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
     status = STATUS_BLOCKED if blocked else status_for(percent)
-    old = f"{entry.percent}% ({entry.status})"
+    old = _progress(entry.percent, entry.status)
     note = entry.note if note is None else " ".join(note.split())[:2000]
     if blocked and not note:
         raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do.")
     db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
     task = session.get(Task, entry.task_id)
     db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
-             entity_code=task.code if task else "", field="tiến độ", old=old, new=f"{percent}% ({status})")
+             entity_code=task.code if task else "", field="tiến độ", old=old, new=_progress(percent, status))
     return entry
 
 
@@ -432,7 +436,7 @@ def set_role(session: Session, actor: Actor, *, staff_code: str, role: str) -> t
     staff.updated_at = utcnow()
     session.add(staff)
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="role", entity="staff",
-             entity_code=staff.code, field="vai trò", old=old, new=new_role)
+             entity_code=staff.code, field="vai trò", old=ROLE_LABELS.get(old, old), new=ROLE_LABELS[new_role])
     return staff, old
 
 
