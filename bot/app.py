@@ -32,6 +32,10 @@ async def post_init(application: Application) -> None:
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
     # Build the search index now rather than on the first question.
     await asyncio.to_thread(data.kb.index)
+    if data.schedule_reminders and application.job_queue is not None:
+        from reminders.schedule import schedule
+
+        schedule(application)
     log.info("bot @%s ready", application.bot.username)
 
 
@@ -54,6 +58,7 @@ def build_application(
     token: str | None = None,
     clock: Callable[[], datetime] | None = None,
     rate_limiter: bool = True,
+    schedule_reminders: bool = True,
 ) -> Application:
     engine = engine or prepare_database(settings)
     builder: ApplicationBuilder = (
@@ -76,6 +81,7 @@ def build_application(
     data.kb = KnowledgeBase(engine)
     if clock is not None:
         data.clock = clock
+    data.schedule_reminders = schedule_reminders
 
     from handlers import register
 

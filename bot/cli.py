@@ -6,6 +6,7 @@
     kb add PATH... | kb list | kb remove NAME...
     import FILE...           import staff or task sheets (.csv, .xlsx); all or nothing
     template [DIR]           write blank staff and task templates
+    remind --now             one reminder cycle (scan and send), then exit
     db upgrade               apply the database migrations
 
 A missing or malformed setting prints one line naming the variable and exits 2.
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path)
     tpl = sub.add_parser("template", help="ghi các tệp mẫu trống (cán bộ, nhiệm vụ)")
     tpl.add_argument("folder", nargs="?", type=Path, default=Path("."))
+    remind = sub.add_parser("remind", help="nhắc việc, gửi tổng hợp")
+    remind.add_argument("--now", action="store_true", required=True, help="quét và gửi một lượt rồi thoát")
     db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="áp dụng migration")
     return p
@@ -129,6 +132,34 @@ def cmd_import(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_remind(settings: Settings) -> int:
+    """One scan-and-dispatch cycle, for cron and for tests."""
+    import asyncio
+
+    from telegram import Bot
+
+    from reminders.cycle import ReminderCycle
+    from reminders.scan import ScanConfig
+    from storage.db import open_database
+
+    async def once() -> int:
+        engine = open_database(settings.sqlalchemy_url)
+        bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,
+                  base_file_url=settings.telegram_api_file_url)
+        try:
+            async with bot:
+                result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings)).run()
+        finally:
+            engine.dispose()
+        d = result.dispatch
+        print(f"Quét đến ngày {result.scan.scanned_through:%d/%m/%Y}: {result.scan.messages} tin nhắc, "
+              f"{result.scan.digests} bản tổng hợp mới. Đã gửi {d.sent}, chờ gửi lại {d.retried + d.rate_limited}, "
+              f"không liên lạc được {d.unreachable}, lỗi {d.failed}.")
+        return 0 if not d.failed else 1
+
+    return asyncio.run(once())
+
+
 def cmd_template(args) -> int:
     from bot.tracking.sheets import write_templates
 
@@ -170,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             logging.basicConfig(level=logging.WARNING)
             return cmd_import(settings, args)
+        if args.command == "remind":
+            logging.basicConfig(level=logging.WARNING)
+            return cmd_remind(settings)
         if args.command == "db":
             from storage.db import upgrade
 

@@ -26,9 +26,13 @@ class BotData:
     engine: Engine
     kb: KnowledgeBase
     clock: Callable[[], datetime]
+    schedule_reminders: bool
+    reminders: object | None  # reminders.cycle.ReminderCycle once scheduled
 
     def __init__(self) -> None:
         self.clock = system_clock
+        self.schedule_reminders = True
+        self.reminders = None
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     bot_timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="BOT_TIMEZONE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     max_upload_mb: int = Field(default=20, alias="MAX_UPLOAD_MB", ge=1, le=50)
+    # Reminders and digests.
+    reminder_time: str = Field(default="08:00", alias="REMINDER_TIME")
+    work_week: str = Field(default="mon-fri", alias="WORK_WEEK")
+    public_holidays: str = Field(default="VN", alias="PUBLIC_HOLIDAYS")
+    reminder_scan_seconds: int = Field(default=60, alias="REMINDER_SCAN_SECONDS", ge=1, le=3600)
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1],
+                                                               alias="REMINDER_DAYS_BEFORE")
+    overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
+    escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -62,6 +71,40 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"'{part}' không phải là một Telegram user id (số nguyên)") from None
         return ids
+
+    @field_validator("reminder_days_before", mode="before")
+    @classmethod
+    def _parse_days(cls, value: object) -> list[int]:
+        days = []
+        for part in _csv(value):
+            if not part.isdigit() or not 0 < int(part) <= 366:
+                raise ValueError(f"'{part}' không phải số ngày (1..366); ví dụ: 7,3,1")
+            days.append(int(part))
+        return sorted(set(days), reverse=True)
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _check_time(cls, value: str) -> str:
+        try:
+            parse_hhmm(value)
+        except ValueError:
+            raise ValueError(f"'{value}' không phải giờ HH:MM (ví dụ 08:00)") from None
+        return value.strip()
+
+    @field_validator("work_week")
+    @classmethod
+    def _check_work_week(cls, value: str) -> str:
+        from reminders.policy import parse_work_week
+
+        parse_work_week(value)
+        return value.strip().lower()
+
+    @field_validator("public_holidays")
+    @classmethod
+    def _check_holidays(cls, value: str) -> str:
+        if value.strip().lower() not in ("vn", "none"):
+            raise ValueError("chỉ nhận VN (ngày lễ Việt Nam) hoặc none (không tính ngày lễ)")
+        return value.strip().upper() if value.strip().lower() == "vn" else "none"
 
     @field_validator("bot_timezone")
     @classmethod
@@ -98,6 +141,10 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.bot_timezone)
+
+    @property
+    def reminder_at(self) -> time:
+        return parse_hhmm(self.reminder_time)
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -139,8 +186,10 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def parse_hhmm(value: str) -> time:
-    hours, _, minutes = value.strip().partition(":")
-    return time(int(hours), int(minutes or 0))
+    hours, sep, minutes = value.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit():
+        raise ValueError(value)
+    return time(int(hours), int(minutes))
 
 
 __all__ = ["Settings", "SettingsError", "sqlalchemy_url", "parse_hhmm"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import admin, ask, conversation, documents, errors, fallback, manage, start, targets, tasks
+from handlers import admin, ask, conversation, documents, errors, fallback, manage, start, subscriptions, targets, tasks
 
 NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -34,6 +34,9 @@ def register(application: Application) -> None:
         CommandHandler(["tonghop", "digest"], manage.digest),
         CommandHandler(["donvi", "unit"], manage.unit_digest),
         CommandHandler(["xuatbaocao", "export"], manage.export),
+        # Managers: scheduled digests for this chat (private or a group).
+        CommandHandler(["dangkytonghop", "subscribe"], subscriptions.subscribe),
+        CommandHandler(["huydangky", "unsubscribe"], subscriptions.unsubscribe),
         # Admins (checked inside): invites, tasks, roles, audit log, targets.
         CommandHandler(["moi", "invite"], admin.invite),
         CommandHandler(["themnhiemvu", "addtask"], admin.add_task_start),

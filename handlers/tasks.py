@@ -8,11 +8,15 @@ Callback data (checked again on the server every time, a button is not a permiss
     c:<report id>              correct a report (shows the percentages again)
     k:<report id>:<percent>    the corrected percentage
     kb:<report id>             correct to "vướng mắc" (asks for the reason)
+    t:<task id>                from a reminder: show the task with its report buttons
+    z:<task id>                from a reminder: remind me tomorrow
+    d:<task id>                from a reminder: mark done (a 100 % report)
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlmodel import Session
 from telegram import Update
@@ -292,6 +296,44 @@ async def _button_correct_blocked(update: Update, context: Context, report_id: i
     await reply(update, "🟠 Hãy gõ <b>lý do vướng mắc</b> trong một tin nhắn. Gõ /huy để thôi.")
 
 
+async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    day = today(context)
+
+    def work(session: Session, actor: Actor):
+        task = service.visible_task(session, actor, task_id)
+        if not service.can_report(session, actor, task):
+            raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
+        return service._lines(session, [task], day)[0]
+
+    try:
+        line = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update)
+    await update.effective_chat.send_message(views.task_card(line, day), reply_markup=views.report_keyboard(line.task.id))
+
+
+async def _button_snooze(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    day = today(context)
+
+    def work(session: Session, actor: Actor):
+        return service.snooze(session, actor, task_id=task_id, until=day + timedelta(days=1))
+
+    try:
+        task = await _run(update, context, work)
+    except Refused as exc:
+        await _refuse(update, exc)
+        return
+    await _answer(update, "Sẽ nhắc lại ngày mai")
+    await _edit_or_reply(update, f"⏰ Được rồi, tôi sẽ nhắc lại nhiệm vụ <b>{views.esc(task.code)}</b> "
+                                 f"từ ngày {task.snoozed_until:%d/%m/%Y}.", None)
+
+
+async def _button_done(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    await _button_percent(update, context, task_id, 100)
+
+
 BUTTONS = {
     "p": _button_percent,
     "b": _button_blocked,
@@ -299,6 +341,9 @@ BUTTONS = {
     "c": _button_correct,
     "k": _button_corrected,
     "kb": _button_correct_blocked,
+    "t": _button_open,
+    "z": _button_snooze,
+    "d": _button_done,
 }
 
 

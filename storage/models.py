@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Column, Text
+from sqlalchemy import BigInteger, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -154,6 +154,8 @@ class Task(SQLModel, table=True):
     expected_result: str = Field(max_length=1000)
     measure: str = Field(default="", max_length=255)
     target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
+    # "Nhắc tôi ngày mai": no reminders to the owner before this local date.
+    snoozed_until: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -244,3 +246,73 @@ class Flow(SQLModel, table=True):
     kind: str = Field(max_length=32)
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     expires_at: datetime
+
+
+# --------------------------------------------------------------------------
+# Reminders, digests and the outbox
+# --------------------------------------------------------------------------
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENDING = "sending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"
+OUTBOX_UNREACHABLE = "unreachable"
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder the policy made due, recorded once (``key`` is unique), so it
+    is never due twice; ``outbox_id`` is the message that carries it."""
+
+    __tablename__ = "reminder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True, index=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    kind: str = Field(max_length=16)
+    due_on: date
+    days: int = 0
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Outbox(SQLModel, table=True):
+    """A message to send: claimed, sent and marked once, whatever the number of
+    bot processes; ``key`` is unique so the same message is never queued twice."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, unique=True, index=True)
+    kind: str = Field(max_length=16)  # reminder | digest
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    markup: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    photo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    document: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    file_name: str = Field(default="", max_length=255)
+    status: str = Field(default=OUTBOX_PENDING, max_length=16, index=True)
+    attempts: int = 0
+    not_before: datetime = Field(default_factory=utcnow, index=True)
+    claimed_by: str = Field(default="", max_length=64)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Subscription(SQLModel, table=True):
+    """A chat that receives a digest of someone's scope, daily or weekly, at a time."""
+
+    __tablename__ = "subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")  # whose scope; None = everything
+    frequency: str = Field(default="daily", max_length=8)  # daily | weekly
+    weekday: int = 0  # weekly: 0 = Monday
+    at_time: str = Field(default="08:00", max_length=5)
+    last_period: str = Field(default="", max_length=16)  # the last day/week a digest was queued for
+    last_counts: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -63,7 +63,8 @@ async def running_bot(settings: Settings, engine, emulator):
         "telegram_api_base_url": emulator.base_url,
         "telegram_api_file_url": emulator.base_file_url,
     })
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False)
+    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
+                                    schedule_reminders=False)
     async with polling(application, timeout=1):
         yield application, emulator
 

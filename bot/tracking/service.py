@@ -129,8 +129,10 @@ def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
     task = (session.get(Task, code_or_id) if isinstance(code_or_id, int)
             else db.task_by_code(session=session, code=code_or_id))
     if task is None or not db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id):
-        shown = task.code if task is not None else code_or_id
-        raise Refused(f"Không có nhiệm vụ mã «{esc(shown)}» trong phạm vi của bạn. Xem các nhiệm vụ của bạn: /nhiemvu")
+        if isinstance(code_or_id, int):  # a button: say nothing of what the id is
+            raise Refused("Nhiệm vụ này không thuộc phạm vi của bạn. Xem các nhiệm vụ của bạn: /nhiemvu")
+        raise Refused(f"Không có nhiệm vụ mã «{esc(code_or_id)}» trong phạm vi của bạn. "
+                      "Xem các nhiệm vụ của bạn: /nhiemvu")
     return task
 
 
@@ -221,6 +223,9 @@ def own_report(session: Session, actor: Actor, report_id: int) -> Report:
     entry = session.get(Report, report_id)
     if entry is None or entry.staff_id != staff.id:
         raise Refused("Đây không phải báo cáo của bạn, nên bạn không sửa hay bổ sung được.")
+    task = session.get(Task, entry.task_id)
+    if task is None or not can_report(session, actor, task):
+        raise Refused("Nhiệm vụ của báo cáo này không còn do bạn thực hiện, nên bạn không sửa hay bổ sung được.")
     return entry
 
 
@@ -270,6 +275,19 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
     db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
              entity_code=task.code if task else "", field="tiến độ", old=old, new=_progress(percent, status))
     return entry
+
+
+def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task:
+    """"Nhắc tôi ngày mai": no owner reminders before ``until``."""
+    task = visible_task(session, actor, task_id)
+    if not can_report(session, actor, task):
+        raise Refused(f"Nhiệm vụ <code>{esc(task.code)}</code> không do bạn thực hiện.")
+    old = task.snoozed_until
+    task.snoozed_until = until
+    session.add(task)
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="snooze", entity="task",
+             entity_code=task.code, field="nhắc lại từ", old=old, new=until)
+    return task
 
 
 # --------------------------------------------------------------------------

@@ -113,7 +113,7 @@ def audit_blocks(entries: Sequence[AuditEntry], tz: tzinfo, code: str | None) ->
 ACTIONS = {
     "import": "nhập", "create": "thêm", "report": "báo cáo", "report_note": "ghi chú",
     "report_correct": "sửa báo cáo", "evidence": "minh chứng", "reassign": "giao lại", "extend": "gia hạn",
-    "role": "đổi vai trò", "target_value": "cập nhật chỉ tiêu", "invite": "tạo mã mời", "link": "gắn tài khoản",
+    "role": "đổi vai trò", "snooze": "hẹn nhắc", "subscribe": "đăng ký tổng hợp", "target_value": "cập nhật chỉ tiêu", "invite": "tạo mã mời", "link": "gắn tài khoản",
 }
 
 

@@ -1,0 +1,107 @@
+"""Digest subscriptions: a manager (or admin) subscribes a chat, private or a
+group, to a digest of their scope, daily or weekly, at a time.
+
+    /dangkytonghop                    daily at 08:00
+    /dangkytonghop hằng tuần thứ 2 07:30
+    /dangkytonghop hang ngay 17:00
+    /huydangky                        stop the digests of this chat
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+from telegram import Update
+
+from bot.context import Context
+from bot.settings import parse_hhmm
+from bot.texts import esc
+from bot.tracking import service
+from bot.tracking.parse import key
+from bot.tracking.service import Actor, Refused
+from handlers.common import command_args, guarded, now, reply
+from storage import tracking as db
+from storage.models import Subscription
+
+USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ] [GIỜ:PHÚT]</code>\n"
+         "Ví dụ: <code>/dangkytonghop hằng ngày 08:00</code>, <code>/dangkytonghop hằng tuần thứ 2 07:30</code>.\n"
+         "Hủy: <code>/huydangky</code>")
+WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4, "sau": 4,
+            "7": 5, "bay": 5, "cn": 6, "chu nhat": 6}
+DAY_LABELS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def parse_subscription(text: str) -> tuple[str, int, str]:
+    """"hằng tuần thứ 2 07:30" → ("weekly", 0, "07:30"); Refused with the usage when unreadable."""
+    words = key(text)
+    at = "08:00"
+    m = re.search(r"\b(\d{1,2})(?::|h)(\d{2})?\b", words)
+    if m:
+        hours, minutes = int(m.group(1)), int(m.group(2) or 0)
+        if hours > 23 or minutes > 59:
+            raise Refused(f"Giờ «{esc(m.group(0))}» không hợp lệ.\n{USAGE}")
+        at = f"{hours:02d}:{minutes:02d}"
+        words = (words[:m.start()] + words[m.end():]).strip()
+    frequency, weekday = "daily", 0
+    if "tuan" in words or "weekly" in words:
+        frequency = "weekly"
+        day = re.search(r"(?:thu\s+)?(2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)\b|\b(cn|chu nhat)\b",
+                        words.replace("hang tuan", "").replace("moi tuan", ""))
+        if day:
+            weekday = WEEKDAYS[day.group(1) or day.group(2)]
+    elif words and not any(w in words for w in ("ngay", "daily")):
+        raise Refused(f"Không hiểu «{esc(text)}».\n{USAGE}")
+    parse_hhmm(at)
+    return frequency, weekday, at
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    args = command_args(update)
+    chat_id = update.effective_chat.id
+    moment = now(context)
+
+    def work(session: Session, actor: Actor) -> Subscription:
+        service.require_manager(actor, "đăng ký nhận tổng hợp")
+        frequency, weekday, at = parse_subscription(args)
+        sub = session.exec(select(Subscription).where(Subscription.chat_id == chat_id,
+                                                      Subscription.staff_id == (actor.staff.id if actor.staff else None))).first()
+        if sub is None:
+            sub = Subscription(chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None, created_at=moment)
+        sub.frequency, sub.weekday, sub.at_time = frequency, weekday, at
+        session.add(sub)
+        session.flush()
+        db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
+                 entity_code=str(chat_id), new=f"{frequency} {at}")
+        return sub
+
+    sub = await guarded(update, context, work)
+    if sub is None:
+        return
+    when = (f"mỗi {DAY_LABELS[sub.weekday]} lúc {sub.at_time}, kèm bảng Excel" if sub.frequency == "weekly"
+            else f"hằng ngày lúc {sub.at_time}")
+    await reply(update, f"✅ Đã đăng ký: nhóm/chat này nhận tổng hợp {when} "
+                        "(số liệu, thay đổi so với lần trước, quá hạn, chưa báo cáo, xếp hạng đơn vị, biểu đồ).\n"
+                        "Hủy: /huydangky")
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    chat_id = update.effective_chat.id
+
+    def work(session: Session, actor: Actor) -> int:
+        service.require_manager(actor, "hủy đăng ký tổng hợp")
+        query = select(Subscription).where(Subscription.chat_id == chat_id)
+        if not actor.is_admin:
+            query = query.where(Subscription.staff_id == actor.staff.id)
+        subs = session.exec(query).all()
+        for sub in subs:
+            session.delete(sub)
+        if subs:
+            db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
+                     entity_code=str(chat_id), new="hủy")
+        return len(subs)
+
+    removed = await guarded(update, context, work)
+    if removed is None:
+        return
+    await reply(update, "Đã hủy nhận tổng hợp ở chat này." if removed else "Chat này chưa đăng ký nhận tổng hợp.")

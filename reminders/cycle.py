@@ -1,0 +1,54 @@
+"""One reminder cycle: scan the database for what is due, then send the outbox.
+
+The scheduler (PTB's JobQueue), ``python -m bot remind --now`` and the tests
+all run this same cycle; it holds no state of its own beyond the pacing of the
+sends, so any process can run it at any time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from telegram import Bot
+
+from reminders.dispatch import DispatchStats, Dispatcher, utc_clock
+from reminders.scan import ScanConfig, ScanResult, scan
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleResult:
+    scan: ScanResult
+    dispatch: DispatchStats
+
+
+class ReminderCycle:
+    def __init__(self, engine: Engine, bot: Bot, config: ScanConfig, *,
+                 clock: Callable[[], datetime] = utc_clock, dispatcher: Dispatcher | None = None) -> None:
+        self.engine = engine
+        self.config = config
+        self.clock = clock
+        self.dispatcher = dispatcher or Dispatcher(engine, bot, clock=clock)
+        self._running = asyncio.Lock()
+
+    def scan_now(self) -> ScanResult:
+        with session_scope(self.engine) as session:
+            return scan(session, now=self.clock(), config=self.config)
+
+    async def run(self) -> CycleResult | None:
+        """Scan then dispatch; a cycle still running makes this one a no-op."""
+        if self._running.locked():
+            return None
+        async with self._running:
+            found = await asyncio.to_thread(self.scan_now)
+            sent = await self.dispatcher.run_once()
+            if found.messages or found.digests or sent.sent or sent.failed:
+                log.info("reminders: %s queued, %s digests; sent %s, retried %s, unreachable %s, failed %s",
+                         found.messages, found.digests, sent.sent, sent.retried, sent.unreachable, sent.failed)
+            return CycleResult(found, sent)

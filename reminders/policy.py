@@ -1,0 +1,346 @@
+"""When the bot reminds whom about a task: a pure policy over local dates.
+
+Nothing here reads the clock, the database or Telegram: every function takes
+the day(s) it reasons about, so the same facts always give the same answer.
+All dates are local dates in Asia/Ho_Chi_Minh; converting instants to local
+dates is the caller's job.
+
+Working days (``WorkCalendar``)
+    A day is a working day when its weekday is in the work week ("mon-fri",
+    "mon-sat", or a comma list mixing days and ranges such as "mon-fri,sun")
+    and it is not a public holiday. ``public_holidays="VN"`` uses the
+    ``holidays`` package's Vietnam calendar, observed ("nghỉ bù") and
+    substituted days included: Tết Dương lịch, Tết Nguyên Đán (several days),
+    Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 with its adjacent day, and whatever
+    later years add. ``"none"`` means no public holidays. The package does not
+    list the make-up working days (a Saturday worked in exchange for a day
+    off), so these stay non-working in a Monday-to-Friday week. Holiday names
+    are in Vietnamese. A bad spec raises ``ValueError`` with a one-line
+    Vietnamese message that names the bad part.
+
+Reminders (``due_between``)
+    Nothing at all is due for a done task, and nothing is ever due on a day
+    before the task was created (a task entered late does not receive the
+    reminders of the days before it existed). Every reminder falls on a
+    working day.
+
+    before      to the owner, for each n in ``before_days``: on deadline - n
+                calendar days, moved back to the previous working day when that
+                is not a working day (so it is never late). ``days`` is the
+                number of calendar days actually left on the day it goes out
+                (deadline - on), so when two n land on the same day they are
+                the same reminder and are kept once; which n "wins" does not
+                matter.
+    due_today   to the owner, on the deadline if it is a working day, else on
+                the previous working day; ``days`` is 0 (``on`` may then be
+                before the deadline: the message should name the deadline).
+    overdue     to the owner, on the working days d after the deadline where
+                the task is k = working_days_after(deadline, d) working days
+                late and k is a positive multiple of ``overdue_every``
+                (k = N, 2N, 3N, ...): the day after the deadline is left to the
+                due_today reminder of the day before. ``days`` is k. It repeats
+                for as long as the task stays open.
+    escalate    to the accountable leader, once: on the working day on which
+                the task becomes ``escalate_after`` working days late (the
+                ``escalate_after``-th working day after the deadline). ``days``
+                is ``escalate_after``. It may share its day with an overdue
+                reminder; they go to different people.
+    stale       to the owner, while the deadline has not passed: the silence
+                is counted from the latest report, or from ``created`` if there
+                is none; the reminder is due when the silence reaches
+                ``stale_days`` calendar days and again every ``stale_days``
+                days after that (anchor + m * stale_days, m = 1, 2, ...), each
+                moved forward to the next working day when it falls on a
+                weekend or holiday, and dropped if that day is after the
+                deadline. Once the deadline has passed, overdue reminders nag
+                instead. ``days`` is the silence on the day it goes out. With
+                catch-up, silences are judged from today's facts: a report
+                sent after a missed day cancels that day's stale reminder.
+
+    One owner reminder per (task, day): when several owner reminders fall on
+    the same day, only the most urgent is kept, in the order due_today, before,
+    stale (overdue never shares a day with these). Escalations are separate.
+
+    ``snoozed_until`` drops the owner reminders (before, due_today, overdue,
+    stale) due on a day before it; it does not postpone them. Escalation is
+    never snoozed.
+
+    ``due_between(task, start, end)`` returns every reminder due on a day d
+    with start < d <= end, sorted by day: ``start`` is the last day already
+    scanned and ``end`` is today, so after downtime the bot catches up on what
+    it missed, each reminder once; whether a reminder is due on d depends only
+    on the task's facts and d, so splitting a window in two gives the same
+    reminders. ``Due.key`` ("kind:task:YYYY-MM-DD") is the idempotency key for
+    the database's unique constraint; the kind fixes the recipient, so the key
+    is unique per (kind, task, day, recipient).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+ONE_DAY = timedelta(days=1)
+
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_INDEX = {name: i for i, name in enumerate(DAY_NAMES)}
+
+HOLIDAYS_VN = "vn"
+HOLIDAYS_NONE = "none"
+
+BEFORE = "before"
+DUE_TODAY = "due_today"
+OVERDUE = "overdue"
+ESCALATE = "escalate"
+STALE = "stale"
+KINDS: tuple[str, ...] = (BEFORE, DUE_TODAY, OVERDUE, ESCALATE, STALE)
+
+OWNER = "owner"
+ACCOUNTABLE = "accountable"
+
+Window = tuple[date, date]  # first and last day, both included
+
+# Most urgent first: the owner reminder kept when several share a day.
+_OWNER_PRECEDENCE: tuple[str, ...] = (DUE_TODAY, OVERDUE, BEFORE, STALE)
+# Order of reminders within one day in the result.
+_DAY_ORDER = {kind: i for i, kind in enumerate((BEFORE, DUE_TODAY, OVERDUE, STALE, ESCALATE))}
+
+
+def parse_work_week(spec: str) -> frozenset[int]:
+    """The weekdays (0 = Monday) of a work week spec such as "mon-fri",
+    "mon-sat", "mon,tue,wed,thu,fri,sat" or "mon-fri,sun".
+
+    Day names are case-insensitive and spaces are ignored; a range goes
+    forward through the week ("fri-mon" is refused rather than wrapped)."""
+    parts = [part.strip() for part in spec.split(",")] if spec.strip() else []
+    if not parts:
+        raise ValueError('Tuần làm việc trống: hãy ghi ví dụ "mon-fri" hoặc "mon-sat".')
+    days: set[int] = set()
+    for part in parts:
+        if not part:
+            raise ValueError(f'Tuần làm việc "{spec}" không hợp lệ: có một mục trống giữa hai dấu phẩy.')
+        bounds = [bound.strip() for bound in part.split("-")]
+        if len(bounds) > 2:
+            raise ValueError(f'Tuần làm việc không hợp lệ: khoảng "{part}" chỉ được có một dấu "-".')
+        first, last = (_day_index(bound, part) for bound in (bounds[0], bounds[-1]))
+        if first > last:
+            raise ValueError(
+                f'Tuần làm việc không hợp lệ: khoảng "{part}" phải đi từ thứ trước đến thứ sau'
+                ' (ví dụ "mon-fri").'
+            )
+        days.update(range(first, last + 1))
+    return frozenset(days)
+
+
+def _day_index(name: str, part: str) -> int:
+    index = _DAY_INDEX.get(name.lower())
+    if index is None:
+        shown = name or part
+        raise ValueError(
+            f'Tuần làm việc không hợp lệ: "{shown}" không phải tên thứ'
+            f' (dùng {", ".join(DAY_NAMES)}).'
+        )
+    return index
+
+
+@lru_cache(maxsize=None)
+def _vn_holidays(year: int) -> Mapping[date, str]:
+    """Vietnam's public holidays of one year, observed days included, named in Vietnamese."""
+    return dict(holidays.country_holidays("VN", years=year, observed=True, language="vi"))
+
+
+class WorkCalendar:
+    """Working days: a work week minus public holidays."""
+
+    def __init__(self, work_week: str = "mon-fri", public_holidays: str = "VN") -> None:
+        self.work_week: frozenset[int] = parse_work_week(work_week)
+        source = public_holidays.strip().lower()
+        if source not in (HOLIDAYS_VN, HOLIDAYS_NONE):
+            raise ValueError(
+                f'Lịch ngày lễ "{public_holidays}" không hợp lệ: chỉ nhận "VN" hoặc "none".'
+            )
+        self.public_holidays: str = source
+
+    def __repr__(self) -> str:
+        week = ",".join(DAY_NAMES[i] for i in sorted(self.work_week))
+        return f"WorkCalendar(work_week={week!r}, public_holidays={self.public_holidays!r})"
+
+    def _holidays_of(self, year: int) -> Mapping[date, str]:
+        return _vn_holidays(year) if self.public_holidays == HOLIDAYS_VN else {}
+
+    def holiday_name(self, day: date) -> str | None:
+        """The public holiday's name (Vietnamese) on ``day``, or None."""
+        return self._holidays_of(day.year).get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.work_week and day not in self._holidays_of(day.year)
+
+    def working_days_after(self, start: date, end: date) -> int:
+        """The number of working days d with start < d <= end (0 if end <= start)."""
+        total = (end - start).days
+        if total <= 0:
+            return 0
+        weeks, rest = divmod(total, 7)
+        count = weeks * len(self.work_week)
+        count += sum((start + timedelta(days=i)).weekday() in self.work_week for i in range(1, rest + 1))
+        for year in range(start.year, end.year + 1):
+            count -= sum(
+                start < day <= end and day.weekday() in self.work_week
+                for day in self._holidays_of(year)
+            )
+        return count
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """n > 0: the n-th working day after ``day``; n = 0: ``day`` if it is a
+        working day, else the next one; n < 0: the |n|-th working day before ``day``."""
+        if n == 0:
+            while not self.is_working_day(day):
+                day += ONE_DAY
+            return day
+        step = ONE_DAY if n > 0 else -ONE_DAY
+        for _ in range(abs(n)):
+            day += step
+            while not self.is_working_day(day):
+                day += step
+        return day
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` if it is a working day, else the closest later working day."""
+        return self.add_working_days(day, 0)
+
+    def previous_working_day(self, day: date) -> date:
+        """``day`` if it is a working day, else the closest earlier working day."""
+        while not self.is_working_day(day):
+            day -= ONE_DAY
+        return day
+
+
+@dataclass(frozen=True)
+class Policy:
+    before_days: tuple[int, ...] = (7, 3, 1)  # calendar days before the deadline
+    overdue_every: int = 2  # after the deadline, repeat every N working days
+    escalate_after: int = 3  # escalate to the accountable leader once N working days late
+    stale_days: int = 7  # nudge owners with no report for N days on an open task
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "before_days", tuple(self.before_days))
+        bad_before = [n for n in self.before_days if n < 1]
+        if bad_before:
+            raise ValueError(f"Số ngày nhắc trước hạn phải từ 1 trở lên, không được là {bad_before[0]}.")
+        for name, value in (
+            ("overdue_every", self.overdue_every),
+            ("escalate_after", self.escalate_after),
+            ("stale_days", self.stale_days),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} phải từ 1 trở lên, không được là {value}.")
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    id: int
+    deadline: date
+    done: bool
+    created: date  # local date the task was created
+    last_report: date | None  # local date of the latest report
+    snoozed_until: date | None = None  # "remind me tomorrow": no owner reminders before this date
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str  # "before" | "due_today" | "overdue" | "escalate" | "stale"
+    task_id: int
+    on: date  # the day this reminder is (was) due to go out
+    days: int  # before: calendar days left; overdue/escalate: working days late; stale: days silent
+    to: str  # "owner" or "accountable"
+
+    @property
+    def key(self) -> str:
+        """Stable idempotency key, e.g. "overdue:42:2026-11-23"."""
+        return f"{self.kind}:{self.task_id}:{self.on.isoformat()}"
+
+
+def due_between(
+    task: TaskFacts, start: date, end: date, cal: WorkCalendar, policy: Policy
+) -> list[Due]:
+    """Every reminder of ``task`` due on a day d with start < d <= end, sorted by day."""
+    if task.done or end <= start:
+        return []
+    first = max(start + ONE_DAY, task.created)
+    if first > end:
+        return []
+    window = (first, end)
+    owner: dict[date, Due] = {}
+    for due in _owner_candidates(task, window, cal, policy):
+        kept = owner.get(due.on)
+        if kept is None or _OWNER_PRECEDENCE.index(due.kind) < _OWNER_PRECEDENCE.index(kept.kind):
+            owner[due.on] = due
+    result = [
+        due for due in owner.values()
+        if task.snoozed_until is None or due.on >= task.snoozed_until
+    ]
+    result.extend(_escalation(task, window, cal, policy))
+    return sorted(result, key=lambda due: (due.on, _DAY_ORDER[due.kind]))
+
+
+def due_today(task: TaskFacts, today: date, cal: WorkCalendar, policy: Policy) -> list[Due]:
+    """The reminders of ``task`` due on ``today``."""
+    return due_between(task, today - ONE_DAY, today, cal, policy)
+
+
+def _in(day: date, window: Window) -> bool:
+    return window[0] <= day <= window[1]
+
+
+def _owner_candidates(
+    task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy
+) -> Iterator[Due]:
+    yield from _before(task, window, cal, policy)
+    yield from _due_today(task, window, cal)
+    yield from _overdue(task, window, cal, policy)
+    yield from _stale(task, window, cal, policy)
+
+
+def _before(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    for n in policy.before_days:
+        on = cal.previous_working_day(task.deadline - timedelta(days=n))
+        if _in(on, window):
+            yield Due(BEFORE, task.id, on, (task.deadline - on).days, OWNER)
+
+
+def _due_today(task: TaskFacts, window: Window, cal: WorkCalendar) -> Iterator[Due]:
+    on = cal.previous_working_day(task.deadline)
+    if _in(on, window):
+        yield Due(DUE_TODAY, task.id, on, 0, OWNER)
+
+
+def _overdue(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    day = max(window[0], task.deadline + ONE_DAY)
+    late = cal.working_days_after(task.deadline, day - ONE_DAY)
+    while day <= window[1]:
+        if cal.is_working_day(day):
+            late += 1
+            if late % policy.overdue_every == 0:
+                yield Due(OVERDUE, task.id, day, late, OWNER)
+        day += ONE_DAY
+
+
+def _stale(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    anchor = task.created if task.last_report is None else max(task.created, task.last_report)
+    step = timedelta(days=policy.stale_days)
+    due = anchor + step
+    while due <= min(window[1], task.deadline):
+        on = cal.next_working_day(due)
+        if on <= task.deadline and _in(on, window):
+            yield Due(STALE, task.id, on, (on - anchor).days, OWNER)
+        due += step
+
+
+def _escalation(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    on = cal.add_working_days(task.deadline, policy.escalate_after)
+    if _in(on, window):
+        yield Due(ESCALATE, task.id, on, policy.escalate_after, ACCOUNTABLE)

@@ -1,0 +1,323 @@
+"""The scan: turn what the database says is due into outbox rows, once.
+
+Reminders: every day after ``REMINDER_TIME`` the scan covers the days since
+the last scan (``reminders_scanned_through`` in ``app_state``), so after a
+downtime the missed reminders are found; each is recorded once under its key
+(``reminder.key`` is unique), and the new ones for one task and one person are
+folded into one message. Digests: each subscription gets one digest per period
+(day or ISO week) once its time has come; after a downtime only the latest
+missed period is sent, a stale digest being of no use.
+
+Scans are serialised across bot processes by a lock in the database (an
+advisory lock on PostgreSQL, the write lock on SQLite), so several processes
+on one database queue each message once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from sqlalchemy import text, update
+from sqlmodel import Session, col, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.settings import Settings
+from bot.texts import STATUS_LABELS, esc, pack
+from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
+from storage import outbox as box
+from storage.models import STATUS_DONE, AppState, Outbox, Reminder, Staff, Subscription, Task, Unit
+from storage.tracking import scope_of, unit_full_name
+
+log = logging.getLogger(__name__)
+
+SCANNED_THROUGH = "reminders_scanned_through"
+LOCK_KEY = 72_410_305  # any constant: the advisory lock of the scan
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    tz: tzinfo
+    reminder_at: time
+    calendar: WorkCalendar
+    policy: Policy
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ScanConfig":
+        return cls(
+            tz=settings.tz,
+            reminder_at=settings.reminder_at,
+            calendar=WorkCalendar(settings.work_week, settings.public_holidays),
+            policy=Policy(before_days=tuple(settings.reminder_days_before),
+                          overdue_every=settings.overdue_repeat_days,
+                          escalate_after=settings.escalate_after_days),
+        )
+
+
+@dataclass
+class ScanResult:
+    reminders: int = 0
+    messages: int = 0
+    digests: int = 0
+    scanned_through: date | None = None
+
+
+def reminder_day(now: datetime, config: ScanConfig) -> date:
+    """The last day whose reminders are due: today once REMINDER_TIME has passed, else yesterday."""
+    local = now.astimezone(config.tz)
+    return local.date() if local.time() >= config.reminder_at else local.date() - timedelta(days=1)
+
+
+def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
+    """One scan; the caller's transaction commits it as a whole."""
+    _lock(session)
+    result = ScanResult()
+    through = reminder_day(now, config)
+    state = session.get(AppState, SCANNED_THROUGH)
+    last = date.fromisoformat(state.value) if state and state.value else through - timedelta(days=1)
+    if last < through:
+        result.reminders, result.messages = _queue_reminders(session, start=last, end=through, now=now,
+                                                             config=config)
+        if state is None:
+            state = AppState(key=SCANNED_THROUGH)
+        state.value = through.isoformat()
+        session.add(state)
+    result.scanned_through = through
+    result.digests = _queue_digests(session, now=now, config=config)
+    return result
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+    else:  # SQLite: take the write lock now, not at the first insert
+        session.execute(update(AppState).where(AppState.key == SCANNED_THROUGH).values(value=AppState.value))
+
+
+# --------------------------------------------------------------------------
+# Reminders
+# --------------------------------------------------------------------------
+
+
+def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(tz).date()
+
+
+def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
+                     config: ScanConfig) -> tuple[int, int]:
+    tasks = session.exec(select(Task).where(Task.status != STATUS_DONE)).all()
+    dues: list[tuple[Task, Due]] = []
+    for task in tasks:
+        facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
+                          created=_local_date(task.created_at, config.tz) or start,
+                          last_report=_local_date(task.last_report_at, config.tz),
+                          snoozed_until=task.snoozed_until)
+        dues += [(task, due) for due in due_between(facts, start, end, config.calendar, config.policy)]
+    if not dues:
+        return 0, 0
+    known: set[str] = set()
+    keys = [d.key for _, d in dues]
+    for i in range(0, len(keys), 500):
+        known.update(session.exec(select(Reminder.key).where(col(Reminder.key).in_(keys[i:i + 500]))).all())
+    people = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(
+        {t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))).all()}
+    groups: dict[tuple[int, int], list[tuple[Task, Due, Reminder]]] = defaultdict(list)
+    for task, due in dues:
+        if due.key in known:
+            continue
+        known.add(due.key)
+        staff_id = task.owner_id if due.to == "owner" else task.accountable_id
+        row = Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days, staff_id=staff_id)
+        session.add(row)
+        groups[(task.id, staff_id)].append((task, due, row))
+    session.flush()
+    messages = 0
+    for (task_id, staff_id), items in groups.items():
+        person = people.get(staff_id)
+        if person is None or person.telegram_id is None:
+            if person is not None and person.unreachable_since is None:
+                person.unreachable_since = now
+                session.add(person)
+            continue
+        task = items[0][0]
+        owner = people.get(task.owner_id)
+        text, markup = reminder_message(task, [d for _, d, _ in items], owner=owner, to_owner=items[0][1].to == "owner",
+                                        today=end)
+        row = Outbox(key=f"r:{task_id}:{staff_id}:{end.isoformat()}", kind="reminder", chat_id=person.telegram_id,
+                     staff_id=staff_id, text=text, markup=json.dumps(markup.to_dict()) if markup else "",
+                     not_before=now)
+        if box.enqueue(session=session, row=row):
+            messages += 1
+            for _, _, reminder in items:
+                reminder.outbox_id = row.id
+                session.add(reminder)
+    return len([1 for items in groups.values() for _ in items]), messages
+
+
+def reminder_buttons(task_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton("📝 Báo cáo tiến độ", callback_data=f"t:{task_id}")],
+        [InlineKeyboardButton("⏰ Nhắc tôi ngày mai", callback_data=f"z:{task_id}"),
+         InlineKeyboardButton("✅ Đã xong", callback_data=f"d:{task_id}")],
+    ])
+
+
+def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_owner: bool,
+                     today: date) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One message for the reminders of one task to one person (several missed ones folded)."""
+    dues = sorted(dues, key=lambda d: d.on)
+    latest = dues[-1]
+    head = f"<b>{esc(task.code)}</b> · {esc(task.title)}"
+    deadline = task.deadline.strftime("%d/%m/%Y")
+    progress = f"Tiến độ: <b>{task.progress}%</b> · {STATUS_LABELS.get(task.status, task.status)}"
+    if not to_owner:
+        who = f"{esc(owner.full_name)} ({esc(owner.code)})" if owner else "?"
+        text = (f"🔺 <b>Báo cáo lãnh đạo</b>: nhiệm vụ {head}\n"
+                f"do {who} thực hiện đã quá hạn {latest.days} ngày làm việc (hạn {deadline}).\n{progress}\n"
+                "Đề nghị đồng chí đôn đốc hoặc xem xét gia hạn. Xem chung: /tonghop")
+        return text, None
+    kinds = {d.kind for d in dues}
+    if "overdue" in kinds or task.deadline < today:
+        when = f"🔴 Đã quá hạn ({deadline})"
+        late = max((d.days for d in dues if d.kind == "overdue"), default=0)
+        if late:
+            when += f", trễ {late} ngày làm việc"
+    elif task.deadline == today or "due_today" in kinds:
+        when = f"⏰ Hạn là <b>hôm nay</b> ({deadline})"
+    else:
+        when = f"⏰ Còn {(task.deadline - today).days} ngày đến hạn ({deadline})"
+    lines = [f"🔔 <b>Nhắc việc</b>: {head}", when, progress]
+    if "stale" in kinds:
+        silent = max(d.days for d in dues if d.kind == "stale")
+        lines.append(f"⏳ Bạn chưa báo cáo tiến độ {silent} ngày nay.")
+    if len(dues) > 1:
+        lines.append(f"<i>(Gộp {len(dues)} lời nhắc trong lúc bot tạm ngừng.)</i>")
+    lines.append("Bấm nút để báo cáo nhanh.")
+    return "\n".join(lines), reminder_buttons(task.id)
+
+
+# --------------------------------------------------------------------------
+# Digests
+# --------------------------------------------------------------------------
+
+
+def period_due(sub: Subscription, now: datetime, tz: tzinfo) -> str | None:
+    """The period (day or ISO week) whose digest is due for ``sub`` now, if not sent yet."""
+    from bot.settings import parse_hhmm
+
+    local = now.astimezone(tz)
+    at = parse_hhmm(sub.at_time)
+    if sub.frequency == "weekly":
+        monday = local.date() - timedelta(days=local.weekday())
+        moment = datetime.combine(monday + timedelta(days=sub.weekday), at, tzinfo=tz)
+        if local < moment:
+            monday -= timedelta(days=7)
+        year, week, _ = monday.isocalendar()
+        period = f"{year}-W{week:02d}"
+    else:
+        day = local.date() if local.time() >= at else local.date() - timedelta(days=1)
+        period = day.isoformat()
+    if sub.last_period and sub.last_period >= period:
+        return None
+    if not sub.last_period and sub.created_at is not None:
+        created = sub.created_at if sub.created_at.tzinfo else sub.created_at.replace(tzinfo=timezone.utc)
+        # A new subscription waits for its first time to come, rather than firing at once.
+        first = _period_start(period, sub, tz)
+        if first is not None and created > first:
+            return None
+    return period
+
+
+def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None:
+    from bot.settings import parse_hhmm
+
+    at = parse_hhmm(sub.at_time)
+    if "-W" in period:
+        year, week = period.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+        return datetime.combine(monday + timedelta(days=sub.weekday), at, tzinfo=tz)
+    return datetime.combine(date.fromisoformat(period), at, tzinfo=tz)
+
+
+def _queue_digests(session: Session, *, now: datetime, config: ScanConfig) -> int:
+    from reminders.digest import build_digest, digest_blocks
+    from reminders.ranking import progress_chart, unit_scores
+
+    queued = 0
+    today = now.astimezone(config.tz).date()
+    for sub in session.exec(select(Subscription)).all():
+        period = period_due(sub, now, config.tz)
+        if period is None:
+            continue
+        staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
+        scope = scope_of(session=session, staff=staff, super_admin=staff is None)
+        title = _title(session, staff)
+        digest = build_digest(session=session, scope=scope, today=today, now=now, title=title)
+        counts = dict(digest.by_status, total=digest.total)
+        blocks = digest_blocks(digest)
+        change = _change(sub.last_counts, counts)
+        if change:
+            blocks.insert(1, change)
+        scores = unit_scores(session=session, scope=scope, today=today)
+        if scores:
+            blocks.append(_ranking_block(scores))
+        key = f"d:{sub.id}:{period}"
+        for i, chunk in enumerate(pack(blocks)):
+            box.enqueue(session=session, row=Outbox(key=f"{key}:t{i}", kind="digest", chat_id=sub.chat_id,
+                                                     staff_id=sub.staff_id, text=chunk, not_before=now))
+        if scores:
+            box.enqueue(session=session, row=Outbox(
+                key=f"{key}:chart", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
+                text="📈 Tiến độ bình quân theo đơn vị", photo=progress_chart(scores, title=title), not_before=now))
+        if sub.frequency == "weekly":
+            from bot.tracking.sheets import export_tasks
+
+            box.enqueue(session=session, row=Outbox(
+                key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
+                text=f"📊 Báo cáo nhiệm vụ tuần {period}", document=export_tasks(
+                    session=session, scope=scope, today=today, tz=config.tz),
+                file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx", not_before=now))
+        sub.last_period = period
+        sub.last_counts = json.dumps(counts)
+        session.add(sub)
+        queued += 1
+    return queued
+
+
+def _title(session: Session, staff: Staff | None) -> str:
+    if staff is None:
+        return "toàn bộ nhiệm vụ"
+    unit = session.get(Unit, staff.unit_id)
+    return f"{staff.full_name} · {unit_full_name(session=session, unit=unit)}" if unit else staff.full_name
+
+
+def _change(previous: str, counts: dict[str, int]) -> str:
+    if not previous:
+        return ""
+    try:
+        before = json.loads(previous)
+    except ValueError:
+        return ""
+    labels = dict(STATUS_LABELS, total="tổng số")
+    parts = []
+    for name in ("total", "done", "in_progress", "blocked", "overdue", "not_started"):
+        delta = counts.get(name, 0) - int(before.get(name, 0))
+        if delta:
+            parts.append(f"{labels.get(name, name)} {delta:+d}")
+    return ("🔁 So với lần trước: " + ", ".join(parts)) if parts else "🔁 Không thay đổi so với lần trước."
+
+
+def _ranking_block(scores) -> str:
+    lines = ["🏆 <b>Xếp hạng đơn vị</b> (tỷ lệ hoàn thành đúng hạn)"]
+    for i, s in enumerate(scores, start=1):
+        lines.append(f"{i}. {esc(s.unit)}: {s.on_time_rate:.0%} đúng hạn · {s.done}/{s.total} xong · "
+                     f"tiến độ {s.avg_progress:.0f}%" + (f" · {s.overdue} quá hạn" if s.overdue else ""))
+    return "\n".join(lines)
+
