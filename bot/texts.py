@@ -107,7 +107,8 @@ def help_text(is_admin: bool) -> str:
         "<i>/baocao NV001 vướng mắc lý do</i>.",
         "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của bạn.",
         "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của bạn.",
-        "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị.",
+        "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị; "
+        "/dangkytonghop [hằng ngày | hằng tuần thứ 2] [08:00] — nhận tổng hợp định kỳ ở chat này (cả nhóm).",
         "• /huy — thôi thao tác đang làm dở.",
         "",
         "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",

@@ -5,7 +5,7 @@ permission first and raises :class:`Refused` (a Vietnamese reason) before
 changing anything. Handlers and the CLI are thin layers over these functions.
 
 Permissions:
-* officers see and report on the tasks they own (or answer for);
+* officers see the tasks they carry out or answer for, and report on those they carry out;
 * managers also see and report on everything in their scope: their unit's
   subtree, their direct reports' tasks and the tasks they answer for;
 * admins (role "quản trị", or a Telegram id in ADMIN_IDS) see and change everything.
