@@ -10,14 +10,14 @@ from pathlib import Path
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.texts import ROLE_LABELS, esc
 from bot.tracking import service, views
 from bot.tracking.parse import InputError, key, parse_date
 from bot.tracking.service import Actor, NewTask, Refused
-from handlers.common import actor_of, command_args, guarded, in_db, now, private_only, reply, today, user_id
+from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin, now,
+                             private_only, reply, today, user_id)
 from storage import tracking as db
 from storage.models import Staff
 
@@ -185,35 +185,21 @@ async def on_button(update: Update, context: Context) -> None:
     try:
         result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
     except Refused as exc:
-        await _answer(update, "Không thực hiện được")
+        await answer_button(update, "Không thực hiện được")
         await reply(update, f"⛔ {exc}")
         return
-    await _answer(update)
+    await answer_button(update)
     if result is None:
-        await _edit(update, "Đã hủy, không có gì được lưu.")
+        await edit_or_send(update, "Đã hủy, không có gì được lưu.")
         return
     task, owner = result
-    await _edit(update, f"✅ Đã giao nhiệm vụ <b>{esc(task.code)}</b> cho {esc(owner.full_name)}, "
+    await edit_or_send(update, f"✅ Đã giao nhiệm vụ <b>{esc(task.code)}</b> cho {esc(owner.full_name)}, "
                         f"hạn {task.deadline:%d/%m/%Y}.")
     if owner.telegram_id:
         await _notify(context, owner.telegram_id,
                       f"📌 Bạn được giao nhiệm vụ mới <b>{esc(task.code)}</b>: {esc(task.title)}\n"
                       f"Hạn {task.deadline:%d/%m/%Y}. Kết quả cần đạt: {esc(task.expected_result)}\n"
                       "Gõ /nhiemvu để xem và báo cáo.")
-
-
-async def _answer(update: Update, text: str = "") -> None:
-    try:
-        await update.callback_query.answer(text)
-    except BadRequest:
-        log.debug("callback query too old to answer")
-
-
-async def _edit(update: Update, text: str) -> None:
-    try:
-        await update.callback_query.edit_message_text(text)
-    except BadRequest:
-        await update.effective_chat.send_message(text)
 
 
 async def _notify(context: Context, chat_id: int, text: str) -> None:
@@ -352,10 +338,6 @@ async def _admin_usage(update: Update, context: Context, action: str, usage: str
         await reply(update, usage)
 
 
-async def _admin(update: Update, context: Context) -> bool:
-    return await in_db(context, lambda s: actor_of(s, update, context).is_admin)
-
-
 # --------------------------------------------------------------------------
 # A staff or task sheet sent in chat
 # --------------------------------------------------------------------------
@@ -370,7 +352,7 @@ async def import_sheet(update: Update, context: Context) -> None:
 
     document = update.effective_message.document
     name = Path(document.file_name or "bang.xlsx").name
-    if not await _admin(update, context):
+    if not await is_admin(update, context):
         await reply(update, "⛔ Chỉ quản trị viên mới được nhập danh sách cán bộ, nhiệm vụ. Không có gì thay đổi.")
         return
     limit = context.bot_data.settings.max_upload_mb * 1024 * 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
@@ -10,6 +11,7 @@ from typing import TypeVar
 from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.context import Context
@@ -17,6 +19,7 @@ from bot.tracking.service import Actor, Refused, resolve_actor
 from storage.db import session_scope
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
@@ -99,3 +102,22 @@ async def is_admin(update: Update, context: Context) -> bool:
     if user_id(update) is None:
         return False
     return await in_db(context, lambda session: actor_of(session, update, context).is_admin)
+
+
+async def answer_button(update: Update, text: str = "", alert: bool = False) -> None:
+    """Answer a button press; one too old to answer still had its effect."""
+    try:
+        await update.callback_query.answer(text[:200], show_alert=alert)
+    except BadRequest:
+        log.debug("callback query too old to answer")
+
+
+async def edit_or_send(update: Update, text: str, markup=None) -> None:
+    """Replace the pressed message's text, or send a new message when it cannot be edited."""
+    try:
+        if update.callback_query.message is not None:
+            await update.callback_query.edit_message_text(text, reply_markup=markup)
+            return
+    except BadRequest as exc:  # e.g. the message is too old to edit
+        log.debug("could not edit: %s", exc)
+    await update.effective_chat.send_message(text, reply_markup=markup)

@@ -13,14 +13,6 @@ from bot.tracking.service import Actor
 from handlers.common import command_args, guarded, now, private_only, reply, today
 from reminders.digest import build_digest, digest_blocks
 from storage import tracking as db
-from storage.models import Unit
-
-
-def _scope_title(session: Session, actor: Actor) -> str:
-    if actor.is_admin:
-        return "toàn bộ nhiệm vụ"
-    unit = session.get(Unit, actor.staff.unit_id)
-    return f"{actor.staff.full_name} · {db.unit_full_name(session=session, unit=unit)}" if unit else actor.staff.full_name
 
 
 async def digest(update: Update, context: Context) -> None:
@@ -31,7 +23,7 @@ async def digest(update: Update, context: Context) -> None:
     def work(session: Session, actor: Actor):
         service.require_manager(actor, "xem tổng hợp; bạn xem nhiệm vụ của mình bằng /nhiemvu")
         return build_digest(session=session, scope=actor.scope(session), today=day, now=moment,
-                            title=_scope_title(session, actor))
+                            title=service.scope_title(session, actor.staff, everything=actor.is_admin))
 
     result = await guarded(update, context, work)
     if result is not None:
@@ -47,7 +39,7 @@ async def unit_digest(update: Update, context: Context) -> None:
     if not name:
         def listing(session: Session, actor: Actor):
             units = service.units_in_scope(session, actor)
-            return [(db.unit_full_name(session=session, unit=u), u.path.count("/") - 2) for u in units]
+            return [(u.name, u.path.count("/") - 2) for u in units]
 
         units = await guarded(update, context, listing)
         if units is None:
@@ -55,7 +47,7 @@ async def unit_digest(update: Update, context: Context) -> None:
         lines = ["Cách dùng: <code>/donvi TÊN_ĐƠN_VỊ</code>, ví dụ <code>/donvi Phòng CCHC</code>."]
         if units:
             lines.append("\n<b>Đơn vị trong phạm vi của bạn</b>")
-            lines += [f"{'  ' * depth}• {esc(full.rsplit(' > ', 1)[-1])}" for full, depth in units[:80]]
+            lines += [f"{'  ' * depth}• {esc(name)}" for name, depth in units[:80]]
         await reply(update, "\n".join(lines))
         return
 

@@ -15,22 +15,19 @@ Callback data (checked again on the server every time, a button is not a permiss
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from sqlmodel import Session
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.tracking import service, views
 from bot.tracking.parse import InputError, key, parse_percent
 from bot.tracking.service import Actor, Refused
-from handlers.common import actor_of, command_args, guarded, in_db, now, private_only, reply, today, user_id
+from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, now,
+                             private_only, reply, today, user_id)
 from storage import tracking as db
 from storage.models import Task
-
-log = logging.getLogger(__name__)
 
 LIST_LIMIT = 10
 BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")
@@ -60,8 +57,8 @@ async def list_tasks(update: Update, context: Context) -> None:
     def work(session: Session, actor: Actor):
         staff = service.require_linked(actor)
         lines = service.my_tasks(session, actor, today=day, limit=LIST_LIMIT)
-        total = len(db.tasks_in_scope(session=session, scope=db.Scope(staff_id=staff.id),
-                                      open_only=True, owner_id=staff.id))
+        total = db.count_tasks(session=session, scope=db.Scope(staff_id=staff.id), open_only=True,
+                               owner_id=staff.id)
         return staff.full_name, lines, total
 
     result = await guarded(update, context, work)
@@ -91,12 +88,19 @@ def _split_report_args(args: str) -> tuple[str, str, str] | None:
     return code, amount, note
 
 
-async def report_command(update: Update, context: Context) -> None:
+async def _report_args(update: Update, usage: str) -> tuple[str, str, str] | None:
+    """The code, amount and note of /baocao or /suabaocao; the usage (or the group hint) otherwise."""
     if not await private_only(update):
-        return
+        return None
     parsed = _split_report_args(command_args(update))
     if parsed is None:
-        await reply(update, REPORT_USAGE)
+        await reply(update, usage)
+    return parsed
+
+
+async def report_command(update: Update, context: Context) -> None:
+    parsed = await _report_args(update, REPORT_USAGE)
+    if parsed is None:
         return
     code, amount, note = parsed
     at = now(context)
@@ -120,11 +124,8 @@ async def report_command(update: Update, context: Context) -> None:
 
 
 async def correct_command(update: Update, context: Context) -> None:
-    if not await private_only(update):
-        return
-    parsed = _split_report_args(command_args(update))
+    parsed = await _report_args(update, CORRECT_USAGE)
     if parsed is None:
-        await reply(update, CORRECT_USAGE)
         return
     code, amount, note = parsed
 
@@ -152,16 +153,9 @@ async def correct_command(update: Update, context: Context) -> None:
 # --------------------------------------------------------------------------
 
 
-async def _answer(update: Update, text: str = "", alert: bool = False) -> None:
-    try:
-        await update.callback_query.answer(text[:200], show_alert=alert)
-    except BadRequest:  # too old to answer: the action itself still counts
-        log.debug("callback query too old to answer")
-
-
 async def _refuse(update: Update, exc: Refused) -> None:
     """A refused button: an alert on the button, and the reason in the chat."""
-    await _answer(update, "Không thực hiện được", alert=False)
+    await answer_button(update, "Không thực hiện được", alert=False)
     await reply(update, f"⛔ {exc}")
 
 
@@ -170,19 +164,19 @@ async def on_button(update: Update, context: Context) -> None:
     kind, _, rest = (query.data or "").partition(":")
     handler = BUTTONS.get(kind)
     if handler is None:
-        await _answer(update, "Nút này đã cũ. Gõ /nhiemvu để có danh sách mới.", alert=True)
+        await answer_button(update, "Nút này đã cũ. Gõ /nhiemvu để có danh sách mới.", alert=True)
         return
     try:
         args = [int(x) for x in rest.split(":")] if rest else []
     except ValueError:
-        await _answer(update, "Nút không hợp lệ.", alert=True)
+        await answer_button(update, "Nút không hợp lệ.", alert=True)
         return
     await handler(update, context, *args)
 
 
 async def _button_percent(update: Update, context: Context, task_id: int = 0, percent: int = -1, *_) -> None:
     if not 0 <= percent <= 100:
-        await _answer(update, "Nút không hợp lệ.", alert=True)
+        await answer_button(update, "Nút không hợp lệ.", alert=True)
         return
     at = now(context)
     telegram_id = user_id(update)
@@ -198,9 +192,9 @@ async def _button_percent(update: Update, context: Context, task_id: int = 0, pe
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update, f"Đã ghi {percent}%")
+    await answer_button(update, f"Đã ghi {percent}%")
     text = views.report_saved(task, entry, context.bot_data.settings.tz) + "\n\n" + views.ASK_NOTE
-    await _edit_or_reply(update, text, views.after_report_keyboard(entry.id))
+    await edit_or_send(update, text, views.after_report_keyboard(entry.id))
 
 
 async def _button_blocked(update: Update, context: Context, task_id: int = 0, *_) -> None:
@@ -219,7 +213,7 @@ async def _button_blocked(update: Update, context: Context, task_id: int = 0, *_
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update)
+    await answer_button(update)
     await reply(update, f"🟠 Vướng mắc ở nhiệm vụ <b>{views.esc(task.code)}</b>: hãy gõ <b>lý do</b> trong một tin nhắn "
                         "(ví dụ: <i>chờ số liệu của Sở Thông tin và Truyền thông</i>). Gõ /huy để thôi.")
 
@@ -237,8 +231,8 @@ async def _button_skip(update: Update, context: Context, report_id: int = 0, *_)
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update, "Đã xong")
-    await _edit_or_reply(update, views.report_saved(task, entry, context.bot_data.settings.tz), None)
+    await answer_button(update, "Đã xong")
+    await edit_or_send(update, views.report_saved(task, entry, context.bot_data.settings.tz), None)
 
 
 async def _button_correct(update: Update, context: Context, report_id: int = 0, *_) -> None:
@@ -255,14 +249,14 @@ async def _button_correct(update: Update, context: Context, report_id: int = 0, 
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update)
+    await answer_button(update)
     await reply(update, f"✏️ Sửa báo cáo <b>{views.esc(task.code)}</b> (đang ghi {entry.percent}%): chọn mức đúng.",
                 reply_markup=views.correction_keyboard(entry.id))
 
 
 async def _button_corrected(update: Update, context: Context, report_id: int = 0, percent: int = -1, *_) -> None:
     if not 0 <= percent <= 100:
-        await _answer(update, "Nút không hợp lệ.", alert=True)
+        await answer_button(update, "Nút không hợp lệ.", alert=True)
         return
 
     def work(session: Session, actor: Actor):
@@ -274,8 +268,8 @@ async def _button_corrected(update: Update, context: Context, report_id: int = 0
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update, f"Đã sửa thành {percent}%")
-    await _edit_or_reply(update, views.report_saved(task, entry, context.bot_data.settings.tz, corrected=True), None)
+    await answer_button(update, f"Đã sửa thành {percent}%")
+    await edit_or_send(update, views.report_saved(task, entry, context.bot_data.settings.tz, corrected=True), None)
 
 
 async def _button_correct_blocked(update: Update, context: Context, report_id: int = 0, *_) -> None:
@@ -292,7 +286,7 @@ async def _button_correct_blocked(update: Update, context: Context, report_id: i
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update)
+    await answer_button(update)
     await reply(update, "🟠 Hãy gõ <b>lý do vướng mắc</b> trong một tin nhắn. Gõ /huy để thôi.")
 
 
@@ -303,14 +297,14 @@ async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -
         task = service.visible_task(session, actor, task_id)
         if not service.can_report(session, actor, task):
             raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
-        return service._lines(session, [task], day)[0]
+        return service.task_lines(session, [task], day)[0]
 
     try:
         line = await _run(update, context, work)
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update)
+    await answer_button(update)
     await update.effective_chat.send_message(views.task_card(line, day), reply_markup=views.report_keyboard(line.task.id))
 
 
@@ -325,8 +319,8 @@ async def _button_snooze(update: Update, context: Context, task_id: int = 0, *_)
     except Refused as exc:
         await _refuse(update, exc)
         return
-    await _answer(update, "Sẽ nhắc lại ngày mai")
-    await _edit_or_reply(update, f"⏰ Được rồi, tôi sẽ nhắc lại nhiệm vụ <b>{views.esc(task.code)}</b> "
+    await answer_button(update, "Sẽ nhắc lại ngày mai")
+    await edit_or_send(update, f"⏰ Được rồi, tôi sẽ nhắc lại nhiệm vụ <b>{views.esc(task.code)}</b> "
                                  f"từ ngày {task.snoozed_until:%d/%m/%Y}.", None)
 
 
@@ -350,17 +344,6 @@ BUTTONS = {
 async def _run(update: Update, context: Context, work):
     """Like ``guarded`` but lets :class:`Refused` through, for buttons."""
     return await in_db(context, lambda session: work(session, actor_of(session, update, context)))
-
-
-async def _edit_or_reply(update: Update, text: str, markup) -> None:
-    message = update.callback_query.message
-    try:
-        if message is not None:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-    except BadRequest as exc:  # e.g. the message is too old to edit
-        log.debug("could not edit: %s", exc)
-    await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 # --------------------------------------------------------------------------

@@ -29,8 +29,9 @@ from bot.settings import Settings
 from bot.texts import STATUS_LABELS, esc, pack
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
-from storage.models import STATUS_DONE, AppState, Outbox, Reminder, Staff, Subscription, Task, Unit
-from storage.tracking import scope_of, unit_full_name
+from storage.models import STATUS_DONE, AppState, Outbox, Reminder, Staff, Subscription, Task
+from bot.tracking.service import scope_title
+from storage.tracking import scope_of
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
             for _, _, reminder in items:
                 reminder.outbox_id = row.id
                 session.add(reminder)
-    return len([1 for items in groups.values() for _ in items]), messages
+    return sum(len(items) for items in groups.values()), messages
 
 
 def reminder_buttons(task_id: int) -> InlineKeyboardMarkup:
@@ -258,7 +259,7 @@ def _queue_digests(session: Session, *, now: datetime, config: ScanConfig) -> in
             continue
         staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
         scope = scope_of(session=session, staff=staff, super_admin=staff is None)
-        title = _title(session, staff)
+        title = scope_title(session, staff, everything=scope.everything)
         digest = build_digest(session=session, scope=scope, today=today, now=now, title=title)
         counts = dict(digest.by_status, total=digest.total)
         blocks = digest_blocks(digest)
@@ -289,13 +290,6 @@ def _queue_digests(session: Session, *, now: datetime, config: ScanConfig) -> in
         session.add(sub)
         queued += 1
     return queued
-
-
-def _title(session: Session, staff: Staff | None) -> str:
-    if staff is None:
-        return "toàn bộ nhiệm vụ"
-    unit = session.get(Unit, staff.unit_id)
-    return f"{staff.full_name} · {unit_full_name(session=session, unit=unit)}" if unit else staff.full_name
 
 
 def _change(previous: str, counts: dict[str, int]) -> str:

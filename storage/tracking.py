@@ -211,6 +211,15 @@ def _apply_report_to_task(*, session: Session, task_id: int, report: Report) -> 
     session.expire_all()
 
 
+def count_tasks(*, session: Session, scope: Scope, open_only: bool = False, owner_id: int | None = None) -> int:
+    query = select(func.count()).select_from(Task).where(scope.task_filter())
+    if owner_id is not None:
+        query = query.where(Task.owner_id == owner_id)
+    if open_only:
+        query = query.where(Task.status != STATUS_DONE)
+    return session.exec(query).one()
+
+
 def latest_report(*, session: Session, task_id: int, staff_id: int | None = None) -> Report | None:
     query = select(Report).where(Report.task_id == task_id)
     if staff_id is not None:

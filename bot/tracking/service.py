@@ -157,15 +157,10 @@ def my_tasks(session: Session, actor: Actor, *, today: date, open_only: bool = T
     staff = require_linked(actor)
     tasks = db.tasks_in_scope(session=session, scope=db.Scope(staff_id=staff.id), open_only=open_only,
                               owner_id=staff.id, limit=limit)
-    return _lines(session, tasks, today)
+    return task_lines(session, tasks, today)
 
 
-def scope_tasks(session: Session, actor: Actor, *, today: date, limit: int = 30) -> list[TaskLine]:
-    tasks = db.tasks_in_scope(session=session, scope=actor.scope(session), open_only=True, limit=limit)
-    return _lines(session, tasks, today)
-
-
-def _lines(session: Session, tasks, today: date) -> list[TaskLine]:
+def task_lines(session: Session, tasks, today: date) -> list[TaskLine]:
     people = db.staff_by_ids(session=session, ids=[t.owner_id for t in tasks] + [t.accountable_id for t in tasks])
     return [TaskLine(t, people.get(t.owner_id), people.get(t.accountable_id),
                      (today - t.deadline).days if is_overdue(t, today) else 0) for t in tasks]
@@ -508,6 +503,14 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
         names = "; ".join(db.unit_full_name(session=session, unit=u) for u in candidates[:5])
         raise Refused(f"Có nhiều đơn vị khớp «{esc(text)}»: {esc(names)}. Hãy ghi đầy đủ hơn.")
     return candidates[0]
+
+
+def scope_title(session: Session, staff: Staff | None, *, everything: bool) -> str:
+    """How a digest names its scope: everything, or a person and their unit."""
+    if everything or staff is None:
+        return "toàn bộ nhiệm vụ"
+    unit = session.get(Unit, staff.unit_id)
+    return f"{staff.full_name} · {db.unit_full_name(session=session, unit=unit)}" if unit else staff.full_name
 
 
 def units_in_scope(session: Session, actor: Actor) -> list[Unit]:
