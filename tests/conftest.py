@@ -1,10 +1,17 @@
-"""Shared fixtures: settings on a fresh SQLite file, the campaign corpus, and the
-real Application polling the project's Bot API emulator on 127.0.0.1."""
+"""Shared fixtures: settings on a fresh database, the campaign corpus, and the
+real Application polling the project's Bot API emulator on 127.0.0.1.
+
+The database is a fresh SQLite file per test, or, when ``TEST_DATABASE_URL``
+names a PostgreSQL server, a fresh database on it per test (copied from a
+migrated template, and dropped afterwards)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+import os
+import uuid
 
 import pytest
 
@@ -23,9 +30,54 @@ def corpus() -> Path:
     return CORPUS
 
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+TEMPLATE_DB = "campaign_test_template"
+
+
+def on_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def _pg_server():
+    """The PostgreSQL server's admin URL and a migrated template database."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bot.settings import sqlalchemy_url
+    from storage.db import upgrade
+
+    admin_url = make_url(sqlalchemy_url(TEST_DATABASE_URL))
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+    upgrade(admin_url.set(database=TEMPLATE_DB).render_as_string(hide_password=False))
+    yield admin, admin_url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.db'}"
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if not on_postgres():
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    from sqlalchemy import text
+
+    admin, admin_url = request.getfixturevalue("_pg_server")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"'))
+    request.addfinalizer(lambda: _drop_database(admin, name))
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(admin, name: str) -> None:
+    from sqlalchemy import text
+
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

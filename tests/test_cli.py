@@ -24,8 +24,8 @@ def run(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.Com
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+def env(db_url: str) -> dict[str, str]:
+    return {"DATABASE_URL": db_url}
 
 
 @pytest.mark.parametrize("variable,value", [

@@ -7,9 +7,9 @@ import sys
 from tests.conftest import ROOT
 
 
-def test_demo_chats_in_the_terminal(tmp_path):
+def test_demo_chats_in_the_terminal(tmp_path, db_url):
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", PYTHONPATH=str(ROOT))
+    env.update(DATABASE_URL=db_url, PYTHONPATH=str(ROOT))
     doc = tmp_path / "docs"
     doc.mkdir()
     (doc / "ke-hoach.txt").write_text(
