@@ -1,6 +1,7 @@
 """The command line: ``python -m bot <command>``.
 
-    run [--webhook]          talk to Telegram (long polling)
+    run [--webhook]          talk to Telegram: long polling, or a webhook server behind a proxy
+    check                    check the settings, the database and the bot token, then exit
     demo [--docs DIR]        the real bot against the built-in Bot API emulator, in the terminal
     ask [--json] QUESTION    answer one question
     kb add PATH... | kb list | kb remove NAME...
@@ -28,7 +29,10 @@ EXIT_SETTINGS = 2
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý phong trào thi đua cải cách hành chính")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="chạy bot với Telegram (long polling)")
+    run = sub.add_parser("run", help="chạy bot với Telegram (mặc định: long polling)")
+    run.add_argument("--webhook", action="store_true",
+                     help="nhận cập nhật qua webhook (WEBHOOK_URL, sau reverse proxy) thay vì long polling")
+    sub.add_parser("check", help="kiểm tra cấu hình, cơ sở dữ liệu và mã bot rồi thoát")
     demo = sub.add_parser("demo", help="chạy thử bot trong terminal, không cần mã bot")
     demo.add_argument("--docs", type=Path, help="thư mục tài liệu (.txt, .md, .docx, .pdf) nạp trước khi chạy")
     ask = sub.add_parser("ask", help="hỏi một câu")
@@ -169,15 +173,35 @@ def cmd_template(args) -> int:
 
 
 def cmd_run(settings: Settings, args) -> int:
-    from bot.app import build_application
+    from telegram import Update
 
-    token = settings.token()
+    from bot.app import build_application
     from bot.logs import setup_logging
 
-    setup_logging(settings.log_level, [token])
+    token = settings.token()
+    if args.webhook and not settings.webhook_url:
+        raise SettingsError("WEBHOOK_URL", "cần cho chế độ --webhook: địa chỉ https:// công khai mà reverse proxy "
+                                           "chuyển về WEBHOOK_LISTEN:WEBHOOK_PORT")
+    secret = settings.webhook_secret_token() if args.webhook else ""
+    setup_logging(settings.log_level, [token, secret] if secret else [token])
     application = build_application(settings)
-    application.run_polling(allowed_updates=None, drop_pending_updates=False)
+    if args.webhook:
+        # Several processes may run this behind one proxy: each sets the same
+        # webhook, and the database makes each update handled once.
+        application.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
+            max_connections=settings.webhook_max_connections, drop_pending_updates=False, bootstrap_retries=-1,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
     return 0
+
+
+def cmd_check(settings: Settings) -> int:
+    from bot.check import run_checks
+
+    return run_checks(settings)
 
 
 def cmd_demo(settings: Settings, args) -> int:
@@ -212,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "run":
             return cmd_run(settings, args)
+        if args.command == "check":
+            return cmd_check(settings)
         if args.command == "demo":
             return cmd_demo(settings, args)
     except SettingsError as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -84,7 +85,9 @@ async def _demo(settings: Settings, docs: Path | None) -> int:
         except DocumentError as exc:
             print(f"Không nạp được tài liệu: {exc}", file=sys.stderr)
             return 1
-    async with BotAPIEmulator() as emu:
+    # Update ids keep growing from one demo to the next, as Telegram's do: the
+    # database remembers which it has handled.
+    async with BotAPIEmulator(first_update_id=int(time.time())) as emu:
         demo_settings = settings.model_copy(update={
             "telegram_api_base_url": emu.base_url,
             "telegram_api_file_url": emu.base_file_url,

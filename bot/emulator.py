@@ -904,7 +904,19 @@ class BotAPIEmulator:
     ``validate_markup``  parse HTML/Markdown and reject invalid markup (default on).
     ``on_sent``          callbacks ``f(SentMessage)`` invoked for each send/edit.
     ``stats``            Counter: "requests", "faults", "dropped" and one key per
-                         error status (e.g. ``stats["429"]``).
+                         error status (e.g. ``stats["429"]``); webhook deliveries
+                         count as "webhook_ok" and "webhook_failed".
+    ``webhook_targets``  where "the reverse proxy" forwards webhook deliveries:
+                         local ``http://`` URLs, used in turn. Telegram only posts
+                         to the ``https://`` URL given to ``setWebhook``; with
+                         targets set, queued updates are POSTed there (with the
+                         ``X-Telegram-Bot-Api-Secret-Token`` header), and only a
+                         2xx answer acknowledges an update: anything else is
+                         retried later, as Telegram does.
+    ``webhook_fault``    per-delivery hook ``f(update) -> str | None``: "lose"
+                         posts the update but treats the answer as lost, so it
+                         is delivered again (to the next target).
+    ``webhook_deliveries`` ``(update_id, target, status)`` of every delivery.
     """
 
     def __init__(
@@ -915,6 +927,7 @@ class BotAPIEmulator:
         port: int = 0,
         bot_username: str = "campaign_test_bot",
         clock: Callable[[], float] = time.time,
+        first_update_id: int = 1,
     ) -> None:
         self.token = token
         self.host = host
@@ -943,6 +956,12 @@ class BotAPIEmulator:
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_max_connections = 40
+        self.webhook_targets: list[str] = []
+        self.webhook_fault: Callable[[JSONDict], str | None] | None = None
+        self.webhook_deliveries: list[tuple[int, str, int]] = []
+        self.webhook_last_error = ""
         self.stats: Counter[str] = Counter()
         self.on_sent: list[Callable[[SentMessage], Any]] = []
 
@@ -964,7 +983,7 @@ class BotAPIEmulator:
         self._next_message_id: dict[int, int] = defaultdict(lambda: 1)
         self._raw_text: dict[tuple[int, int], tuple[str | None, str | None]] = {}
         self._updates: list[JSONDict] = []
-        self._next_update_id = 1
+        self._next_update_id = first_update_id
         self._allowed_updates: set[str] | None = None
         self._poll_generation = 0
         self._callback_queries: dict[str, bool] = {}  # id -> answered
@@ -976,6 +995,9 @@ class BotAPIEmulator:
         self._call_signal = _Signal()  # an API call was recorded
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self._deliverer: asyncio.Task | None = None
+        self._in_flight: set[int] = set()  # update ids being delivered by webhook
+        self._next_target = 0
         self._methods: dict[str, Callable[[JSONDict, dict[str, _Upload]], Any]] = {
             name[len("_api_") :].lower(): getattr(self, name)
             for name in dir(self)
@@ -1011,6 +1033,7 @@ class BotAPIEmulator:
         await site.start()
         self._runner = runner
         self.port = int(runner.addresses[0][1])
+        self._deliverer = asyncio.create_task(self._deliver_webhooks(), name="emulator-webhooks")
         _LOGGER.debug("Bot API emulator listening on %s", self.base_url)
 
     async def stop(self) -> None:
@@ -1019,6 +1042,13 @@ class BotAPIEmulator:
             return
         self._closing = True
         self._queue_signal.notify()
+        if self._deliverer is not None:
+            self._deliverer.cancel()
+            try:
+                await self._deliverer
+            except asyncio.CancelledError:
+                pass
+            self._deliverer = None
         runner, self._runner = self._runner, None
         await runner.cleanup()
 
@@ -1618,7 +1648,91 @@ class BotAPIEmulator:
             if len(kept) != len(self._updates):
                 self._updates = kept
                 self._ack_signal.notify()
-        return copy.deepcopy(self._updates[:limit])
+        return [{k: v for k, v in copy.deepcopy(u).items() if not k.startswith("_")} for u in self._updates[:limit]]
+
+    # ------------------------------------------------------------------ #
+    # Webhook delivery (see ``webhook_targets``)
+    # ------------------------------------------------------------------ #
+    async def _deliver_webhooks(self) -> None:
+        import aiohttp
+
+        timeout = aiohttp.ClientTimeout(total=15)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            running: set[asyncio.Task] = set()
+            while not self._closing:
+                if self.webhook_url and self.webhook_targets:
+                    for update in self._deliverable(self.webhook_max_connections - len(running)):
+                        self._in_flight.add(int(update["update_id"]))
+                        task = asyncio.create_task(self._deliver_one(http, update))
+                        running.add(task)
+                        task.add_done_callback(running.discard)
+                        task.add_done_callback(lambda _t: self._queue_signal.notify())
+                try:  # woken by new updates, finished deliveries, or a retry time
+                    async with asyncio.timeout(0.2):
+                        await self._queue_signal.wait()
+                except TimeoutError:
+                    pass
+            for task in list(running):
+                task.cancel()
+
+    def _deliverable(self, room: int) -> list[JSONDict]:
+        """The oldest queued updates, at most one in flight per chat (Telegram
+        keeps each chat's updates in order)."""
+        busy_chats = {self._update_chat(u) for u in self._updates if int(u["update_id"]) in self._in_flight}
+        now = asyncio.get_running_loop().time()
+        chosen: list[JSONDict] = []
+        for update in self._updates:
+            if len(chosen) >= room:
+                break
+            if int(update["update_id"]) in self._in_flight or update.get("_retry_at", 0) > now:
+                continue
+            chat = self._update_chat(update)
+            if chat in busy_chats:
+                continue
+            busy_chats.add(chat)
+            chosen.append(update)
+        return chosen
+
+    @staticmethod
+    def _update_chat(update: JSONDict) -> Any:
+        for value in update.values():
+            if isinstance(value, dict):
+                chat = value.get("chat") or (value.get("message") or {}).get("chat")
+                if isinstance(chat, dict):
+                    return chat.get("id")
+                sender = value.get("from")
+                if isinstance(sender, dict):
+                    return sender.get("id")
+        return None
+
+    async def _deliver_one(self, http: Any, update: JSONDict) -> None:
+        update_id = int(update["update_id"])
+        target = self.webhook_targets[self._next_target % len(self.webhook_targets)]
+        self._next_target += 1
+        body = {k: v for k, v in update.items() if not k.startswith("_")}
+        lose = self.webhook_fault is not None and self.webhook_fault(body) == "lose"
+        status = 0
+        try:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
+            async with http.post(target, json=body, headers=headers) as answer:
+                status = answer.status
+                await answer.read()
+        except Exception as exc:  # connection refused or dropped, timeout
+            self.webhook_last_error = f"Connection failed: {exc.__class__.__name__}"
+        finally:
+            self._in_flight.discard(update_id)
+        self.webhook_deliveries.append((update_id, target, status))
+        if 200 <= status < 300 and not lose:
+            self.stats["webhook_ok"] += 1
+            self._updates = [u for u in self._updates if int(u["update_id"]) != update_id]
+            self._ack_signal.notify()
+            return
+        self.stats["webhook_failed"] += 1
+        if status:
+            self.webhook_last_error = "Answer lost" if lose else f"Wrong response from the webhook: {status}"
+        for queued in self._updates:  # Telegram tries again a little later
+            if int(queued["update_id"]) == update_id:
+                queued["_retry_at"] = asyncio.get_running_loop().time() + 0.2
 
     def _api_deleteWebhook(self, p: JSONDict, files: dict[str, _Upload]) -> bool:
         self.webhook_url = ""
@@ -1632,6 +1746,12 @@ class BotAPIEmulator:
         if url and not url.startswith("https://"):
             raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook_url = url
+        self.webhook_secret = str(p.get("secret_token") or "")
+        self.webhook_max_connections = max(1, min(100, int(p.get("max_connections") or 40)))
+        allowed = p.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = set(allowed) or None
+        self._queue_signal.notify()
         if p.get("drop_pending_updates"):
             self._updates.clear()
             self._ack_signal.notify()
@@ -1642,6 +1762,8 @@ class BotAPIEmulator:
             "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
+            "max_connections": self.webhook_max_connections,
+            **({"last_error_message": self.webhook_last_error} if self.webhook_last_error else {}),
         }
 
     def _api_logOut(self, p: JSONDict, files: dict[str, _Upload]) -> bool:

@@ -8,6 +8,8 @@ single line naming the variable (exit status 2).  The bot token is a
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -60,6 +62,12 @@ class Settings(BaseSettings):
                                                                alias="REMINDER_DAYS_BEFORE")
     overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
     escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
+    # Webhook mode (python -m bot run --webhook), behind a reverse proxy.
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, alias="WEBHOOK_PORT", ge=1, le=65535)
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_max_connections: int = Field(default=40, alias="WEBHOOK_MAX_CONNECTIONS", ge=1, le=100)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -132,6 +140,26 @@ class Settings(BaseSettings):
             raise ValueError("chỉ hỗ trợ sqlite:///ĐƯỜNG_DẪN hoặc postgresql://...")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith("https://") or len(value) <= len("https://"):
+            raise ValueError("Telegram chỉ gửi tới địa chỉ https://, ví dụ https://bot.tinh.gov.vn/telegram")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _check_webhook_secret(cls, value: object) -> object:
+        if value is None or not str(value).strip():
+            return None
+        value = str(value).strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("chỉ gồm chữ không dấu, số, _ và -, dài 1..256 ký tự")
+        return value
+
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _empty_token(cls, value: object) -> object:
@@ -150,6 +178,21 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         """The database URL with the driver the app uses."""
         return sqlalchemy_url(self.database_url or f"sqlite:///{self.data_dir / 'campaign.db'}")
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, where the local webhook server listens."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.webhook_url or "").path.strip("/")
+
+    def webhook_secret_token(self) -> str:
+        """The secret Telegram sends with each update: WEBHOOK_SECRET, or by
+        default one derived from the bot token, so that every process of one
+        bot agrees on it without another setting."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        return hashlib.sha256(b"webhook:" + self.token().encode()).hexdigest()
 
     def token(self) -> str:
         """The bot token; raises SettingsError when it is needed but not set."""

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from telegram import Bot
@@ -18,8 +20,14 @@ from telegram import Bot
 from reminders.dispatch import DispatchStats, Dispatcher, utc_clock
 from reminders.scan import ScanConfig, ScanResult, scan
 from storage.db import session_scope
+from storage.updates import beat, forget_handled_updates, forget_heartbeats
 
 log = logging.getLogger(__name__)
+
+# Telegram keeps an undelivered update for 24 hours; the record that an update
+# was handled only needs to outlive that.
+HANDLED_UPDATES_KEPT = timedelta(days=2)
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -38,8 +46,14 @@ class ReminderCycle:
         self._running = asyncio.Lock()
 
     def scan_now(self) -> ScanResult:
+        now = self.clock()
         with session_scope(self.engine) as session:
-            return scan(session, now=self.clock(), config=self.config)
+            result = scan(session, now=now, config=self.config)
+        with session_scope(self.engine) as session:
+            forget_handled_updates(session, before=now - HANDLED_UPDATES_KEPT)
+            forget_heartbeats(session, before=now - HANDLED_UPDATES_KEPT)
+            beat(session, process=PROCESS, at=now)
+        return result
 
     async def run(self) -> CycleResult | None:
         """Scan then dispatch; a cycle still running makes this one a no-op."""

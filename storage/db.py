@@ -67,6 +67,16 @@ def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
 
     make_engine(url).dispose()  # creates the SQLite folder when needed
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        # Several processes may start on one file: one migrates, the others
+        # wait (PostgreSQL uses an advisory lock, see migrations/env.py).
+        import fcntl
+
+        with open(Path(parsed.database).expanduser().with_suffix(".migrate.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            command.upgrade(alembic_config(url), revision)
+        return
     command.upgrade(alembic_config(url), revision)
 
 

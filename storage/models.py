@@ -316,3 +316,14 @@ class Subscription(SQLModel, table=True):
     last_period: str = Field(default="", max_length=16)  # the last day/week a digest was queued for
     last_counts: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class HandledUpdate(SQLModel, table=True):
+    """Telegram update ids already taken by a bot process. Telegram may deliver
+    an update twice (a webhook answer lost, two pollers); the first process to
+    insert its id handles it, any other skips it."""
+
+    __tablename__ = "handled_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    handled_at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,0 +1,153 @@
+"""``python -m bot check``: is this deployment ready? Checks the settings, the
+database (reachable, migrations applied) and the bot token (getMe), and in
+webhook mode what Telegram knows of the webhook. Prints one line a check, in
+Vietnamese, and exits 1 when something must be fixed. Changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings, SettingsError
+
+OK, WARN, FAIL = "✓", "!", "✗"
+
+
+@dataclass
+class Report:
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, mark: str, text: str) -> None:
+        self.lines.append((mark, text))
+
+    @property
+    def failed(self) -> bool:
+        return any(mark == FAIL for mark, _ in self.lines)
+
+
+def describe_database(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite, tệp {parsed.database}"
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    return f"PostgreSQL, cơ sở {parsed.database} tại {where}, người dùng {parsed.username or '(mặc định)'}"
+
+
+def check_settings(settings: Settings, report: Report) -> None:
+    report.add(OK, f"Múi giờ {settings.bot_timezone}; nhắc việc lúc {settings.reminder_time} các ngày "
+                   f"{settings.work_week}, ngày lễ: {settings.public_holidays}.")
+    if settings.admin_ids:
+        report.add(OK, f"ADMIN_IDS: {len(settings.admin_ids)} quản trị viên.")
+    else:
+        report.add(WARN, "ADMIN_IDS trống: không ai nhận thông báo lỗi và chưa có quản trị viên để mời cán bộ.")
+    if settings.webhook_url:
+        report.add(OK, f"Chế độ webhook: Telegram gửi tới {settings.webhook_url}; bot nghe tại "
+                       f"{settings.webhook_listen}:{settings.webhook_port}/{settings.webhook_path} "
+                       f"(chạy: python -m bot run --webhook).")
+    else:
+        report.add(OK, "Chế độ long polling (python -m bot run); đặt WEBHOOK_URL để chạy webhook sau proxy.")
+
+
+def check_database(settings: Settings, report: Report) -> None:
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from storage.db import alembic_config, current_revision, make_engine
+
+    url = settings.sqlalchemy_url
+    what = describe_database(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        if not Path(parsed.database).expanduser().exists():
+            report.add(OK, f"Cơ sở dữ liệu: {what} chưa có; sẽ được tạo khi bot chạy lần đầu.")
+            return
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        revision = current_revision(engine)
+        beats = _heartbeats(engine) if revision == head else {}
+    except Exception as exc:  # any driver error: say what and where
+        report.add(FAIL, f"Không kết nối được cơ sở dữ liệu ({what}): {_first_line(exc)}. "
+                         "Kiểm tra DATABASE_URL, máy chủ và mật khẩu.")
+        return
+    finally:
+        engine.dispose()
+    if revision == head:
+        report.add(OK, f"Cơ sở dữ liệu: {what}; lược đồ mới nhất ({head}).")
+        if beats:
+            latest = max(beats.values()).astimezone(settings.tz)
+            report.add(OK, f"{len(beats)} tiến trình bot đã chạy vòng nhắc việc trong 2 ngày qua; "
+                           f"lần gần nhất lúc {latest:%H:%M %d/%m/%Y}.")
+    else:
+        report.add(WARN, f"Cơ sở dữ liệu: {what}; lược đồ {revision or 'trống'}, bản mới nhất {head}: "
+                         "sẽ tự cập nhật khi bot chạy, hoặc chạy python -m bot db upgrade.")
+
+
+async def check_telegram(settings: Settings, report: Report) -> None:
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    try:
+        token = settings.token()
+    except SettingsError as exc:
+        report.add(FAIL, f"{exc.variable}: {exc.reason}")
+        return
+    bot = Bot(token, base_url=settings.telegram_api_base_url, base_file_url=settings.telegram_api_file_url)
+    try:
+        async with asyncio.timeout(30):
+            me = await bot.get_me(read_timeout=10, connect_timeout=10)
+            report.add(OK, f"Mã bot hợp lệ: @{me.username} ({me.first_name}).")
+            if settings.webhook_url:
+                info = await bot.get_webhook_info(read_timeout=10, connect_timeout=10)
+                if info.url == settings.webhook_url:
+                    report.add(OK, f"Telegram đang gửi tới webhook này; {info.pending_update_count} cập nhật chờ.")
+                elif info.url:
+                    report.add(WARN, f"Telegram đang gửi tới {info.url}, khác WEBHOOK_URL; "
+                                     "bot sẽ đặt lại khi chạy --webhook.")
+                else:
+                    report.add(OK, "Chưa đặt webhook; bot sẽ đặt khi chạy --webhook.")
+                if info.last_error_message:
+                    report.add(WARN, f"Lỗi webhook gần nhất Telegram báo: {info.last_error_message}")
+    except InvalidToken:
+        report.add(FAIL, "Telegram từ chối mã bot: TELEGRAM_BOT_TOKEN sai hoặc đã bị thu hồi (lấy lại ở @BotFather).")
+    except (NetworkError, TimeoutError) as exc:
+        report.add(FAIL, f"Không kết nối được Telegram tại {settings.telegram_api_base_url}: {_first_line(exc)}.")
+    except TelegramError as exc:
+        report.add(FAIL, f"Telegram báo lỗi: {_first_line(exc)}.")
+    finally:
+        try:
+            await bot.shutdown()
+        except Exception:  # noqa: BLE001 - nothing to clean up after a failed start
+            pass
+
+
+def _heartbeats(engine) -> dict:
+    from storage.db import session_scope
+    from storage.updates import heartbeats
+
+    with session_scope(engine) as session:
+        return heartbeats(session)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else exc.__class__.__name__
+
+
+def run_checks(settings: Settings) -> int:
+    report = Report()
+    check_settings(settings, report)
+    check_database(settings, report)
+    asyncio.run(check_telegram(settings, report))
+    for mark, text in report.lines:
+        print(f"{mark} {text}")
+    if report.failed:
+        print("Chưa sẵn sàng: sửa các mục ✗ ở trên rồi chạy lại python -m bot check.")
+        return 1
+    print("Sẵn sàng.")
+    return 0
