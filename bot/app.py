@@ -14,11 +14,12 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import texts
 from bot.context import BotData, Context
 from bot.kb.service import KnowledgeBase
+from bot.sending import PatientRateLimiter
 from bot.settings import Settings
 from storage.db import open_database
 
@@ -73,7 +74,7 @@ def build_application(
         .concurrent_updates(8)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()
     data: BotData = application.bot_data
     data.settings = settings

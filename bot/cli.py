@@ -142,7 +142,10 @@ def cmd_remind(settings: Settings) -> int:
 
     from telegram import Bot
 
+    from datetime import timedelta
+
     from reminders.cycle import ReminderCycle
+    from reminders.dispatch import Dispatcher
     from reminders.scan import ScanConfig
     from storage.db import open_database
 
@@ -152,7 +155,9 @@ def cmd_remind(settings: Settings) -> int:
                   base_file_url=settings.telegram_api_file_url)
         try:
             async with bot:
-                result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings)).run()
+                dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds))
+                result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings),
+                                             dispatcher=dispatcher).run()
         finally:
             engine.dispose()
         d = result.dispatch

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
                                                                alias="REMINDER_DAYS_BEFORE")
     overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
     escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
+    outbox_lease_seconds: int = Field(default=120, alias="OUTBOX_LEASE_SECONDS", ge=5, le=3600)
     # Webhook mode (python -m bot run --webhook), behind a reverse proxy.
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")

@@ -211,6 +211,8 @@ UNKNOWN_COMMAND = ("Tôi không biết lệnh «{cmd}». Gõ /huongdan để xem
 ADMIN_ONLY = "Chỉ quản trị viên mới được {action}. Nếu bạn cần quyền này, hãy liên hệ quản trị viên của đơn vị."
 ERROR_APOLOGY = ("Xin lỗi, tôi gặp lỗi khi xử lý yêu cầu này. Quản trị viên đã được báo. "
                  "Bạn vui lòng thử lại sau ít phút.")
+DB_UNAVAILABLE = ("⏳ Hệ thống tạm thời không truy cập được dữ liệu, nên việc vừa rồi <b>chưa được ghi</b>. "
+                  "Bạn vui lòng gửi lại sau ít phút.")
 DOC_ADDED = "Đã {verb} tài liệu: <b>{title}</b>{number}\n<code>{file}</code>"
 DOC_REFUSED = "Không thêm được tài liệu: {reason}\nKhông có gì được lưu."
 REMOVE_USAGE = "Hãy ghi tên tệp cần gỡ, ví dụ: <code>/xoatailieu ke-hoach-27.txt</code> (xem /tailieu)."

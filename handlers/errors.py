@@ -1,11 +1,19 @@
-"""The error handler: the user gets an apology, the admins get the details, the log gets all."""
+"""The error handler: the user gets an apology, the admins get the details, the log gets all.
+
+A database that is briefly unreachable is not a bug: the user is told that
+nothing was saved and to send it again, and the admins hear of it once, not
+once per message. Reports of the same kind of error to admins are held back
+for ``QUIET`` after one is sent, with a count of those held back."""
 
 from __future__ import annotations
 
 import html
 import logging
+import time
 import traceback
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
@@ -14,23 +22,60 @@ from bot.context import Context
 
 log = logging.getLogger(__name__)
 
+QUIET = 600.0  # seconds between two admin reports of the same kind of error
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    if isinstance(error, (OperationalError, PoolTimeout)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _admins_should_hear(context: Context, kind: str) -> tuple[bool, int]:
+    """Whether to report ``kind`` now, and how many were held back before it."""
+    held: dict = context.bot_data.__dict__.setdefault("_error_reports", {})
+    now = time.monotonic()
+    last, skipped = held.get(kind, (None, 0))
+    if last is not None and now - last < QUIET:
+        held[kind] = (last, skipped + 1)
+        return False, 0
+    held[kind] = (now, 0)
+    return True, skipped
+
 
 async def on_error(update: object, context: Context) -> None:
     error = context.error
-    log.error("error while handling an update", exc_info=error)
+    outage = database_unavailable(error)
+    if outage:
+        log.error("database unavailable: %s", error)
+    else:
+        log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, texts.ERROR_APOLOGY)
+            await context.bot.send_message(update.effective_chat.id,
+                                           texts.DB_UNAVAILABLE if outage else texts.ERROR_APOLOGY)
         except TelegramError:
             log.warning("could not apologise to chat %s", update.effective_chat.id)
+    kind = "database" if outage else f"{type(error).__name__}"
+    tell, held_back = _admins_should_hear(context, kind)
+    if not tell:
+        return
     tb = "".join(traceback.format_exception(None, error, error.__traceback__ if error else None))
     where = ""
     if isinstance(update, Update):
         user = update.effective_user
         chat = update.effective_chat
         where = f"người dùng {user.id if user else '?'}, chat {chat.id if chat else '?'}"
-    text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): <code>{html.escape(repr(error))[:500]}</code>\n"
-            f"<pre>{html.escape(tb[-2500:])}</pre>")
+    elif update is None:
+        where = "việc chạy nền"
+    more = f"\n(và {held_back} lỗi cùng loại trước đó chưa báo)" if held_back else ""
+    if outage:
+        text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): không truy cập được cơ sở dữ liệu: "
+                f"<code>{html.escape(str(error).splitlines()[0] if str(error) else repr(error))[:300]}</code>{more}\n"
+                f"Các báo cáo tiếp theo cùng loại tạm dừng {int(QUIET // 60)} phút.")
+    else:
+        text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): <code>{html.escape(repr(error))[:500]}</code>{more}\n"
+                f"<pre>{html.escape(tb[-2500:])}</pre>")
     for admin in context.bot_data.settings.admin_ids:
         try:
             await context.bot.send_message(admin, text)

@@ -20,7 +20,13 @@ log = logging.getLogger(__name__)
 
 async def take_update(update: Update, context: Context) -> None:
     now = context.bot_data.clock()
-    fresh = await in_db(context, lambda session: claim_update(session, update_id=update.update_id, at=now))
+    try:
+        fresh = await in_db(context, lambda session: claim_update(session, update_id=update.update_id, at=now))
+    except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
+        # PTB would go on to the other handlers, which need the database too:
+        # report this once (the user hears nothing was saved) and stop here.
+        await context.application.process_error(update, error)
+        raise ApplicationHandlerStop from None
     if not fresh:
         log.info("update %s was already handled; skipped", update.update_id)
         raise ApplicationHandlerStop

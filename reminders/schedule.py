@@ -8,9 +8,12 @@ times and retries the outbox. Nothing that matters lives in the jobs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram.ext import Application
 
 from reminders.cycle import ReminderCycle
+from reminders.dispatch import Dispatcher
 from reminders.policy import parse_work_week
 from reminders.scan import ScanConfig
 
@@ -28,7 +31,11 @@ async def _tick(context) -> None:
 def schedule(application: Application) -> ReminderCycle:
     data = application.bot_data
     settings = data.settings
-    cycle = ReminderCycle(data.engine, application.bot, ScanConfig.from_settings(settings), clock=data.clock)
+    # A message a dead process was sending is sent again after OUTBOX_LEASE_SECONDS.
+    dispatcher = Dispatcher(data.engine, application.bot, clock=data.clock,
+                            lease=timedelta(seconds=settings.outbox_lease_seconds))
+    cycle = ReminderCycle(data.engine, application.bot, ScanConfig.from_settings(settings), clock=data.clock,
+                          dispatcher=dispatcher)
     data.reminders = cycle
     queue = application.job_queue
     at = settings.reminder_at

@@ -153,3 +153,55 @@ async def test_two_processes_send_each_reminder_and_digest_once_and_handle_each_
 
     for process in processes:
         assert "Traceback" not in process.text, process.text[-3000:]
+
+
+async def test_a_killed_process_loses_nothing_and_a_new_one_takes_over(emulator, engine, db_url, tmp_path):
+    """SIGKILL while reminders are going out; users keep writing while the bot
+    is down; a fresh process on the same database finishes the work: every
+    reminder and digest delivered, repeats only of what was in flight, and
+    every message written during the downtime answered."""
+    seed_tracking(engine)
+    subscribe_digests(engine)
+    emulator.group(GROUP_ID, "Tổ công tác CCHC", admins=[MANAGER_ID])
+    port = free_port()
+    emulator.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+    # Slow sends, so that the kill lands in the middle of a dispatch.
+    emulator.fault = lambda method, params: {"delay": 0.3} if method.startswith("send") else None
+    env = bot_env(emulator, db_url, WEBHOOK_URL=PUBLIC_WEBHOOK, WEBHOOK_PORT=str(port),
+                  OUTBOX_LEASE_SECONDS="5", **REMINDER_ENV)
+
+    first = await BotProcess(["run", "--webhook"], env, tmp_path).start()
+    try:
+        await until(lambda: any(r.status == "sent" for r in outbox_rows(engine)), timeout=90,
+                    what="the first reminder to be sent")
+    except AssertionError:
+        first.kill()
+        raise AssertionError(first.text[-4000:]) from None
+    first.kill()
+    await first.stop()
+    in_flight = sum(1 for r in outbox_rows(engine) if r.status == "sending")
+
+    down = list(range(7200, 7206))
+    for user in down:  # Telegram keeps these until the webhook answers again
+        emulator.send_text(user, "/start")
+
+    async with BotProcess(["run", "--webhook"], env, tmp_path) as second:
+        try:
+            await until(lambda: all(emulator.messages_to(u) for u in down), timeout=90,
+                        what="the messages written during the downtime to be answered")
+            await until(lambda: all(r.status == "sent" for r in outbox_rows(engine)), timeout=90,
+                        what="the outbox to be sent")
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}\n{second.text[-4000:]}") from None
+    rows = outbox_rows(engine)
+    delivered = Counter((m.chat_id, m.text if m.method == "sendMessage" else m.caption)
+                        for m in emulator.sent if not m.edited)
+    repeats = 0
+    for row in rows:
+        count = delivered[(row.chat_id, row.text or None)]
+        assert count >= 1, row.key  # none lost
+        repeats += count - 1
+    assert repeats <= in_flight, (repeats, in_flight)  # repeats only of the in-flight messages
+    assert {r.kind for r in rows} >= {"reminder", "digest"}
+    for user in down:
+        assert len(emulator.messages_to(user)) == 1
