@@ -61,9 +61,10 @@ Reminders (``due_between``)
     the same day, only the most urgent is kept, in the order due_today, before,
     stale (overdue never shares a day with these). Escalations are separate.
 
-    ``snoozed_until`` drops the owner reminders (before, due_today, overdue,
-    stale) due on a day before it; it does not postpone them. Escalation is
-    never snoozed.
+    ``snoozed_until`` ("remind me tomorrow") drops the owner reminders (before,
+    due_today, overdue, stale) due on a day before it, and adds one owner
+    reminder on the first working day from it (of the kind that day calls
+    for), so the owner does hear again then. Escalation is never snoozed.
 
     ``due_between(task, start, end)`` returns every reminder due on a day d
     with start < d <= end, sorted by day: ``start`` is the last day already
@@ -303,6 +304,23 @@ def _owner_candidates(
     yield from _due_today(task, window, cal)
     yield from _overdue(task, window, cal, policy)
     yield from _stale(task, window, cal, policy)
+    yield from _snoozed(task, window, cal)
+
+
+def _snoozed(task: TaskFacts, window: Window, cal: WorkCalendar) -> Iterator[Due]:
+    """"Remind me tomorrow": the owner hears of the task on the first working day
+    from ``snoozed_until``, whatever else is (not) due that day."""
+    if task.snoozed_until is None:
+        return
+    on = cal.next_working_day(task.snoozed_until)
+    if not _in(on, window):
+        return
+    if on < task.deadline:
+        yield Due(BEFORE, task.id, on, (task.deadline - on).days, OWNER)
+    elif on == task.deadline:
+        yield Due(DUE_TODAY, task.id, on, 0, OWNER)
+    else:
+        yield Due(OVERDUE, task.id, on, cal.working_days_after(task.deadline, on), OWNER)
 
 
 def _before(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:

@@ -570,7 +570,8 @@ def test_invariants_of_a_whole_history(task: TaskFacts, policy: Policy, cal: Wor
             assert due.on < task.deadline and due.days == (task.deadline - due.on).days
         if due.kind in ("overdue", "escalate"):
             assert due.on > task.deadline and cal.working_days_after(task.deadline, due.on) == due.days
-        if due.kind == "overdue":
+        snooze_day = task.snoozed_until and cal.next_working_day(task.snoozed_until)
+        if due.kind == "overdue" and due.on != snooze_day:  # "remind me tomorrow" adds a day of its own
             assert due.days % policy.overdue_every == 0
         if due.kind == "stale":
             assert due.on <= task.deadline and due.days >= policy.stale_days
@@ -614,3 +615,18 @@ def test_bad_policy(kwargs: dict[str, object]) -> None:
 
 def test_policy_accepts_a_list() -> None:
     assert Policy(before_days=[3, 1]).before_days == (3, 1)  # type: ignore[arg-type]
+
+
+def test_remind_me_tomorrow_reminds_on_the_next_working_day():
+    """Snoozed on Friday 27/11/2026 until Saturday: the owner hears again on
+    Monday, though the policy alone has nothing due that day."""
+    cal = WorkCalendar()
+    policy = Policy(before_days=(7, 3, 1), overdue_every=2, escalate_after=3, stale_days=7)
+    base = TaskFacts(id=1, deadline=date(2026, 12, 10), done=False, created=date(2026, 11, 20), last_report=date(2026, 11, 27))
+    assert due_today(base, date(2026, 11, 30), cal, policy) == []
+    snoozed = TaskFacts(**{**base.__dict__, "snoozed_until": date(2026, 11, 28)})
+    assert [(d.kind, d.days) for d in due_today(snoozed, date(2026, 11, 30), cal, policy)] == [("before", 10)]
+    late = TaskFacts(**{**snoozed.__dict__, "deadline": date(2026, 11, 26)})
+    assert [(d.kind, d.days) for d in due_today(late, date(2026, 11, 30), cal, policy)] == [("overdue", 2)]
+    done = TaskFacts(**{**snoozed.__dict__, "done": True})
+    assert due_today(done, date(2026, 11, 30), cal, policy) == []
