@@ -21,8 +21,24 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(line: str, limit: int) -> int:
+    """The largest index i such that ``line[:i]`` is at most ``limit`` units long."""
+    if tg_len(line) <= limit:
+        return len(line)
+    i = min(len(line), limit)
+    while i > 0 and tg_len(line[:i]) > limit:
+        i -= max(1, (tg_len(line[:i]) - limit) // 2)
+    return i
+
+
 def pack(blocks: Iterable[str], limit: int = LIMIT) -> list[str]:
-    """Join balanced HTML blocks with blank lines into messages under ``limit``.
+    """Join balanced HTML blocks with blank lines into messages under ``limit``
+    (counted as Telegram does, in UTF-16 units).
 
     A block longer than the limit is cut at line ends (blocks are expected to be
     plain escaped text in that case)."""
@@ -30,26 +46,28 @@ def pack(blocks: Iterable[str], limit: int = LIMIT) -> list[str]:
     cur = ""
     for block in blocks:
         pieces = [block]
-        if len(block) > limit:
+        if tg_len(block) > limit:
             pieces, buf = [], ""
             for line in block.split("\n"):
-                while len(line) > limit:
-                    cut = line.rfind(" ", 0, limit)
-                    cut = cut if cut > limit // 2 else limit
+                while tg_len(line) > limit:
+                    end = _fit(line, limit)
+                    cut = line.rfind(" ", 0, end)
+                    cut = cut if cut > end // 2 else end
                     if buf:
                         pieces.append(buf)
                         buf = ""
                     pieces.append(line[:cut])
                     line = line[cut:].lstrip()
-                if len(buf) + len(line) + 1 > limit:
-                    pieces.append(buf)
+                if tg_len(buf) + tg_len(line) + 1 > limit:
+                    if buf:
+                        pieces.append(buf)
                     buf = line
                 else:
                     buf = f"{buf}\n{line}" if buf else line
             if buf:
                 pieces.append(buf)
         for piece in pieces:
-            if cur and len(cur) + 2 + len(piece) > limit:
+            if cur and tg_len(cur) + 2 + tg_len(piece) > limit:
                 out.append(cur)
                 cur = piece
             else:

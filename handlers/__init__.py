@@ -17,43 +17,50 @@ from handlers import (admin, ask, conversation, documents, errors, fallback, man
 NOT_EDITED = ~filters.UpdateType.EDITED
 
 
+def command(names, callback) -> CommandHandler:
+    """A command, from a new message only (not an edit, not a channel post):
+    editing ``/baocao NV001 50`` into
+    ``60`` must not file a second report."""
+    return CommandHandler(names, callback, filters=filters.UpdateType.MESSAGE)
+
+
 def register(application: Application) -> None:
     handlers = [
         # Welcome (and linking an account with /start <invite code>), help.
-        CommandHandler("start", start.start),
-        CommandHandler(["huongdan", "help"], start.help_command),
+        command("start", start.start),
+        command(["huongdan", "help"], start.help_command),
         # Questions about the campaigns, the handbook of targets, the documents.
-        CommandHandler(["hoi", "ask"], ask.ask_command),
-        CommandHandler(["chitieu", "targets"], targets.targets),
-        CommandHandler(["tailieu", "documents"], documents.list_documents),
-        CommandHandler(["xoatailieu", "removedoc"], documents.remove_document),
+        command(["hoi", "ask"], ask.ask_command),
+        command(["chitieu", "targets"], targets.targets),
+        command(["tailieu", "documents"], documents.list_documents),
+        command(["xoatailieu", "removedoc"], documents.remove_document),
         # Officers: my tasks, one-line reports, corrections, leaving a conversation.
-        CommandHandler(["nhiemvu", "tasks"], tasks.list_tasks),
-        CommandHandler(["baocao", "report"], tasks.report_command),
-        CommandHandler(["suabaocao", "correct"], tasks.correct_command),
-        CommandHandler(["huy", "cancel"], tasks.cancel),
+        command(["nhiemvu", "tasks"], tasks.list_tasks),
+        command(["baocao", "report"], tasks.report_command),
+        command(["suabaocao", "correct"], tasks.correct_command),
+        command(["huy", "cancel"], tasks.cancel),
         # Managers: digests of their scope and of one unit; everyone: the XLSX export.
-        CommandHandler(["tonghop", "digest"], manage.digest),
-        CommandHandler(["donvi", "unit"], manage.unit_digest),
-        CommandHandler(["xuatbaocao", "export"], manage.export),
+        command(["tonghop", "digest"], manage.digest),
+        command(["donvi", "unit"], manage.unit_digest),
+        command(["xuatbaocao", "export"], manage.export),
         # Managers: scheduled digests for this chat (private or a group).
-        CommandHandler(["dangkytonghop", "subscribe"], subscriptions.subscribe),
-        CommandHandler(["huydangky", "unsubscribe"], subscriptions.unsubscribe),
+        command(["dangkytonghop", "subscribe"], subscriptions.subscribe),
+        command(["huydangky", "unsubscribe"], subscriptions.unsubscribe),
         # Admins (checked inside): invites, tasks, roles, audit log, targets.
-        CommandHandler(["moi", "invite"], admin.invite),
-        CommandHandler(["themnhiemvu", "addtask"], admin.add_task_start),
-        CommandHandler(["giao", "assign"], admin.reassign),
-        CommandHandler(["giahan", "extend"], admin.extend),
-        CommandHandler(["vaitro", "role"], admin.set_role),
-        CommandHandler(["nhatky", "audit"], admin.audit_log),
-        CommandHandler(["capnhatchitieu", "settarget"], admin.record_target),
+        command(["moi", "invite"], admin.invite),
+        command(["themnhiemvu", "addtask"], admin.add_task_start),
+        command(["giao", "assign"], admin.reassign),
+        command(["giahan", "extend"], admin.extend),
+        command(["vaitro", "role"], admin.set_role),
+        command(["nhatky", "audit"], admin.audit_log),
+        command(["capnhatchitieu", "settarget"], admin.record_target),
         # Buttons: the add-task confirmation, then every report button.
         CallbackQueryHandler(admin.on_button, pattern=r"^a:"),
         CallbackQueryHandler(tasks.on_button),
         # Files and photos: evidence for a report, a sheet to import, a document for the knowledge base.
         MessageHandler((filters.Document.ALL | filters.PHOTO) & NOT_EDITED, conversation.on_file),
         # Any other command: help instead of silence.
-        MessageHandler(filters.COMMAND & NOT_EDITED, fallback.unknown_command),
+        MessageHandler(filters.COMMAND & NOT_EDITED & ~filters.UpdateType.CHANNEL_POSTS, fallback.unknown_command),
         # Plain text: the next step of a conversation, or a question.
         MessageHandler(filters.TEXT & ~filters.COMMAND & NOT_EDITED, conversation.on_text),
         # Anything else in a private chat: a hint.

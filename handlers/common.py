@@ -29,7 +29,7 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
         return
     if isinstance(blocks, str):
         blocks = [blocks]
-    for chunk in texts.pack(blocks):
+    for chunk in texts.pack(blocks):  # split as Telegram counts: in UTF-16 units
         await message.reply_html(chunk, do_quote=False, **kwargs)
 
 
@@ -105,9 +105,12 @@ async def is_admin(update: Update, context: Context) -> bool:
 
 
 async def answer_button(update: Update, text: str = "", alert: bool = False) -> None:
-    """Answer a button press; one too old to answer still had its effect."""
+    """Answer a button press; one too old to answer still had its effect.
+
+    No text is sent as None: with the application's Defaults, PTB 22 sends an empty string as "[]",
+    which Telegram would show as a notification."""
     try:
-        await update.callback_query.answer(text[:200], show_alert=alert)
+        await update.callback_query.answer(text[:200] or None, show_alert=alert)
     except BadRequest:
         log.debug("callback query too old to answer")
 

@@ -168,6 +168,8 @@ async def on_button(update: Update, context: Context) -> None:
         return
     try:
         args = [int(x) for x in rest.split(":")] if rest else []
+        if any(abs(a) >= 2**31 for a in args):  # forged: ids are 32-bit integers (PostgreSQL refuses larger)
+            raise ValueError(rest)
     except ValueError:
         await answer_button(update, "Nút không hợp lệ.", alert=True)
         return

@@ -38,7 +38,26 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _clean(value):
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
+def _without_nul(_conn, _cursor, statement, parameters, _context, executemany):
+    """PostgreSQL refuses the NUL character in text, which SQLite and users'
+    messages allow: drop it from every string parameter."""
+    if isinstance(parameters, dict):
+        parameters = {k: _clean(v) for k, v in parameters.items()}
+    elif isinstance(parameters, (list, tuple)):
+        parameters = type(parameters)(
+            {k: _clean(v) for k, v in p.items()} if isinstance(p, dict)
+            else type(p)(_clean(v) for v in p) if isinstance(p, (list, tuple)) else _clean(p)
+            for p in parameters)
+    return statement, parameters
 
 
 @contextmanager

@@ -30,3 +30,13 @@ def test_answer_and_citation_are_escaped():
 def test_not_found_suggests_documents():
     html = "\n".join(texts.answer_blocks(Answer(False, ""), ["Kế hoạch <A>"]))
     assert "không tìm thấy" in html and "Kế hoạch &lt;A&gt;" in html
+
+
+def test_pack_counts_as_telegram_does():
+    """Telegram counts UTF-16 units: an emoji is two. No message may pass 4096."""
+    from bot.texts import TELEGRAM_LIMIT, pack, tg_len
+
+    for block in ("😀" * 5000, "😀 " * 3000, "a" * 9000, "ồ\n" * 3000, "𝕍" * 2100):
+        parts = pack([block])
+        assert all(tg_len(p) <= TELEGRAM_LIMIT for p in parts)
+        assert "".join(parts).replace(" ", "").replace("\n", "") == block.replace(" ", "").replace("\n", "")

@@ -3,6 +3,7 @@ unit paths, target values. Pure functions; errors are Vietnamese messages."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -124,6 +125,9 @@ def parse_number(text: str) -> float:
     else:
         raw = raw.replace(",", ".")
     try:
-        return float(raw)
+        number = float(raw)
     except ValueError:
         raise InputError(f"«{text}» không phải là một số") from None
+    if not math.isfinite(number):  # "nan", "inf", "1e400": no value to record (nor to store: NaN is NULL)
+        raise InputError(f"«{text}» không phải là một số")
+    return number

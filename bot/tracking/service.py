@@ -39,6 +39,11 @@ from storage.models import (
 
 INVITE_VALID_FOR = timedelta(days=7)
 FLOW_VALID_FOR = timedelta(minutes=30)
+# The lengths of the columns (PostgreSQL refuses longer values): a report's note, a task's blocked
+# reason (a blocked report's note), a target's name and key.
+NOTE_MAX = 2000
+BLOCKED_REASON_MAX = 1000
+TARGET_NAME_MAX = 500
 
 
 class Refused(Exception):
@@ -196,7 +201,7 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
             raise Refused(f"Không ghi được báo cáo: {esc(exc)}.") from None
     if not 0 <= percent <= 100:
         raise Refused("Phần trăm phải từ 0 đến 100.")
-    note = " ".join(note.split())[:2000]
+    note = " ".join(note.split())[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do để lãnh đạo có thể hỗ trợ.")
     status = STATUS_BLOCKED if blocked else status_for(percent)
@@ -234,8 +239,9 @@ def last_own_report(session: Session, actor: Actor, task: Task) -> Report:
 
 def add_note(session: Session, actor: Actor, *, report_id: int, note: str) -> Report:
     entry = own_report(session, actor, report_id)
-    note = " ".join(note.split())[:2000]
-    entry.note = f"{entry.note}\n{note}".strip() if entry.note and entry.status != STATUS_BLOCKED else (note or entry.note)
+    note = " ".join(note.split())[:NOTE_MAX]
+    entry.note = (f"{entry.note}\n{note}".strip() if entry.note and entry.status != STATUS_BLOCKED
+                  else (note or entry.note))[:NOTE_MAX]
     session.add(entry)
     task = session.get(Task, entry.task_id)
     db.audit(session=session, actor=actor.staff, action="report_note", entity="task",
@@ -262,7 +268,7 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
         raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
     status = STATUS_BLOCKED if blocked else status_for(percent)
     old = _progress(entry.percent, entry.status)
-    note = entry.note if note is None else " ".join(note.split())[:2000]
+    note = (entry.note if note is None else " ".join(note.split()))[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do.")
     db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
@@ -360,11 +366,12 @@ def next_task_code(session: Session) -> str:
 def find_or_create_target(session: Session, text: str) -> Target:
     from bot.tracking.parse import key, target_value_in
 
-    text = " ".join(text.split())
-    target = db.target_by_code(session=session, code=text) or db.target_by_key(session=session, key=key(text))
+    text = " ".join(text.split())[:TARGET_NAME_MAX]
+    target = (db.target_by_code(session=session, code=text)
+              or db.target_by_key(session=session, key=key(text)[:TARGET_NAME_MAX]))
     if target is None:
         value, unit, higher = target_value_in(text)
-        target = Target(code=db.next_target_code(session=session), name=text, key=key(text),
+        target = Target(code=db.next_target_code(session=session), name=text, key=key(text)[:TARGET_NAME_MAX],
                         target_value=value, measure_unit=unit, higher_is_better=higher)
         session.add(target)
         session.flush()
@@ -489,7 +496,10 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
     from bot.tracking.parse import key, unit_path
 
     require_manager(actor, "xem tổng hợp theo đơn vị")
-    names = unit_path(text)
+    try:
+        names = unit_path(text)
+    except InputError as exc:  # e.g. "/donvi >": no name at all
+        raise Refused(f"Không đọc được tên đơn vị: {esc(exc)}. Gõ /donvi để xem danh sách đơn vị.") from None
     keys = [key(n) for n in names]
     unit = db.unit_by_key(session=session, key=db.UNIT_SEPARATOR.join(keys))
     candidates = [unit] if unit is not None else list(db.units_by_name_key(session=session, name_key=keys[-1]))

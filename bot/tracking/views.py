@@ -31,18 +31,25 @@ def deadline_text(task: Task, today: date) -> str:
     return f"{when} (còn {days} ngày)"
 
 
+def clip(text: str | None, limit: int) -> str:
+    """At most ``limit`` characters of a long free text, for a message that must stay one message."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def task_card(line: TaskLine, today: date) -> str:
+    """One message, under Telegram's 4096 UTF-16 units even when every character of the free texts is an emoji."""
     task = line.task
     parts = [
-        f"<b>{esc(task.code)}</b> · {esc(task.title)}",
+        f"<b>{esc(task.code)}</b> · {esc(clip(task.title, 500))}",
         f"⏰ Hạn: {deadline_text(task, today)}",
         f"📈 Tiến độ: <b>{task.progress}%</b> · {status_text(task, today)}",
-        f"🎯 Kết quả cần đạt: {esc(task.expected_result)}",
+        f"🎯 Kết quả cần đạt: {esc(clip(task.expected_result, 600))}",
     ]
     if line.accountable is not None and line.accountable.id != task.owner_id:
         parts.append(f"👤 Chịu trách nhiệm: {esc(line.accountable.full_name)}")
     if task.status == "blocked" and task.blocked_reason:
-        parts.append(f"🟠 Vướng mắc: {esc(task.blocked_reason)}")
+        parts.append(f"🟠 Vướng mắc: {esc(clip(task.blocked_reason, 600))}")
     return "\n".join(parts)
 
 
@@ -72,12 +79,13 @@ def local(moment: datetime | None, tz: tzinfo) -> str:
 
 
 def report_saved(task: Task, report: Report, tz: tzinfo, *, corrected: bool = False) -> str:
+    """One message (edited in place of the buttons), so a long note is shown shortened."""
     verb = "Đã sửa báo cáo" if corrected else "Đã ghi báo cáo"
     status = STATUS_LABELS.get(report.status, report.status)
     text = (f"✅ {verb} <b>{esc(task.code)}</b>: <b>{report.percent}%</b> · {status} "
             f"(lúc {local(report.corrected_at or report.created_at, tz)}).")
     if report.note:
-        text += f"\n📝 {esc(report.note)}"
+        text += f"\n📝 {esc(clip(report.note, 1000))}"
     return text
 
 
@@ -98,13 +106,13 @@ def audit_blocks(entries: Sequence[AuditEntry], tz: tzinfo, code: str | None) ->
     if not entries:
         return ["Nhật ký chưa có thay đổi nào" + (f" về «{esc(code)}»." if code else ".")]
     lines = ["<b>Nhật ký thay đổi</b>" + (f" — {esc(code)}" if code else " (mới nhất trước)")]
-    for e in entries:
+    for e in entries:  # long values shortened: a line with its tags must fit in one message
         change = ""
         if e.field:
-            change = f" {esc(e.field)}: {esc(e.old_value) or '∅'} → {esc(e.new_value) or '∅'}"
+            change = f" {esc(e.field)}: {esc(clip(e.old_value, 200)) or '∅'} → {esc(clip(e.new_value, 200)) or '∅'}"
         elif e.new_value:
-            change = f" {esc(e.new_value)}"
-        note = f" <i>({esc(e.note)})</i>" if e.note else ""
+            change = f" {esc(clip(e.new_value, 200))}"
+        note = f" <i>({esc(clip(e.note, 300))})</i>" if e.note else ""
         lines.append(f"• {local(e.at, tz)} · {esc(e.actor) or '?'} · {ACTIONS.get(e.action, esc(e.action))} "
                      f"<code>{esc(e.entity_code)}</code>{change}{note}")
     return ["\n".join(lines)]
