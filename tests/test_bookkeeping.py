@@ -51,3 +51,21 @@ async def test_the_same_update_twice_gets_one_answer(running_bot):
     emulator.send_text(4242, "/start")
     await emulator.wait_for(lambda m: m.chat_id == 4242 and "Xin chào" in m.text)
     assert len(emulator.messages_to(4242)) == 2
+
+
+async def test_editing_a_command_does_not_run_it_again(tracked):
+    from sqlmodel import func, select
+
+    from storage.models import Report
+
+    _, emulator, engine = tracked
+    update = emulator.send_text(1001, "/baocao NV001 50")
+    await emulator.wait_for(lambda m: m.chat_id == 1001 and "Đã ghi báo cáo" in (m.text or ""))
+    with session_scope(engine) as session:
+        before = session.exec(select(func.count()).select_from(Report)).one()
+    edited = dict(update["message"], text="/baocao NV001 60", edit_date=update["message"]["date"] + 5)
+    emulator.inject_update({"edited_message": edited})
+    emulator.send_text(1001, "/huongdan")
+    await emulator.wait_for(lambda m: m.chat_id == 1001 and "/nhiemvu" in (m.text or ""))
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(Report)).one() == before
