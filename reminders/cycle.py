@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from telegram import Bot
 
 from reminders.dispatch import DispatchStats, Dispatcher, utc_clock
-from reminders.scan import ScanConfig, ScanResult, scan
+from reminders.scan import ScanConfig, ScanResult, scan_all
 from storage.db import session_scope
 from storage.updates import beat, forget_handled_updates, forget_heartbeats
 
@@ -47,8 +47,7 @@ class ReminderCycle:
 
     def scan_now(self) -> ScanResult:
         now = self.clock()
-        with session_scope(self.engine) as session:
-            result = scan(session, now=now, config=self.config)
+        result = scan_all(self.engine, now=now, config=self.config)
         with session_scope(self.engine) as session:
             forget_handled_updates(session, before=now - HANDLED_UPDATES_KEPT)
             forget_heartbeats(session, before=now - HANDLED_UPDATES_KEPT)

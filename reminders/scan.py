@@ -10,7 +10,8 @@ missed period is sent, a stale digest being of no use.
 
 Scans are serialised across bot processes by a lock in the database (an
 advisory lock on PostgreSQL, the write lock on SQLite), so several processes
-on one database queue each message once.
+on one database queue each message once. Digests are rendered outside the lock
+and queued under it after checking they are still due (``scan_all``).
 """
 
 from __future__ import annotations
@@ -87,7 +88,37 @@ def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
         state.value = through.isoformat()
         session.add(state)
     result.scanned_through = through
-    result.digests = _queue_digests(session, now=now, config=config)
+    return result
+
+
+def scan_all(engine, *, now: datetime, config: ScanConfig) -> ScanResult:
+    """The reminders under the scan lock, then the digests: each is rendered
+    outside any lock (a weekly one with its workbook can take seconds, during
+    which SQLite's write lock would hold up every update), then queued in a
+    short locked transaction that checks it is still due, so two processes
+    rendering the same digest queue it once."""
+    from storage.db import session_scope
+
+    with session_scope(engine) as session:
+        result = scan(session, now=now, config=config)
+    with session_scope(engine) as session:
+        due = [(sub.id, period) for sub in session.exec(select(Subscription)).all()
+               if (period := period_due(sub, now, config.tz)) is not None]
+    for sub_id, period in due:
+        with session_scope(engine) as session:  # reads only: no lock held while rendering
+            sub = session.get(Subscription, sub_id)
+            rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config)
+        with session_scope(engine) as session:
+            _lock(session)
+            sub = session.get(Subscription, sub_id)
+            if sub is None or period_due(sub, now, config.tz) != period:
+                continue  # unsubscribed meanwhile, or another process queued it
+            for row in rows:
+                box.enqueue(session=session, row=row)
+            sub.last_period = period
+            sub.last_counts = json.dumps(counts)
+            session.add(sub)
+            result.digests += 1
     return result
 
 
@@ -247,49 +278,41 @@ def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None
     return datetime.combine(date.fromisoformat(period), at, tzinfo=tz)
 
 
-def _queue_digests(session: Session, *, now: datetime, config: ScanConfig) -> int:
+def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime,
+                   config: ScanConfig) -> tuple[list[Outbox], dict[str, int]]:
+    """The outbox rows of one subscription's digest for ``period``, and its counts."""
     from reminders.digest import build_digest, digest_blocks
     from reminders.ranking import progress_chart, unit_scores
 
-    queued = 0
     today = now.astimezone(config.tz).date()
-    for sub in session.exec(select(Subscription)).all():
-        period = period_due(sub, now, config.tz)
-        if period is None:
-            continue
-        staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
-        scope = scope_of(session=session, staff=staff, super_admin=staff is None)
-        title = scope_title(session, staff, everything=scope.everything)
-        digest = build_digest(session=session, scope=scope, today=today, now=now, title=title)
-        counts = dict(digest.by_status, total=digest.total)
-        blocks = digest_blocks(digest)
-        change = _change(sub.last_counts, counts)
-        if change:
-            blocks.insert(1, change)
-        scores = unit_scores(session=session, scope=scope, today=today)
-        if scores:
-            blocks.append(_ranking_block(scores))
-        key = f"d:{sub.id}:{period}"
-        for i, chunk in enumerate(pack(blocks)):
-            box.enqueue(session=session, row=Outbox(key=f"{key}:t{i}", kind="digest", chat_id=sub.chat_id,
-                                                     staff_id=sub.staff_id, text=chunk, not_before=now))
-        if scores:
-            box.enqueue(session=session, row=Outbox(
-                key=f"{key}:chart", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
-                text="📈 Tiến độ bình quân theo đơn vị", photo=progress_chart(scores, title=title), not_before=now))
-        if sub.frequency == "weekly":
-            from bot.tracking.sheets import export_tasks
+    staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
+    scope = scope_of(session=session, staff=staff, super_admin=staff is None)
+    title = scope_title(session, staff, everything=scope.everything)
+    digest = build_digest(session=session, scope=scope, today=today, now=now, title=title)
+    counts = dict(digest.by_status, total=digest.total)
+    blocks = digest_blocks(digest)
+    change = _change(sub.last_counts, counts)
+    if change:
+        blocks.insert(1, change)
+    scores = unit_scores(session=session, scope=scope, today=today)
+    if scores:
+        blocks.append(_ranking_block(scores))
+    key = f"d:{sub.id}:{period}"
+    rows = [Outbox(key=f"{key}:t{i}", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id, text=chunk,
+                   not_before=now)
+            for i, chunk in enumerate(pack(blocks))]
+    if scores:
+        rows.append(Outbox(key=f"{key}:chart", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
+                           text="📈 Tiến độ bình quân theo đơn vị", photo=progress_chart(scores, title=title),
+                           not_before=now))
+    if sub.frequency == "weekly":
+        from bot.tracking.sheets import export_tasks
 
-            box.enqueue(session=session, row=Outbox(
-                key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
-                text=f"📊 Báo cáo nhiệm vụ tuần {period}", document=export_tasks(
-                    session=session, scope=scope, today=today, tz=config.tz),
-                file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx", not_before=now))
-        sub.last_period = period
-        sub.last_counts = json.dumps(counts)
-        session.add(sub)
-        queued += 1
-    return queued
+        rows.append(Outbox(key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
+                           text=f"📊 Báo cáo nhiệm vụ tuần {period}",
+                           document=export_tasks(session=session, scope=scope, today=today, tz=config.tz),
+                           file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx", not_before=now))
+    return rows, counts
 
 
 def _change(previous: str, counts: dict[str, int]) -> str:

@@ -327,3 +327,11 @@ class HandledUpdate(SQLModel, table=True):
 
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     handled_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# Codes are looked up whatever their case (``upper(code) = 'NV001'``): index that expression.
+from sqlalchemy import Index, func  # noqa: E402
+
+Index("ix_staff_code_upper", func.upper(Staff.__table__.c.code))
+Index("ix_target_code_upper", func.upper(Target.__table__.c.code))
+Index("ix_task_code_upper", func.upper(Task.__table__.c.code))

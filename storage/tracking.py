@@ -228,13 +228,16 @@ def latest_report(*, session: Session, task_id: int, staff_id: int | None = None
 
 
 def latest_reports(*, session: Session, task_ids: Sequence[int]) -> dict[int, Report]:
-    """The latest report of each task, in one query."""
-    if not task_ids:
-        return {}
-    newest = (select(Report.task_id, func.max(Report.id).label("rid"))
-              .where(col(Report.task_id).in_(task_ids)).group_by(Report.task_id).subquery())
-    rows = session.exec(select(Report).join(newest, and_(Report.id == newest.c.rid))).all()
-    return {r.task_id: r for r in rows}
+    """The latest report of each task, in one query a batch of ids (SQLite
+    builds limit how many values one statement may carry)."""
+    found: dict[int, Report] = {}
+    ids = list(task_ids)
+    for start in range(0, len(ids), 5000):
+        newest = (select(Report.task_id, func.max(Report.id).label("rid"))
+                  .where(col(Report.task_id).in_(ids[start:start + 5000])).group_by(Report.task_id).subquery())
+        rows = session.exec(select(Report).join(newest, and_(Report.id == newest.c.rid))).all()
+        found.update((r.task_id, r) for r in rows)
+    return found
 
 
 def correct_report(*, session: Session, report: Report, percent: int, status: str, note: str) -> Report:
