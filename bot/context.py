@@ -28,11 +28,13 @@ class BotData:
     clock: Callable[[], datetime]
     schedule_reminders: bool
     reminders: object | None  # reminders.cycle.ReminderCycle once scheduled
+    error_reports: dict[str, tuple[float, int]]  # kind of error -> (last told admins, held back since)
 
     def __init__(self) -> None:
         self.clock = system_clock
         self.schedule_reminders = True
         self.reminders = None
+        self.error_reports = {}
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

@@ -33,7 +33,7 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 def _admins_should_hear(context: Context, kind: str) -> tuple[bool, int]:
     """Whether to report ``kind`` now, and how many were held back before it."""
-    held: dict = context.bot_data.__dict__.setdefault("_error_reports", {})
+    held = context.bot_data.error_reports
     now = time.monotonic()
     last, skipped = held.get(kind, (None, 0))
     if last is not None and now - last < QUIET:
@@ -56,7 +56,7 @@ async def on_error(update: object, context: Context) -> None:
                                            texts.DB_UNAVAILABLE if outage else texts.ERROR_APOLOGY)
         except TelegramError:
             log.warning("could not apologise to chat %s", update.effective_chat.id)
-    kind = "database" if outage else f"{type(error).__name__}"
+    kind = "database" if outage else type(error).__name__
     tell, held_back = _admins_should_hear(context, kind)
     if not tell:
         return

@@ -107,6 +107,8 @@ def scan_all(engine, *, now: datetime, config: ScanConfig) -> ScanResult:
     for sub_id, period in due:
         with session_scope(engine) as session:  # reads only: no lock held while rendering
             sub = session.get(Subscription, sub_id)
+            if sub is None or period_due(sub, now, config.tz) != period:
+                continue  # another process has queued it already: do not render it again
             rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config)
         with session_scope(engine) as session:
             _lock(session)

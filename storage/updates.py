@@ -13,10 +13,14 @@ from sqlmodel import Session
 from storage.models import AppState, HandledUpdate
 
 
+def _insert(session: Session):
+    """INSERT with ON CONFLICT, in the session's dialect."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 def claim_update(session: Session, *, update_id: int, at: datetime) -> bool:
     """Record ``update_id``; False when some process recorded it before."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (insert(HandledUpdate).values(update_id=update_id, handled_at=at)
+    statement = (_insert(session)(HandledUpdate).values(update_id=update_id, handled_at=at)
                  .on_conflict_do_nothing(index_elements=["update_id"]).returning(HandledUpdate.update_id))
     return session.execute(statement).first() is not None
 
@@ -33,9 +37,8 @@ def beat(session: Session, *, process: str, at: datetime) -> None:
     """Record that ``process`` finished a reminder cycle at ``at`` (one row a
     process; ``python -m bot check`` lists them)."""
     key = (HEARTBEAT_PREFIX + process)[:64]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     value = at.astimezone(timezone.utc).isoformat(timespec="seconds")
-    session.execute(insert(AppState).values(key=key, value=value)
+    session.execute(_insert(session)(AppState).values(key=key, value=value)
                     .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 

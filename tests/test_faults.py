@@ -27,8 +27,6 @@ from storage.db import session_scope
 from storage.models import Outbox, Report
 from tests.conftest import ADMIN_ID, OFFICER2_ID, OFFICER_ID, WARD_OFFICER_ID, seed_tracking
 
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
 
 OUTAGES: dict[int, bool] = {}  # SQLite engines with an outage hook -> whether it is on
 
