@@ -5,16 +5,18 @@ python-telegram-bot echo bot on the same emulator with the same updates.
 The province (bench/_data.py, 400 units and 5,000 tasks by default) has its
 staff linked to Telegram ids. Several hundred officers with open tasks and a
 few dozen managers send a shuffled mix, all queued at once:
-  * /nhiemvu (the bot answers with a header and one card per open task, up to 10),
+  * /nhiemvu (the bot answers with one message listing the open tasks, up to 10, a button each),
+  * a task's button pressed on that list (callback ``t:<task id>``: the bot sends the task's card),
   * /baocao NVxxxxx <percent> <note>,
   * a percent button pressed on one of their task cards (callback ``p:<task id>:<percent>``),
   * /tonghop from managers (of departments and districts first, then of divisions and wards).
-Before the timed batch every user sends one untimed update (officers /nhiemvu,
-which also gives them the cards to press; managers /tonghop), to both bots.
+Before the timed batch, untimed, to both bots: every officer sends /nhiemvu and
+then opens the cards of their first tasks (so there are cards to press), every
+manager sends /tonghop.
 
 An update counts as handled once its reply has been recorded by the emulator
-(``emu.on_sent``): for /nhiemvu the header and every card, for a button the
-edited card, for /tonghop the digest. The rate is the number of updates over
+(``emu.on_sent``): for /nhiemvu the list, for a task's button the card, for a
+percent button the edited card, for /tonghop the digest. The rate is the number of updates over
 the time from queueing them to the last reply. The echo bot replies to every
 text with the text and answers a button press by answering the callback query
 and editing the message (the same two Bot API calls as ours), so each of its
@@ -61,10 +63,11 @@ from storage.models import ROLE_MANAGER, ROLE_OFFICER  # noqa: E402
 
 TARGET_RATIO = 0.5
 ADMIN_ID = 9001  # ADMIN_IDS; nobody sends from it
-CARDS_SHOWN = 10  # handlers/tasks.py LIST_LIMIT
+CARDS_SHOWN = 10  # handlers/tasks.py LIST_LIMIT: tasks listed by /nhiemvu
+CARDS_OPENED = 3  # cards each officer opens in the warm-up; the percent buttons pressed are on these
 PERCENTS = (25, 50, 75)  # never 100: every officer keeps the same open tasks throughout
 NOTES = ("", "", "đang triển khai", "đã xong phần khảo sát", "chờ số liệu của phòng")
-MIX = (("nhiemvu", 0.30), ("baocao", 0.35), ("button", 0.30), ("tonghop", 0.05))
+MIX = (("nhiemvu", 0.25), ("open", 0.10), ("baocao", 0.35), ("button", 0.25), ("tonghop", 0.05))
 
 
 # --------------------------------------------------------------------------
@@ -74,10 +77,10 @@ MIX = (("nhiemvu", 0.30), ("baocao", 0.35), ("button", 0.30), ("tonghop", 0.05))
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # nhiemvu | baocao | button | tonghop
+    kind: str  # nhiemvu | open | baocao | button | tonghop
     user: int  # Telegram id (= the private chat id)
     text: str = ""  # a message's text
-    task_id: int = 0  # a button: the task whose card is pressed
+    task_id: int = 0  # open: the task whose button is pressed on the list; button: whose card is pressed
     percent: int = 0
 
 
@@ -86,6 +89,7 @@ class Plan:
     officers: dict[int, list[tuple[int, str]]]  # Telegram id → open tasks (id, code)
     managers: list[int]
     warmup: list[Item]
+    opened: list[Item]  # the warm-up's second step: cards opened from the lists
     timed: list[Item]
 
 
@@ -103,13 +107,15 @@ def make_plan(province: Province, *, updates: int, officers: int, managers: int,
     bosses = [p.telegram_id for p in picked]
     warmup = [Item("nhiemvu", user, "/nhiemvu") for user in by_officer]
     warmup += [Item("tonghop", user, "/tonghop") for user in bosses]
+    opened = [Item("open", user, task_id=task_id) for user, tasks in by_officer.items()
+              for task_id, _ in tasks[:CARDS_OPENED]]
 
     kinds = [kind for kind, _ in MIX]
     weights = [share for _, share in MIX]
     users = list(by_officer)
     timed = []
     for _ in range(updates):
-        kind = rng.choices(kinds, weights)[0] if bosses else rng.choices(kinds[:3], weights[:3])[0]
+        kind = rng.choices(kinds, weights)[0] if bosses else rng.choices(kinds[:4], weights[:4])[0]
         if kind == "tonghop":
             timed.append(Item("tonghop", rng.choice(bosses), "/tonghop"))
             continue
@@ -117,12 +123,15 @@ def make_plan(province: Province, *, updates: int, officers: int, managers: int,
         task_id, code = rng.choice(by_officer[user][:CARDS_SHOWN])
         if kind == "nhiemvu":
             timed.append(Item("nhiemvu", user, "/nhiemvu"))
+        elif kind == "open":
+            timed.append(Item("open", user, task_id=task_id))
         elif kind == "baocao":
             note = rng.choice(NOTES)
             timed.append(Item("baocao", user, f"/baocao {code} {rng.randrange(10, 95, 5)} {note}".rstrip()))
         else:
+            task_id, _ = rng.choice(by_officer[user][:CARDS_OPENED])
             timed.append(Item("button", user, task_id=task_id, percent=rng.choice(PERCENTS)))
-    return Plan(by_officer, bosses, warmup, timed)
+    return Plan(by_officer, bosses, warmup, opened, timed)
 
 
 # --------------------------------------------------------------------------
@@ -202,44 +211,60 @@ class LogCounter(logging.Handler):
                 self.first += f" ({record.exc_info[1]!r})"[:300]
 
 
+class Buttons:
+    """Where each button is: the latest message in a chat carrying ``t:<task>`` (a list) or
+    ``p:<task>:...`` (a card), and each chat's latest message (the echo bot's replies have no buttons)."""
+
+    def __init__(self, emu: BotAPIEmulator) -> None:
+        self.at: dict[tuple[int, str, int], SentMessage] = {}
+        self.last: dict[int, SentMessage] = {}
+        self.missing = 0
+        for message in emu.sent:
+            self.last[message.chat_id] = message
+            for _, data in message.buttons():
+                kind, _, rest = data.partition(":")
+                if kind in ("t", "p"):
+                    self.at[(message.chat_id, kind, int(rest.split(":")[0]))] = message
+
+    def press(self, emu: BotAPIEmulator, item: Item) -> None:
+        kind, data = ("t", f"t:{item.task_id}") if item.kind == "open" else ("p", f"p:{item.task_id}:{item.percent}")
+        message = self.at.get((item.user, kind, item.task_id))
+        if message is None:
+            self.missing += bool(self.at)  # ours should always find it; the echo bot never does
+            message = self.last[item.user]
+        emu.press_button(item.user, message, data)
+
+
+def send(emu: BotAPIEmulator, items: list[Item], buttons: Buttons | None = None) -> None:
+    for item in items:
+        if item.kind in ("open", "button"):
+            buttons.press(emu, item)
+        else:
+            emu.send_text(item.user, item.text)
+
+
 async def drive(emu: BotAPIEmulator, plan: Plan, expected_of) -> Outcome:
     """Warm up, then queue the timed updates at once and wait for every reply."""
     replies = Replies(emu)
-    # Warm-up: untimed; gives the officers something to press.
-    for item in plan.warmup:
-        emu.send_text(item.user, item.text)
-    warm_expected = Counter()
-    for item in plan.warmup:
-        warm_expected[item.user] += expected_of(item)
-    if not await replies.wait(warm_expected):
-        print(f"  (warm-up: {sum(1 for c, n in warm_expected.items() if replies.counts[c] < n)} chats "
-              "without all their replies)")
-    cards: dict[tuple[int, int], SentMessage] = {}
-    last_message: dict[int, SentMessage] = {}
-    for message in emu.sent:
-        last_message[message.chat_id] = message
-        for _, data in message.buttons():
-            if data.startswith("p:"):
-                cards[(message.chat_id, int(data.split(":")[1]))] = message
+    # Warm-up, untimed: the lists, then cards opened from them (something to press).
+    for step in (plan.warmup, plan.opened):
+        send(emu, step, Buttons(emu))
+        warm_expected = Counter()
+        for item in step:
+            warm_expected[item.user] += expected_of(item)
+        if not await replies.wait(warm_expected):
+            print(f"  (warm-up: {sum(1 for c, n in warm_expected.items() if replies.counts[c] < n)} chats "
+                  "without all their replies)")
+        replies.reset()
 
-    replies.reset()
+    buttons = Buttons(emu)
     expected = Counter()
     for item in plan.timed:
         expected[item.user] += expected_of(item)
     started = time.perf_counter()
-    without_card = 0
-    for item in plan.timed:
-        if item.kind == "button":
-            # Ours: the task's card from /nhiemvu; the echo bot: its last reply in that chat.
-            card = cards.get((item.user, item.task_id))
-            if card is None:
-                without_card += bool(cards)
-                card = last_message[item.user]
-            emu.press_button(item.user, card, f"p:{item.task_id}:{item.percent}")
-        else:
-            emu.send_text(item.user, item.text)
-    if without_card:
-        print(f"  ({without_card} button presses found no card of their task; pressed on the chat's last message)")
+    send(emu, plan.timed, buttons)
+    if buttons.missing:
+        print(f"  ({buttons.missing} button presses found no message with their button; pressed on the chat's last one)")
     finished = await replies.wait(expected)
     seconds = replies.last - started
     handled = replies.handled(plan.timed, expected)
@@ -254,13 +279,10 @@ async def drive(emu: BotAPIEmulator, plan: Plan, expected_of) -> Outcome:
 # --------------------------------------------------------------------------
 
 
-def expected_ours(plan: Plan):
-    def expected(item: Item) -> int:
-        if item.kind == "nhiemvu":
-            return 1 + min(len(plan.officers[item.user]), CARDS_SHOWN)
-        return 1  # /baocao: one reply; button: the edited card; /tonghop: at least its first message
-
-    return expected
+def one_reply(item: Item) -> int:
+    """Replies that mark an update handled, for both bots: /nhiemvu, the list; a task's button, its card;
+    /baocao, one reply; a percent button, the edited card; /tonghop, at least its first message."""
+    return 1
 
 
 async def run_ours(url: str, plan_of, args) -> tuple[Outcome, Plan, Province]:
@@ -281,7 +303,7 @@ async def run_ours(url: str, plan_of, args) -> tuple[Outcome, Plan, Province]:
             application = build_application(test_settings, engine=engine, token=emu.token, rate_limiter=False,
                                             schedule_reminders=False)
             async with polling(application):
-                outcome = await drive(emu, plan, expected_ours(plan))
+                outcome = await drive(emu, plan, one_reply)
     finally:
         logging.getLogger().removeHandler(counter)
         engine.dispose()
@@ -310,7 +332,7 @@ async def run_echo(plan: Plan) -> Outcome:
         application.add_handler(MessageHandler(filters.TEXT, _echo))
         application.add_handler(CallbackQueryHandler(_echo_button))
         async with polling(application):
-            return await drive(emu, plan, lambda item: 1)
+            return await drive(emu, plan, one_reply)
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot import texts
 from bot.context import BotData, Context
 from bot.kb.service import KnowledgeBase
-from bot.sending import PatientRateLimiter
+from bot.sending import HookedRequest, PatientRateLimiter
 from bot.settings import Settings
 from storage.db import open_database
 
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 async def post_init(application: Application) -> None:
     data: BotData = application.bot_data
+    data.open_db_threads()
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
@@ -42,6 +43,7 @@ async def post_init(application: Application) -> None:
 
 async def post_shutdown(application: Application) -> None:
     data: BotData = application.bot_data
+    data.close_db_threads()
     engine = getattr(data, "engine", None)
     if engine is not None:
         engine.dispose()
@@ -61,10 +63,20 @@ def build_application(
     rate_limiter: bool = True,
     schedule_reminders: bool = True,
 ) -> Application:
+    from handlers import once, register
+
     engine = engine or prepare_database(settings)
+    built: list[Application] = []
+
+    async def record_update_first() -> None:
+        if built:
+            data: BotData = built[0].bot_data
+            await once.claim_before_send(data.run_db, data.engine)
+
     builder: ApplicationBuilder = (
         ApplicationBuilder()
         .token(token or settings.token())
+        .request(HookedRequest(record_update_first))
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
@@ -76,6 +88,7 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()
+    built.append(application)
     data: BotData = application.bot_data
     data.settings = settings
     data.engine = engine
@@ -83,9 +96,6 @@ def build_application(
     if clock is not None:
         data.clock = clock
     data.schedule_reminders = schedule_reminders
-
-    from handlers import register
-
     register(application)
     return application
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
+from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +56,16 @@ class PatientRateLimiter(AIORateLimiter):
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
         raise AssertionError("unreachable")
+
+
+class HookedRequest(HTTPXRequest):
+    """PTB's HTTP client with ``before()`` awaited ahead of every Bot API call: the call made
+    while handling an update records that update first (``handlers.once``)."""
+
+    def __init__(self, before: Callable[[], Awaitable[None]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._before = before
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        await self._before()
+        return await super().do_request(*args, **kwargs)

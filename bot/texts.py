@@ -119,7 +119,7 @@ def help_text(is_admin: bool) -> str:
         "• /huongdan — hướng dẫn này.",
         "",
         "<b>Nhiệm vụ «5 rõ»</b> (khi tài khoản đã được gắn với danh sách cán bộ)",
-        "• /nhiemvu — nhiệm vụ đang mở của bạn; bấm 0/25/50/75/100% hoặc «Vướng mắc» để báo cáo, "
+        "• /nhiemvu — nhiệm vụ đang mở của bạn; bấm một nhiệm vụ, rồi 0/25/50/75/100% hoặc «Vướng mắc» để báo cáo, "
         "sau đó có thể gửi ghi chú hoặc tệp/ảnh minh chứng.",
         "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo một dòng, ví dụ <i>/baocao NV001 50 xong khảo sát</i>; "
         "<i>/baocao NV001 vướng mắc lý do</i>.",

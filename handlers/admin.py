@@ -366,7 +366,7 @@ async def import_sheet(update: Update, context: Context) -> None:
         return do_import(session=session, file_name=name, data=data, actor=actor.staff, actor_name=actor.name)
 
     try:
-        result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
+        result = await in_db(context, lambda s: work(s, actor_of(s, update, context)), heavy=True)
     except Refused as exc:
         await reply(update, f"⛔ {exc}")
         return

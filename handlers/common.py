@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.context import Context
 from bot.tracking.service import Actor, Refused, resolve_actor
+from handlers import once
 from storage.db import session_scope
 
 T = TypeVar("T")
@@ -23,14 +23,18 @@ log = logging.getLogger(__name__)
 
 
 async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
-    """Reply with one or more HTML blocks, packed under Telegram's limit."""
+    """Reply with one or more HTML blocks, packed under Telegram's limit; a
+    ``reply_markup`` goes with the last message."""
     message = update.effective_message
     if message is None:
         return
     if isinstance(blocks, str):
         blocks = [blocks]
-    for chunk in texts.pack(blocks):  # split as Telegram counts: in UTF-16 units
-        await message.reply_html(chunk, do_quote=False, **kwargs)
+    chunks = texts.pack(blocks)  # split as Telegram counts: in UTF-16 units
+    markup = kwargs.pop("reply_markup", None)
+    for number, chunk in enumerate(chunks, 1):
+        await message.reply_html(chunk, do_quote=False, reply_markup=markup if number == len(chunks) else None,
+                                 **kwargs)
 
 
 def user_id(update: Update) -> int | None:
@@ -46,22 +50,38 @@ def command_args(update: Update) -> str:
     return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""
 
 
-async def in_db(context: Context, work: Callable[[Session], T]) -> T:
-    """Run ``work(session)`` in one transaction, off the event loop."""
+async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool = False) -> T:
+    """Run ``work(session)`` in one transaction, off the event loop (``heavy``: a long read or
+    write, such as an export or an import, kept off the thread the quick ones share).
+
+    The first transaction of an update also records the update id (``handlers.once``)."""
     engine = context.bot_data.engine
+    claim = once.pending()
 
     def run() -> T:
         with session_scope(engine) as session:
-            return work(session)
+            if claim is not None:
+                once.claim_in(session, claim)
+            result = work(session)
+        if claim is not None:
+            claim.state = once.TAKEN
+        return result
 
-    return await asyncio.to_thread(run)
+    return await context.bot_data.run_db(run, heavy=heavy)
+
+
+async def record_update(context: Context) -> None:
+    """Record the update now, for a handler about to change something outside ``in_db``
+    (documents of the knowledge base); AlreadyHandled stops a repeated one."""
+    await once.claim_before_send(context.bot_data.run_db, context.bot_data.engine)
 
 
 def actor_of(session: Session, update: Update, context: Context) -> Actor:
     return resolve_actor(session, telegram_id=user_id(update), admin_ids=context.bot_data.settings.admin_ids)
 
 
-async def guarded(update: Update, context: Context, work: Callable[[Session, Actor], T]) -> T | None:
+async def guarded(update: Update, context: Context, work: Callable[[Session, Actor], T], *,
+                  heavy: bool = False) -> T | None:
     """Run ``work(session, actor)``; a :class:`Refused` rolls everything back and
     its reason is the reply. Returns None when refused."""
 
@@ -69,7 +89,7 @@ async def guarded(update: Update, context: Context, work: Callable[[Session, Act
         return work(session, actor_of(session, update, context))
 
     try:
-        return await in_db(context, run)
+        return await in_db(context, run, heavy=heavy)
     except Refused as exc:
         await reply(update, f"⛔ {exc}")
         return None

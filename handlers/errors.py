@@ -19,6 +19,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import Context
+from handlers import once
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ def _admins_should_hear(context: Context, kind: str) -> tuple[bool, int]:
 
 async def on_error(update: object, context: Context) -> None:
     error = context.error
+    try:  # the apology is an answer too: the update is recorded first
+        await once.claim_before_send(context.bot_data.run_db, context.bot_data.engine)
+    except once.AlreadyHandled:
+        return  # another process answers this update
     outage = database_unavailable(error)
     if outage:
         log.error("database unavailable: %s", error)

@@ -74,7 +74,7 @@ async def export(update: Update, context: Context) -> None:
             service.require_linked(actor)
         return export_tasks(session=session, scope=actor.scope(session), today=day, tz=tz)
 
-    data = await guarded(update, context, work)
+    data = await guarded(update, context, work, heavy=True)
     if data is None:
         return
     await update.effective_message.reply_document(

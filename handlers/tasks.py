@@ -8,7 +8,7 @@ Callback data (checked again on the server every time, a button is not a permiss
     c:<report id>              correct a report (shows the percentages again)
     k:<report id>:<percent>    the corrected percentage
     kb:<report id>             correct to "vướng mắc" (asks for the reason)
-    t:<task id>                from a reminder: show the task with its report buttons
+    t:<task id>                from /nhiemvu or a reminder: show the task's card with its report buttons
     z:<task id>                from a reminder: remind me tomorrow
     d:<task id>                from a reminder: mark done (a 100 % report)
 """
@@ -65,10 +65,7 @@ async def list_tasks(update: Update, context: Context) -> None:
     if result is None:
         return
     name, lines, total = result
-    await reply(update, views.my_tasks_header(name, len(lines), total))
-    for line in lines:
-        await update.effective_message.reply_html(views.task_card(line, day),
-                                                  reply_markup=views.report_keyboard(line.task.id))
+    await reply(update, views.my_tasks_message(name, lines, total, day), reply_markup=views.my_tasks_keyboard(lines))
 
 
 # --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -18,11 +18,17 @@ def _insert(session: Session):
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
+# The same words on SQLite (3.35 and later) and PostgreSQL. Written as text, since SQLAlchemy
+# compiles its dialects' INSERT ... ON CONFLICT constructs anew each time, and this runs once an update.
+_CLAIM = text("INSERT INTO handled_update (update_id, handled_at) VALUES (:update_id, :handled_at) "
+              "ON CONFLICT (update_id) DO NOTHING RETURNING update_id").bindparams(
+    bindparam("update_id", type_=HandledUpdate.__table__.c.update_id.type),
+    bindparam("handled_at", type_=HandledUpdate.__table__.c.handled_at.type))
+
+
 def claim_update(session: Session, *, update_id: int, at: datetime) -> bool:
     """Record ``update_id``; False when some process recorded it before."""
-    statement = (_insert(session)(HandledUpdate).values(update_id=update_id, handled_at=at)
-                 .on_conflict_do_nothing(index_elements=["update_id"]).returning(HandledUpdate.update_id))
-    return session.execute(statement).first() is not None
+    return session.execute(_CLAIM, {"update_id": update_id, "handled_at": at}).first() is not None
 
 
 def forget_handled_updates(session: Session, *, before: datetime) -> int:

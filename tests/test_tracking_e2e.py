@@ -29,9 +29,11 @@ def _count(engine, model, *where) -> int:
 
 
 async def _my_cards(chat, count: int):
-    """Send /nhiemvu; return the header and the ``count`` task cards that follow it."""
-    header = await chat.say("/nhiemvu")
-    return header, [await chat.expect() for _ in range(count)]
+    """Send /nhiemvu; return its list and the cards of the first ``count`` tasks, opened by their buttons."""
+    listing = await chat.say("/nhiemvu")
+    tasks = [data for _, data in listing.buttons() if data.startswith("t:")]
+    assert len(tasks) == count, listing.buttons()
+    return listing, [await chat.press(listing, data) for data in tasks]
 
 
 async def test_stranger_gets_instructions_and_no_data(tracked):
@@ -98,6 +100,10 @@ async def test_officer_reports_by_button_with_a_note_and_manager_sees_it(tracked
     codes = [re.match(r"(NV\d+)", c.plain_text).group(1) for c in cards]
     assert codes == ["NV001", "NV002", "NV006"]  # nearest deadline first
     assert "NV003" not in "".join(c.plain_text for c in cards)  # CB02's task is not listed
+    # One message lists them, in the same order, a button each; the header counts them.
+    listed = re.findall(r"^\d+\. (NV\d+)", header.plain_text, re.M)
+    assert listed == codes and "NV003" not in header.plain_text
+    assert [text.split(" · ")[0] for text, _ in header.buttons()] == [f"{n}. {c}" for n, c in enumerate(codes, 1)]
 
     saved = await officer.click(cards[0], "50%")
     assert saved.edited and "Đã ghi báo cáo NV001: 50%" in saved.plain_text

@@ -93,13 +93,31 @@ ASK_NOTE = ("Bạn có thể gửi thêm <b>ghi chú</b> (một tin nhắn chữ
             "trong 30 phút tới, hoặc bấm «Bỏ qua ghi chú».")
 
 
-def my_tasks_header(name: str, shown: int, total_open: int) -> str:
+def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, today: date) -> list[str]:
+    """``/nhiemvu``: the officer's open tasks in one message, nearest deadline first; a button per task
+    (:func:`my_tasks_keyboard`) opens its card with the report buttons. One message, not one per task:
+    a phone's chat stays readable and Telegram's limit of about one message a second per chat is kept."""
     if total_open == 0:
-        return f"{esc(name)} ơi, bạn không có nhiệm vụ nào đang mở. 👍"
+        return [f"{esc(name)} ơi, bạn không có nhiệm vụ nào đang mở. 👍"]
     head = f"<b>Nhiệm vụ của {esc(name)}</b> — {total_open} nhiệm vụ đang mở, hạn gần nhất trước."
-    if shown < total_open:
-        head += f"\nĐang hiện {shown} nhiệm vụ đầu; xem đủ trong /xuatbaocao."
-    return head + "\nBấm phần trăm để báo cáo tiến độ, hoặc «Vướng mắc» nếu cần hỗ trợ."
+    if len(lines) < total_open:
+        head += f"\nĐang hiện {len(lines)} nhiệm vụ đầu; xem đủ trong /xuatbaocao."
+    rows = []
+    for number, line in enumerate(lines, 1):
+        task = line.task
+        rows.append(f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 80))}\n"
+                    f"    ⏰ {deadline_text(task, today)} · 📈 <b>{task.progress}%</b> · {status_text(task, today)}")
+    return [head, *rows, "Bấm một nhiệm vụ để báo cáo tiến độ hoặc vướng mắc."]
+
+
+def my_tasks_keyboard(lines: Sequence[TaskLine]) -> InlineKeyboardMarkup | None:
+    """One button per listed task: ``t:<task id>`` sends its card with the report buttons."""
+    if not lines:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(f"{number}. {line.task.code} · {line.task.progress}% · {clip(line.task.title, 28)}",
+                              callback_data=f"t:{line.task.id}")]
+        for number, line in enumerate(lines, 1)])
 
 
 def audit_blocks(entries: Sequence[AuditEntry], tz: tzinfo, code: str | None) -> list[str]:
