@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -193,22 +194,26 @@ def add_report(*, session: Session, task: Task, staff: Staff, percent: int, stat
                     status=status, note=note)
     session.add(report)
     session.flush()
-    _apply_report_to_task(session=session, task_id=task.id, report=report)
+    _apply_report_to_task(session=session, task=task, report=report)
     return report
 
 
-def _apply_report_to_task(*, session: Session, task_id: int, report: Report) -> None:
+def _apply_report_to_task(*, session: Session, task: Task, report: Report) -> None:
     values = dict(progress=report.percent, status=report.status, last_report_at=report.created_at,
                   updated_at=utcnow(),
                   blocked_reason=report.note if report.status == "blocked" else "")
-    session.execute(
+    changed = session.execute(
         update(Task)
-        .where(Task.id == task_id,
+        .where(Task.id == task.id,
                or_(Task.last_report_at.is_(None), Task.last_report_at <= report.created_at))
         .values(**values)
         .execution_options(synchronize_session=False)
-    )
-    session.expire_all()
+    ).rowcount
+    if changed:  # the row now holds these values: so does the object, without reading it back
+        for name, value in values.items():
+            set_committed_value(task, name, value)
+    else:  # a later report landed meanwhile: read the row again when next needed
+        session.expire(task)
 
 
 def count_tasks(*, session: Session, scope: Scope, open_only: bool = False, owner_id: int | None = None) -> int:

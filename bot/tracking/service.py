@@ -133,7 +133,8 @@ def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
         raise Refused(NOT_LINKED)
     task = (session.get(Task, code_or_id) if isinstance(code_or_id, int)
             else db.task_by_code(session=session, code=code_or_id))
-    if task is None or not db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id):
+    own = task is not None and actor.staff is not None and actor.staff.id in (task.owner_id, task.accountable_id)
+    if task is None or not (own or db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)):
         if isinstance(code_or_id, int):  # a button: say nothing of what the id is
             raise Refused("Nhiệm vụ này không thuộc phạm vi của bạn. Xem các nhiệm vụ của bạn: /nhiemvu")
         raise Refused(f"Không có nhiệm vụ mã «{esc(code_or_id)}» trong phạm vi của bạn. "
@@ -158,11 +159,12 @@ class TaskLine:
 
 def my_tasks(session: Session, actor: Actor, *, today: date, open_only: bool = True,
              limit: int = 30) -> list[TaskLine]:
-    """The actor's own tasks (those they carry out), nearest deadline first."""
+    """The actor's own tasks (those they carry out), nearest deadline first, for the list of
+    ``/nhiemvu`` (which names nobody: the lines' owner and accountable person are left None)."""
     staff = require_linked(actor)
     tasks = db.tasks_in_scope(session=session, scope=db.Scope(staff_id=staff.id), open_only=open_only,
                               owner_id=staff.id, limit=limit)
-    return task_lines(session, tasks, today)
+    return [TaskLine(t, None, None, (today - t.deadline).days if is_overdue(t, today) else 0) for t in tasks]
 
 
 def task_lines(session: Session, tasks, today: date) -> list[TaskLine]:
