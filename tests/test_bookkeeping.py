@@ -69,3 +69,54 @@ async def test_editing_a_command_does_not_run_it_again(tracked):
     await emulator.wait_for(lambda m: m.chat_id == 1001 and "/nhiemvu" in (m.text or ""))
     with session_scope(engine) as session:
         assert session.exec(select(func.count()).select_from(Report)).one() == before
+
+
+def _handled(engine, update_id: int) -> bool:
+    from sqlmodel import select
+
+    from storage.models import HandledUpdate
+
+    with session_scope(engine) as session:
+        return session.exec(select(HandledUpdate).where(HandledUpdate.update_id == update_id)).first() is not None
+
+
+async def test_an_update_is_recorded_with_what_it_changed(tracked):
+    """The update id goes into the handler's own transaction: a report and its update id land together,
+    and the update delivered again changes nothing more."""
+    from sqlmodel import func, select
+
+    from storage.models import Report
+
+    _, emulator, engine = tracked
+    with session_scope(engine) as session:
+        before = session.exec(select(func.count()).select_from(Report)).one()
+    update = emulator.send_text(1001, "/baocao NV001 45 đã họp")
+    await emulator.wait_for(lambda m: m.chat_id == 1001 and "Đã ghi báo cáo" in (m.text or ""))
+    assert _handled(engine, update["update_id"])
+    emulator.inject_update(update)  # delivered again
+    emulator.send_text(1001, "/huongdan")
+    await emulator.wait_for(lambda m: m.chat_id == 1001 and "/nhiemvu" in (m.text or ""))
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(Report)).one() == before + 1
+    assert len([m for m in emulator.messages_to(1001) if "Đã ghi báo cáo" in (m.text or "")]) == 1
+
+
+async def test_answers_without_the_database_and_refusals_are_recorded_too(tracked):
+    """A reply sent before any transaction (a private command in a group) and a refusal (whose
+    transaction is rolled back) still record their update, so a repeat gets no second answer."""
+    _, emulator, engine = tracked
+    emulator.group(-100777, "Nhóm CCHC")
+    in_group = emulator.send_text(1001, "/nhiemvu", chat=-100777)
+    await emulator.wait_for(lambda m: m.chat_id == -100777 and "tin nhắn riêng" in (m.text or ""))
+    refused = emulator.send_text(1001, "/baocao NV003 100")
+    await emulator.wait_for(lambda m: m.chat_id == 1001 and "⛔" in (m.text or ""))
+    assert _handled(engine, in_group["update_id"]) and _handled(engine, refused["update_id"])
+
+    emulator.inject_update(in_group)
+    emulator.inject_update(refused)
+    emulator.send_text(1001, "/huongdan", chat=-100777)
+    emulator.send_text(1001, "/huongdan")
+    await emulator.wait_for(lambda m: m.chat_id == -100777 and "/nhiemvu" in (m.text or "") and "riêng" not in m.text)
+    await emulator.wait_for(lambda m: m.chat_id == 1001 and "/nhiemvu" in (m.text or "") and "⛔" not in m.text)
+    assert len([m for m in emulator.messages_to(-100777) if "tin nhắn riêng" in (m.text or "")]) == 1
+    assert len([m for m in emulator.messages_to(1001) if "⛔" in (m.text or "")]) == 1
