@@ -66,17 +66,10 @@ def build_application(
     from handlers import once, register
 
     engine = engine or prepare_database(settings)
-    built: list[Application] = []
-
-    async def record_update_first() -> None:
-        if built:
-            data: BotData = built[0].bot_data
-            await once.claim_before_send(data.run_db, data.engine)
-
     builder: ApplicationBuilder = (
         ApplicationBuilder()
         .token(token or settings.token())
-        .request(HookedRequest(record_update_first))
+        .request(HookedRequest(once.claim_before_send))  # each update recorded before its first answer
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
@@ -88,7 +81,6 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
     application = builder.build()
-    built.append(application)
     data: BotData = application.bot_data
     data.settings = settings
     data.engine = engine

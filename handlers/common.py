@@ -70,12 +70,6 @@ async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool =
     return await context.bot_data.run_db(run, heavy=heavy)
 
 
-async def record_update(context: Context) -> None:
-    """Record the update now, for a handler about to change something outside ``in_db``
-    (documents of the knowledge base); AlreadyHandled stops a repeated one."""
-    await once.claim_before_send(context.bot_data.run_db, context.bot_data.engine)
-
-
 def actor_of(session: Session, update: Update, context: Context) -> Actor:
     return resolve_actor(session, telegram_id=user_id(update), admin_ids=context.bot_data.settings.admin_ids)
 

@@ -11,7 +11,8 @@ from telegram import Update
 from bot import texts
 from bot.context import Context
 from bot.kb.readers import SUPPORTED_EXTENSIONS, DocumentError
-from handlers.common import command_args, is_admin, record_update, reply, user_id
+from handlers import once
+from handlers.common import command_args, is_admin, reply, user_id
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def receive_document(update: Update, context: Context) -> None:
         reason = f"tệp «{texts.esc(name)}» quá lớn; giới hạn là {limit // 1048576} MB."
         await reply(update, texts.DOC_REFUSED.format(reason=reason))
         return
-    await record_update(context)
+    await once.claim_before_send()  # before the knowledge base changes outside in_db
     tg_file = await doc.get_file()
     data = bytes(await tg_file.download_as_bytearray())
     try:
@@ -64,7 +65,7 @@ async def remove_document(update: Update, context: Context) -> None:
     if not name:
         await reply(update, texts.REMOVE_USAGE)
         return
-    await record_update(context)
+    await once.claim_before_send()  # before the knowledge base changes outside in_db
     removed = await asyncio.to_thread(context.bot_data.kb.remove, name)
     template = texts.REMOVED if removed else texts.NOT_REMOVED
     await reply(update, template.format(file=texts.esc(Path(name).name)))

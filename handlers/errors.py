@@ -47,7 +47,7 @@ def _admins_should_hear(context: Context, kind: str) -> tuple[bool, int]:
 async def on_error(update: object, context: Context) -> None:
     error = context.error
     try:  # the apology is an answer too: the update is recorded first
-        await once.claim_before_send(context.bot_data.run_db, context.bot_data.engine)
+        await once.claim_before_send()
     except once.AlreadyHandled:
         return  # another process answers this update
     outage = database_unavailable(error)

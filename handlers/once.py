@@ -17,7 +17,6 @@ or sent."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +25,8 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import Context
+from bot.context import BotData, Context
+from storage.db import session_scope
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class Claim:
 
     update_id: int
     at: datetime
+    data: BotData  # where to write it
     state: str = PENDING
 
 
@@ -52,7 +53,7 @@ class AlreadyHandled(ApplicationHandlerStop):
 
 
 async def take_update(update: Update, context: Context) -> None:
-    _current.set(Claim(update.update_id, context.bot_data.clock()))
+    _current.set(Claim(update.update_id, context.bot_data.clock(), context.bot_data))
 
 
 def pending() -> Claim | None:
@@ -70,24 +71,23 @@ def claim_in(session: Session, claim: Claim) -> None:
         raise AlreadyHandled
 
 
-async def claim_before_send(run_db: Callable[[Callable[[], bool]], Awaitable[bool]], engine) -> None:
-    """Before a Bot API call made while handling an update: write its claim if still pending.
+async def claim_before_send() -> None:
+    """Before a Bot API call made while handling an update (or a change outside ``in_db``):
+    write its claim if still pending; AlreadyHandled when it was taken before.
 
     When the database cannot be reached the call goes ahead unclaimed: it may well be the message
     telling the user that nothing could be saved."""
-    from storage.db import session_scope
-
     claim = pending()
     if claim is None:
         return
     claim.state = TAKEN
 
     def write() -> bool:
-        with session_scope(engine) as session:
+        with session_scope(claim.data.engine) as session:
             return claim_update(session, update_id=claim.update_id, at=claim.at)
 
     try:
-        fresh = await run_db(write)
+        fresh = await claim.data.run_db(write)
     except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
         claim.state = FAILED
         log.warning("update %s could not be recorded before answering: %s", claim.update_id, error)

@@ -944,8 +944,6 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo) 
               .group_by(Report.task_id).subquery())
     reports = {task_id: (at, staff_id, note) for task_id, at, staff_id, note in session.execute(
         select(Report.task_id, Report.created_at, Report.staff_id, Report.note).join(newest, Report.id == newest.c.rid))}
-    total = session.execute(select(func.count()).select_from(Task).where(in_scope)).scalar_one()
-
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Nhiệm vụ")
     header = []
@@ -955,7 +953,6 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo) 
         cell.font, cell.alignment = _BOLD, _HEADER_ALIGNMENT
         header.append(cell)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{total + 1}"
     sheet.append(header)
 
     def dated(value, number_format: str):
@@ -986,6 +983,8 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo) 
             people.get(reporter) if reporter else None, note or None, expected or None,
             targets.get(target_id) if target_id else None,
         ])
+    # Written with the sheet's end, so it can be set once the rows are known.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{sum(counts.values()) + 1}"
     _summary_sheet(book.create_sheet("Tổng hợp"), counts, overdue_count, today)
     return _book_bytes(book)
 
