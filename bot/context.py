@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.kb.service import KnowledgeBase
 from bot.settings import Settings
+from storage.db import is_lock_conflict, session_scope
 
 T = TypeVar("T")
 
@@ -34,7 +36,8 @@ class BotData:
     schedule_reminders: bool
     reminders: object | None  # reminders.cycle.ReminderCycle once scheduled
     error_reports: dict[str, tuple[float, int]]  # kind of error -> (last told admins, held back since)
-    db_threads: ThreadPoolExecutor | None  # the handlers' quick transactions (see run_db)
+    db_threads: ThreadPoolExecutor | None  # the handlers' quick transactions (see transaction)
+    db_inline: bool  # SQLite: quick transactions run on the event loop (see transaction)
 
     def __init__(self) -> None:
         self.clock = system_clock
@@ -42,25 +45,51 @@ class BotData:
         self.reminders = None
         self.error_reports = {}
         self.db_threads = None
+        self.db_inline = False
 
     def open_db_threads(self) -> None:
         """Threads for the handlers' transactions. SQLite takes one writer at a time: one thread
-        runs them in turn, rather than several waiting on its lock and on each other for the
-        interpreter. A server database gets as many as its connection pool can serve."""
+        runs in turn the transactions that must wait for its lock, rather than several waiting on
+        it and on each other for the interpreter. A server database gets as many threads as its
+        connection pool can serve."""
         sqlite = self.engine.dialect.name == "sqlite"
+        self.db_inline = sqlite
         self.db_threads = ThreadPoolExecutor(max_workers=1 if sqlite else 8, thread_name_prefix="db")
 
     def close_db_threads(self) -> None:
+        self.db_inline = False
         if self.db_threads is not None:
             self.db_threads.shutdown(wait=True)
             self.db_threads = None
 
-    async def run_db(self, work: Callable[[], T], *, heavy: bool = False) -> T:
-        """``work()`` off the event loop: on the handlers' database threads, or, when ``heavy``
-        (an export, an import) or before the threads are opened, on asyncio's default ones."""
+    async def transaction(self, work: Callable[[Session], T], *, heavy: bool = False) -> T:
+        """``work(session)`` in one transaction (committed, or rolled back on an exception).
+
+        Where it runs:
+          * ``heavy`` (an export, an import, a digest over a large scope), or before the threads
+            are opened: on asyncio's default threads.
+          * SQLite: on the event loop itself. A handler's statements take tens of microseconds
+            there, less than handing them to a thread and back (a future, a wake-up, the
+            interpreter lock passed between threads), which used to double the CPU an update
+            costs. It does not wait for SQLite's write lock: when another connection holds it
+            (an import, a reminder job, another process), the attempt is rolled back and the
+            work runs again on the database thread, which waits. ``work`` must therefore touch
+            nothing but the session.
+          * A server database: on the database threads (each statement waits on the network).
+        """
         if heavy or self.db_threads is None:
-            return await asyncio.to_thread(work)
-        return await asyncio.get_running_loop().run_in_executor(self.db_threads, work)
+            return await asyncio.to_thread(self._run, work)
+        if self.db_inline:
+            try:
+                return self._run(work, wait_for_locks=False)
+            except Exception as error:
+                if not is_lock_conflict(error):
+                    raise
+        return await asyncio.get_running_loop().run_in_executor(self.db_threads, self._run, work)
+
+    def _run(self, work: Callable[[Session], T], wait_for_locks: bool = True) -> T:
+        with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
+            return work(session)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

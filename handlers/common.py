@@ -16,7 +16,6 @@ from bot import texts
 from bot.context import Context
 from bot.tracking.service import Actor, Refused, resolve_actor
 from handlers import once
-from storage.db import session_scope
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -51,23 +50,21 @@ def command_args(update: Update) -> str:
 
 
 async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool = False) -> T:
-    """Run ``work(session)`` in one transaction, off the event loop (``heavy``: a long read or
-    write, such as an export or an import, kept off the thread the quick ones share).
+    """Run ``work(session)`` in one transaction (``BotData.transaction``: ``heavy`` for a long
+    read or write, such as an export or an import, kept off the thread the quick ones share).
 
     The first transaction of an update also records the update id (``handlers.once``)."""
-    engine = context.bot_data.engine
     claim = once.pending()
+    if claim is None:
+        return await context.bot_data.transaction(work, heavy=heavy)
 
-    def run() -> T:
-        with session_scope(engine) as session:
-            if claim is not None:
-                once.claim_in(session, claim)
-            result = work(session)
-        if claim is not None:
-            claim.state = once.TAKEN
-        return result
+    def run(session: Session) -> T:
+        once.claim_in(session, claim)
+        return work(session)
 
-    return await context.bot_data.run_db(run, heavy=heavy)
+    result = await context.bot_data.transaction(run, heavy=heavy)
+    claim.state = once.TAKEN
+    return result
 
 
 def actor_of(session: Session, update: Update, context: Context) -> Actor:

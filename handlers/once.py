@@ -26,7 +26,6 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotData, Context
-from storage.db import session_scope
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -82,12 +81,11 @@ async def claim_before_send() -> None:
         return
     claim.state = TAKEN
 
-    def write() -> bool:
-        with session_scope(claim.data.engine) as session:
-            return claim_update(session, update_id=claim.update_id, at=claim.at)
+    def write(session: Session) -> bool:
+        return claim_update(session, update_id=claim.update_id, at=claim.at)
 
     try:
-        fresh = await claim.data.run_db(write)
+        fresh = await claim.data.transaction(write)
     except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
         claim.state = FAILED
         log.warning("update %s could not be recorded before answering: %s", claim.update_id, error)

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_LOCK_WAIT_MS = 30_000  # how long a SQLite transaction waits for another's write lock
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -31,11 +33,17 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
             if parsed.database and parsed.database != ":memory:":
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "checkout")
+        def _wait_for_locks(dbapi_conn, _record, _proxy) -> None:
+            # A connection comes out of the pool waiting for locks again, whatever the
+            # transaction before it asked for (session_scope(wait_for_locks=False)).
+            dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
 
         return engine
     engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -61,15 +69,29 @@ def _without_nul(_conn, _cursor, statement, parameters, _context, executemany):
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any exception."""
+def session_scope(engine: Engine, *, wait_for_locks: bool = True) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any exception.
+
+    ``wait_for_locks=False`` (SQLite): fail at once, with an error :func:`is_lock_conflict`
+    recognises, rather than wait while another connection holds the write lock."""
     with Session(engine, expire_on_commit=False) as session:
         try:
+            if not wait_for_locks and engine.dialect.name == "sqlite":
+                session.connection().connection.driver_connection.execute("PRAGMA busy_timeout=0")
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY and its variants, SQLITE_LOCKED): another
+    connection holds a lock this transaction needed; the transaction can be run again."""
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (5, 6)
 
 
 def alembic_config(url: str):

@@ -1,0 +1,128 @@
+"""Where a handler's transaction runs (``BotData.transaction``).
+
+On SQLite a quick transaction runs on the event loop and does not wait for the
+write lock: when another connection holds it, the attempt is rolled back and
+the work runs again on the database thread, which waits, while the event loop
+goes on serving other updates. These tests use their own SQLite file whatever
+database the suite runs on."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from bot.context import BotData
+from storage.db import SQLITE_LOCK_WAIT_MS, is_lock_conflict, open_database, session_scope
+from storage.updates import claim_update
+
+AT = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+
+
+def sqlite_engine(path):
+    engine = open_database(f"sqlite:///{path}")
+    with engine.connect():  # the first connection turns on WAL, as the running bot's has
+        pass
+    return engine
+
+
+@pytest.fixture
+def sqlite_data(tmp_path):
+    data = BotData()
+    data.engine = sqlite_engine(tmp_path / "bot.db")
+    data.open_db_threads()
+    yield data
+    data.close_db_threads()
+    data.engine.dispose()
+
+
+def claimed(data: BotData) -> list[int]:
+    with session_scope(data.engine) as session:
+        return [row[0] for row in session.execute(text("SELECT update_id FROM handled_update ORDER BY 1"))]
+
+
+async def test_a_quick_transaction_runs_on_the_event_loop(sqlite_data):
+    where = []
+
+    def work(session):
+        where.append(threading.current_thread())
+        return claim_update(session, update_id=1, at=AT)
+
+    assert await sqlite_data.transaction(work) is True
+    assert where == [threading.main_thread()]
+    assert claimed(sqlite_data) == [1]
+
+
+async def test_a_held_write_lock_moves_the_work_to_the_database_thread_and_the_loop_stays_free(sqlite_data, tmp_path):
+    holder = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    where: list[str] = []
+    waiting = threading.Event()
+
+    def work(session):
+        where.append(threading.current_thread().name)
+        if threading.current_thread() is not threading.main_thread():
+            waiting.set()
+        return claim_update(session, update_id=7, at=AT)
+
+    task = asyncio.create_task(sqlite_data.transaction(work))
+    assert await asyncio.to_thread(waiting.wait, 10), "the work never reached the database thread"
+    # The event loop is not blocked: other work goes on while the thread waits for the lock.
+    assert await sqlite_data.transaction(lambda session: session.execute(text("SELECT 1")).scalar()) == 1
+    assert not task.done()
+    holder.execute("COMMIT")
+    holder.close()
+    assert await task is True
+    assert where[0] == threading.main_thread().name and where[1].startswith("db")
+    assert claimed(sqlite_data) == [7]  # written once: the first attempt was rolled back
+
+
+async def test_other_errors_are_not_retried(sqlite_data):
+    calls = []
+
+    def work(session):
+        calls.append(1)
+        claim_update(session, update_id=3, at=AT)
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError):
+        await sqlite_data.transaction(work)
+    assert calls == [1]
+    assert claimed(sqlite_data) == []
+
+
+def test_a_connection_waits_for_locks_again_after_a_transaction_that_did_not(tmp_path):
+    engine = sqlite_engine(tmp_path / "bot.db")
+    try:
+        with session_scope(engine, wait_for_locks=False) as session:
+            assert session.execute(text("PRAGMA busy_timeout")).scalar() == 0
+        with session_scope(engine) as session:
+            assert session.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_LOCK_WAIT_MS
+    finally:
+        engine.dispose()
+
+
+def test_lock_conflicts_are_told_from_other_database_errors(tmp_path):
+    path = tmp_path / "bot.db"
+    engine = sqlite_engine(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError) as locked:
+            with session_scope(engine, wait_for_locks=False) as session:
+                claim_update(session, update_id=1, at=AT)
+        assert is_lock_conflict(locked.value)
+        with pytest.raises(OperationalError) as broken:
+            with session_scope(engine) as session:
+                session.execute(text("SELECT * FROM no_such_table"))
+        assert not is_lock_conflict(broken.value)
+        assert not is_lock_conflict(ValueError("database is locked"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine.dispose()
