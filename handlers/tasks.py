@@ -59,8 +59,7 @@ async def list_tasks(update: Update, context: Context) -> None:
         lines = service.my_tasks(session, actor, today=day, limit=LIST_LIMIT)
         total = len(lines)
         if total == LIST_LIMIT:  # there may be more
-            total = db.count_tasks(session=session, scope=db.Scope(staff_id=staff.id), open_only=True,
-                                   owner_id=staff.id)
+            total = db.count_own_open_tasks(session=session, owner_id=staff.id)
         return staff.full_name, lines, total
 
     result = await guarded(update, context, work)

@@ -1,5 +1,11 @@
 """Data access for "5 rõ" task tracking. Every function takes the caller's session;
-the caller owns the transaction (``storage.db.session_scope``)."""
+the caller owns the transaction (``storage.db.session_scope``).
+
+The statements an officer's every tap runs (who is this, which task, record the
+report, move the task, remember the conversation) are built once, here, with
+bound parameters: SQLAlchemy then neither builds nor keys them again on each
+call, and the writes go straight to the table rather than through the ORM's
+unit of work."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, bindparam, func, insert, or_, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -95,14 +101,20 @@ def staff_by_code(*, session: Session, code: str) -> Staff | None:
     return session.exec(select(Staff).where(func.upper(Staff.code) == code.strip().upper())).first()
 
 
+_STAFF_BY_TELEGRAM = select(Staff).where(Staff.telegram_id == bindparam("telegram_id"))
+
+
 def staff_by_telegram(*, session: Session, telegram_id: int) -> Staff | None:
-    return session.exec(select(Staff).where(Staff.telegram_id == telegram_id)).first()
+    return session.exec(_STAFF_BY_TELEGRAM, params={"telegram_id": telegram_id}).first()
+
+
+_STAFF_BY_IDS = select(Staff).where(col(Staff.id).in_(bindparam("ids", expanding=True)))
 
 
 def staff_by_ids(*, session: Session, ids: Sequence[int]) -> dict[int, Staff]:
     if not ids:
         return {}
-    return {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(set(ids)))).all()}
+    return {s.id: s for s in session.exec(_STAFF_BY_IDS, params={"ids": sorted(set(ids))}).all()}
 
 
 def list_staff(*, session: Session) -> Sequence[Staff]:
@@ -166,21 +178,29 @@ def task_in_scope(*, session: Session, scope: Scope, task_id: int) -> bool:
 # --------------------------------------------------------------------------
 
 
+_TASK_BY_ID = select(Task).where(Task.id == bindparam("task_id"))
+_TASK_BY_CODE = select(Task).where(func.upper(Task.code) == bindparam("code"))
+
+
+def task_by_id(*, session: Session, task_id: int) -> Task | None:
+    return session.exec(_TASK_BY_ID, params={"task_id": task_id}).first()
+
+
 def task_by_code(*, session: Session, code: str) -> Task | None:
-    return session.exec(select(Task).where(func.upper(Task.code) == code.strip().upper())).first()
+    return session.exec(_TASK_BY_CODE, params={"code": code.strip().upper()}).first()
 
 
-def tasks_in_scope(*, session: Session, scope: Scope, open_only: bool = False,
-                   owner_id: int | None = None, limit: int | None = None) -> Sequence[Task]:
-    query = select(Task).where(scope.task_filter())
-    if owner_id is not None:
-        query = query.where(Task.owner_id == owner_id)
-    if open_only:
-        query = query.where(Task.status != STATUS_DONE)
-    query = query.order_by(col(Task.deadline), col(Task.code))
-    if limit is not None:
-        query = query.limit(limit)
-    return session.exec(query).all()
+_REPORT = Report.__table__
+_ADD_REPORT = insert(_REPORT).returning(_REPORT.c.id)
+_TASK = Task.__table__
+# Only if no later report landed meanwhile (bind names differ from the columns'; SQLAlchemy keeps
+# those for itself).
+_MOVE_TASK = (update(_TASK)
+              .where(_TASK.c.id == bindparam("task_id"),
+                     or_(_TASK.c.last_report_at.is_(None), _TASK.c.last_report_at <= bindparam("reported_at")))
+              .values(progress=bindparam("new_progress"), status=bindparam("new_status"),
+                      last_report_at=bindparam("reported_at"), updated_at=bindparam("changed_at"),
+                      blocked_reason=bindparam("new_blocked_reason")))
 
 
 def add_report(*, session: Session, task: Task, staff: Staff, percent: int, status: str,
@@ -188,27 +208,22 @@ def add_report(*, session: Session, task: Task, staff: Staff, percent: int, stat
     """Record a report and move the task's progress to it.
 
     The task row is updated only if no later report has landed meanwhile, so
-    two reports at the same moment both land and the task shows the latest."""
-    at = at or utcnow()
-    report = Report(task_id=task.id, staff_id=staff.id, created_at=at, percent=percent,
-                    status=status, note=note)
-    session.add(report)
-    session.flush()
+    two reports at the same moment both land and the task shows the latest.
+    The report is written at once; the object returned is not kept by the session."""
+    values = dict(task_id=task.id, staff_id=staff.id, created_at=at or utcnow(), percent=percent, status=status,
+                  note=note, corrected_at=None)
+    report = Report(id=session.connection().execute(_ADD_REPORT, values).scalar_one(), **values)
     _apply_report_to_task(session=session, task=task, report=report)
     return report
 
 
 def _apply_report_to_task(*, session: Session, task: Task, report: Report) -> None:
     values = dict(progress=report.percent, status=report.status, last_report_at=report.created_at,
-                  updated_at=utcnow(),
-                  blocked_reason=report.note if report.status == "blocked" else "")
-    changed = session.execute(
-        update(Task)
-        .where(Task.id == task.id,
-               or_(Task.last_report_at.is_(None), Task.last_report_at <= report.created_at))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+                  updated_at=utcnow(), blocked_reason=report.note if report.status == "blocked" else "")
+    changed = session.connection().execute(_MOVE_TASK, {
+        "task_id": task.id, "reported_at": report.created_at, "new_progress": values["progress"],
+        "new_status": values["status"], "changed_at": values["updated_at"],
+        "new_blocked_reason": values["blocked_reason"]}).rowcount
     if changed:  # the row now holds these values: so does the object, without reading it back
         for name, value in values.items():
             set_committed_value(task, name, value)
@@ -216,13 +231,20 @@ def _apply_report_to_task(*, session: Session, task: Task, report: Report) -> No
         session.expire(task)
 
 
-def count_tasks(*, session: Session, scope: Scope, open_only: bool = False, owner_id: int | None = None) -> int:
-    query = select(func.count()).select_from(Task).where(scope.task_filter())
-    if owner_id is not None:
-        query = query.where(Task.owner_id == owner_id)
-    if open_only:
-        query = query.where(Task.status != STATUS_DONE)
-    return session.exec(query).one()
+_OWN_TASKS = select(Task).where(Task.owner_id == bindparam("owner_id")).order_by(col(Task.deadline), col(Task.code))
+_OWN_OPEN_TASKS = _OWN_TASKS.where(Task.status != STATUS_DONE)
+_COUNT_OWN_OPEN_TASKS = select(func.count()).select_from(Task).where(Task.owner_id == bindparam("owner_id"),
+                                                                     Task.status != STATUS_DONE)
+
+
+def own_tasks(*, session: Session, owner_id: int, open_only: bool = True, limit: int = 30) -> Sequence[Task]:
+    """The tasks a person carries out, nearest deadline first (what /nhiemvu lists)."""
+    query = (_OWN_OPEN_TASKS if open_only else _OWN_TASKS).limit(bindparam("limit"))
+    return session.exec(query, params={"owner_id": owner_id, "limit": limit}).all()
+
+
+def count_own_open_tasks(*, session: Session, owner_id: int) -> int:
+    return session.exec(_COUNT_OWN_OPEN_TASKS, params={"owner_id": owner_id}).one()
 
 
 def latest_report(*, session: Session, task_id: int, staff_id: int | None = None) -> Report | None:
@@ -314,16 +336,30 @@ def list_targets(*, session: Session) -> Sequence[Target]:
 # --------------------------------------------------------------------------
 
 
+_AUDIT = insert(AuditEntry.__table__)
+
+
+def audit_values(*, actor: Staff | None, actor_name: str = "", action: str, entity: str, entity_code: str = "",
+                 field: str = "", old: object = "", new: object = "", note: str = "") -> dict:
+    """One line of the audit log, as column values."""
+    return dict(at=utcnow(), actor_id=actor.id if actor else None,
+                actor=(actor.full_name if actor else actor_name)[:255], action=action, entity=entity,
+                entity_code=entity_code[:64], field=field, old_value=_text(old)[:1000],
+                new_value=_text(new)[:1000], note=note[:1000])
+
+
 def audit(*, session: Session, actor: Staff | None, actor_name: str = "", action: str, entity: str,
-          entity_code: str = "", field: str = "", old: object = "", new: object = "", note: str = "") -> AuditEntry:
-    entry = AuditEntry(
-        actor_id=actor.id if actor else None,
-        actor=(actor.full_name if actor else actor_name)[:255],
-        action=action, entity=entity, entity_code=entity_code[:64], field=field,
-        old_value=_text(old)[:1000], new_value=_text(new)[:1000], note=note[:1000],
-    )
-    session.add(entry)
-    return entry
+          entity_code: str = "", field: str = "", old: object = "", new: object = "", note: str = "") -> None:
+    """Write a line of the audit log now (one INSERT; many lines at once: ``audit_many``)."""
+    session.connection().execute(_AUDIT, audit_values(
+        actor=actor, actor_name=actor_name, action=action, entity=entity, entity_code=entity_code, field=field,
+        old=old, new=new, note=note))
+
+
+def audit_many(*, session: Session, lines: Sequence[dict]) -> None:
+    """Write lines made by ``audit_values`` in one batch (an import's thousands)."""
+    if lines:
+        session.connection().execute(_AUDIT, list(lines))
 
 
 def _text(value: object) -> str:
@@ -388,14 +424,21 @@ def get_flow(*, session: Session, telegram_id: int, now: datetime) -> tuple[str,
     return flow.kind, json.loads(flow.data or "{}")
 
 
+# The same words on SQLite (3.24 and later) and PostgreSQL; as text, since SQLAlchemy compiles its
+# dialects' INSERT ... ON CONFLICT constructs anew each time.
+_SET_FLOW = text("INSERT INTO flow (telegram_id, kind, data, expires_at) "
+                 "VALUES (:telegram_id, :kind, :data, :expires_at) ON CONFLICT (telegram_id) DO UPDATE "
+                 "SET kind = excluded.kind, data = excluded.data, expires_at = excluded.expires_at").bindparams(
+    *(bindparam(c.name, type_=c.type) for c in Flow.__table__.columns))
+
+
 def set_flow(*, session: Session, telegram_id: int, kind: str, data: dict, expires_at: datetime) -> None:
-    flow = session.get(Flow, telegram_id)
-    if flow is None:
-        flow = Flow(telegram_id=telegram_id, kind=kind, expires_at=expires_at)
-    flow.kind = kind
-    flow.data = json.dumps(data, ensure_ascii=False, default=str)
-    flow.expires_at = expires_at
-    session.add(flow)
+    """Start (or replace) the user's conversation in progress, in one statement."""
+    session.connection().execute(_SET_FLOW, {"telegram_id": telegram_id, "kind": kind, "expires_at": expires_at,
+                                             "data": json.dumps(data, ensure_ascii=False, default=str)})
+    known = session.identity_map.get(session.identity_key(Flow, telegram_id))
+    if known is not None:  # loaded earlier in this transaction: read it again if used
+        session.expire(known)
 
 
 def clear_flow(*, session: Session, telegram_id: int) -> None:

@@ -131,7 +131,7 @@ def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
     out-of-scope codes, so codes outside one's scope are not disclosed)."""
     if actor.staff is None and not actor.super_admin:
         raise Refused(NOT_LINKED)
-    task = (session.get(Task, code_or_id) if isinstance(code_or_id, int)
+    task = (db.task_by_id(session=session, task_id=code_or_id) if isinstance(code_or_id, int)
             else db.task_by_code(session=session, code=code_or_id))
     own = task is not None and actor.staff is not None and actor.staff.id in (task.owner_id, task.accountable_id)
     if task is None or not (own or db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)):
@@ -162,8 +162,7 @@ def my_tasks(session: Session, actor: Actor, *, today: date, open_only: bool = T
     """The actor's own tasks (those they carry out), nearest deadline first, for the list of
     ``/nhiemvu`` (which names nobody: the lines' owner and accountable person are left None)."""
     staff = require_linked(actor)
-    tasks = db.tasks_in_scope(session=session, scope=db.Scope(staff_id=staff.id), open_only=open_only,
-                              owner_id=staff.id, limit=limit)
+    tasks = db.own_tasks(session=session, owner_id=staff.id, open_only=open_only, limit=limit)
     return [TaskLine(t, None, None, (today - t.deadline).days if is_overdue(t, today) else 0) for t in tasks]
 
 
