@@ -41,13 +41,13 @@ All helpers must be called from the event loop the emulator runs in.
 from __future__ import annotations
 
 import asyncio
-import copy
 import html
 import inspect
 import json
 import logging
 import math
 import mimetypes
+import pickle
 import re
 import struct
 import time
@@ -83,6 +83,12 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of stored JSON-like data (what the emulator hands out must not be changed under it):
+    through pickle, several times faster than ``copy.deepcopy`` on messages with entities and keyboards."""
+    return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 # --------------------------------------------------------------------------- #
@@ -1155,7 +1161,7 @@ class BotAPIEmulator:
         """
         sender = self._as_user(user)
         current = self._messages.get(message.chat_id, {}).get(message.message_id)
-        msg = copy.deepcopy(current if current is not None else message.message)
+        msg = _copy(current if current is not None else message.message)
         query_id = f"{self.bot_id}{self._next_callback_id:08d}"
         self._next_callback_id += 1
         self._callback_queries[query_id] = False
@@ -1174,7 +1180,7 @@ class BotAPIEmulator:
 
     def inject_update(self, update: JSONDict) -> JSONDict:
         """Queue a raw Update dict (``update_id`` is assigned if missing)."""
-        upd = copy.deepcopy(update)
+        upd = _copy(update)
         if "update_id" not in upd:
             upd["update_id"] = self._next_update_id
         self._next_update_id = max(self._next_update_id, int(upd["update_id"]) + 1)
@@ -1183,12 +1189,12 @@ class BotAPIEmulator:
             self._callback_queries.setdefault(str(query["id"]), False)
         self._updates.append(upd)
         self._queue_signal.notify()
-        return copy.deepcopy(upd)
+        return _copy(upd)
 
     @property
     def pending_updates(self) -> list[JSONDict]:
         """Queued updates not yet acknowledged by the bot (copies)."""
-        return copy.deepcopy(self._updates)
+        return _copy(self._updates)
 
     # ------------------------------------------------------------------ #
     # Inspection and waiting
@@ -1203,7 +1209,7 @@ class BotAPIEmulator:
 
     def history(self, chat_id: int) -> list[JSONDict]:
         """All messages (users' and bot's, current versions) of a chat in order."""
-        return copy.deepcopy(self._history.get(chat_id, []))
+        return _copy(self._history.get(chat_id, []))
 
     def file_bytes(self, file_id: str) -> bytes:
         """Bytes of a stored file."""
@@ -1381,12 +1387,12 @@ class BotAPIEmulator:
             if original is not None:
                 content = {**content, "reply_to_message": self._shallow(original)}
         message = self._store_message(chat_dict, sender.to_dict(), content)
-        return self.inject_update({"message": copy.deepcopy(message)})
+        return self.inject_update({"message": _copy(message)})
 
     @staticmethod
     def _shallow(message: JSONDict) -> JSONDict:
         """Copy of a message without nested ``reply_to_message`` (as Telegram does)."""
-        return {k: copy.deepcopy(v) for k, v in message.items() if k != "reply_to_message"}
+        return {k: _copy(v) for k, v in message.items() if k != "reply_to_message"}
 
     def _store_file(
         self, data: bytes, *, file_name: str | None, mime_type: str | None, kind: str
@@ -1648,7 +1654,7 @@ class BotAPIEmulator:
             if len(kept) != len(self._updates):
                 self._updates = kept
                 self._ack_signal.notify()
-        return [{k: v for k, v in copy.deepcopy(u).items() if not k.startswith("_")} for u in self._updates[:limit]]
+        return [{k: v for k, v in _copy(u).items() if not k.startswith("_")} for u in self._updates[:limit]]
 
     # ------------------------------------------------------------------ #
     # Webhook delivery (see ``webhook_targets``)
@@ -1795,7 +1801,7 @@ class BotAPIEmulator:
         return True
 
     def _api_getMyCommands(self, p: JSONDict, files: dict[str, _Upload]) -> list[JSONDict]:
-        return copy.deepcopy(self.commands.get(self._commands_key(p), []))
+        return _copy(self.commands.get(self._commands_key(p), []))
 
     def _api_deleteMyCommands(self, p: JSONDict, files: dict[str, _Upload]) -> bool:
         self.commands.pop(self._commands_key(p), None)
@@ -1980,11 +1986,11 @@ class BotAPIEmulator:
                 parse_mode=parse_mode,
                 reply_markup=markup,
                 params=p,
-                message=copy.deepcopy(message),
+                message=_copy(message),
                 plain_text=plain,
             )
         )
-        return copy.deepcopy(message)
+        return _copy(message)
 
     def _input_file(
         self, p: JSONDict, files: dict[str, _Upload], field_name: str, kind: str
@@ -2053,11 +2059,11 @@ class BotAPIEmulator:
                 photo=stored.data if kind == "photo" else None,
                 caption=caption,
                 params=p,
-                message=copy.deepcopy(message),
+                message=_copy(message),
                 plain_text=plain,
             )
         )
-        return copy.deepcopy(message)
+        return _copy(message)
 
     def _api_sendDocument(self, p: JSONDict, files: dict[str, _Upload]) -> JSONDict:
         return self._send_media(p, files, "document")
@@ -2125,7 +2131,7 @@ class BotAPIEmulator:
                 caption=None if has_text else raw,
                 params=p,
                 edited=True,
-                message=copy.deepcopy(message),
+                message=_copy(message),
                 plain_text=message.get("text", message.get("caption")),
             )
         )
@@ -2165,7 +2171,7 @@ class BotAPIEmulator:
         message["edit_date"] = int(self.clock())
         self._raw_text[(int(chat["id"]), int(message["message_id"]))] = (text, parse_mode)
         self._record_edit("editMessageText", chat, message, p, markup)
-        return copy.deepcopy(message)
+        return _copy(message)
 
     def _api_editMessageCaption(self, p: JSONDict, files: dict[str, _Upload]) -> JSONDict:
         chat, message = self._target_message(p, "edit")
@@ -2209,7 +2215,7 @@ class BotAPIEmulator:
             parse_mode,
         )
         self._record_edit("editMessageCaption", chat, message, p, markup)
-        return copy.deepcopy(message)
+        return _copy(message)
 
     def _api_editMessageReplyMarkup(self, p: JSONDict, files: dict[str, _Upload]) -> JSONDict:
         chat, message = self._target_message(p, "edit")
@@ -2226,7 +2232,7 @@ class BotAPIEmulator:
         self._apply_markup(message, markup)
         message["edit_date"] = int(self.clock())
         self._record_edit("editMessageReplyMarkup", chat, message, p, markup)
-        return copy.deepcopy(message)
+        return _copy(message)
 
     def _api_deleteMessage(self, p: JSONDict, files: dict[str, _Upload]) -> bool:
         chat, message = self._target_message(p, "delete")
