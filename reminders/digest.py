@@ -1,24 +1,26 @@
 """The manager's digest of a scope: tasks by status, overdue and silent tasks,
 targets behind plan, and task owners the bot cannot reach.
 
-``build_digest`` asks the database for aggregates and short ordered lists
-(``ORDER BY ... LIMIT``), never for every task, so a digest over tens of
-thousands of tasks stays fast and small. ``digest_blocks`` renders a digest as
-Vietnamese HTML blocks for ``bot.texts.pack``.
+``build_digest`` reads the scope's tasks once, a few columns streamed in
+batches, and keeps only counts, the candidates for its short lists and the ids
+of owners and targets: the scope's filter (a unit subtree and the people in
+it) is evaluated once rather than once per figure, and a digest over tens of
+thousands of tasks stays fast and small. Names, targets and unreachable owners
+are then looked up for what the lists show. ``digest_blocks`` renders a digest
+as Vietnamese HTML blocks for ``bot.texts.pack``.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, func
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.texts import STATUS_ICONS, STATUS_LABELS, esc
 from storage.models import STATUS_DONE, STATUSES, Staff, Target, Task
-from storage.tracking import Scope, latest_target_values
+from storage.tracking import Scope, latest_target_values, staff_by_ids
 
 OVERDUE = "overdue"
 
@@ -76,64 +78,61 @@ class Digest:
 
 def build_digest(*, session: Session, scope: Scope, today: date, now: datetime, title: str,
                  stale_days: int = 7, limit: int = 15) -> Digest:
-    """The digest of ``scope``; ``today`` is the local date, ``now`` an aware moment."""
-    now = now.astimezone(timezone.utc)
-    in_scope = scope.task_filter()
-    is_open = Task.status != STATUS_DONE
-    late = Task.deadline < today
-    silent_since = func.coalesce(Task.last_report_at, Task.created_at)
-    silent = silent_since < now - timedelta(days=stale_days)
-    # An alias, so the scope's subqueries on staff are not correlated to the owner.
-    owner = aliased(Staff)
+    """The digest of ``scope``; ``today`` is the local date, ``now`` an aware moment.
 
+    Lists are ordered as the manager reads them: overdue tasks by deadline, silent ones by
+    their last sign of life (last report, else creation), both then by code."""
+    silent_before = now.astimezone(timezone.utc) - timedelta(days=stale_days)
     by_status = dict.fromkeys((*STATUSES, OVERDUE), 0)
-    total = stale_count = 0
-    counts = select(Task.status, func.count(), func.sum(case((late, 1), else_=0)),
-                    func.sum(case((silent, 1), else_=0))).where(in_scope).group_by(Task.status)
-    for status, count, late_count, silent_count in session.exec(counts).all():
-        by_status[status] = count
-        total += count
-        if status != STATUS_DONE:
-            by_status[OVERDUE] += late_count
-            stale_count += silent_count
+    total = 0
+    late: list[tuple[date, str, str, int, int]] = []  # deadline, code, title, owner, progress
+    silent: list[tuple[datetime, str, str, int, datetime | None]] = []  # since, code, title, owner, last report
+    target_ids: set[int] = set()
+    open_owners: set[int] = set()
+    rows = session.execute(
+        select(Task.code, Task.title, Task.owner_id, Task.status, Task.deadline, Task.progress,
+               Task.last_report_at, Task.created_at, Task.target_id)
+        .where(scope.task_filter()).execution_options(yield_per=5000))
+    for code, task_title, owner_id, status, deadline, progress, reported, created, target_id in rows:
+        total += 1
+        by_status[status] = by_status.get(status, 0) + 1
+        if target_id is not None:
+            target_ids.add(target_id)
+        if status == STATUS_DONE:
+            continue
+        open_owners.add(owner_id)
+        if deadline < today:
+            late.append((deadline, code, task_title, owner_id, progress))
+        since = _utc(reported if reported is not None else created)
+        if since < silent_before:
+            silent.append((since, code, task_title, owner_id, reported))
+    by_status[OVERDUE] = len(late)
+    late_shown = heapq.nsmallest(limit, late, key=lambda item: item[:2])
+    silent_shown = heapq.nsmallest(limit, silent, key=lambda item: item[:2])
+    people = staff_by_ids(session=session, ids=[item[3] for item in late_shown + silent_shown])
 
-    overdue_rows = session.exec(
-        select(Task.code, Task.title, owner.full_name, owner.code, Task.deadline, Task.progress)
-        .join(owner, owner.id == Task.owner_id)
-        .where(in_scope, is_open, late)
-        .order_by(col(Task.deadline), col(Task.code)).limit(limit)).all()
-    overdue = [OverdueItem(code=code, title=task_title, owner_name=name, owner_code=owner_code,
-                           deadline=deadline, days_late=(today - deadline).days, progress=progress)
-               for code, task_title, name, owner_code, deadline, progress in overdue_rows]
+    overdue = [OverdueItem(code=code, title=task_title, owner_name=people[owner].full_name,
+                           owner_code=people[owner].code, deadline=deadline, days_late=(today - deadline).days,
+                           progress=progress)
+               for deadline, code, task_title, owner, progress in late_shown]
+    utc_now = now.astimezone(timezone.utc)
+    stale = [StaleItem(code=code, title=task_title, owner_name=people[owner].full_name,
+                       days_silent=(utc_now - _utc(reported)).days if reported else None)
+             for _, code, task_title, owner, reported in silent_shown]
 
-    stale_rows = session.exec(
-        select(Task.code, Task.title, owner.full_name, Task.last_report_at)
-        .join(owner, owner.id == Task.owner_id)
-        .where(in_scope, is_open, silent)
-        .order_by(silent_since, col(Task.code)).limit(limit)).all()
-    stale = [StaleItem(code=code, title=task_title, owner_name=name,
-                       days_silent=(now - _utc(reported)).days if reported else None)
-             for code, task_title, name, reported in stale_rows]
-
-    targets = session.exec(
-        select(Target)
-        .where(col(Target.id).in_(select(Task.target_id).where(in_scope)),
-               col(Target.target_value).is_not(None))
-        .order_by(col(Target.code))).all()
+    targets = list(session.exec(
+        select(Target).where(col(Target.id).in_(sorted(target_ids)), col(Target.target_value).is_not(None))
+        .order_by(col(Target.code))).all()) if target_ids else []
     targets_behind = _targets_behind(session=session, targets=targets, today=today)
 
-    unreachable_owners = (
-        select(owner.full_name, owner.code)
-        .where(col(owner.id).in_(select(Task.owner_id).where(in_scope, is_open)),
-               col(owner.unreachable_since).is_not(None)))
-    unreachable_count = session.exec(select(func.count()).select_from(unreachable_owners.subquery())).one()
-    unreachable = [f"{name} ({code})" for name, code in
-                   session.exec(unreachable_owners.order_by(owner.code).limit(limit)).all()]
+    unreachable_owners = [f"{name} ({code})" for staff_id, name, code in session.execute(
+        select(Staff.id, Staff.full_name, Staff.code).where(col(Staff.unreachable_since).is_not(None))
+        .order_by(col(Staff.code))) if staff_id in open_owners]
 
     return Digest(title=title, today=today, stale_days=stale_days, total=total, by_status=by_status,
-                  overdue=overdue, overdue_count=by_status[OVERDUE], stale=stale, stale_count=stale_count,
+                  overdue=overdue, overdue_count=len(late), stale=stale, stale_count=len(silent),
                   targets_checked=len(targets), targets_behind=targets_behind,
-                  unreachable=unreachable, unreachable_count=unreachable_count)
+                  unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners))
 
 
 def _utc(moment: datetime) -> datetime:
