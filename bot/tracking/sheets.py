@@ -27,7 +27,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
@@ -359,9 +359,9 @@ def import_sheet(*, session: Session, file_name: str, data: bytes, actor: Staff 
         raise SheetError([f"Tệp «{file_name}» chỉ có dòng tiêu đề, chưa có dòng dữ liệu nào."])
     log = _AuditLog(session=session, actor=actor, actor_name=actor_name,
                     entity="staff" if kind is STAFF_SHEET else "task", note=f"tệp {file_name}")
-    if kind is STAFF_SHEET:
-        return _import_staff(session, rows, log)
-    return _import_tasks(session, rows, log)
+    result = _import_staff(session, rows, log) if kind is STAFF_SHEET else _import_tasks(session, rows, log)
+    log.write()
+    return result
 
 
 class _Problems:
@@ -410,21 +410,28 @@ def _first_seen(seen: dict[object, int], value: object, row: _Row) -> int | None
 
 @dataclass(frozen=True)
 class _AuditLog:
+    """The import's lines of the audit log, written in one batch at its end."""
+
     session: Session
     actor: Staff | None
     actor_name: str
     entity: str
     note: str
+    lines: list[dict] = field(default_factory=list)
 
     def created(self, code: str, summary: str) -> None:
-        db.audit(session=self.session, actor=self.actor, actor_name=self.actor_name, action="import",
-                 entity=self.entity, entity_code=code, new=summary, note=self.note)
+        self.lines.append(db.audit_values(actor=self.actor, actor_name=self.actor_name, action="import",
+                                          entity=self.entity, entity_code=code, new=summary, note=self.note))
 
     def changed(self, code: str, changes: list[tuple[str, object, object]]) -> None:
         for attr, old, new in changes:
-            db.audit(session=self.session, actor=self.actor, actor_name=self.actor_name, action="import",
-                     entity=self.entity, entity_code=code, field=FIELD_LABELS[attr],
-                     old=_shown(self.session, attr, old), new=_shown(self.session, attr, new), note=self.note)
+            self.lines.append(db.audit_values(
+                actor=self.actor, actor_name=self.actor_name, action="import", entity=self.entity,
+                entity_code=code, field=FIELD_LABELS[attr], old=_shown(self.session, attr, old),
+                new=_shown(self.session, attr, new), note=self.note))
+
+    def write(self) -> None:
+        db.audit_many(session=self.session, lines=self.lines)
 
 
 def _shown(session: Session, attr: str, value: object) -> object:
