@@ -89,7 +89,8 @@ def build_digest(*, session: Session, scope: Scope, today: date, now: datetime, 
     silent: list[tuple[datetime, str, str, int, datetime | None]] = []  # since, code, title, owner, last report
     target_ids: set[int] = set()
     open_owners: set[int] = set()
-    rows = session.execute(
+    session.flush()  # plain rows from the connection, which does not flush by itself
+    rows = session.connection().execute(
         select(Task.code, Task.title, Task.owner_id, Task.status, Task.deadline, Task.progress,
                Task.last_report_at, Task.created_at, Task.target_id)
         .where(scope.task_filter()).execution_options(yield_per=5000))
