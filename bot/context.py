@@ -50,11 +50,13 @@ class BotData:
     def open_db_threads(self) -> None:
         """Threads for the handlers' transactions. SQLite takes one writer at a time: one thread
         runs in turn the transactions that must wait for its lock, rather than several waiting on
-        it and on each other for the interpreter. A server database gets as many threads as its
-        connection pool can serve."""
+        it and on each other for the interpreter. A server database gets two: one transaction
+        waits on the network while another runs. More only queue for the interpreter lock, and
+        slow the event loop as they take it from it in turn (measured with bench/throughput.py);
+        a process scales out by running beside others, not by more threads."""
         sqlite = self.engine.dialect.name == "sqlite"
         self.db_inline = sqlite
-        self.db_threads = ThreadPoolExecutor(max_workers=1 if sqlite else 8, thread_name_prefix="db")
+        self.db_threads = ThreadPoolExecutor(max_workers=1 if sqlite else 2, thread_name_prefix="db")
 
     def close_db_threads(self) -> None:
         self.db_inline = False
