@@ -32,7 +32,7 @@ from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, Staff, Subscription, Task
 from bot.tracking.service import scope_title
-from storage.tracking import scope_of
+from storage.tracking import batches, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +158,10 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
         return 0, 0
     known: set[str] = set()
     keys = [d.key for _, d in dues]
-    for i in range(0, len(keys), 500):
-        known.update(session.exec(select(Reminder.key).where(col(Reminder.key).in_(keys[i:i + 500]))).all())
-    people = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(
-        {t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))).all()}
+    for batch in batches(keys, 500):
+        known.update(session.exec(select(Reminder.key).where(col(Reminder.key).in_(batch))).all())
+    people = {s.id: s for batch in batches(sorted({t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))
+              for s in session.exec(select(Staff).where(col(Staff.id).in_(batch))).all()}
     groups: dict[tuple[int, int], list[tuple[Task, Due, Reminder]]] = defaultdict(list)
     for task, due in dues:
         if due.key in known:

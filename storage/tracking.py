@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -36,6 +36,24 @@ from storage.models import (
     Unit,
     utcnow,
 )
+
+# Values in one ``IN (...)``: a statement's parameters are capped (PostgreSQL's protocol: 65,535;
+# SQLite: 32,766 since 3.32, 999 before), so lookups by long lists (a sheet of 70,000 codes) go in batches.
+IN_BATCH = 5000
+
+
+def batches(values: Iterable, size: int | None = None) -> Iterator[list]:
+    """``values`` in lists of at most ``size`` (default ``IN_BATCH``), for ``IN (...)`` lookups."""
+    size = size or IN_BATCH
+    batch: list = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 
 # --------------------------------------------------------------------------
 # Units
@@ -258,10 +276,9 @@ def latest_reports(*, session: Session, task_ids: Sequence[int]) -> dict[int, Re
     """The latest report of each task, in one query a batch of ids (SQLite
     builds limit how many values one statement may carry)."""
     found: dict[int, Report] = {}
-    ids = list(task_ids)
-    for start in range(0, len(ids), 5000):
+    for ids in batches(task_ids):
         newest = (select(Report.task_id, func.max(Report.id).label("rid"))
-                  .where(col(Report.task_id).in_(ids[start:start + 5000])).group_by(Report.task_id).subquery())
+                  .where(col(Report.task_id).in_(ids)).group_by(Report.task_id).subquery())
         rows = session.exec(select(Report).join(newest, and_(Report.id == newest.c.rid))).all()
         found.update((r.task_id, r) for r in rows)
     return found

@@ -320,6 +320,34 @@ def test_every_problem_is_listed_by_row_in_order(staffed):
     assert str(error) == "\n".join(error.errors)
 
 
+def test_lookups_by_long_lists_go_in_batches(staffed, monkeypatch):
+    """Tiny batches: a staff sheet, a task sheet and its re-import with milestones all go through
+    the batched lookups and come out as with one statement each."""
+    import storage.tracking
+
+    monkeypatch.setattr(storage.tracking, "IN_BATCH", 2)
+    run_import(staffed, "can-bo.csv", csv_bytes([STAFF_HEADER, *STAFF_ROWS]))
+    header = TASK_HEADER + ["Mốc tiến độ"]
+    rows = [[*r, "01/03/2026: Bắt đầu"] for r in TASK_ROWS]
+    assert run_import(staffed, "nhiem-vu.csv", csv_bytes([header, *rows])).created == 3
+    rows[2][7] = "01/03/2026: Bắt đầu; 10/03/2026: Rà soát"
+    result = run_import(staffed, "nhiem-vu.csv", csv_bytes([header, *rows]))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    with session_scope(staffed) as session:
+        assert len(session.exec(select(Milestone)).all()) == 4
+        assert counts(staffed)["Task"] == 3
+
+
+def test_more_codes_than_one_statement_may_carry(staffed):
+    """PostgreSQL's protocol caps a statement's parameters at 65,535 (SQLite builds at 32,766, or
+    999 before 3.32, or more where a distribution raised it): 70,000 codes are looked up in batches."""
+    from bot.tracking.sheets import _staff_by_codes
+
+    codes = [f"CB{n:06d}" for n in range(70_000)] + ["CB01"]
+    with session_scope(staffed) as session:
+        assert list(_staff_by_codes(session, codes)) == ["CB01"]
+
+
 def test_long_error_lists_are_cut_short():
     error = SheetError([f"Dòng {n}: thiếu «Thời hạn»." for n in range(2, 52)])
     lines = str(error).splitlines()

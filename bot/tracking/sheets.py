@@ -478,7 +478,8 @@ def _staff_by_codes(session: Session, codes: Iterable[str]) -> dict[str, Staff]:
     wanted = {c.upper() for c in codes if c}
     if not wanted:
         return {}
-    return {s.code.upper(): s for s in session.exec(select(Staff).where(func.upper(Staff.code).in_(wanted))).all()}
+    return {s.code.upper(): s for batch in db.batches(sorted(wanted))
+            for s in session.exec(select(Staff).where(func.upper(Staff.code).in_(batch))).all()}
 
 
 # --------------------------------------------------------------------------
@@ -624,7 +625,8 @@ def _check_telegram_holders(session: Session, plans: list[_StaffPlan], rows: lis
     wanted = {p.telegram_id for p in plans if p.telegram_id}
     if not wanted:
         return
-    holders = {s.telegram_id: s for s in session.exec(select(Staff).where(col(Staff.telegram_id).in_(wanted))).all()}
+    holders = {s.telegram_id: s for batch in db.batches(sorted(wanted))
+               for s in session.exec(select(Staff).where(col(Staff.telegram_id).in_(batch))).all()}
     by_number = {row.number: row for row in rows}
     for plan in plans:
         holder = holders.get(plan.telegram_id)
@@ -791,8 +793,8 @@ def _parse_milestones(text: str) -> list[tuple[date, str]]:
 
 
 def _write_tasks(session: Session, plans: list[_TaskPlan], log: _AuditLog) -> ImportResult:
-    existing = {t.code.upper(): t for t in session.exec(
-        select(Task).where(func.upper(Task.code).in_({p.code.upper() for p in plans}))).all()}
+    existing = {t.code.upper(): t for batch in db.batches(sorted({p.code.upper() for p in plans}))
+                for t in session.exec(select(Task).where(func.upper(Task.code).in_(batch))).all()}
     milestones = _milestones_of(session, [t.id for t in existing.values()])
     created = updated = 0
     for plan in plans:
@@ -833,8 +835,8 @@ def _target_for(session: Session, text: str) -> Target:
 
 def _milestones_of(session: Session, task_ids: list[int]) -> dict[int, list[Milestone]]:
     by_task: dict[int, list[Milestone]] = {}
-    if task_ids:
-        for m in session.exec(select(Milestone).where(col(Milestone.task_id).in_(task_ids))).all():
+    for batch in db.batches(task_ids):
+        for m in session.exec(select(Milestone).where(col(Milestone.task_id).in_(batch))).all():
             by_task.setdefault(m.task_id, []).append(m)
     return by_task
 
