@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import texts
+from bot import intake, texts
 from bot.context import BotData, Context
 from bot.kb.service import KnowledgeBase
 from bot.sending import HookedRequest, PatientRateLimiter
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 async def post_init(application: Application) -> None:
     data: BotData = application.bot_data
     data.open_db_threads()
+    await intake.start(application)  # updates an earlier process left unfinished
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
@@ -66,6 +67,7 @@ def build_application(
     from handlers import once, register
 
     engine = engine or prepare_database(settings)
+    queue = intake.DurableQueue()  # each update written down before it is acknowledged
     builder: ApplicationBuilder = (
         ApplicationBuilder()
         .token(token or settings.token())
@@ -76,7 +78,8 @@ def build_application(
         .defaults(Defaults(parse_mode="HTML", tzinfo=settings.tz))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(8)
+        .update_queue(queue)
+        .concurrent_updates(intake.FinishingProcessor(8, queue))
     )
     if rate_limiter:
         builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
@@ -88,6 +91,7 @@ def build_application(
     if clock is not None:
         data.clock = clock
     data.schedule_reminders = schedule_reminders
+    queue.data, queue.bot = data, application.bot
     register(application)
     return application
 

@@ -329,6 +329,19 @@ class HandledUpdate(SQLModel, table=True):
     handled_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class ReceivedUpdate(SQLModel, table=True):
+    """An update taken from Telegram (a webhook delivery acknowledged, or confirmed by the next
+    getUpdates) and not yet seen through to the end. Written before it is acknowledged, deleted
+    once handled: a process killed with updates in hand leaves them here for the next one."""
+
+    __tablename__ = "received_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the update as Telegram sent it (JSON)
+    received_at: datetime = Field(index=True)
+    retry_at: datetime = Field(index=True)  # when another process may take it up, if still here
+
+
 # Codes are looked up whatever their case (``upper(code) = 'NV001'``): index that expression.
 from sqlalchemy import Index, func  # noqa: E402
 

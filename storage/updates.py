@@ -1,4 +1,5 @@
 """Bookkeeping shared by bot processes: which Telegram updates have been
+received and not yet handled (so a killed process loses none), which have been
 taken, so that each is handled once even when Telegram delivers it twice or
 several processes receive it; and when each process last ran a reminder cycle."""
 
@@ -10,7 +11,7 @@ from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from storage.models import AppState, HandledUpdate
+from storage.models import AppState, HandledUpdate, ReceivedUpdate
 
 
 def _insert(session: Session):
@@ -34,6 +35,48 @@ def claim_update(session: Session, *, update_id: int, at: datetime) -> bool:
 def forget_handled_updates(session: Session, *, before: datetime) -> int:
     """Drop records older than ``before`` (Telegram keeps an update 24 hours at most)."""
     return session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before)).rowcount
+
+
+_RECEIVE = text("INSERT INTO received_update (update_id, payload, received_at, retry_at) "
+                "VALUES (:update_id, :payload, :received_at, :retry_at) ON CONFLICT (update_id) DO NOTHING").bindparams(
+    *(bindparam(c.name, type_=c.type) for c in ReceivedUpdate.__table__.columns))
+
+
+def keep_received(session: Session, *, update_id: int, payload: str, at: datetime, retry_at: datetime) -> None:
+    """Keep an update as it arrives (a second delivery of the same update changes nothing);
+    if it is still here at ``retry_at``, whoever handled it did not finish."""
+    session.execute(_RECEIVE, {"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at})
+
+
+def forget_received(session: Session, *, update_ids: list[int]) -> None:
+    """Drop updates seen through to the end."""
+    for start in range(0, len(update_ids), 5000):
+        session.execute(delete(ReceivedUpdate).where(
+            ReceivedUpdate.update_id.in_(update_ids[start:start + 5000])))
+
+
+def take_unfinished(session: Session, *, now: datetime, retry_at: datetime, everything: bool = False,
+                    limit: int = 500) -> list[tuple[int, str]]:
+    """Updates left unfinished (due for a retry; with ``everything``, all of them), oldest first,
+    to be handled again; they are due again at ``retry_at``, so no other process takes them
+    meanwhile. Those some process did handle (only the note that it finished was lost) are dropped."""
+    due = ReceivedUpdate.retry_at.is_not(None) if everything else ReceivedUpdate.retry_at <= now
+    handled = select(HandledUpdate.update_id).where(HandledUpdate.update_id == ReceivedUpdate.update_id).exists()
+    session.execute(delete(ReceivedUpdate).where(due, handled))
+    rows = session.execute(
+        select(ReceivedUpdate.update_id, ReceivedUpdate.payload).where(due)
+        .order_by(ReceivedUpdate.update_id).limit(limit).with_for_update(skip_locked=True)).all()
+    if rows:
+        session.execute(ReceivedUpdate.__table__.update()
+                        .where(ReceivedUpdate.update_id.in_([update_id for update_id, _ in rows]))
+                        .values(retry_at=retry_at))
+    return [(update_id, payload) for update_id, payload in rows]
+
+
+def forget_old_received(session: Session, *, before: datetime) -> int:
+    """Drop updates that arrived before ``before`` (Telegram keeps none longer than 24 hours:
+    too late to answer, or one that brings its handler down every time)."""
+    return session.execute(delete(ReceivedUpdate).where(ReceivedUpdate.received_at < before)).rowcount
 
 
 HEARTBEAT_PREFIX = "cycle:"

@@ -815,7 +815,7 @@ def collect(strategy: st.SearchStrategy, count: int, salt: str = "") -> list[Cas
 
 
 # Bookkeeping, not data: alembic's version, and the ids of the updates taken (every update is recorded there).
-BOOKKEEPING = {"alembic_version", "handled_update"}
+BOOKKEEPING = {"alembic_version", "handled_update", "received_update"}  # which updates came, which were taken
 
 
 def snapshot(engine) -> dict[str, list[str]]:

@@ -1,12 +1,17 @@
-"""Bookkeeping shared by bot processes: each update taken once, heartbeats of
-the reminder cycle, and their clean-up (on SQLite and on PostgreSQL)."""
+"""Bookkeeping shared by bot processes: each update kept from its arrival until
+handled, each update taken once, heartbeats of the reminder cycle, and their
+clean-up (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from sqlmodel import func, select
+
 from storage.db import session_scope
-from storage.updates import beat, claim_update, forget_handled_updates, forget_heartbeats, heartbeats
+from storage.models import ReceivedUpdate
+from storage.updates import (beat, claim_update, forget_handled_updates, forget_heartbeats, forget_old_received,
+                             heartbeats, keep_received, take_unfinished)
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
@@ -41,6 +46,54 @@ def test_heartbeats_one_row_a_process(engine):
         assert forget_heartbeats(session, before=NOW - timedelta(days=2)) == 1
     with session_scope(engine) as session:
         assert set(heartbeats(session)) == {"host-b:2"}
+
+
+def test_unfinished_updates_are_taken_up_when_due_once_and_not_if_handled(engine):
+    later = timedelta(minutes=2)
+    with session_scope(engine) as session:
+        for update_id in (1, 2, 3):
+            keep_received(session, update_id=update_id, payload=f'{{"update_id": {update_id}}}', at=NOW,
+                          retry_at=NOW + later)
+        keep_received(session, update_id=1, payload="delivered again", at=NOW, retry_at=NOW + later)
+        claim_update(session, update_id=2, at=NOW)  # handled; only the note that it finished was lost
+    with session_scope(engine) as session:
+        assert take_unfinished(session, now=NOW + timedelta(minutes=1), retry_at=NOW + later) == []
+    with session_scope(engine) as session:
+        taken = take_unfinished(session, now=NOW + timedelta(minutes=3), retry_at=NOW + timedelta(minutes=5))
+    assert taken == [(1, '{"update_id": 1}'), (3, '{"update_id": 3}')]
+    with session_scope(engine) as session:  # taken: not again before their new time
+        assert take_unfinished(session, now=NOW + timedelta(minutes=4), retry_at=NOW + timedelta(minutes=6)) == []
+        assert [u for u, _ in take_unfinished(session, now=NOW, retry_at=NOW, everything=True)] == [1, 3]
+        assert session.exec(select(func.count()).select_from(ReceivedUpdate)).one() == 2
+
+
+def test_updates_older_than_telegram_keeps_any_are_forgotten(engine):
+    with session_scope(engine) as session:
+        keep_received(session, update_id=1, payload="{}", at=NOW - timedelta(hours=25), retry_at=NOW)
+        keep_received(session, update_id=2, payload="{}", at=NOW, retry_at=NOW)
+    with session_scope(engine) as session:
+        assert forget_old_received(session, before=NOW - timedelta(hours=24)) == 1
+        assert [u for u, _ in take_unfinished(session, now=NOW, retry_at=NOW, everything=True)] == [2]
+
+
+async def test_updates_are_kept_until_handled(running_bot):
+    application, emulator = running_bot
+    engine = application.bot_data.engine
+
+    def kept() -> int:
+        with session_scope(engine) as session:
+            return session.exec(select(func.count()).select_from(ReceivedUpdate)).one()
+
+    emulator.send_text(4243, "/huongdan")
+    await emulator.wait_for(lambda m: m.chat_id == 4243)
+    assert kept() == 1  # kept on arrival
+    await application.update_queue.join()  # PTB marks each update done once processed
+    emulator.send_text(4243, "/start")
+    await emulator.wait_for(lambda m: m.chat_id == 4243 and "Xin chào" in m.text)
+    assert kept() == 1  # the second kept, and the first, seen through, gone with that write
+    await application.update_queue.join()
+    await application.update_queue.tidy()
+    assert kept() == 0
 
 
 async def test_the_same_update_twice_gets_one_answer(running_bot):

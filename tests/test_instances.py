@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Outbox, Report, Staff, Subscription
+from storage.models import HandledUpdate, Outbox, Report, Staff, Subscription
 from storage.tracking import staff_by_code
 from storage.updates import heartbeats
 from tests.conftest import MANAGER_ID, OFFICER2_ID, OFFICER_ID, WARD_OFFICER_ID, seed_tracking
@@ -205,3 +205,47 @@ async def test_a_killed_process_loses_nothing_and_a_new_one_takes_over(emulator,
     assert {r.kind for r in rows} >= {"reminder", "digest"}
     for user in down:
         assert len(emulator.messages_to(user)) == 1
+
+
+async def test_updates_taken_but_not_yet_handled_survive_a_kill(emulator, engine, db_url, tmp_path):
+    """PTB acknowledges an update (the next getUpdates confirms it) as soon as it is queued, before
+    any handler runs: a process killed then took its queue with it. Each update is written to the
+    database before it is queued, so the next process handles every one, and none twice."""
+    strangers = list(range(7300, 7330))
+    release = asyncio.Event()
+    held: list[int] = []
+
+    async def hold_sends(method, params):  # Telegram not answering: the handlers pile up
+        if method == "sendMessage":
+            held.append(int(params["chat_id"]))
+            await release.wait()
+        return None
+
+    emulator.fault = hold_sends
+    env = bot_env(emulator, db_url)
+    first = await BotProcess(["run"], env, tmp_path).start()
+    try:
+        update_of = {user: emulator.send_text(user, "/start")["update_id"] for user in strangers}
+        await emulator.wait_idle(timeout=60)  # every update acknowledged: Telegram forgets them
+        await until(lambda: held, timeout=30, what="the first process to start answering")
+    finally:
+        first.kill()
+        await first.stop()
+    emulator.fault = None
+    release.set()
+    with session_scope(engine) as session:
+        begun = set(session.exec(select(HandledUpdate.update_id)).all())
+    # Handling had begun (the update recorded as taken) for a few: their answer was on its way.
+    in_flight = {user for user, update_id in update_of.items() if update_id in begun}
+    assert len(in_flight) < len(strangers) / 2, in_flight  # most were still queued when the process died
+
+    async with BotProcess(["run"], env, tmp_path) as second:
+        try:
+            await until(lambda: all(emulator.messages_to(u) for u in strangers if u not in in_flight),
+                        timeout=60, what="the updates queued in the killed process to be answered")
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}\n{second.text[-4000:]}") from None
+    for user in strangers:
+        answers = len(emulator.messages_to(user))
+        assert answers == 1 if user not in in_flight else answers <= 1, (user, answers)
+    assert "Traceback" not in second.text, second.text[-3000:]

@@ -1,0 +1,143 @@
+"""Updates kept from their arrival until handled, so a process killed with
+updates in hand loses none of them.
+
+Telegram forgets an update once it is acknowledged: a webhook delivery when the
+process answers 200, a polled one when the next getUpdates confirms it. PTB
+acknowledges as soon as the update is in its queue, before any handler has run,
+and a process killed then (or stopped: PTB drops what is still queued) took the
+update with it. Here the application's queue writes each update to the database
+before taking it (``DurableQueue.put``, awaited before the acknowledgement);
+the update processor notes when an update has been seen through, and those
+notes delete the rows in batches, with the next arrival. Whatever is still
+there when a process starts, or a while after it arrived, is queued again;
+the update id claimed in ``handlers.once`` keeps a second run from answering or
+changing anything twice.
+
+When the database cannot be reached the update is queued all the same: its
+handler will tell the user that nothing could be saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.ext import Application, ContextTypes, SimpleUpdateProcessor
+
+from bot.context import BotData
+from storage.updates import forget_old_received, forget_received, keep_received, take_unfinished
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = timedelta(minutes=2)  # an update still unfinished this long after it came is taken up again
+KEPT_FOR = timedelta(hours=24)  # Telegram keeps no update longer
+CHECK_EVERY = 30  # seconds between looks for unfinished updates
+
+
+class DurableQueue(asyncio.Queue):
+    """The application's update queue; ``data`` and ``bot`` are set once the application is built."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: BotData | None = None
+        self.bot: Any = None
+        self._seen_through: list[int] = []
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and self.data is not None:
+            await self._keep(item)
+        await super().put(item)
+
+    async def _keep(self, update: Update) -> None:
+        data = self.data
+        at = data.clock()
+        payload = update.to_json()
+        finished, self._seen_through = self._seen_through, []
+
+        def work(session: Session) -> None:
+            if finished:
+                forget_received(session, update_ids=finished)
+            keep_received(session, update_id=update.update_id, payload=payload, at=at, retry_at=at + RETRY_AFTER)
+
+        try:
+            await data.transaction(work)
+        except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
+            self._seen_through[:0] = finished
+            log.warning("update %s could not be kept before handling: %s", update.update_id, error)
+
+    def finished(self, update_id: int) -> None:
+        """``update_id`` was seen through: its row goes with the next write."""
+        self._seen_through.append(update_id)
+
+    async def tidy(self) -> None:
+        """Delete the rows of finished updates now, and those too old to answer."""
+        data = self.data
+        finished, self._seen_through = self._seen_through, []
+
+        def work(session: Session) -> None:
+            forget_received(session, update_ids=finished)
+            forget_old_received(session, before=data.clock() - KEPT_FOR)
+
+        try:
+            await data.transaction(work)
+        except Exception:
+            self._seen_through[:0] = finished
+            raise
+
+    async def take_up_unfinished(self, *, everything: bool = False) -> int:
+        """Queue again the updates left unfinished (``everything``: at start, all of them); how many."""
+        data = self.data
+        now = data.clock()
+        rows = await data.transaction(
+            lambda session: take_unfinished(session, now=now, retry_at=now + RETRY_AFTER, everything=everything))
+        for update_id, payload in rows:
+            try:
+                update = Update.de_json(json.loads(payload), self.bot)
+            except (ValueError, TypeError, KeyError) as error:
+                log.warning("kept update %s could not be read again, dropped: %s", update_id, error)
+                self.finished(update_id)
+                continue
+            await super().put(update)  # kept already
+        if rows:
+            log.info("%d unfinished update(s) taken up again", len(rows))
+        return len(rows)
+
+
+class FinishingProcessor(SimpleUpdateProcessor):
+    """PTB's processor (up to ``max_concurrent_updates`` at once) that tells the queue when an update
+    has been seen through. One cut short (the process stopping) is not: it will be taken up again."""
+
+    def __init__(self, max_concurrent_updates: int, queue: DurableQueue) -> None:
+        super().__init__(max_concurrent_updates)
+        self.queue = queue
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
+        if isinstance(update, Update):
+            self.queue.finished(update.update_id)
+
+
+async def look_for_unfinished(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A job every ``CHECK_EVERY`` seconds: tidy the kept updates, take up those left unfinished."""
+    queue = context.application.update_queue
+    if isinstance(queue, DurableQueue):
+        await queue.tidy()
+        await queue.take_up_unfinished()
+
+
+async def start(application: Application) -> None:
+    """At start (``post_init``): queue whatever an earlier process left unfinished; then look again
+    from time to time."""
+    queue = application.update_queue
+    if not isinstance(queue, DurableQueue):
+        return
+    await queue.take_up_unfinished(everything=True)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(look_for_unfinished, interval=CHECK_EVERY, first=CHECK_EVERY,
+                                            name="unfinished updates")
