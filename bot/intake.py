@@ -126,9 +126,13 @@ class FinishingProcessor(SimpleUpdateProcessor):
 async def look_for_unfinished(context: ContextTypes.DEFAULT_TYPE) -> None:
     """A job every ``CHECK_EVERY`` seconds: tidy the kept updates, take up those left unfinished."""
     queue = context.application.update_queue
-    if isinstance(queue, DurableQueue):
+    if not isinstance(queue, DurableQueue):
+        return
+    try:
         await queue.tidy()
         await queue.take_up_unfinished()
+    except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable: next time
+        log.warning("could not look for unfinished updates: %s", error)
 
 
 async def start(application: Application) -> None:
