@@ -68,10 +68,12 @@ def build_application(
 
     engine = engine or prepare_database(settings)
     queue = intake.DurableQueue()  # each update written down before it is acknowledged
+    arrivals = intake.ReceivingRequest()  # getUpdates: each batch written down at once
     builder: ApplicationBuilder = (
         ApplicationBuilder()
         .token(token or settings.token())
         .request(HookedRequest(once.claim_before_send))  # each update recorded before its first answer
+        .get_updates_request(arrivals)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
@@ -92,6 +94,7 @@ def build_application(
         data.clock = clock
     data.schedule_reminders = schedule_reminders
     queue.data, queue.bot = data, application.bot
+    arrivals.on_arrival = queue.keep_arrivals
     register(application)
     return application
 

@@ -5,8 +5,10 @@ Telegram forgets an update once it is acknowledged: a webhook delivery when the
 process answers 200, a polled one when the next getUpdates confirms it. PTB
 acknowledges as soon as the update is in its queue, before any handler has run,
 and a process killed then (or stopped: PTB drops what is still queued) took the
-update with it. Here the application's queue writes each update to the database
-before taking it (``DurableQueue.put``, awaited before the acknowledgement);
+update with it. Here each update is written to the database before it is
+acknowledged: a polled batch at once, as Telegram sent it, by the getUpdates
+client (``ReceivingRequest``), a webhook delivery by the application's queue
+(``DurableQueue.put``, awaited before the webhook answers);
 the update processor notes when an update has been seen through, and those
 notes delete the rows in batches, with the next arrival. Whatever is still
 there when a process starts, or a while after it arrived, is queued again;
@@ -22,16 +24,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, ContextTypes, SimpleUpdateProcessor
+from telegram.request import HTTPXRequest
 
 from bot.context import BotData
-from storage.updates import forget_old_received, forget_received, keep_received, take_unfinished
+from storage.updates import (forget_old_received, forget_received, keep_all_received, keep_received,
+                             take_unfinished)
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +52,40 @@ class DurableQueue(asyncio.Queue):
         self.data: BotData | None = None
         self.bot: Any = None
         self._seen_through: list[int] = []
+        self._kept: set[int] = set()  # written down with their batch (``keep_arrivals``)
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.data is not None:
-            await self._keep(item)
+            if item.update_id in self._kept:
+                self._kept.discard(item.update_id)
+            else:
+                await self._keep(item)
         await super().put(item)
+
+    async def keep_arrivals(self, updates: list) -> None:
+        """A getUpdates batch as Telegram sent it, written down in one transaction before PTB queues
+        it (and before the next getUpdates confirms it): cheaper than one write an update, and than
+        serializing PTB's objects again."""
+        data = self.data
+        if data is None:
+            return
+        batch = [(item["update_id"], json.dumps(item, ensure_ascii=False)) for item in updates
+                 if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
+        at = data.clock()
+        finished, self._seen_through = self._seen_through, []
+
+        def work(session: Session) -> None:
+            if finished:
+                forget_received(session, update_ids=finished)
+            keep_all_received(session, updates=batch, at=at, retry_at=at + RETRY_AFTER)
+
+        try:
+            await data.transaction(work)
+        except Exception as error:  # noqa: BLE001 - each update is tried again alone as it is queued
+            self._seen_through[:0] = finished
+            log.warning("a batch of %d update(s) could not be kept: %s", len(batch), error)
+            return
+        self._kept.update(update_id for update_id, _ in batch)
 
     async def _keep(self, update: Update) -> None:
         data = self.data
@@ -107,6 +140,22 @@ class DurableQueue(asyncio.Queue):
         if rows:
             log.info("%d unfinished update(s) taken up again", len(rows))
         return len(rows)
+
+
+class ReceivingRequest(HTTPXRequest):
+    """PTB's HTTP client for getUpdates (one connection, as PTB's own), handing each batch of updates,
+    as Telegram sent it, to ``on_arrival`` (``DurableQueue.keep_arrivals``) before PTB reads it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("connection_pool_size", 1)
+        super().__init__(**kwargs)
+        self.on_arrival: Callable[[list], Awaitable[None]] | None = None
+
+    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super().post(url, *args, **kwargs)
+        if self.on_arrival is not None and isinstance(result, list) and result and url.endswith("/getUpdates"):
+            await self.on_arrival(result)
+        return result
 
 
 class FinishingProcessor(SimpleUpdateProcessor):

@@ -48,6 +48,13 @@ def keep_received(session: Session, *, update_id: int, payload: str, at: datetim
     session.execute(_RECEIVE, {"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at})
 
 
+def keep_all_received(session: Session, *, updates: list[tuple[int, str]], at: datetime, retry_at: datetime) -> None:
+    """``keep_received`` for a batch of (update id, payload), in one statement."""
+    if updates:
+        session.execute(_RECEIVE, [{"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at}
+                                   for update_id, payload in updates])
+
+
 def forget_received(session: Session, *, update_ids: list[int]) -> None:
     """Drop updates seen through to the end."""
     for start in range(0, len(update_ids), 5000):

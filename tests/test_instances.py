@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlmodel import select
 
 from storage.db import session_scope
@@ -207,10 +208,11 @@ async def test_a_killed_process_loses_nothing_and_a_new_one_takes_over(emulator,
         assert len(emulator.messages_to(user)) == 1
 
 
-async def test_updates_taken_but_not_yet_handled_survive_a_kill(emulator, engine, db_url, tmp_path):
-    """PTB acknowledges an update (the next getUpdates confirms it) as soon as it is queued, before
-    any handler runs: a process killed then took its queue with it. Each update is written to the
-    database before it is queued, so the next process handles every one, and none twice."""
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_updates_taken_but_not_yet_handled_survive_a_kill(emulator, engine, db_url, tmp_path, mode):
+    """PTB acknowledges an update (the next getUpdates confirms it, the webhook answers 200) as soon
+    as it is queued, before any handler runs: a process killed then took its queue with it. Each
+    update is written to the database first, so the next process handles every one, and none twice."""
     strangers = list(range(7300, 7330))
     release = asyncio.Event()
     held: list[int] = []
@@ -222,8 +224,12 @@ async def test_updates_taken_but_not_yet_handled_survive_a_kill(emulator, engine
         return None
 
     emulator.fault = hold_sends
-    env = bot_env(emulator, db_url)
-    first = await BotProcess(["run"], env, tmp_path).start()
+    args, env = ["run"], bot_env(emulator, db_url)
+    if mode == "webhook":
+        port = free_port()
+        emulator.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+        args, env = ["run", "--webhook"], bot_env(emulator, db_url, WEBHOOK_URL=PUBLIC_WEBHOOK, WEBHOOK_PORT=str(port))
+    first = await BotProcess(args, env, tmp_path).start()
     try:
         update_of = {user: emulator.send_text(user, "/start")["update_id"] for user in strangers}
         await emulator.wait_idle(timeout=60)  # every update acknowledged: Telegram forgets them
@@ -239,7 +245,7 @@ async def test_updates_taken_but_not_yet_handled_survive_a_kill(emulator, engine
     in_flight = {user for user, update_id in update_of.items() if update_id in begun}
     assert len(in_flight) < len(strangers) / 2, in_flight  # most were still queued when the process died
 
-    async with BotProcess(["run"], env, tmp_path) as second:
+    async with BotProcess(args, env, tmp_path) as second:
         try:
             await until(lambda: all(emulator.messages_to(u) for u in strangers if u not in in_flight),
                         timeout=60, what="the updates queued in the killed process to be answered")
