@@ -34,8 +34,7 @@ from telegram.ext import Application, ContextTypes, SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
 from bot.context import BotData
-from storage.updates import (forget_old_received, forget_received, keep_all_received, keep_received,
-                             take_unfinished)
+from storage.updates import forget_old_received, forget_received, keep_received, take_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -66,43 +65,35 @@ class DurableQueue(asyncio.Queue):
         """A getUpdates batch as Telegram sent it, written down in one transaction before PTB queues
         it (and before the next getUpdates confirms it): cheaper than one write an update, and than
         serializing PTB's objects again."""
-        data = self.data
-        if data is None:
+        if self.data is None:
             return
         batch = [(item["update_id"], json.dumps(item, ensure_ascii=False)) for item in updates
                  if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
-        at = data.clock()
-        finished, self._seen_through = self._seen_through, []
-
-        def work(session: Session) -> None:
-            if finished:
-                forget_received(session, update_ids=finished)
-            keep_all_received(session, updates=batch, at=at, retry_at=at + RETRY_AFTER)
-
-        try:
-            await data.transaction(work)
-        except Exception as error:  # noqa: BLE001 - each update is tried again alone as it is queued
-            self._seen_through[:0] = finished
-            log.warning("a batch of %d update(s) could not be kept: %s", len(batch), error)
-            return
-        self._kept.update(update_id for update_id, _ in batch)
+        if await self._write_down(batch):
+            self._kept.update(update_id for update_id, _ in batch)
 
     async def _keep(self, update: Update) -> None:
+        await self._write_down([(update.update_id, update.to_json())])
+
+    async def _write_down(self, updates: list[tuple[int, str]]) -> bool:
+        """Keep ``updates`` (id, JSON), and drop the rows of those seen through meanwhile. When the
+        database cannot be reached the updates go on unkept (each is tried alone as it is queued)."""
         data = self.data
         at = data.clock()
-        payload = update.to_json()
         finished, self._seen_through = self._seen_through, []
 
         def work(session: Session) -> None:
             if finished:
                 forget_received(session, update_ids=finished)
-            keep_received(session, update_id=update.update_id, payload=payload, at=at, retry_at=at + RETRY_AFTER)
+            keep_received(session, updates=updates, at=at, retry_at=at + RETRY_AFTER)
 
         try:
             await data.transaction(work)
         except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
             self._seen_through[:0] = finished
-            log.warning("update %s could not be kept before handling: %s", update.update_id, error)
+            log.warning("%d update(s) could not be kept before handling: %s", len(updates), error)
+            return False
+        return True
 
     def finished(self, update_id: int) -> None:
         """``update_id`` was seen through: its row goes with the next write."""

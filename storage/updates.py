@@ -42,14 +42,9 @@ _RECEIVE = text("INSERT INTO received_update (update_id, payload, received_at, r
     *(bindparam(c.name, type_=c.type) for c in ReceivedUpdate.__table__.columns))
 
 
-def keep_received(session: Session, *, update_id: int, payload: str, at: datetime, retry_at: datetime) -> None:
-    """Keep an update as it arrives (a second delivery of the same update changes nothing);
-    if it is still here at ``retry_at``, whoever handled it did not finish."""
-    session.execute(_RECEIVE, {"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at})
-
-
-def keep_all_received(session: Session, *, updates: list[tuple[int, str]], at: datetime, retry_at: datetime) -> None:
-    """``keep_received`` for a batch of (update id, payload), in one statement."""
+def keep_received(session: Session, *, updates: list[tuple[int, str]], at: datetime, retry_at: datetime) -> None:
+    """Keep updates (id, JSON as Telegram sent it) as they arrive, in one statement (a second
+    delivery of an update changes nothing); one still here at ``retry_at`` was not seen through."""
     if updates:
         session.execute(_RECEIVE, [{"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at}
                                    for update_id, payload in updates])

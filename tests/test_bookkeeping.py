@@ -51,10 +51,8 @@ def test_heartbeats_one_row_a_process(engine):
 def test_unfinished_updates_are_taken_up_when_due_once_and_not_if_handled(engine):
     later = timedelta(minutes=2)
     with session_scope(engine) as session:
-        for update_id in (1, 2, 3):
-            keep_received(session, update_id=update_id, payload=f'{{"update_id": {update_id}}}', at=NOW,
-                          retry_at=NOW + later)
-        keep_received(session, update_id=1, payload="delivered again", at=NOW, retry_at=NOW + later)
+        keep_received(session, updates=[(u, f'{{"update_id": {u}}}') for u in (1, 2, 3)], at=NOW, retry_at=NOW + later)
+        keep_received(session, updates=[(1, "delivered again")], at=NOW, retry_at=NOW + later)
         claim_update(session, update_id=2, at=NOW)  # handled; only the note that it finished was lost
     with session_scope(engine) as session:
         assert take_unfinished(session, now=NOW + timedelta(minutes=1), retry_at=NOW + later) == []
@@ -69,8 +67,8 @@ def test_unfinished_updates_are_taken_up_when_due_once_and_not_if_handled(engine
 
 def test_updates_older_than_telegram_keeps_any_are_forgotten(engine):
     with session_scope(engine) as session:
-        keep_received(session, update_id=1, payload="{}", at=NOW - timedelta(hours=25), retry_at=NOW)
-        keep_received(session, update_id=2, payload="{}", at=NOW, retry_at=NOW)
+        keep_received(session, updates=[(1, "{}")], at=NOW - timedelta(hours=25), retry_at=NOW)
+        keep_received(session, updates=[(2, "{}")], at=NOW, retry_at=NOW)
     with session_scope(engine) as session:
         assert forget_old_received(session, before=NOW - timedelta(hours=24)) == 1
         assert [u for u, _ in take_unfinished(session, now=NOW, retry_at=NOW, everything=True)] == [2]
