@@ -44,6 +44,7 @@ async def post_init(application: Application) -> None:
 
 async def post_shutdown(application: Application) -> None:
     data: BotData = application.bot_data
+    await intake.stop(application)
     data.close_db_threads()
     engine = getattr(data, "engine", None)
     if engine is not None:

@@ -185,3 +185,14 @@ async def start(application: Application) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(look_for_unfinished, interval=CHECK_EVERY, first=CHECK_EVERY,
                                             name="unfinished updates")
+
+
+async def stop(application: Application) -> None:
+    """At a clean stop (``post_shutdown``): delete the rows of the updates seen through, so the next
+    start takes up only what was really left unfinished."""
+    queue = application.update_queue
+    if isinstance(queue, DurableQueue) and queue.data is not None:
+        try:
+            await queue.tidy()
+        except Exception as error:  # noqa: BLE001 - they are dropped as handled at the next start
+            log.warning("could not tidy the kept updates at stop: %s", error)

@@ -94,6 +94,22 @@ async def test_updates_are_kept_until_handled(running_bot):
     assert kept() == 0
 
 
+async def test_a_clean_stop_leaves_no_kept_update(settings, engine, emulator):
+    from bot.app import build_application, polling
+
+    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
+                                                "telegram_api_file_url": emulator.base_file_url})
+    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
+                                    schedule_reminders=False)
+    async with polling(application, timeout=1):
+        for user in (4244, 4245, 4246):
+            emulator.send_text(user, "/huongdan")
+        for user in (4244, 4245, 4246):
+            await emulator.wait_for(lambda m, user=user: m.chat_id == user)
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(ReceivedUpdate)).one() == 0
+
+
 async def test_the_same_update_twice_gets_one_answer(running_bot):
     _, emulator = running_bot
     update = emulator.send_text(4242, "/huongdan")
