@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -90,6 +91,15 @@ class BotData:
         return await asyncio.get_running_loop().run_in_executor(self.db_threads, self._run, work)
 
     def _run(self, work: Callable[[Session], T], wait_for_locks: bool = True) -> T:
+        try:
+            with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
+                return work(session)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # The pooled connection had gone (the server restarted, or cut it off), and with it the
+        # pool's others: once more, on a new one. Should the first attempt have committed after
+        # all, the update it recorded turns the second into a silent no-op (handlers.once).
         with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
             return work(session)
 

@@ -46,7 +46,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
 
         return engine
-    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping before each checkout (a round trip a transaction): a connection found dead is
+    # invalidated with the rest of the pool, and the handlers' transactions run once more
+    # (bot.context.BotData.transaction).
+    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 

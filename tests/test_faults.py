@@ -8,6 +8,7 @@ fails with the driver's OperationalError for the duration instead."""
 
 from __future__ import annotations
 
+import logging
 import random
 from collections import Counter
 from contextlib import asynccontextmanager
@@ -92,6 +93,30 @@ async def test_database_outage_tells_users_nothing_was_saved_and_recovers(tracke
     assert "Đã ghi báo cáo" in reply.text
     assert count_reports(engine) == before + 1
     await cycle.run()  # and the reminder cycle works again
+
+
+async def test_connections_the_server_cut_are_replaced_unnoticed(tracked, db_url, caplog):
+    """PostgreSQL restarted, or cut the bot's idle connections: the next transaction finds its pooled
+    connection dead, and runs once more on a new one; neither the user nor the log sees anything."""
+    application, emu, engine = tracked
+    if make_url(db_url).get_backend_name() != "postgresql":
+        pytest.skip("a server cutting connections: PostgreSQL's case")
+    from sqlalchemy import create_engine
+
+    officer = emu.chat(OFFICER_ID)
+    reply = await officer.say("/nhiemvu")  # the pool now holds a connection
+    assert "Nhiệm vụ của" in reply.text
+    admin = create_engine(make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        cut = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                           {"name": make_url(db_url).database}).scalar()
+    admin.dispose()
+    assert cut >= 1
+    caplog.clear()
+    reply = await officer.say("/baocao NV001 40 đã họp triển khai")
+    assert "Đã ghi báo cáo" in reply.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records
 
 
 async def test_a_bug_gets_an_apology_and_admins_hear_once(running_bot):
