@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 async def post_init(application: Application) -> None:
     data: BotData = application.bot_data
-    data.open_db_threads()
+    data.open_db()
     await intake.start(application)  # updates an earlier process left unfinished
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
@@ -45,7 +45,7 @@ async def post_init(application: Application) -> None:
 async def post_shutdown(application: Application) -> None:
     data: BotData = application.bot_data
     await intake.stop(application)
-    data.close_db_threads()
+    await data.close_db()
     engine = getattr(data, "engine", None)
     if engine is not None:
         engine.dispose()

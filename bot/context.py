@@ -14,13 +14,15 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.kb.service import KnowledgeBase
 from bot.settings import Settings
-from storage.db import is_lock_conflict, session_scope
+from storage.db import is_lock_conflict, make_async_engine, session_scope
 
 T = TypeVar("T")
 
@@ -37,8 +39,9 @@ class BotData:
     schedule_reminders: bool
     reminders: object | None  # reminders.cycle.ReminderCycle once scheduled
     error_reports: dict[str, tuple[float, int]]  # kind of error -> (last told admins, held back since)
-    db_threads: ThreadPoolExecutor | None  # the handlers' quick transactions (see transaction)
+    db_threads: ThreadPoolExecutor | None  # SQLite: the thread for transactions that wait (see transaction)
     db_inline: bool  # SQLite: quick transactions run on the event loop (see transaction)
+    db_async: AsyncEngine | None  # a server database: the handlers' engine (see transaction)
 
     def __init__(self) -> None:
         self.clock = system_clock
@@ -47,41 +50,54 @@ class BotData:
         self.error_reports = {}
         self.db_threads = None
         self.db_inline = False
+        self.db_async = None
 
-    def open_db_threads(self) -> None:
-        """Threads for the handlers' transactions. SQLite takes one writer at a time: one thread
-        runs in turn the transactions that must wait for its lock, rather than several waiting on
-        it and on each other for the interpreter. A server database gets two: one transaction
-        waits on the network while another runs. More only queue for the interpreter lock, and
-        slow the event loop as they take it from it in turn (measured with bench/throughput.py);
-        a process scales out by running beside others, not by more threads."""
-        sqlite = self.engine.dialect.name == "sqlite"
-        self.db_inline = sqlite
-        self.db_threads = ThreadPoolExecutor(max_workers=1 if sqlite else 2, thread_name_prefix="db")
+    def open_db(self) -> None:
+        """How the handlers reach the database (see ``transaction``). SQLite: on the event loop, and
+        one thread that runs in turn the transactions that must wait for its lock. A server database:
+        an asyncio engine, so each statement waits on the event loop rather than on a thread (threads
+        queue for the interpreter lock and slow the event loop as they take it from it in turn)."""
+        if self.engine.dialect.name == "sqlite":
+            self.db_inline = True
+            self.db_threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        else:
+            self.db_async = make_async_engine(self.engine)
 
-    def close_db_threads(self) -> None:
+    async def close_db(self) -> None:
         self.db_inline = False
         if self.db_threads is not None:
             self.db_threads.shutdown(wait=True)
             self.db_threads = None
+        if self.db_async is not None:
+            await self.db_async.dispose()
+            self.db_async = None
 
     async def transaction(self, work: Callable[[Session], T], *, heavy: bool = False) -> T:
         """``work(session)`` in one transaction (committed, or rolled back on an exception).
 
         Where it runs:
-          * ``heavy`` (an export, an import, a digest over a large scope), or before the threads
-            are opened: on asyncio's default threads.
+          * ``heavy`` (an export, an import, a digest over a large scope), or before ``open_db``:
+            on asyncio's default threads.
           * SQLite: on the event loop itself. A handler's statements take tens of microseconds
             there, less than handing them to a thread and back (a future, a wake-up, the
             interpreter lock passed between threads), which used to double the CPU an update
             costs. It does not wait for SQLite's write lock: when another connection holds it
             (an import, a reminder job, another process), the attempt is rolled back and the
-            work runs again on the database thread, which waits. ``work`` must therefore touch
-            nothing but the session.
-          * A server database: on the database threads (each statement waits on the network).
+            work runs again on the database thread, which waits.
+          * A server database: ``work`` runs as it is, through SQLAlchemy's asyncio session
+            (``run_sync``): its statements await the server on the event loop.
+        ``work`` must touch nothing but the session: it may run twice (above, and when its pooled
+        connection had gone: see ``_run``).
         """
-        if heavy or self.db_threads is None:
+        if heavy or (self.db_threads is None and self.db_async is None):
             return await asyncio.to_thread(self._run, work)
+        if self.db_async is not None:
+            try:
+                return await self._run_async(work)
+            except DBAPIError as error:
+                if not error.connection_invalidated:
+                    raise
+            return await self._run_async(work)  # on a new connection (see _run)
         if self.db_inline:
             try:
                 return self._run(work, wait_for_locks=False)
@@ -89,6 +105,16 @@ class BotData:
                 if not is_lock_conflict(error):
                     raise
         return await asyncio.get_running_loop().run_in_executor(self.db_threads, self._run, work)
+
+    async def _run_async(self, work: Callable[[Session], T]) -> T:
+        async with AsyncSession(self.db_async, expire_on_commit=False) as session:
+            try:
+                result = await session.run_sync(work)
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+            return result
 
     def _run(self, work: Callable[[Session], T], wait_for_locks: bool = True) -> T:
         try:

@@ -54,6 +54,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
+def make_async_engine(engine: Engine):
+    """For a server database: an asyncio engine on the same URL and settings as ``engine``, for the
+    handlers' transactions (their statements wait on the event loop, not on threads)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async_engine = create_async_engine(engine.url, pool_size=10, max_overflow=10)
+    event.listen(async_engine.sync_engine, "before_cursor_execute", _without_nul, retval=True)
+    return async_engine
+
+
 def _clean(value):
     return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
 

@@ -32,12 +32,12 @@ def sqlite_engine(path):
 
 
 @pytest.fixture
-def sqlite_data(tmp_path):
+async def sqlite_data(tmp_path):
     data = BotData()
     data.engine = sqlite_engine(tmp_path / "bot.db")
-    data.open_db_threads()
+    data.open_db()
     yield data
-    data.close_db_threads()
+    await data.close_db()
     data.engine.dispose()
 
 
