@@ -39,12 +39,6 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
-        @event.listens_for(engine, "checkout")
-        def _wait_for_locks(dbapi_conn, _record, _proxy) -> None:
-            # A connection comes out of the pool waiting for locks again, whatever the
-            # transaction before it asked for (session_scope(wait_for_locks=False)).
-            dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
-
         return engine
     # No ping before each checkout (a round trip a transaction): a connection found dead is
     # invalidated with the rest of the pool, and the handlers' transactions run once more
@@ -89,13 +83,22 @@ def session_scope(engine: Engine, *, wait_for_locks: bool = True) -> Iterator[Se
     recognises, rather than wait while another connection holds the write lock."""
     with Session(engine, expire_on_commit=False) as session:
         try:
-            if not wait_for_locks and engine.dialect.name == "sqlite":
-                session.connection().connection.driver_connection.execute("PRAGMA busy_timeout=0")
+            if engine.dialect.name == "sqlite":
+                _lock_wait(session, SQLITE_LOCK_WAIT_MS if wait_for_locks else 0)
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def _lock_wait(session: Session, ms: int) -> None:
+    """How long this transaction's SQLite connection waits for another's write lock. Remembered
+    with the pooled connection, so a transaction pays a statement only when the wait changes."""
+    connection = session.connection().connection  # the pooled DBAPI connection
+    if connection.info.get("busy_timeout") != ms:
+        connection.driver_connection.execute(f"PRAGMA busy_timeout={ms}")
+        connection.info["busy_timeout"] = ms
 
 
 def is_lock_conflict(error: BaseException) -> bool:
