@@ -87,17 +87,12 @@ class BotData:
           * A server database: ``work`` runs as it is, through SQLAlchemy's asyncio session
             (``run_sync``): its statements await the server on the event loop.
         ``work`` must touch nothing but the session: it may run twice (above, and when its pooled
-        connection had gone: see ``_run``).
+        connection had gone: see the runners).
         """
         if heavy or (self.db_threads is None and self.db_async is None):
             return await asyncio.to_thread(self._run, work)
         if self.db_async is not None:
-            try:
-                return await self._run_async(work)
-            except DBAPIError as error:
-                if not error.connection_invalidated:
-                    raise
-            return await self._run_async(work)  # on a new connection (see _run)
+            return await self._run_async(work)
         if self.db_inline:
             try:
                 return self._run(work, wait_for_locks=False)
@@ -106,28 +101,35 @@ class BotData:
                     raise
         return await asyncio.get_running_loop().run_in_executor(self.db_threads, self._run, work)
 
+    # Both runners try twice when the pooled connection had gone (the server restarted, or cut it
+    # off), and with it the pool's others: once more, on a new one. Should the first attempt have
+    # committed after all, the update it recorded turns the second into a silent no-op (handlers.once).
+
     async def _run_async(self, work: Callable[[Session], T]) -> T:
-        async with AsyncSession(self.db_async, expire_on_commit=False) as session:
+        for attempt in (1, 2):
             try:
-                result = await session.run_sync(work)
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
-            return result
+                async with AsyncSession(self.db_async, expire_on_commit=False) as session:
+                    try:
+                        result = await session.run_sync(work)
+                        await session.commit()
+                    except BaseException:
+                        await session.rollback()
+                        raise
+                    return result
+            except DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def _run(self, work: Callable[[Session], T], wait_for_locks: bool = True) -> T:
-        try:
-            with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
-                return work(session)
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-        # The pooled connection had gone (the server restarted, or cut it off), and with it the
-        # pool's others: once more, on a new one. Should the first attempt have committed after
-        # all, the update it recorded turns the second into a silent no-op (handlers.once).
-        with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
-            return work(session)
+        for attempt in (1, 2):
+            try:
+                with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
+                    return work(session)
+            except DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage.models import AppState, HandledUpdate, ReceivedUpdate
+from storage.tracking import batches
 
 
 def _insert(session: Session):
@@ -52,9 +53,8 @@ def keep_received(session: Session, *, updates: list[tuple[int, str]], at: datet
 
 def forget_received(session: Session, *, update_ids: list[int]) -> None:
     """Drop updates seen through to the end."""
-    for start in range(0, len(update_ids), 5000):
-        session.execute(delete(ReceivedUpdate).where(
-            ReceivedUpdate.update_id.in_(update_ids[start:start + 5000])))
+    for batch in batches(update_ids):
+        session.execute(delete(ReceivedUpdate).where(ReceivedUpdate.update_id.in_(batch)))
 
 
 def take_unfinished(session: Session, *, now: datetime, retry_at: datetime, everything: bool = False,
