@@ -1654,7 +1654,8 @@ class BotAPIEmulator:
             if len(kept) != len(self._updates):
                 self._updates = kept
                 self._ack_signal.notify()
-        return [{k: v for k, v in _copy(u).items() if not k.startswith("_")} for u in self._updates[:limit]]
+        # No copy: the batch is serialized into the HTTP answer at once, nothing can change it here.
+        return [{k: v for k, v in u.items() if not k.startswith("_")} for u in self._updates[:limit]]
 
     # ------------------------------------------------------------------ #
     # Webhook delivery (see ``webhook_targets``)

@@ -105,13 +105,13 @@ async def report_command(update: Update, context: Context) -> None:
 
     def work(session: Session, actor: Actor):
         blocked = amount == "blocked"
+        task: Task | str = code
         if blocked:
             task = service.visible_task(session, actor, code)
             percent = task.progress
         else:
             percent = amount
-        entry = service.report(session, actor, task=code, percent=percent, blocked=blocked, note=note, at=at)
-        return session.get(Task, entry.task_id), entry
+        return service.report(session, actor, task=task, percent=percent, blocked=blocked, note=note, at=at)
 
     result = await guarded(update, context, work)
     if result is None:
@@ -182,10 +182,10 @@ async def _button_percent(update: Update, context: Context, task_id: int = 0, pe
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
-        entry = service.report(session, actor, task=task_id, percent=percent, at=at)
+        task, entry = service.report(session, actor, task=task_id, percent=percent, at=at)
         db.set_flow(session=session, telegram_id=telegram_id, kind="note", data={"report_id": entry.id},
                     expires_at=_flow_expiry(context))
-        return session.get(Task, entry.task_id), entry
+        return task, entry
 
     try:
         task, entry = await _run(update, context, work)
@@ -362,10 +362,11 @@ async def continue_flow(update: Update, context: Context, kind: str, data: dict)
     if kind == "blocked" and text:
         def work(session: Session, actor: Actor):
             task = service.visible_task(session, actor, int(data["task_id"]))
-            entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text, at=at)
+            task, entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text,
+                                         at=at)
             db.set_flow(session=session, telegram_id=telegram_id, kind="note", data={"report_id": entry.id},
                         expires_at=_flow_expiry(context))
-            return session.get(Task, entry.task_id), entry
+            return task, entry
 
         result = await guarded(update, context, work)
         if result is not None:

@@ -188,7 +188,11 @@ def can_report(session: Session, actor: Actor, task: Task) -> bool:
 
 
 def report(session: Session, actor: Actor, *, task: Task | str | int, percent: int | str,
-           blocked: bool = False, note: str = "", at: datetime | None = None) -> Report:
+           blocked: bool = False, note: str = "", at: datetime | None = None) -> tuple[Task, Report]:
+    """Record the actor's report on a task; the task (moved to the report) and the report.
+
+    The task comes back with the report because the session keeps only weak references to
+    what it loaded: a caller that looked the task up again would read its row once more."""
     staff = require_linked(actor)
     if not isinstance(task, Task):
         task = visible_task(session, actor, task)
@@ -211,7 +215,7 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
                           note=note, at=at)
     db.audit(session=session, actor=staff, action="report", entity="task", entity_code=task.code,
              field="tiến độ", old=_progress(old[0], old[1]), new=_progress(percent, status), note=note)
-    return entry
+    return task, entry
 
 
 def _progress(percent: int, status: str) -> str:
