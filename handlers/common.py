@@ -32,8 +32,39 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
     chunks = texts.pack(blocks)  # split as Telegram counts: in UTF-16 units
     markup = kwargs.pop("reply_markup", None)
     for number, chunk in enumerate(chunks, 1):
-        await message.reply_html(chunk, do_quote=False, reply_markup=markup if number == len(chunks) else None,
-                                 **kwargs)
+        last = number == len(chunks)
+        if kwargs:
+            await message.reply_html(chunk, do_quote=False, reply_markup=markup if last else None, **kwargs)
+        else:
+            await send_html(message.get_bot(), message.chat_id, chunk, markup if last else None,
+                            thread_id=message.message_thread_id if message.is_topic_message else None,
+                            business_connection_id=message.business_connection_id)
+
+
+# The handlers never look at the message Telegram sends back, and decoding it into PTB's objects
+# (its entities, its keyboard) costs about as much as everything else the bot does for a tap; so
+# the two calls behind almost every answer leave the result undecoded. Rate limits, retries and
+# errors are the same as through send_message / edit_message_text.
+
+async def send_html(bot, chat_id: int, text: str, markup=None, *, thread_id: int | None = None,
+                    business_connection_id: str | None = None) -> None:
+    """sendMessage with HTML text (the Bot API's answer is not decoded)."""
+    params: dict = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
+    if markup is not None:
+        params["reply_markup"] = markup
+    if thread_id is not None:
+        params["message_thread_id"] = thread_id
+    if business_connection_id is not None:
+        params["business_connection_id"] = business_connection_id
+    await bot.do_api_request("sendMessage", api_kwargs=params)
+
+
+async def edit_html(bot, chat_id: int, message_id: int, text: str, markup=None) -> None:
+    """editMessageText with HTML text (the Bot API's answer is not decoded)."""
+    params: dict = {"chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": "HTML"}
+    if markup is not None:
+        params["reply_markup"] = markup
+    await bot.do_api_request("editMessageText", api_kwargs=params)
 
 
 def user_id(update: Update) -> int | None:
@@ -128,10 +159,11 @@ async def answer_button(update: Update, text: str = "", alert: bool = False) -> 
 
 async def edit_or_send(update: Update, text: str, markup=None) -> None:
     """Replace the pressed message's text, or send a new message when it cannot be edited."""
+    message = update.callback_query.message
     try:
-        if update.callback_query.message is not None:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
+        if message is not None:
+            await edit_html(update.get_bot(), message.chat.id, message.message_id, text, markup)
             return
     except BadRequest as exc:  # e.g. the message is too old to edit
         log.debug("could not edit: %s", exc)
-    await update.effective_chat.send_message(text, reply_markup=markup)
+    await send_html(update.get_bot(), update.effective_chat.id, text, markup)

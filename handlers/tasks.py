@@ -25,7 +25,7 @@ from bot.tracking import service, views
 from bot.tracking.parse import InputError, key, parse_percent
 from bot.tracking.service import Actor, Refused
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, now,
-                             private_only, reply, today, user_id)
+                             private_only, reply, send_html, today, user_id)
 from storage import tracking as db
 from storage.models import Task
 
@@ -305,7 +305,7 @@ async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -
         await _refuse(update, exc)
         return
     await answer_button(update)
-    await update.effective_chat.send_message(views.task_card(line, day), reply_markup=views.report_keyboard(line.task.id))
+    await send_html(context.bot, update.effective_chat.id, views.task_card(line, day), views.report_keyboard(line.task.id))
 
 
 async def _button_snooze(update: Update, context: Context, task_id: int = 0, *_) -> None:
