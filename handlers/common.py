@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
+from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.context import Context
@@ -44,7 +46,10 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
 # The handlers never look at the message Telegram sends back, and decoding it into PTB's objects
 # (its entities, its keyboard) costs about as much as everything else the bot does for a tap; so
 # the two calls behind almost every answer leave the result undecoded. Rate limits, retries and
-# errors are the same as through send_message / edit_message_text.
+# errors are the same as through send_message / edit_message_text. PTB suggests those methods
+# whenever do_api_request names one of its own: here that is deliberate.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead",
+                        category=PTBUserWarning)
 
 async def send_html(bot, chat_id: int, text: str, markup=None, *, thread_id: int | None = None,
                     business_connection_id: str | None = None) -> None:
