@@ -1,7 +1,7 @@
 """Telegram-facing code. ``register`` adds every handler, in order.
 
 The order matters: PTB tries the handlers of a group in list order and runs the
-first that matches, so specific commands come first, then buttons, then files
+first that matches, so buttons and specific commands come first, then files
 and plain text (which continue a conversation in progress before anything
 else), and the catch-alls last. Every handler checks permission itself.
 """
@@ -26,6 +26,10 @@ def command(names, callback) -> CommandHandler:
 
 def register(application: Application) -> None:
     handlers = [
+        # Buttons: the add-task confirmation, then every report button. First, as a third of the
+        # updates are button presses, and no message handler below could take one.
+        CallbackQueryHandler(admin.on_button, pattern=r"^a:"),
+        CallbackQueryHandler(tasks.on_button),
         # Welcome (and linking an account with /start <invite code>), help.
         command("start", start.start),
         command(["huongdan", "help"], start.help_command),
@@ -54,9 +58,6 @@ def register(application: Application) -> None:
         command(["vaitro", "role"], admin.set_role),
         command(["nhatky", "audit"], admin.audit_log),
         command(["capnhatchitieu", "settarget"], admin.record_target),
-        # Buttons: the add-task confirmation, then every report button.
-        CallbackQueryHandler(admin.on_button, pattern=r"^a:"),
-        CallbackQueryHandler(tasks.on_button),
         # Files and photos: evidence for a report, a sheet to import, a document for the knowledge base.
         MessageHandler((filters.Document.ALL | filters.PHOTO) & NOT_EDITED, conversation.on_file),
         # Any other command: help instead of silence.

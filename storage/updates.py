@@ -30,7 +30,8 @@ _CLAIM = text("INSERT INTO handled_update (update_id, handled_at) VALUES (:updat
 
 def claim_update(session: Session, *, update_id: int, at: datetime) -> bool:
     """Record ``update_id``; False when some process recorded it before."""
-    return session.execute(_CLAIM, {"update_id": update_id, "handled_at": at}).first() is not None
+    # On the session's connection: a plain statement needs none of the ORM's execution steps.
+    return session.connection().execute(_CLAIM, {"update_id": update_id, "handled_at": at}).first() is not None
 
 
 def forget_handled_updates(session: Session, *, before: datetime) -> int:
