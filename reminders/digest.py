@@ -2,7 +2,7 @@
 targets behind plan, and task owners the bot cannot reach.
 
 ``build_digest`` reads the scope's tasks once, a few columns streamed in
-batches, and keeps only counts, the candidates for its short lists and the ids
+batches, into a :class:`DigestTally`, which keeps only counts, the candidates for its short lists and the ids
 of owners and targets: the scope's filter (a unit subtree and the people in
 it) is evaluated once rather than once per figure, and a digest over tens of
 thousands of tasks stays fast and small. Names, targets and unreachable owners
@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from bot.texts import STATUS_ICONS, STATUS_LABELS, esc
 from storage.models import STATUS_DONE, STATUSES, Staff, Target, Task
+from reminders.ranking import ScoreTally
 from storage.tracking import Scope, latest_target_values, staff_by_ids
 
 OVERDUE = "overdue"
@@ -82,58 +83,94 @@ def build_digest(*, session: Session, scope: Scope, today: date, now: datetime, 
 
     Lists are ordered as the manager reads them: overdue tasks by deadline, silent ones by
     their last sign of life (last report, else creation), both then by code."""
-    silent_before = now.astimezone(timezone.utc) - timedelta(days=stale_days)
-    by_status = dict.fromkeys((*STATUSES, OVERDUE), 0)
-    total = 0
-    late: list[tuple[date, str, str, int, int]] = []  # deadline, code, title, owner, progress
-    silent: list[tuple[datetime, str, str, int, datetime | None]] = []  # since, code, title, owner, last report
-    target_ids: set[int] = set()
-    open_owners: set[int] = set()
+    return scan_digest(session=session, scope=scope, tally=DigestTally(today=today, now=now, stale_days=stale_days),
+                       title=title, limit=limit)
+
+
+def scan_digest(*, session: Session, scope: Scope, tally: DigestTally, title: str, limit: int = 15) -> Digest:
+    """The digest of ``scope`` gathered by ``tally`` (and its scores, when it keeps them) from one query."""
     session.flush()  # plain rows from the connection, which does not flush by itself
     rows = session.connection().execute(
-        select(Task.code, Task.title, Task.owner_id, Task.status, Task.deadline, Task.progress,
+        select(*DigestTally.COLUMNS).where(scope.task_filter()).execution_options(yield_per=5000))
+    add = tally.add
+    for row in rows:
+        add(*row)
+    return tally.digest(session=session, title=title, limit=limit)
+
+
+class DigestTally:
+    """What a digest gathers from its scope's tasks, one task at a time and in any order: counts,
+    the candidates for its short lists, the ids of owners and targets. ``build_digest`` feeds it
+    from a query of its own; a weekly digest from the scan that writes its workbook."""
+
+    # What ``add`` takes, in order.
+    COLUMNS = (Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.status, Task.deadline, Task.progress,
                Task.last_report_at, Task.created_at, Task.target_id)
-        .where(scope.task_filter()).execution_options(yield_per=5000))
-    for code, task_title, owner_id, status, deadline, progress, reported, created, target_id in rows:
-        total += 1
+
+    def __init__(self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None) -> None:
+        self.scores = scores  # the units' scoreboard, gathered on the way
+        self.today = today
+        self.now = now
+        self.stale_days = stale_days
+        self.silent_before = now.astimezone(timezone.utc) - timedelta(days=stale_days)
+        self.by_status = dict.fromkeys((*STATUSES, OVERDUE), 0)
+        self.total = 0
+        self.late: list[tuple[date, str, str, int, int]] = []  # deadline, code, title, owner, progress
+        self.silent: list[tuple[datetime, str, str, int, datetime | None]] = []  # since, code, title, owner, report
+        self.target_ids: set[int] = set()
+        self.open_owners: set[int] = set()
+
+    def add(self, code: str, title: str, owner_id: int, unit_id: int, status: str, deadline: date, progress: int,
+            reported: datetime | None, created: datetime, target_id: int | None) -> None:
+        """One task: its code, title, owner, host unit, status, deadline, progress, last report, creation, target."""
+        if self.scores is not None:
+            self.scores.add(unit_id, status, deadline, progress, reported)
+        self.total += 1
+        by_status = self.by_status
         by_status[status] = by_status.get(status, 0) + 1
         if target_id is not None:
-            target_ids.add(target_id)
+            self.target_ids.add(target_id)
         if status == STATUS_DONE:
-            continue
-        open_owners.add(owner_id)
-        if deadline < today:
-            late.append((deadline, code, task_title, owner_id, progress))
+            return
+        self.open_owners.add(owner_id)
+        if deadline < self.today:
+            self.late.append((deadline, code, title, owner_id, progress))
         since = _utc(reported if reported is not None else created)
-        if since < silent_before:
-            silent.append((since, code, task_title, owner_id, reported))
-    by_status[OVERDUE] = len(late)
-    late_shown = heapq.nsmallest(limit, late, key=lambda item: item[:2])
-    silent_shown = heapq.nsmallest(limit, silent, key=lambda item: item[:2])
-    people = staff_by_ids(session=session, ids=[item[3] for item in late_shown + silent_shown])
+        if since < self.silent_before:
+            self.silent.append((since, code, title, owner_id, reported))
 
-    overdue = [OverdueItem(code=code, title=task_title, owner_name=people[owner].full_name,
-                           owner_code=people[owner].code, deadline=deadline, days_late=(today - deadline).days,
-                           progress=progress)
-               for deadline, code, task_title, owner, progress in late_shown]
-    utc_now = now.astimezone(timezone.utc)
-    stale = [StaleItem(code=code, title=task_title, owner_name=people[owner].full_name,
-                       days_silent=(utc_now - _utc(reported)).days if reported else None)
-             for _, code, task_title, owner, reported in silent_shown]
+    def digest(self, *, session: Session, title: str, limit: int = 15) -> Digest:
+        """The digest of what was added: names, targets and unreachable owners looked up for what it shows."""
+        today, late, silent = self.today, self.late, self.silent
+        by_status = dict(self.by_status)
+        by_status[OVERDUE] = len(late)
+        late_shown = heapq.nsmallest(limit, late, key=lambda item: item[:2])
+        silent_shown = heapq.nsmallest(limit, silent, key=lambda item: item[:2])
+        people = staff_by_ids(session=session, ids=[item[3] for item in late_shown + silent_shown])
 
-    targets = list(session.exec(
-        select(Target).where(col(Target.id).in_(sorted(target_ids)), col(Target.target_value).is_not(None))
-        .order_by(col(Target.code))).all()) if target_ids else []
-    targets_behind = _targets_behind(session=session, targets=targets, today=today)
+        overdue = [OverdueItem(code=code, title=task_title, owner_name=people[owner].full_name,
+                               owner_code=people[owner].code, deadline=deadline, days_late=(today - deadline).days,
+                               progress=progress)
+                   for deadline, code, task_title, owner, progress in late_shown]
+        utc_now = self.now.astimezone(timezone.utc)
+        stale = [StaleItem(code=code, title=task_title, owner_name=people[owner].full_name,
+                           days_silent=(utc_now - _utc(reported)).days if reported else None)
+                 for _, code, task_title, owner, reported in silent_shown]
 
-    unreachable_owners = [f"{name} ({code})" for staff_id, name, code in session.execute(
-        select(Staff.id, Staff.full_name, Staff.code).where(col(Staff.unreachable_since).is_not(None))
-        .order_by(col(Staff.code))) if staff_id in open_owners]
+        targets = list(session.exec(
+            select(Target).where(col(Target.id).in_(sorted(self.target_ids)), col(Target.target_value).is_not(None))
+            .order_by(col(Target.code))).all()) if self.target_ids else []
+        targets_behind = _targets_behind(session=session, targets=targets, today=today)
 
-    return Digest(title=title, today=today, stale_days=stale_days, total=total, by_status=by_status,
-                  overdue=overdue, overdue_count=len(late), stale=stale, stale_count=len(silent),
-                  targets_checked=len(targets), targets_behind=targets_behind,
-                  unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners))
+        open_owners = self.open_owners
+        unreachable_owners = [f"{name} ({code})" for staff_id, name, code in session.execute(
+            select(Staff.id, Staff.full_name, Staff.code).where(col(Staff.unreachable_since).is_not(None))
+            .order_by(col(Staff.code))) if staff_id in open_owners]
+
+        return Digest(title=title, today=today, stale_days=self.stale_days, total=self.total, by_status=by_status,
+                      overdue=overdue, overdue_count=len(late), stale=stale, stale_count=len(silent),
+                      targets_checked=len(targets), targets_behind=targets_behind,
+                      unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -1,17 +1,17 @@
 """The emulation scoreboard: units ranked by on-time completion, and a PNG
-chart of progress per unit. One GROUP BY query over the tasks of a scope."""
+chart of progress per unit. The figures are gathered by a :class:`ScoreTally`
+from the scan of the scope's tasks that the digest makes anyway."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone, tzinfo
 
-from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from storage.models import STATUS_DONE, Task, Unit
-from storage.tracking import Scope
+from storage.models import STATUS_DONE, Unit
+from storage.tracking import batches
 
 
 @dataclass(frozen=True)
@@ -30,27 +30,39 @@ class UnitScore:
         return self.done_on_time / judged if judged else 1.0
 
 
-def unit_scores(*, session: Session, scope: Scope, today: date, limit: int = 15) -> list[UnitScore]:
-    """Units hosting tasks in ``scope``, best on-time rate first."""
-    done = Task.status == STATUS_DONE
-    on_time = done & Task.last_report_at.is_not(None) & (func.date(Task.last_report_at) <= Task.deadline)
-    rows = session.exec(
-        select(
-            Unit.name,
-            func.count(Task.id),
-            func.sum(case((done, 1), else_=0)),
-            func.sum(case((on_time, 1), else_=0)),
-            func.sum(case(((~done) & (Task.deadline < today), 1), else_=0)),
-            func.avg(Task.progress),
-        )
-        .join(Unit, Unit.id == Task.host_unit_id)
-        .where(scope.task_filter())
-        .group_by(Unit.id, Unit.name)
-    ).all()
-    scores = [UnitScore(name, int(total), int(done_n or 0), int(on_time or 0), int(late or 0), float(avg or 0))
-              for name, total, done_n, on_time, late, avg in rows]
-    scores.sort(key=lambda s: (-s.on_time_rate, -s.avg_progress, s.unit))
-    return scores[:limit]
+class ScoreTally:
+    """Per host unit: tasks, those done, done on time (last report on or before the deadline,
+    local date), open and past their deadline, and the sum of progress; one task at a time."""
+
+    def __init__(self, *, today: date, tz: tzinfo) -> None:
+        self.today = today
+        self.tz = tz
+        self.units: dict[int, list[int]] = {}  # unit id -> [total, done, on time, overdue, progress sum]
+
+    def add(self, unit_id: int, status: str, deadline: date, progress: int, reported: datetime | None) -> None:
+        figures = self.units.get(unit_id)
+        if figures is None:
+            figures = self.units[unit_id] = [0, 0, 0, 0, 0]
+        figures[0] += 1
+        figures[4] += progress
+        if status == STATUS_DONE:
+            figures[1] += 1
+            if reported is not None:
+                moment = reported if reported.tzinfo is not None else reported.replace(tzinfo=timezone.utc)
+                if moment.astimezone(self.tz).date() <= deadline:
+                    figures[2] += 1
+        elif deadline < self.today:
+            figures[3] += 1
+
+    def scores(self, *, session: Session, limit: int = 15) -> list[UnitScore]:
+        """The units, best on-time rate first (then progress, then name)."""
+        names: dict[int, str] = {}
+        for ids in batches(sorted(self.units)):
+            names.update(session.execute(select(Unit.id, Unit.name).where(col(Unit.id).in_(ids))).tuples().all())
+        scores = [UnitScore(names.get(unit_id, ""), total, done, on_time, late, progress / total)
+                  for unit_id, (total, done, on_time, late, progress) in self.units.items()]
+        scores.sort(key=lambda s: (-s.on_time_rate, -s.avg_progress, s.unit))
+        return scores[:limit]
 
 
 def progress_chart(scores: list[UnitScore], *, title: str) -> bytes:

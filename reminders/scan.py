@@ -283,20 +283,31 @@ def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None
 def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime,
                    config: ScanConfig) -> tuple[list[Outbox], dict[str, int]]:
     """The outbox rows of one subscription's digest for ``period``, and its counts."""
-    from reminders.digest import build_digest, digest_blocks
-    from reminders.ranking import progress_chart, unit_scores
+    from reminders.digest import DigestTally, digest_blocks, scan_digest
+    from reminders.ranking import ScoreTally, progress_chart
 
     today = now.astimezone(config.tz).date()
     staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
     scope = scope_of(session=session, staff=staff, super_admin=staff is None)
     title = scope_title(session, staff, everything=scope.everything)
-    digest = build_digest(session=session, scope=scope, today=today, now=now, title=title)
+    # One scan of the scope's tasks gathers the digest and the units' scores; a weekly digest's is
+    # the one that writes its workbook.
+    ranking = ScoreTally(today=today, tz=config.tz)
+    tally = DigestTally(today=today, now=now, scores=ranking)
+    workbook = None
+    if sub.frequency == "weekly":
+        from bot.tracking.sheets import export_tasks
+
+        workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz, tally=tally)
+        digest = tally.digest(session=session, title=title)
+    else:
+        digest = scan_digest(session=session, scope=scope, tally=tally, title=title)
     counts = dict(digest.by_status, total=digest.total)
     blocks = digest_blocks(digest)
     change = _change(sub.last_counts, counts)
     if change:
         blocks.insert(1, change)
-    scores = unit_scores(session=session, scope=scope, today=today)
+    scores = ranking.scores(session=session)
     if scores:
         blocks.append(_ranking_block(scores))
     key = f"d:{sub.id}:{period}"
@@ -307,12 +318,9 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
         rows.append(Outbox(key=f"{key}:chart", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
                            text="📈 Tiến độ bình quân theo đơn vị", photo=progress_chart(scores, title=title),
                            not_before=now))
-    if sub.frequency == "weekly":
-        from bot.tracking.sheets import export_tasks
-
+    if workbook is not None:
         rows.append(Outbox(key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
-                           text=f"📊 Báo cáo nhiệm vụ tuần {period}",
-                           document=export_tasks(session=session, scope=scope, today=today, tz=config.tz),
+                           text=f"📊 Báo cáo nhiệm vụ tuần {period}", document=workbook,
                            file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx", not_before=now))
     return rows, counts
 

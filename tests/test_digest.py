@@ -287,3 +287,59 @@ def test_thousands_of_tasks(engine):
     assert everything.unreachable_count == staff_count // 50
     assert department.total == task_count * 10 // units
     assert len(digest_blocks(everything)) == 5
+
+
+@pytest.mark.parametrize("which", ["everything", "manager", "ward", "quiet", "empty"])
+def test_the_workbooks_scan_gathers_the_same_digest(engine, world, which):
+    """A weekly digest takes its figures from the scan that writes its workbook: the same
+    digest as build_digest's own query, for every kind of scope."""
+    from bot.tracking.sheets import export_tasks
+    from reminders.digest import DigestTally
+
+    scope = {"everything": Scope(everything=True), "manager": manager_scope(engine, world),
+             "ward": Scope(unit_path=world.ward_path), "quiet": Scope(unit_path=world.quiet_path),
+             "empty": Scope()}[which]
+    for limit in (15, 1):
+        expected = digest_of(engine, scope, limit=limit)
+        tally = DigestTally(today=TODAY, now=NOW)
+        with Session(engine) as session:
+            workbook = export_tasks(session=session, scope=scope, today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"),
+                                    tally=tally)
+            gathered = tally.digest(session=session, title="Phạm vi", limit=limit)
+        assert workbook.startswith(b"PK")
+        assert gathered == expected
+        assert digest_blocks(gathered) == digest_blocks(expected)
+
+
+def test_units_ranked_by_on_time_completion_from_the_digests_scan(engine, world):
+    from reminders.digest import DigestTally, scan_digest
+    from reminders.ranking import ScoreTally
+
+    ranking = ScoreTally(today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with Session(engine) as session:
+        digest = scan_digest(session=session, scope=Scope(everything=True),
+                             tally=DigestTally(today=TODAY, now=NOW, scores=ranking), title="Phạm vi")
+        scores = ranking.scores(session=session)
+    assert digest == digest_of(engine, Scope(everything=True))
+    assert [(s.unit, s.total, s.done, s.done_on_time, s.overdue) for s in scores] == [
+        ("Phòng Tổ chức", 1, 0, 0, 0),  # nothing judged yet: 100 %
+        ("Phòng Cải cách hành chính", 4, 1, 1, 2),  # NV04 done on time; NV01, NV03 late
+        ("UBND phường Phú Hội", 3, 0, 0, 1),  # NV05 late
+    ]
+    assert scores[1].on_time_rate == pytest.approx(1 / 3) and scores[1].avg_progress == pytest.approx(42.5)
+    assert scores[2].avg_progress == pytest.approx(85 / 3)
+
+
+def test_on_time_is_judged_by_the_local_date_of_the_last_report():
+    from reminders.ranking import ScoreTally
+
+    ranking = ScoreTally(today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+    deadline = date(2025, 6, 14)
+    # 16:59 UTC is 23:59 in Huế on the deadline: on time. 17:00 UTC is already the next day there.
+    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 16, 59, tzinfo=timezone.utc))
+    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 17, 0, tzinfo=timezone.utc))
+    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 17, 0))  # SQLite: UTC without a zone
+    ranking.add(1, STATUS_DONE, deadline, 100, None)  # done without a report: not on time
+    ranking.add(1, STATUS_IN_PROGRESS, deadline, 40, None)  # open and past its deadline
+    ranking.add(1, STATUS_IN_PROGRESS, TODAY, 20, None)  # due today: not late yet
+    assert ranking.units[1] == [6, 4, 1, 1, 460]

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
@@ -46,6 +46,9 @@ from bot.tracking.parse import InputError, format_date, key, parse_date, parse_r
 from bot.tracking.xlsx import BOLD, HEADER, Styled, Workbook
 from storage import tracking as db
 from storage.models import STATUS_DONE, STATUSES, Milestone, Report, Staff, Target, Task, Unit, utcnow
+
+if TYPE_CHECKING:
+    from reminders.digest import DigestTally
 
 T = TypeVar("T")
 
@@ -939,13 +942,16 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo) -> bytes:
+def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
+                 tally: DigestTally | None = None) -> bytes:
     """The tasks in ``scope`` as an .xlsx: a «Nhiệm vụ» sheet and a «Tổng hợp» sheet.
 
-    Written as it is read, a row at a time, by the streaming writer of :mod:`bot.tracking.xlsx`
-    (openpyxl costs about 8 µs a cell, seconds for a province): one query gives each task with
-    its latest report, as plain rows on the session's connection rather than through the ORM,
-    so a province's 50,000 tasks take well under a second and little memory."""
+    Written by the streaming writer of :mod:`bot.tracking.xlsx` (openpyxl costs about 8 µs a
+    cell, seconds for a province): one query gives each task with its latest report, as plain
+    rows on the session's connection rather than through the ORM, so a province's 50,000 tasks
+    take well under a second. The rows are put in order (deadline, then code) here rather than
+    by the database, which would read the tasks in deadline order through its index, one
+    random page at a time. A ``tally`` (a weekly digest's) is given every task on the way."""
     session.flush()  # the connection does not autoflush as session.execute would
     connection = session.connection()
     people = {i: f"{name} ({code})"
@@ -959,21 +965,28 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo) 
                        auto_filter=True)
     sheet.row([title for title, _ in EXPORT_COLUMNS], style=HEADER)
 
-    counts = dict.fromkeys(STATUSES, 0)
-    overdue_count = 0
-    labels: dict[str, str] = {}
-    late_labels: dict[str, str] = {}
     # The latest report of each task, looked up through the report.task_id index (the highest id
     # is the newest, as reports are only added).
     latest = aliased(Report)
     newest = select(func.max(latest.id)).where(latest.task_id == Task.id).correlate(Task).scalar_subquery()
-    rows = connection.execute(
-        select(Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.accountable_id, Task.start_date,
+    columns = [Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.accountable_id, Task.start_date,
                Task.deadline, Task.progress, Task.status, Task.expected_result, Task.target_id,
-               Report.created_at, Report.staff_id, Report.note)
-        .outerjoin(Report, Report.id == newest)
-        .where(scope.task_filter()).order_by(col(Task.deadline), col(Task.code))
-        .execution_options(yield_per=2000))
+               Report.created_at, Report.staff_id, Report.note]
+    if tally is not None:
+        columns += [Task.last_report_at, Task.created_at]
+    rows = [tuple(row) for row in connection.execute(select(*columns).outerjoin(Report, Report.id == newest)
+                                                     .where(scope.task_filter()))]
+    rows.sort(key=_deadline_then_code)
+
+    counts = dict.fromkeys(STATUSES, 0)
+    overdue_count = 0
+    labels: dict[str, str] = {}
+    late_labels: dict[str, str] = {}
+    if tally is not None:  # the digest's columns, then the export's alone
+        add = tally.add
+        for row in rows:
+            add(row[0], row[1], row[2], row[3], row[8], row[6], row[7], row[14], row[15], row[10])
+        rows = [row[:14] for row in rows]
     for (code, title, owner_id, unit_id, accountable_id, start, deadline, progress, status, expected, target_id,
          reported_at, reporter, note) in rows:
         counts[status] = counts.get(status, 0) + 1
@@ -995,8 +1008,13 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo) 
             people.get(reporter) if reporter else None, note or None, expected or None,
             targets.get(target_id) if target_id else None,
         ))
+    del rows
     _summary_sheet(book, counts, overdue_count, today)
     return book.to_bytes()
+
+
+def _deadline_then_code(row) -> tuple[date, str]:
+    return row[6], row[0]
 
 
 def _unit_full_names(session: Session) -> dict[int, str]:
