@@ -16,7 +16,7 @@ import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.texts import STATUS_ICONS, STATUS_LABELS, esc
 from storage.models import STATUS_DONE, STATUSES, Staff, Target, Task
@@ -104,8 +104,10 @@ class DigestTally:
     from a query of its own; a weekly digest from the scan that writes its workbook."""
 
     # What ``add`` takes, in order.
+    # What ``add`` takes, in order. A task's last sign of life (its last report, else its creation)
+    # comes as one moment, and whether it was a report: a moment read costs more than the rest.
     COLUMNS = (Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.status, Task.deadline, Task.progress,
-               Task.last_report_at, Task.created_at, Task.target_id)
+               func.coalesce(Task.last_report_at, Task.created_at), Task.last_report_at.is_not(None), Task.target_id)
 
     def __init__(self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None) -> None:
         self.scores = scores  # the units' scoreboard, gathered on the way
@@ -121,10 +123,11 @@ class DigestTally:
         self.open_owners: set[int] = set()
 
     def add(self, code: str, title: str, owner_id: int, unit_id: int, status: str, deadline: date, progress: int,
-            reported: datetime | None, created: datetime, target_id: int | None) -> None:
-        """One task: its code, title, owner, host unit, status, deadline, progress, last report, creation, target."""
+            since: datetime, reported: bool, target_id: int | None) -> None:
+        """One task: its code, title, owner, host unit, status, deadline, progress, last report (else
+        creation) and whether it has a report, target."""
         if self.scores is not None:
-            self.scores.add(unit_id, status, deadline, progress, reported)
+            self.scores.add(unit_id, status, deadline, progress, since if reported else None)
         self.total += 1
         by_status = self.by_status
         by_status[status] = by_status.get(status, 0) + 1
@@ -135,9 +138,9 @@ class DigestTally:
         self.open_owners.add(owner_id)
         if deadline < self.today:
             self.late.append((deadline, code, title, owner_id, progress))
-        since = _utc(reported if reported is not None else created)
+        since = _utc(since)
         if since < self.silent_before:
-            self.silent.append((since, code, title, owner_id, reported))
+            self.silent.append((since, code, title, owner_id, since if reported else None))
 
     def digest(self, *, session: Session, title: str, limit: int = 15) -> Digest:
         """The digest of what was added: names, targets and unreachable owners looked up for what it shows."""

@@ -973,7 +973,7 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
                Task.deadline, Task.progress, Task.status, Task.expected_result, Task.target_id,
                Report.created_at, Report.staff_id, Report.note]
     if tally is not None:
-        columns += [Task.last_report_at, Task.created_at]
+        columns += tally.COLUMNS[7:9]  # its task's last sign of life, and whether that was a report
     rows = [tuple(row) for row in connection.execute(select(*columns).outerjoin(Report, Report.id == newest)
                                                      .where(scope.task_filter()))]
     rows.sort(key=_deadline_then_code)
