@@ -99,10 +99,9 @@ def seed_in_child(url: str, *, units: int, tasks: int, today: date, now: datetim
 
 @dataclass
 class Shared:
-    """What the later steps take from the digest step (the scan computes them once too)."""
+    """What the later steps take from the /tonghop step: the scope, and the figures printed."""
 
     scope: object = None
-    title: str = ""
     facts: dict = field(default_factory=dict)
 
 
@@ -119,7 +118,7 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
         title = service.scope_title(session, actor.staff, everything=actor.is_admin)
         digest = build_digest(session=session, scope=scope, today=day, now=moment, title=title)
     messages = pack(digest_blocks(digest))
-    shared.scope, shared.title = scope, title
+    shared.scope = scope
     shared.facts.update(total=digest.total, by_status=digest.by_status, stale=digest.stale_count,
                         targets_behind=len(digest.targets_behind), unreachable=digest.unreachable_count,
                         messages=len(messages), chars=sum(len(m) for m in messages))
