@@ -103,7 +103,6 @@ class DigestTally:
     the candidates for its short lists, the ids of owners and targets. ``build_digest`` feeds it
     from a query of its own; a weekly digest from the scan that writes its workbook."""
 
-    # What ``add`` takes, in order.
     # What ``add`` takes, in order. A task's last sign of life (its last report, else its creation)
     # comes as one moment, and whether it was a report: a moment read costs more than the rest.
     COLUMNS = (Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.status, Task.deadline, Task.progress,

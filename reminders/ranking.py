@@ -5,7 +5,8 @@ from the scan of the scope's tasks that the digest makes anyway."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone, tzinfo
 
 from sqlmodel import Session, col, select
@@ -55,39 +56,54 @@ class ScoreTally:
             figures[3] += 1
 
     def scores(self, *, session: Session, limit: int = 15) -> list[UnitScore]:
-        """The units, best on-time rate first (then progress, then name)."""
-        names: dict[int, str] = {}
+        """The units, best on-time rate first (then progress, then name). Units of the same name
+        (a «Văn phòng» in every department) are told apart by the unit above them."""
+        units: dict[int, tuple[str, int | None]] = {}  # id -> name, parent
         for ids in batches(sorted(self.units)):
-            names.update(session.execute(select(Unit.id, Unit.name).where(col(Unit.id).in_(ids))).tuples().all())
-        scores = [UnitScore(names.get(unit_id, ""), total, done, on_time, late, progress / total)
-                  for unit_id, (total, done, on_time, late, progress) in self.units.items()]
-        scores.sort(key=lambda s: (-s.on_time_rate, -s.avg_progress, s.unit))
-        return scores[:limit]
+            units.update((unit_id, (name, parent_id)) for unit_id, name, parent_id in session.execute(
+                select(Unit.id, Unit.name, Unit.parent_id).where(col(Unit.id).in_(ids))))
+        ranked = sorted(((UnitScore(units.get(unit_id, ("", None))[0], total, done, on_time, late, progress / total),
+                          unit_id) for unit_id, (total, done, on_time, late, progress) in self.units.items()),
+                        key=lambda pair: (-pair[0].on_time_rate, -pair[0].avg_progress, pair[0].unit))[:limit]
+        shared = {name for name, count in Counter(score.unit for score, _ in ranked).items() if count > 1}
+        parent_of = {unit_id: units[unit_id][1] for score, unit_id in ranked
+                     if score.unit in shared and units.get(unit_id, ("", None))[1] is not None}
+        parent_names = dict(session.execute(select(Unit.id, Unit.name).where(
+            col(Unit.id).in_(sorted(set(parent_of.values()))))).tuples().all()) if parent_of else {}
+        return [replace(score, unit=f"{score.unit} ({parent_names[parent_of[unit_id]]})")
+                if parent_of.get(unit_id) in parent_names else score
+                for score, unit_id in ranked]
 
 
 def progress_chart(scores: list[UnitScore], *, title: str) -> bytes:
-    """A horizontal bar chart (PNG) of average progress per unit."""
+    """A horizontal bar chart (PNG) of average progress per unit, one bar each, the best on top."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    names = [s.unit if len(s.unit) <= 32 else s.unit[:31] + "…" for s in scores][::-1]
-    values = [s.avg_progress for s in scores][::-1]
-    height = 1.2 + 0.45 * max(1, len(scores))
+    names = [s.unit if len(s.unit) <= 40 else s.unit[:39] + "…" for s in scores][::-1] or ["(không có)"]
+    values = [s.avg_progress for s in scores][::-1] or [0]
+    height = 1.2 + 0.45 * len(names)
     fig, ax = plt.subplots(figsize=(8, height), dpi=100)
     try:
-        bars = ax.barh(names or ["(không có)"], values or [0], color="#2e7d32")
+        # Bars at positions, named by their ticks: two units of one name keep a bar each.
+        bars = ax.barh(range(len(names)), values, color="#2e7d32")
+        ax.set_yticks(range(len(names)), names)
         ax.set_xlim(0, 100)
         ax.set_xlabel("Tiến độ bình quân (%)")
         ax.set_title(title, fontsize=11)
         for bar, value in zip(bars, values):
             ax.text(min(value + 1, 92), bar.get_y() + bar.get_height() / 2, f"{value:.0f}%", va="center", fontsize=8)
-        fig.tight_layout()
+        # Margins from the widest unit name, measured: tight_layout would draw the figure once
+        # more for it (half the chart's time).
+        renderer = fig.canvas.get_renderer()
+        label_width = max(label.get_window_extent(renderer).width for label in ax.get_yticklabels())
+        width, height_px = fig.get_size_inches() * fig.dpi
+        fig.subplots_adjust(left=min(0.6, (label_width + 16) / width), right=1 - 14 / width,
+                            top=1 - 30 / height_px, bottom=46 / height_px)
         out = io.BytesIO()
         fig.savefig(out, format="png")
         return out.getvalue()
     finally:
         plt.close(fig)
-
-

@@ -3,7 +3,7 @@ scopes, and how it reads in chat."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -343,3 +343,36 @@ def test_on_time_is_judged_by_the_local_date_of_the_last_report():
     ranking.add(1, STATUS_IN_PROGRESS, deadline, 40, None)  # open and past its deadline
     ranking.add(1, STATUS_IN_PROGRESS, TODAY, 20, None)  # due today: not late yet
     assert ranking.units[1] == [6, 4, 1, 1, 460]
+
+
+def test_units_of_one_name_are_told_apart_on_the_scoreboard_and_the_chart(engine):
+    """Every department has its «Văn phòng»: the scoreboard names the unit above each, and the
+    chart draws a bar for each rather than one bar for the name."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from reminders.ranking import ScoreTally, progress_chart
+
+    with Session(engine) as session:
+        home = unit(session, "Sở Nội vụ", "Văn phòng")
+        other = unit(session, "Sở Tư pháp", "Văn phòng")
+        alone = unit(session, "Sở Tư pháp", "Phòng Hành chính tư pháp")
+        ranking = ScoreTally(today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+        ranking.add(home.id, STATUS_IN_PROGRESS, TODAY, 80, None)
+        ranking.add(other.id, STATUS_IN_PROGRESS, TODAY, 60, None)
+        ranking.add(alone.id, STATUS_IN_PROGRESS, TODAY, 40, None)
+        scores = ranking.scores(session=session)
+    assert [s.unit for s in scores] == ["Văn phòng (Sở Nội vụ)", "Văn phòng (Sở Tư pháp)", "Phòng Hành chính tư pháp"]
+
+    def bars(scores) -> int:
+        """Bands of rows holding the bars' green, top to bottom."""
+        image = Image.open(BytesIO(progress_chart(scores, title="Toàn tỉnh"))).convert("RGB")
+        width, height = image.size
+        pixels = image.load()
+        rows = [any(pixels[x, y] == (0x2E, 0x7D, 0x32) for x in range(0, width, 2)) for y in range(height)]
+        return sum(1 for y in range(height) if rows[y] and (y == 0 or not rows[y - 1]))
+
+    assert bars(scores) == 3
+    same_name = [replace(s, unit="Văn phòng") for s in scores]
+    assert bars(same_name) == 3
