@@ -90,6 +90,8 @@ def check_database(settings: Settings, report: Report) -> None:
 
 async def check_telegram(settings: Settings, report: Report) -> None:
     from telegram import Bot
+
+    from bot.transport import AiohttpRequest
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
     try:
@@ -97,7 +99,10 @@ async def check_telegram(settings: Settings, report: Report) -> None:
     except SettingsError as exc:
         report.add(FAIL, f"{exc.variable}: {exc.reason}")
         return
-    bot = Bot(token, base_url=settings.telegram_api_base_url, base_file_url=settings.telegram_api_file_url)
+    # Through the client the bot itself uses (its proxy settings too).
+    request = AiohttpRequest()
+    bot = Bot(token, base_url=settings.telegram_api_base_url, base_file_url=settings.telegram_api_file_url,
+              request=request)
     try:
         async with asyncio.timeout(30):
             me = await bot.get_me(read_timeout=10, connect_timeout=10)
@@ -120,10 +125,7 @@ async def check_telegram(settings: Settings, report: Report) -> None:
     except TelegramError as exc:
         report.add(FAIL, f"Telegram báo lỗi: {_first_line(exc)}.")
     finally:
-        try:
-            await bot.shutdown()
-        except Exception:  # noqa: BLE001 - nothing to clean up after a failed start
-            pass
+        await request.shutdown()  # the bot was never started: its client is closed here
 
 
 def _heartbeats(engine) -> dict:

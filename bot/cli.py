@@ -142,6 +142,8 @@ def cmd_remind(settings: Settings) -> int:
 
     from telegram import Bot
 
+    from bot.transport import AiohttpRequest
+
     from datetime import timedelta
 
     from reminders.cycle import ReminderCycle
@@ -152,7 +154,7 @@ def cmd_remind(settings: Settings) -> int:
     async def once() -> int:
         engine = open_database(settings.sqlalchemy_url)
         bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,
-                  base_file_url=settings.telegram_api_file_url)
+                  base_file_url=settings.telegram_api_file_url, request=AiohttpRequest())
         try:
             async with bot:
                 dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds))

@@ -31,9 +31,9 @@ from typing import Any
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, ContextTypes, SimpleUpdateProcessor
-from telegram.request import HTTPXRequest
 
 from bot.context import BotData
+from bot.transport import AiohttpRequest
 from storage.updates import forget_old_received, forget_received, keep_received, take_unfinished
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,8 @@ class DurableQueue(asyncio.Queue):
         return len(rows)
 
 
-class ReceivingRequest(HTTPXRequest):
-    """PTB's HTTP client for getUpdates (one connection, as PTB's own), handing each batch of updates,
+class ReceivingRequest(AiohttpRequest):
+    """The bot's HTTP client (bot.transport) for getUpdates (one connection, as PTB's own), handing each batch of updates,
     as Telegram sent it, to ``on_arrival`` (``DurableQueue.keep_arrivals``) before PTB reads it."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
-from telegram.request import HTTPXRequest
+
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ class PatientRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
-class HookedRequest(HTTPXRequest):
-    """PTB's HTTP client with ``before()`` awaited ahead of every Bot API call: the call made
+class HookedRequest(AiohttpRequest):
+    """The bot's HTTP client (bot.transport) with ``before()`` awaited ahead of every Bot API call: the call made
     while handling an update records that update first (``handlers.once``)."""
 
     def __init__(self, before: Callable[[], Awaitable[None]], **kwargs: Any) -> None:

@@ -1,0 +1,171 @@
+"""The bot's HTTP client (bot.transport): what reaches the server, and the
+errors PTB expects, against a small HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import pytest
+from aiohttp import web
+from telegram import Bot, InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.transport import AiohttpRequest
+
+pytestmark = pytest.mark.asyncio
+
+
+class Server:
+    """Records each request; answers with ``status`` after ``delay`` seconds."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+        self.delay = 0.0
+        self.status = 200
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        entry = {"method": request.method, "path": request.path, "agent": request.headers.get("User-Agent", ""),
+                 "type": request.content_type}
+        if request.content_type == "multipart/form-data":
+            fields, files = {}, {}
+            reader = await request.multipart()
+            async for part in reader:
+                if part.filename:
+                    files[part.name] = (part.filename, part.headers.get("Content-Type"), await part.read())
+                else:
+                    fields[part.name] = await part.text()
+            entry.update(fields=fields, files=files)
+        elif request.method == "POST":
+            entry["fields"] = dict(await request.post())
+        self.seen.append(entry)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if request.method == "GET":
+            return web.Response(body=b"file bytes")
+        return web.json_response({"ok": True, "result": {"echo": entry.get("fields", {})}}, status=self.status)
+
+    async def __aenter__(self) -> Server:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        assert self.runner is not None
+        await self.runner.cleanup()
+
+
+def params(**values) -> RequestData:
+    return RequestData([RequestParameter.from_input(name, value) for name, value in values.items()])
+
+
+async def test_parameters_go_form_encoded_as_with_ptbs_own_client():
+    async with Server() as server:
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            result = await request.post(f"{server.url}/botTOKEN/sendMessage",
+                                        params(chat_id=42, text="Chào & «bạn» 100%", reply_markup={"a": [1]}))
+        finally:
+            await request.shutdown()
+    (seen,) = server.seen
+    assert seen["method"] == "POST" and seen["path"] == "/botTOKEN/sendMessage"
+    assert seen["type"] == "application/x-www-form-urlencoded"
+    assert seen["agent"] == AiohttpRequest.USER_AGENT
+    assert seen["fields"] == {"chat_id": "42", "text": "Chào & «bạn» 100%", "reply_markup": json.dumps({"a": [1]})}
+    assert result == {"echo": seen["fields"]}
+
+
+async def test_a_file_goes_as_a_multipart_form_with_its_name_and_type():
+    async with Server() as server:
+        bot = Bot("1:TOKEN", base_url=f"{server.url}/bot", request=AiohttpRequest())
+        request = bot.request
+        try:
+            # PTB's own parameters for a document, sent as sendDocument sends them.
+            data = RequestData([RequestParameter.from_input("chat_id", 7),
+                                RequestParameter.from_input("caption", "Báo cáo tuần"),
+                                RequestParameter.from_input(
+                                    "document", InputFile(b"PK\x03\x04 workbook", filename="bao-cao.xlsx"))])
+            await request.post(f"{server.url}/bot1:TOKEN/sendDocument", data)
+        finally:
+            await request.shutdown()
+    (seen,) = server.seen
+    assert seen["type"] == "multipart/form-data"
+    assert seen["fields"] == {"chat_id": "7", "caption": "Báo cáo tuần"}
+    (name, mime, content), = seen["files"].values()
+    assert name == "bao-cao.xlsx" and content == b"PK\x03\x04 workbook"
+    assert mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_a_download_is_a_get_and_works_before_initialize():
+    async with Server() as server:
+        request = AiohttpRequest()
+        try:
+            assert await request.retrieve(f"{server.url}/file/botTOKEN/documents/a.xlsx") == b"file bytes"
+        finally:
+            await request.shutdown()
+    assert [(s["method"], s["path"]) for s in server.seen] == [("GET", "/file/botTOKEN/documents/a.xlsx")]
+
+
+async def test_a_slow_answer_times_out_as_ptb_expects():
+    async with Server() as server:
+        server.delay = 1.0
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            with pytest.raises(TimedOut):
+                await request.post(f"{server.url}/botTOKEN/getMe", read_timeout=0.05)
+        finally:
+            await request.shutdown()
+
+
+async def test_a_refused_connection_is_a_network_error():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            await request.post(f"http://127.0.0.1:{port}/botTOKEN/getMe")
+        assert not isinstance(caught.value, TimedOut)
+        assert "aiohttp." in str(caught.value)
+    finally:
+        await request.shutdown()
+
+
+async def test_server_errors_reach_ptb_which_raises_for_them():
+    async with Server() as server:
+        server.status = 502
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            with pytest.raises(NetworkError):
+                await request.post(f"{server.url}/botTOKEN/getMe")
+        finally:
+            await request.shutdown()
+
+
+async def test_no_call_after_shutdown_and_initialize_opens_it_again():
+    async with Server() as server:
+        request = AiohttpRequest()
+        await request.initialize()
+        await request.shutdown()
+        with pytest.raises(NetworkError, match="shut down"):  # PTB wraps the client's RuntimeError
+            await request.post(f"{server.url}/botTOKEN/getMe")
+        await request.initialize()
+        try:
+            assert await request.post(f"{server.url}/botTOKEN/getMe") == {"echo": {}}
+        finally:
+            await request.shutdown()
