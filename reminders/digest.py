@@ -16,6 +16,7 @@ import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, func, select
 
 from bot.texts import STATUS_ICONS, STATUS_LABELS, esc
@@ -104,9 +105,12 @@ class DigestTally:
     from a query of its own; a weekly digest from the scan that writes its workbook."""
 
     # What ``add`` takes, in order. A task's last sign of life (its last report, else its creation)
-    # comes as one moment, and whether it was a report: a moment read costs more than the rest.
+    # comes as one moment, and whether it was a report: a moment read costs more than the rest. It is
+    # read as a plain DateTime (UTC without a zone from SQLite, aware from PostgreSQL: ``add`` takes
+    # both) rather than through SQLModel's UTCDateTime, whose conversion runs in Python for each value.
     COLUMNS = (Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.status, Task.deadline, Task.progress,
-               func.coalesce(Task.last_report_at, Task.created_at), Task.last_report_at.is_not(None), Task.target_id)
+               type_coerce(func.coalesce(Task.last_report_at, Task.created_at), DateTime()),
+               Task.last_report_at.is_not(None), Task.target_id)
 
     def __init__(self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None) -> None:
         self.scores = scores  # the units' scoreboard, gathered on the way

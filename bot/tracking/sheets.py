@@ -36,7 +36,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import func
+from sqlalchemy import DateTime, func, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -969,9 +969,10 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
     # is the newest, as reports are only added).
     latest = aliased(Report)
     newest = select(func.max(latest.id)).where(latest.task_id == Task.id).correlate(Task).scalar_subquery()
+    # The report's time as a plain DateTime, as the digest's columns (DigestTally.COLUMNS) read theirs.
     columns = [Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.accountable_id, Task.start_date,
                Task.deadline, Task.progress, Task.status, Task.expected_result, Task.target_id,
-               Report.created_at, Report.staff_id, Report.note]
+               type_coerce(Report.created_at, DateTime()), Report.staff_id, Report.note]
     if tally is not None:
         columns += tally.COLUMNS[7:9]  # its task's last sign of life, and whether that was a report
     rows = [tuple(row) for row in connection.execute(select(*columns).outerjoin(Report, Report.id == newest)
