@@ -90,9 +90,9 @@ def check_database(settings: Settings, report: Report) -> None:
 
 async def check_telegram(settings: Settings, report: Report) -> None:
     from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
 
     from bot.transport import AiohttpRequest
-    from telegram.error import InvalidToken, NetworkError, TelegramError
 
     try:
         token = settings.token()

@@ -142,10 +142,9 @@ def cmd_remind(settings: Settings) -> int:
 
     from telegram import Bot
 
-    from bot.transport import AiohttpRequest
-
     from datetime import timedelta
 
+    from bot.transport import AiohttpRequest
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher
     from reminders.scan import ScanConfig

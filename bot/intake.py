@@ -134,8 +134,9 @@ class DurableQueue(asyncio.Queue):
 
 
 class ReceivingRequest(AiohttpRequest):
-    """The bot's HTTP client (bot.transport) for getUpdates (one connection, as PTB's own), handing each batch of updates,
-    as Telegram sent it, to ``on_arrival`` (``DurableQueue.keep_arrivals``) before PTB reads it."""
+    """The bot's HTTP client (bot.transport) for getUpdates (one connection, as PTB's own), handing
+    each batch of updates, as Telegram sent it, to ``on_arrival`` (``DurableQueue.keep_arrivals``)
+    before PTB reads it."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("connection_pool_size", 1)

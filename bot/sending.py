@@ -60,8 +60,8 @@ class PatientRateLimiter(AIORateLimiter):
 
 
 class HookedRequest(AiohttpRequest):
-    """The bot's HTTP client (bot.transport) with ``before()`` awaited ahead of every Bot API call: the call made
-    while handling an update records that update first (``handlers.once``)."""
+    """The bot's HTTP client (bot.transport) with ``before()`` awaited ahead of every Bot API call:
+    the call made while handling an update records that update first (``handlers.once``)."""
 
     def __init__(self, before: Callable[[], Awaitable[None]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
