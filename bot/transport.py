@@ -24,6 +24,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_FILE_NAME_ESCAPES = {ord('"'): "%22", ord("\r"): "%0D", ord("\n"): "%0A"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -99,6 +100,8 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, value)
             for name, part in files.items():
                 file_name, content, *mime = part
+                if file_name:  # as browsers and httpx write a name: UTF-8, with " CR LF percent-encoded
+                    file_name = file_name.translate(_FILE_NAME_ESCAPES)
                 body.add_field(name, content, filename=file_name, content_type=mime[0] if mime else None)
             headers = None
         elif request_data is not None:

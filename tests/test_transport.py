@@ -96,7 +96,7 @@ async def test_a_file_goes_as_a_multipart_form_with_its_name_and_type():
             data = RequestData([RequestParameter.from_input("chat_id", 7),
                                 RequestParameter.from_input("caption", "Báo cáo tuần"),
                                 RequestParameter.from_input(
-                                    "document", InputFile(b"PK\x03\x04 workbook", filename="bao-cao.xlsx"))])
+                                    "document", InputFile(b"PK\x03\x04 workbook", filename="báo cáo tuần.xlsx"))])
             await request.post(f"{server.url}/bot1:TOKEN/sendDocument", data)
         finally:
             await request.shutdown()
@@ -104,7 +104,7 @@ async def test_a_file_goes_as_a_multipart_form_with_its_name_and_type():
     assert seen["type"] == "multipart/form-data"
     assert seen["fields"] == {"chat_id": "7", "caption": "Báo cáo tuần"}
     (name, mime, content), = seen["files"].values()
-    assert name == "bao-cao.xlsx" and content == b"PK\x03\x04 workbook"
+    assert name == "báo cáo tuần.xlsx" and content == b"PK\x03\x04 workbook"
     assert mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -169,3 +169,51 @@ async def test_no_call_after_shutdown_and_initialize_opens_it_again():
             assert await request.post(f"{server.url}/botTOKEN/getMe") == {"echo": {}}
         finally:
             await request.shutdown()
+
+
+async def test_a_multipart_form_reads_as_ptbs_own_client_writes_it():
+    """Part by part (the boundaries aside), a file upload is the bytes PTB's httpx client sends:
+    the file's name in UTF-8 with its quotes percent-encoded, as browsers write it. (aiohttp also
+    labels each text field as UTF-8 text, which is what a form field is read as anyway.)"""
+    from telegram.request import HTTPXRequest
+
+    bodies: list[tuple[str, bytes]] = []
+
+    async def keep(request: web.Request) -> web.Response:
+        bodies.append((request.content_type, await request.read()))
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", keep)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/bot1:TOKEN/sendDocument"  # type: ignore
+    try:
+        for request in (HTTPXRequest(), AiohttpRequest()):
+            await request.initialize()
+            try:
+                await request.post(url, RequestData([
+                    RequestParameter.from_input("chat_id", 7),
+                    RequestParameter.from_input("caption", "Báo cáo «tuần» 48"),
+                    RequestParameter.from_input("document", InputFile(b"PK\x03\x04", filename='báo "cáo".xlsx'))]))
+            finally:
+                await request.shutdown()
+    finally:
+        await runner.cleanup()
+
+    def parts(body: bytes) -> list[tuple[list[bytes], bytes]]:
+        boundary = body.split(b"\r\n", 1)[0]
+        found = []
+        for chunk in body.split(boundary)[1:-1]:
+            head, _, content = chunk.strip(b"\r\n").partition(b"\r\n\r\n")
+            lines = [line.lower() for line in head.split(b"\r\n")]
+            found.append((sorted(line for line in lines if line != b"content-type: text/plain; charset=utf-8"),
+                          content))
+        return found
+
+    (theirs_type, theirs), (ours_type, ours) = bodies
+    assert theirs_type == ours_type == "multipart/form-data"
+    assert parts(ours) == parts(theirs)
+    assert b'filename="b\xc3\xa1o %22c\xc3\xa1o%22.xlsx"' in ours
