@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
+from telegram import InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -66,19 +68,24 @@ class Server:
         await self.runner.cleanup()
 
 
+@asynccontextmanager
+async def opened(request: AiohttpRequest | None = None) -> AsyncIterator[AiohttpRequest]:
+    request = request or AiohttpRequest()
+    await request.initialize()
+    try:
+        yield request
+    finally:
+        await request.shutdown()
+
+
 def params(**values) -> RequestData:
     return RequestData([RequestParameter.from_input(name, value) for name, value in values.items()])
 
 
 async def test_parameters_go_form_encoded_as_with_ptbs_own_client():
-    async with Server() as server:
-        request = AiohttpRequest()
-        await request.initialize()
-        try:
-            result = await request.post(f"{server.url}/botTOKEN/sendMessage",
-                                        params(chat_id=42, text="Chào & «bạn» 100%", reply_markup={"a": [1]}))
-        finally:
-            await request.shutdown()
+    async with Server() as server, opened() as request:
+        result = await request.post(f"{server.url}/botTOKEN/sendMessage",
+                                    params(chat_id=42, text="Chào & «bạn» 100%", reply_markup={"a": [1]}))
     (seen,) = server.seen
     assert seen["method"] == "POST" and seen["path"] == "/botTOKEN/sendMessage"
     assert seen["type"] == "application/x-www-form-urlencoded"
@@ -88,18 +95,10 @@ async def test_parameters_go_form_encoded_as_with_ptbs_own_client():
 
 
 async def test_a_file_goes_as_a_multipart_form_with_its_name_and_type():
-    async with Server() as server:
-        bot = Bot("1:TOKEN", base_url=f"{server.url}/bot", request=AiohttpRequest())
-        request = bot.request
-        try:
-            # PTB's own parameters for a document, sent as sendDocument sends them.
-            data = RequestData([RequestParameter.from_input("chat_id", 7),
-                                RequestParameter.from_input("caption", "Báo cáo tuần"),
-                                RequestParameter.from_input(
-                                    "document", InputFile(b"PK\x03\x04 workbook", filename="báo cáo tuần.xlsx"))])
-            await request.post(f"{server.url}/bot1:TOKEN/sendDocument", data)
-        finally:
-            await request.shutdown()
+    async with Server() as server, opened() as request:
+        # PTB's own parameters for a document, as sendDocument makes them.
+        await request.post(f"{server.url}/bot1:TOKEN/sendDocument", params(
+            chat_id=7, caption="Báo cáo tuần", document=InputFile(b"PK\x03\x04 workbook", filename="báo cáo tuần.xlsx")))
     (seen,) = server.seen
     assert seen["type"] == "multipart/form-data"
     assert seen["fields"] == {"chat_id": "7", "caption": "Báo cáo tuần"}
@@ -118,43 +117,24 @@ async def test_a_download_is_a_get_and_works_before_initialize():
     assert [(s["method"], s["path"]) for s in server.seen] == [("GET", "/file/botTOKEN/documents/a.xlsx")]
 
 
-async def test_a_slow_answer_times_out_as_ptb_expects():
-    async with Server() as server:
-        server.delay = 1.0
-        request = AiohttpRequest()
-        await request.initialize()
-        try:
-            with pytest.raises(TimedOut):
-                await request.post(f"{server.url}/botTOKEN/getMe", read_timeout=0.05)
-        finally:
-            await request.shutdown()
+@pytest.mark.parametrize("delay, status, error", [(1.0, 200, TimedOut), (0.0, 502, NetworkError)])
+async def test_a_slow_answer_times_out_and_a_server_error_is_a_network_error(delay, status, error):
+    """As PTB expects of its clients (a 5xx is read and raised by PTB itself)."""
+    async with Server() as server, opened() as request:
+        server.delay, server.status = delay, status
+        with pytest.raises(error):
+            await request.post(f"{server.url}/botTOKEN/getMe", read_timeout=0.05)
 
 
 async def test_a_refused_connection_is_a_network_error():
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with opened() as request:
         with pytest.raises(NetworkError) as caught:
             await request.post(f"http://127.0.0.1:{port}/botTOKEN/getMe")
-        assert not isinstance(caught.value, TimedOut)
-        assert "aiohttp." in str(caught.value)
-    finally:
-        await request.shutdown()
-
-
-async def test_server_errors_reach_ptb_which_raises_for_them():
-    async with Server() as server:
-        server.status = 502
-        request = AiohttpRequest()
-        await request.initialize()
-        try:
-            with pytest.raises(NetworkError):
-                await request.post(f"{server.url}/botTOKEN/getMe")
-        finally:
-            await request.shutdown()
+    assert not isinstance(caught.value, TimedOut)
+    assert "aiohttp." in str(caught.value)
 
 
 async def test_no_call_after_shutdown_and_initialize_opens_it_again():
@@ -164,11 +144,8 @@ async def test_no_call_after_shutdown_and_initialize_opens_it_again():
         await request.shutdown()
         with pytest.raises(NetworkError, match="shut down"):  # PTB wraps the client's RuntimeError
             await request.post(f"{server.url}/botTOKEN/getMe")
-        await request.initialize()
-        try:
+        async with opened(request):
             assert await request.post(f"{server.url}/botTOKEN/getMe") == {"echo": {}}
-        finally:
-            await request.shutdown()
 
 
 async def test_a_multipart_form_reads_as_ptbs_own_client_writes_it():
@@ -194,10 +171,8 @@ async def test_a_multipart_form_reads_as_ptbs_own_client_writes_it():
         for request in (HTTPXRequest(), AiohttpRequest()):
             await request.initialize()
             try:
-                await request.post(url, RequestData([
-                    RequestParameter.from_input("chat_id", 7),
-                    RequestParameter.from_input("caption", "Báo cáo «tuần» 48"),
-                    RequestParameter.from_input("document", InputFile(b"PK\x03\x04", filename='báo "cáo".xlsx'))]))
+                await request.post(url, params(chat_id=7, caption="Báo cáo «tuần» 48",
+                                               document=InputFile(b"PK\x03\x04", filename='báo "cáo".xlsx')))
             finally:
                 await request.shutdown()
     finally:
