@@ -19,10 +19,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+_DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's DefaultValue: a timeout left to the client
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _FILE_NAME_ESCAPES = {ord('"'): "%22", ord("\r"): "%0D", ord("\n"): "%0A"}
 
@@ -76,13 +76,13 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is shut down.")
         session = self._open()
         files = request_data.multipart_data if request_data is not None else None
-        if isinstance(read_timeout, DefaultValue):
+        if isinstance(read_timeout, _DEFAULT):  # not given for this call: this client's own
             read_timeout = self._read_timeout
-        if isinstance(connect_timeout, DefaultValue):
+        if isinstance(connect_timeout, _DEFAULT):
             connect_timeout = self._connect_timeout
-        if isinstance(pool_timeout, DefaultValue):
+        if isinstance(pool_timeout, _DEFAULT):
             pool_timeout = self._pool_timeout
-        if isinstance(write_timeout, DefaultValue):
+        if isinstance(write_timeout, _DEFAULT):
             write_timeout = self._media_write_timeout if files else self._write_timeout
         # aiohttp has no write timeout of its own: sending is bounded by the whole call's time,
         # which the other limits already bound when they are all set.

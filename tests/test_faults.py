@@ -85,6 +85,8 @@ async def test_database_outage_tells_users_nothing_was_saved_and_recovers(tracke
         cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(application.bot_data.settings))
         with pytest.raises(OperationalError):
             await cycle.run()
+    # Admins hear after the user has had the answer: wait for it, then count.
+    await emu.wait_for(lambda m: m.chat_id == ADMIN_ID and "cơ sở dữ liệu" in m.text)
     admin_reports = [m for m in emu.messages_to(ADMIN_ID) if "cơ sở dữ liệu" in (m.text or "")]
     assert len(admin_reports) == 1  # told once, not once per message
     assert count_reports(engine) == before
@@ -132,6 +134,7 @@ async def test_a_bug_gets_an_apology_and_admins_hear_once(running_bot):
     for _ in range(3):
         reply = await user.say("/hong")
         assert reply.text == texts.ERROR_APOLOGY
+    await emu.wait_for(lambda m: m.chat_id == ADMIN_ID and "a bug in a handler" in m.text)  # after the apology
     reports = [m for m in emu.messages_to(ADMIN_ID) if "a bug in a handler" in (m.text or "")]
     assert len(reports) == 1 and "RuntimeError" in reports[0].text and "4242" in reports[0].text
     reply = await user.say("/start")
