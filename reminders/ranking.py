@@ -58,21 +58,24 @@ class ScoreTally:
     def scores(self, *, session: Session, limit: int = 15) -> list[UnitScore]:
         """The units, best on-time rate first (then progress, then name). Units of the same name
         (a «Văn phòng» in every department) are told apart by the unit above them."""
-        units: dict[int, tuple[str, int | None]] = {}  # id -> name, parent
+        names: dict[int, str] = {}
+        parents: dict[int, int | None] = {}
         for ids in batches(sorted(self.units)):
-            units.update((unit_id, (name, parent_id)) for unit_id, name, parent_id in session.execute(
-                select(Unit.id, Unit.name, Unit.parent_id).where(col(Unit.id).in_(ids))))
-        ranked = sorted(((UnitScore(units.get(unit_id, ("", None))[0], total, done, on_time, late, progress / total),
-                          unit_id) for unit_id, (total, done, on_time, late, progress) in self.units.items()),
-                        key=lambda pair: (-pair[0].on_time_rate, -pair[0].avg_progress, pair[0].unit))[:limit]
-        shared = {name for name, count in Counter(score.unit for score, _ in ranked).items() if count > 1}
-        parent_of = {unit_id: units[unit_id][1] for score, unit_id in ranked
-                     if score.unit in shared and units.get(unit_id, ("", None))[1] is not None}
-        parent_names = dict(session.execute(select(Unit.id, Unit.name).where(
-            col(Unit.id).in_(sorted(set(parent_of.values()))))).tuples().all()) if parent_of else {}
-        return [replace(score, unit=f"{score.unit} ({parent_names[parent_of[unit_id]]})")
-                if parent_of.get(unit_id) in parent_names else score
-                for score, unit_id in ranked]
+            for unit_id, name, parent_id in session.execute(
+                    select(Unit.id, Unit.name, Unit.parent_id).where(col(Unit.id).in_(ids))):
+                names[unit_id], parents[unit_id] = name, parent_id
+        scores = {unit_id: UnitScore(names.get(unit_id, ""), total, done, on_time, late, progress / total)
+                  for unit_id, (total, done, on_time, late, progress) in self.units.items()}
+        ranked = sorted(scores, key=lambda unit_id: (-scores[unit_id].on_time_rate, -scores[unit_id].avg_progress,
+                                                     scores[unit_id].unit))[:limit]
+        shown = Counter(scores[unit_id].unit for unit_id in ranked)
+        above = {unit_id: parents[unit_id] for unit_id in ranked
+                 if shown[scores[unit_id].unit] > 1 and parents.get(unit_id) is not None}
+        above_names = dict(session.execute(select(Unit.id, Unit.name).where(
+            col(Unit.id).in_(sorted(set(above.values()))))).tuples().all()) if above else {}
+        return [replace(scores[unit_id], unit=f"{scores[unit_id].unit} ({above_names[above[unit_id]]})")
+                if above.get(unit_id) in above_names else scores[unit_id]
+                for unit_id in ranked]
 
 
 def progress_chart(scores: list[UnitScore], *, title: str) -> bytes:
