@@ -983,13 +983,10 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
     overdue_count = 0
     labels: dict[str, str] = {}
     late_labels: dict[str, str] = {}
-    if tally is not None:  # the digest's columns (DigestTally.COLUMNS, from this query), then the export's alone
-        add = tally.add
-        for row in rows:  # code, title, owner, unit, status, deadline, progress, last sign of life, reported?, target
-            add(row[0], row[1], row[2], row[3], row[8], row[6], row[7], row[14], row[15], row[10])
-        rows = [row[:14] for row in rows]
     for (code, title, owner_id, unit_id, accountable_id, start, deadline, progress, status, expected, target_id,
-         reported_at, reporter, note) in rows:
+         reported_at, reporter, note, *last_sign) in rows:
+        if tally is not None:  # with the digest's columns (DigestTally.COLUMNS): the last sign of life, a report?
+            tally.add(code, title, owner_id, unit_id, status, deadline, progress, *last_sign, target_id)
         counts[status] = counts.get(status, 0) + 1
         if status != STATUS_DONE and deadline < today:
             overdue = (today - deadline).days
