@@ -51,6 +51,7 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead",
                         category=PTBUserWarning)
 
+
 async def send_html(bot, chat_id: int, text: str, markup=None, *, thread_id: int | None = None,
                     business_connection_id: str | None = None) -> None:
     """sendMessage with HTML text (the Bot API's answer is not decoded)."""
