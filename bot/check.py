@@ -69,6 +69,8 @@ def check_database(settings: Settings, report: Report) -> None:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+        if engine.dialect.name != "sqlite":
+            asyncio.run(_reach_with_handlers_engine(engine))
         revision = current_revision(engine)
         beats = _heartbeats(engine) if revision == head else {}
     except Exception as exc:  # any driver error: say what and where
@@ -86,6 +88,21 @@ def check_database(settings: Settings, report: Report) -> None:
     else:
         report.add(WARN, f"Cơ sở dữ liệu: {what}; lược đồ {revision or 'trống'}, bản mới nhất {head}: "
                          "sẽ tự cập nhật khi bot chạy, hoặc chạy python -m bot db upgrade.")
+
+
+async def _reach_with_handlers_engine(engine) -> None:
+    """The handlers reach a server database through an engine of their own (asyncpg): it must
+    connect too."""
+    from sqlalchemy import text
+
+    from storage.db import make_async_engine
+
+    handlers_engine = make_async_engine(engine)
+    try:
+        async with handlers_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    finally:
+        await handlers_engine.dispose()
 
 
 async def check_telegram(settings: Settings, report: Report) -> None:

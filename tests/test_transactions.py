@@ -4,21 +4,27 @@ On SQLite a quick transaction runs on the event loop and does not wait for the
 write lock: when another connection holds it, the attempt is rolled back and
 the work runs again on the database thread, which waits, while the event loop
 goes on serving other updates. These tests use their own SQLite file whatever
-database the suite runs on."""
+database the suite runs on.
+
+On a server database the handlers' transactions go through an asyncio engine
+on asyncpg; the last tests need no server."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 import threading
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.context import BotData
-from storage.db import SQLITE_LOCK_WAIT_MS, is_lock_conflict, open_database, session_scope
+from handlers.errors import database_unavailable
+from storage.db import SQLITE_LOCK_WAIT_MS, asyncpg_url, is_lock_conflict, make_engine, open_database, session_scope
 from storage.updates import claim_update
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
@@ -126,3 +132,47 @@ def test_lock_conflicts_are_told_from_other_database_errors(tmp_path):
         holder.execute("ROLLBACK")
         holder.close()
         engine.dispose()
+
+
+# --------------------------------------------------------------------------
+# A server database: the handlers' asyncio engine
+# --------------------------------------------------------------------------
+
+
+def test_the_handlers_reach_postgresql_through_asyncpg_with_the_urls_options():
+    pytest.importorskip("asyncpg")
+    url = make_url("postgresql+psycopg://bot:secret@db.internal:6432/campaign?sslmode=require")
+    assert asyncpg_url(url).render_as_string(hide_password=False) == (
+        "postgresql+asyncpg://bot:secret@db.internal:6432/campaign?ssl=require")
+    socket = make_url("postgresql+psycopg://bot@/campaign?host=/run/postgresql&port=5433")
+    assert asyncpg_url(socket).query == {"host": "/run/postgresql", "port": "5433"}
+
+
+def test_an_option_asyncpg_does_not_take_keeps_psycopg():
+    url = make_url("postgresql+psycopg://bot@db.internal/campaign?application_name=bot&sslmode=require")
+    assert asyncpg_url(url) is None
+    assert asyncpg_url(make_url("sqlite:///data/campaign.db")) is None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_a_server_that_refuses_connections_is_reported_as_the_database_unavailable():
+    """asyncpg raises its own errors while connecting: they reach the error handler as
+    psycopg's would, so users hear that nothing was saved rather than of a bug."""
+    pytest.importorskip("asyncpg")
+    data = BotData()
+    data.engine = make_engine(f"postgresql+psycopg://bot@127.0.0.1:{free_port()}/campaign")
+    data.open_db()
+    assert data.db_async.dialect.driver == "asyncpg"
+    try:
+        with pytest.raises(OperationalError) as caught:
+            await data.transaction(lambda session: claim_update(session, update_id=1, at=AT))
+        assert isinstance(caught.value.orig.__cause__, OSError)
+        assert database_unavailable(caught.value)
+    finally:
+        await data.close_db()
+        data.engine.dispose()
