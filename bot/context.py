@@ -108,14 +108,7 @@ class BotData:
     async def _run_async(self, work: Callable[[Session], T]) -> T:
         for attempt in (1, 2):
             try:
-                async with AsyncSession(self.db_async, expire_on_commit=False) as session:
-                    try:
-                        result = await session.run_sync(work)
-                        await session.commit()
-                    except BaseException:
-                        await session.rollback()
-                        raise
-                    return result
+                return await AsyncSession(self.db_async, expire_on_commit=False).run_sync(_unit_of_work, work)
             except DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:
                     raise
@@ -133,6 +126,21 @@ class BotData:
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
+
+
+def _unit_of_work(session: Session, work: Callable[[Session], T]) -> T:
+    """``work(session)`` committed, or rolled back on an exception; the session closed either way.
+    Run by ``AsyncSession.run_sync``: one pass into the synchronous session for all of it, rather
+    than one each for the work, the commit and the close."""
+    try:
+        result = work(session)
+        session.commit()
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 class Context(CallbackContext[ExtBot, dict, dict, BotData]):
