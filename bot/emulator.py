@@ -365,6 +365,21 @@ _HTML_ENTITY_RE = re.compile(r"&(?:#(\d+)|#[xX]([0-9a-fA-F]+)|(lt|gt|amp|quot));
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
+_MARKUP_RE = re.compile("[<&]")
+
+
+class _LazyByteOffset:
+    """The UTF-8 byte offset of ``index`` in ``text``, worked out when formatted."""
+
+    __slots__ = ("text", "index")
+
+    def __init__(self, text: str, index: int) -> None:
+        self.text, self.index = text, index
+
+    def __format__(self, spec: str) -> str:
+        return format(_byte_offset(self.text, self.index), spec)
+
+
 def parse_html(source: str) -> tuple[str, list[JSONDict]]:
     """Parse Telegram-flavoured HTML into ``(plain_text, entities)``.
 
@@ -394,14 +409,13 @@ def parse_html(source: str) -> tuple[str, list[JSONDict]]:
             i += 1
             continue
         if char != "<":
-            j = i
-            while j < n and source[j] not in "<&":
-                j += 1
+            special = _MARKUP_RE.search(source, i)
+            j = special.start() if special else n
             out.add(source[i:j])
             i = j
             continue
-        offset = _byte_offset(source, i)
         match = _TAG_RE.match(source, i)
+        offset = _LazyByteOffset(source, i)  # only error messages use it
         if not match:
             word = re.match(r"</?([^\s>]*)", source[i:])
             name = word.group(1) if word else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -487,6 +488,12 @@ def test_parsers() -> None:
         {"type": "text_link", "offset": 0, "length": 4, "url": "https://x.vn"},
         {"type": "code", "offset": 7, "length": 3},
     ]
+    # Telegram counts the offset of a bad tag in UTF-8 bytes: "Hạn " is 6 of them.
+    for source, error in (("Hạn <x>", 'Unsupported start tag "x" at byte offset 6'),
+                          ("Hạn <b>x</i>", 'Unmatched end tag at byte offset 10, expected "</b>", found "</i>"'),
+                          ("ô </b>", 'Unexpected end tag "b" at byte offset 3')):
+        with pytest.raises(Exception, match=re.escape(error)):
+            parse_html(source)
     text, entities = parse_markdown_v2("__gạch__ ||ẩn|| `a\\`b` \\!")
     assert text == "gạch ẩn a`b !"
     assert [e["type"] for e in entities] == ["underline", "spoiler", "code"]
