@@ -31,12 +31,14 @@ machinery costs, the echo bot also runs on the bot's client, and that ratio is
 printed beside the target's.
 
     .venv/bin/python bench/throughput.py [--updates 2000] [--officers 400] [--managers 30] [--repeat 1]
-                                         [--database-url postgresql+psycopg://user@host:port/db]
+                                         [--database-url postgresql+psycopg://user@host:port/db] [--loop asyncio]
 
 SQLite (a temporary file) always runs; with ``--database-url`` (or
 TEST_DATABASE_URL) naming a PostgreSQL server, a fresh database on it also
 runs (created and dropped here). One line per database. The two bots share
-the machine with the emulator; on a busy machine use ``--repeat 3``.
+the machine with the emulator, and the process and its event loop with it:
+the bot's loop (uvloop where installed, as ``python -m bot run`` uses), or
+asyncio's own with ``--loop asyncio``. On a busy machine use ``--repeat 3``.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from _data import Province, backend, fresh_database, seed_province  # noqa: E402
-from bot.app import build_application, polling  # noqa: E402
+from bot.app import build_application, new_event_loop, polling  # noqa: E402
 from bot.emulator import BotAPIEmulator, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.texts import ERROR_APOLOGY  # noqa: E402
@@ -362,6 +364,8 @@ def describe(outcome: Outcome) -> str:
 async def main(args) -> None:
     # Warnings and errors are counted while a bot runs (LogCounter), not printed.
     logging.getLogger().setLevel(logging.WARNING)
+    loop = asyncio.get_running_loop()
+    print(f"event loop (both bots and the emulator): {type(loop).__module__}.{type(loop).__name__}")
     urls = [None]
     extra = args.database_url or os.environ.get("TEST_DATABASE_URL", "").strip()
     if extra:
@@ -414,4 +418,9 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=1, help="runs of each bot per database; the best is kept")
     parser.add_argument("--database-url", default="",
                         help="also run on this PostgreSQL server (a fresh database); default: env TEST_DATABASE_URL")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--loop", choices=("bot", "asyncio"), default="bot",
+                        help="the event loop both bots run on: the bot's (uvloop where installed, as python -m bot "
+                             "run) or asyncio's own")
+    args = parser.parse_args()
+    with asyncio.Runner(loop_factory=new_event_loop if args.loop == "bot" else asyncio.new_event_loop) as runner:
+        runner.run(main(args))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
@@ -24,10 +25,31 @@ from bot.settings import Settings
 from storage.db import open_database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The event loop the bot runs on: uvloop's where it is installed (Linux and macOS), asyncio's
+    otherwise. uvloop does the loop's work (sockets, callbacks, timers) in C: on PostgreSQL, where
+    an update waits on the database several times, the bot spends about a tenth less CPU an update
+    (README, Benchmarks)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on the bot's event loop (``new_event_loop``)."""
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        return runner.run(main)
 
 
 async def post_init(application: Application) -> None:
     data: BotData = application.bot_data
+    loop = asyncio.get_running_loop()
+    log.info("event loop: %s.%s", type(loop).__module__, type(loop).__name__)
     data.open_db()
     await intake.start(application)  # updates an earlier process left unfinished
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS]

@@ -138,12 +138,11 @@ def cmd_import(settings: Settings, args) -> int:
 
 def cmd_remind(settings: Settings) -> int:
     """One scan-and-dispatch cycle, for cron and for tests."""
-    import asyncio
+    from datetime import timedelta
 
     from telegram import Bot
 
-    from datetime import timedelta
-
+    from bot.app import run
     from bot.transport import AiohttpRequest
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher
@@ -167,7 +166,7 @@ def cmd_remind(settings: Settings) -> int:
               f"không liên lạc được {d.unreachable}, lỗi {d.failed}.")
         return 0 if not d.failed else 1
 
-    return asyncio.run(once())
+    return run(once())
 
 
 def cmd_template(args) -> int:
@@ -181,7 +180,9 @@ def cmd_template(args) -> int:
 def cmd_run(settings: Settings, args) -> int:
     from telegram import Update
 
-    from bot.app import build_application
+    import asyncio
+
+    from bot.app import build_application, new_event_loop
     from bot.logs import setup_logging
 
     token = settings.token()
@@ -191,6 +192,8 @@ def cmd_run(settings: Settings, args) -> int:
     secret = settings.webhook_secret_token() if args.webhook else ""
     setup_logging(settings.log_level, [token, secret] if secret else [token])
     application = build_application(settings)
+    # PTB's run_polling / run_webhook run on the current event loop: the bot's (uvloop where installed).
+    asyncio.set_event_loop(new_event_loop())
     if args.webhook:
         # Several processes may run this behind one proxy: each sets the same
         # webhook, and the database makes each update handled once.

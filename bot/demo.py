@@ -20,6 +20,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bot.app import run
 from bot.emulator import BotAPIEmulator, FakeUser, SentMessage
 from bot.settings import Settings
 
@@ -148,6 +149,6 @@ def run_demo(settings: Settings, docs: Path | None = None) -> int:
     if settings.database_url is None:
         settings = settings.model_copy(update={"database_url": f"sqlite:///{settings.data_dir / 'demo.db'}"})
     try:
-        return asyncio.run(_demo(settings, docs))
+        return run(_demo(settings, docs))
     except KeyboardInterrupt:
         return 0

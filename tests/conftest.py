@@ -3,7 +3,8 @@ real Application polling the project's Bot API emulator on 127.0.0.1.
 
 The database is a fresh SQLite file per test, or, when ``TEST_DATABASE_URL``
 names a PostgreSQL server, a fresh database on it per test (copied from a
-migrated template, and dropped afterwards)."""
+migrated template, and dropped afterwards). Async tests run on the bot's event
+loop (``bot.app.new_event_loop``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def corpus() -> Path:
     if not CORPUS.is_dir() or not any(CORPUS.glob("*.txt")):
         pytest.skip("the shared campaign corpus is not available")
     return CORPUS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_asyncio_loop_factories(config, item):
+    """Async tests run on the event loop the bot runs on (uvloop where installed)."""
+    from bot.app import new_event_loop
+
+    return {"bot": new_event_loop}
 
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import aiohttp
 
+from bot.app import new_event_loop
 from tests.processes import PUBLIC_WEBHOOK, BotProcess, bot_env, free_port, run_cli
 
 
@@ -92,6 +93,12 @@ async def test_webhook_server_answers_users_and_refuses_forged_posts(emulator, d
         await emulator.wait_for(lambda m: m.chat_id == 4242, after=mark, timeout=30)
         assert not emulator.messages_to(4243)
         assert await bot.stop() == 0  # SIGTERM: a clean stop
+    # On the bot's event loop: uvloop's where it is installed.
+    loop = new_event_loop()
+    try:
+        assert f"event loop: {type(loop).__module__}.{type(loop).__name__}" in bot.text
+    finally:
+        loop.close()
 
 
 async def test_an_update_delivered_twice_is_handled_once(emulator, db_url, tmp_path):
