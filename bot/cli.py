@@ -178,9 +178,9 @@ def cmd_template(args) -> int:
 
 
 def cmd_run(settings: Settings, args) -> int:
-    from telegram import Update
-
     import asyncio
+
+    from telegram import Update
 
     from bot.app import build_application, new_event_loop
     from bot.logs import setup_logging

@@ -368,18 +368,6 @@ _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _MARKUP_RE = re.compile("[<&]")
 
 
-class _LazyByteOffset:
-    """The UTF-8 byte offset of ``index`` in ``text``, worked out when formatted."""
-
-    __slots__ = ("text", "index")
-
-    def __init__(self, text: str, index: int) -> None:
-        self.text, self.index = text, index
-
-    def __format__(self, spec: str) -> str:
-        return format(_byte_offset(self.text, self.index), spec)
-
-
 def parse_html(source: str) -> tuple[str, list[JSONDict]]:
     """Parse Telegram-flavoured HTML into ``(plain_text, entities)``.
 
@@ -415,33 +403,32 @@ def parse_html(source: str) -> tuple[str, list[JSONDict]]:
             i = j
             continue
         match = _TAG_RE.match(source, i)
-        offset = _LazyByteOffset(source, i)  # only error messages use it
         if not match:
             word = re.match(r"</?([^\s>]*)", source[i:])
             name = word.group(1) if word else ""
             if name:
-                raise _ParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
-            raise _ParseError(f"Unexpected end of name token at byte offset {offset}")
+                raise _ParseError(f'Unsupported start tag "{name}" at byte offset {_byte_offset(source, i)}')
+            raise _ParseError(f"Unexpected end of name token at byte offset {_byte_offset(source, i)}")
         closing, name, raw_attrs = match.group(1) == "/", match.group(2).lower(), match.group(3)
         if not closing:
             if name not in _HTML_TAGS:
-                raise _ParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
+                raise _ParseError(f'Unsupported start tag "{name}" at byte offset {_byte_offset(source, i)}')
             attrs: dict[str, str] = {}
             for attr in _ATTR_RE.finditer(raw_attrs or ""):
                 value = next((g for g in attr.groups()[1:] if g is not None), "")
                 attrs[attr.group(1).lower()] = html.unescape(value)
             if name == "span" and attrs.get("class") != "tg-spoiler":
                 raise _ParseError(
-                    f'Tag "span" must have class "tg-spoiler" at byte offset {offset}'
+                    f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(source, i)}'
                 )
             stack.append((name, out.offset, attrs))
         else:
             if not stack:
-                raise _ParseError(f'Unexpected end tag "{name}" at byte offset {offset}')
+                raise _ParseError(f'Unexpected end tag "{name}" at byte offset {_byte_offset(source, i)}')
             top, start, attrs = stack[-1]
             if top != name:
                 raise _ParseError(
-                    f'Unmatched end tag at byte offset {offset}, expected "</{top}>", '
+                    f'Unmatched end tag at byte offset {_byte_offset(source, i)}, expected "</{top}>", '
                     f'found "</{name}>"'
                 )
             stack.pop()
