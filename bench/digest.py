@@ -125,8 +125,8 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
 
 
 def step_xlsx(engine, day: date, tz, shared: Shared) -> None:
-    """/xuatbaocao (bot/tracking/sheets.py ``export_tasks``)."""
-    from bot.tracking.sheets import export_tasks
+    """/xuatbaocao (bot/tracking/export.py ``export_tasks``)."""
+    from bot.tracking.export import export_tasks
 
     with session_scope(engine) as session:
         data = export_tasks(session=session, scope=shared.scope, today=day, tz=tz)

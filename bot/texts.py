@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from bot.handbook import Target
-from bot.kb.answer import Answer
+if TYPE_CHECKING:
+    from bot.handbook import Target
+    from bot.kb.answer import Answer
 
 TELEGRAM_LIMIT = 4096
 LIMIT = 4000  # a margin under Telegram's limit

@@ -62,7 +62,7 @@ async def unit_digest(update: Update, context: Context) -> None:
 
 
 async def export(update: Update, context: Context) -> None:
-    from bot.tracking.sheets import export_tasks
+    from bot.tracking.export import export_tasks
 
     if not await private_only(update):
         return

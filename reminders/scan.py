@@ -296,7 +296,7 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     tally = DigestTally(today=today, now=now, scores=ranking)
     workbook = None
     if sub.frequency == "weekly":
-        from bot.tracking.sheets import export_tasks
+        from bot.tracking.export import export_tasks
 
         workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz, tally=tally)
         digest = tally.digest(session=session, title=title)

@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from bot.tracking.sheets import SheetError, export_tasks, import_sheet, read_table, write_templates
+from bot.tracking.export import export_tasks
+from bot.tracking.sheets import SheetError, import_sheet, read_table, write_templates
 from storage.db import session_scope
 from storage.models import AuditEntry, Milestone, Staff, Target, Task, Unit
 from storage.tracking import Scope, add_report, ensure_unit_path, staff_by_code, task_by_code, unit_full_name

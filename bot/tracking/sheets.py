@@ -1,5 +1,5 @@
-"""Staff and task lists as spreadsheets (.csv, .xlsx): importing them, blank
-templates, and the task export.
+"""Staff and task lists as spreadsheets (.csv, .xlsx): importing them, and
+blank templates. The task export is :mod:`bot.tracking.export`.
 
 An import is all or nothing. Every row is checked before anything is
 written, and every problem is collected with the row number the user sees in
@@ -16,9 +16,10 @@ is, while a blank cell in a column that is there clears it; the one exception
 is «Telegram ID», which a blank cell keeps, since accounts are usually linked
 by invite.
 
-A task sheet also accepts what :func:`export_tasks` writes, so an export can
-be edited and imported back: a staff cell "Họ tên (MÃ)" is read as the code in
-brackets, a target cell "MÃ · tên" as the target with that code.
+A task sheet also accepts what :func:`bot.tracking.export.export_tasks`
+writes, so an export can be edited and imported back: a staff cell
+"Họ tên (MÃ)" is read as the code in brackets, a target cell "MÃ · tên" as
+the target with that code.
 """
 
 from __future__ import annotations
@@ -28,27 +29,22 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import DateTime, func, type_coerce
-from sqlalchemy.orm import aliased
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.kb.text import nfc
-from bot.texts import ROLE_LABELS, STATUS_LABELS
+from bot.texts import ROLE_LABELS
 from bot.tracking.parse import InputError, format_date, key, parse_date, parse_role, target_value_in, unit_path
-from bot.tracking.xlsx import BOLD, HEADER, Styled, Workbook
 from storage import tracking as db
-from storage.models import STATUS_DONE, STATUSES, Milestone, Report, Staff, Target, Task, Unit, utcnow
-
-if TYPE_CHECKING:
-    from reminders.digest import DigestTally
+from storage.models import Milestone, Staff, Target, Task, Unit, utcnow
 
 T = TypeVar("T")
 
@@ -56,8 +52,6 @@ MAX_SHOWN_ERRORS = 30
 HEADER_SEARCH_ROWS = 10  # a title above the table may push the header down this far
 NAME_MAX = 255
 TELEGRAM_ID_MAX = 2**63 - 1
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -928,117 +922,3 @@ def _book_bytes(book: openpyxl.Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-# --------------------------------------------------------------------------
-# Export
-# --------------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    ("Mã nhiệm vụ", 12), ("Nhiệm vụ", 40), ("Người thực hiện", 26), ("Đơn vị chủ trì", 36),
-    ("Người chịu trách nhiệm", 26), ("Ngày bắt đầu", 13), ("Thời hạn", 12), ("Tiến độ (%)", 10),
-    ("Trạng thái", 28), ("Số ngày quá hạn", 10), ("Báo cáo gần nhất", 17), ("Người báo cáo", 26),
-    ("Ghi chú gần nhất", 40), ("Kết quả cần đạt", 40), ("Chỉ tiêu", 36),
-)
-
-
-def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
-                 tally: DigestTally | None = None) -> bytes:
-    """The tasks in ``scope`` as an .xlsx: a «Nhiệm vụ» sheet and a «Tổng hợp» sheet.
-
-    Written by the streaming writer of :mod:`bot.tracking.xlsx` (openpyxl costs about 8 µs a
-    cell, seconds for a province): one query gives each task with its latest report, as plain
-    rows on the session's connection rather than through the ORM, so a province's 50,000 tasks
-    take well under a second. The rows are put in order (deadline, then code) here rather than
-    by the database, which would read the tasks in deadline order through its index, one
-    random page at a time. A ``tally`` (a weekly digest's) is given every task on the way."""
-    session.flush()  # the connection does not autoflush as session.execute would
-    connection = session.connection()
-    people = {i: f"{name} ({code})"
-              for i, name, code in connection.execute(select(Staff.id, Staff.full_name, Staff.code))}
-    units = _unit_full_names(session)
-    # Targets are few (campaign indicators): all of them, rather than a second pass over the scope.
-    targets = {i: f"{code} · {name}"
-               for i, code, name in connection.execute(select(Target.id, Target.code, Target.name))}
-    book = Workbook(date_format=DATE_FORMAT, datetime_format=DATETIME_FORMAT)
-    sheet = book.sheet("Nhiệm vụ", widths=[width for _, width in EXPORT_COLUMNS], freeze_header=True,
-                       auto_filter=True)
-    sheet.row([title for title, _ in EXPORT_COLUMNS], style=HEADER)
-
-    # The latest report of each task, looked up through the report.task_id index (the highest id
-    # is the newest, as reports are only added).
-    latest = aliased(Report)
-    newest = select(func.max(latest.id)).where(latest.task_id == Task.id).correlate(Task).scalar_subquery()
-    # The report's time as a plain DateTime, as the digest's columns (DigestTally.COLUMNS) read theirs.
-    columns = [Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.accountable_id, Task.start_date,
-               Task.deadline, Task.progress, Task.status, Task.expected_result, Task.target_id,
-               type_coerce(Report.created_at, DateTime()), Report.staff_id, Report.note]
-    if tally is not None:
-        columns += tally.COLUMNS[7:9]  # its task's last sign of life, and whether that was a report
-    rows = [tuple(row) for row in connection.execute(select(*columns).outerjoin(Report, Report.id == newest)
-                                                     .where(scope.task_filter()))]
-    rows.sort(key=_deadline_then_code)
-
-    counts = dict.fromkeys(STATUSES, 0)
-    overdue_count = 0
-    labels: dict[str, str] = {}
-    late_labels: dict[str, str] = {}
-    for (code, title, owner_id, unit_id, accountable_id, start, deadline, progress, status, expected, target_id,
-         reported_at, reporter, note, *last_sign) in rows:
-        if tally is not None:  # with the digest's columns (DigestTally.COLUMNS): the last sign of life, a report?
-            tally.add(code, title, owner_id, unit_id, status, deadline, progress, *last_sign, target_id)
-        counts[status] = counts.get(status, 0) + 1
-        if status != STATUS_DONE and deadline < today:
-            overdue = (today - deadline).days
-            overdue_count += 1
-            label = late_labels.get(status)
-            if label is None:
-                label = f"{STATUS_LABELS['overdue']} ({STATUS_LABELS.get(status, status)})"
-                late_labels[status] = label
-        else:
-            overdue = None
-            label = labels.get(status)
-            if label is None:
-                label = labels[status] = STATUS_LABELS.get(status, status)
-        sheet.row((
-            code, title, people.get(owner_id), units.get(unit_id), people.get(accountable_id), start, deadline,
-            progress, label, overdue, _local(reported_at, tz) if reported_at else None,
-            people.get(reporter) if reporter else None, note or None, expected or None,
-            targets.get(target_id) if target_id else None,
-        ))
-    del rows
-    _summary_sheet(book, counts, overdue_count, today)
-    return book.to_bytes()
-
-
-def _deadline_then_code(row) -> tuple[date, str]:
-    return row[6], row[0]
-
-
-def _unit_full_names(session: Session) -> dict[int, str]:
-    """Every unit's full name, from one query (a parent's path sorts before its children's)."""
-    names: dict[int, str] = {}
-    for unit_id, parent_id, name in session.execute(select(Unit.id, Unit.parent_id, Unit.name).order_by(col(Unit.path))):
-        parent = names.get(parent_id) if parent_id else None
-        names[unit_id] = f"{parent}{db.UNIT_SEPARATOR}{name}" if parent else name
-    return names
-
-
-def _local(moment: datetime, tz: tzinfo) -> datetime:
-    """Local wall-clock time to the minute, without a zone (Excel has none); stored times are UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
-
-
-def _summary_sheet(book: Workbook, counts: dict[str, int], overdue: int, today: date) -> None:
-    """Counts by status, on a sheet of its own after the tasks."""
-    sheet = book.sheet("Tổng hợp", widths=[44, 14])
-    sheet.row([Styled("Tổng hợp nhiệm vụ", BOLD)])
-    sheet.row(["Ngày xuất", today])
-    sheet.row([])
-    sheet.row(["Trạng thái", "Số nhiệm vụ"], style=BOLD)
-    for status in STATUSES:
-        sheet.row([STATUS_LABELS[status], counts.get(status, 0)])
-    sheet.row([f"{STATUS_LABELS['overdue']} (chưa hoàn thành, đã qua thời hạn)", overdue])
-    sheet.row([Styled("Tổng số", BOLD), sum(counts.values())])
