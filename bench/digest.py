@@ -4,20 +4,26 @@ for the digest over 50,000 tasks, through the bot's own code paths.
 Measured separately, each in its own session as the bot does it:
   * /tonghop: the digest text it replies (handlers/manage.py: the actor, the
     scope, ``build_digest`` + ``digest_blocks``, packed into messages);
-  * /xuatbaocao: the XLSX export (``export_tasks``);
+  * /xuatbaocao: the XLSX export (``BotData.export``: by the export worker);
   * a daily subscription digest: what the reminder scan queues for it
     (reminders/scan.py ``_render_digest``: text, ranking, PNG chart);
   * a weekly subscription digest: the same plus the XLSX report it attaches,
-    the digest gathered by the workbook's own scan of the tasks.
-Wall time: the first run in this process (imports, caches cold) and the best
-of ``--runs``; memory: the tracemalloc peak of each step (a separate pass,
-since tracing slows everything) and the process's max RSS (``getrusage``)
-after each step. The data is seeded in a child process so the RSS is the
-digest's, not the seeding's. Targets: under 1 s and under 300 MB for a digest
-over 50,000 tasks.
+    written by the export worker meanwhile.
+As in the bot, exports go to one export worker (bot/workers.py), started by
+the first export; ``--in-process`` writes them in this process instead, as
+with ``EXPORT_WORKERS=0`` (the weekly digest then gathered by the workbook's
+own scan of the tasks).
+Wall time: the first run in this process (imports, caches cold, the worker
+starting) and the best of ``--runs``; memory: the tracemalloc peak of each
+step in this process (a separate pass, since tracing slows everything), this
+process's max RSS (``getrusage``) after each step, and the worker's peak RSS
+(``/proc``). The data is seeded in a child process so the RSS is the digest's,
+not the seeding's. Targets: under 1 s and under 300 MB (the bot process and
+its worker together) for a digest over 50,000 tasks.
 
     .venv/bin/python bench/digest.py [--tasks 50000] [--units 2000] [--runs 3]
                                      [--database-url postgresql+psycopg://user@host:port/db] [--profile]
+                                     [--in-process]
 
 With a PostgreSQL URL a fresh database is created on that server for the run
 and dropped afterwards (``--keep`` keeps it).
@@ -44,12 +50,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import backend, fresh_database, seed_province  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from reminders.scan import ScanConfig  # noqa: E402
-from sqlmodel import select  # noqa: E402
-from storage.db import open_database, session_scope  # noqa: E402
-from storage.models import Staff  # noqa: E402
+# The bot's modules are imported where they are used: the export worker is a fresh interpreter
+# that imports this script again (multiprocessing's spawn), and should carry what the bot's worker
+# carries, no more.
 
 TIME_LIMIT = 1.0  # seconds
 MEMORY_LIMIT = 300.0  # MB
@@ -62,6 +65,7 @@ MB = 1024 * 1024
 
 
 def _seed_child(url: str, units: int, tasks: int, today: str, now: str, out) -> None:
+    from _data import seed_province
     from storage.db import make_engine
 
     engine = make_engine(url)
@@ -110,6 +114,7 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
     from bot.texts import pack
     from bot.tracking import service
     from reminders.digest import build_digest, digest_blocks
+    from storage.db import session_scope
 
     with session_scope(engine) as session:
         actor = service.resolve_actor(session, telegram_id=telegram_id, admin_ids=[])
@@ -124,23 +129,28 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
                         messages=len(messages), chars=sum(len(m) for m in messages))
 
 
-def step_xlsx(engine, day: date, tz, shared: Shared) -> None:
-    """/xuatbaocao (bot/tracking/export.py ``export_tasks``)."""
+def step_xlsx(engine, exports, day: date, tz, shared: Shared) -> None:
+    """/xuatbaocao (bot/context.py ``BotData.export``): by the export worker, else here."""
     from bot.tracking.export import export_tasks
+    from storage.db import session_scope
 
-    with session_scope(engine) as session:
-        data = export_tasks(session=session, scope=shared.scope, today=day, tz=tz)
+    data = exports.result(exports.submit(scope=shared.scope, today=day, tz=tz))
+    if data is None:
+        with session_scope(engine) as session:
+            data = export_tasks(session=session, scope=shared.scope, today=day, tz=tz)
     shared.facts.update(xlsx_bytes=len(data))
 
 
-def step_subscription(engine, frequency: str, staff_id: int, moment: datetime, config, shared: Shared) -> None:
+def step_subscription(engine, exports, frequency: str, staff_id: int, moment: datetime, config,
+                      shared: Shared) -> None:
     """What the reminder scan queues for a subscription of the top manager (reminders/scan.py ``_render_digest``)."""
     from reminders.scan import _render_digest
+    from storage.db import session_scope
     from storage.models import Subscription
 
     sub = Subscription(chat_id=1, staff_id=staff_id, frequency=frequency)
     with session_scope(engine) as session:
-        rows, _ = _render_digest(session, sub=sub, period="bench", now=moment, config=config)
+        rows, _ = _render_digest(session, sub=sub, period="bench", now=moment, config=config, exports=exports)
     shared.facts[frequency] = dict(messages=sum(1 for r in rows if r.text and not (r.photo or r.document)),
                                    png_bytes=sum(len(r.photo or b"") for r in rows),
                                    xlsx_bytes=sum(len(r.document or b"") for r in rows))
@@ -154,6 +164,18 @@ def step_subscription(engine, frequency: str, staff_id: int, moment: datetime, c
 def max_rss_mb() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return usage / (MB if sys.platform == "darwin" else 1024)
+
+
+def workers_max_rss_mb() -> float:
+    """The export workers' peak RSS (summed), from /proc; 0 without a worker, nan where /proc is missing."""
+    total = 0.0
+    for worker in multiprocessing.active_children():
+        try:
+            with open(f"/proc/{worker.pid}/status") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+        except (OSError, StopIteration):
+            return float("nan")
+    return total
 
 
 def current_rss_mb() -> float:
@@ -206,7 +228,17 @@ def main() -> None:
                         help="default: a temporary SQLite file; a PostgreSQL URL gets a fresh database")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each step")
+    parser.add_argument("--in-process", action="store_true",
+                        help="exports in the bot's own process, as with EXPORT_WORKERS=0")
     args = parser.parse_args()
+
+    from _data import backend, fresh_database
+    from bot.settings import Settings
+    from bot.workers import Exports
+    from reminders.scan import ScanConfig
+    from sqlmodel import select
+    from storage.db import open_database, session_scope
+    from storage.models import Staff
 
     with fresh_database(args.database_url or None, label="digest", keep=args.keep) as url:
         settings = Settings.from_env(DATABASE_URL=url, _env_file=None)
@@ -226,18 +258,22 @@ def main() -> None:
         rss_before = current_rss_mb()
         shared = Shared()
         config = ScanConfig.from_settings(settings)
+        # As the bot has it (bot/context.py): one export worker, started by the first export.
+        exports = Exports(engine, processes=0 if args.in_process else settings.export_workers)
         with session_scope(engine) as session:
             top = session.exec(select(Staff.id).where(Staff.code == seeded["top_manager_code"])).one()
         steps: dict[str, Callable[[], None]] = {
             "text": lambda: step_text(engine, seeded["top_manager"], day, moment, shared),
-            "xlsx": lambda: step_xlsx(engine, day, tz, shared),
-            "daily": lambda: step_subscription(engine, "daily", top, moment, config, shared),
-            "weekly": lambda: step_subscription(engine, "weekly", top, moment, config, shared),
+            "xlsx": lambda: step_xlsx(engine, exports, day, tz, shared),
+            "daily": lambda: step_subscription(engine, exports, "daily", top, moment, config, shared),
+            "weekly": lambda: step_subscription(engine, exports, "weekly", top, moment, config, shared),
         }
+        where = "in the bot's process" if not exports.processes else "by the export worker"
         labels = {"text": "/tonghop: digest text (build_digest + digest_blocks)",
-                  "xlsx": "/xuatbaocao: XLSX export (export_tasks)",
+                  "xlsx": f"/xuatbaocao: XLSX export, {where}",
                   "daily": "daily subscription digest (text, ranking, chart)",
-                  "weekly": "weekly subscription digest (+ XLSX, one scan)"}
+                  "weekly": ("weekly subscription digest (+ XLSX, one scan)" if not exports.processes
+                             else "weekly digest (+ XLSX by the worker meanwhile)")}
 
         # The first run: what the first digest after the bot starts costs (imports, cold caches).
         first: dict[str, float] = {}
@@ -251,11 +287,13 @@ def main() -> None:
                 runs[name].append(timed(step))
         best = {name: min(times) if times else first[name] for name, times in runs.items()}
         rss_max = max_rss_mb()  # before the traced pass: tracemalloc's own bookkeeping would count
+        worker_rss = workers_max_rss_mb()
         peaks = {name: traced_peak(step) for name, step in steps.items()}
         if args.profile:
             for name, step in steps.items():
                 profile(labels[name], step)
             print()
+        exports.close()
         engine.dispose()
 
     facts = shared.facts
@@ -280,9 +318,16 @@ def main() -> None:
         print(f"{labels[name]}: best {best[name]:.3f} s = {best[name] / TIME_LIMIT:.2f} of {TIME_LIMIT:.0f} s "
               f"[{verdict(best[name], TIME_LIMIT)}], first run {first[name]:.3f} s; traced peak {peaks[name]:.1f} MB "
               f"= {peaks[name] / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB [{verdict(peaks[name], MEMORY_LIMIT)}]")
-    print(f"process max RSS: {rss_max:.0f} MB = {rss_max / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB "
-          f"[{verdict(rss_max, MEMORY_LIMIT)}] (RSS before the first digest: {rss_before:.0f} MB; "
-          f"the bot process also holds its knowledge-base index)")
+    total = rss_max + worker_rss
+    if exports.processes:
+        print("(traced peaks are the bot process's: what the worker allocates shows in its RSS, and in the "
+              "traced peaks of --in-process)")
+        print(f"max RSS: bot process {rss_max:.0f} MB + export worker {worker_rss:.0f} MB = {total:.0f} MB = "
+              f"{total / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB [{verdict(total, MEMORY_LIMIT)}] "
+              f"(the bot process's RSS before the first digest: {rss_before:.0f} MB)")
+    else:
+        print(f"process max RSS: {rss_max:.0f} MB = {rss_max / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB "
+              f"[{verdict(rss_max, MEMORY_LIMIT)}] (RSS before the first digest: {rss_before:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -144,6 +144,7 @@ def cmd_remind(settings: Settings) -> int:
 
     from bot.app import run
     from bot.transport import AiohttpRequest
+    from bot.workers import Exports
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher
     from reminders.scan import ScanConfig
@@ -153,12 +154,14 @@ def cmd_remind(settings: Settings) -> int:
         engine = open_database(settings.sqlalchemy_url)
         bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,
                   base_file_url=settings.telegram_api_file_url, request=AiohttpRequest())
+        exports = Exports(engine, processes=settings.export_workers)
         try:
             async with bot:
                 dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds))
                 result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings),
-                                             dispatcher=dispatcher).run()
+                                             dispatcher=dispatcher, exports=exports).run()
         finally:
+            exports.close()
             engine.dispose()
         d = result.dispatch
         print(f"Quét đến ngày {result.scan.scanned_through:%d/%m/%Y}: {result.scan.messages} tin nhắc, "

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
-from typing import TypeVar
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,7 +22,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.kb.service import KnowledgeBase
 from bot.settings import Settings
+from bot.workers import Exports
 from storage.db import is_lock_conflict, make_async_engine, session_scope
+
+if TYPE_CHECKING:
+    from storage.tracking import Scope
 
 T = TypeVar("T")
 
@@ -42,6 +46,7 @@ class BotData:
     db_threads: ThreadPoolExecutor | None  # SQLite: the thread for transactions that wait (see transaction)
     db_inline: bool  # SQLite: quick transactions run on the event loop (see transaction)
     db_async: AsyncEngine | None  # a server database: the handlers' engine (see transaction)
+    exports: Exports | None  # the export worker (bot/workers.py), once the database is open
 
     def __init__(self) -> None:
         self.clock = system_clock
@@ -51,6 +56,7 @@ class BotData:
         self.db_threads = None
         self.db_inline = False
         self.db_async = None
+        self.exports = None
 
     def open_db(self) -> None:
         """How the handlers reach the database (see ``transaction``). SQLite: on the event loop, and
@@ -62,9 +68,13 @@ class BotData:
             self.db_threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
         else:
             self.db_async = make_async_engine(self.engine)
+        self.exports = Exports(self.engine, processes=self.settings.export_workers)
 
     async def close_db(self) -> None:
         self.db_inline = False
+        if self.exports is not None:
+            await asyncio.to_thread(self.exports.close)
+            self.exports = None
         if self.db_threads is not None:
             self.db_threads.shutdown(wait=True)
             self.db_threads = None
@@ -123,6 +133,18 @@ class BotData:
                 if attempt == 2 or not error.connection_invalidated:
                     raise
         raise AssertionError("unreachable")
+
+    async def export(self, *, scope: Scope, today: date) -> bytes:
+        """The XLSX export of ``scope``: made by the export worker, else on a thread of this process."""
+        from bot.tracking.export import export_tasks
+
+        tz = self.settings.tz
+        if self.exports is not None:
+            data = await self.exports.wait(self.exports.submit(scope=scope, today=today, tz=tz))
+            if data is not None:
+                return data
+        return await self.transaction(lambda session: export_tasks(session=session, scope=scope, today=today, tz=tz),
+                                      heavy=True)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

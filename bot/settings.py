@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
     escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
     outbox_lease_seconds: int = Field(default=120, alias="OUTBOX_LEASE_SECONDS", ge=5, le=3600)
+    # Processes that write XLSX exports beside the bot (bot/workers.py); 0: in the bot's own process.
+    export_workers: int = Field(default=1, alias="EXPORT_WORKERS", ge=0, le=8)
     # Webhook mode (python -m bot run --webhook), behind a reverse proxy.
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")

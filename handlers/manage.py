@@ -62,21 +62,19 @@ async def unit_digest(update: Update, context: Context) -> None:
 
 
 async def export(update: Update, context: Context) -> None:
-    from bot.tracking.export import export_tasks
-
     if not await private_only(update):
         return
     day = today(context)
-    tz = context.bot_data.settings.tz
 
-    def work(session: Session, actor: Actor) -> bytes:
+    def scope_of(session: Session, actor: Actor) -> db.Scope:
         if not actor.is_admin:
             service.require_linked(actor)
-        return export_tasks(session=session, scope=actor.scope(session), today=day, tz=tz)
+        return actor.scope(session)
 
-    data = await guarded(update, context, work, heavy=True)
-    if data is None:
+    scope = await guarded(update, context, scope_of)
+    if scope is None:
         return
+    data = await context.bot_data.export(scope=scope, today=day)
     await update.effective_message.reply_document(
         document=data, filename=f"bao-cao-nhiem-vu-{day:%Y%m%d}.xlsx",
         caption=f"📊 Báo cáo nhiệm vụ trong phạm vi của bạn, ngày {day:%d/%m/%Y}.")

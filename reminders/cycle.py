@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from telegram import Bot
 
+from bot.workers import Exports
 from reminders.dispatch import DispatchStats, Dispatcher, utc_clock
 from reminders.scan import ScanConfig, ScanResult, scan_all
 from storage.db import session_scope
@@ -38,8 +39,10 @@ class CycleResult:
 
 class ReminderCycle:
     def __init__(self, engine: Engine, bot: Bot, config: ScanConfig, *,
-                 clock: Callable[[], datetime] = utc_clock, dispatcher: Dispatcher | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_clock, dispatcher: Dispatcher | None = None,
+                 exports: Exports | None = None) -> None:
         self.engine = engine
+        self.exports = exports  # the export worker, for weekly digests' workbooks
         self.config = config
         self.clock = clock
         self.dispatcher = dispatcher or Dispatcher(engine, bot, clock=clock)
@@ -47,7 +50,7 @@ class ReminderCycle:
 
     def scan_now(self) -> ScanResult:
         now = self.clock()
-        result = scan_all(self.engine, now=now, config=self.config)
+        result = scan_all(self.engine, now=now, config=self.config, exports=self.exports)
         with session_scope(self.engine) as session:
             forget_handled_updates(session, before=now - HANDLED_UPDATES_KEPT)
             forget_heartbeats(session, before=now - HANDLED_UPDATES_KEPT)

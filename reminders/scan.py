@@ -32,6 +32,7 @@ from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, Staff, Subscription, Task
 from bot.tracking.service import scope_title
+from bot.workers import Exports
 from storage.tracking import batches, scope_of
 
 log = logging.getLogger(__name__)
@@ -91,12 +92,13 @@ def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
     return result
 
 
-def scan_all(engine, *, now: datetime, config: ScanConfig) -> ScanResult:
+def scan_all(engine, *, now: datetime, config: ScanConfig, exports: Exports | None = None) -> ScanResult:
     """The reminders under the scan lock, then the digests: each is rendered
-    outside any lock (a weekly one with its workbook can take seconds, during
+    outside any lock (a weekly one with its workbook can take a second, during
     which SQLite's write lock would hold up every update), then queued in a
     short locked transaction that checks it is still due, so two processes
-    rendering the same digest queue it once."""
+    rendering the same digest queue it once. A weekly digest's workbook is
+    written by the export worker of ``exports`` when there is one."""
     from storage.db import session_scope
 
     with session_scope(engine) as session:
@@ -109,7 +111,7 @@ def scan_all(engine, *, now: datetime, config: ScanConfig) -> ScanResult:
             sub = session.get(Subscription, sub_id)
             if sub is None or period_due(sub, now, config.tz) != period:
                 continue  # another process has queued it already: do not render it again
-            rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config)
+            rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config, exports=exports)
         with session_scope(engine) as session:
             _lock(session)
             sub = session.get(Subscription, sub_id)
@@ -280,9 +282,10 @@ def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None
     return datetime.combine(date.fromisoformat(period), at, tzinfo=tz)
 
 
-def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime,
-                   config: ScanConfig) -> tuple[list[Outbox], dict[str, int]]:
+def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime, config: ScanConfig,
+                   exports: Exports | None = None) -> tuple[list[Outbox], dict[str, int]]:
     """The outbox rows of one subscription's digest for ``period``, and its counts."""
+    from bot.tracking.export import export_tasks
     from reminders.digest import DigestTally, digest_blocks, scan_digest
     from reminders.ranking import ScoreTally, progress_chart
 
@@ -290,14 +293,14 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
     scope = scope_of(session=session, staff=staff, super_admin=staff is None)
     title = scope_title(session, staff, everything=scope.everything)
-    # One scan of the scope's tasks gathers the digest and the units' scores; a weekly digest's is
-    # the one that writes its workbook.
+    # One scan of the scope's tasks gathers the digest and the units' scores. A weekly digest's workbook
+    # is written meanwhile by the export worker; without one, the scan that writes it gathers the digest.
     ranking = ScoreTally(today=today, tz=config.tz)
     tally = DigestTally(today=today, now=now, scores=ranking)
+    weekly = sub.frequency == "weekly"
+    pending = exports.submit(scope=scope, today=today, tz=config.tz) if weekly and exports is not None else None
     workbook = None
-    if sub.frequency == "weekly":
-        from bot.tracking.export import export_tasks
-
+    if weekly and pending is None:
         workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz, tally=tally)
         digest = tally.digest(session=session, title=title)
     else:
@@ -318,6 +321,10 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
         rows.append(Outbox(key=f"{key}:chart", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
                            text="📈 Tiến độ bình quân theo đơn vị", photo=progress_chart(scores, title=title),
                            not_before=now))
+    if pending is not None:
+        workbook = exports.result(pending)
+        if workbook is None:  # the worker failed: written here after all
+            workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz)
     if workbook is not None:
         rows.append(Outbox(key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
                            text=f"📊 Báo cáo nhiệm vụ tuần {period}", document=workbook,

@@ -35,7 +35,7 @@ def schedule(application: Application) -> ReminderCycle:
     dispatcher = Dispatcher(data.engine, application.bot, clock=data.clock,
                             lease=timedelta(seconds=settings.outbox_lease_seconds))
     cycle = ReminderCycle(data.engine, application.bot, ScanConfig.from_settings(settings), clock=data.clock,
-                          dispatcher=dispatcher)
+                          dispatcher=dispatcher, exports=data.exports)
     data.reminders = cycle
     queue = application.job_queue
     at = settings.reminder_at

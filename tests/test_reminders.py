@@ -4,9 +4,11 @@ survives 429/5xx/403 and a sender killed mid-dispatch, and sends digests."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from sqlmodel import func, select
 
@@ -62,7 +64,8 @@ async def world(settings, engine, emulator):
     async with polling(application, timeout=1):
         fast = Pacer(per_second=10_000, per_chat_interval=0)
         cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(test_settings), clock=clock,
-                              dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast))
+                              dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+                              exports=application.bot_data.exports)
         yield cycle, clock, emulator, engine
 
 
@@ -185,8 +188,11 @@ async def test_reminder_buttons(world):
         assert task_by_code(session=session, code="NV1").status != "done"
 
 
-async def test_digest_subscription_arrives_on_schedule_with_its_chart(world):
+@pytest.mark.parametrize("worker", [True, False], ids=["export-worker", "in-process"])
+async def test_digest_subscription_arrives_on_schedule_with_its_chart(world, worker):
     cycle, clock, emu, engine = world
+    if not worker:
+        cycle.exports = None  # as with EXPORT_WORKERS=0: the workbook's scan gathers the digest
     _scanned_through(engine, date(2026, 11, 27))
     manager = emu.chat(emu.user(MANAGER, "Hùng"))
     clock.moment = datetime(2026, 11, 27, 10, tzinfo=TZ)
@@ -199,7 +205,10 @@ async def test_digest_subscription_arrives_on_schedule_with_its_chart(world):
     sent = _to(emu, MANAGER)
     assert any("Tổng hợp" in (m.plain_text or "") and "Xếp hạng đơn vị" in (m.plain_text or "") for m in sent)
     assert any(m.photo is not None and m.photo[:4] == b"\x89PNG" for m in sent)
-    assert any(m.document is not None and (m.file_name or "").endswith(".xlsx") for m in sent)
+    workbook, = [m.document for m in sent if m.document is not None and (m.file_name or "").endswith(".xlsx")]
+    rows = openpyxl.load_workbook(io.BytesIO(workbook)).worksheets[0].iter_rows(min_row=2, values_only=True)
+    assert sorted(row[0] for row in rows) == ["NV1", "NV2", "NV3"]
+    assert (cycle.exports is not None and cycle.exports.running) is worker
     assert (await cycle.run()).scan.digests == 0  # once per week
     clock.moment += timedelta(days=7)
     await cycle.run()

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.context import BotData
+from bot.settings import Settings
 from handlers.errors import database_unavailable
 from storage.db import SQLITE_LOCK_WAIT_MS, asyncpg_url, is_lock_conflict, make_engine, open_database, session_scope
 from storage.updates import claim_update
@@ -40,6 +41,7 @@ def sqlite_engine(path):
 @pytest.fixture
 async def sqlite_data(tmp_path):
     data = BotData()
+    data.settings = Settings.from_env(_env_file=None)
     data.engine = sqlite_engine(tmp_path / "bot.db")
     data.open_db()
     yield data
@@ -165,6 +167,7 @@ async def test_a_server_that_refuses_connections_is_reported_as_the_database_una
     psycopg's would, so users hear that nothing was saved rather than of a bug."""
     pytest.importorskip("asyncpg")
     data = BotData()
+    data.settings = Settings.from_env(_env_file=None)
     data.engine = make_engine(f"postgresql+psycopg://bot@127.0.0.1:{free_port()}/campaign")
     data.open_db()
     assert data.db_async.dialect.driver == "asyncpg"
