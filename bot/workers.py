@@ -31,6 +31,7 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,14 @@ if TYPE_CHECKING:
     from storage.tracking import Scope
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingExport:
+    """An export handed to a worker of ``pool``."""
+
+    future: Future
+    pool: ProcessPoolExecutor
 
 
 class Exports:
@@ -57,7 +66,7 @@ class Exports:
         """Whether a worker pool has been started (by the first export) and not closed."""
         return self._pool is not None
 
-    def submit(self, *, scope: Scope, today: date, tz: tzinfo) -> Future | None:
+    def submit(self, *, scope: Scope, today: date, tz: tzinfo) -> PendingExport | None:
         """Start exporting ``scope`` in a worker; None when there is no worker to do it."""
         if not self.processes:
             return None
@@ -69,31 +78,36 @@ class Exports:
                                                  initializer=_start_worker, initargs=(self.url,))
             pool = self._pool
             try:
-                return pool.submit(_export, scope, today, tz)
+                return PendingExport(pool.submit(_export, scope, today, tz), pool)
             except RuntimeError as error:  # a worker died (BrokenProcessPool): a new pool next time
                 log.warning("export worker unavailable (%s): exporting in the bot's process", error)
                 self._drop(pool)
                 return None
 
-    def result(self, future: Future | None) -> bytes | None:
-        """The workbook ``future`` makes (waiting for it), or None if the worker failed."""
-        if future is None:
+    def result(self, pending: PendingExport | None) -> bytes | None:
+        """The workbook of ``pending`` (waiting for it), or None if the worker failed."""
+        if pending is None:
             return None
         try:
-            outcome = future.result()
-        except Exception as error:  # the worker died, or its answer could not be read
-            return self._failed(error)
-        return outcome if isinstance(outcome, bytes) else self._failed(outcome)
+            outcome = pending.future.result()
+        except Exception as error:  # the worker died, its answer could not be read, the pool was closed
+            return self._failed(pending, error)
+        return outcome if isinstance(outcome, bytes) else self._failed(pending, outcome)
 
-    async def wait(self, future: Future | None) -> bytes | None:
+    async def wait(self, pending: PendingExport | None) -> bytes | None:
         """:meth:`result` without blocking the event loop."""
-        if future is None:
+        if pending is None:
             return None
         try:
-            outcome = await asyncio.wrap_future(future)
+            outcome = await asyncio.wrap_future(pending.future)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # this task is being cancelled, not the export
+            return self._failed(pending, "the export was cancelled (the workers were closed)")
         except Exception as error:
-            return self._failed(error)
-        return outcome if isinstance(outcome, bytes) else self._failed(outcome)
+            return self._failed(pending, error)
+        return outcome if isinstance(outcome, bytes) else self._failed(pending, outcome)
 
     def close(self) -> None:
         """Stop the workers (an export under way is finished first); later exports run in the caller."""
@@ -103,14 +117,13 @@ class Exports:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _failed(self, error: Exception | str) -> None:
+    def _failed(self, pending: PendingExport, error: Exception | str) -> None:
         """Log what went wrong in the worker (an exception, or the traceback it sent back)."""
         log.warning("the export worker failed, exporting in the bot's process instead: %s",
                     error if isinstance(error, str) else repr(error))
-        if isinstance(error, BrokenProcessPool):  # a worker died: the pool takes no more work
+        if isinstance(error, BrokenProcessPool):  # a worker died: its pool takes no more work
             with self._lock:
-                if self._pool is not None:
-                    self._drop(self._pool)
+                self._drop(pending.pool)
         return None
 
     def _drop(self, pool: ProcessPoolExecutor) -> None:

@@ -52,10 +52,10 @@ def exports(engine):
 
 def test_the_worker_writes_the_workbook_the_bot_would(engine, exports):
     seed_tracking(engine)
-    future = exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ)
-    assert future is not None and exports.running
+    pending = exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ)
+    assert pending is not None and exports.running
     assert workers_of_this_process(), "no worker process was started"
-    made_there = exports.result(future)
+    made_there = exports.result(pending)
     with session_scope(engine) as session:
         made_here = export_tasks(session=session, scope=EVERYTHING, today=TODAY, tz=TZ)
     assert made_there is not None
@@ -74,27 +74,39 @@ def test_the_worker_writes_the_workbook_the_bot_would(engine, exports):
 
 async def test_waiting_for_the_worker_leaves_the_event_loop_free(engine, exports):
     seed_tracking(engine)
-    future = exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ)
+    pending = exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ)
     ticks = 0
 
     async def tick() -> None:
         nonlocal ticks
-        while not future.done():
+        while not pending.future.done():
             ticks += 1
             await asyncio.sleep(0)
 
-    workbook, _ = await asyncio.gather(exports.wait(future), tick())
+    workbook, _ = await asyncio.gather(exports.wait(pending), tick())
     assert workbook is not None and workbook.startswith(b"PK")
     assert ticks > 1  # the loop ran other work while the worker exported
 
 
+async def test_exports_waiting_when_the_workers_close_are_handed_back(engine):
+    seed_tracking(engine)
+    exports = Exports(engine)
+    waiting = [exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ) for _ in range(4)]
+    closing = asyncio.create_task(asyncio.to_thread(exports.close))
+    results = await asyncio.gather(*(exports.wait(pending) for pending in waiting))
+    await closing
+    assert results[0] is not None and results[0].startswith(b"PK")  # under way: finished first
+    assert results[-1] is None  # not started: cancelled, for the caller to export itself
+    assert exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ) is None
+
+
 def test_a_worker_that_dies_hands_the_export_back_and_is_replaced(engine, exports, caplog):
     seed_tracking(engine)
-    future = exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ)
+    pending = exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ)
     for worker in workers_of_this_process():  # still starting: killed before it exports
         os.kill(worker.pid, signal.SIGKILL)
     with caplog.at_level(logging.WARNING, logger="bot.workers"):
-        assert exports.result(future) is None
+        assert exports.result(pending) is None
     assert "export worker failed" in caplog.text
     assert not exports.running  # the broken pool is dropped...
     workbook = exports.result(exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ))
