@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.kb.service import KnowledgeBase
 from bot.settings import Settings
 from bot.workers import Exports
-from storage.db import is_lock_conflict, make_async_engine, session_scope
+from storage.db import is_lock_conflict, make_async_engine, run_transaction
 
 if TYPE_CHECKING:
     from storage.tracking import Scope
@@ -125,14 +125,7 @@ class BotData:
         raise AssertionError("unreachable")
 
     def _run(self, work: Callable[[Session], T], wait_for_locks: bool = True) -> T:
-        for attempt in (1, 2):
-            try:
-                with session_scope(self.engine, wait_for_locks=wait_for_locks) as session:
-                    return work(session)
-            except DBAPIError as error:
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        return run_transaction(self.engine, work, wait_for_locks=wait_for_locks)
 
     async def export(self, *, scope: Scope, today: date) -> bytes:
         """The XLSX export of ``scope``: made by the export worker, else on a thread of this process."""

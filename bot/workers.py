@@ -182,21 +182,13 @@ def _export(scope: Scope, today: date, tz: tzinfo) -> bytes | str:
     """The workbook, or the traceback of what went wrong (an exception might not survive pickling)."""
     import traceback
 
-    from sqlalchemy.exc import DBAPIError
-
     from bot.tracking.export import export_tasks
-    from storage.db import session_scope
+    from storage.db import run_transaction
 
     assert _engine is not None, "the worker was not started"
     try:
-        for attempt in (1, 2):  # a second time when the pooled connection had gone (the server restarted)
-            try:
-                with session_scope(_engine) as session:
-                    return export_tasks(session=session, scope=scope, today=today, tz=tz)
-            except DBAPIError as error:
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        return run_transaction(_engine, lambda session: export_tasks(session=session, scope=scope, today=today,
+                                                                     tz=tz))
     except Exception:
         return traceback.format_exc()
     finally:

@@ -7,17 +7,20 @@ rolls back as a whole; ``upgrade`` applies the Alembic migrations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_LOCK_WAIT_MS = 30_000  # how long a SQLite transaction waits for another's write lock
+
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -128,6 +131,20 @@ def session_scope(engine: Engine, *, wait_for_locks: bool = True) -> Iterator[Se
         except BaseException:
             session.rollback()
             raise
+
+
+def run_transaction(engine: Engine, work: Callable[[Session], T], *, wait_for_locks: bool = True) -> T:
+    """``work(session)`` in one transaction (:func:`session_scope`), run once more on a new
+    connection when the pooled one had gone (the server restarted, or cut it off), and with it
+    the pool's others. ``work`` must touch nothing but the session: it may run twice."""
+    for attempt in (1, 2):
+        try:
+            with session_scope(engine, wait_for_locks=wait_for_locks) as session:
+                return work(session)
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _lock_wait(session: Session, ms: int) -> None:
