@@ -27,10 +27,18 @@ class Document(SQLModel, table=True):
     number: str | None = Field(default=None, max_length=120)
     issuer: str | None = Field(default=None, max_length=255)
     doc_date: date | None = None
+    # "document" (an official document) or "article" (a news article about one)
+    kind: str | None = Field(default=None, max_length=20)
+    source: str | None = Field(default=None, max_length=255)      # an article's publisher
+    reports_on: str | None = Field(default=None, max_length=255)  # the document an article reports on
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
     size_bytes: int = 0
     added_by: int | None = None
+    # The search index's analysis of the text (bot.kb.index), and the analyser's
+    # version that wrote it: a process loads it instead of reading the text again.
+    analysis: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    analysis_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
