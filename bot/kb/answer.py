@@ -45,24 +45,54 @@ class Answer:
         return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
 
 
-def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks) -> str:
-    """Why the hit's document cannot be what the question is about, or ''."""
+_CLAUSE_SPLIT = re.compile(r"[;,()]|\s-\s|:\s")
+
+
+def _local_text(index: KnowledgeIndex, p) -> str:
+    """The passage's unit, its neighbours in the document and its heading path."""
+    parts = [q.text for q in index.unit_of_passage(p)]
+    for q in (p.pid - 1, p.pid + 1):
+        if 0 <= q < index.n and index.passages[q].doc == p.doc:
+            parts.append(index.passages[q].text)
+    parts.extend(p.context)
+    return " ".join(parts)
+
+
+def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[QueryTerm]) -> str:
+    """Why the hit cannot be what the question is about (another place or year), or ''."""
     p = hit.passage
     doc = p.doc
-    wanted = places_in(qtoks)
-    if wanted and not wanted & index.doc_places[doc]:
-        return f"place {sorted(wanted)} not in document"
-    missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]]
+    wanted = places_in(qtoks, index.known_places)
+    if wanted:
+        if not wanted <= index.doc_places[doc]:
+            return f"place {sorted(wanted - index.doc_places[doc])} not in document"
+        # A place other than the document's own must be named near the passage.
+        foreign = wanted - index.meta_places[doc]
+        if foreign and not foreign <= places_in(tokens(_local_text(index, p)), index.known_places):
+            return f"place {sorted(foreign)} not near the passage"
+    alts = {qt.folded: qt.alts for qt in terms if qt.alts}
+    missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]
+               and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))]
     if missing:
         return f"{missing} not in document"
     years = years_in(qtoks)
     if years:
         sentence = " ".join(q.text for q in index.sentence_of(p))
-        said = years_in(sentence)
+        said = years_in(sentence) | years_in(" ".join(p.context))
         if said and not years & said:
             return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
         if not said and not years <= index.doc_years[doc]:
             return f"year {sorted(years)} not in document"
+        # The clause that carries the question's words speaks of another year.
+        keys = {q.folded for q in terms if q.unigram and q.folded and not q.folded.isdigit()}
+        best, best_n = "", 0
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            n = len(keys & {t.folded for t in tokens(clause)})
+            if n > best_n:
+                best, best_n = clause, n
+        in_clause = years_in(best)
+        if in_clause and not years & in_clause and best_n >= 2:
+            return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
     return ""
 
 
@@ -130,7 +160,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         if hit.coverage < MIN_COVERAGE:
             reason = reason or f"coverage {hit.coverage:.2f} (missing {hit.missing})"
             continue
-        problem = _constraint_problem(index, hit, qtoks)
+        problem = _constraint_problem(index, hit, qtoks, terms)
         if problem:
             reason = reason or problem
             continue
@@ -139,7 +169,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
 
-    text = _trim(_with_sentence_context(index, chosen, terms), terms)
+    text = _with_children(index, chosen.passage) or _trim(_with_sentence_context(index, chosen, terms), terms)
     sources: list[Source] = []
     seen: set[int] = set()
     for hit in [chosen] + [h for h in hits if h is not chosen]:
@@ -152,6 +182,36 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         doc = index.docs[d]
         sources.append(Source(doc.file_name, doc.title, hit.score, doc.number, _fmt_date(doc.date)))
     return Answer(True, text, sources, coverage=chosen.coverage)
+
+
+def _heads_a_list(p) -> bool:
+    text = p.text.rstrip()
+    return p.kind == "heading" or p.label.startswith("dieu") or (
+        p.kind == "item" and (text.endswith(":") or (len(text) <= 100 and not text.endswith((".", ";")))))
+
+
+def _with_children(index: KnowledgeIndex, p) -> str:
+    """A heading, an article or an item ending in «:» answered with the items under it (a list whole)."""
+    if not _heads_a_list(p) or p.kind == "title":
+        return ""
+    key = p.text.strip()[:40]
+    parts = [p.text]
+    length = len(p.text)
+    q = p.pid + 1
+    while q < index.n and index.passages[q].doc == p.doc:
+        nxt = index.passages[q]
+        if nxt.unit == p.unit:
+            parts.append(nxt.text)
+        elif not any(c.startswith(key) for c in nxt.context):
+            break
+        else:
+            if length + 1 + len(nxt.text) > COMFORT:
+                parts.append("…")
+                break
+            parts.append(nxt.text)
+        length += 1 + len(nxt.text)
+        q += 1
+    return " ".join(parts) if len(parts) > 1 else ""
 
 
 def _with_sentence_context(index: KnowledgeIndex, hit: Hit, terms: list[QueryTerm]) -> str:

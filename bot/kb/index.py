@@ -1,18 +1,26 @@
-"""The search index over the knowledge base: sentences scored with BM25.
+"""The search index over the knowledge base: passages scored with BM25.
 
-Documents are cut into passages (one sentence each; the title is a passage
-too).  Each passage is indexed under three kinds of terms:
+A document is read as the outline it was written in (``bot.kb.structure``):
+paragraphs, numbered items and points, articles, table rows with their column
+headers.  Each unit is cut into passages (a sentence, or a clause-packed chunk
+of a long one) that keep their unit's heading path and own number.  A passage
+is indexed under:
 
 * folded unigrams (``tthc``, ``sipas``, ``1720``, ``27/kh-ubnd``),
 * accented unigrams (``e:hoa1``), used for the words a question typed with
   diacritics, so "lương" does not match "luồng",
-* folded bigrams (``b:don gian``), which reward the right word order.
+* folded bigrams (``b:don gian``), which reward the right word order,
+* its own number (``#9``, ``#3.5``, ``#dieu 7``), for "mục tiêu số 9";
 
-Scoring a question is a few numpy additions per term, so a question over ten
-thousand passages takes a few milliseconds.  Besides the BM25 score, each hit
-carries a *coverage*: how much of the question's content (weighted by
-rarity) the passage, its neighbours and its document's title and number
-contain.  The answering layer refuses when coverage is low.
+and, as a weaker second field, the words of its heading path.
+
+The reading of one document (``analyse``) is kept with the document, so a
+process assembles the index from stored analyses instead of reading every
+text again, and adding a document costs only that document's reading.
+Besides the BM25 score each hit carries a *coverage*: how much of the
+question's content (weighted by rarity) the passage, its context, its
+neighbours and its document's title contain.  The answering layer refuses
+when coverage is low.
 """
 
 from __future__ import annotations
@@ -25,11 +33,18 @@ from datetime import date
 
 import numpy as np
 
-from bot.kb.text import Token, fold, is_stopword, places_in, tokens, years_in
+from bot.kb.lexicon import expansions
+from bot.kb.structure import units
+from bot.kb.text import Token, fold, is_stopword, places_in, places_named, tokens, years_in
+
+ANALYSER_VERSION = 1   # bump when ``analyse`` changes what it produces
 
 K1 = 1.2
-TITLE_FACTOR = 0.6
 B = 0.75
+TITLE_FACTOR = 0.6
+CTX_WEIGHT = 0.45      # a question word found in the heading path, against one in the passage
+LABEL_BOOST = 2.5      # ... and as a factor
+LABEL_WEIGHT = 1.0     # "số 9" matching an item numbered 9, in units of the largest idf
 
 
 @dataclass(frozen=True)
@@ -51,9 +66,41 @@ class Passage:
     ord: int            # position in its document
     text: str
     is_title: bool = False
-    sent: int = 0       # passages cut from one long sentence share this number
+    sent: int = 0       # passages cut from one sentence share this number
     length: int = 0     # number of unigram tokens
     pid: int = 0        # position in KnowledgeIndex.passages
+    unit: int = 0       # passages of one paragraph, item or table row share this number
+    kind: str = "text"  # "title", "heading", "item", "row", "text"
+    label: str = ""     # the unit's own number ("9", "3.5", "dieu 7")
+    context: tuple[str, ...] = ()
+
+
+@dataclass
+class PassageData:
+    """One passage as ``analyse`` produces it (no position in an index yet)."""
+
+    text: str
+    kind: str
+    unit: int
+    sent: int
+    label: str
+    context: tuple[str, ...]
+    terms: list[str]        # with repeats: term frequencies
+    ctx_terms: list[str]    # distinct terms of the heading path
+    numbers: list[str]      # numbers and codes in the passage
+    length: int
+
+
+@dataclass
+class DocAnalysis:
+    """Everything the index needs of one document, computed once and stored."""
+
+    version: int
+    passages: list[PassageData]
+    meta_terms: list[str]
+    places: list[str]
+    years: list[str]
+    home_places: list[str] = field(default_factory=list)   # named in its title or letterhead
 
 
 @dataclass
@@ -63,6 +110,7 @@ class QueryTerm:
     unigram: bool       # counts for coverage
     folded: str = ""    # the folded key, for partial credit
     token: Token | None = None
+    alts: tuple[str, ...] = ()   # other keys that count as this term (synonyms)
 
 
 @dataclass
@@ -76,18 +124,20 @@ class Hit:
 
 # -- what a question asks for ---------------------------------------------------
 
-_NUMBER_Q = re.compile(r"\b(bao nhieu|may|so luong|ty le|ti le|phan tram|thu may|xep thu|bao xa)\b")
-_DATE_Q = re.compile(r"\b(ngay nao|ngay may|khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|nam nao|thang nao|giai doan nao|dip nao)\b")
-_ORG_Q = re.compile(r"\b(co quan nao|don vi nao|ai ban hanh|ai ky|cap nao|do ai|ben nao|to chuc nao)\b")
+_NUMBER_Q = re.compile(r"\b(bao nhieu|may|so luong|ty le|ti le|phan tram|thu may|xep thu|bao xa|muc nao|diem)\b")
+_DATE_Q = re.compile(r"\b(ngay nao|ngay may|khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|nam nao|thang nao|"
+                     r"giai doan nao|dip nao|thoi han|han chot|truoc ngay|han nop|han gui|den ngay|tu ngay)\b")
+_ORG_Q = re.compile(r"\b(co quan nao|don vi nao|ai ban hanh|ai ky|cap nao|do ai|ben nao|to chuc nao|so nao|"
+                    r"ai chu tri|ai phoi hop|ai la|la ai|ai viet|tac gia)\b")
 NUMBER_WORDS = frozenset("e:" + w for w in "mươi2 mươi hai ba bôn1 sau1 bay3 tam1 chin1 trăm nghin2 ngan2 triêu5 ty3 ti3 chuc5".split())
 DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2,4})?|(19|20)\d\d[-/](19|20)\d\d")
 # Words of the question's frame ("what is the target..."), weak evidence either way.
 GENERIC_PHRASES = frozenset(tuple(p.split()) for p in (
     "chi tieu", "muc tieu", "ket qua", "thuc hien", "phan dau", "noi dung", "quy dinh", "cu the",
-    "de ra", "dat duoc", "nhu the", "the nao", "ra sao"))
+    "de ra", "dat duoc", "nhu the", "the nao", "ra sao", "gom nhung", "bao gom"))
 DOC_KIND_WORDS = frozenset(
-    "so ke hoach kh quyet dinh qd chuong trinh ctr chi thi ct nghi quyet nq bao cao bc cong van thong tu "
-    "theo tai cua".split())
+    "so ke hoach kh quyet dinh qd chuong trinh ctr chi thi ct nghi quyet nq bao cao bc cong van cv thong tu "
+    "thong bao tb huong dan hd theo tai cua".split())
 YEAR_RE = re.compile(r"(19|20)\d\d")
 
 
@@ -103,12 +153,42 @@ def answer_type(toks: list[Token]) -> str:
     return ""
 
 
+# "mục tiêu số 9", "chỉ tiêu thứ 7", "tiêu chí 3.2", "Điều 7", "yếu tố thứ ba", "xếp thứ 2"
+_ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6", "bay": "7", "tam": "8",
+             "chin": "9", "muoi": "10"}
+_LABEL_NOUNS = (r"muc tieu|chi tieu|nhiem vu|tieu chi thanh phan|tieu chi|yeu to|khoan|muc|diem|noi dung|"
+                r"giai phap|nhom|linh vuc|phan|chuong|stt|dong|hang|bieu")
+_LABEL_Q = re.compile(
+    rf"\bdieu\s+(?P<article>\d{{1,3}})\b"
+    rf"|\b(?:{_LABEL_NOUNS})\s+(?:so\s+|thu\s+)?(?P<code>\d{{1,2}}(?:[.,]\d{{1,2}}){{0,3}})(?![\d/])"
+    rf"|\b(?:so|thu)\s+(?P<num>\d{{1,2}})(?![\d/.,])"
+    rf"|\bthu\s+(?P<word>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b")
+
+
+def question_labels(question: str) -> set[str]:
+    """The item numbers a question points at, as ``analyse`` writes them."""
+    folded = fold(question)
+    out = set()
+    for m in _LABEL_Q.finditer(folded):
+        if m.group("article"):
+            out.add(f"dieu {m.group('article')}")
+        elif m.group("code"):
+            out.add(m.group("code").replace(",", "."))
+        elif m.group("num"):
+            out.add(m.group("num"))
+        elif m.group("word"):
+            out.add(_ORDINALS[m.group("word")])
+    return out
+
+
+def label_key(label: str) -> str:
+    return "#" + fold(label).lstrip("0") if label else ""
+
+
 # -- splitting -------------------------------------------------------------------
 
 _NO_SPLIT_AFTER = re.compile(r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|Q|P|TT|Th|St|ông|bà|số|No)|\b\d{1,2})\.$")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+|(?<=\.[”\"'])\s+")
-_FURNITURE = re.compile(r"^(?:xem cỡ chữ|đọc bài viết|bỏ qua nội dung|danh mục|top|tin mới hơn|tin đã đưa|"
-                        r"xem tiếp|xem theo ngày|số lượt|bản in|quay lại)", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -137,6 +217,7 @@ def split_sentences(text: str) -> list[str]:
 _CLAUSE_END = re.compile(r"(?<=;)\s+")
 _COMMA = re.compile(r"(?<=,)\s+")
 CHUNK = 320
+UNIT_WHOLE = 420   # a list item or table row up to this long is one passage
 
 
 def split_chunks(sentence: str, limit: int = CHUNK) -> list[str]:
@@ -170,50 +251,115 @@ def _passage_terms(toks: list[Token]) -> list[str]:
     return terms
 
 
+def _ctx_terms(context: tuple[str, ...], cache: dict[tuple[str, ...], list[str]]) -> list[str]:
+    got = cache.get(context)
+    if got is None:
+        keys: set[str] = set()
+        for t in tokens(" ".join(context)):
+            if not is_stopword(t):
+                keys.add(t.folded)
+                if t.exact != t.folded:
+                    keys.add("e:" + t.exact)
+        got = cache[context] = sorted(keys)
+    return got
+
+
+def analyse(doc: IndexedDoc) -> DocAnalysis:
+    """One document read into passages and their terms (pure; the part of the index kept per document)."""
+    meta_text = " ".join(x for x in (doc.title, doc.number or "", doc.issuer or "") if x)
+    meta_toks = tokens(meta_text)
+    meta_terms = set(_passage_terms(meta_toks))
+    # The document's own places: its title, issuer and letterhead.
+    head = "\n".join(doc.text.splitlines()[:6])
+    home = places_named(f"{meta_text}\n{head}")
+    places = places_named(doc.text) | home
+    passages: list[PassageData] = []
+    ctx_cache: dict[tuple[str, ...], list[str]] = {}
+    title_norm = doc.title.strip()
+    doc_units = units(doc.text)
+    if not any(u.text.strip() == title_norm for u in doc_units[:4]):
+        passages.append(_passage(title_norm, "title", 0, 0, "", (), ctx_cache))
+    sent = 1
+    for u_no, unit in enumerate(doc_units, start=1):
+        kind = "title" if unit.text.strip() == title_norm else unit.kind
+        if unit.kind in ("item", "row") and len(unit.text) <= UNIT_WHOLE:
+            sentences = [unit.text]
+        else:
+            sentences = split_sentences(unit.text) or [unit.text]
+        for s_i, sentence in enumerate(sentences):
+            for chunk in split_chunks(sentence):
+                # The unit's number belongs to its first passage only.
+                label = unit.label if s_i == 0 else ""
+                p = _passage(chunk, kind, u_no, sent, label, unit.context, ctx_cache)
+                if p.length:
+                    passages.append(p)
+            sent += 1
+    return DocAnalysis(ANALYSER_VERSION, passages, sorted(meta_terms), sorted(places),
+                       sorted(years_in(f"{doc.title} {doc.text}")), sorted(home))
+
+
+def _passage(text: str, kind: str, unit: int, sent: int, label: str, context: tuple[str, ...],
+             ctx_cache: dict[tuple[str, ...], list[str]]) -> PassageData:
+    toks = tokens(text)
+    terms = _passage_terms(toks)
+    if label:
+        terms.append(label_key(label))
+    numbers = sorted({t.folded for t in toks if t.kind in ("num", "code")})
+    return PassageData(text, kind, unit, sent, label, context, terms, _ctx_terms(context, ctx_cache),
+                       numbers, len(toks))
+
+
 # -- the index -------------------------------------------------------------------
 
 
 class KnowledgeIndex:
-    """BM25 over sentences with document context; immutable once built."""
+    """BM25 over passages with document context; immutable once built.
 
-    def __init__(self, docs: list[IndexedDoc]) -> None:
+    ``analyses`` may give the stored reading of some documents (same order as
+    ``docs``; ``None`` where there is none or it is of another version).
+    """
+
+    def __init__(self, docs: list[IndexedDoc], analyses: list[DocAnalysis | None] | None = None) -> None:
         self.docs = list(docs)
+        got = list(analyses) if analyses is not None else [None] * len(self.docs)
+        self.analyses: list[DocAnalysis] = [
+            a if a is not None and a.version == ANALYSER_VERSION else analyse(d)
+            for d, a in zip(self.docs, got)
+        ]
         self.passages: list[Passage] = []
-        self.doc_terms: list[set[str]] = []     # every term of a document
-        self.meta_terms: list[set[str]] = []    # title, number, issuer of a document
+        self.meta_terms: list[set[str]] = []
+        self.doc_terms: list[set[str]] = []
         self.doc_places: list[set[str]] = []
+        self.doc_years: list[set[str]] = []
         passage_terms: list[set[str]] = []
+        passage_ctx: list[set[str]] = []
         passage_numbers: list[set[str]] = []
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        ctx_postings: dict[str, list[int]] = defaultdict(list)
 
-        for d, doc in enumerate(self.docs):
-            meta_text = " ".join(x for x in (doc.title, doc.number or "", doc.issuer or "") if x)
-            meta_toks = tokens(meta_text)
-            self.meta_terms.append(set(_passage_terms(meta_toks)))
-            all_terms: set[str] = set(self.meta_terms[-1])
-            places = places_in(meta_toks)
-            sentences = split_sentences(doc.text)
-            title_norm = doc.title.strip()
-            if not any(s.strip() == title_norm for s in sentences[:3]):
-                sentences.insert(0, title_norm)
-            chunks = [(o, c) for o, sentence in enumerate(sentences) for c in split_chunks(sentence)]
-            for o, (sent, chunk) in enumerate(chunks):
-                toks = tokens(chunk)
-                if not toks:
-                    continue
-                terms = _passage_terms(toks)
+        for d, an in enumerate(self.analyses):
+            meta = set(an.meta_terms)
+            self.meta_terms.append(meta)
+            all_terms = set(meta)
+            for o, pd in enumerate(an.passages):
                 pid = len(self.passages)
-                self.passages.append(
-                    Passage(d, o, chunk, chunk.strip() == title_norm, sent, len(toks), pid))
-                counts = Counter(terms)
+                self.passages.append(Passage(d, o, pd.text, pd.kind == "title", pd.sent, pd.length, pid,
+                                             pd.unit, pd.kind, pd.label, pd.context))
+                counts = Counter(pd.terms)
                 for term, tf in counts.items():
                     postings[term].append((pid, tf))
-                passage_terms.append(set(counts))
-                passage_numbers.append({t.folded for t in toks if t.kind in ("num", "code")})
-                all_terms.update(counts)
-                places |= places_in(toks)
+                for term in pd.ctx_terms:
+                    ctx_postings[term].append(pid)
+                keys = set(counts)
+                passage_terms.append(keys)
+                ctx = set(pd.ctx_terms)
+                passage_ctx.append(ctx)
+                passage_numbers.append(set(pd.numbers))
+                all_terms |= keys
+                all_terms |= ctx
             self.doc_terms.append(all_terms)
-            self.doc_places.append(places)
+            self.doc_places.append(set(an.places))
+            self.doc_years.append(set(an.years))
 
         n = len(self.passages)
         self.n = n
@@ -229,13 +375,17 @@ class KnowledgeIndex:
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             self.idf[term] = idf
             self.postings[term] = (ids, idf * tfs * (K1 + 1) / (tfs + norm[ids]))
+        self.ctx_postings = {t: np.array(ids, dtype=np.int64) for t, ids in ctx_postings.items()}
         self.passage_terms = passage_terms
+        self.passage_ctx = passage_ctx
         self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
         self.passage_numbers = passage_numbers
         self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         self.numbers = {fold(d.number) for d in self.docs if d.number}
-        self.doc_years = [years_in(f"{d.title} {d.text}") for d in self.docs]
+        self.known_places = frozenset().union(*self.doc_places) if self.doc_places else frozenset()
+        self.meta_places = [set(an.home_places) for an in self.analyses]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
+        self.unit_of = np.array([p.unit for p in self.passages], dtype=np.int64)
 
     # -- questions -----------------------------------------------------------------
     def query_terms(self, question: str) -> tuple[list[QueryTerm], list[Token]]:
@@ -278,6 +428,25 @@ class KnowledgeIndex:
             if key not in seen:
                 seen.add(key)
                 terms.append(QueryTerm(key, 0.6, False))
+        # Everyday words for administrative terms: the term's words join the search.
+        folded_q = ["" if t.in_code or i in skip else t.folded for i, t in enumerate(toks)]
+        for variant_span, replacement in expansions(folded_q):
+            for t in tokens(replacement):
+                if is_stopword(t) or t.folded in seen:
+                    continue
+                seen.add(t.folded)
+                terms.append(QueryTerm(t.folded, 0.8, False, t.folded, t))
+            rtoks = tokens(replacement)
+            for a, b in zip(rtoks, rtoks[1:]):
+                key = f"b:{a.folded} {b.folded}"
+                if key not in seen:
+                    seen.add(key)
+                    terms.append(QueryTerm(key, 0.6, False))
+            # The everyday words themselves count as found where the term is.
+            alts = tuple(t.folded for t in rtoks if not is_stopword(t))
+            for qt in terms:
+                if qt.unigram and qt.token is not None and qt.folded in variant_span:
+                    qt.alts = tuple(dict.fromkeys(qt.alts + alts))
         return terms, toks
 
     def unknown_words(self, terms: list[QueryTerm]) -> list[str]:
@@ -286,6 +455,7 @@ class KnowledgeIndex:
             qt.key for qt in terms
             if qt.unigram and qt.token is not None and qt.token.kind == "word" and qt.weight >= 1.0
             and qt.key not in self.idf and qt.folded not in self.idf
+            and not any(a in self.idf for a in qt.alts)
         ]
 
     def idf_of(self, key: str) -> float:
@@ -295,15 +465,28 @@ class KnowledgeIndex:
         if not self.n:
             return []
         terms, toks = self.query_terms(question)
-        if not terms:
+        labels = question_labels(question)
+        if not terms and not labels:
             return []
         scores = np.zeros(self.n, dtype=np.float64)
+        ctx_scores = np.zeros(self.n, dtype=np.float64)
         for qt in terms:
             post = self.postings.get(qt.key)
             if post is not None:
                 ids, w = post
                 scores[ids] += qt.weight * w
-        # Context: a share of the neighbours' scores, and the document's title and number.
+            if qt.unigram or qt.weight >= 0.8:
+                cids = self.ctx_postings.get(qt.key)
+                if cids is None and qt.folded:
+                    cids = self.ctx_postings.get(qt.folded)
+                if cids is not None:
+                    ctx_scores[cids] += qt.weight * self.idf_of(qt.key)
+        label_hit = np.zeros(self.n, dtype=bool)
+        for label in labels:
+            post = self.postings.get(label_key(label))
+            if post is not None:
+                label_hit[post[0]] = True
+        # Context: a share of the neighbours' scores, the heading path, the document's title and number.
         ctx = np.zeros_like(scores)
         same_prev = self.doc_of[1:] == self.doc_of[:-1]
         ctx[1:] += np.where(same_prev, scores[:-1], 0.0)
@@ -312,32 +495,40 @@ class KnowledgeIndex:
         for qt in terms:
             if not qt.unigram:
                 continue
-            idf = self.idf_of(qt.key)
+            # A document's own number in the question chooses that document.
+            gain = self.max_idf if qt.key in self.numbers else 0.5 * self.idf_of(qt.key) * qt.weight
             for d, meta in enumerate(self.meta_terms):
-                if qt.key in meta:
-                    doc_bonus[d] += 0.5 * idf
+                if qt.key in meta or qt.folded in meta:
+                    doc_bonus[d] += gain
         is_title = self.is_title
-        total = scores + 0.25 * ctx + np.where(is_title, 0.0, doc_bonus[self.doc_of]) * (scores > 0)
-        pool = min(max(k, 30), self.n)
+        relevant = (scores > 0) | label_hit
+        total = (scores + 0.25 * ctx + CTX_WEIGHT * ctx_scores
+                 + np.where(is_title, 0.0, doc_bonus[self.doc_of])) * relevant
+        if labels:
+            # "Điều 10", "mục tiêu số 9": the item of that number, over items that share more words.
+            total = total * np.where(label_hit, LABEL_BOOST, 1.0) + label_hit * LABEL_WEIGHT * self.max_idf
+        pool = min(max(k, 40), self.n)
         top = np.argpartition(-total, pool - 1)[:pool] if self.n > pool else np.arange(self.n)
         want = answer_type(toks)
         q_numbers = {t.folded for t in toks if t.kind in ("num", "code")}
         own = {t.folded for t in toks if t.kind == "code" and t.folded in self.numbers}
         hits = []
         for pid in top:
+            pid = int(pid)
             base = float(total[pid])
             if base <= 0:
                 continue
-            cov, matched, missing = self.coverage(int(pid), terms)
+            cov, matched, missing = self.coverage(pid, terms)
             factor = 0.4 + cov
-            if self.passages[int(pid)].is_title:
-                factor *= TITLE_FACTOR   # a heading names the topic; it rarely answers
+            p = self.passages[pid]
+            if (p.is_title or p.kind == "heading") and not (want == "number" and self.passage_numbers[pid]):
+                factor *= TITLE_FACTOR   # a heading names the topic; it rarely answers (unless it has the figure)
             if want in ("number", "date"):
-                factor *= 1.25 if self.has_type(int(pid), want, q_numbers) else 0.75
+                factor *= 1.25 if self.has_type(pid, want, q_numbers) else 0.75
             if want in ("org", "date") and own:
                 # "Who issued / when was 27/KH-UBND issued": the sentence naming the number says.
-                factor *= 1.6 if own & self.passage_terms[int(pid)] else 1.0
-            hits.append(Hit(self.passages[int(pid)], base * factor, cov, matched, missing))
+                factor *= 1.6 if own & self.passage_terms[pid] else 1.0
+            hits.append(Hit(p, base * factor, cov, matched, missing))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
@@ -347,6 +538,15 @@ class KnowledgeIndex:
         while lo > 0 and self.passages[lo - 1].doc == p.doc and self.passages[lo - 1].sent == p.sent:
             lo -= 1
         while hi + 1 < self.n and self.passages[hi + 1].doc == p.doc and self.passages[hi + 1].sent == p.sent:
+            hi += 1
+        return self.passages[lo : hi + 1]
+
+    def unit_of_passage(self, p: Passage) -> list[Passage]:
+        """All passages of the paragraph, item or row a passage belongs to."""
+        lo = hi = p.pid
+        while lo > 0 and self.passages[lo - 1].doc == p.doc and self.passages[lo - 1].unit == p.unit:
+            lo -= 1
+        while hi + 1 < self.n and self.passages[hi + 1].doc == p.doc and self.passages[hi + 1].unit == p.unit:
             hi += 1
         return self.passages[lo : hi + 1]
 
@@ -362,7 +562,7 @@ class KnowledgeIndex:
     def coverage(self, pid: int, terms: list[QueryTerm]) -> tuple[float, list[str], list[str]]:
         """Share of the question's content words (idf-weighted) found near the passage."""
         p = self.passages[pid]
-        near = set(self.passage_terms[pid])
+        near = set(self.passage_terms[pid]) | self.passage_ctx[pid]
         for q in (pid - 1, pid + 1):
             if 0 <= q < self.n and self.passages[q].doc == p.doc:
                 near |= self.passage_terms[q]
@@ -375,7 +575,7 @@ class KnowledgeIndex:
                 continue
             w = self.idf_of(qt.key) * qt.weight
             total += w
-            if qt.key in near or qt.key in meta:
+            if qt.key in near or qt.key in meta or any(a in near for a in qt.alts):
                 got += w
                 matched.append(qt.key)
             elif qt.key in doc:
@@ -384,6 +584,9 @@ class KnowledgeIndex:
             elif qt.folded and qt.folded != qt.key and (qt.folded in near or qt.folded in meta):
                 got += 0.5 * w
                 matched.append(qt.folded)
+            elif qt.alts and any(a in doc for a in qt.alts):
+                got += 0.5 * w
+                matched.append(qt.key)
             else:
                 missing.append(qt.key)
         return (got / total if total else 0.0), matched, missing

@@ -200,21 +200,83 @@ PLACES = frozenset(
     nghe_an ninh_binh ninh_thuan phu_tho phu_yen quang_binh quang_nam quang_ngai quang_ninh
     quang_tri soc_trang son_la tay_ninh thai_binh thai_nguyen thanh_hoa thua_thien tien_giang
     tra_vinh tuyen_quang vinh_long vinh_phuc yen_bai da_lat nha_trang vung_tau buon_ma_thuot
-    thu_duc""".split()
+    thu_duc hue""".split()
 )
 
 
-def places_in(toks: list[Token]) -> set[str]:
-    """Place names mentioned in a token sequence (folded, '_'-joined)."""
+# Words that name the kind of place that follows («tỉnh Bình Sơn», «huyện Phú Lộc», «TP Huế»).
+_PLACE_TYPES = frozenset({"tinh", "tp", "huyen", "quan", "thi_xa", "xa", "phuong", "thi_tran"})
+_MAX_PLACE_WORDS = 3
+
+
+def _place_type(toks: list[Token], i: int) -> int:
+    """Number of tokens of a place-type word starting at i (0 when none)."""
+    key = toks[i].folded
+    if key in _PLACE_TYPES:
+        return 1
+    if i + 1 < len(toks) and f"{key}_{toks[i + 1].folded}" in _PLACE_TYPES:
+        return 2
+    return 0
+
+
+# Capitalised words that follow a place-type word but start an organisation or a sentence.
+_NOT_PLACE = frozenset("so bo ban phong uy ubnd van trung chu co bang giay hoi dang nha cong chi ke quyet "
+                       "thong bao nghi lien tong khoi nhom muc dieu chuong phan doan cuc vien truong "
+                       "khong cac nhung mot".split())
+_PLACE_AFTER_TYPE = re.compile(
+    r"\b(?:tỉnh|TỈNH|[Tt]hành phố|THÀNH PHỐ|TP\.?|[Hh]uyện|HUYỆN|[Qq]uận|[Tt]hị xã|THỊ XÃ|[Tt]hị trấn|[Xx]ã|[Pp]hường)"
+    r"[ \t]+((?:[A-ZĐÀ-Ỹ][^\W\d_]*[ \t]?){1,3})")
+
+
+def places_named(text: str) -> set[str]:
+    """Places a document names: the capitalised words after a place-type word, and the provinces."""
     found = set()
-    keys = [t.folded for t in toks]
-    for i, key in enumerate(keys):
-        if key in PLACES:
-            found.add(key)
-        if i + 1 < len(keys):
-            pair = f"{key}_{keys[i + 1]}"
-            if pair in PLACES:
-                found.add(pair)
+    for m in _PLACE_AFTER_TYPE.finditer(nfc(text)):
+        words = m.group(1).split()
+        keep = []
+        caps = all(w.isupper() for w in words)
+        for w in words[: 2 if caps else 3]:
+            if not w[:1].isupper() or (not keep and fold(w) in _NOT_PLACE):
+                break
+            keep.append(fold(w))
+        if keep:
+            found.add("_".join(keep))
+    return found | places_in(tokens(text))
+
+
+def places_in(toks: list[Token], known: frozenset[str] | set[str] = frozenset()) -> set[str]:
+    """Place names mentioned in a token sequence (folded, '_'-joined).
+
+    Known names only: the provinces and big cities, and ``known`` (places read
+    from the documents by ``places_named``).  Scanning is greedy from the left,
+    so «Bình Sơn là…» gives ``binh_son``, not «Sơn La».  A name typed without
+    capitals counts only after a place-type word («huyen son ha») or when the
+    whole text is typed in lower case.
+    """
+    names = PLACES | set(known)
+    lower_text = not any(t.surface[:1].isupper() for t in toks if t.kind == "word")
+    found: set[str] = set()
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "abbr" and t.folded in ("hanoi", "hcm"):
+            found.add(t.folded)
+            i += 1
+            continue
+        skip = _place_type(toks, i)
+        start = i + skip
+        took = 0
+        for n in range(min(_MAX_PLACE_WORDS, len(toks) - start), 0, -1):
+            span = toks[start : start + n]
+            if any(x.kind != "word" for x in span):
+                continue
+            key = "_".join(x.folded for x in span)
+            capital = all(x.surface[:1].isupper() for x in span)
+            if key in names and (skip or capital or (lower_text and n >= 2)):
+                found.add(key)
+                took = n
+                break
+        i = start + took if took else i + 1
     return found
 
 

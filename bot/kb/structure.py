@@ -1,0 +1,216 @@
+"""A document's text read as the structure it was written in.
+
+Official documents are numbered outlines: «I.» parts, «1.» items, «a)»
+points, «Chương» / «Điều» / «khoản», appendix tables.  A sentence cut out of
+that outline loses what it is about: «9. Thực hiện đánh giá…» is the ninth
+*target* only because of the heading above it, and «Sở Tài chính» in a table
+row is the *host unit* only because of its column's header.  ``units`` turns
+the text (one paragraph, list item or table row per line, as the readers
+write it) into units that keep that context:
+
+* ``context``: the path of headings above the unit («II. CHỈ TIÊU CHỦ YẾU NĂM
+  2024 › 1. Cải cách thể chế»);
+* ``label``: the unit's own number («9», «3.5», «dieu 7»), so "mục tiêu số
+  9" or "Điều 7" finds it;
+* a table row is rendered with its column headers («Đơn vị chủ trì: Sở Tài
+  chính; Thời gian hoàn thành: …»).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_HEADING = 160   # characters of a heading kept in a context path
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    text: str               # as shown to the user
+    kind: str               # "heading", "item", "row", "text"
+    context: tuple[str, ...] = ()
+    label: str = ""         # "9", "3.5", "dieu 7", "a"
+    line: int = 0           # line number in the text
+
+
+_ROMAN = r"[IVXLC]{1,6}"
+_PART = re.compile(rf"^(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+({_ROMAN}|\d+)\b\.?\s*(.*)$")
+_ROMAN_HEAD = re.compile(rf"^({_ROMAN})[.)]\s*(\S.*)$")
+_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(\d+)\s*[.:]?\s*(.*)$")
+_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.*)$")
+_NUMBERED = re.compile(r"^(\d{1,2})\s?[.)]\s?(?=\D)(.*)$")
+_LETTERED = re.compile(r"^([a-zđ])\)\s*(\S.*)$")
+_BULLET = re.compile(r"^[-–•+*]\s+(\S.*)$")
+_ROW_LABEL = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,3}|[A-Z]|[IVX]{1,4})\.?$")
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MAX_HEADING else text[: MAX_HEADING - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _row_text(cells: list[str], header: list[str] | None) -> tuple[str, str]:
+    """A table row as «label. Header: value; …» and its label."""
+    label = ""
+    if cells and _ROW_LABEL.match(cells[0]):
+        label = cells[0].rstrip(".")
+    parts = []
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        head = header[i] if header and i < len(header) else ""
+        if i == 0 and label:
+            parts.append(f"{head} {label}".strip() if head and len(head) <= 12 else label)
+        elif head and head != cell:
+            parts.append(f"{head}: {cell}")
+        else:
+            parts.append(cell)
+    return "; ".join(parts), label
+
+
+class _Outline:
+    """The headings above the current line, by level."""
+
+    def __init__(self) -> None:
+        self.levels: dict[float, str] = {}
+
+    def set(self, level: float, text: str) -> None:
+        for lv in [lv for lv in self.levels if lv >= level]:
+            del self.levels[lv]
+        self.levels[level] = _short(text)
+
+    def drop(self, level: float) -> None:
+        for lv in [lv for lv in self.levels if lv >= level]:
+            del self.levels[lv]
+
+    def path_above(self, level: float) -> tuple[str, ...]:
+        return tuple(self.levels[lv] for lv in sorted(self.levels) if lv < level)
+
+    def extend(self, level: int, text: str) -> None:
+        if level in self.levels:
+            self.levels[level] = _short(f"{self.levels[level]} {text}")
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.levels[lv] for lv in sorted(self.levels))
+
+
+def units(text: str) -> list[Unit]:
+    """The text's units, in order, each with its heading path and own number."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    out: list[Unit] = []
+    outline = _Outline()
+    pending_name: int | None = None   # a «Chương I» whose name is on the next line
+    nested: list[float] = []           # [level, last number] of a numbered list nested in an item
+    heading_item: float | None = None  # the level of the item just before, if it heads a list
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            i += 1
+            pending_name = None
+            continue
+        # A table: consecutive lines of the same number (>= 2) of cells.
+        if "|" in line:
+            cells = _cells(line)
+            j = i + 1
+            while j < len(lines) and "|" in lines[j] and len(_cells(lines[j])) == len(cells):
+                j += 1
+            if len(cells) >= 2 and j - i >= 2:
+                header = cells if not _ROW_LABEL.match(cells[0]) or cells[0].isalpha() and len(cells[0]) > 1 else None
+                start = i + 1 if header else i
+                if header:
+                    out.append(Unit(" | ".join(header), "heading", outline.path(), "", i))
+                ctx = outline.path()
+                for k in range(start, j):
+                    row, label = _row_text(_cells(lines[k]), header)
+                    if row:
+                        out.append(Unit(row, "row", ctx, label, k))
+                i = j
+                continue
+            line = " ".join(c for c in cells if c)
+        i += 1
+        if pending_name is not None and _is_caps(line) and len(line) <= MAX_HEADING:
+            outline.extend(pending_name, line)
+            out.append(Unit(line, "heading", outline.path(), "", i - 1))
+            pending_name = None
+            continue
+        pending_name = None
+        m = _PART.match(line)
+        if m:
+            level = 1 if line[0].upper() in "PC" else 2
+            outline.set(level, line)
+            if not m.group(2):
+                pending_name = level
+            out.append(Unit(line, "heading", outline.path()[:-1], m.group(1), i - 1))
+            continue
+        m = _ARTICLE.match(line)
+        if m:
+            head = line if len(line) <= MAX_HEADING else f"Điều {m.group(1)}"
+            outline.set(3, head)
+            out.append(Unit(line, "item", outline.path()[:-1], f"dieu {m.group(1)}", i - 1))
+            continue
+        m = _ROMAN_HEAD.match(line)
+        if m:
+            nested.clear()
+        if m and (len(line) <= MAX_HEADING or _is_caps(m.group(2)[:40])):
+            outline.set(2, line)
+            out.append(Unit(line, "heading", outline.path()[:-1], m.group(1), i - 1))
+            continue
+        m = _MULTI.match(line) or _NUMBERED.match(line) or _LETTERED.match(line)
+        if m and m.group(2).strip():
+            level = 5 if m.re is _MULTI else 4 if m.re is _NUMBERED else 6
+            if m.re is _NUMBERED:
+                # «1.» right under an item that heads a list («a) Nhóm xếp loại Tốt:») starts a
+                # nested list; it goes on while the numbers follow each other (across sibling
+                # headings), and a number out of sequence is the outer list's next item.
+                number = int(m.group(1))
+                if number == 1 and heading_item is not None:
+                    nested[:] = [heading_item + 0.5, 1]
+                elif nested and number == nested[1] + 1:
+                    nested[1] = number
+                else:
+                    nested.clear()
+                if nested:
+                    level = nested[0]
+            ctx = outline.path_above(level)
+            # An item heads what follows only when it says so («…như sau:») or is a bare title.
+            if line.endswith(":") or (len(line) <= 100 and not line.endswith((".", ";"))):
+                outline.set(level, line)
+                heading_item = level
+            else:
+                outline.drop(level)
+                heading_item = None
+            out.append(Unit(line, "item", ctx, m.group(1), i - 1))
+            continue
+        heading_item = None
+        m = _BULLET.match(line)
+        if m:
+            out.append(Unit(line, "item", outline.path(), "", i - 1))
+            continue
+        if _is_caps(line) and len(line) <= MAX_HEADING:
+            if out and out[-1].kind == "heading" and not out[-1].context and out[-1].line == i - 2 \
+                    and _is_caps(out[-1].text):
+                outline.extend(0, line)   # a caps title over two lines
+            else:
+                outline.set(0, line)
+            out.append(Unit(line, "heading", (), "", i - 1))
+            # The subject line under a caps heading («KẾ HOẠCH» / «Cải cách hành chính năm 2024…»).
+            if i < len(lines) and lines[i] and len(lines[i]) <= MAX_HEADING and not _is_caps(lines[i]) \
+                    and not lines[i].endswith((".", ";", ":")) and "|" not in lines[i] \
+                    and not any(p.match(lines[i]) for p in (_PART, _ARTICLE, _ROMAN_HEAD, _MULTI, _NUMBERED,
+                                                               _LETTERED, _BULLET)):
+                outline.extend(0, lines[i])
+                out.append(Unit(lines[i], "heading", (), "", i))
+                i += 1
+            continue
+        out.append(Unit(line, "text", outline.path(), "", i - 1))
+    return out
