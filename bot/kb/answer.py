@@ -45,6 +45,39 @@ class Answer:
         return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
 
 
+_TARGET_Q = re.compile(r"\b(chi tieu|muc tieu|phan dau|ke hoach|dat ra|de ra|toi thieu|it nhat|toi da|"
+                       r"muon|can dat|phai dat|yeu cau|quy dinh|tieu chuan|dieu kien|duoc xet|de duoc|"
+                       r"dat tu|tro len|du kien|nham)\b")
+_RESULT_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|da dat|thuc te|ket qua|dat \w+ (?:bao nhieu|phan tram))\b")
+_TARGET_P = re.compile(r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
+                       r"chi tieu|muc tieu|ke hoach)\b")
+_RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|dat \d|xep thu|tang|giam)\b")
+
+
+# Short forms so common in these documents that they say nothing about the indicator.
+_COMMON_TERMS = frozenset({"tthc", "cchc", "ubnd", "hdnd", "tp", "cbccvc", "vbqppl", "hdtdkt", "csdl", "cntt"})
+_FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
+
+
+def _period_years(text: str) -> set[str]:
+    """Years a text speaks of as periods («năm 2023», «2021 - 2025»), not the years of dates."""
+    return years_in(_FULL_DATE.sub(" ", text))
+
+
+def _asks_result(qtoks) -> bool:
+    folded = " ".join(t.folded for t in qtoks)
+    return bool(_RESULT_Q.search(folded)) and not _TARGET_Q.search(folded)
+
+
+def _states_target_only(text: str) -> bool:
+    folded = " ".join(t.folded for t in tokens(text))
+    return bool(_TARGET_P.search(folded)) and not _RESULT_P.search(folded)
+
+
+def _local_unit_text(index: KnowledgeIndex, p) -> str:
+    return " ".join(q.text for q in index.unit_of_passage(p))
+
+
 _CLAUSE_SPLIT = re.compile(r"[;,()]|\s-\s|:\s")
 
 
@@ -75,10 +108,19 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
                and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))]
     if missing:
         return f"{missing} not in document"
+    # The indicator the question names (SIPAS, PAR INDEX, DVCTT…) must be what the passage is about.
+    local = {t.folded for t in tokens(_local_text(index, p))} | index.meta_terms[doc]
+    typed = {t.folded for t in qtoks if " " not in t.surface}
+    far = [a for a in acronyms_in(qtoks) if "/" not in a and a in typed and a not in _COMMON_TERMS
+           and a not in local and not any(x in local for x in alts.get(a, ()))]
+    if far:
+        return f"{far} not near the passage"
+    if _asks_result(qtoks) and _states_target_only(_local_unit_text(index, p)):
+        return "the question asks what was achieved; the passage states a target"
     years = years_in(qtoks)
     if years:
         sentence = " ".join(q.text for q in index.sentence_of(p))
-        said = years_in(sentence) | years_in(" ".join(p.context))
+        said = _period_years(sentence) | _period_years(" ".join(p.context))
         if said and not years & said:
             return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
         if not said and not years <= index.doc_years[doc]:
@@ -90,7 +132,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
             n = len(keys & {t.folded for t in tokens(clause)})
             if n > best_n:
                 best, best_n = clause, n
-        in_clause = years_in(best)
+        in_clause = _period_years(best)
         if in_clause and not years & in_clause and best_n >= 2:
             return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
     return ""

@@ -167,17 +167,30 @@ _LABEL_Q = re.compile(
 
 def question_labels(question: str) -> set[str]:
     """The item numbers a question points at, as ``analyse`` writes them."""
+    return set(question_label_nouns(question))
+
+
+def question_label_nouns(question: str) -> dict[str, str]:
+    """{item number: the word naming the list ("muc tieu", "dieu", "" when none)}."""
     folded = fold(question)
-    out = set()
+    out: dict[str, str] = {}
     for m in _LABEL_Q.finditer(folded):
+        noun = ""
         if m.group("article"):
-            out.add(f"dieu {m.group('article')}")
-        elif m.group("code"):
-            out.add(m.group("code").replace(",", "."))
+            out[f"dieu {m.group('article')}"] = "dieu"
+            continue
+        if m.group("code"):
+            label = m.group("code").replace(",", ".")
+            noun = m.group(0).split()[0] if not m.group(0).startswith(("so ", "thu ")) else ""
+            noun = re.match(rf"(?:{_LABEL_NOUNS})", m.group(0)).group(0)  # type: ignore[union-attr]
         elif m.group("num"):
-            out.add(m.group("num"))
-        elif m.group("word"):
-            out.add(_ORDINALS[m.group("word")])
+            label = m.group("num")
+        else:
+            label = _ORDINALS[m.group("word")]
+        if not noun:
+            before = folded[: m.start()].split()[-3:]
+            noun = " ".join(before[-2:]) if before else ""
+        out[label] = noun
     return out
 
 
@@ -334,29 +347,31 @@ class KnowledgeIndex:
         passage_terms: list[set[str]] = []
         passage_ctx: list[set[str]] = []
         passage_numbers: list[set[str]] = []
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         ctx_postings: dict[str, list[int]] = defaultdict(list)
+        # Every passage's terms go into one flat list, counted and grouped into postings
+        # with numpy below: a Python step per (term, passage) pair was most of the time
+        # of assembling 10,000 passages.
+        flat_terms: list[str] = []
+        sizes: list[int] = []
 
         for d, an in enumerate(self.analyses):
             meta = set(an.meta_terms)
             self.meta_terms.append(meta)
-            all_terms = set(meta)
+            start = len(flat_terms)
             for o, pd in enumerate(an.passages):
                 pid = len(self.passages)
                 self.passages.append(Passage(d, o, pd.text, pd.kind == "title", pd.sent, pd.length, pid,
                                              pd.unit, pd.kind, pd.label, pd.context))
-                counts = Counter(pd.terms)
-                for term, tf in counts.items():
-                    postings[term].append((pid, tf))
+                flat_terms.extend(pd.terms)
+                sizes.append(len(pd.terms))
                 for term in pd.ctx_terms:
                     ctx_postings[term].append(pid)
-                keys = set(counts)
-                passage_terms.append(keys)
-                ctx = set(pd.ctx_terms)
-                passage_ctx.append(ctx)
+                passage_terms.append(set(pd.terms))
+                passage_ctx.append(set(pd.ctx_terms))
                 passage_numbers.append(set(pd.numbers))
-                all_terms |= keys
-                all_terms |= ctx
+            all_terms = set(meta)
+            all_terms.update(flat_terms[start:])
+            all_terms.update(*(pd.ctx_terms for pd in an.passages))
             self.doc_terms.append(all_terms)
             self.doc_places.append(set(an.places))
             self.doc_years.append(set(an.years))
@@ -368,13 +383,24 @@ class KnowledgeIndex:
         norm = K1 * (1 - B + B * lengths / max(avg, 1e-9)) if n else lengths
         self.idf: dict[str, float] = {}
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, plist in postings.items():
-            ids = np.fromiter((p for p, _ in plist), dtype=np.int64, count=len(plist))
-            tfs = np.fromiter((tf for _, tf in plist), dtype=np.float64, count=len(plist))
-            df = len(plist)
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            self.idf[term] = idf
-            self.postings[term] = (ids, idf * tfs * (K1 + 1) / (tfs + norm[ids]))
+        if flat_terms:
+            # Terms numbered in order of first appearance; (term, passage) pairs counted by
+            # sorting term * n + passage, which also orders each term's postings by passage.
+            vocab = list(dict.fromkeys(flat_terms))
+            number = {t: i for i, t in enumerate(vocab)}
+            codes = np.fromiter(map(number.__getitem__, flat_terms), dtype=np.int64, count=len(flat_terms))
+            pair, counts = np.unique(codes * n + np.repeat(np.arange(n, dtype=np.int64), sizes),
+                                     return_counts=True)
+            term_of = pair // n
+            ids = pair - term_of * n
+            dfs = np.bincount(term_of, minlength=len(vocab))
+            idfs = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs.tolist()]
+            tfs = counts.astype(np.float64)
+            weights = np.array(idfs)[term_of] * tfs * (K1 + 1) / (tfs + norm[ids])
+            ends = np.cumsum(dfs).tolist()
+            starts = [0] + ends[:-1]
+            self.idf = dict(zip(vocab, idfs))
+            self.postings = {term: (ids[a:b], weights[a:b]) for term, a, b in zip(vocab, starts, ends)}
         self.ctx_postings = {t: np.array(ids, dtype=np.int64) for t, ids in ctx_postings.items()}
         self.passage_terms = passage_terms
         self.passage_ctx = passage_ctx
@@ -465,7 +491,8 @@ class KnowledgeIndex:
         if not self.n:
             return []
         terms, toks = self.query_terms(question)
-        labels = question_labels(question)
+        label_nouns = question_label_nouns(question)
+        labels = set(label_nouns)
         if not terms and not labels:
             return []
         scores = np.zeros(self.n, dtype=np.float64)
@@ -482,10 +509,18 @@ class KnowledgeIndex:
                 if cids is not None:
                     ctx_scores[cids] += qt.weight * self.idf_of(qt.key)
         label_hit = np.zeros(self.n, dtype=bool)
-        for label in labels:
+        for label, noun in label_nouns.items():
             post = self.postings.get(label_key(label))
-            if post is not None:
-                label_hit[post[0]] = True
+            if post is None:
+                continue
+            ids = post[0]
+            if noun and noun != "dieu":
+                # The list's name must be the passage's own or its heading's («yếu tố thứ 3»).
+                words = [w for w in noun.split() if w not in ("so", "thu")]
+                ids = np.array([pid for pid in ids if all(
+                    w in self.passage_terms[pid] or w in self.passage_ctx[pid] for w in words)], dtype=np.int64)
+            if len(ids):
+                label_hit[ids] = True
         # Context: a share of the neighbours' scores, the heading path, the document's title and number.
         ctx = np.zeros_like(scores)
         same_prev = self.doc_of[1:] == self.doc_of[:-1]

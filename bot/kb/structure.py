@@ -167,7 +167,7 @@ def units(text: str) -> list[Unit]:
             continue
         m = _MULTI.match(line) or _NUMBERED.match(line) or _LETTERED.match(line)
         if m and m.group(2).strip():
-            level = 5 if m.re is _MULTI else 4 if m.re is _NUMBERED else 6
+            level = 3.2 if m.re is _MULTI else 4 if m.re is _NUMBERED else 6
             if m.re is _NUMBERED:
                 # «1.» right under an item that heads a list («a) Nhóm xếp loại Tốt:») starts a
                 # nested list; it goes on while the numbers follow each other (across sibling
@@ -212,5 +212,10 @@ def units(text: str) -> list[Unit]:
                 out.append(Unit(lines[i], "heading", (), "", i))
                 i += 1
             continue
-        out.append(Unit(line, "text", outline.path(), "", i - 1))
+        out.append(Unit(line, "text", outline.path_above(3.5), "", i - 1))
+        # «Phiếu gồm 05 yếu tố:» heads the list that follows; another paragraph ends it.
+        if line.endswith(":"):
+            outline.set(3.5, line)
+        else:
+            outline.drop(3.5)
     return out
