@@ -19,7 +19,7 @@ Three parts:
 
 1. **Accuracy** on the question sets, scored by ``judge`` from
    ``../shared/eval/qa_score.py`` (imported from that file, not copied), over the
-   corpus ``../shared/corpus/*.txt`` (``--corpus DIR``).  The index is built once
+   documents of ``../shared/corpus`` and ``../shared/corpus-province`` (``--corpus DIR``, repeatable).  The index is built once
    and ``answer_question`` is called in-process per question; accuracy is given
    for answerable and unanswerable items separately and overall, with latency
    p50/p95 per question.  Skipped, with a message, when the shared folder is absent.
@@ -72,7 +72,8 @@ except Exception:  # pragma: no cover
 
 SHARED = ROOT.parent / "shared"
 DEFAULT_QUESTIONS = SHARED / "eval" / "qa_dev.jsonl"
-DEFAULT_CORPUS = SHARED / "corpus"
+DEFAULT_CORPORA = (SHARED / "corpus", SHARED / "corpus-province")
+DOC_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 SCORER = SHARED / "eval" / "qa_score.py"
 TARGET_P95_MS = 50.0
 
@@ -136,7 +137,8 @@ def make_doc(file_name: str, text: str) -> IndexedDoc:
 
 
 def load_corpus(directory: Path) -> list[IndexedDoc]:
-    return [make_doc(p.name, read_text(p)) for p in sorted(directory.glob("*.txt"))]
+    return [make_doc(p.name, read_text(p)) for p in sorted(directory.iterdir())
+            if p.suffix.lower() in DOC_SUFFIXES and p.name.lower() != "readme.md"]
 
 
 # -- the naive peer ----------------------------------------------------------------------
@@ -339,12 +341,29 @@ def print_accuracy_table(rows: list[tuple[str, dict, dict]]) -> None:
                   f" {acc_cell(r['overall']):>15} {fmt(lat.get('p50_ms'), 2):>8} {fmt(lat.get('p95_ms'), 2):>8}")
 
 
+def kinds_table(sets, ours, baseline, judge, say) -> None:
+    """Accuracy by kind of question (the ``kind`` field; the first 19 of the dev set have none)."""
+    by: dict[str, list[int]] = {}
+    for _, items in sets:
+        for it in items:
+            kind = it.get("kind") or ("unanswerable" if it.get("unanswerable") else "original")
+            row = by.setdefault(kind, [0, 0, 0])
+            row[0] += judge(it, ours(it["q"]))[0]
+            row[1] += judge(it, baseline(it["q"]))[0]
+            row[2] += 1
+    say("\n  by kind of question        ours        rank_bm25")
+    for kind, (o, b, n) in sorted(by.items()):
+        say(f"  {kind:<22} {o:>3}/{n:<3} {100 * o / n:5.1f}%   {b:>3}/{n:<3} {100 * b / n:5.1f}%")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", action="append", metavar="PATH",
                     help=f"JSONL question set (repeatable; default {DEFAULT_QUESTIONS})")
-    ap.add_argument("--corpus", metavar="DIR", default=str(DEFAULT_CORPUS), help="directory of *.txt documents")
+    ap.add_argument("--corpus", action="append", metavar="DIR",
+                    help="directory of documents (.txt .md .docx .pdf; repeatable; default: "
+                         "../shared/corpus and ../shared/corpus-province)")
     ap.add_argument("--passages", type=int, default=10000, help="synthetic passages for the scale part (0 skips it)")
     ap.add_argument("--docs", type=int, default=200, help="synthetic documents for the scale part")
     ap.add_argument("--scale-queries", type=int, default=300, help="questions timed on the scale corpus")
@@ -362,8 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"meta_extraction": extract_meta is not None, "target_p95_ms": TARGET_P95_MS}
 
     # ---- corpus and questions
-    corpus_dir = resolve(args.corpus)
-    real_docs = load_corpus(corpus_dir) if corpus_dir.is_dir() else []
+    corpus_dirs = [resolve(c) for c in args.corpus] if args.corpus else list(DEFAULT_CORPORA)
+    real_docs = [d for c in corpus_dirs if c.is_dir() for d in load_corpus(c)]
+    corpus_dir = ", ".join(str(c) for c in corpus_dirs)
     q_paths = [resolve(p) for p in args.questions] if args.questions else [DEFAULT_QUESTIONS]
     judge = load_judge()
     sets = load_questions(q_paths)
@@ -381,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     elif judge is None:
         skip = f"scorer {SCORER} is absent"
     elif not real_docs:
-        skip = f"no *.txt documents in {corpus_dir}"
+        skip = f"no documents in {corpus_dir}"
     elif not sets:
         skip = "no question set could be read"
     if skip:
@@ -413,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
             per_set.append({"path": str(path), "items": len(items), "ours": r_ours, "baseline": r_base,
                             "ratio_overall_accuracy": ratio(r_ours["overall"]["accuracy"], r_base["overall"]["accuracy"]),
                             "ratio_p50": ratio(r_ours["latency"]["p50_ms"], r_base["latency"]["p50_ms"])})
+        kinds_table(sets, ours, base.answer, judge, say)
         tot_ours, tot_base = merge(all_ours), merge(all_base)
         tot_ours["latency"] = latency([t for r in all_ours for t in r.pop("_times")])
         tot_base["latency"] = latency([t for r in all_base for t in r.pop("_times")])
