@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import random
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -23,6 +25,7 @@ from bot.kb.readers import (
 )
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+PROVINCE = CORPUS.parent / "corpus-province"
 
 VI = "Cải cách hành chính: rõ người, rõ việc, rõ trách nhiệm, rõ tiến độ, rõ hiệu quả."
 
@@ -102,6 +105,58 @@ def make_docx() -> bytes:
     table.cell(2, 2).text = "Quý IV"
     d.add_paragraph("Đoạn kết sau bảng.")
     return docx_bytes(d)
+
+
+def make_table_pdf(pages: list[list[object]], page_numbers: bool = True) -> bytes:
+    """A PDF built with ReportLab from ``pages`` (lists of flowables, one list
+    per page, or one list that flows over several), "- n -" at each page's foot."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
+
+    def foot(canvas, doc) -> None:  # noqa: ANN001 - ReportLab's callback
+        if page_numbers:
+            canvas.setFont(pdf_font(), 9)
+            canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
+    story: list[object] = []
+    for i, flowables in enumerate(pages):
+        if i:
+            story.append(PageBreak())
+        story += flowables
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story, onFirstPage=foot, onLaterPages=foot)
+    return buf.getvalue()
+
+
+@functools.cache
+def pdf_font() -> str:
+    """DejaVu Sans (it has the Vietnamese letters; matplotlib ships it), registered with ReportLab."""
+    import matplotlib
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(font)))
+    return "DejaVuSans"
+
+
+def pdf_paragraph(text: str, size: int = 11) -> object:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(text, ParagraphStyle("vi", fontName=pdf_font(), fontSize=size, leading=size + 3))
+
+
+def pdf_table(rows: list[list[str]], widths: list[int], **options: object) -> object:
+    """A ReportLab table with every border drawn (as Word and most PDF makers
+    draw them) and wrapped cells; ``options`` go to ``Table``."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table([[pdf_paragraph(cell, 10) for cell in row] for row in rows], colWidths=widths, **options)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
 
 
 def to_cp1258(text: str) -> bytes:
@@ -386,6 +441,171 @@ def test_scanned_pdf_needs_ocr() -> None:
     with pytest.raises(DocumentError) as err:
         read_document("scan.pdf", make_pdf([[], []]))
     assert "OCR" in str(err.value) and "scan" in str(err.value)
+
+
+# a ruled table that runs over a page break, a row split by it, paragraphs around it
+TABLE_HEADER = ["Mã số", "Tiêu chí", "Điểm tối đa", "Cách chấm điểm, tài liệu kiểm chứng"]
+TABLE_ROWS = [
+    ["1.1", "Ban hành kế hoạch cải cách hành chính năm đúng thời hạn", "1",
+     "Ban hành trước ngày 31/01: 1 điểm; sau thời hạn: 0 điểm."],
+    ["1.2", "Mức độ hoàn thành kế hoạch cải cách hành chính năm của cơ quan, đơn vị", "2",
+     "Đạt khi " + "các nhiệm vụ được giao hoàn thành đúng hạn và có tài liệu kiểm chứng kèm theo, " * 9
+     + "còn lại không có điểm."],
+    ["1.3", "Kiểm tra công tác cải cách hành chính đối với đơn vị trực thuộc", "2",
+     "Kiểm tra từ 30% đơn vị trở lên: 2 điểm; dưới 30%: 1 điểm; không kiểm tra: 0 điểm."],
+    ["", "TỔNG CỘNG", "5", ""],
+]
+PARAGRAPH_BEFORE = ("Bộ tiêu chí dùng để đánh giá kết quả thực hiện nhiệm vụ cải cách hành chính của các "
+                    "cơ quan chuyên môn thuộc tỉnh, bảo đảm khách quan, công khai và đúng quy định.")
+PARAGRAPH_AFTER = ("Các cơ quan tự chấm điểm từng tiêu chí trên phần mềm và gửi kèm tài liệu kiểm chứng, "
+                   "bảo đảm số liệu khớp với báo cáo năm và không tự tổng hợp thủ công.")
+
+
+def split_table_pdf(space_before: int = 440) -> bytes:
+    from reportlab.platypus import Spacer
+
+    return make_table_pdf([[
+        pdf_paragraph(PARAGRAPH_BEFORE),
+        Spacer(1, space_before),  # pushes the table down: row 1.2 is split by the page break
+        pdf_table([TABLE_HEADER, *TABLE_ROWS], [50, 150, 50, 230], repeatRows=1, splitByRow=0, splitInRow=1),
+        pdf_paragraph("III. TỔ CHỨC THỰC HIỆN", 12),
+        pdf_paragraph(PARAGRAPH_AFTER),
+    ]])
+
+
+def expected_row(cells: list[str]) -> str:
+    return " | ".join(cells).rstrip(" |")
+
+
+def test_pdf_table_over_a_page_break_comes_out_like_a_word_table() -> None:
+    from pypdf import PdfReader
+
+    data = split_table_pdf()
+    # the document really is what the test is about: two pages, row 1.2 split by the break
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) == 2
+    assert "1.2" in pages[0] and "Đạt khi" in pages[0] and "còn lại không có điểm" in pages[1]
+    assert all("Cách chấm điểm" in page for page in pages)  # the header is repeated
+
+    assert read_document("bo-tieu-chi.pdf", data).split("\n") == [
+        PARAGRAPH_BEFORE,
+        expected_row(TABLE_HEADER),
+        *(expected_row(row) for row in TABLE_ROWS),
+        "- 1 -",
+        "",
+        "III. TỔ CHỨC THỰC HIỆN",
+        PARAGRAPH_AFTER,
+        "- 2 -",
+    ]
+
+
+@pytest.mark.parametrize("space_before", [300, 380, 520, 600])
+def test_pdf_table_rows_survive_wherever_the_page_breaks(space_before: int) -> None:
+    text = read_document("bo-tieu-chi.pdf", split_table_pdf(space_before))
+    lines = text.split("\n")
+    assert lines.count(expected_row(TABLE_HEADER)) == 1
+    for row in TABLE_ROWS:
+        assert expected_row(row) in lines
+    assert PARAGRAPH_BEFORE in lines and PARAGRAPH_AFTER in lines
+
+
+def test_pdf_table_on_one_page_and_text_pages_around_it() -> None:
+    data = make_table_pdf([
+        [pdf_paragraph("Trang đầu chỉ có chữ, không có bảng.")],
+        [pdf_paragraph("Phụ lục"), pdf_table([["Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn"],
+                                              ["Rà soát thủ tục hành chính", "Sở Nội vụ", "30/6/2024"],
+                                              ["Số hóa hồ sơ", "", "Quý IV"]], [200, 150, 100])],
+        [pdf_paragraph("Trang cuối.")],
+    ], page_numbers=False)
+    assert read_document("phu-luc.pdf", data).split("\n") == [
+        "Trang đầu chỉ có chữ, không có bảng.",
+        "",
+        "Phụ lục",
+        "Nhiệm vụ | Đơn vị chủ trì | Thời hạn",
+        "Rà soát thủ tục hành chính | Sở Nội vụ | 30/6/2024",
+        "Số hóa hồ sơ | | Quý IV",
+        "",
+        "Trang cuối.",
+    ]
+
+
+def test_pdf_framed_paragraph_is_not_a_table() -> None:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    box = Table([[pdf_paragraph("Lưu ý: hồ sơ nộp trước ngày 20/12/2024.")]], colWidths=[300])
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.black)]))
+    data = make_table_pdf([[pdf_paragraph("Thông báo"), box]], page_numbers=False)
+    lines = read_document("luu-y.pdf", data).split("\n")
+    assert [line.strip() for line in lines] == ["Thông báo", "Lưu ý: hồ sơ nộp trước ngày 20/12/2024."]
+
+
+def test_pdf_tables_on_two_pages_are_joined_only_when_one_continues_the_other() -> None:
+    def table(*rows: list[str]) -> readers._PdfTable:
+        return readers._PdfTable([list(row) for row in rows], [50.0, 100.0, 250.0, 300.0])
+
+    header = ["Mã số", "Tiêu chí", "Điểm"]
+    first = table(header, ["1.1", "Kế hoạch cải cách hành chính", "3"],
+                  ["1.2", "Thực hiện chế độ báo cáo", "2"])
+    rest = table(header, ["", "định kỳ hằng quý", ""], ["", "TỔNG CỘNG", "5"])
+    other = readers._PdfTable([["Đơn vị", "Điểm"], ["Sở Nội vụ", "95"]], [50.0, 200.0, 300.0])
+    pages: list[list[readers._PdfBlock]] = [["Bảng 1", first, "Trang 1"], ["2", rest], [other]]
+    readers._join_split_tables(pages)
+    assert first.rows == [header, ["1.1", "Kế hoạch cải cách hành chính", "3"],
+                          ["1.2", "Thực hiện chế độ báo cáo định kỳ hằng quý", "2"],
+                          ["", "TỔNG CỘNG", "5"]]
+    assert pages == [["Bảng 1", first, "Trang 1"], ["2"], [other]]  # another table stays apart
+
+    # a new row at the top of a page is not glued to the last one
+    first = table(header, ["1.1", "Kế hoạch cải cách hành chính", "3"])
+    pages = [[first], [table(header, ["", "TỔNG CỘNG", "3"])]]
+    readers._join_split_tables(pages)
+    assert first.rows[-2:] == [["1.1", "Kế hoạch cải cách hành chính", "3"], ["", "TỔNG CỘNG", "3"]]
+
+    # text between the two parts (other than a page number) keeps them apart
+    first, second = table(header, ["1.1", "a", "1"]), table(header, ["1.2", "b", "2"])
+    pages = [[first], ["Phụ lục 2", second]]
+    readers._join_split_tables(pages)
+    assert len(first.rows) == 2 and pages[1] == ["Phụ lục 2", second]
+
+
+def test_pdf_with_tables_mangled_only_raises_document_error() -> None:
+    rng = random.Random(4321)
+    good = split_table_pdf()
+    for _ in range(15):
+        data = bytearray(good[: rng.randrange(len(good) // 2, len(good) + 1)])
+        for _ in range(rng.randrange(0, 5)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            assert isinstance(read_document("bang.pdf", bytes(data)), str)
+        except DocumentError:
+            pass
+
+
+def test_province_criteria_pdf_table_rows() -> None:
+    path = PROVINCE / "binh-son-2024-bo-tieu-chi-chi-so-cchc-cap-so.pdf"
+    if not path.is_file():
+        pytest.skip(f"province corpus not found at {PROVINCE}")
+    lines = read_document(path.name, path.read_bytes()).split("\n")
+    # the header once, though each of the three pages repeats it
+    assert [line for line in lines if line.startswith("Mã số")] == [
+        "Mã số | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | "
+        "Cách chấm điểm, tài liệu kiểm chứng"]
+    # one line per row: 7 areas, 35 criteria and 12 sub-criteria, then the total
+    codes = [line.split(" | ")[0] for line in lines if re.match(r"\d(\.\d)* \| ", line)]
+    assert len(codes) == 54 and len(set(codes)) == 54
+    assert codes[:4] == ["1", "1.1", "1.1.1", "1.1.2"] and codes[-1] == "7.6"
+    assert " | TỔNG CỘNG | 100" in lines
+    assert ("3.5 | Tiếp nhận, trả kết quả qua dịch vụ bưu chính công ích | 2 | Từ 15% hồ sơ trở lên: "
+            "2 điểm; từ 10% đến dưới 15%: 1 điểm; dưới 10%: 0 điểm.") in lines
+    row = next(line for line in lines if line.startswith("1.1.2 | "))
+    assert "Mức độ hoàn thành kế hoạch cải cách hành chính năm | 2 |" in row
+    assert row.endswith("TLKC: báo cáo năm kèm danh mục nhiệm vụ.")
+    # the paragraphs around the table are still paragraphs
+    assert "BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH" in lines
+    assert "II. HƯỚNG DẪN TỰ ĐÁNH GIÁ, CHẤM ĐIỂM" in lines
+    assert any(line.startswith("2. Tự đánh giá:") and line.endswith("tài liệu kiểm chứng đính kèm.")
+               for line in lines)
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a pdf", b"garbage bytes", make_pdf([["x y z"]])[:60]])
