@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Column, LargeBinary, Text
+from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -349,6 +349,60 @@ class ReceivedUpdate(SQLModel, table=True):
     received_at: datetime = Field(index=True)
     retry_at: datetime = Field(index=True)  # when another process may take it up, if still here
 
+
+# --------------------------------------------------------------------------
+# Feedback on answers: 👍/👎 votes, and the questions the bot could not answer well
+# --------------------------------------------------------------------------
+#
+# Question texts are kept cut to QUESTION_CHARS; a question is recognised again by
+# ``key``: a digest of its folded form (lower case, no diacritics, single spaces,
+# no punctuation at the ends of words), so "Tỷ giá đô la?" and "ty gia  do la" are one.
+
+QUESTION_CHARS = 500
+
+
+class AnswerGiven(SQLModel, table=True):
+    """A found answer the bot gave, once per question and passage however often it was given:
+    what the 👍/👎 buttons under it name (``v:<id>:<vote>``)."""
+
+    __tablename__ = "answer_given"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True, index=True)  # digest of the folded question, document and passage
+    question: str = Field(max_length=QUESTION_CHARS)
+    source: str = Field(default="", max_length=255)  # the cited document's file
+    times: int = 1
+    first_at: datetime = Field(default_factory=utcnow)
+    last_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AnswerVote(SQLModel, table=True):
+    """One person's 👍 (+1) or 👎 (-1) on an answer; pressing again changes it."""
+
+    __tablename__ = "answer_vote"
+    __table_args__ = (UniqueConstraint("answer_id", "telegram_id", name="uq_answer_vote_answer_id_telegram_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer_given.id")  # looked up through the unique constraint
+    telegram_id: int = Field(sa_type=BigInteger)
+    vote: int
+    voted_at: datetime = Field(default_factory=utcnow)
+
+
+class KeptQuestion(SQLModel, table=True):
+    """A question the bot did not answer well: it found nothing (``refused``), or its answer
+    was voted 👎 (``disliked``, the 👎 votes standing). Asked again, the same row counts up."""
+
+    __tablename__ = "kept_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True, index=True)  # digest of the folded question
+    text: str = Field(max_length=QUESTION_CHARS)
+    refused: int = 0
+    disliked: int = 0
+    times: int = Field(default=0, index=True)  # refused + disliked: how often, for the listing
+    first_at: datetime = Field(default_factory=utcnow)
+    last_at: datetime = Field(default_factory=utcnow, index=True)
 
 # Codes are looked up whatever their case (``upper(code) = 'NV001'``): index that expression.
 from sqlalchemy import Index, func  # noqa: E402
