@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from bot.feedback import KeptPage
     from bot.handbook import Target
     from bot.kb.answer import Answer
 
@@ -256,3 +259,73 @@ STATUS_ICONS = {"not_started": "⚪", "in_progress": "🔵", "blocked": "🟠", 
 ROLE_LABELS = {"officer": "cán bộ", "manager": "lãnh đạo", "admin": "quản trị"}
 PRIVATE_ONLY = ("Để giữ kín thông tin nhiệm vụ, lệnh này chỉ dùng trong tin nhắn riêng với tôi. "
                  "Hãy bấm vào tên tôi và nhắn riêng.")
+
+
+# --------------------------------------------------------------------------
+# Small talk, 👍/👎 on answers, the kept questions (/cauhoi)
+# --------------------------------------------------------------------------
+
+SMALL_TALK_REPLIES = {
+    "greeting": ("Chào đồng chí! Đồng chí cứ gõ câu hỏi về phong trào thi đua CCHC, ví dụ "
+                 "<i>chỉ tiêu SIPAS năm 2022</i>; gõ /nhiemvu để xem nhiệm vụ của mình, /huongdan để xem các lệnh."),
+    "thanks": "Không có gì ạ! Đồng chí cần tra cứu gì thêm cứ hỏi tôi nhé.",
+    "bye": "Chào đồng chí, chúc đồng chí một ngày làm việc hiệu quả! Cần gì đồng chí cứ nhắn tôi.",
+    "ack": "Vâng ạ. Đồng chí cần tra cứu gì thêm cứ gõ câu hỏi nhé.",
+}
+
+
+def small_talk_reply(kind: str) -> str:
+    return SMALL_TALK_REPLIES.get(kind, SMALL_TALK_REPLIES["ack"])
+
+
+VOTE_UP = "👍 Hữu ích"
+VOTE_DOWN = "👎 Chưa đúng ý"
+VOTE_INVALID = "Nút không hợp lệ."
+VOTE_NOT_SHOWN = "Nút đánh giá này không thuộc câu trả lời nào trong tin nhắn, nên không ghi nhận."
+
+
+def vote_ack(vote: int, previous: int | None) -> str:
+    """The short notification of a 👍 (vote 1) or 👎 (vote -1) press."""
+    mark = "👍" if vote > 0 else "👎"
+    if previous == vote:
+        return f"Đồng chí đã đánh giá {mark} câu trả lời này rồi."
+    if previous is not None:
+        return f"Đã đổi đánh giá của đồng chí thành {mark}."
+    if vote > 0:
+        return "Cảm ơn đồng chí đã đánh giá 👍!"
+    return "Đã ghi nhận 👎. Cảm ơn đồng chí, câu hỏi được chuyển để quản trị viên bổ sung tài liệu."
+
+
+HELP_KEPT_QUESTIONS = ("• /cauhoi [trang] — các câu hỏi tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎, "
+                       "hỏi nhiều nhất trước: cần bổ sung văn bản nào.")
+
+
+def help_message(is_admin: bool) -> str:
+    """The /huongdan text; admins also read of /cauhoi."""
+    text = help_text(is_admin)
+    return f"{text}\n{HELP_KEPT_QUESTIONS}" if is_admin else text
+
+
+def kept_questions_blocks(page: KeptPage, tz: tzinfo) -> list[str]:
+    """One page of ``bot.feedback.KeptPage``: the kept questions, most often first."""
+    if not page.total:
+        return ["Chưa có câu hỏi nào mà tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎."]
+    head = (f"<b>Câu hỏi chưa được trả lời tốt</b> — {page.total} câu, hỏi nhiều nhất trước"
+            + (f" (trang {page.page}/{page.pages})" if page.pages > 1 else "") + ":")
+    lines = [head]
+    for number, row in enumerate(page.rows, page.first):
+        text = row.text if len(row.text) <= 200 else row.text[:199] + "…"
+        why = []
+        if row.refused:
+            why.append(f"không tìm thấy {row.refused} lần")
+        if row.disliked:
+            why.append(f"👎 {row.disliked}")
+        when = row.last_at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+        lines.append(f"{number}. «{esc(text)}»\n    <b>{row.times} lần</b> · {' · '.join(why)} · gần nhất {when}")
+    blocks = ["\n".join(lines)]
+    blocks.append("👉 Câu «không tìm thấy»: các văn bản hiện có không nói đến; hãy bổ sung văn bản còn thiếu "
+                  "(gửi tệp .txt, .md, .docx, .pdf cho tôi) rồi hỏi lại để kiểm tra. Câu bị 👎: xem lại văn bản "
+                  "nguồn của câu trả lời, có thể cần văn bản mới hơn hoặc đầy đủ hơn.")
+    if page.page < page.pages:
+        blocks.append(f"Trang sau: /cauhoi {page.page + 1}")
+    return blocks

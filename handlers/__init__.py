@@ -26,9 +26,10 @@ def command(names, callback) -> CommandHandler:
 
 def register(application: Application) -> None:
     handlers = [
-        # Buttons: the add-task confirmation, then every report button. First, as a third of the
-        # updates are button presses, and no message handler below could take one.
+        # Buttons: the add-task confirmation, the 👍/👎 on answers, then every report button. First,
+        # as a third of the updates are button presses, and no message handler below could take one.
         CallbackQueryHandler(admin.on_button, pattern=r"^a:"),
+        CallbackQueryHandler(ask.on_vote, pattern=r"^v:"),
         CallbackQueryHandler(tasks.on_button),
         # Welcome (and linking an account with /start <invite code>), help.
         command("start", start.start),
@@ -38,6 +39,7 @@ def register(application: Application) -> None:
         command(["chitieu", "targets"], targets.targets),
         command(["tailieu", "documents"], documents.list_documents),
         command(["xoatailieu", "removedoc"], documents.remove_document),
+        command(["cauhoi", "questions"], ask.kept_questions),  # admins: questions answered badly or not at all
         # Officers: my tasks, one-line reports, corrections, leaving a conversation.
         command(["nhiemvu", "tasks"], tasks.list_tasks),
         command(["baocao", "report"], tasks.report_command),

@@ -52,4 +52,4 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update, texts.help_text(await is_admin(update, context)))
+    await reply(update, texts.help_message(await is_admin(update, context)))
