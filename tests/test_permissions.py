@@ -50,8 +50,8 @@ from bot.demo_data import STAFF_ROWS, TASK_ROWS
 from storage import models
 from storage import tracking as db
 from storage.db import session_scope
-from storage.models import (AuditEntry, Document, Evidence, Flow, Invite, Report, Staff, Target, TargetValue,
-                            Task)
+from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, Evidence, Flow, Invite, KeptQuestion,
+                            Report, Staff, Target, TargetValue, Task)
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 
 # --------------------------------------------------------------------------
@@ -98,6 +98,7 @@ NOT_YOURS = "không phải báo cáo của bạn"
 NO_OWN_REPORT = "chưa có báo cáo nào"
 NO_SUCH_UNIT = "Không có đơn vị"
 APOLOGY = "Xin lỗi, tôi gặp lỗi"
+VOTE_FORGED = "không ghi nhận"
 
 DIVISION = "Phòng Cải cách hành chính"
 WARD = "UBND phường Phú Hội"
@@ -158,7 +159,8 @@ def snapshot(engine) -> dict[str, Any]:
 
         return {
             "counts": {m.__name__: session.exec(select(func.count()).select_from(m)).one()
-                       for m in (Report, AuditEntry, Invite, Evidence, Document, TargetValue, Task, Staff, Flow)},
+                       for m in (Report, AuditEntry, Invite, Evidence, Document, TargetValue, Task, Staff, Flow,
+                                 AnswerGiven, AnswerVote, KeptQuestion)},
             "tasks": rows(Task),  # every field of every task and staff member
             "staff": rows(Staff),
             "reports": rows(Report),
@@ -306,6 +308,10 @@ COMMANDS = [
     row("read", "/nhatky", "/audit", "NV003",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),        ok("Nhật ký thay đổi", "NV003", NOTES["NV003"], ro=True)),
+    # The questions the bot found nothing for, or whose answer was voted 👎.
+    row("read", "/cauhoi", "/questions", "",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("Chưa có câu hỏi nào", ro=True)),
     # Scheduled digests of one's scope for this chat: managers and admins.
     row("read", "/dangkytonghop", "/subscribe", "hằng ngày 08:00",
         no(UNLINKED),           no(MANAGERS_ONLY),
@@ -466,6 +472,10 @@ BUTTONS = [
     row("buttons", "n own report", None, "n:{own_report}",
         no(UNLINKED),           ok("Đã ghi báo cáo", ro=True),         ok("Đã ghi báo cáo", ro=True),
         ok("Đã ghi báo cáo", ro=True),  ok("Đã ghi báo cáo", ro=True)),
+    # A 👍/👎 forged onto a message that carries no such button (here the greeting): refused for everyone.
+    row("buttons", "v forged vote", None, "v:1:-1",
+        no(VOTE_FORGED),        no(VOTE_FORGED),                       no(VOTE_FORGED),
+        no(VOTE_FORGED),        no(VOTE_FORGED)),
     row("buttons", "a:save pending task", None, "a:save",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),
