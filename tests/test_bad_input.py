@@ -27,10 +27,12 @@ in a late handler group sees it last), and checks every update on its own:
   service messages, edits of plain texts, commands for another bot, update
   kinds the bot does not handle) and, when named, the bot must say nothing;
 * **no change by the unauthorised**: for strangers, updates without a sender,
-  unreadable buttons, admin-only actions of non-admins, manager-only actions of
-  officers, actions on unknown tasks, on someone else's task or report, and
-  plain reads, every table of the database (but the bookkeeping of update ids)
-  is compared before and after, and nothing may be sent to any other chat;
+  unreadable buttons, 👍/👎 forged onto a message without them, admin-only
+  actions of non-admins, manager-only actions of officers, actions on unknown
+  tasks, on someone else's task or report, and plain reads, every table of the
+  database (but the bookkeeping of update ids, and for a question the questions
+  kept for the admins) is compared before and after, and nothing may be sent to
+  any other chat;
 * **everything stored fits its column**: SQLite ignores ``VARCHAR(n)``,
   PostgreSQL (which the project also runs on) refuses longer values, so after
   each update no text column may hold more than declared;
@@ -141,6 +143,7 @@ PRIVATE_ONLY_COMMANDS = {"nhiemvu", "tasks", "baocao", "report", "suabaocao", "c
 TASK_PREFIXES = ("p", "b", "t", "z", "d")      # <prefix>:<task id>[:<percent>]
 REPORT_PREFIXES = ("n", "c", "k", "kb")        # <prefix>:<report id>[:<percent>]
 ADMIN_BUTTONS = ("a:save", "a:cancel")
+VOTE_PREFIX = "v"                              # v:<answer id>:<1 | -1>, only on the bot's answers
 assert set(TASK_BUTTONS) == set(TASK_PREFIXES + REPORT_PREFIXES), "handlers/tasks.py has new buttons"
 
 SHEET_EXTENSIONS = (".xlsx", ".csv")
@@ -480,6 +483,14 @@ def callback_data(draw) -> tuple[str, tuple]:
     return data, ("task", int(numbers[0])) if prefix in TASK_PREFIXES else ("report", int(numbers[0]))
 
 
+@st.composite
+def vote_data(draw) -> tuple[str, tuple]:
+    """👍/👎 data, valid or not; the messages pressed here (greetings, deleted, stale) never carry them."""
+    parts = [VOTE_PREFIX, draw(ID_TOKENS)] + draw(st.lists(st.sampled_from(["1", "-1", "0", "2", "", "x", "+1"]),
+                                                           max_size=2))
+    return truncate_utf8(":".join(parts), 64), ("forged",)
+
+
 def _is_int(text: str) -> bool:
     try:
         int(text)
@@ -816,12 +827,26 @@ def collect(strategy: st.SearchStrategy, count: int, salt: str = "") -> list[Cas
 
 # Bookkeeping, not data: alembic's version, and the ids of the updates taken (every update is recorded there).
 BOOKKEEPING = {"alembic_version", "handled_update", "received_update"}  # which updates came, which were taken
+# What anyone's question may write: the question kept for the admins when the bot found nothing, or the
+# answer given (which its 👍/👎 buttons name).
+QUESTION_LOG = {"kept_question", "answer_given"}
 
 
-def snapshot(engine) -> dict[str, list[str]]:
-    """Every row of every table but the bookkeeping."""
+def asks_a_question(update: dict) -> bool:
+    """A new text message or channel post the bot may take for a question (plain text, /hoi, /ask)."""
+    message = update.get("message") or update.get("channel_post")
+    text = message.get("text") if isinstance(message, dict) else None
+    if not text:
+        return False
+    if text_entities(text):
+        return text[1:].split()[0].split("@")[0].lower() in ("hoi", "ask")
+    return True
+
+
+def snapshot(engine, ignore: frozenset[str] | set[str] = frozenset()) -> dict[str, list[str]]:
+    """Every row of every table but the bookkeeping (and ``ignore``)."""
     with engine.connect() as conn:
-        tables = [t for t in sa_inspect(conn).get_table_names() if t not in BOOKKEEPING]
+        tables = [t for t in sa_inspect(conn).get_table_names() if t not in BOOKKEEPING | ignore]
         return {t: sorted(repr(tuple(r)) for r in conn.execute(sql(f'SELECT * FROM "{t}"'))) for t in tables}
 
 
@@ -962,6 +987,8 @@ class Harness:
             return "an action that only reads"
         if kind == "garbage":
             return "an unreadable button"
+        if kind == "forged":
+            return "a vote button pressed on a message that does not carry it"
         if kind == "admin":
             return None if admin else "an admin-only action of a non-admin"
         if kind == "manager":
@@ -1007,7 +1034,8 @@ class Harness:
         update, action = self.materialize(case)
         assert Update.de_json({"update_id": 0, **copy.deepcopy(update)}, self.app.bot)  # the test's update is valid
         frozen = self.must_not_change(case, action)
-        before = snapshot(self.engine) if frozen else None
+        may_write = QUESTION_LOG if asks_a_question(update) else set()
+        before = snapshot(self.engine, may_write) if frozen else None
         mark, answers, rejected = self.emu.mark(), len(self.emu.callback_answers), len(self.emu.errors)
         calls, spied, logged = len(self.emu.calls), len(self.errors), len(self.caplog.records)
         update_id = self.emu.inject_update(update)["update_id"]
@@ -1058,7 +1086,7 @@ class Harness:
 
         # 3. The unauthorised change nothing and tell nobody else.
         if frozen:
-            diff = changes(before, snapshot(self.engine))
+            diff = changes(before, snapshot(self.engine, may_write))
             if diff:
                 problems.append(f"{frozen} changed the database: " + "; ".join(diff))
             others = [m.describe() for m in sent if m.chat_id != case.chat_id]
@@ -1153,13 +1181,15 @@ async def test_every_command_with_missing_or_extra_arguments(harness):
 
 async def test_forged_and_stale_buttons(harness):
     """Random callback data, every known prefix with random, invalid, huge and foreign ids, up to 64 bytes,
-    on live, deleted, stale (older than 48 h) and group messages; then every genuine button of the officer,
-    the manager and the admin (their own task and report) on deleted and stale messages."""
+    on live, deleted, stale (older than 48 h) and group messages, and 👍/👎 data on messages that carry no
+    such button; then every genuine button of the officer, the manager and the admin (their own task and
+    report) on deleted and stale messages."""
     cases = [button_case("officer", data, ("task", 2**64), "base")  # ids no database holds (they overflowed)
              for data in ("p:18446744073709551616:50", "d:99999999999999999999", "kb:" + "9" * 60)]
     cases += collect(button_cases(), 150)
+    cases += collect(button_cases(data=vote_data()), 25, salt="votes")
     prefixes = {c.update["callback_query"].get("data", "").split(":")[0] for c in cases}
-    assert set(TASK_PREFIXES + REPORT_PREFIXES) | {"a"} <= prefixes, prefixes
+    assert set(TASK_PREFIXES + REPORT_PREFIXES) | {"a", VOTE_PREFIX} <= prefixes, prefixes
     for role, task in (("officer", "NV001"), ("manager", "NV003"), ("admin", "NV005")):
         for where in ("missing", "stale"):
             for prefix in ("p", "n", "c", "k", "kb", "b", "t", "z", "d"):
