@@ -77,6 +77,34 @@ def _row_text(cells: list[str], header: list[str] | None) -> tuple[str, str]:
     return "; ".join(parts), label
 
 
+def _looks_like_header(cells: list[str]) -> bool:
+    return (all(len(c) <= 60 for c in cells) and not _ROW_LABEL.match(cells[0] or "0")
+            and not any(re.fullmatch(r"[\d.,%/ ]+", c) for c in cells))
+
+
+def _table(lines: list[str], i: int, j: int, ctx: tuple[str, ...]) -> list[Unit]:
+    """Rows i..j-1 of a table as units; a group row («3 | CẢI CÁCH THỦ TỤC HÀNH CHÍNH | 10») and
+    a numbered row with sub-rows («3.4» over «3.4.1») head the rows under them."""
+    first = _cells(lines[i])
+    header = first if _looks_like_header(first) else None
+    out: list[Unit] = []
+    if header:
+        out.append(Unit(" | ".join(header), "heading", ctx, "", i))
+    groups: list[tuple[str, str]] = []   # (label, row text) of the rows heading the current one
+    for k in range(i + 1 if header else i, j):
+        cells = _cells(lines[k])
+        row, label = _row_text(cells, header)
+        if not row:
+            continue
+        while groups and not (label and label.startswith(groups[-1][0] + ".")):
+            groups.pop()
+        out.append(Unit(row, "row", ctx + tuple(_short(g[1]) for g in groups), label, k))
+        if label and (len(cells) > 1 and _is_caps(cells[1]) or "." not in label or
+                      k + 1 < j and _cells(lines[k + 1])[0].startswith(label + ".")):
+            groups.append((label, row))
+    return out
+
+
 class _Outline:
     """The headings above the current line, by level."""
 
@@ -118,22 +146,14 @@ def units(text: str) -> list[Unit]:
             i += 1
             pending_name = None
             continue
-        # A table: consecutive lines of the same number (>= 2) of cells.
+        # A table: consecutive lines of (>= 2) cells, the header first when it looks like one.
         if "|" in line:
             cells = _cells(line)
             j = i + 1
-            while j < len(lines) and "|" in lines[j] and len(_cells(lines[j])) == len(cells):
+            while j < len(lines) and "|" in lines[j] and 2 <= len(_cells(lines[j])) <= max(len(cells), 2) + 1:
                 j += 1
             if len(cells) >= 2 and j - i >= 2:
-                header = cells if not _ROW_LABEL.match(cells[0]) or cells[0].isalpha() and len(cells[0]) > 1 else None
-                start = i + 1 if header else i
-                if header:
-                    out.append(Unit(" | ".join(header), "heading", outline.path(), "", i))
-                ctx = outline.path()
-                for k in range(start, j):
-                    row, label = _row_text(_cells(lines[k]), header)
-                    if row:
-                        out.append(Unit(row, "row", ctx, label, k))
+                out.extend(_table(lines, i, j, outline.path()))
                 i = j
                 continue
             line = " ".join(c for c in cells if c)

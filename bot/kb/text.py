@@ -111,6 +111,9 @@ _TOKEN_RE = re.compile(
 )
 
 
+_YEAR_SPAN = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d")
+
+
 def canonical_number(raw: str) -> str:
     """``1.720`` → ``1720``; ``80,09`` and ``80.09`` → ``80,09``."""
     parts = re.split(r"[.,]", raw)
@@ -131,7 +134,10 @@ def raw_tokens(text: str) -> list[Token]:
     text = nfc(text)
     out: list[Token] = []
     for m in _TOKEN_RE.finditer(text):
-        if m.group("code"):
+        if m.group("code") and _YEAR_SPAN.fullmatch(m.group("code")):
+            # «2021-2025» is the period «2021 - 2025», not a document code.
+            out.extend(raw_tokens(m.group("code").replace("-", " - ")))
+        elif m.group("code"):
             code = m.group("code")
             key = fold(code)
             out.append(Token(code, key, key, False, "code"))
