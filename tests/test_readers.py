@@ -529,6 +529,14 @@ def test_pdf_table_on_one_page_and_text_pages_around_it() -> None:
     ]
 
 
+def test_only_pages_that_draw_a_grid_are_searched_for_tables() -> None:
+    from pypdf import PdfReader
+
+    text_pages = PdfReader(io.BytesIO(make_pdf([["Only text here"], []]))).pages  # [] draws one line
+    assert [readers._draws_rules(page) for page in text_pages] == [False, False]
+    table_pages = PdfReader(io.BytesIO(split_table_pdf())).pages
+    assert [readers._draws_rules(page) for page in table_pages] == [True, True]
+
 def test_pdf_framed_paragraph_is_not_a_table() -> None:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle

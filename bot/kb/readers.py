@@ -775,10 +775,11 @@ _PATH_OPERATOR = re.compile(rb"\s(?:re|l)\s")
 
 
 def _draws_rules(page: Any) -> bool:
-    """Whether a page (pypdf) draws at least two lines or rectangles, in its
-    content or in a form it places: cheap, and no ruled table without them.
-    Pages that do not are not searched for tables at all (pdfplumber's parse
-    costs tens of milliseconds a page, pypdf's a few)."""
+    """Whether a page (pypdf) draws at least three lines or rectangles, in its
+    content or in a form it places: cheap, and the fewest that draw a grid of
+    two rows and two columns (a box and two rules). Pages that draw fewer (a
+    rule under a heading, say) are not searched for tables at all:
+    pdfplumber's parse costs tens of milliseconds a page, pypdf's a few."""
     try:
         streams = [page.get_contents()]
         resources = page.get("/Resources")
@@ -794,7 +795,7 @@ def _draws_rules(page: Any) -> bool:
                 continue
             for _ in _PATH_OPERATOR.finditer(stream.get_data()):
                 count += 1
-                if count >= 2:
+                if count >= 3:
                     return True
         return False
     except Exception:
