@@ -19,7 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import intake, texts
 from bot.context import BotData, Context
-from bot.kb.service import KnowledgeBase
+from bot.kb.service import Closing, KnowledgeBase
 from bot.sending import HookedRequest, PatientRateLimiter
 from bot.settings import Settings
 from storage.db import open_database
@@ -55,8 +55,9 @@ async def post_init(application: Application) -> None:
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
-    # Build the search index now rather than on the first question.
-    await asyncio.to_thread(data.kb.index)
+    # Build the search index now, in the background, rather than on the first question; a
+    # question that comes first waits for this build instead of starting its own.
+    data.kb_warmup = asyncio.create_task(warm_up(data.kb), name="kb-warm-up")
     if data.schedule_reminders and application.job_queue is not None:
         from reminders.schedule import schedule
 
@@ -64,8 +65,21 @@ async def post_init(application: Application) -> None:
     log.info("bot @%s ready", application.bot.username)
 
 
+async def warm_up(kb: KnowledgeBase) -> None:
+    try:
+        await asyncio.to_thread(kb.index)
+    except Closing:
+        pass
+    except Exception:
+        log.exception("the search index could not be built at start-up; the first question will try again")
+
+
 async def post_shutdown(application: Application) -> None:
     data: BotData = application.bot_data
+    if data.kb_warmup is not None:   # its thread uses the database: let it stop first
+        data.kb.close()
+        await data.kb_warmup
+        data.kb_warmup = None
     await intake.stop(application)
     await data.close_db()
     engine = getattr(data, "engine", None)

@@ -47,6 +47,7 @@ class BotData:
     db_inline: bool  # SQLite: quick transactions run on the event loop (see transaction)
     db_async: AsyncEngine | None  # a server database: the handlers' engine (see transaction)
     exports: Exports | None  # the export worker (bot/workers.py), once the database is open
+    kb_warmup: asyncio.Task | None  # the search index's build at start-up (bot.app.post_init)
 
     def __init__(self) -> None:
         self.clock = system_clock
@@ -57,6 +58,7 @@ class BotData:
         self.db_inline = False
         self.db_async = None
         self.exports = None
+        self.kb_warmup = None
 
     def open_db(self) -> None:
         """How the handlers reach the database (see ``transaction``). SQLite: on the event loop, and

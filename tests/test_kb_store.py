@@ -226,3 +226,39 @@ def test_the_stored_form_round_trips_and_refuses_what_it_cannot_use():
     fmt, doc_fields, passage_fields, rest, passages = pickle.loads(zlib.decompress(blob))
     changed = (fmt, doc_fields, passage_fields[:-1], rest, [p[:-1] for p in passages])
     assert load_analysis(zlib.compress(pickle.dumps(changed))) is None   # a field was added or removed
+
+
+async def test_the_bot_answers_while_its_index_is_built_at_start_up(settings, engine, emulator, monkeypatch):
+    """post_init starts the build in the background; the first question waits for that build
+    rather than starting another, and the event loop serves everyone meanwhile."""
+    import asyncio
+
+    from bot.app import build_application, polling
+    from tests.conftest import OFFICER_ID
+
+    KnowledgeBase(engine).add(FILES)
+    entered, release = threading.Event(), threading.Event()
+    builds = []
+    build = KnowledgeBase._build
+
+    def slow_build(self):
+        builds.append(1)
+        entered.set()
+        release.wait(10)
+        build(self)
+
+    monkeypatch.setattr(KnowledgeBase, "_build", slow_build)
+    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
+                                                "telegram_api_file_url": emulator.base_file_url})
+    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
+                                     schedule_reminders=False)
+    async with polling(application, timeout=1):
+        assert await asyncio.to_thread(entered.wait, 10)   # started up while the index is being built
+        chat = emulator.chat(emulator.user(OFFICER_ID, "Lan"))
+        assert "Xin chào" in (await chat.say("/start")).text
+        question = asyncio.create_task(chat.say("Tỷ lệ hồ sơ giải quyết đúng hạn là bao nhiêu?"))
+        await asyncio.sleep(0.3)
+        assert not question.done()
+        release.set()
+        assert "98%" in (await question).text
+        assert len(builds) == 1
