@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.kb.index import Hit, KnowledgeIndex, QueryTerm
-from bot.kb.text import acronyms_in, places_in, tokens, years_in
+from bot.kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
+from bot.kb.lexicon import expand_shorthand
+from bot.kb.text import acronyms_in, fold, places_in, tokens, years_in
 
 MAX_ANSWER = 700        # hard limit of an answer
 COMFORT = 620           # a longer sentence is trimmed to its best clauses
 MIN_COVERAGE = 0.62     # share of the question's content that must be found
+CANDIDATES = 3          # the best hits tried in turn (within 70% of the best score)
 MAX_UNKNOWN = 1         # content words found in no document at all: the question is about something else
 
 
@@ -27,10 +29,15 @@ class Source:
     score: float
     number: str | None = None
     date: str | None = None   # dd/mm/yyyy
+    issuer: str | None = None
+    kind: str | None = None         # "document" or "article" (bot.kb.meta)
+    source: str | None = None       # an article's publisher
+    reports_on: str | None = None   # the document an article reports on
 
     def to_dict(self) -> dict:
         return {"file": self.file, "title": self.title, "score": round(self.score, 4),
-                "number": self.number, "date": self.date}
+                "number": self.number, "date": self.date, "issuer": self.issuer, "kind": self.kind,
+                "source": self.source, "reports_on": self.reports_on}
 
 
 @dataclass
@@ -64,6 +71,21 @@ def _period_years(text: str) -> set[str]:
     return years_in(_FULL_DATE.sub(" ", text))
 
 
+_PERIOD = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b|\b(6|9)\s+thang\b")
+_ROMAN_Q = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def _periods(text: str) -> set[str]:
+    """The parts of a year a text names: «quý III» → q3, «9 tháng» → m9."""
+    out = set()
+    for m in _PERIOD.finditer(fold(text)):
+        if m.group(1):
+            out.add("q" + _ROMAN_Q.get(m.group(1), m.group(1)))
+        else:
+            out.add("m" + m.group(2))
+    return out
+
+
 def _asks_result(qtoks) -> bool:
     folded = " ".join(t.folded for t in qtoks)
     return bool(_RESULT_Q.search(folded)) and not _TARGET_Q.search(folded)
@@ -82,11 +104,12 @@ _CLAUSE_SPLIT = re.compile(r"[;,()]|\s-\s|:\s")
 
 
 def _local_text(index: KnowledgeIndex, p) -> str:
-    """The passage's unit, its neighbours in the document and its heading path."""
+    """The passage's unit, its neighbouring sentences and its heading path."""
     parts = [q.text for q in index.unit_of_passage(p)]
-    for q in (p.pid - 1, p.pid + 1):
-        if 0 <= q < index.n and index.passages[q].doc == p.doc:
-            parts.append(index.passages[q].text)
+    if p.kind not in ("row", "item"):   # a list's or table's neighbours are other facts
+        for q in (p.pid - 1, p.pid + 1):
+            if 0 <= q < index.n and index.passages[q].doc == p.doc:
+                parts.append(index.passages[q].text)
     parts.extend(p.context)
     return " ".join(parts)
 
@@ -115,16 +138,38 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
            and a not in local and not any(x in local for x in alts.get(a, ()))]
     if far:
         return f"{far} not near the passage"
-    if _asks_result(qtoks) and _states_target_only(_local_unit_text(index, p)):
-        return "the question asks what was achieved; the passage states a target"
+    if _asks_result(qtoks):
+        unit = _local_unit_text(index, p)
+        if _states_target_only(unit):
+            return "the question asks what was achieved; the passage states a target"
+        # «năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%)»: what it says of the asked year is a target.
+        asked = years_in(qtoks)
+        clauses = [c for c in re.split(r"[;()]", unit) if c.strip()]
+        of_year = [c for c in clauses if asked & _period_years(c)]
+        open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
+        if asked and of_year and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_) \
+                and all(_states_target_only(c) for c in of_year):
+            return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"
+    asked = _periods(" ".join(t.surface for t in qtoks))
+    if asked:
+        named = _periods(_local_text(index, p)) | _periods(index.docs[doc].title)
+        if named and not asked & named:
+            return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
     years = years_in(qtoks)
     if years:
         sentence = " ".join(q.text for q in index.sentence_of(p))
-        said = _period_years(sentence) | _period_years(" ".join(p.context))
+        said = _period_years(sentence) or _period_years(_local_unit_text(index, p))
+        said |= _period_years(" ".join(p.context))
         if said and not years & said:
             return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
         if not said and not years <= index.doc_years[doc]:
             return f"year {sorted(years)} not in document"
+        if not said:
+            # A passage that names no year speaks of its document's year (its title's, else its date's).
+            d = index.docs[doc]
+            own = _period_years(d.title) or ({str(d.date.year)} if d.date else set())
+            if own and not years & own:
+                return f"year {sorted(years)}: the passage names none and its document is of {sorted(own)}"
         # The clause that carries the question's words speaks of another year.
         keys = {q.folded for q in terms if q.unigram and q.folded and not q.folded.isdigit()}
         best, best_n = "", 0
@@ -184,7 +229,7 @@ def _fmt_date(d) -> str | None:
 
 
 def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answer:
-    question = (question or "").strip()
+    question = expand_shorthand((question or "").strip())
     if not question:
         return Answer(False, "", reason="empty question")
     hits = index.search(question, k=k)
@@ -196,13 +241,19 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         return Answer(False, "", coverage=hits[0].coverage, reason=f"words unknown to every document: {unknown}")
     chosen: Hit | None = None
     reason = ""
-    for hit in hits[:3]:
+    # «Mục tiêu số 11», «Điều 20»: an item the documents number must be found as numbered.
+    label_nouns = {label: noun for label, noun in question_label_nouns(question).items()
+                   if noun and noun != "xep"}
+    numbered = index.label_hits(label_nouns) if label_nouns else None
+    for hit in hits[:CANDIDATES]:
         if hit.score < 0.7 * hits[0].score:
             break
         if hit.coverage < MIN_COVERAGE:
             reason = reason or f"coverage {hit.coverage:.2f} (missing {hit.missing})"
             continue
         problem = _constraint_problem(index, hit, qtoks, terms)
+        if not problem and numbered is not None and numbered[hit.passage.pid] <= 0:
+            problem = f"no item numbered {sorted(label_nouns)} here"
         if problem:
             reason = reason or problem
             continue
@@ -212,6 +263,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
 
     text = _with_children(index, chosen.passage) or _trim(_with_sentence_context(index, chosen, terms), terms)
+    text = _YEAR_RANGE.sub(r"\1-\2", text)   # «2021 - 2030» written as a period is read as one
     sources: list[Source] = []
     seen: set[int] = set()
     for hit in [chosen] + [h for h in hits if h is not chosen]:
@@ -222,8 +274,12 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
             continue
         seen.add(d)
         doc = index.docs[d]
-        sources.append(Source(doc.file_name, doc.title, hit.score, doc.number, _fmt_date(doc.date)))
+        sources.append(Source(doc.file_name, doc.title, hit.score, doc.number, _fmt_date(doc.date),
+                              doc.issuer, doc.kind, doc.source, doc.reports_on))
     return Answer(True, text, sources, coverage=chosen.coverage)
+
+
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)\d\d)\b")
 
 
 def _heads_a_list(p) -> bool:
@@ -277,6 +333,20 @@ def _with_sentence_context(index: KnowledgeIndex, hit: Hit, terms: list[QueryTer
         _, _, q = max(options)
         text_len += 1 + len(index.passages[q].text)
         lo, hi = min(lo, q), max(hi, q)
+    # An answer that runs on into the next (or previous) sentence keeps it: a neighbour with
+    # question words the passage lacks is added while the answer stays short enough.
+    have: set[str] = set().union(*(index.passage_terms[q] for q in range(lo, hi + 1)))
+    wanted = {q.key for q in terms if q.unigram and q.weight >= 1.0} | {
+        q.folded for q in terms if q.unigram and q.weight >= 1.0 and q.folded}
+    lacking = wanted - have - index.meta_terms[p.doc] - index.passage_ctx[p.pid]
+    for q in (hi + 1, lo - 1):
+        if not lacking or not (0 <= q < index.n) or index.passages[q].doc != p.doc or same_sentence(q):
+            continue
+        nxt = index.passages[q]
+        if index.passage_terms[q] & lacking and text_len + 1 + len(nxt.text) <= COMFORT:
+            lacking -= index.passage_terms[q]
+            text_len += 1 + len(nxt.text)
+            lo, hi = min(lo, q), max(hi, q)
     text = " ".join(index.passages[q].text for q in range(lo, hi + 1))
     if same_sentence(lo - 1):
         text = "… " + text

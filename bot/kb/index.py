@@ -38,12 +38,13 @@ from bot.kb.lexicon import expansions
 from bot.kb.structure import units
 from bot.kb.text import Token, fold, is_stopword, places_in, places_named, tokens, years_in
 
-ANALYSER_VERSION = 1   # bump when ``analyse`` changes what it produces
+ANALYSER_VERSION = 4   # bump when ``analyse`` changes what it produces
 
 K1 = 1.2
 B = 0.75
 TITLE_FACTOR = 0.6
 CTX_WEIGHT = 0.45      # a question word found in the heading path, against one in the passage
+TOPIC_DISCOUNT = 0.5   # a question word that is in the document's title, as found in one of its passages
 LABEL_BOOST = 2.5      # ... and as a factor
 LABEL_WEIGHT = 1.0     # "số 9" matching an item numbered 9, in units of the largest idf
 
@@ -59,6 +60,9 @@ class IndexedDoc:
     issuer: str | None = None
     date: date | None = None
     doc_id: int | None = None
+    kind: str | None = None          # "document" or "article": how it is cited (bot.kb.meta)
+    source: str | None = None        # an article's publisher
+    reports_on: str | None = None    # the document an article reports on
 
 
 @dataclass
@@ -71,7 +75,7 @@ class Passage:
     length: int = 0     # number of unigram tokens
     pid: int = 0        # position in KnowledgeIndex.passages
     unit: int = 0       # passages of one paragraph, item or table row share this number
-    kind: str = "text"  # "title", "heading", "item", "row", "text"
+    kind: str = "text"  # "title", "facts", "heading", "item", "row", "text"
     label: str = ""     # the unit's own number ("9", "3.5", "dieu 7")
     context: tuple[str, ...] = ()
 
@@ -191,6 +195,8 @@ def question_label_nouns(question: str) -> dict[str, str]:
         if not noun:
             before = folded[: m.start()].split()[-3:]
             noun = " ".join(before[-2:]) if before else ""
+            if before and before[-1] in ("xep", "dung", "hang"):
+                noun = "xep"   # «xếp thứ 2», «đứng thứ 2»: a ranking
         out[label] = noun
     return out
 
@@ -269,30 +275,44 @@ def _ctx_terms(context: tuple[str, ...], cache: dict[tuple[str, ...], list[str]]
     got = cache.get(context)
     if got is None:
         keys: set[str] = set()
-        for t in tokens(" ".join(context)):
-            if not is_stopword(t):
-                keys.add(t.folded)
-                if t.exact != t.folded:
-                    keys.add("e:" + t.exact)
+        for heading in context:
+            toks = tokens(heading)
+            for t in toks:
+                if not is_stopword(t):
+                    keys.add(t.folded)
+                    if t.exact != t.folded:
+                        keys.add("e:" + t.exact)
+            keys.update(f"b:{a.folded} {b.folded}" for a, b in zip(toks, toks[1:]))
         got = cache[context] = sorted(keys)
     return got
 
 
 def analyse(doc: IndexedDoc) -> DocAnalysis:
     """One document read into passages and their terms (pure; the part of the index kept per document)."""
-    meta_text = " ".join(x for x in (doc.title, doc.number or "", doc.issuer or "") if x)
+    meta_text = " ".join(x for x in (doc.title, doc.number or "", doc.issuer or "", doc.reports_on or "",
+                                     doc.source or "") if x)
     meta_toks = tokens(meta_text)
     meta_terms = set(_passage_terms(meta_toks))
-    # The document's own places: its title, issuer and letterhead.
+    # The document's own places: its title, issuer and letterhead, and the place it names most.
     head = "\n".join(doc.text.splitlines()[:6])
     home = places_named(f"{meta_text}\n{head}")
-    places = places_named(doc.text) | home
+    counts: Counter[str] = Counter()
+    for line in doc.text.splitlines():
+        counts.update(places_named(line))
+    places = set(counts) | home
+    if counts:
+        top, n = counts.most_common(1)[0]
+        if n >= 3:
+            home.add(top)
     passages: list[PassageData] = []
     ctx_cache: dict[tuple[str, ...], list[str]] = {}
     title_norm = doc.title.strip()
     doc_units = units(doc.text)
     if not any(u.text.strip() == title_norm for u in doc_units[:4]):
         passages.append(_passage(title_norm, "title", 0, 0, "", (), ctx_cache))
+    facts = document_facts(doc)
+    if facts:
+        passages.append(_passage(facts, "facts", 0, 0, "", (), ctx_cache))
     sent = 1
     for u_no, unit in enumerate(doc_units, start=1):
         kind = "title" if unit.text.strip() == title_norm else unit.kind
@@ -310,6 +330,32 @@ def analyse(doc: IndexedDoc) -> DocAnalysis:
             sent += 1
     return DocAnalysis(ANALYSER_VERSION, passages, sorted(meta_terms), sorted(places),
                        sorted(years_in(f"{doc.title} {doc.text}")), sorted(home))
+
+
+_UNPAD = re.compile(r"(?<![\d/])0(\d)(?=/)|(?<=/)0(\d)(?=/)")
+
+
+def document_facts(doc: IndexedDoc) -> str:
+    """What the citation knows of a document, as a sentence that can answer
+    «bài viết đăng ngày nào», «ai ban hành Kế hoạch 18/KH-UBND»."""
+    when = f"{doc.date.day}/{doc.date.month}/{doc.date.year}" if doc.date else ""
+    if doc.kind == "article":
+        parts = [f"Bài viết «{doc.title}»"]
+        if when:
+            parts.append(f"đăng ngày {when}")
+        if doc.source:
+            parts.append(f"nguồn {doc.source}")
+        if doc.reports_on:
+            parts.append("về " + _UNPAD.sub(lambda m: m.group(1) or m.group(2), doc.reports_on))
+        return ", ".join(parts) + "." if len(parts) > 1 else ""
+    if not doc.number:
+        return ""
+    text = f"{doc.title} số {doc.number}"
+    if when:
+        text += f" ban hành ngày {when}"
+    if doc.issuer:
+        text += f" của {doc.issuer}"
+    return text + "."
 
 
 def _passage(text: str, kind: str, unit: int, sent: int, label: str, context: tuple[str, ...],
@@ -442,7 +488,9 @@ class KnowledgeIndex:
         self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
         self.passage_numbers = passage_numbers
         self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
-        self.numbers = {fold(d.number) for d in self.docs if d.number}
+        # Documents' own numbers, and those of the documents articles report on.
+        self.numbers = {fold(d.number) for d in self.docs if d.number} | {
+            t.folded for d in self.docs if d.reports_on for t in tokens(d.reports_on) if t.kind == "code"}
         self.known_places = frozenset().union(*self.doc_places) if self.doc_places else frozenset()
         self.meta_places = [set(an.home_places) for an in self.analyses]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
@@ -519,6 +567,16 @@ class KnowledgeIndex:
             and not any(a in self.idf for a in qt.alts)
         ]
 
+    def meta_mask(self, key: str) -> np.ndarray | None:
+        """Which documents have the term in their title, number or issuer (None: none)."""
+        mask = None
+        for d, meta in enumerate(self.meta_terms):
+            if key in meta:
+                if mask is None:
+                    mask = np.zeros(len(self.docs), dtype=bool)
+                mask[d] = True
+        return mask
+
     def idf_of(self, key: str) -> float:
         return self.idf.get(key, self.max_idf)
 
@@ -536,26 +594,19 @@ class KnowledgeIndex:
             post = self.postings.get(qt.key)
             if post is not None:
                 ids, w = post
-                scores[ids] += qt.weight * w
+                # A word of a document's title says which document, not which passage:
+                # the document bonus below counts it, its passages count it less.
+                topic = self.meta_mask(qt.key)
+                scores[ids] += qt.weight * w * (np.where(topic[self.doc_of[ids]], TOPIC_DISCOUNT, 1.0)
+                                                if topic is not None else 1.0)
             if qt.unigram or qt.weight >= 0.8:
                 cids = self.ctx_postings.get(qt.key)
                 if cids is None and qt.folded:
                     cids = self.ctx_postings.get(qt.folded)
                 if cids is not None:
                     ctx_scores[cids] += qt.weight * self.idf_of(qt.key)
-        label_hit = np.zeros(self.n, dtype=bool)
-        for label, noun in label_nouns.items():
-            post = self.postings.get(label_key(label))
-            if post is None:
-                continue
-            ids = post[0]
-            if noun and noun != "dieu":
-                # The list's name must be the passage's own or its heading's («yếu tố thứ 3»).
-                words = [w for w in noun.split() if w not in ("so", "thu")]
-                ids = np.array([pid for pid in ids if all(
-                    w in self.passage_terms[pid] or w in self.passage_ctx[pid] for w in words)], dtype=np.int64)
-            if len(ids):
-                label_hit[ids] = True
+        label_hits = self.label_hits(label_nouns)
+        label_hit = label_hits > 0
         # Context: a share of the neighbours' scores, the heading path, the document's title and number.
         ctx = np.zeros_like(scores)
         same_prev = self.doc_of[1:] == self.doc_of[:-1]
@@ -576,7 +627,7 @@ class KnowledgeIndex:
                  + np.where(is_title, 0.0, doc_bonus[self.doc_of])) * relevant
         if labels:
             # "Điều 10", "mục tiêu số 9": the item of that number, over items that share more words.
-            total = total * np.where(label_hit, LABEL_BOOST, 1.0) + label_hit * LABEL_WEIGHT * self.max_idf
+            total = total * LABEL_BOOST ** label_hits + label_hit * LABEL_WEIGHT * self.max_idf
         pool = min(max(k, 40), self.n)
         top = np.argpartition(-total, pool - 1)[:pool] if self.n > pool else np.arange(self.n)
         want = answer_type(toks)
@@ -593,6 +644,8 @@ class KnowledgeIndex:
             p = self.passages[pid]
             if (p.is_title or p.kind == "heading") and not (want == "number" and self.passage_numbers[pid]):
                 factor *= TITLE_FACTOR   # a heading names the topic; it rarely answers (unless it has the figure)
+            elif p.kind == "facts" and want not in ("date", "org"):
+                factor *= TITLE_FACTOR   # who issued it and when: for questions that ask that
             if want in ("number", "date"):
                 factor *= 1.25 if self.has_type(pid, want, q_numbers) else 0.75
             if want in ("org", "date") and own:
@@ -601,6 +654,37 @@ class KnowledgeIndex:
             hits.append(Hit(p, base * factor, cov, matched, missing))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
+
+    def label_hits(self, label_nouns: dict[str, str]) -> np.ndarray:
+        """How much each passage is the item the question numbers: 1 per number matched, the
+        article's own heading 1.5 («Điều 6»), a clause under it 1 more («Khoản 2 Điều 6»)."""
+        hits = np.zeros(self.n, dtype=np.float64)
+        articles = [label.split()[1] for label in label_nouns if label.startswith("dieu ")]
+        for label, noun in label_nouns.items():
+            post = self.postings.get(label_key(label))
+            ids = post[0].tolist() if post is not None else []
+            if label.startswith("dieu "):
+                under = self.ctx_postings.get(f"b:{label}")
+                if ids:
+                    hits[np.asarray(ids, dtype=np.int64)] += 0.5
+                if under is not None:
+                    ids = sorted(set(ids) | set(under.tolist()))
+            elif noun:
+                # The list's name must be the passage's own, its heading's or its document's
+                # («yếu tố thứ 3», «mục tiêu số 6» of «Mười mục tiêu…»); a clause is under its article.
+                words = " ".join(w for w in noun.split() if w not in ("so", "thu"))
+                if words == "khoan" and articles:
+                    words = f"dieu {articles[0]}"
+                pattern = re.compile(rf"\b{re.escape(words)}\b")
+                ids = [pid for pid in ids if pattern.search(self._label_scope(pid))]
+            if ids:
+                hits[np.asarray(ids, dtype=np.int64)] += 1
+        return hits
+
+    def _label_scope(self, pid: int) -> str:
+        """A passage's text, headings and document title, folded: where a list's name is written."""
+        p = self.passages[pid]
+        return fold(" ".join((p.text, *p.context, self.docs[p.doc].title)))
 
     def sentence_of(self, p: Passage) -> list[Passage]:
         """All chunks of the sentence a passage was cut from."""

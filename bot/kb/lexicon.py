@@ -73,6 +73,9 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("bang khen",), "bang khen"),
     (("diem", "cham diem"), "diem"),
     (("xep hang", "dung thu", "vi tri"), "xep thu"),
+    (("cap huyen", "khoi huyen"), "cap huyen khoi huyen"),
+    (("cap xa", "khoi xa"), "cap xa khoi xa"),
+    (("cap so", "khoi so", "so nganh"), "so ban nganh khoi so"),
     (("dung dau", "dan dau", "cao nhat", "nhat", "top dau"), "dan dau cao nhat"),
     (("khong muon hon", "khong cham hon", "truoc ngay"), "cham nhat"),
     (("thap nhat", "bet bang", "cuoi bang", "kem nhat"), "thap nhat"),
@@ -118,3 +121,26 @@ def expansions(folded: list[str]) -> list[tuple[frozenset[str], str]]:
         else:
             i += 1
     return out
+
+
+# Chat shorthand, written out before a question is read («bn» → «bao nhiêu»).  Whole words only.
+SHORTHAND: dict[str, str] = {
+    "bn": "bao nhiêu", "bnhieu": "bao nhiêu", "dc": "được", "đc": "được", "ko": "không", "k": "không",
+    "kh0": "không", "hok": "không", "ntn": "như thế nào", "cq": "cơ quan", "dv": "đơn vị", "đv": "đơn vị",
+    "sl": "số lượng", "tg": "thời gian", "vs": "với", "j": "gì", "ng": "người", "tl": "tỷ lệ",
+    "nhiu": "nhiêu", "bao nhiu": "bao nhiêu", "trc": "trước", "ngay nao": "ngày nào", "nvu": "nhiệm vụ",
+    "ctieu": "chỉ tiêu", "mtieu": "mục tiêu", "hso": "hồ sơ", "tthai": "trạng thái", "qly": "quản lý",
+}
+_SHORTHAND_RE = None
+
+
+def expand_shorthand(question: str) -> str:
+    """The question with chat shorthand written out; other words untouched."""
+    import re
+
+    global _SHORTHAND_RE
+    if _SHORTHAND_RE is None:
+        words = sorted(SHORTHAND, key=len, reverse=True)
+        _SHORTHAND_RE = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w/-])",
+                                   re.IGNORECASE)
+    return _SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group(1).lower()], question)
