@@ -10,18 +10,24 @@
     remind --now             one reminder cycle (scan and send), then exit
     db upgrade               apply the database migrations
 
-A missing or malformed setting prints one line naming the variable and exits 2.
+A missing or malformed setting prints one line naming the variable and exits 2;
+so does a token Telegram refuses, or a Bot API address where nothing answers as
+Telegram does (``bot.startup``). The token is never printed (``bot.logs``).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
+from bot.logs import protect
 from bot.settings import Settings, SettingsError
+from bot.startup import TelegramRefused, TelegramUnreachable
 
 EXIT_SETTINGS = 2
 
@@ -63,16 +69,30 @@ def _kb(settings: Settings):
 
 
 def cmd_ask(settings: Settings, args) -> int:
+    from bot.intents import small_talk
+
     question = " ".join(args.question)
+    kind = small_talk(question)
+    if kind is not None:
+        # A greeting or thanks is answered as in chat: not a question to the documents.
+        from bot.texts import small_talk_reply
+
+        reply = html.unescape(re.sub(r"<[^>]+>", "", small_talk_reply(kind)))
+        if args.json:
+            print(json.dumps({"found": False, "answer": reply, "sources": []}, ensure_ascii=False))
+        else:
+            print(reply)
+        return 0
     answer = _kb(settings).ask(question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
     if answer.found:
+        from bot.texts import plain_citation
+
         src = answer.sources[0]
         print(answer.text)
-        cite = " · ".join(x for x in (src.title, src.number and f"Số {src.number}", src.date, src.file) if x)
-        print(f"\nNguồn: {cite}")
+        print(f"\nNguồn: {plain_citation(src)} · tệp {src.file}")
     else:
         print("Không tìm thấy câu trả lời trong các tài liệu hiện có.")
     return 0
@@ -90,16 +110,17 @@ def cmd_kb(settings: Settings, args) -> int:
             return 1
         for item in added:
             verb = "thay thế" if item.replaced else "thêm"
-            number = f" [{item.number}]" if item.number else ""
-            print(f"Đã {verb}: {item.file_name} — {item.title}{number}")
+            cited = item.number or (item.reports_on and f"bài viết về {item.reports_on}")
+            print(f"Đã {verb}: {item.file_name} — {item.title}" + (f" [{cited}]" if cited else ""))
         return 0
     if args.kb_command == "list":
+        from bot.texts import plain_citation
+
         docs = kb.documents()
         if not docs:
             print("Chưa có tài liệu nào. Thêm bằng: python -m bot kb add TỆP...")
         for d in docs:
-            extra = " · ".join(x for x in (d.number, d.issuer, d.doc_date and d.doc_date.strftime("%d/%m/%Y")) if x)
-            print(f"{d.file_name}\t{d.title}" + (f"\t{extra}" if extra else ""))
+            print(f"{d.file_name}\t{plain_citation(d)}")
         return 0
     status = 0
     for name in args.names:
@@ -142,7 +163,10 @@ def cmd_remind(settings: Settings) -> int:
 
     from telegram import Bot
 
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.app import run
+    from bot.startup import get_me, refusal_of, unreachable
     from bot.transport import AiohttpRequest
     from bot.workers import Exports
     from reminders.cycle import ReminderCycle
@@ -151,6 +175,7 @@ def cmd_remind(settings: Settings) -> int:
     from storage.db import open_database
 
     async def once() -> int:
+        await get_me(settings)  # a refused token or an unreachable Telegram: one line, before anything else
         engine = open_database(settings.sqlalchemy_url)
         bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,
                   base_file_url=settings.telegram_api_file_url, request=AiohttpRequest())
@@ -160,6 +185,11 @@ def cmd_remind(settings: Settings) -> int:
                 dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds))
                 result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings),
                                              dispatcher=dispatcher, exports=exports).run()
+        except InvalidToken as exc:  # refused since get_me: the cycle itself keeps a failed send for later
+            raise refusal_of(exc, settings) from None
+        except NetworkError as exc:
+            raise unreachable(settings, str(exc).strip().splitlines()[0][:300] if str(exc).strip()
+                              else type(exc).__name__) from None
         finally:
             exports.close()
             engine.dispose()
@@ -184,9 +214,11 @@ def cmd_run(settings: Settings, args) -> int:
     import asyncio
 
     from telegram import Update
+    from telegram.error import InvalidToken
 
-    from bot.app import build_application, new_event_loop
+    from bot.app import build_application, new_event_loop, run
     from bot.logs import setup_logging
+    from bot.startup import refusal_of, wait_for_telegram
 
     token = settings.token()
     if args.webhook and not settings.webhook_url:
@@ -194,19 +226,26 @@ def cmd_run(settings: Settings, args) -> int:
                                            "chuyển về WEBHOOK_LISTEN:WEBHOOK_PORT")
     secret = settings.webhook_secret_token() if args.webhook else ""
     setup_logging(settings.log_level, [token, secret] if secret else [token])
+    # Telegram must know the token at this address: one line and exit 2 if not, before the database
+    # is touched; while it cannot be reached, a warning a try (PTB's own start retries silently).
+    run(wait_for_telegram(settings))
     application = build_application(settings)
     # PTB's run_polling / run_webhook run on the current event loop: the bot's (uvloop where installed).
     asyncio.set_event_loop(new_event_loop())
-    if args.webhook:
-        # Several processes may run this behind one proxy: each sets the same
-        # webhook, and the database makes each update handled once.
-        application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
-            max_connections=settings.webhook_max_connections, drop_pending_updates=False, bootstrap_retries=-1,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
+    try:
+        if args.webhook:
+            # Several processes may run this behind one proxy: each sets the same
+            # webhook, and the database makes each update handled once.
+            application.run_webhook(
+                listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
+                max_connections=settings.webhook_max_connections, drop_pending_updates=False, bootstrap_retries=-1,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
+                                    bootstrap_retries=-1)
+    except InvalidToken as exc:  # refused after the first getMe (setWebhook, setMyCommands...): PTB stopped
+        raise refusal_of(exc, settings) from None
     return 0
 
 
@@ -226,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
+        _protect(settings)
         if args.command == "ask":
             logging.basicConfig(level=logging.WARNING)
             return cmd_ask(settings, args)
@@ -255,4 +295,19 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Lỗi cấu hình {exc.variable}: {exc.reason}", file=sys.stderr)
         return EXIT_SETTINGS
+    except TelegramRefused as exc:
+        print(f"Không khởi động được: {exc}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except TelegramUnreachable as exc:
+        print(f"Không khởi động được: {exc}", file=sys.stderr)
+        return 1
     return 1
+
+
+def _protect(settings: Settings) -> None:
+    """The token and the webhook secret are masked in whatever this process writes or sends."""
+    if settings.telegram_bot_token is not None:
+        protect(settings.telegram_bot_token.get_secret_value())
+        protect(settings.webhook_secret_token(), sent=True)  # setWebhook sends it
+    elif settings.webhook_secret is not None:
+        protect(settings.webhook_secret.get_secret_value(), sent=True)

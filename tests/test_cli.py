@@ -81,6 +81,9 @@ def test_kb_add_list_replace_remove_and_ask(tmp_path, env):
     assert json.loads(proc.stdout)["found"] is False
     proc = run(["ask", "chi so sipas quang ninh 2023"], env, tmp_path)
     assert "90%" in proc.stdout and "Nguồn:" in proc.stdout
+    # A greeting is not a question to the documents: a short reply, nothing found, no source.
+    out = json.loads(run(["ask", "--json", "Xin chào bot!"], env, tmp_path).stdout)
+    assert out["found"] is False and out["sources"] == [] and "đồng chí" in out["answer"]
 
     assert run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path).returncode == 0
     assert run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path).returncode == 1

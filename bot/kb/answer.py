@@ -19,7 +19,7 @@ MAX_ANSWER = 700        # hard limit of an answer
 COMFORT = 620           # a longer sentence is trimmed to its best clauses
 MIN_COVERAGE = 0.62     # share of the question's content that must be found
 CANDIDATES = 3          # the best hits tried in turn (within 70% of the best score)
-MAX_UNKNOWN = 1         # content words found in no document at all: the question is about something else
+MAX_UNKNOWN = 2         # content words found in no document at all: the question is about something else
 
 
 @dataclass(frozen=True)

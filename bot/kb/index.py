@@ -44,6 +44,8 @@ K1 = 1.2
 B = 0.75
 TITLE_FACTOR = 0.6
 CTX_WEIGHT = 0.45      # a question word found in the heading path, against one in the passage
+DOC_CREDIT = 0.6       # coverage: a question word found elsewhere in the passage's document
+FOLDED_CREDIT = 0.25    # ... near the passage but only without its diacritics (maybe another word)
 TOPIC_DISCOUNT = 0.5   # a question word that is in the document's title, as found in one of its passages
 LABEL_BOOST = 2.5      # ... and as a factor
 LABEL_WEIGHT = 1.0     # "số 9" matching an item numbered 9, in units of the largest idf
@@ -733,10 +735,10 @@ class KnowledgeIndex:
                 got += w
                 matched.append(qt.key)
             elif qt.key in doc:
-                got += 0.6 * w
+                got += DOC_CREDIT * w
                 matched.append(qt.key)
             elif qt.folded and qt.folded != qt.key and (qt.folded in near or qt.folded in meta):
-                got += 0.5 * w
+                got += FOLDED_CREDIT * w
                 matched.append(qt.folded)
             elif qt.alts and any(a in doc for a in qt.alts):
                 got += 0.5 * w

@@ -323,8 +323,9 @@ def years_in(text_or_toks) -> set[str]:
     if isinstance(text_or_toks, str):
         text = text_or_toks
     else:
-        text = " ".join(t.surface for t in text_or_toks)
-    text = re.sub(r"\d+/(?:19|20)\d\d/\S+|\d{5,}", " ", text)  # years inside codes do not count
+        text = " ".join(t.surface for t in text_or_toks if not t.in_code)
+    # Years inside codes do not count: «54/2017/QH14», «TCVN ISO 9001:2015», long numbers.
+    text = re.sub(r"\d+/(?:19|20)\d\d/\S+|\d+:(?:19|20)\d\d|\d{5,}", " ", text)
     years = set(_YEAR.findall(text))
     for a, b in _RANGE.findall(text):
         if int(a) < int(b) <= int(a) + 30:
