@@ -100,7 +100,8 @@ def _local_unit_text(index: KnowledgeIndex, p) -> str:
     return " ".join(q.text for q in index.unit_of_passage(p))
 
 
-_CLAUSE_SPLIT = re.compile(r"[;,()]|\s-\s|:\s")
+_CLAUSE_SPLIT = re.compile(r"[;()]|(?<!\d),|,(?!\d)|\s-\s|:\s")
+_YEAR_TOKEN = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _local_text(index: KnowledgeIndex, p) -> str:
@@ -178,7 +179,10 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
             if n > best_n:
                 best, best_n = clause, n
         in_clause = _period_years(best)
-        if in_clause and not years & in_clause and best_n >= 2:
+        # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
+        figure_of_year = any(years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c))
+                             for c in _CLAUSE_SPLIT.split(sentence))
+        if in_clause and not years & in_clause and best_n >= 2 and not figure_of_year:
             return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
     return ""
 

@@ -38,7 +38,7 @@ from bot.kb.lexicon import expansions
 from bot.kb.structure import units
 from bot.kb.text import Token, fold, is_stopword, places_in, places_named, tokens, years_in
 
-ANALYSER_VERSION = 4   # bump when ``analyse`` changes what it produces
+ANALYSER_VERSION = 6   # bump when ``analyse`` changes what it produces
 
 K1 = 1.2
 B = 0.75
@@ -209,7 +209,7 @@ def label_key(label: str) -> str:
 
 # -- splitting -------------------------------------------------------------------
 
-_NO_SPLIT_AFTER = re.compile(r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|Q|P|TT|Th|St|ông|bà|số|No)|\b\d{1,2})\.$")
+_NO_SPLIT_AFTER = re.compile(r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|Q|P|TT|Th|St|ông|bà|số|No)|(?:^|\s)\d{1,2})\.$")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+|(?<=\.[”\"'])\s+")
 
 
@@ -337,6 +337,20 @@ def analyse(doc: IndexedDoc) -> DocAnalysis:
 _UNPAD = re.compile(r"(?<![\d/])0(\d)(?=/)|(?<=/)0(\d)(?=/)")
 
 
+_BYLINE = re.compile(r"^([A-ZĐ][^\W\d_]*(?:[ \t]+[A-ZĐ][^\W\d_]*){1,3})(?:[ \t]*\([^()]{2,80}\))?$")
+
+
+def byline(text: str) -> str:
+    """An article's author: a short line of two to four capitalised words (and an affiliation
+    in brackets) among its last lines, as news sites sign them («Tuấn Anh (Phòng Tư pháp)»)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][-5:]
+    for line in reversed(lines):
+        m = _BYLINE.match(line)
+        if m and not m.group(1).isupper():
+            return line
+    return ""
+
+
 def document_facts(doc: IndexedDoc) -> str:
     """What the citation knows of a document, as a sentence that can answer
     «bài viết đăng ngày nào», «ai ban hành Kế hoạch 18/KH-UBND»."""
@@ -349,6 +363,9 @@ def document_facts(doc: IndexedDoc) -> str:
             parts.append(f"nguồn {doc.source}")
         if doc.reports_on:
             parts.append("về " + _UNPAD.sub(lambda m: m.group(1) or m.group(2), doc.reports_on))
+        author = byline(doc.text)
+        if author:
+            parts.append(f"tác giả {author}")
         return ", ".join(parts) + "." if len(parts) > 1 else ""
     if not doc.number:
         return ""
