@@ -58,7 +58,7 @@ _TARGET_Q = re.compile(r"\b(chi tieu|muc tieu|phan dau|ke hoach|dat ra|de ra|toi
 _RESULT_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|da dat|thuc te|ket qua|dat \w+ (?:bao nhieu|phan tram))\b")
 _TARGET_P = re.compile(r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
                        r"chi tieu|muc tieu|ke hoach)\b")
-_RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|dat \d|xep thu|tang|giam)\b")
+_RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep thu|tang|giam)\b|\bdat \d")
 
 
 # Short forms so common in these documents that they say nothing about the indicator.
