@@ -247,7 +247,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     reason = ""
     # «Mục tiêu số 11», «Điều 20»: an item the documents number must be found as numbered.
     label_nouns = {label: noun for label, noun in question_label_nouns(question).items()
-                   if noun and noun != "xep"}
+                   if label.startswith("dieu ") or (noun and noun != "xep")}
     numbered = index.label_hits(label_nouns) if label_nouns else None
     for hit in hits[:CANDIDATES]:
         if hit.score < 0.7 * hits[0].score:

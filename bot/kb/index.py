@@ -178,13 +178,17 @@ def question_labels(question: str) -> set[str]:
 
 
 def question_label_nouns(question: str) -> dict[str, str]:
-    """{item number: the word naming the list ("muc tieu", "dieu", "" when none)}."""
+    """{item number: the words naming the list ("muc tieu"; for an article the kind of text,
+    "quy che"; "" when none)}."""
     folded = fold(question)
     out: dict[str, str] = {}
     for m in _LABEL_Q.finditer(folded):
         noun = ""
         if m.group("article"):
-            out[f"dieu {m.group('article')}"] = "dieu"
+            # The kind of text the article belongs to, when the question names it.
+            kind = re.search(r"\b(quy che|quyet dinh|quy dinh|ke hoach|huong dan|nghi dinh|thong tu)\b",
+                             folded[m.end():])
+            out[f"dieu {m.group('article')}"] = kind.group(1) if kind else ""
             continue
         if m.group("code"):
             label = m.group("code").replace(",", ".")
@@ -449,31 +453,38 @@ class KnowledgeIndex:
         passage_terms: list[set[str]] = []
         passage_ctx: list[set[str]] = []
         passage_numbers: list[set[str]] = []
-        ctx_postings: dict[str, list[int]] = defaultdict(list)
         # Every passage's terms go into one flat list, counted and grouped into postings
         # with numpy below: a Python step per (term, passage) pair was most of the time
         # of assembling 10,000 passages.
         flat_terms: list[str] = []
         sizes: list[int] = []
+        # The passages under one heading path share its terms: one (frozen) set and one list
+        # of passages per distinct path, rather than a step per (term, passage) pair.
+        ctx_groups: dict[tuple[str, ...], tuple[frozenset[str], list[int]]] = {}
 
         for d, an in enumerate(self.analyses):
             meta = set(an.meta_terms)
             self.meta_terms.append(meta)
             start = len(flat_terms)
+            doc_ctx: dict[tuple[str, ...], frozenset[str]] = {}
             for o, pd in enumerate(an.passages):
                 pid = len(self.passages)
                 self.passages.append(Passage(d, o, pd.text, pd.kind == "title", pd.sent, pd.length, pid,
                                              pd.unit, pd.kind, pd.label, pd.context))
                 flat_terms.extend(pd.terms)
                 sizes.append(len(pd.terms))
-                for term in pd.ctx_terms:
-                    ctx_postings[term].append(pid)
+                key = tuple(pd.ctx_terms)
+                group = ctx_groups.get(key)
+                if group is None:
+                    group = ctx_groups[key] = (frozenset(key), [])
+                group[1].append(pid)
+                doc_ctx[key] = group[0]
                 passage_terms.append(set(pd.terms))
-                passage_ctx.append(set(pd.ctx_terms))
+                passage_ctx.append(group[0])
                 passage_numbers.append(set(pd.numbers))
             all_terms = set(meta)
             all_terms.update(flat_terms[start:])
-            all_terms.update(*(pd.ctx_terms for pd in an.passages))
+            all_terms.update(*doc_ctx.values())
             self.doc_terms.append(all_terms)
             self.doc_places.append(set(an.places))
             self.doc_years.append(set(an.years))
@@ -501,7 +512,11 @@ class KnowledgeIndex:
             weights = np.array(idfs)[term_of] * tfs * (K1 + 1) / (tfs + norm[ids])
             self.idf = dict(zip(vocab, idfs))
             self.postings = Postings(number, [0] + np.cumsum(dfs).tolist(), ids, weights)
-        self.ctx_postings = {t: np.array(ids, dtype=np.int64) for t, ids in ctx_postings.items()}
+        ctx_postings: dict[str, list[int]] = defaultdict(list)
+        for key, (_, pids) in ctx_groups.items():
+            for term in key:
+                ctx_postings[term].extend(pids)
+        self.ctx_postings = {t: np.sort(np.array(ids, dtype=np.int64)) for t, ids in ctx_postings.items()}
         self.passage_terms = passage_terms
         self.passage_ctx = passage_ctx
         self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
@@ -688,6 +703,13 @@ class KnowledgeIndex:
                     hits[np.asarray(ids, dtype=np.int64)] += 0.5
                 if under is not None:
                     ids = sorted(set(ids) | set(under.tolist()))
+                if noun and ids:
+                    # «Điều 2 của Quyết định…» and «Điều 2 của Quy chế…» in one file: the
+                    # article under a heading of the kind the question names.
+                    pattern = re.compile(rf"\b{re.escape(noun)}\b")
+                    own = [pid for pid in ids if pattern.search(fold(" ".join(self.passages[pid].context)))]
+                    if own:
+                        hits[np.asarray(own, dtype=np.int64)] += 0.5
             elif noun:
                 # The list's name must be the passage's own, its heading's or its document's
                 # («yếu tố thứ 3», «mục tiêu số 6» of «Mười mục tiêu…»); a clause is under its article.
