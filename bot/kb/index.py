@@ -38,7 +38,7 @@ from bot.kb.lexicon import expansions
 from bot.kb.structure import units
 from bot.kb.text import Token, fold, is_stopword, places_in, places_named, tokens, years_in
 
-ANALYSER_VERSION = 6   # bump when ``analyse`` changes what it produces
+ANALYSER_VERSION = 7   # bump when ``analyse`` changes what it produces
 
 K1 = 1.2
 B = 0.75
@@ -299,14 +299,14 @@ def analyse(doc: IndexedDoc) -> DocAnalysis:
                                      doc.source or "") if x)
     meta_toks = tokens(meta_text)
     meta_terms = set(_passage_terms(meta_toks))
-    # The document's own places: its title, issuer and letterhead, and the place it names most.
+    # The document's own places: its title, issuer and letterhead.
     head = "\n".join(doc.text.splitlines()[:6])
     home = places_named(f"{meta_text}\n{head}")
     counts: Counter[str] = Counter()
     for line in doc.text.splitlines():
         counts.update(places_named(line))
     places = set(counts) | home
-    if counts:
+    if counts and not home:   # an article's title may not say where: the place it names most
         top, n = counts.most_common(1)[0]
         if n >= 3:
             home.add(top)
