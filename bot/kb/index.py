@@ -38,7 +38,7 @@ from bot.kb.lexicon import expansions
 from bot.kb.structure import units
 from bot.kb.text import Token, fold, is_stopword, places_in, places_named, tokens, years_in
 
-ANALYSER_VERSION = 7   # bump when ``analyse`` changes what it produces
+ANALYSER_VERSION = 8   # bump when ``analyse`` changes what it produces
 
 K1 = 1.2
 B = 0.75
@@ -355,6 +355,31 @@ def byline(text: str) -> str:
     return ""
 
 
+_SIGNER_TITLE = re.compile(r"(PHÓ CHỦ TỊCH|CHỦ TỊCH|PHÓ GIÁM ĐỐC|GIÁM ĐỐC|PHÓ TRƯỞNG BAN|TRƯỞNG BAN|"
+                           r"CHÁNH VĂN PHÒNG|BÍ THƯ|THỦ TRƯỞNG)")
+_TITLE_CASE = {"PHÓ CHỦ TỊCH": "Phó Chủ tịch", "CHỦ TỊCH": "Chủ tịch", "PHÓ GIÁM ĐỐC": "Phó Giám đốc",
+               "GIÁM ĐỐC": "Giám đốc", "PHÓ TRƯỞNG BAN": "Phó Trưởng ban", "TRƯỞNG BAN": "Trưởng ban",
+               "CHÁNH VĂN PHÒNG": "Chánh Văn phòng", "BÍ THƯ": "Bí thư", "THỦ TRƯỞNG": "Thủ trưởng"}
+_NAME = re.compile(r"(?:\(Đã ký\)\s*)?([A-ZĐ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐ][a-zà-ỹđ]+){1,3})\s*$")
+
+
+def signer(text: str) -> str:
+    """Who signed an official document: the name under its last signing title («KT. CHỦ TỊCH /
+    PHÓ CHỦ TỊCH / (Đã ký) Trần Minh Khoa», before any appendix), with that title."""
+    tail = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for i in range(len(tail) - 1, -1, -1):
+        titles = _SIGNER_TITLE.findall(tail[i])
+        if not titles:
+            continue
+        rest = [tail[i].split(titles[-1], 1)[1]] + tail[i + 1 : i + 3]
+        for line in rest:
+            m = _NAME.search(line.strip())
+            if m and not m.group(1).isupper():
+                return f"{m.group(1)} ({_TITLE_CASE.get(titles[-1], titles[-1].capitalize())})"
+        return ""
+    return ""
+
+
 def document_facts(doc: IndexedDoc) -> str:
     """What the citation knows of a document, as a sentence that can answer
     «bài viết đăng ngày nào», «ai ban hành Kế hoạch 18/KH-UBND»."""
@@ -378,6 +403,9 @@ def document_facts(doc: IndexedDoc) -> str:
         text += f" ban hành ngày {when}"
     if doc.issuer:
         text += f" của {doc.issuer}"
+    who = signer(doc.text)
+    if who:
+        text += f", người ký: {who}"
     return text + "."
 
 
