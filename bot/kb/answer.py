@@ -19,6 +19,8 @@ MAX_ANSWER = 700        # hard limit of an answer
 COMFORT = 620           # a longer sentence is trimmed to its best clauses
 MIN_COVERAGE = 0.62     # share of the question's content that must be found
 CANDIDATES = 3          # the best hits tried in turn (within 70% of the best score)
+EXTRA_CANDIDATES = 2    # ... and after them, passages that have (nearly) all of its words
+EXTRA_COVERAGE = 0.9
 MAX_UNKNOWN = 2         # content words found in no document at all: the question is about something else
 
 
@@ -64,6 +66,14 @@ _RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep t
 # Short forms so common in these documents that they say nothing about the indicator.
 _COMMON_TERMS = frozenset({"tthc", "cchc", "ubnd", "hdnd", "tp", "cbccvc", "vbqppl", "hdtdkt", "csdl", "cntt"})
 _FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
+
+
+_RANGE_TEXT = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
+
+
+def _single_years(text: str) -> set[str]:
+    """Years a text names on their own, not only as the ends or inside of a range."""
+    return _period_years(_RANGE_TEXT.sub(" ", _FULL_DATE.sub(" ", text)))
 
 
 def _period_years(text: str) -> set[str]:
@@ -163,6 +173,14 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         said |= _period_years(" ".join(p.context))
         if said and not years & said:
             return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
+        if len(years) == 1 and not _RANGE_TEXT.search(" ".join(t.surface for t in qtoks)):
+            # One year asked: a passage about a whole period («giai đoạn 2016-2020») that
+            # does not name that year on its own gives no figure for it.
+            unit = _local_unit_text(index, p)
+            plain = _single_years(unit) | _single_years(" ".join(p.context))
+            ranged = _period_years(" ".join(_RANGE_TEXT.findall(unit)))
+            if years & ranged and not years & plain:
+                return f"year {sorted(years)}: the passage speaks of a period, not of that year"
         if not said and not years <= index.doc_years[doc]:
             return f"year {sorted(years)} not in document"
         if not said:
@@ -249,9 +267,11 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     label_nouns = {label: noun for label, noun in question_label_nouns(question).items()
                    if label.startswith("dieu ") or (noun and noun != "xep")}
     numbered = index.label_hits(label_nouns) if label_nouns else None
-    for hit in hits[:CANDIDATES]:
+    for rank, hit in enumerate(hits[:CANDIDATES + EXTRA_CANDIDATES]):
         if hit.score < 0.7 * hits[0].score:
             break
+        if rank >= CANDIDATES and hit.coverage < EXTRA_COVERAGE:
+            continue   # past the first few, only a passage with (nearly) all the question's words
         if hit.coverage < MIN_COVERAGE:
             reason = reason or f"coverage {hit.coverage:.2f} (missing {hit.missing})"
             continue
