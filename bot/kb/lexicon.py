@@ -46,7 +46,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("giay khai sinh", "lam khai sinh", "em be moi sinh", "sinh con", "tre moi sinh"), "khai sinh"),
     (("ho khau", "nhap khau"), "thuong tru"),
     (("the bao hiem y te", "bao hiem y te", "the bhyt"), "bhyt"),
-    (("tre em", "tre nho", "em be", "con nho"), "tre em duoi 6 tuoi"),
+    (("tre em", "tre nho", "em be", "con nho", "be"), "tre em duoi 6 tuoi"),
     # Conduct
     (("voi vinh", "lam kho", "hach dich", "gay kho", "an hoi lo", "tieu cuc"), "sach nhieu phien ha"),
     (("thai do", "cach cu xu"), "van hoa cong vu"),

@@ -89,7 +89,7 @@ STOPWORDS = frozenset(
     """la gi nao bao nhieu co khong duoc cua va cho the nhu de thi ma o tai trong voi cac nhung
     mot nay do ve hay hoac khi sao lam ai dau ra vao len den tu theo boi vi nen neu cung da dang
     se con phai rat may nhat hon cai nguoi viec nhieu it moi tung hien nay hoi xin vui long
-    toi minh ban em anh chi a oi nhe a u uh the_nao""".split()
+    toi minh ban em anh chi a oi nhe a u uh the_nao luon vay chu roi ha""".split()
 )
 
 
