@@ -137,8 +137,15 @@ def make_doc(file_name: str, text: str) -> IndexedDoc:
 
 
 def load_corpus(directory: Path) -> list[IndexedDoc]:
-    return [make_doc(p.name, read_text(p)) for p in sorted(directory.iterdir())
-            if p.suffix.lower() in DOC_SUFFIXES and p.name.lower() != "readme.md"]
+    """The documents as the bot stores them (reader, metadata, citation fields)."""
+    from bot.kb.service import indexed_doc, prepare
+
+    docs = []
+    for p in sorted(directory.iterdir()):
+        if p.suffix.lower() in DOC_SUFFIXES and p.name.lower() != "readme.md":
+            row = prepare(p.name, p.read_bytes())
+            docs.append(indexed_doc(row, row.text))
+    return docs
 
 
 # -- the naive peer ----------------------------------------------------------------------
