@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
+from bot.kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label_nouns
 from bot.kb.lexicon import expand_shorthand
 from bot.kb.text import acronyms_in, fold, places_in, tokens, years_in
 
@@ -96,6 +96,21 @@ def _periods(text: str) -> set[str]:
     return out
 
 
+_FIGURE = re.compile(r"(?<![\d/.,])\d+(?:[.,]\d+)?\s*(?:%|điểm|hồ sơ|thủ tục)?")
+
+
+def _figure_places(text: str, known) -> list[set[str]]:
+    """For each figure of a text (not a year, a date or a code), the places named just before it."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        raw = m.group(0).strip()
+        if _YEAR_TOKEN.fullmatch(raw) or text[m.end():m.end() + 1] in "/-" or len(raw) <= 2 and not raw.endswith("%"):
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        out.append(places_in(tokens(before.split(";")[-1].split(":")[-1]), known))
+    return out
+
+
 def _asks_result(qtoks) -> bool:
     folded = " ".join(t.folded for t in qtoks)
     return bool(_RESULT_Q.search(folded)) and not _TARGET_Q.search(folded)
@@ -138,6 +153,12 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         if foreign and not foreign <= places_in(tokens(_local_text(index, p)), index.known_places):
             return f"place {sorted(foreign)} not near the passage"
     alts = {qt.folded: qt.alts for qt in terms if qt.alts}
+    if answer_type(qtoks) == "number" and not wanted - index.meta_places[doc]:
+        # «thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%»: every figure of the passage belongs to a
+        # place the question does not ask about.
+        owners = _figure_places(_local_unit_text(index, p), index.known_places)
+        if owners and all(owners) and not set().union(*owners) & wanted:
+            return f"the passage's figures are for {sorted(set().union(*owners))}"
     missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]
                and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))]
     if missing:
