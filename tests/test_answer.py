@@ -130,3 +130,52 @@ def test_a_table_row_is_quoted_with_its_headers_and_found_by_number():
     answer = answer_question(KnowledgeIndex([doc]), "nhiệm vụ số 2 trong phụ lục do ai chủ trì, hoàn thành khi nào?")
     assert answer.found, answer.reason
     assert "Đơn vị chủ trì: Sở Tài chính" in answer.text and "31/12/2024" in answer.text
+
+
+PLAN = IndexedDoc(
+    file_name="kh-2024.txt", title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Bình Sơn", number="18/KH-UBND",
+    date=date(2024, 1, 12), issuer="UBND tỉnh Bình Sơn",
+    text=(
+        "KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Bình Sơn\n"
+        "I. CHỈ TIÊU CHỦ YẾU NĂM 2024\n"
+        "1. Chỉ số hài lòng (SIPAS) năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%, xếp thứ 36/63).\n"
+        "2. Tỷ lệ hồ sơ trực tuyến toàn trình đạt từ 50% trở lên.\n"
+        "II. KẾT QUẢ 9 THÁNG\n"
+        "Tỷ lệ hồ sơ trực tuyến toàn trình thấp: thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%.\n"
+        "Giai đoạn 2016-2020, tỉnh đơn giản hóa 120 thủ tục hành chính.\n"
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def plan() -> KnowledgeIndex:
+    return KnowledgeIndex([PLAN])
+
+
+@pytest.mark.parametrize("question,why", [
+    ("Chỉ số SIPAS năm 2024 của tỉnh Bình Sơn đạt được bao nhiêu?", "target"),      # a target, not a result
+    ("Chỉ tiêu số 7 trong kế hoạch CCHC 2024 của Bình Sơn là gì?", "numbered"),      # the plan has two
+    ("Tỷ lệ hồ sơ trực tuyến toàn trình quý IV năm 2024 của Bình Sơn?", "period"),  # it gives 9 months
+    ("Năm 2016 Bình Sơn đơn giản hóa bao nhiêu thủ tục hành chính?", "period"),     # 2016-2020 as a whole
+])
+def test_refuses_what_the_passage_is_not_about(plan, question, why):
+    answer = answer_question(plan, question)
+    assert not answer.found, (why, answer.text)
+
+
+def test_the_figure_of_the_asked_year_is_an_answer(plan):
+    answer = answer_question(plan, "Năm 2022 chỉ số SIPAS của Bình Sơn đạt bao nhiêu, xếp thứ mấy?")
+    assert answer.found, answer.reason
+    assert "82,67%" in answer.text and "36/63" in answer.text
+
+
+def test_figures_of_places_not_asked_about_are_no_answer():
+    report = IndexedDoc(
+        "bc-q3.txt", "Báo cáo kết quả cải cách hành chính 9 tháng năm 2024 của tỉnh Bình Sơn", number="298/BC-UBND",
+        text="BÁO CÁO\nKết quả 9 tháng năm 2024 của tỉnh Bình Sơn\n"
+             "Tỷ lệ hồ sơ trực tuyến toàn trình còn thấp: thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%.\n")
+    index = KnowledgeIndex([report])
+    answer = answer_question(index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của tỉnh Bình Sơn là bao nhiêu?")
+    assert not answer.found and "figures are for" in answer.reason, (answer.text, answer.reason)
+    answer = answer_question(index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của thị xã Bến Đá là bao nhiêu?")
+    assert answer.found and "19,6%" in answer.text, answer.reason
