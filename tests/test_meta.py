@@ -314,6 +314,13 @@ def test_a_date_without_its_year_is_the_last_one_before_publication(published: s
         f"Kế hoạch 05/KH-HĐTĐKT ngày 20/04/{year} của Hội đồng Thi đua - Khen thưởng thành phố Hà Nội")
 
 
+def test_a_sentence_date_after_the_leads_source() -> None:
+    text = ("Hòa Bình đẩy mạnh cải cách\n19/05/2024 08:30\n"
+            "(Báo Hòa Bình) - Ngày 20/4, UBND tỉnh Hòa Bình có Kế hoạch số 45/KH-UBND về cải cách hành chính.")
+    meta = extract_meta(text, "a.txt")
+    assert (meta.source, meta.reports_on) == ("Báo Hòa Bình", "Kế hoạch 45/KH-UBND ngày 20/04/2024 của UBND tỉnh Hòa Bình")
+
+
 @pytest.mark.parametrize(
     "title,said",
     [("Mười mục tiêu cải cách năm 2021 của thành phố Huế", "UBND thành phố Huế"),

@@ -885,7 +885,8 @@ def _source(text: str, lines: Sequence[str], dateline_unit: str | None) -> str |
 _CITING_LINE_RE = re.compile(
     rf"^\s*(?:\(\s*(?:theo\s+)?|theo\s+)(?:{_TYPES_ALT})(?:\s+số)?\s*:?\s*$", re.IGNORECASE)
 _SENTENCE_DATE_RE = re.compile(
-    r"^\s*Ngày\s+(?:(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?"
+    r"^\s*(?:\([^()\n]{2,60}\)\s*[-–—:]\s*)?"  # after the lead's "(Chinhphu.vn) - "
+    r"Ngày\s+(?:(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?"
     r"|(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?)\s*,",
     re.IGNORECASE,
 )
