@@ -33,7 +33,8 @@ def upsert_document(*, session: Session, doc: Document) -> tuple[Document, bool]
         session.flush()
         bump_revision(session=session)
         return doc, False
-    for field in ("title", "number", "issuer", "doc_date", "text", "sha256", "size_bytes", "added_by"):
+    for field in ("title", "number", "issuer", "doc_date", "kind", "source", "reports_on", "text", "sha256",
+                  "size_bytes", "added_by"):
         setattr(existing, field, getattr(doc, field))
     # The search analysis goes with the text it was made of.
     existing.analysis, existing.analysis_version = doc.analysis, doc.analysis_version

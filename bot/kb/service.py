@@ -51,6 +51,8 @@ class Added:
     title: str
     number: str | None
     replaced: bool
+    kind: str | None = None
+    reports_on: str | None = None   # an article's subject, e.g. "Kế hoạch 27/KH-UBND của ..."
 
 
 def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
@@ -65,7 +67,8 @@ def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
     meta = extract_meta(text, name)
     doc = Document(
         file_name=name, title=meta.title[:500], number=meta.number, issuer=meta.issuer,
-        doc_date=meta.date, text=text, sha256=hashlib.sha256(data).hexdigest(),
+        doc_date=meta.date, kind=meta.kind, source=meta.source and meta.source[:255],
+        reports_on=meta.reports_on, text=text, sha256=hashlib.sha256(data).hexdigest(),
         size_bytes=len(data), added_by=added_by,
     )
     doc.analysis, doc.analysis_version = dump_analysis(analyse(indexed_doc(doc, text))), ANALYSER_VERSION
@@ -75,7 +78,8 @@ def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
 def indexed_doc(row: Any, text: str = "") -> IndexedDoc:
     """What the index needs of a document (a ``Document`` or a row with its columns). The text
     is needed only to analyse it: an index assembled from stored analyses never reads it."""
-    return IndexedDoc(row.file_name, row.title, text, row.number, row.issuer, row.doc_date, row.id)
+    return IndexedDoc(row.file_name, row.title, text, row.number, row.issuer, row.doc_date, row.id,
+                      kind=row.kind, source=row.source, reports_on=row.reports_on)
 
 
 Key = tuple[str, datetime]   # what a stored analysis was made of: the document's sha256 and updated_at
@@ -143,7 +147,7 @@ class KnowledgeBase:
         with session_scope(self.engine) as session:
             for doc in prepared:
                 row, replaced = repo.upsert_document(session=session, doc=doc)
-                out.append(Added(row.file_name, row.title, row.number, replaced))
+                out.append(Added(row.file_name, row.title, row.number, replaced, row.kind, row.reports_on))
         return out
 
     def add_paths(self, paths: Sequence[str | Path]) -> list[Added]:
