@@ -153,17 +153,45 @@ def help_text(is_admin: bool) -> str:
     return "\n".join(lines)
 
 
+def cite_parts(item) -> tuple[str, str, str]:
+    """How a document is cited, in plain text: (what to cite, what follows it, its title when
+    the first part does not hold it). ``item`` is a stored ``Document`` or an answer's ``Source``.
+
+    * an article: its headline, source and publication date, and the document it reports on:
+      ("Bài viết «Tiếp tục phương châm…»", " (Chinhphu.vn, 05/02/2022), về Kế hoạch 27/KH-UBND
+      của UBND thành phố Hà Nội", "");
+    * an official document: its type, own number, date and issuer, then its title:
+      ("Kế hoạch 18/KH-UBND ngày 12/01/2024 của UBND tỉnh Bình Sơn", "", "Kế hoạch cải cách ...");
+    * a document whose number is not known: its title, then its date and issuer.
+    """
+    from bot.kb.meta import ARTICLE, doc_type_name  # the regexes compile on first use only
+
+    day = getattr(item, "doc_date", None)
+    date = day.strftime("%d/%m/%Y") if day else getattr(item, "date", None)
+    if item.kind == ARTICLE:
+        published = ", ".join(x for x in (item.source, date) if x)
+        tail = (f" ({published})" if published else "") + (f", về {item.reports_on}" if item.reports_on else "")
+        return f"Bài viết «{item.title}»", tail, ""
+    details = (date and f"ngày {date}", item.issuer and f"của {item.issuer}")
+    if item.number:
+        head = " ".join(x for x in (doc_type_name(item.number) or "Văn bản", item.number, *details) if x)
+        return head, "", item.title
+    said = ", ".join(x for x in details if x)
+    return item.title, f" ({said})" if said else "", ""
+
+
+def plain_citation(item) -> str:
+    """A document's citation in one line of plain text (the command line's listing)."""
+    head, tail, title = cite_parts(item)
+    return head + tail + (f" — «{title}»" if title else "")
+
+
 def citation(answer: Answer) -> str:
+    """The citation under an answer: what to cite in bold, then the title and the file."""
     src = answer.sources[0]
-    parts = [f"📄 <b>{esc(src.title)}</b>"]
-    details = []
-    if src.number:
-        details.append(f"Số {esc(src.number)}")
-    if src.date:
-        details.append(esc(src.date))
-    details.append(f"tệp {esc(src.file)}")
-    parts.append(" · ".join(details))
-    return "\n".join(parts)
+    head, tail, title = cite_parts(src)
+    details = " · ".join(x for x in (title and f"«{esc(title)}»", f"tệp {esc(src.file)}") if x)
+    return f"📄 <b>{esc(head)}</b>{esc(tail)}\n{details}"
 
 
 def answer_blocks(answer: Answer, titles: Sequence[str]) -> list[str]:
@@ -221,11 +249,7 @@ def documents_blocks(docs: Sequence) -> list[str]:
         return ["Chưa có tài liệu nào."]
     lines = [f"<b>Tài liệu ({len(docs)})</b>"]
     for d in docs:
-        extra = " · ".join(x for x in (
-            d.number and f"Số {esc(d.number)}",
-            d.doc_date and d.doc_date.strftime("%d/%m/%Y"),
-        ) if x)
-        lines.append(f"• {esc(d.title)}" + (f" — {extra}" if extra else "") + f"\n  <code>{esc(d.file_name)}</code>")
+        lines.append(f"• {esc(plain_citation(d))}\n  <code>{esc(d.file_name)}</code>")
     return ["\n".join(lines)]
 
 
