@@ -187,6 +187,8 @@ def test_a_first_line_that_names_the_document_formally() -> None:
     meta = extract_meta("Chương trình 08-CTr/TU của Thành ủy Hà Nội: Tạo bước chuyển\nNội dung.", "a.txt")
     assert (meta.kind, meta.number, meta.reports_on) == (
         ARTICLE, None, "Chương trình 08-CTr/TU của Thành ủy Hà Nội")
+    meta = extract_meta("Kế hoạch số 27/KH-UBND: Hà Nội phấn đấu vào top 10\nNội dung.", "a.txt")
+    assert (meta.kind, meta.number, meta.reports_on) == (ARTICLE, None, "Kế hoạch 27/KH-UBND")
 
 
 @pytest.mark.parametrize("number,issuer", [("1291/QĐ-TTg", "Thủ tướng Chính phủ"), ("61/2018/NĐ-CP", "Chính phủ"),

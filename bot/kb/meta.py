@@ -728,6 +728,9 @@ def _fragments(line: str) -> list[str]:
 
 
 def _read_header(lines: Sequence[str]) -> _Header:
+    """What the first lines say of an official paper, up to its body ("Căn cứ ...", prose):
+    the letterhead's upper-case lines until the "Số:" label, the motto standing alone or the
+    place-and-date line; the number; the date; whether the motto or a type line is there."""
     head = []
     for line in lines:
         line = line.strip()
@@ -967,6 +970,22 @@ def _reported(text: str, title: str, published: datetime.date | None,
     return _cap(out, 255)
 
 
+def _code_after(label: re.Match[str] | None, text: str) -> re.Match[str] | None:
+    """The official code right after a label ("Ban hành kèm theo Quyết định số ", "Kế hoạch số ")."""
+    code = _CODE_RE.match(text, label.end()) if label else None
+    return code if code and _is_code(code.group()) else None
+
+
+def _named_with(code: re.Match[str], text: str, places: Sequence[tuple[str, str]],
+                letterhead_issuer: str | None) -> tuple[str, datetime.date | None, str | None]:
+    """Number, date and issuer of a document named by its number in ``text``: "Quyết định số
+    315/QĐ-UBND ngày 02/02/2024 của Ủy ban nhân dân tỉnh Bình Sơn"."""
+    number = code.group().translate(_LOOKALIKES)
+    found = _issuer_after(text, code.end())
+    issuer = _tidy_org(found, places) if found else letterhead_issuer or _issuer_from_code(number)
+    return number, _date_next_to(text, [code.span()]), issuer
+
+
 # ---------------------------------------------------------------------------
 # entry point
 # ---------------------------------------------------------------------------
@@ -995,31 +1014,22 @@ def extract_meta(text: str, file_name: str) -> DocMeta:
     header = _read_header(lines)
     bodies = _letterhead_bodies(header.letterhead)
     places = [*(p for b in reversed(bodies) for p in _places(b)), *_places(title), *_places(text)]
-
-    number = issuer = None
-    date = None
-    formal = _FORMAL_TITLE_RE.match(title)
-    formal_code = _CODE_RE.match(title, formal.end()) if formal else None
-    if formal_code and (": " in title[formal_code.end():] or not _is_code(formal_code.group())):
-        formal_code = None
-    annex = _ANNEX_RE.search(header.text)
-    annex_code = _CODE_RE.match(header.text, annex.end()) if annex else None
     lh_issuer = _letterhead_issuer(bodies, places)
+    number = issuer = date = None
+    annex = _code_after(_ANNEX_RE.search(header.text), header.text)
+    formal = _code_after(_FORMAL_TITLE_RE.match(title), title)
+    if formal and ": " in title[formal.end():]:
+        formal = None  # "Kế hoạch số 27/KH-UBND: Hà Nội phấn đấu ...", a headline
     if header.number:
         number = header.number
         date = header.place_date or (_date_next_to(header.text, [(0, header.number_end)])
                                      if header.number_end >= 0 else None)
         issuer = lh_issuer or _issuer_from_code(number)
-    elif annex_code and _is_code(annex_code.group()):
-        number = annex_code.group().translate(_LOOKALIKES)
-        date = _date_next_to(header.text, [annex_code.span()]) or header.place_date
-        found = _issuer_after(header.text, annex_code.end())
-        issuer = (_tidy_org(found, places) if found else None) or lh_issuer or _issuer_from_code(number)
-    elif formal_code:
-        number = formal_code.group().translate(_LOOKALIKES)
-        date = _date_next_to(title, [formal_code.span()])
-        found = _issuer_after(title, formal_code.end())
-        issuer = _tidy_org(found, places) if found else lh_issuer or _issuer_from_code(number)
+    elif annex:
+        number, date, issuer = _named_with(annex, header.text, places, lh_issuer)
+        date = date or header.place_date
+    elif formal:
+        number, date, issuer = _named_with(formal, title, places, lh_issuer)
     elif header.motto or header.dated_line or header.doc_type_line:
         date, issuer = header.place_date, lh_issuer
     else:
