@@ -9,18 +9,27 @@ the parameters form-encoded (a multipart form when it carries files), file
 downloads are GETs, the same default timeouts, the same exceptions
 (``TimedOut``, ``NetworkError``), and ``HTTP_PROXY``/``HTTPS_PROXY`` from the
 environment are honoured as httpx does. The status code and the body go back
-to PTB, which reads Telegram's answer and raises for its errors.
+to PTB, which reads Telegram's answer and raises for its errors (an answer that
+is not JSON, from something else than the Bot API, is an error with its reason,
+not also a logged traceback).
+
+The secrets ``bot.logs.protect`` registered (the bot token) are masked in every
+parameter sent: whatever a message says, an error report to the admins
+included, it never carries the token to a chat.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.logs import mask_secrets
 
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's DefaultValue: a timeout left to the client
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -62,6 +71,15 @@ class AiohttpRequest(BaseRequest):
             )
         return self._session
 
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """As PTB's, without logging a traceback when the answer is not JSON: the error raised
+        says so (and PTB adds the status and the answer's start to it)."""
+        try:
+            return json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise TelegramError("Invalid server response") from exc
+
     async def shutdown(self) -> None:
         self._closed = True
         if self._session is not None and not self._session.closed:
@@ -97,7 +115,7 @@ class AiohttpRequest(BaseRequest):
         if files:
             body: Any = aiohttp.FormData(quote_fields=False)
             for name, value in request_data.json_parameters.items():  # type: ignore[union-attr]
-                body.add_field(name, value)
+                body.add_field(name, mask_secrets(value))
             for name, part in files.items():
                 file_name, content, *mime = part
                 if file_name:  # as browsers and httpx write a name: UTF-8, with " CR LF percent-encoded
@@ -105,7 +123,8 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, content, filename=file_name, content_type=mime[0] if mime else None)
             headers = None
         elif request_data is not None:
-            body, headers = urlencode(request_data.json_parameters).encode("ascii"), _FORM
+            parameters = {name: mask_secrets(value) for name, value in request_data.json_parameters.items()}
+            body, headers = urlencode(parameters).encode("ascii"), _FORM
         else:
             body, headers = None, None
         try:

@@ -3,7 +3,9 @@
 A database that is briefly unreachable is not a bug: the user is told that
 nothing was saved and to send it again, and the admins hear of it once, not
 once per message. Reports of the same kind of error to admins are held back
-for ``QUIET`` after one is sent, with a count of those held back."""
+for ``QUIET`` after one is sent, with a count of those held back. A report
+never carries the bot token (an error naming a Bot API address would): it is
+masked before the report is cut to length (``bot.logs.redact``)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import Context
+from bot.logs import redact
 from handlers import once
 
 log = logging.getLogger(__name__)
@@ -65,7 +68,8 @@ async def on_error(update: object, context: Context) -> None:
     tell, held_back = _admins_should_hear(context, kind)
     if not tell:
         return
-    tb = "".join(traceback.format_exception(None, error, error.__traceback__ if error else None))
+    secrets = [context.bot.token]
+    tb = redact("".join(traceback.format_exception(None, error, error.__traceback__ if error else None)), secrets)
     where = ""
     if isinstance(update, Update):
         user = update.effective_user
@@ -75,11 +79,13 @@ async def on_error(update: object, context: Context) -> None:
         where = "việc chạy nền"
     more = f"\n(và {held_back} lỗi cùng loại trước đó chưa báo)" if held_back else ""
     if outage:
+        reason = redact(str(error).splitlines()[0] if str(error) else repr(error), secrets)
         text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): không truy cập được cơ sở dữ liệu: "
-                f"<code>{html.escape(str(error).splitlines()[0] if str(error) else repr(error))[:300]}</code>{more}\n"
+                f"<code>{html.escape(reason[:300])}</code>{more}\n"
                 f"Các báo cáo tiếp theo cùng loại tạm dừng {int(QUIET // 60)} phút.")
     else:
-        text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): <code>{html.escape(repr(error))[:500]}</code>{more}\n"
+        text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): <code>{html.escape(redact(repr(error), secrets)[:500])}</code>"
+                f"{more}\n"
                 f"<pre>{html.escape(tb[-2500:])}</pre>")
     for admin in context.bot_data.settings.admin_ids:
         try:
