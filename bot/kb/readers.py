@@ -16,6 +16,12 @@ Anything that cannot be read raises :class:`DocumentError`, whose message is
 written for the officer who sent the file: in Vietnamese, saying what was
 wrong and what to do. Library exceptions never escape.
 
+What a file may hold is capped (:class:`DocumentCaps`, settings ``DOC_MAX_*``):
+a .docx whose zip would inflate beyond the cap, or far more than real Word
+files do, is refused before python-docx reads it (:mod:`bot.zipcheck`); a PDF
+with too many pages or too much content before its text is extracted; and
+extraction stops as soon as the text passes the cap on characters.
+
 Parsing a large PDF or DOCX is CPU-bound: call this from a worker thread
 (``asyncio.to_thread``) in async code.
 """
@@ -27,12 +33,16 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
+
+from bot.zipcheck import ZipRefused, open_checked
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
     "MAX_BYTES",
+    "DocumentCaps",
     "DocumentError",
     "read_document",
     "normalize_text",
@@ -42,9 +52,21 @@ __all__ = [
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
 MAX_BYTES: int = 20 * 1024 * 1024
 
-# A .docx is a zip: refuse archives that would inflate to more than this
-# (protection against "zip bombs"; real documents are far below it).
-_MAX_DOCX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DocumentCaps:
+    """What one document may hold (settings ``DOC_MAX_*``): its uncompressed size (a .docx's
+    zip inflated; a PDF's page contents decompressed), its text, a PDF's pages."""
+
+    unpacked_bytes: int = 50 * 1024 * 1024
+    chars: int = 1_000_000
+    pdf_pages: int = 1_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> DocumentCaps:
+        return cls(unpacked_bytes=settings.doc_max_unpacked_mb * 1024 * 1024, chars=settings.doc_max_chars,
+                   pdf_pages=settings.doc_max_pdf_pages)
 
 
 class DocumentError(ValueError):
@@ -57,7 +79,7 @@ class DocumentError(ValueError):
 # ---------------------------------------------------------------------------
 
 
-def read_document(file_name: str, data: bytes) -> str:
+def read_document(file_name: str, data: bytes, caps: DocumentCaps | None = None) -> str:
     """Return the text of an uploaded file, normalised (see the module docstring).
 
     The format is chosen by the extension of ``file_name`` (case-insensitive);
@@ -67,8 +89,10 @@ def read_document(file_name: str, data: bytes) -> str:
     Raises :class:`DocumentError` for an unsupported extension, a file larger
     than :data:`MAX_BYTES`, an empty file, undecodable text, a corrupt or
     password-protected DOCX/PDF, a scanned PDF without a text layer, or a
-    file that yields no text at all.
+    file that yields no text at all, and a file beyond ``caps`` (the defaults
+    when None).
     """
+    caps = caps or DocumentCaps()
     if not isinstance(data, bytes):  # bytearray (Telegram downloads), memoryview
         data = bytes(data)
     name = _display_name(file_name)
@@ -86,7 +110,7 @@ def read_document(file_name: str, data: bytes) -> str:
 
     reader = _READERS[_sniff_format(data, ext)]
     try:
-        raw = reader(name, data)
+        raw = reader(name, data, caps)
     except DocumentError:
         raise
     except Exception as exc:  # a library failed in an unexpected way
@@ -98,6 +122,8 @@ def read_document(file_name: str, data: bytes) -> str:
     text = normalize_text(raw)
     if not text.strip():
         raise DocumentError(_empty_message(name))
+    if len(text) > caps.chars:
+        raise _too_long(name, caps)
     return text
 
 
@@ -181,6 +207,30 @@ def _mb(n: int) -> str:
     value = n / (1024 * 1024)
     text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
     return text.replace(".", ",")  # Vietnamese decimal comma
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # Vietnamese thousands separator
+
+
+def _too_long(name: str, caps: DocumentCaps) -> DocumentError:
+    return DocumentError(
+        f"Tệp «{name}» có hơn {_number(caps.chars)} ký tự, quá giới hạn một tài liệu. Hãy tách thành nhiều "
+        "tệp nhỏ hơn, hoặc chỉ gửi phần văn bản cần dùng (bỏ phụ lục, bảng số liệu dài)."
+    )
+
+
+def _capped_join(lines: Iterable[str], name: str, caps: DocumentCaps, sep: str = "\n") -> str:
+    """``sep.join(lines)``, stopping with :func:`_too_long` as soon as the text passes the cap
+    (so a file that would expand to millions of characters is not read to its end)."""
+    out: list[str] = []
+    total = 0
+    for line in lines:
+        total += len(line) + len(sep)
+        if total > caps.chars + len(sep):
+            raise _too_long(name, caps)
+        out.append(line)
+    return sep.join(out)
 
 
 def _empty_message(name: str) -> str:
@@ -293,7 +343,16 @@ def _sniff_utf16(data: bytes) -> str | None:
     return None
 
 
-def _decode_text(name: str, data: bytes) -> str:
+def _decode_text(name: str, data: bytes, caps: DocumentCaps) -> str:
+    if len(data) > 4 * caps.chars:  # more characters than the cap in any encoding
+        raise _too_long(name, caps)
+    text = _decode_any(name, data)
+    if len(text) > caps.chars:
+        raise _too_long(name, caps)
+    return text
+
+
+def _decode_any(name: str, data: bytes) -> str:
     """Decode a text file: BOM, UTF-16 without BOM, UTF-8, then Windows-1258 /
     Windows-1252 when (and only when) the result looks like Vietnamese."""
     for bom, codec in _BOMS:
@@ -332,12 +391,12 @@ def _decode_text(name: str, data: bytes) -> str:
     raise DocumentError(_encoding_message(name))
 
 
-def _read_txt(name: str, data: bytes) -> str:
-    return _decode_text(name, data)
+def _read_txt(name: str, data: bytes, caps: DocumentCaps) -> str:
+    return _decode_text(name, data, caps)
 
 
-def _read_md(name: str, data: bytes) -> str:
-    text = _decode_text(name, data).replace("\r\n", "\n").replace("\r", "\n")
+def _read_md(name: str, data: bytes, caps: DocumentCaps) -> str:
+    text = _decode_text(name, data, caps).replace("\r\n", "\n").replace("\r", "\n")
     return strip_markdown(text)
 
 
@@ -539,7 +598,7 @@ def _row_line(cells: list[str]) -> str:
     return re.sub(r"(?<=\|) {2}(?=\|)", " ", " | ".join(cells))
 
 
-def _read_docx(name: str, data: bytes) -> str:
+def _read_docx(name: str, data: bytes, caps: DocumentCaps) -> str:
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an old binary .doc renamed
         raise DocumentError(
             f"Tệp «{name}» là tệp Word đời cũ (.doc), không phải .docx. Hãy mở bằng Word, "
@@ -550,21 +609,27 @@ def _read_docx(name: str, data: bytes) -> str:
         "Hãy mở tệp bằng Word, lưu lại dưới dạng .docx rồi gửi lại (hoặc gửi bản .pdf/.txt)."
     )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-    except Exception:
+        open_checked(data, max_unpacked=caps.unpacked_bytes).close()
+    except ZipRefused as refused:
+        if refused.reason == "size":
+            raise DocumentError(
+                f"Tệp «{name}» khi giải nén ra tới {_mb(refused.unpacked)} MB (nhiều hình ảnh hoặc dữ liệu nhúng), "
+                f"quá giới hạn {_mb(caps.unpacked_bytes)} MB. Hãy xóa bớt hình ảnh hoặc sao chép phần văn bản "
+                "sang tệp mới rồi gửi lại."
+            ) from None
+        if refused.reason == "ratio":
+            raise DocumentError(
+                f"Tệp «{name}» giải nén ra lớn bất thường (gấp {refused.ratio:.0f} lần tệp gửi), không giống "
+                "một tài liệu Word thật. Hãy mở tệp bằng Word, lưu lại dưới dạng .docx rồi gửi lại."
+            ) from None
         raise corrupt from None
-    if unpacked > _MAX_DOCX_UNPACKED_BYTES:
-        raise DocumentError(
-            f"Tệp «{name}» quá lớn khi giải nén (nhiều hình ảnh hoặc dữ liệu nhúng). "
-            "Hãy xóa bớt hình ảnh hoặc sao chép phần văn bản sang tệp mới rồi gửi lại."
-        )
     try:
         import docx  # python-docx
 
         document = docx.Document(io.BytesIO(data))
-        body = document.element.body
-        return "\n".join(_block_lines(body))
+        return _capped_join(_block_lines(document.element.body), name, caps)
+    except DocumentError:
+        raise
     except Exception:
         raise corrupt from None
 
@@ -586,10 +651,13 @@ _LIST_START = re.compile(r"^(?:[a-zđ]\)|[a-zđ]\.\s|[-+•*–]\s)")
 
 # Bounds of the table search (beyond them a page is read as plain text): pages
 # searched per file, ruling segments per page (more is a drawing or a chart,
-# and pdfplumber's cell finding grows quickly with them), characters per page.
+# and pdfplumber's cell finding grows quickly with them), characters per page,
+# bytes of a page's content (decompressed: more is a drawing, not a table, and
+# pdfplumber would hold every object of it at once).
 _PDF_TABLE_MAX_PAGES = 200
 _PDF_TABLE_MAX_EDGES = 2000
 _PDF_TABLE_MAX_CHARS = 20_000
+_PDF_TABLE_MAX_CONTENT = 2 * 1024 * 1024
 _PDF_TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 # A page number alone on a line ("3", "- 3 -", "Trang 3", "3/12"): page furniture
 # that may sit between the two parts of a table split by a page break.
@@ -774,6 +842,27 @@ def _pdf_page_blocks(page: Any) -> list[_PdfBlock] | None:
 _PATH_OPERATOR = re.compile(rb"\s(?:re|l)\s")
 
 
+def _page_streams(page: Any) -> list[Any]:
+    """A page's content streams (pypdf): its own, and those of the forms it places."""
+    streams = [page.get_contents()]
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    xobjects = resources.get("/XObject")
+    for ref in (xobjects.get_object() if xobjects is not None else {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            streams.append(xobject)
+    return [stream for stream in streams if stream is not None]
+
+
+def _content_size(page: Any) -> int:
+    """Bytes of a page's content, decompressed (0 when pypdf cannot tell: extraction decides)."""
+    try:
+        return sum(len(stream.get_data()) for stream in _page_streams(page))
+    except Exception:
+        return 0
+
+
 def _draws_rules(page: Any) -> bool:
     """Whether a page (pypdf) draws at least three lines or rectangles, in its
     content or in a form it places: cheap, and the fewest that draw a grid of
@@ -781,18 +870,8 @@ def _draws_rules(page: Any) -> bool:
     rule under a heading, say) are not searched for tables at all:
     pdfplumber's parse costs tens of milliseconds a page, pypdf's a few."""
     try:
-        streams = [page.get_contents()]
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else {}
-        xobjects = resources.get("/XObject")
-        for ref in (xobjects.get_object() if xobjects is not None else {}).values():
-            xobject = ref.get_object()
-            if xobject.get("/Subtype") == "/Form":
-                streams.append(xobject)
         count = 0
-        for stream in streams:
-            if stream is None:
-                continue
+        for stream in _page_streams(page):
             for _ in _PATH_OPERATOR.finditer(stream.get_data()):
                 count += 1
                 if count >= 3:
@@ -915,7 +994,7 @@ def _render_pdf_blocks(blocks: list[_PdfBlock]) -> str:
     return "\n".join(parts)
 
 
-def _read_pdf(name: str, data: bytes) -> str:
+def _read_pdf(name: str, data: bytes, caps: DocumentCaps) -> str:
     corrupt = DocumentError(
         f"Không đọc được tệp «{name}»: tệp PDF bị hỏng hoặc không đúng định dạng. "
         "Hãy xuất (Export) lại tệp PDF từ bản gốc, hoặc gửi bản .docx/.txt."
@@ -936,6 +1015,12 @@ def _read_pdf(name: str, data: bytes) -> str:
                 raise
             except Exception:
                 raise locked from None
+        page_count = len(reader.pages)
+        if page_count > caps.pdf_pages:
+            raise DocumentError(
+                f"Tệp «{name}» có {_number(page_count)} trang, quá giới hạn {_number(caps.pdf_pages)} trang một "
+                "tài liệu. Hãy tách thành nhiều tệp nhỏ hơn, hoặc chỉ gửi phần văn bản cần dùng."
+            )
         pages = list(reader.pages)
     except DocumentError:
         raise
@@ -944,19 +1029,31 @@ def _read_pdf(name: str, data: bytes) -> str:
     if not pages:
         raise corrupt
 
+    sizes = [_content_size(page) for page in pages]  # before any text is extracted
+    if sum(sizes) > caps.unpacked_bytes:
+        raise DocumentError(
+            f"Tệp «{name}» có nội dung giải nén ra tới {_mb(sum(sizes))} MB, quá giới hạn {_mb(caps.unpacked_bytes)} "
+            "MB. Hãy tách thành nhiều tệp nhỏ hơn, hoặc xuất (Export) lại tệp PDF từ bản gốc rồi gửi lại."
+        )
     with_tables = _pdf_tables_by_page(
-        data, len(pages), [i for i, page in enumerate(pages) if _draws_rules(page)])
+        data, len(pages),
+        [i for i, page in enumerate(pages) if sizes[i] <= _PDF_TABLE_MAX_CONTENT and _draws_rules(page)])
     page_blocks: list[list[_PdfBlock]] = []
     failed = 0
+    chars = 0
     for index, page in enumerate(pages):
         if index in with_tables:
             page_blocks.append(with_tables[index])
-            continue
-        try:
-            page_blocks.append([_reflow_pdf_page(page.extract_text() or "")])
-        except Exception:
-            page_blocks.append([])
-            failed += 1
+        else:
+            try:
+                page_blocks.append([_reflow_pdf_page(page.extract_text() or "")])
+            except Exception:
+                page_blocks.append([])
+                failed += 1
+        chars += sum(len(block) if isinstance(block, str) else sum(map(len, block.lines()))
+                     for block in page_blocks[-1])
+        if chars > caps.chars:
+            raise _too_long(name, caps)
     if failed == len(pages):
         raise corrupt
     _join_split_tables(page_blocks)
@@ -970,7 +1067,7 @@ def _read_pdf(name: str, data: bytes) -> str:
     return text
 
 
-_READERS: dict[str, Callable[[str, bytes], str]] = {
+_READERS: dict[str, Callable[[str, bytes, DocumentCaps], str]] = {
     ".txt": _read_txt,
     ".md": _read_md,
     ".docx": _read_docx,

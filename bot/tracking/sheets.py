@@ -27,7 +27,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,7 @@ from sqlmodel import Session, col, select
 from bot.kb.text import nfc
 from bot.texts import ROLE_LABELS
 from bot.tracking.parse import InputError, format_date, key, parse_date, parse_role, target_value_in, unit_path
+from bot.zipcheck import ZipRefused, open_checked
 from storage import tracking as db
 from storage.models import Milestone, Staff, Target, Task, Unit, utcnow
 
@@ -51,6 +53,10 @@ T = TypeVar("T")
 MAX_SHOWN_ERRORS = 30
 HEADER_SEARCH_ROWS = 10  # a title above the table may push the header down this far
 NAME_MAX = 255
+# A unit's full path is stored folded in ``unit.key``, and its ids ("/1/4/9/") in ``unit.path``:
+# a path must fit both columns (an id is at most 10 digits and its "/").
+UNIT_PATH_MAX = Unit.__table__.c.key.type.length
+UNIT_DEPTH_MAX = (Unit.__table__.c.path.type.length - 1) // 11
 TELEGRAM_ID_MAX = 2**63 - 1
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -187,18 +193,50 @@ _KNOWN_HEADERS = {k for kind in KINDS.values() for column in kind.columns for k 
 # --------------------------------------------------------------------------
 
 
-def read_table(file_name: str, data: bytes) -> tuple[list[str], list[tuple[int, list[object]]]]:
-    """The header cells and the non-blank data rows, each with its row number in the sheet."""
+@dataclass(frozen=True)
+class SheetCaps:
+    """What one imported file may hold (settings ``IMPORT_MAX_*``). They are checked as the
+    file is read, before a library parses any of it: a zip's declared sizes first
+    (:mod:`bot.zipcheck`), then a count of the workbook's rows, columns, cells and other
+    elements, then the rows are read streaming, and no more of them than the caps allow."""
+
+    rows: int = 100_000
+    columns: int = 100
+    cells: int = 1_000_000
+    unpacked_bytes: int = 50 * 1024 * 1024
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SheetCaps:
+        return cls(rows=settings.import_max_rows, columns=settings.import_max_columns,
+                   cells=settings.import_max_cells, unpacked_bytes=settings.import_max_unpacked_mb * 1024 * 1024)
+
+
+# Elements of a workbook outside its sheets and shared strings (styles, names, properties...): openpyxl
+# builds objects for each, at about 50 µs and 1 KB apiece. Real workbooks have a few thousand; Excel
+# itself stops at 64,000 cell formats.
+OTHER_ELEMENTS_MAX = 100_000
+_CHUNK = 1 << 20  # bytes of a zip entry inflated at a time while counting
+
+
+def read_table(file_name: str, data: bytes,
+               caps: SheetCaps = SheetCaps()) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    """The header cells and the non-blank data rows, each with its row number in the sheet
+    (trailing blank cells dropped). Refuses a file beyond ``caps`` before parsing it."""
     suffix = Path(file_name).suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(file_name, data)
+        rows = _csv_rows(file_name, data, caps)
     elif suffix == ".xlsx":
-        rows = _xlsx_rows(file_name, data)
+        rows = _xlsx_rows(file_name, data, caps)
     else:
         raise SheetError([f"Tệp «{file_name}» không phải bảng tính .xlsx hoặc .csv. Hãy lưu thành .xlsx (Excel) "
                           "hoặc .csv (UTF-8) rồi gửi lại."])
-    numbered = [(n, [_clean(c) for c in cells]) for n, cells in enumerate(rows, start=1)]
-    numbered = [(n, cells) for n, cells in numbered if any(c is not None for c in cells)]
+    numbered = []
+    for n, cells in enumerate(rows, start=1):
+        cleaned = [_clean(c) for c in cells]
+        while cleaned and cleaned[-1] is None:
+            cleaned.pop()
+        if cleaned:
+            numbered.append((n, cleaned))
     if not numbered:
         raise SheetError([f"Tệp «{file_name}» trống."])
     (_, header), *body = numbered
@@ -208,14 +246,63 @@ def read_table(file_name: str, data: bytes) -> tuple[list[str], list[tuple[int, 
     return texts, body
 
 
-def _csv_rows(file_name: str, data: bytes) -> list[list[str]]:
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1048576:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _too_many_rows(file_name: str, row: int, caps: SheetCaps) -> SheetError:
+    return SheetError([f"Tệp «{file_name}» có dữ liệu tới dòng {_number(row)}, quá giới hạn {_number(caps.rows)} "
+                       "dòng một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn rồi gửi lần lượt, hoặc xóa các dòng "
+                       "thừa ở cuối trang tính."])
+
+
+def _too_many_columns(file_name: str, where: str, columns: int, caps: SheetCaps) -> SheetError:
+    return SheetError([f"Tệp «{file_name}» có {where} dài tới cột {get_column_letter(min(columns, 16_384))} "
+                       f"({_number(columns)} cột), quá giới hạn {_number(caps.columns)} cột. Hãy xóa các cột thừa ở "
+                       "bên phải bảng (kể cả cột trống đã tô màu, kẻ khung) rồi gửi lại."])
+
+
+def _too_many_cells(file_name: str, caps: SheetCaps) -> SheetError:
+    return SheetError([f"Tệp «{file_name}» có hơn {_number(caps.cells)} ô (kể cả ô trống đã tô màu, kẻ khung), "
+                       "quá giới hạn một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn, hoặc chép riêng bảng cần nhập "
+                       "sang một tệp mới rồi gửi lại."])
+
+
+def _csv_rows(file_name: str, data: bytes, caps: SheetCaps) -> Iterator[list[str]]:
+    if len(data) > caps.unpacked_bytes:
+        raise SheetError([f"Tệp «{file_name}» nặng {_megabytes(len(data))} MB, quá giới hạn "
+                          f"{_megabytes(caps.unpacked_bytes)} MB một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn "
+                          "rồi gửi lần lượt."])
     try:
         text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SheetError([f"Tệp «{file_name}» không ở bảng mã UTF-8. Trong Excel, hãy chọn Lưu thành → "
                           "«CSV UTF-8 (Comma delimited)», hoặc gửi tệp .xlsx."]) from None
+    return _csv_records(file_name, text, caps)
+
+
+def _csv_records(file_name: str, text: str, caps: SheetCaps) -> Iterator[list[str]]:
+    cells = 0
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), 1):
+            width = len(record)
+            while width and not record[width - 1].strip():
+                width -= 1
+            if not width:
+                yield []
+                continue
+            if number > caps.rows:
+                raise _too_many_rows(file_name, number, caps)
+            if width > caps.columns:
+                raise _too_many_columns(file_name, f"dòng {_number(number)}", width, caps)
+            cells += width
+            if cells > caps.cells:
+                raise _too_many_cells(file_name, caps)
+            yield record[:width]
     except csv.Error as exc:
         raise SheetError([f"Không đọc được tệp CSV «{file_name}» ({exc}). Hãy mở bằng Excel, lưu lại rồi gửi lại."]) \
             from None
@@ -227,21 +314,130 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=first.count)
 
 
-def _xlsx_rows(file_name: str, data: bytes) -> list[list[object]]:
+def _xlsx_rows(file_name: str, data: bytes, caps: SheetCaps) -> Iterator[tuple[object, ...]]:
+    try:
+        archive = open_checked(data, max_unpacked=caps.unpacked_bytes)
+    except ZipRefused as refused:
+        if refused.reason == "size":
+            raise SheetError([f"Tệp «{file_name}» khi giải nén ra tới {_megabytes(refused.unpacked)} MB, quá giới hạn "
+                              f"{_megabytes(caps.unpacked_bytes)} MB một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn, "
+                              "hoặc xóa hình ảnh và các trang tính khác rồi gửi lại."]) from None
+        if refused.reason == "ratio":
+            raise SheetError([f"Tệp «{file_name}» giải nén ra lớn bất thường (gấp {refused.ratio:.0f} lần tệp gửi), "
+                              "không giống một bảng tính thật. Hãy mở bằng Excel, lưu lại thành .xlsx rồi gửi lại."]) \
+                from None
+        raise _unreadable(file_name) from None
+    with archive:
+        widest = _count_xlsx(file_name, archive, caps)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a damaged or foreign file fails in many ways inside openpyxl
         raise _unreadable(file_name) from None
+    return _sheet_rows(file_name, book, caps.rows, widest)
+
+
+def _sheet_rows(file_name: str, book: Any, rows: int, columns: int) -> Iterator[tuple[object, ...]]:
+    """The first sheet's rows, streamed, at most ``rows`` of them and ``columns`` wide (the caps
+    and the widest row counted: the bounds keep openpyxl's padding of a sparse sheet small)."""
     try:
         if not book.worksheets:
-            return []
+            return
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record wrong dimensions; read every row there is
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        yield from sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)
     except Exception:
         raise _unreadable(file_name) from None
     finally:
         book.close()
+
+
+# A start tag of a row or a cell (any namespace prefix), and a cell reference ("AB12") in its attributes.
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)")
+_REFERENCE = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d*)""")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])")
+
+
+def _count_xlsx(file_name: str, archive: zipfile.ZipFile, caps: SheetCaps) -> int:
+    """Refuse a workbook beyond the caps, counting its XML as it inflates, a chunk at a time;
+    return the widest row's number of columns.
+
+    Every entry that is XML is counted (whatever its name, since the workbook's relationships may
+    point anywhere): in the sheets (and the calculation chain, which lists cells), the row number
+    and the column of every cell and the cells in all; in the shared strings, the strings; in
+    every other part, its elements. A document type declaration (entities: a "billion laughs")
+    is refused: no Office file has one."""
+    cells = strings = others = 0
+    widest = 1
+    for entry in archive.infolist():
+        if entry.is_dir():
+            continue
+        name = entry.filename.lower()
+        kind = ("sheet" if name.startswith("xl/worksheets/") or name.endswith("calcchain.xml")
+                else "strings" if name.endswith("sharedstrings.xml") else "other")
+        row = column = 0
+        try:
+            with archive.open(entry) as part:
+                head = part.read(_CHUNK)
+                start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2]
+                if start[:1] != b"<":
+                    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in start:
+                        raise _unreadable(file_name)  # UTF-16 XML: not what Office writes; not counted here
+                    continue  # a picture, a binary part
+                carry, chunk = b"", head
+                while chunk:
+                    text = carry + chunk
+                    cut = text.rfind(b"<")
+                    if cut <= 0:
+                        cut = len(text)
+                    text, carry = text[:cut], text[cut:]
+                    if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+                        raise _unreadable(file_name)
+                    if kind == "sheet":
+                        for match in _ROW_OR_CELL.finditer(text):
+                            reference = _REFERENCE.search(match.group(2))
+                            if match.group(1) == b"row":
+                                row = int(reference.group(2)) if reference and reference.group(2) else row + 1
+                                column = 0
+                                continue
+                            cells += 1
+                            if reference and reference.group(1):
+                                column = _column_number(reference.group(1))
+                            else:
+                                column += 1
+                            if row > caps.rows:
+                                raise _too_many_rows(file_name, row, caps)
+                            if row and column > widest:
+                                if column > caps.columns:
+                                    raise _too_many_columns(file_name, f"dòng {_number(row)}", column, caps)
+                                widest = column
+                        if cells > caps.cells:
+                            raise _too_many_cells(file_name, caps)
+                    elif kind == "strings":
+                        strings += sum(1 for _ in _SHARED_STRING.finditer(text))
+                        if strings > caps.cells:
+                            raise _too_many_cells(file_name, caps)
+                    else:
+                        others += text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+                        if others > OTHER_ELEMENTS_MAX:
+                            raise SheetError([f"Tệp «{file_name}» có quá nhiều định dạng, kiểu ô hoặc đối tượng "
+                                              "ngoài bảng dữ liệu. Hãy chép bảng sang một tệp Excel mới (Dán đặc "
+                                              "biệt → Giá trị) rồi gửi lại."])
+                    chunk = part.read(_CHUNK)
+                    if not chunk and carry:
+                        chunk, carry = carry + b" ", b""  # the last piece, counted on its own
+        except SheetError:
+            raise
+        except Exception:  # a damaged entry (its CRC, its data)
+            raise _unreadable(file_name) from None
+    return widest
+
+
+def _column_number(letters: bytes) -> int:
+    """b"AB" → 28 (more than four letters count as four: beyond any sheet's last column anyway)."""
+    number = 0
+    for letter in letters[:4].upper():
+        number = number * 26 + letter - 64
+    return number
 
 
 def _unreadable(file_name: str) -> SheetError:
@@ -344,19 +540,41 @@ def _unknown_header(found: dict[str, dict[Column, list[int]]]) -> str:
 # --------------------------------------------------------------------------
 
 
-def import_sheet(*, session: Session, file_name: str, data: bytes, actor: Staff | None,
-                 actor_name: str = "") -> ImportResult:
-    """Import a staff or a task sheet, all or nothing (see the module docstring)."""
-    header, body = read_table(file_name, data)
+@dataclass(frozen=True)
+class ParsedSheet:
+    """A file read and recognised, not yet checked against the database."""
+
+    file_name: str
+    kind: SheetKind
+    rows: list[_Row]
+
+
+def parse_sheet(file_name: str, data: bytes, caps: SheetCaps = SheetCaps()) -> ParsedSheet:
+    """Read a file and recognise its kind and columns. It needs no database, so the bot does
+    it on a thread of its own before the import's transaction."""
+    header, body = read_table(file_name, data, caps)
     kind, positions, body = _locate_header(header, body)
     rows = [_Row(number, {c: cells[i] if i < len(cells) else None for c, i in positions.items()})
             for number, cells in body]
     rows = [row for row in rows if any(v is not None for v in row.cells.values())]
     if not rows:
         raise SheetError([f"Tệp «{file_name}» chỉ có dòng tiêu đề, chưa có dòng dữ liệu nào."])
+    return ParsedSheet(file_name, kind, rows)
+
+
+def import_sheet(*, session: Session, file_name: str, data: bytes, actor: Staff | None,
+                 actor_name: str = "", caps: SheetCaps = SheetCaps()) -> ImportResult:
+    """Import a staff or a task sheet, all or nothing (see the module docstring)."""
+    return import_parsed(session=session, sheet=parse_sheet(file_name, data, caps), actor=actor,
+                         actor_name=actor_name)
+
+
+def import_parsed(*, session: Session, sheet: ParsedSheet, actor: Staff | None, actor_name: str = "") -> ImportResult:
+    """Import a sheet :func:`parse_sheet` read, all or nothing."""
     log = _AuditLog(session=session, actor=actor, actor_name=actor_name,
-                    entity="staff" if kind is STAFF_SHEET else "task", note=f"tệp {file_name}")
-    result = _import_staff(session, rows, log) if kind is STAFF_SHEET else _import_tasks(session, rows, log)
+                    entity="staff" if sheet.kind is STAFF_SHEET else "task", note=f"tệp {sheet.file_name}")
+    result = (_import_staff(session, sheet.rows, log) if sheet.kind is STAFF_SHEET
+              else _import_tasks(session, sheet.rows, log))
     log.write()
     return result
 
@@ -520,7 +738,15 @@ class _UnitFinder:
         names = tuple(unit_path(text))
         if any(len(name) > NAME_MAX for name in names):
             raise InputError(f"tên đơn vị dài quá {NAME_MAX} ký tự")
-        return _UnitRef(names, tuple(key(name) for name in names))
+        keys = tuple(key(name) for name in names)
+        if len(names) > UNIT_DEPTH_MAX:
+            raise InputError(f"đơn vị lồng {len(names)} cấp, quá giới hạn {UNIT_DEPTH_MAX} cấp; "
+                             "hãy bỏ bớt các cấp trung gian")
+        length = max(len(db.UNIT_SEPARATOR.join(names)), len(db.UNIT_SEPARATOR.join(keys)))
+        if length > UNIT_PATH_MAX:
+            raise InputError(f"đường dẫn đơn vị dài {length} ký tự (kể cả dấu >), quá giới hạn {UNIT_PATH_MAX}; "
+                             "hãy viết tắt tên các cấp (ví dụ «UBND» thay cho «Ủy ban nhân dân»)")
+        return _UnitRef(names, keys)
 
     def find(self, text: str) -> _UnitRef:
         ref = self._ref(text)
