@@ -33,6 +33,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, SimpleUpdateProcessor
 
 from bot.context import BotData
+from bot.slots import Slots
 from bot.transport import AiohttpRequest
 from storage.updates import forget_old_received, forget_received, keep_received, take_unfinished
 
@@ -152,11 +153,24 @@ class ReceivingRequest(AiohttpRequest):
 
 class FinishingProcessor(SimpleUpdateProcessor):
     """PTB's processor (up to ``max_concurrent_updates`` at once) that tells the queue when an update
-    has been seen through. One cut short (the process stopping) is not: it will be taken up again."""
+    has been seen through. One cut short (the process stopping) is not: it will be taken up again.
+
+    Its slots are ``bot.slots.Slots`` rather than PTB's semaphore: an update whose reply waits on
+    Telegram's limits for a chat gives its slot up meanwhile, so people flooding their own chats do
+    not hold the slots everyone else's updates need."""
 
     def __init__(self, max_concurrent_updates: int, queue: DurableQueue) -> None:
         super().__init__(max_concurrent_updates)
         self.queue = queue
+        self.slots = Slots(max_concurrent_updates)
+
+    @property
+    def current_concurrent_updates(self) -> int:
+        return self.slots.busy
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        async with self.slots.held():
+            await self.do_process_update(update, coroutine)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await coroutine

@@ -95,7 +95,10 @@ def settings(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
                 "TELEGRAM_API_FILE_URL", "BOT_TIMEZONE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(ROOT)  # no stray .env is read from elsewhere
-    return Settings.from_env(DATABASE_URL=db_url, ADMIN_IDS=str(ADMIN_ID), _env_file=None)
+    # Flood control off: many tests send hundreds of updates from one user at once; tests/test_flood.py
+    # turns it on at its defaults (and the real processes of tests/processes.py run with it).
+    return Settings.from_env(DATABASE_URL=db_url, ADMIN_IDS=str(ADMIN_ID), _env_file=None, FLOOD_STAFF_PER_MINUTE=0,
+                             FLOOD_STRANGER_PER_MINUTE=0, FLOOD_GROUP_PER_MINUTE=0)
 
 
 @pytest.fixture
