@@ -1,7 +1,9 @@
 """``python -m bot check``: is this deployment ready? Checks the settings, the
 database (reachable, migrations applied) and the bot token (getMe), and in
 webhook mode what Telegram knows of the webhook. Prints one line a check, in
-Vietnamese, and exits 1 when something must be fixed. Changes nothing."""
+Vietnamese, and exits 1 when something must be fixed. Changes nothing. Like
+everything the command line prints, the lines never carry the token
+(``bot.logs``)."""
 
 from __future__ import annotations
 
@@ -73,6 +75,7 @@ def check_database(settings: Settings, report: Report) -> None:
             asyncio.run(_reach_with_handlers_engine(engine))
         revision = current_revision(engine)
         beats = _heartbeats(engine) if revision == head else {}
+        running = _running(engine, settings) if revision == head else []
     except Exception as exc:  # any driver error: say what and where
         report.add(FAIL, f"Không kết nối được cơ sở dữ liệu ({what}): {_first_line(exc)}. "
                          "Kiểm tra DATABASE_URL, máy chủ và mật khẩu.")
@@ -85,6 +88,13 @@ def check_database(settings: Settings, report: Report) -> None:
             latest = max(beats.values()).astimezone(settings.tz)
             report.add(OK, f"{len(beats)} tiến trình bot đã chạy vòng nhắc việc trong 2 ngày qua; "
                            f"lần gần nhất lúc {latest:%H:%M %d/%m/%Y}.")
+        if running:
+            names = ", ".join(f"{process.host} (pid {process.pid})" for process in running[:5])
+            more = f" và {len(running) - 5} tiến trình khác" if len(running) > 5 else ""
+            report.add(OK, f"Đang chạy: {len(running)} tiến trình bot trên cơ sở dữ liệu này: "
+                           f"{names}{more}.")
+        else:
+            report.add(OK, "Không có tiến trình bot nào đang chạy trên cơ sở dữ liệu này.")
     else:
         report.add(WARN, f"Cơ sở dữ liệu: {what}; lược đồ {revision or 'trống'}, bản mới nhất {head}: "
                          "sẽ tự cập nhật khi bot chạy, hoặc chạy python -m bot db upgrade.")
@@ -109,6 +119,7 @@ async def check_telegram(settings: Settings, report: Report) -> None:
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
+    from bot.startup import TelegramRefused, TelegramUnreachable, get_me, refusal_of
     from bot.transport import AiohttpRequest
 
     try:
@@ -116,27 +127,33 @@ async def check_telegram(settings: Settings, report: Report) -> None:
     except SettingsError as exc:
         report.add(FAIL, f"{exc.variable}: {exc.reason}")
         return
+    # getMe as the bot asks it at start (bot.startup): a refusal names the setting to check.
+    try:
+        me = await get_me(settings)
+    except (TelegramRefused, TelegramUnreachable) as exc:
+        report.add(FAIL, str(exc))
+        return
+    report.add(OK, f"Mã bot hợp lệ: @{me['username']} ({me.get('first_name', '')}).")
+    if not settings.webhook_url:
+        return
     # Through the client the bot itself uses (its proxy settings too).
     request = AiohttpRequest()
     bot = Bot(token, base_url=settings.telegram_api_base_url, base_file_url=settings.telegram_api_file_url,
               request=request)
     try:
         async with asyncio.timeout(30):
-            me = await bot.get_me(read_timeout=10, connect_timeout=10)
-            report.add(OK, f"Mã bot hợp lệ: @{me.username} ({me.first_name}).")
-            if settings.webhook_url:
-                info = await bot.get_webhook_info(read_timeout=10, connect_timeout=10)
-                if info.url == settings.webhook_url:
-                    report.add(OK, f"Telegram đang gửi tới webhook này; {info.pending_update_count} cập nhật chờ.")
-                elif info.url:
-                    report.add(WARN, f"Telegram đang gửi tới {info.url}, khác WEBHOOK_URL; "
-                                     "bot sẽ đặt lại khi chạy --webhook.")
-                else:
-                    report.add(OK, "Chưa đặt webhook; bot sẽ đặt khi chạy --webhook.")
-                if info.last_error_message:
-                    report.add(WARN, f"Lỗi webhook gần nhất Telegram báo: {info.last_error_message}")
-    except InvalidToken:
-        report.add(FAIL, "Telegram từ chối mã bot: TELEGRAM_BOT_TOKEN sai hoặc đã bị thu hồi (lấy lại ở @BotFather).")
+            info = await bot.get_webhook_info(read_timeout=10, connect_timeout=10)
+            if info.url == settings.webhook_url:
+                report.add(OK, f"Telegram đang gửi tới webhook này; {info.pending_update_count} cập nhật chờ.")
+            elif info.url:
+                report.add(WARN, f"Telegram đang gửi tới {info.url}, khác WEBHOOK_URL; "
+                                 "bot sẽ đặt lại khi chạy --webhook.")
+            else:
+                report.add(OK, "Chưa đặt webhook; bot sẽ đặt khi chạy --webhook.")
+            if info.last_error_message:
+                report.add(WARN, f"Lỗi webhook gần nhất Telegram báo: {info.last_error_message}")
+    except InvalidToken as exc:
+        report.add(FAIL, str(refusal_of(exc, settings)))
     except (NetworkError, TimeoutError) as exc:
         report.add(FAIL, f"Không kết nối được Telegram tại {settings.telegram_api_base_url}: {_first_line(exc)}.")
     except TelegramError as exc:
@@ -151,6 +168,18 @@ def _heartbeats(engine) -> dict:
 
     with session_scope(engine) as session:
         return heartbeats(session)
+
+
+def _running(engine, settings: Settings) -> list:
+    """The processes sending the outbox that beat lately (reminders/recovery.py)."""
+    from datetime import datetime, timedelta, timezone
+
+    from storage.db import session_scope
+    from storage.processes import running
+
+    since = datetime.now(timezone.utc) - timedelta(seconds=2 * settings.process_gone_seconds)
+    with session_scope(engine) as session:
+        return running(session, since=since)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -6,6 +6,10 @@ claims due rows, sends each with one Bot API call, and marks it: sent; a 429
 puts it back after ``retry_after`` (and holds every send for that long); 5xx
 and network errors put it back with exponential backoff until ``max_attempts``;
 a 403 (blocked, never started) marks it and the person unreachable.
+
+With a :class:`~reminders.recovery.Presence`, its claims carry this process's id: each dispatch
+first beats, releasing the claims of processes gone, and a row claimed before this process learnt
+it had been taken for gone is left to the others that now send it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from telegram import Bot, InlineKeyboardMarkup
@@ -27,6 +32,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from storage import outbox as box
 from storage.db import session_scope
 from storage.models import Outbox
+
+if TYPE_CHECKING:
+    from reminders.recovery import Presence
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +89,11 @@ class DispatchStats:
     unreachable: int = 0
     failed: int = 0
     released: int = 0
+    handed_over: int = 0  # claimed before this process was taken for gone: others send them
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "DispatchStats") -> None:
-        for name in ("sent", "retried", "rate_limited", "unreachable", "failed", "released"):
+        for name in ("sent", "retried", "rate_limited", "unreachable", "failed", "released", "handed_over"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -95,12 +104,14 @@ def utc_clock() -> datetime:
 class Dispatcher:
     def __init__(self, engine: Engine, bot: Bot, *, clock: Callable[[], datetime] = utc_clock,
                  pacer: Pacer | None = None, worker: str | None = None, batch: int = 60,
-                 max_attempts: int = 8, lease: timedelta = LEASE, concurrency: int = 30) -> None:
+                 max_attempts: int = 8, lease: timedelta = LEASE, concurrency: int = 30,
+                 presence: Presence | None = None) -> None:
         self.engine = engine
         self.bot = bot
         self.clock = clock
         self.pacer = pacer or Pacer()
-        self.worker = worker or uuid.uuid4().hex[:12]
+        self.presence = presence  # this process among those sending (reminders/recovery.py)
+        self.worker = presence.id if presence is not None else worker or uuid.uuid4().hex[:12]
         self.batch = batch
         self.max_attempts = max_attempts
         self.lease = lease
@@ -112,34 +123,47 @@ class Dispatcher:
         stats.released = await asyncio.to_thread(self._release)
         for _ in range(max_rounds):
             token = f"{self.worker}:{uuid.uuid4().hex[:8]}"
-            rows = await asyncio.to_thread(self._claim, token)
+            rows, epoch = await asyncio.to_thread(self._claim, token)
             if not rows:
                 break
             semaphore = asyncio.Semaphore(self.concurrency)
 
             async def one(row: Outbox) -> DispatchStats:
                 async with semaphore:
-                    return await self._send(row, token)
+                    return await self._send(row, token, epoch)
 
             for result in await asyncio.gather(*(one(r) for r in rows)):
                 stats.add(result)
         return stats
 
     def _release(self) -> int:
+        released = 0
+        if self.presence is not None:
+            try:
+                released = self.presence.beat().released
+            except Exception as error:  # noqa: BLE001 - e.g. a deadlock with another beat: the next one
+                log.warning("heartbeat not recorded before sending: %s", error)
         with session_scope(self.engine) as session:
-            return box.release_expired(session=session, now=self.clock(), lease=self.lease)
+            return released + box.release_expired(session=session, now=self.clock(), lease=self.lease)
 
-    def _claim(self, token: str) -> list[Outbox]:
-        with session_scope(self.engine) as session:
-            return box.claim(session=session, token=token, now=self.clock(), limit=self.batch)
+    def _claim(self, token: str) -> tuple[list[Outbox], int]:
+        """Rows claimed, and this process's epoch they were claimed in (no beat meanwhile)."""
+        if self.presence is None:
+            with session_scope(self.engine) as session:
+                return box.claim(session=session, token=token, now=self.clock(), limit=self.batch), 0
+        with self.presence.claiming() as epoch, session_scope(self.engine) as session:
+            return box.claim(session=session, token=token, now=self.clock(), limit=self.batch), epoch
 
     def _mark(self, fn, **kwargs) -> None:
         with session_scope(self.engine) as session:
             fn(session=session, **kwargs)
 
-    async def _send(self, row: Outbox, token: str) -> DispatchStats:
+    async def _send(self, row: Outbox, token: str, epoch: int = 0) -> DispatchStats:
         stats = DispatchStats()
         await self.pacer.wait(row.chat_id)
+        if self.presence is not None and self.presence.epoch != epoch:
+            stats.handed_over += 1  # released when this process learnt it was taken for gone
+            return stats
         try:
             await self._call(row)
         except RetryAfter as exc:

@@ -3,8 +3,9 @@
 A row goes ``pending`` → ``sending`` (claimed, with a lease) → ``sent``, or back
 to ``pending`` with a later ``not_before`` (rate limit, transient error), or to
 ``failed``/``unreachable``. A sender killed mid-dispatch leaves its rows
-``sending``; once the lease expires they are pending again, so at most the
-messages that were in flight are repeated. Every function takes the caller's
+``sending``; as soon as another process (or its own restart) sees it is gone, they are
+pending again (``reminders/recovery.py``), or else once the lease expires, so at most
+the messages that were in flight are repeated. Every function takes the caller's
 session; each claim is one UPDATE statement, atomic on SQLite and PostgreSQL.
 """
 
@@ -45,10 +46,23 @@ def enqueue(*, session: Session, row: Outbox) -> bool:
 
 
 def release_expired(*, session: Session, now: datetime, lease: timedelta) -> int:
-    """Rows claimed by a sender that died: pending again."""
+    """Rows claimed longer than ``lease`` ago, by a sender that died unseen: pending again. (The
+    claims of a process known to be gone are released at once: ``release_claims_of``.)"""
     result = session.execute(
         update(Outbox)
         .where(Outbox.status == OUTBOX_SENDING, col(Outbox.claimed_at) < now - lease)
+        .values(status=OUTBOX_PENDING, claimed_by="")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def release_claims_of(*, session: Session, process_id: str) -> int:
+    """Rows claimed by the process ``process_id`` (its tokens are ``<id>:<round>``), now gone:
+    pending again at once, still due."""
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.status == OUTBOX_SENDING, col(Outbox.claimed_by).startswith(f"{process_id}:", autoescape=True))
         .values(status=OUTBOX_PENDING, claimed_by="")
         .execution_options(synchronize_session=False)
     )
@@ -62,10 +76,16 @@ def claim(*, session: Session, token: str, now: datetime, limit: int) -> list[Ou
            .order_by(col(Outbox.not_before), col(Outbox.id))
            .limit(limit))
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # Not ``id IN (subquery)``: PostgreSQL may run a locking subquery there once for each row it
+        # looks at (a semi-join), each run skipping the rows the runs before locked, and so claim
+        # every due row rather than ``limit``. A materialized CTE runs once.
+        due = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        chosen = col(Outbox.id) == due.c.id
+    else:
+        chosen = col(Outbox.id).in_(due.scalar_subquery())
     session.execute(
         update(Outbox)
-        .where(Outbox.status == OUTBOX_PENDING, col(Outbox.id).in_(due.scalar_subquery()))
+        .where(Outbox.status == OUTBOX_PENDING, chosen)
         .values(status=OUTBOX_SENDING, claimed_by=token, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
