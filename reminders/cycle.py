@@ -1,8 +1,13 @@
-"""One reminder cycle: scan the database for what is due, then send the outbox.
+"""One reminder cycle: scan the database for what is due, and send the outbox.
 
 The scheduler (PTB's JobQueue), ``python -m bot remind --now`` and the tests
 all run this same cycle; it holds no state of its own beyond the pacing of the
-sends, so any process can run it at any time."""
+sends, so any process can run it at any time.
+
+Sending never waits on a scan: what is queued already goes out while the scan
+runs (in a thread), then what the scan queued; a scan that fails holds up no
+message (its error is raised once the sending is done), and while a long scan
+runs (digests of a large province) the scheduler's next ticks only send."""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 
 @dataclass
 class CycleResult:
-    scan: ScanResult
+    scan: ScanResult | None  # None: another cycle of this process was scanning, this one only sent
     dispatch: DispatchStats
 
 
@@ -46,7 +51,12 @@ class ReminderCycle:
         self.config = config
         self.clock = clock
         self.dispatcher = dispatcher or Dispatcher(engine, bot, clock=clock)
-        self._running = asyncio.Lock()
+        self._scanning = asyncio.Lock()
+        self._sending = asyncio.Lock()
+
+    @property
+    def scanning(self) -> bool:
+        return self._scanning.locked()
 
     def scan_now(self) -> ScanResult:
         now = self.clock()
@@ -57,14 +67,29 @@ class ReminderCycle:
             beat(session, process=PROCESS, at=now)
         return result
 
-    async def run(self) -> CycleResult | None:
-        """Scan then dispatch; a cycle still running makes this one a no-op."""
-        if self._running.locked():
-            return None
-        async with self._running:
-            found = await asyncio.to_thread(self.scan_now)
-            sent = await self.dispatcher.run_once()
-            if found.messages or found.digests or sent.sent or sent.failed:
-                log.info("reminders: %s queued, %s digests; sent %s, retried %s, unreachable %s, failed %s",
-                         found.messages, found.digests, sent.sent, sent.retried, sent.unreachable, sent.failed)
+    async def send(self) -> DispatchStats:
+        """Send what is due in the outbox (one sender at a time in this process)."""
+        async with self._sending:
+            return await self.dispatcher.run_once()
+
+    async def run(self) -> CycleResult:
+        """Scan, sending meanwhile what was queued, then send what the scan queued. A scan's
+        error is raised after that; while another cycle is scanning, this one only sends."""
+        if self._scanning.locked():
+            return CycleResult(None, await self.send())
+        async with self._scanning:
+            scanning = asyncio.ensure_future(asyncio.to_thread(self.scan_now))
+            try:
+                sent = await self.send()
+            finally:
+                await asyncio.wait([scanning])  # the scan is never left running unwatched
+                error = scanning.exception()
+            sent.add(await self.send())  # what the scan queued, or the part it queued before failing
+            if error is not None:
+                raise error
+            found = scanning.result()
+            if found.messages or found.digests or found.failed or sent.sent or sent.failed:
+                log.info("reminders: %s queued, %s digests, %s skipped; sent %s, retried %s, unreachable %s, "
+                         "failed %s", found.messages, found.digests, found.failed, sent.sent, sent.retried,
+                         sent.unreachable, sent.failed)
             return CycleResult(found, sent)

@@ -74,6 +74,12 @@ Reminders (``due_between``)
     reminders. ``Due.key`` ("kind:task:YYYY-MM-DD") is the idempotency key for
     the database's unique constraint; the kind fixes the recipient, so the key
     is unique per (kind, task, day, recipient).
+
+    Any date works, even one no one should type: a deadline of 31/12/9999 (a
+    "no deadline" convention) or of year 1 gives the stale nudges its facts call
+    for and nothing else, without date arithmetic leaving Python's range. The
+    reminders tied to the deadline are computed only when the deadline is close
+    enough to the window for them to fall in it (``_FAR``).
 """
 
 from __future__ import annotations
@@ -109,6 +115,11 @@ Window = tuple[date, date]  # first and last day, both included
 _OWNER_PRECEDENCE: tuple[str, ...] = (DUE_TODAY, OVERDUE, BEFORE, STALE)
 # Order of reminders within one day in the result.
 _DAY_ORDER = {kind: i for i, kind in enumerate((BEFORE, DUE_TODAY, OVERDUE, STALE, ESCALATE))}
+
+# More days than a calendar can go without a working day (a work week has one at least, and a
+# year's holidays are a few weeks): a reminder moved to a working day moves less than this, so
+# a deadline this far beyond the window has no reminder in it but stale nudges.
+_FAR = 366
 
 
 def parse_work_week(spec: str) -> frozenset[int]:
@@ -325,18 +336,25 @@ def _snoozed(task: TaskFacts, window: Window, cal: WorkCalendar) -> Iterator[Due
 
 def _before(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
     for n in policy.before_days:
+        # deadline - n, moved back, falls before the window or far after it: nothing to compute.
+        if (task.deadline - window[0]).days < n or (task.deadline - window[1]).days > n + _FAR:
+            continue
         on = cal.previous_working_day(task.deadline - timedelta(days=n))
         if _in(on, window):
             yield Due(BEFORE, task.id, on, (task.deadline - on).days, OWNER)
 
 
 def _due_today(task: TaskFacts, window: Window, cal: WorkCalendar) -> Iterator[Due]:
+    if task.deadline < window[0] or (task.deadline - window[1]).days > _FAR:
+        return
     on = cal.previous_working_day(task.deadline)
     if _in(on, window):
         yield Due(DUE_TODAY, task.id, on, 0, OWNER)
 
 
 def _overdue(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    if task.deadline >= window[1]:
+        return  # not late yet on any day of the window
     day = max(window[0], task.deadline + ONE_DAY)
     late = cal.working_days_after(task.deadline, day - ONE_DAY)
     while day <= window[1]:
@@ -359,6 +377,8 @@ def _stale(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -
 
 
 def _escalation(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    if task.deadline >= window[1]:
+        return  # escalation comes after the deadline
     on = cal.add_working_days(task.deadline, policy.escalate_after)
     if _in(on, window):
         yield Due(ESCALATE, task.id, on, policy.escalate_after, ACCOUNTABLE)

@@ -79,10 +79,18 @@ class ScoreTally:
 
 
 def progress_chart(scores: list[UnitScore], *, title: str) -> bytes:
-    """A horizontal bar chart (PNG) of average progress per unit, one bar each, the best on top."""
+    """A horizontal bar chart (PNG) of average progress per unit, one bar each, the best on top.
+
+    Every text is drawn as written: a unit named «Quỹ $5$» or «Tổ $^$» is not read as
+    mathematics (which would print it otherwise, or fail on it), nor handed to LaTeX."""
     import matplotlib
 
     matplotlib.use("Agg")
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _draw_chart(scores, title=title)
+
+
+def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
     from matplotlib import pyplot as plt
 
     names = [s.unit if len(s.unit) <= 40 else s.unit[:39] + "…" for s in scores][::-1] or ["(không có)"]

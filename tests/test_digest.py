@@ -376,3 +376,29 @@ def test_units_of_one_name_are_told_apart_on_the_scoreboard_and_the_chart(engine
     assert bars(scores) == 3
     same_name = [replace(s, unit="Văn phòng") for s in scores]
     assert bars(same_name) == 3
+
+
+def test_chart_draws_unit_names_and_title_as_written():
+    """A unit named with dollar signs is not mathematics to the chart: «Tổ $^$» or «Ban $_{$», which
+    matplotlib's math text refuses, are drawn, and «$5$» keeps its dollars (the label is wider)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from reminders.ranking import UnitScore, progress_chart
+
+    def score(name: str) -> UnitScore:
+        return UnitScore(unit=name, total=2, done=1, done_on_time=1, overdue=0, avg_progress=50.0)
+
+    chart = progress_chart([score("Tổ công tác $^$"), score("Ban $_{$ hỗ trợ"), score("Phòng $\\frac{$")],
+                           title="Quỹ $_$ tỉnh")
+    assert Image.open(BytesIO(chart)).format == "PNG"
+
+    def bar_left(name: str) -> int:
+        """The first column of the bar's green: the label's width sets the left margin."""
+        image = Image.open(BytesIO(progress_chart([score(name)], title="Toàn tỉnh"))).convert("RGB")
+        pixels = image.load()
+        width, height = image.size
+        return min(x for x in range(width) for y in range(0, height, 2) if pixels[x, y] == (0x2E, 0x7D, 0x32))
+
+    assert bar_left("Quỹ $5$ triệu") - bar_left("Quỹ 5 triệu") >= 8  # two dollar signs drawn

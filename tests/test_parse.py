@@ -84,3 +84,15 @@ def test_numbers():
     assert parse_number("90%") == 90
     with pytest.raises(InputError):
         parse_number("nhiều")
+
+
+@pytest.mark.parametrize("value", ["31/12/9999", "9999-12-31", "01/01/2101", 2958465, datetime(9999, 12, 31),
+                                   date(2101, 1, 1), "31/12/1999", 45])
+def test_dates_out_of_bounds_are_refused(value):
+    """31/12/9999 (a common «no deadline») and years typed wrong: refused, saying the range."""
+    with pytest.raises(InputError, match="nằm ngoài khoảng cho phép: chỉ nhận ngày từ 01/01/2000 đến 31/12/2100"):
+        parse_date(value)
+
+
+def test_the_bounds_themselves_are_dates():
+    assert parse_date("01/01/2000") == date(2000, 1, 1) and parse_date("31/12/2100") == date(2100, 12, 31)

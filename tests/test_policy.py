@@ -630,3 +630,27 @@ def test_remind_me_tomorrow_reminds_on_the_next_working_day():
     assert [(d.kind, d.days) for d in due_today(late, date(2026, 11, 30), cal, policy)] == [("overdue", 2)]
     done = TaskFacts(**{**snoozed.__dict__, "done": True})
     assert due_today(done, date(2026, 11, 30), cal, policy) == []
+
+
+
+@pytest.mark.parametrize("deadline", [date.max, D(9999, 12, 20), D(2101, 1, 1)])
+def test_a_deadline_centuries_away_gives_stale_nudges_and_no_overflow(deadline: date) -> None:
+    """31/12/9999 is a common «no deadline»: rows that have it are reminded like any task far
+    from its deadline (a nudge a week without a report), and date arithmetic never overflows."""
+    task = TaskFacts(id=1, deadline=deadline, done=False, created=D(2026, 10, 1), last_report=D(2026, 10, 20))
+    next_year = TaskFacts(1, D(2027, 6, 30), False, D(2026, 10, 1), D(2026, 10, 20))
+    dues = due_between(task, D(2026, 10, 31), D(2026, 11, 30), VN, POLICY)
+    assert [d.kind for d in dues] == ["stale"] * 4
+    assert dues == due_between(next_year, D(2026, 10, 31), D(2026, 11, 30), VN, POLICY)
+    snoozed = TaskFacts(1, deadline, False, D(2026, 10, 1), D(2026, 11, 25), snoozed_until=D(2026, 11, 28))
+    assert brief(due_between(snoozed, D(2026, 11, 27), D(2026, 11, 30), VN, POLICY)) == [
+        ("before", (deadline - D(2026, 11, 30)).days, "owner")]
+    assert due_between(TaskFacts(1, deadline, True, D(2026, 10, 1), None), D(2026, 10, 31), D(2026, 11, 30),
+                       VN, POLICY) == []
+
+
+@pytest.mark.parametrize("deadline", [date.min, D(1, 1, 9), D(1899, 12, 31)])
+def test_a_deadline_centuries_ago_is_overdue_without_overflow(deadline: date) -> None:
+    task = TaskFacts(id=1, deadline=deadline, done=False, created=D(2026, 10, 1), last_report=None)
+    dues = due_between(task, D(2026, 11, 19), D(2026, 11, 30), VN, POLICY)
+    assert dues and {d.kind for d in dues} == {"overdue"} and all(d.days % 2 == 0 for d in dues)

@@ -27,9 +27,31 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
+# The dates a task, a milestone or a deadline may have. "31/12/9999" (a common «no deadline») or a
+# year typed wrong is refused where it is typed, rather than carried into reminders and reports.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def check_date_bounds(day: date) -> date:
+    """``day`` if it lies from FIRST_DAY to LAST_DAY; else an InputError saying so."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return day
+    shown = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime drops a year's leading zeros
+    why = (f"ngày «{shown}» nằm ngoài khoảng cho phép: chỉ nhận ngày từ {format_date(FIRST_DAY)} "
+           f"đến {format_date(LAST_DAY)}")
+    if day > LAST_DAY:
+        why += "; nếu chưa có hạn cụ thể, hãy ghi một hạn thật (ví dụ cuối năm nay) rồi gia hạn khi cần"
+    raise InputError(why)
+
+
 def parse_date(value: object) -> date:
     """dd/mm/yyyy (also with . or -), yyyy-mm-dd, or an Excel date (a date,
-    a datetime, or the serial number Excel stores)."""
+    a datetime, or the serial number Excel stores), from FIRST_DAY to LAST_DAY."""
+    return check_date_bounds(_read_date(value))
+
+
+def _read_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -55,7 +77,7 @@ def parse_date(value: object) -> date:
     except ValueError:
         raise InputError(f"ngày «{text}» không có thật") from None
     if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return parse_date(float(text))
+        return _read_date(float(text))
     raise InputError(f"«{text}» không phải là ngày; hãy viết dd/mm/yyyy, ví dụ 31/12/2026")
 
 
