@@ -6,6 +6,8 @@ else gets instructions and none of the data."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlmodel import Session
 from telegram import Update
 
@@ -13,9 +15,12 @@ from bot import texts
 from bot.context import Context
 from bot.tracking import service, views
 from bot.tracking.service import Actor
-from handlers.common import actor_of, command_args, guarded, in_db, is_admin, is_private, now, reply, user_id
+from handlers.common import (actor_of, command_args, guarded, in_db, is_admin, is_private, now, reply, send_html,
+                             user_id)
 from storage import tracking as db
 from storage.models import Unit
+
+log = logging.getLogger(__name__)
 
 
 def _greeting(session: Session, actor: Actor) -> str | None:
@@ -31,13 +36,16 @@ async def start(update: Update, context: Context) -> None:
     if code and is_private(update):
         telegram_id, at = user_id(update), now(context)
 
-        def link(session: Session, actor: Actor) -> str:
-            service.link_account(session, telegram_id=telegram_id, code=code, now=at)
-            return _greeting(session, actor_of(session, update, context))
+        def link(session: Session, actor: Actor) -> tuple[str, service.Linked]:
+            linked = service.link_account(session, telegram_id=telegram_id, code=code, now=at)
+            return _greeting(session, actor_of(session, update, context)), linked
 
-        greeting = await guarded(update, context, link)
-        if greeting is not None:
+        result = await guarded(update, context, link)
+        if result is not None:
+            greeting, linked = result
             await reply(update, "🔗 Đã gắn tài khoản Telegram của bạn.\n\n" + greeting)
+            if linked.unlinked is not None and linked.unlinked != telegram_id:
+                await _tell_unlinked(context, linked.unlinked, linked.staff)
         return
     greeting = await in_db(context, lambda s: _greeting(s, actor_of(s, update, context)))
     if greeting is not None and is_private(update):
@@ -49,6 +57,20 @@ async def start(update: Update, context: Context) -> None:
     if is_private(update) and not admin:
         blocks.append(views.NOT_LINKED_YET)
     await reply(update, blocks)
+
+
+async def _tell_unlinked(context: Context, chat_id: int, staff) -> None:
+    """The account a staff member was linked to, moved to another one by a re-link invite, is told."""
+    from telegram.error import TelegramError
+
+    try:
+        await send_html(context.bot, chat_id, (
+            f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{texts.esc(staff.full_name)}</b> "
+            f"({texts.esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
+            "tài khoản khác. Từ nay tài khoản này không xem, báo cáo nhiệm vụ hay nhận nhắc việc của cán bộ đó.\n"
+            "Nếu đồng chí không đề nghị việc này, hãy báo ngay quản trị viên."))
+    except TelegramError as exc:  # blocked the bot, deleted: the link has moved all the same
+        log.info("could not tell %s of the re-link: %s", chat_id, exc)
 
 
 async def help_command(update: Update, context: Context) -> None:

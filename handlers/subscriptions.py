@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from telegram import Update
 
 from bot.context import Context
 from bot.settings import parse_hhmm
 from bot.texts import esc
 from bot.tracking import service
+from bot.tracking import subscriptions as subs
 from bot.tracking.parse import key
 from bot.tracking.service import Actor, Refused
 from handlers.common import command_args, guarded, now, reply
-from storage import tracking as db
 from storage.models import Subscription
 
 USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ] [GIỜ:PHÚT]</code>\n"
@@ -29,7 +29,6 @@ USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ]
          "Hủy: <code>/huydangky</code>")
 WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4, "sau": 4,
             "7": 5, "bay": 5, "cn": 6, "chu nhat": 6}
-DAY_LABELS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
 def parse_subscription(text: str) -> tuple[str, int, str]:
@@ -64,44 +63,21 @@ async def subscribe(update: Update, context: Context) -> None:
     def work(session: Session, actor: Actor) -> Subscription:
         service.require_manager(actor, "đăng ký nhận tổng hợp")
         frequency, weekday, at = parse_subscription(args)
-        sub = session.exec(select(Subscription).where(Subscription.chat_id == chat_id,
-                                                      Subscription.staff_id == (actor.staff.id if actor.staff else None))).first()
-        if sub is None:
-            sub = Subscription(chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None, created_at=moment)
-        sub.frequency, sub.weekday, sub.at_time = frequency, weekday, at
-        session.add(sub)
-        session.flush()
-        db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
-                 entity_code=str(chat_id), new=f"{frequency} {at}")
-        return sub
+        return subs.subscribe(session, actor, chat_id=chat_id, frequency=frequency, weekday=weekday, at=at,
+                              now=moment)
 
     sub = await guarded(update, context, work)
     if sub is None:
         return
-    when = (f"mỗi {DAY_LABELS[sub.weekday]} lúc {sub.at_time}, kèm bảng Excel" if sub.frequency == "weekly"
-            else f"hằng ngày lúc {sub.at_time}")
-    await reply(update, f"✅ Đã đăng ký: nhóm/chat này nhận tổng hợp {when} "
-                        "(số liệu, thay đổi so với lần trước, quá hạn, chưa báo cáo, xếp hạng đơn vị, biểu đồ).\n"
+    await reply(update, f"✅ Đã đăng ký: nhóm/chat này nhận tổng hợp {subs.schedule_label(sub)} "
+                        "(số liệu, thay đổi so với lần trước, quá hạn, chưa báo cáo, xếp hạng đơn vị, biểu đồ), "
+                        "theo phạm vi của đồng chí lúc gửi; bản tổng hợp dừng nếu đồng chí không còn quyền nhận.\n"
                         "Hủy: /huydangky")
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
     chat_id = update.effective_chat.id
-
-    def work(session: Session, actor: Actor) -> int:
-        service.require_manager(actor, "hủy đăng ký tổng hợp")
-        query = select(Subscription).where(Subscription.chat_id == chat_id)
-        if not actor.is_admin:
-            query = query.where(Subscription.staff_id == actor.staff.id)
-        subs = session.exec(query).all()
-        for sub in subs:
-            session.delete(sub)
-        if subs:
-            db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
-                     entity_code=str(chat_id), new="hủy")
-        return len(subs)
-
-    removed = await guarded(update, context, work)
+    removed = await guarded(update, context, lambda s, a: subs.unsubscribe(s, a, chat_id=chat_id))
     if removed is None:
         return
     await reply(update, "Đã hủy nhận tổng hợp ở chat này." if removed else "Chat này chưa đăng ký nhận tổng hợp.")

@@ -361,7 +361,7 @@ def audit_values(*, actor: Staff | None, actor_name: str = "", action: str, enti
     """One line of the audit log, as column values."""
     return dict(at=utcnow(), actor_id=actor.id if actor else None,
                 actor=(actor.full_name if actor else actor_name)[:255], action=action, entity=entity,
-                entity_code=entity_code[:64], field=field, old_value=_text(old)[:1000],
+                entity_code=entity_code[:255], field=field, old_value=_text(old)[:1000],
                 new_value=_text(new)[:1000], note=note[:1000])
 
 
@@ -400,26 +400,53 @@ def audit_entries(*, session: Session, entity_code: str | None = None, limit: in
 
 
 def create_invite(*, session: Session, staff: Staff, created_by: Staff | None, now: datetime,
-                  valid_for: timedelta) -> Invite:
+                  valid_for: timedelta, relink: bool = False) -> Invite:
     invite = Invite(code=secrets.token_urlsafe(12), staff_id=staff.id,
                     created_by=created_by.id if created_by else None,
-                    created_at=now, expires_at=now + valid_for)
+                    created_at=now, expires_at=now + valid_for, relink=relink)
     session.add(invite)
     session.flush()
     return invite
 
 
+def _open_invite(now: datetime) -> ColumnElement[bool]:
+    return and_(Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
+
+
 def claim_invite(*, session: Session, code: str, telegram_id: int, now: datetime) -> Invite | None:
-    """Mark the invite used by ``telegram_id``, atomically; None if it is unknown, used or expired."""
+    """Mark the invite used by ``telegram_id``, atomically; None if it is unknown, used, revoked or expired."""
     result = session.execute(
         update(Invite)
-        .where(Invite.code == code, Invite.used_at.is_(None), Invite.expires_at > now)
+        .where(Invite.code == code, _open_invite(now))
         .values(used_at=now, used_by=telegram_id)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return None
     return session.get(Invite, code)
+
+
+def revoke_invites(*, session: Session, staff_id: int, now: datetime, code: str | None = None,
+                   keep: str | None = None) -> int:
+    """Revoke the open invites of a staff member (only ``code``, if given; all but ``keep``); how many."""
+    query = update(Invite).where(Invite.staff_id == staff_id, _open_invite(now))
+    if code is not None:
+        query = query.where(Invite.code == code)
+    if keep is not None:
+        query = query.where(Invite.code != keep)
+    result = session.execute(query.values(revoked_at=now).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def open_invites(*, session: Session, now: datetime, limit: int = 30) -> list[tuple[Invite, Staff]]:
+    """The invites still usable, soonest to expire first, with their staff member."""
+    rows = session.exec(select(Invite, Staff).join(Staff, Staff.id == Invite.staff_id).where(_open_invite(now))
+                        .order_by(col(Invite.expires_at), col(Invite.code)).limit(limit)).all()
+    return [(invite, staff) for invite, staff in rows]
+
+
+def count_open_invites(*, session: Session, now: datetime) -> int:
+    return session.exec(select(func.count()).select_from(Invite).where(_open_invite(now))).one()
 
 
 def get_invite(*, session: Session, code: str) -> Invite | None:

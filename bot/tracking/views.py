@@ -140,6 +140,9 @@ ACTIONS = {
     "import": "nhập", "create": "thêm", "report": "báo cáo", "report_note": "ghi chú",
     "report_correct": "sửa báo cáo", "evidence": "minh chứng", "reassign": "giao lại", "extend": "gia hạn",
     "role": "đổi vai trò", "snooze": "hẹn nhắc", "subscribe": "đăng ký tổng hợp", "target_value": "cập nhật chỉ tiêu", "invite": "tạo mã mời", "link": "gắn tài khoản",
+    "invite_revoke": "thu hồi mã mời",
+    "document_add": "thêm tài liệu", "document_replace": "thay tài liệu", "document_remove": "gỡ tài liệu",
+    "document_restore": "khôi phục tài liệu",
 }
 
 
