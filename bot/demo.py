@@ -81,7 +81,7 @@ async def _demo(settings: Settings, docs: Path | None) -> int:
         paths = sorted(p for p in docs.iterdir() if p.suffix.lower() in SUPPORTED_EXTENSIONS
                            and not p.name.lower().startswith("readme")) if docs.is_dir() else [docs]
         try:
-            added = KnowledgeBase(engine).add_paths(paths)
+            added = KnowledgeBase(engine, keep_versions=settings.kb_keep_versions).add_paths(paths)
             print(f"Đã nạp {len(added)} tài liệu từ {docs}.")
         except DocumentError as exc:
             print(f"Không nạp được tài liệu: {exc}", file=sys.stderr)

@@ -36,13 +36,26 @@ from sqlalchemy.engine import Engine
 from bot.kb.answer import Answer, answer_question
 from bot.kb.index import ANALYSER_VERSION, DocAnalysis, IndexedDoc, KnowledgeIndex, analyse
 from bot.kb.meta import extract_meta
-from bot.kb.readers import MAX_BYTES, DocumentError, read_document
+from bot.kb.readers import MAX_BYTES, DocumentCaps, DocumentError, read_document
 from bot.kb.store import dump_analysis, load_analysis
 from storage import documents as repo
+from storage import tracking as audit_log
 from storage.db import session_scope
-from storage.models import Document
+from storage.models import Document, DocumentVersion
 
 log = logging.getLogger(__name__)
+
+CLI_ACTOR = "dòng lệnh"   # who the audit log names for a change made from the command line
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who changes the knowledge base, for its audit lines (a staff member's id and name, or a
+    name alone: an ADMIN_IDS admin, the command line) and ``Document.added_by``."""
+
+    name: str = CLI_ACTOR
+    staff_id: int | None = None
+    telegram_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,17 +66,77 @@ class Added:
     replaced: bool
     kind: str | None = None
     reports_on: str | None = None   # an article's subject, e.g. "Kế hoạch 27/KH-UBND của ..."
+    version: int = 1                 # the file's version number now
+    kept: int | None = None          # the replaced version, now in the history
+
+
+@dataclass(frozen=True)
+class Removed:
+    file_name: str
+    version: int                     # the version removed
+    kept: bool                       # it is in the history (KB_KEEP_VERSIONS > 0): it can be restored
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a file, as the history lists it."""
+
+    version: int
+    title: str
+    number: str | None
+    sha256: str
+    size_bytes: int
+    added_at: datetime               # when it became the file's current version
+    retired_at: datetime | None      # when it stopped being so; None: it is the current version
+    retired_how: str = ""            # replace | remove | restore
+
+
+@dataclass(frozen=True)
+class History:
+    file_name: str
+    versions: list[Version]          # newest first; the current one (if any) first of all
+
+    @property
+    def current(self) -> Version | None:
+        return self.versions[0] if self.versions and self.versions[0].retired_at is None else None
+
+    @property
+    def kept(self) -> list[Version]:
+        return [v for v in self.versions if v.retired_at is not None]
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """A file with kept versions, for the list of them."""
+
+    file_name: str
+    versions: int                    # kept versions
+    last_change: datetime            # when the newest of them was replaced or removed
+    current: int | None              # the current version's number; None: the file is removed
+
+
+@dataclass(frozen=True)
+class Restored:
+    file_name: str
+    title: str
+    restored: int                    # the version brought back
+    version: int                     # its number as the current version
+    previous: int | None             # the version it replaced, now in the history (None: the file was removed)
+
+
+class HistoryError(ValueError):
+    """A version cannot be listed or restored; ``str(error)`` says why and what to do, in Vietnamese."""
 
 
 def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
-            max_bytes: int = MAX_BYTES) -> Document:
+            max_bytes: int = MAX_BYTES, caps: DocumentCaps | None = None) -> Document:
     """Read and describe a file; raises DocumentError (Vietnamese) when it cannot be used."""
     name = Path(file_name).name
     if len(data) > max_bytes:
         raise DocumentError(
             f"Tệp «{name}» quá lớn ({len(data) / 1048576:.1f} MB); giới hạn là {max_bytes // 1048576} MB."
         )
-    text = read_document(name, data)
+    text = read_document(name, data, caps)
     meta = extract_meta(text, name)
     doc = Document(
         file_name=name, title=meta.title[:500], number=meta.number, issuer=meta.issuer,
@@ -130,8 +203,11 @@ def _gc_paused() -> Iterator[None]:
 
 
 class KnowledgeBase:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, caps: DocumentCaps | None = None, *,
+                 keep_versions: int = repo.KEEP_VERSIONS) -> None:
         self.engine = engine
+        self.caps = caps or DocumentCaps()  # what one document may hold (settings DOC_MAX_*)
+        self.keep_versions = keep_versions  # replaced and removed versions kept per file (KB_KEEP_VERSIONS)
         self._lock = threading.Lock()
         self._index: KnowledgeIndex | None = None
         self._revision = -1
@@ -139,15 +215,30 @@ class KnowledgeBase:
         self._closing = threading.Event()
         self.last_build: Build | None = None
 
-    # -- changes (all-or-nothing) ----------------------------------------------------
-    def add(self, files: Sequence[tuple[str, bytes]], *, added_by: int | None = None) -> list[Added]:
-        """Add or replace documents; if any file is unusable nothing is stored."""
-        prepared = [prepare(name, data, added_by=added_by) for name, data in files]
+    # -- changes (all-or-nothing; each in the audit log, what it replaced or removed kept) --------
+    def add(self, files: Sequence[tuple[str, bytes]], *, added_by: int | None = None,
+            by: Editor | None = None) -> list[Added]:
+        """Add or replace documents; if any file is unusable nothing is stored. A replaced version
+        is kept in the history; each file's change is a line of the audit log, in the same
+        transaction (``by``: who; else the Telegram id ``added_by``, else the command line)."""
+        by = _editor(by, added_by)
+        prepared = [prepare(name, data, added_by=by.telegram_id, caps=self.caps) for name, data in files]
         out = []
         with session_scope(self.engine) as session:
             for doc in prepared:
-                row, replaced = repo.upsert_document(session=session, doc=doc)
-                out.append(Added(row.file_name, row.title, row.number, replaced, row.kind, row.reports_on))
+                change = repo.upsert_document(session=session, doc=doc, keep=self.keep_versions)
+                row = change.row
+                if not change.replaced:
+                    action, note = "document_add", f"phiên bản {row.version}"
+                elif change.old_version == row.version:
+                    action, note = "document_replace", f"gửi lại đúng tệp ấy, nội dung không đổi (phiên bản {row.version})"
+                else:
+                    action, note = "document_replace", (f"phiên bản {row.version} thay phiên bản {change.old_version}"
+                                                        + self._kept_note(change))
+                self._audit(session, by, action, row.file_name, change.old_sha256, row.sha256,
+                            f"{note}{self._dropped_note(change)} · {row.title}")
+                out.append(Added(row.file_name, row.title, row.number, change.replaced, row.kind, row.reports_on,
+                                 row.version, change.kept))
         return out
 
     def add_paths(self, paths: Sequence[str | Path]) -> list[Added]:
@@ -159,9 +250,97 @@ class KnowledgeBase:
             files.append((p.name, p.read_bytes()))
         return self.add(files)
 
-    def remove(self, file_name: str) -> bool:
+    def remove(self, file_name: str, *, by: Editor | None = None) -> Removed | None:
+        """Remove a document, keeping it in the history; None when there is none of that name."""
+        by = _editor(by)
+        name = Path(file_name).name
         with session_scope(self.engine) as session:
-            return repo.remove_document(session=session, file_name=Path(file_name).name)
+            change = repo.remove_document(session=session, file_name=name, keep=self.keep_versions)
+            if change is None:
+                return None
+            self._audit(session, by, "document_remove", name, change.old_sha256, "",
+                        f"gỡ phiên bản {change.old_version}{self._kept_note(change)}{self._dropped_note(change)}")
+        return Removed(name, change.old_version or 0, change.kept is not None)
+
+    def history(self, file_name: str) -> History | None:
+        """The versions of a file, newest first (the current one first); None when it has none."""
+        name = Path(file_name).name
+        with session_scope(self.engine) as session:
+            current = repo.get_document(session=session, file_name=name)
+            kept = repo.version_heads(session=session, file_name=name)
+        versions = [Version(current.version, current.title, current.number, current.sha256, current.size_bytes,
+                            current.updated_at, None)] if current is not None else []
+        versions += [Version(v.version, v.title, v.number, v.sha256, v.size_bytes, v.added_at, v.retired_at,
+                             v.retired_how) for v in kept]
+        return History(name, versions) if versions else None
+
+    def files_with_history(self, limit: int = 50) -> tuple[list[FileHistory], int]:
+        """The files that have kept versions, the most recently changed first; and how many there are."""
+        with session_scope(self.engine) as session:
+            rows, total = repo.files_with_history(session=session, limit=limit)
+        return [FileHistory(r.file_name, r.versions, r.last_retired_at, r.current_version) for r in rows], total
+
+    def restore(self, file_name: str, version: int, *, by: Editor | None = None) -> Restored:
+        """Bring a kept version back as the file's current version (a new version number; the version
+        it replaces is kept in the history), with its search analysis; audited. HistoryError (in
+        Vietnamese) when there is no such version or it is the current one."""
+        by = _editor(by)
+        name = Path(file_name).name
+        with session_scope(self.engine) as session:
+            old = self._version_to_restore(session, name, version)
+            current = repo.get_document(session=session, file_name=name)
+            if current is not None and current.sha256 == old.sha256 and current.text == old.text:
+                raise HistoryError(f"Phiên bản {version} của «{name}» giống hệt phiên bản đang dùng "
+                                   f"({current.version}).")
+        # Analysed outside any transaction, as a new file is (a second or so for a long document).
+        doc = Document(file_name=name, added_by=by.telegram_id,
+                       **{field: getattr(old, field) for field in repo.CONTENT})
+        doc.analysis, doc.analysis_version = dump_analysis(analyse(indexed_doc(doc, doc.text))), ANALYSER_VERSION
+        with session_scope(self.engine) as session:
+            self._version_to_restore(session, name, version)   # still kept (not dropped meanwhile)
+            change = repo.upsert_document(session=session, doc=doc, keep=self.keep_versions, retired_how="restore")
+            row = change.row
+            previous = (f", thay phiên bản {change.old_version}{self._kept_note(change)}"
+                        if change.replaced else " (tệp đã bị gỡ trước đó)")
+            self._audit(session, by, "document_restore", name, change.old_sha256, row.sha256,
+                        f"khôi phục phiên bản {version} thành phiên bản {row.version}{previous}"
+                        f"{self._dropped_note(change)} · {row.title}")
+        return Restored(name, row.title, version, row.version, change.old_version)
+
+    @staticmethod
+    def _version_to_restore(session, name: str, version: int) -> DocumentVersion:
+        old = repo.get_version(session=session, file_name=name, version=version)
+        if old is not None:
+            return old
+        kept = [v.version for v in repo.version_heads(session=session, file_name=name)]
+        current = repo.get_document(session=session, file_name=name)
+        if current is not None and current.version == version:
+            raise HistoryError(f"Phiên bản {version} là phiên bản đang dùng của «{name}».")
+        if kept:
+            raise HistoryError(f"Tệp «{name}» không có phiên bản {version} được lưu. Các phiên bản còn lưu: "
+                               f"{', '.join(map(str, kept))}.")
+        if current is not None:
+            raise HistoryError(f"Tệp «{name}» chưa có phiên bản cũ nào được lưu (chưa bị thay hay gỡ lần nào).")
+        raise HistoryError(f"Không có tài liệu hay phiên bản cũ nào tên «{name}». Hãy kiểm tra tên tệp "
+                           "(đúng cả phần đuôi, ví dụ .docx) trong danh sách các tệp có lịch sử.")
+
+    def _kept_note(self, change: repo.Change) -> str:
+        if change.kept is not None:
+            return f" (phiên bản {change.kept} được lưu, khôi phục được)"
+        return " (không lưu: KB_KEEP_VERSIONS=0)" if change.old_version is not None else ""
+
+    def _dropped_note(self, change: repo.Change) -> str:
+        if not change.dropped:
+            return ""
+        return (f"; bỏ phiên bản cũ {', '.join(map(str, change.dropped))} "
+                f"(chỉ lưu {self.keep_versions} phiên bản gần nhất)")
+
+    @staticmethod
+    def _audit(session, by: Editor, action: str, file_name: str, old_sha: str, new_sha: str, note: str) -> None:
+        line = audit_log.audit_values(actor=None, actor_name=by.name, action=action, entity="document",
+                                      entity_code=file_name, field="sha256", old=old_sha, new=new_sha, note=note)
+        line["actor_id"] = by.staff_id
+        audit_log.audit_many(session=session, lines=[line])
 
     def documents(self) -> list[Document]:
         with session_scope(self.engine) as session:
@@ -272,4 +451,11 @@ class KnowledgeBase:
         return answer_question(self.index(), question)
 
 
-__all__ = ["KnowledgeBase", "Added", "Build", "Closing", "DocumentError", "indexed_doc", "prepare"]
+def _editor(by: Editor | None, telegram_id: int | None = None) -> Editor:
+    if by is not None:
+        return by
+    return Editor(name=f"Telegram {telegram_id}", telegram_id=telegram_id) if telegram_id else Editor()
+
+
+__all__ = ["KnowledgeBase", "Added", "Build", "Closing", "DocumentError", "Editor", "FileHistory", "History",
+           "HistoryError", "Removed", "Restored", "Version", "indexed_doc", "prepare"]
