@@ -15,11 +15,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
 from bot import intake, texts
 from bot.context import BotData, Context
+from bot.flood import FloodControl
+from bot.kb.readers import DocumentCaps
 from bot.kb.service import Closing, KnowledgeBase
+from bot.logs import protect
 from bot.sending import HookedRequest, PatientRateLimiter
 from bot.settings import Settings
 from storage.db import open_database
@@ -81,6 +84,10 @@ async def post_shutdown(application: Application) -> None:
         await data.kb_warmup
         data.kb_warmup = None
     await intake.stop(application)
+    if data.reminders is not None:
+        from reminders.schedule import unschedule
+
+        await unschedule(application)  # the heartbeat stops; this process leaves those sending
     await data.close_db()
     engine = getattr(data, "engine", None)
     if engine is not None:
@@ -98,17 +105,19 @@ def build_application(
     engine: Engine | None = None,
     token: str | None = None,
     clock: Callable[[], datetime] | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | BaseRateLimiter = True,
     schedule_reminders: bool = True,
 ) -> Application:
     from handlers import once, register
 
+    token = token or settings.token()
+    protect(token)  # masked in the log and in everything sent to a chat (bot.logs)
     engine = engine or prepare_database(settings)
     queue = intake.DurableQueue()  # each update written down before it is acknowledged
     arrivals = intake.ReceivingRequest()  # getUpdates: each batch written down at once
     builder: ApplicationBuilder = (
         ApplicationBuilder()
-        .token(token or settings.token())
+        .token(token)
         .request(HookedRequest(once.claim_before_send))  # each update recorded before its first answer
         .get_updates_request(arrivals)
         .base_url(settings.telegram_api_base_url)
@@ -120,13 +129,14 @@ def build_application(
         .update_queue(queue)
         .concurrent_updates(intake.FinishingProcessor(8, queue))
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(PatientRateLimiter(max_retries=3))
+    if rate_limiter:  # True: the production one; tests may give one on an injected clock
+        builder = builder.rate_limiter(PatientRateLimiter(max_retries=3) if rate_limiter is True else rate_limiter)
     application = builder.build()
     data: BotData = application.bot_data
     data.settings = settings
     data.engine = engine
-    data.kb = KnowledgeBase(engine)
+    data.kb = KnowledgeBase(engine, DocumentCaps.from_settings(settings), keep_versions=settings.kb_keep_versions)
+    data.flood = FloodControl.from_settings(settings)
     if clock is not None:
         data.clock = clock
     data.schedule_reminders = schedule_reminders

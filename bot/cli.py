@@ -4,7 +4,7 @@
     check                    check the settings, the database and the bot token, then exit
     demo [--docs DIR]        the real bot against the built-in Bot API emulator, in the terminal
     ask [--json] QUESTION    answer one question
-    kb add PATH... | kb list | kb remove NAME...
+    kb add PATH... | kb list | kb remove NAME... | kb history [NAME] | kb restore NAME VERSION
     import FILE...           import staff or task sheets (.csv, .xlsx); all or nothing
     template [DIR]           write blank staff and task templates
     remind --now             one reminder cycle (scan and send), then exit
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     kb.add_parser("list", help="liệt kê tài liệu")
     kb_rm = kb.add_parser("remove", help="gỡ tài liệu theo tên tệp")
     kb_rm.add_argument("names", nargs="+")
+    kb_hist = kb.add_parser("history", help="các phiên bản của một tài liệu, mới nhất trước (không ghi tên: "
+                                            "các tệp có phiên bản được lưu)")
+    kb_hist.add_argument("name", nargs="?")
+    kb_restore = kb.add_parser("restore", help="dùng lại một phiên bản đã lưu của tài liệu")
+    kb_restore.add_argument("name")
+    kb_restore.add_argument("version", type=int)
     imp = sub.add_parser("import", help="nhập danh sách cán bộ hoặc nhiệm vụ (.csv, .xlsx)")
     imp.add_argument("files", nargs="+", type=Path)
     tpl = sub.add_parser("template", help="ghi các tệp mẫu trống (cán bộ, nhiệm vụ)")
@@ -62,10 +68,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _kb(settings: Settings):
+    from bot.kb.readers import DocumentCaps
     from bot.kb.service import KnowledgeBase
     from storage.db import open_database
 
-    return KnowledgeBase(open_database(settings.sqlalchemy_url))
+    return KnowledgeBase(open_database(settings.sqlalchemy_url), DocumentCaps.from_settings(settings),
+                         keep_versions=settings.kb_keep_versions)
 
 
 def cmd_ask(settings: Settings, args) -> int:
@@ -122,24 +130,75 @@ def cmd_kb(settings: Settings, args) -> int:
         for d in docs:
             print(f"{d.file_name}\t{plain_citation(d)}")
         return 0
+    if args.kb_command == "history":
+        return _kb_history(kb, settings, args.name)
+    if args.kb_command == "restore":
+        from bot.kb.service import HistoryError
+
+        try:
+            done = kb.restore(args.name, args.version)
+        except HistoryError as exc:
+            print(f"Lỗi: {exc}\nKhông có gì thay đổi. Xem các phiên bản: python -m bot kb history {Path(args.name).name}",
+                  file=sys.stderr)
+            return 1
+        print(f"Đã khôi phục {done.file_name} phiên bản {done.restored}, nay là phiên bản {done.version}: {done.title}")
+        if done.previous is not None:
+            print(f"Bản đang dùng trước đó (phiên bản {done.previous}) được lưu lại: "
+                  f"python -m bot kb restore {done.file_name} {done.previous} để quay lại.")
+        return 0
     status = 0
     for name in args.names:
-        if kb.remove(name):
-            print(f"Đã gỡ: {name}")
+        removed = kb.remove(name)
+        if removed:
+            print(f"Đã gỡ: {name}" + (f" (phiên bản {removed.version} được lưu: python -m bot kb restore "
+                                       f"{removed.file_name} {removed.version})" if removed.kept else ""))
         else:
             print(f"Không có tài liệu tên «{name}».", file=sys.stderr)
             status = 1
     return status
 
 
+def _kb_history(kb, settings: Settings, name: str | None) -> int:
+    """``kb history``: a file's versions, newest first; without a name, the files with kept versions."""
+    from bot.texts import RETIRED_HOW
+    from bot.tracking.views import local
+
+    tz = settings.tz
+    if not name:
+        files, total = kb.files_with_history(limit=1000)
+        if not files:
+            print("Chưa có tài liệu nào bị thay hoặc gỡ, nên chưa có phiên bản nào được lưu.")
+        for f in files:
+            state = f"đang dùng phiên bản {f.current}" if f.current is not None else "đã gỡ"
+            print(f"{f.file_name}\t{f.versions} phiên bản lưu\t{state}\tthay đổi lúc {local(f.last_change, tz)}")
+        if total > len(files):
+            print(f"… và {total - len(files)} tệp khác.")
+        return 0
+    found = kb.history(name)
+    if found is None:
+        print(f"Không có tài liệu hay phiên bản cũ nào tên «{Path(name).name}». Xem các tệp có lịch sử: "
+              "python -m bot kb history", file=sys.stderr)
+        return 1
+    print(f"{found.file_name}: {len(found.versions)} phiên bản, mới nhất trước"
+          + ("" if found.current is not None else " (tệp đã gỡ)"))
+    for v in found.versions:
+        when = (f"đang dùng, từ {local(v.added_at, tz)}" if v.retired_at is None else
+                f"{local(v.added_at, tz)} → {local(v.retired_at, tz)} ({RETIRED_HOW.get(v.retired_how, v.retired_how)})")
+        print(f"phiên bản {v.version}\t{when}\tsha256 {v.sha256}\t{v.size_bytes} byte\t{v.title}")
+    if found.kept:
+        print(f"Khôi phục: python -m bot kb restore {found.file_name} {found.kept[0].version}")
+    return 0
+
+
 def cmd_import(settings: Settings, args) -> int:
     """Import each file in order (staff before tasks); one transaction for all,
     so a bad file leaves the database as it was."""
     from bot.tracking.service import cli_actor
-    from bot.tracking.sheets import SheetError, import_sheet
+    from bot.tracking.sheets import SheetCaps, SheetError, import_sheet
     from storage.db import open_database, session_scope
 
     actor = cli_actor()
+    caps = SheetCaps.from_settings(settings)
     results = []
     try:
         with session_scope(open_database(settings.sqlalchemy_url)) as session:
@@ -148,7 +207,7 @@ def cmd_import(settings: Settings, args) -> int:
                 if not path.is_file():
                     raise SheetError([f"không thấy tệp {path}"])
                 results.append((path, import_sheet(session=session, file_name=path.name, data=path.read_bytes(),
-                                                   actor=None, actor_name=actor.name)))
+                                                   actor=None, actor_name=actor.name, caps=caps)))
     except SheetError as exc:
         print(f"Không nhập được {current.name}; không có gì được ghi.\n{exc}", file=sys.stderr)
         return 1
@@ -171,6 +230,7 @@ def cmd_remind(settings: Settings) -> int:
     from bot.workers import Exports
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher
+    from reminders.recovery import Presence
     from reminders.scan import ScanConfig
     from storage.db import open_database
 
@@ -181,8 +241,11 @@ def cmd_remind(settings: Settings) -> int:
                   base_file_url=settings.telegram_api_file_url, request=AiohttpRequest())
         exports = Exports(engine, processes=settings.export_workers)
         try:
-            async with bot:
-                dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds))
+            # Among the processes sending the outbox while it runs (reminders/recovery.py).
+            presence = Presence(engine, gone_after=timedelta(seconds=settings.process_gone_seconds))
+            async with bot, presence.running(settings.process_heartbeat_seconds):
+                dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds),
+                                        presence=presence)
                 result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings),
                                              dispatcher=dispatcher, exports=exports).run()
         except InvalidToken as exc:  # refused since get_me: the cycle itself keeps a failed send for later
@@ -196,7 +259,9 @@ def cmd_remind(settings: Settings) -> int:
         d = result.dispatch
         print(f"Quét đến ngày {result.scan.scanned_through:%d/%m/%Y}: {result.scan.messages} tin nhắc, "
               f"{result.scan.digests} bản tổng hợp mới. Đã gửi {d.sent}, chờ gửi lại {d.retried + d.rate_limited}, "
-              f"không liên lạc được {d.unreachable}, lỗi {d.failed}.")
+              f"không liên lạc được {d.unreachable}, lỗi {d.failed}."
+              + (f" Bỏ qua {result.scan.failed} mục không lập được (quản trị viên được báo; thử lại ở lượt sau)."
+                 if result.scan.failed else ""))
         return 0 if not d.failed else 1
 
     return run(once())
@@ -308,6 +373,7 @@ def _protect(settings: Settings) -> None:
     """The token and the webhook secret are masked in whatever this process writes or sends."""
     if settings.telegram_bot_token is not None:
         protect(settings.telegram_bot_token.get_secret_value())
+    try:
         protect(settings.webhook_secret_token(), sent=True)  # setWebhook sends it
-    elif settings.webhook_secret is not None:
-        protect(settings.webhook_secret.get_secret_value(), sent=True)
+    except SettingsError:  # no token, or a malformed one: said by the commands that need it
+        pass

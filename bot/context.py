@@ -20,6 +20,7 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.flood import FloodControl
 from bot.kb.service import KnowledgeBase
 from bot.settings import Settings
 from bot.workers import Exports
@@ -48,6 +49,7 @@ class BotData:
     db_async: AsyncEngine | None  # a server database: the handlers' engine (see transaction)
     exports: Exports | None  # the export worker (bot/workers.py), once the database is open
     kb_warmup: asyncio.Task | None  # the search index's build at start-up (bot.app.post_init)
+    flood: FloodControl | None  # flood control's buckets (bot/flood.py, handlers/gate.py); None: off
 
     def __init__(self) -> None:
         self.clock = system_clock
@@ -59,6 +61,7 @@ class BotData:
         self.db_async = None
         self.exports = None
         self.kb_warmup = None
+        self.flood = None
 
     def open_db(self) -> None:
         """How the handlers reach the database (see ``transaction``). SQLite: on the event loop, and

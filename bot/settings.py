@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -63,8 +63,29 @@ class Settings(BaseSettings):
     overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
     escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
     outbox_lease_seconds: int = Field(default=120, alias="OUTBOX_LEASE_SECONDS", ge=5, le=3600)
+    # Each process sending the outbox beats this often; one silent this long (or whose pid is gone
+    # from this machine) is gone, and the messages it had claimed go out at once (reminders/recovery.py).
+    process_heartbeat_seconds: int = Field(default=5, alias="PROCESS_HEARTBEAT_SECONDS", ge=1, le=60)
+    process_gone_seconds: int = Field(default=15, alias="PROCESS_GONE_SECONDS", ge=2, le=3600)
     # Processes that write XLSX exports beside the bot (bot/workers.py); 0: in the bot's own process.
     export_workers: int = Field(default=1, alias="EXPORT_WORKERS", ge=0, le=8)
+    # Flood control (bot/flood.py): updates a minute, per person by kind and per group; 0: no limit.
+    flood_staff_per_minute: int = Field(default=30, alias="FLOOD_STAFF_PER_MINUTE", ge=0, le=100_000)
+    flood_stranger_per_minute: int = Field(default=10, alias="FLOOD_STRANGER_PER_MINUTE", ge=0, le=100_000)
+    flood_group_per_minute: int = Field(default=20, alias="FLOOD_GROUP_PER_MINUTE", ge=0, le=100_000)
+    flood_pause_seconds: int = Field(default=60, alias="FLOOD_PAUSE_SECONDS", ge=1, le=86_400)
+    # Caps on what one file may hold, checked before it is parsed: sheets (bot/tracking/sheets.py,
+    # SheetCaps) and documents (bot/kb/readers.py, DocumentCaps).
+    import_max_rows: int = Field(default=100_000, alias="IMPORT_MAX_ROWS", ge=10, le=1_048_576)
+    import_max_columns: int = Field(default=100, alias="IMPORT_MAX_COLUMNS", ge=20, le=16_384)
+    import_max_cells: int = Field(default=1_000_000, alias="IMPORT_MAX_CELLS", ge=1_000, le=100_000_000)
+    import_max_unpacked_mb: int = Field(default=50, alias="IMPORT_MAX_UNPACKED_MB", ge=1, le=4_096)
+    doc_max_unpacked_mb: int = Field(default=50, alias="DOC_MAX_UNPACKED_MB", ge=1, le=4_096)
+    doc_max_chars: int = Field(default=1_000_000, alias="DOC_MAX_CHARS", ge=10_000, le=100_000_000)
+    doc_max_pdf_pages: int = Field(default=1_000, alias="DOC_MAX_PDF_PAGES", ge=1, le=100_000)
+    # Replaced and removed versions of each document file kept to be restored (bot/kb/service.py);
+    # beyond that the oldest are dropped; 0: none kept (the audit log still has every change).
+    kb_keep_versions: int = Field(default=10, alias="KB_KEEP_VERSIONS", ge=0, le=1_000)
     # Webhook mode (python -m bot run --webhook), behind a reverse proxy.
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
@@ -124,6 +145,15 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"múi giờ '{value}' không tồn tại (ví dụ: Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @field_validator("process_gone_seconds")
+    @classmethod
+    def _check_gone_after(cls, value: int, info: ValidationInfo) -> int:
+        heartbeat = info.data.get("process_heartbeat_seconds")
+        if heartbeat is not None and value < 2 * heartbeat:
+            raise ValueError(f"phải ít nhất gấp đôi PROCESS_HEARTBEAT_SECONDS ({heartbeat} giây), "
+                             f"để một tiến trình chậm một nhịp không bị coi là đã dừng")
         return value
 
     @field_validator("telegram_api_base_url", "telegram_api_file_url")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import (admin, ask, conversation, documents, errors, fallback, manage, once, start, subscriptions, targets,
-                      tasks)
+from handlers import (admin, ask, conversation, documents, errors, fallback, gate, manage, once, start, subscriptions,
+                      targets, tasks)
 
 NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -70,7 +70,9 @@ def register(application: Application) -> None:
         MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
                        & NOT_EDITED & filters.ChatType.PRIVATE, fallback.other_message),
     ]
-    # First of all, in a group of its own: each update is handled once, by one process.
+    # First of all: Telegram Business updates are dropped, and so is a flood (no database work for it).
+    application.add_handler(TypeHandler(Update, gate.admit), group=-2)
+    # Then, in a group of its own: each update is handled once, by one process.
     application.add_handler(TypeHandler(Update, once.take_update), group=-1)
     application.add_handlers(handlers)
     application.add_error_handler(errors.on_error)

@@ -4,6 +4,7 @@ staff or task sheet sent in chat. Every command checks the role on the server.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from bot.tracking import service, views
 from bot.tracking.parse import InputError, key, parse_date
 from bot.tracking.service import Actor, NewTask, Refused
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin, now,
-                             private_only, reply, today, user_id)
+                             is_private, private_only, reply, today, user_id)
 from storage import tracking as db
 from storage.models import Staff
 
@@ -31,25 +32,69 @@ SHEET_EXTENSIONS = (".csv", ".xlsx")
 # --------------------------------------------------------------------------
 
 
+INVITE_USAGE = (
+    "Cách dùng:\n"
+    "• <code>/moi MÃ_CÁN_BỘ</code>, ví dụ <code>/moi CB001</code>: một đường dẫn mời dùng một lần, hiệu lực 7 ngày. "
+    "Cán bộ đã gắn tài khoản Telegram thì không nhận mã mời, trừ khi đồng chí muốn chuyển sang tài khoản khác: "
+    f"<code>/moi CB001 {service.RELINK_WORD}</code> (tài khoản cũ được báo khi mã được dùng).\n"
+    "• <code>/moi huy MÃ_MỜI</code>: thu hồi một mã mời chưa dùng; <code>/moi huy MÃ_CÁN_BỘ</code>: "
+    "thu hồi mọi mã mời còn hiệu lực của cán bộ đó.\n"
+    "Khi một mã được dùng, các mã mời khác của cùng cán bộ tự bị thu hồi.")
+REVOKE_WORDS = {"huy", "thuhoi", "revoke"}
+
+
 async def invite(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
-    code = command_args(update).split()[0] if command_args(update) else ""
-    if not code:
-        return await _admin_usage(update, context, "tạo mã mời",
-                                  "Cách dùng: <code>/moi MÃ_CÁN_BỘ</code>, ví dụ <code>/moi CB001</code>. "
-                                  "Tôi tạo một đường dẫn mời dùng một lần, hiệu lực 7 ngày.")
+    args = command_args(update).split()
     at = now(context)
-    result = await guarded(update, context, lambda s, a: service.create_invite(s, a, staff_code=code, now=at))
+    tz = context.bot_data.settings.tz
+    if not args:
+        result = await guarded(update, context, lambda s, a: service.open_invites(s, a, now=at))
+        if result is None:
+            return
+        invites, total = result
+        blocks = [INVITE_USAGE]
+        if invites:
+            lines = [f"<b>Mã mời còn hiệu lực</b> ({total})"]
+            lines += [f"• <code>{esc(i.code)}</code> — {esc(staff.full_name)} ({esc(staff.code)}), hết hạn "
+                      f"{views.local(i.expires_at, tz)}" + (", liên kết lại" if i.relink else "")
+                      for i, staff in invites]
+            if total > len(invites):
+                lines.append(f"… và {total - len(invites)} mã khác.")
+            blocks.append("\n".join(lines))
+        else:
+            blocks.append("Không có mã mời nào còn hiệu lực.")
+        await reply(update, blocks)
+        return
+    if key(args[0]).replace(" ", "") in REVOKE_WORDS:
+        if len(args) != 2:
+            return await _admin_usage(update, context, "thu hồi mã mời", INVITE_USAGE)
+        result = await guarded(update, context, lambda s, a: service.revoke_invite(s, a, code=args[1], now=at))
+        if result is None:
+            return
+        staff, count = result
+        await reply(update, f"✅ Đã thu hồi {count} mã mời của {esc(staff.full_name)} ({esc(staff.code)}); "
+                            "mã đã thu hồi không dùng được nữa.")
+        return
+    extra = key(" ".join(args[1:])).replace(" ", "")
+    if extra and extra not in (service.RELINK_WORD, "relink"):
+        return await _admin_usage(update, context, "tạo mã mời", f"Không hiểu «{esc(' '.join(args[1:]))}».\n"
+                                  + INVITE_USAGE)
+    result = await guarded(update, context, lambda s, a: service.create_invite(
+        s, a, staff_code=args[0], now=at, relink=bool(extra)))
     if result is None:
         return
     invite_row, staff = result
     link = f"https://t.me/{context.bot.username}?start={invite_row.code}"
-    expires = views.local(invite_row.expires_at, context.bot_data.settings.tz)
+    expires = views.local(invite_row.expires_at, tz)
+    relink = ("\n⚠️ Cán bộ này đang gắn với một tài khoản Telegram: khi mã được dùng, việc gắn chuyển sang tài khoản "
+              "mới (liên kết lại) và tài khoản cũ được báo." if invite_row.relink else "")
     await reply(update, (
         f"✉️ Mã mời cho <b>{esc(staff.full_name)}</b> ({esc(staff.code)}):\n{esc(link)}\n\n"
         f"Hoặc gửi cho bot: <code>/start {esc(invite_row.code)}</code>\n"
-        f"Dùng được một lần, hết hạn lúc {expires}. Hãy gửi riêng cho đúng người."
+        f"Dùng được một lần, hết hạn lúc {expires}. Hãy gửi riêng cho đúng người.{relink}\n"
+        f"Thu hồi: <code>/moi huy {esc(invite_row.code)}</code>"
     ))
 
 
@@ -102,6 +147,10 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> Non
         service.require_admin(actor, "thêm nhiệm vụ")
         step = int(data.get("step", 0))
         fields = dict(data.get("fields", {}))
+        if step >= len(STEPS):  # every step answered: the task waits for «Lưu» or «Hủy»
+            return ("Đồng chí đã trả lời đủ 6 bước; nhiệm vụ đang chờ đồng chí bấm «Lưu» hoặc «Hủy» "
+                    "(tin nhắn này có lại hai nút). Muốn sửa, bấm «Hủy» rồi gõ /themnhiemvu để làm lại.\n\n"
+                    + _summary(session, fields)), True
         name, _ = STEPS[step]
         fields[name] = _check_step(session, name, text, day)
         step += 1
@@ -348,24 +397,33 @@ def is_sheet(file_name: str | None) -> bool:
 
 
 async def import_sheet(update: Update, context: Context) -> None:
-    from bot.tracking.sheets import SheetError, import_sheet as do_import
+    from bot.tracking.sheets import SheetCaps, SheetError, import_parsed, parse_sheet
 
     document = update.effective_message.document
     name = Path(document.file_name or "bang.xlsx").name
     if not await is_admin(update, context):
         await reply(update, "⛔ Chỉ quản trị viên mới được nhập danh sách cán bộ, nhiệm vụ. Không có gì thay đổi.")
         return
+    if not is_private(update):  # the file's errors name staff: not for a group's eyes
+        await reply(update, "⛔ Danh sách cán bộ, nhiệm vụ chỉ nhập trong tin nhắn riêng với tôi, để thông tin cán bộ "
+                            "và các lỗi của tệp không hiện trong nhóm. Đồng chí hãy bấm vào tên tôi, nhắn riêng và "
+                            "gửi lại tệp. Không có gì thay đổi.")
+        return
     limit = context.bot_data.settings.max_upload_mb * 1024 * 1024
     if document.file_size and document.file_size > limit:
         await reply(update, f"⛔ Tệp «{esc(name)}» quá lớn; giới hạn là {limit // 1048576} MB. Không có gì thay đổi.")
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
+    caps = SheetCaps.from_settings(context.bot_data.settings)
 
     def work(session: Session, actor: Actor):
         service.require_admin(actor, "nhập danh sách")
-        return do_import(session=session, file_name=name, data=data, actor=actor.staff, actor_name=actor.name)
+        return import_parsed(session=session, sheet=sheet, actor=actor.staff, actor_name=actor.name)
 
     try:
+        # Read on a thread of its own, within the caps and before any transaction: a large or
+        # crafted file holds up no one else's update, nor a database connection.
+        sheet = await asyncio.to_thread(parse_sheet, name, data, caps)
         result = await in_db(context, lambda s: work(s, actor_of(s, update, context)), heavy=True)
     except Refused as exc:
         await reply(update, f"⛔ {exc}")

@@ -12,6 +12,11 @@ Scans are serialised across bot processes by a lock in the database (an
 advisory lock on PostgreSQL, the write lock on SQLite), so several processes
 on one database queue each message once. Digests are rendered outside the lock
 and queued under it after checking they are still due (``scan_all``).
+
+Each task and each subscription is worked out and rendered on its own: one
+that fails (a bug meeting odd data) is skipped while every other reminder and
+digest goes out, reported to the admins once, and tried again every cycle
+(``reminders.failures``); a task's reminders missed meanwhile are found then.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.settings import Settings
 from bot.texts import STATUS_LABELS, esc, pack
+from reminders import failures as fails
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
-from storage.models import STATUS_DONE, AppState, Outbox, Reminder, Staff, Subscription, Task
+from storage.models import STATUS_DONE, AppState, Outbox, Reminder, ScanFailure, Staff, Subscription, Task
+from bot.tracking import subscriptions as owners
 from bot.tracking.service import scope_title
 from bot.workers import Exports
-from storage.tracking import batches, scope_of
+from storage.tracking import batches
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,7 @@ class ScanConfig:
     reminder_at: time
     calendar: WorkCalendar
     policy: Policy
+    admin_ids: tuple[int, ...] = ()  # ADMIN_IDS: told of an item that fails, with the staff admins
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ScanConfig":
@@ -57,6 +65,7 @@ class ScanConfig:
             policy=Policy(before_days=tuple(settings.reminder_days_before),
                           overdue_every=settings.overdue_repeat_days,
                           escalate_after=settings.escalate_after_days),
+            admin_ids=tuple(settings.admin_ids),
         )
 
 
@@ -65,6 +74,8 @@ class ScanResult:
     reminders: int = 0
     messages: int = 0
     digests: int = 0
+    failed: int = 0  # tasks and subscriptions skipped this time (reminders.failures)
+    stopped: int = 0  # subscriptions stopped, their owner no longer allowed them (bot.tracking.subscriptions)
     scanned_through: date | None = None
 
 
@@ -81,9 +92,12 @@ def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
     through = reminder_day(now, config)
     state = session.get(AppState, SCANNED_THROUGH)
     last = date.fromisoformat(state.value) if state and state.value else through - timedelta(days=1)
-    if last < through:
+    fails.forget_gone(session)
+    retry = fails.pending(session, kind=fails.TASK)  # tasks that failed: tried again, even on a day scanned
+    if last < through or retry:
         result.reminders, result.messages = _queue_reminders(session, start=last, end=through, now=now,
-                                                             config=config)
+                                                             config=config, retry=retry, result=result)
+    if last < through:
         if state is None:
             state = AppState(key=SCANNED_THROUGH)
         state.value = through.isoformat()
@@ -103,15 +117,38 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: Exports | No
 
     with session_scope(engine) as session:
         result = scan(session, now=now, config=config)
+    due: list[tuple[int, str]] = []
+    broken: list[tuple[int, str, Exception]] = []
+    stopped: list[tuple[int, str]] = []
     with session_scope(engine) as session:
-        due = [(sub.id, period) for sub in session.exec(select(Subscription)).all()
-               if (period := period_due(sub, now, config.tz)) is not None]
+        for sub in session.exec(select(Subscription).where(col(Subscription.disabled_at).is_(None))).all():
+            try:
+                period = period_due(sub, now, config.tz)
+            except Exception as exc:  # a subscription's own data (its time): that one is skipped
+                if not fails.isolated(exc):
+                    raise
+                broken.append((sub.id, _digest_code(session, sub), exc))
+                continue
+            if period is not None:
+                due.append((sub.id, period))
     for sub_id, period in due:
-        with session_scope(engine) as session:  # reads only: no lock held while rendering
-            sub = session.get(Subscription, sub_id)
-            if sub is None or period_due(sub, now, config.tz) != period:
-                continue  # another process has queued it already: do not render it again
-            rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config, exports=exports)
+        code = f"#{sub_id}"
+        try:
+            with session_scope(engine) as session:  # reads only: no lock held while rendering
+                sub = session.get(Subscription, sub_id)
+                if sub is None or period_due(sub, now, config.tz) != period:
+                    continue  # another process has queued it already: do not render it again
+                code = _digest_code(session, sub)
+                rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config,
+                                              exports=exports)
+        except owners.Stopped:  # its owner may no longer receive it: stopped below, the chat told
+            stopped.append((sub_id, period))
+            continue
+        except Exception as exc:  # this digest only: the others go out
+            if not fails.isolated(exc):
+                raise
+            broken.append((sub_id, code, exc))
+            continue
         with session_scope(engine) as session:
             _lock(session)
             sub = session.get(Subscription, sub_id)
@@ -122,8 +159,35 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: Exports | No
             sub.last_period = period
             sub.last_counts = json.dumps(counts)
             session.add(sub)
+            fails.went_through(session, kind=fails.DIGEST, item_ids=[sub_id])
             result.digests += 1
+    for sub_id, period in stopped:
+        with session_scope(engine) as session:
+            _lock(session)
+            sub = session.get(Subscription, sub_id)
+            if sub is None or period_due(sub, now, config.tz) != period:
+                continue  # unsubscribed, subscribed again or stopped meanwhile
+            try:
+                owners.owner_of(session, sub, admin_ids=config.admin_ids)
+                continue  # allowed again meanwhile: sent next cycle
+            except owners.Stopped as lost:
+                if owners.stop(session, sub, reason=str(lost), now=now):
+                    fails.went_through(session, kind=fails.DIGEST, item_ids=[sub_id])
+                    result.stopped += 1
+    for sub_id, code, exc in broken:
+        with session_scope(engine) as session:
+            _lock(session)
+            fails.failed(session, kind=fails.DIGEST, item_id=sub_id, code=code, error=exc, now=now,
+                         admins=config.admin_ids)
+        result.failed += 1
     return result
+
+
+def _digest_code(session: Session, sub: Subscription) -> str:
+    """A subscription as the admins read it: its number, chat, and whose scope."""
+    staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
+    whose = staff.code if staff else f"Telegram {sub.owner_telegram_id}" if sub.owner_telegram_id else "?"
+    return f"#{sub.id} (chat {sub.chat_id}, phạm vi của {whose})"
 
 
 def _lock(session: Session) -> None:
@@ -146,55 +210,90 @@ def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
     return moment.astimezone(tz).date()
 
 
-def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
-                     config: ScanConfig) -> tuple[int, int]:
-    tasks = session.exec(select(Task).where(Task.status != STATUS_DONE)).all()
+def _queue_reminders(session: Session, *, start: date, end: date, now: datetime, config: ScanConfig,
+                     retry: dict[int, ScanFailure] | None = None, result: ScanResult | None = None) -> tuple[int, int]:
+    """The reminders of the days after ``start`` up to ``end``, and of the days after their
+    ``scan_from`` for the tasks of ``retry`` (those that failed before); a task that fails now
+    is skipped and remembered (``reminders.failures``)."""
+    retry = retry or {}
+    if start < end:
+        tasks = list(session.exec(select(Task).where(Task.status != STATUS_DONE)).all())
+    else:  # the day is scanned already: only the tasks that failed are tried again
+        tasks = [task for batch in batches(sorted(retry))
+                 for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))]
+    since: dict[int, date] = {}
+    broken: set[int] = set()
+
+    def failed(task: Task, error: Exception) -> None:
+        if not fails.isolated(error):
+            raise error
+        if task.id in broken:
+            return  # its other message failed too: one failure
+        broken.add(task.id)
+        if result is not None:
+            result.failed += 1
+        fails.failed(session, kind=fails.TASK, item_id=task.id, code=task.code, error=error, now=now,
+                     admins=config.admin_ids, scan_from=since[task.id])
+
     dues: list[tuple[Task, Due]] = []
     for task in tasks:
-        facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
-                          created=_local_date(task.created_at, config.tz) or start,
-                          last_report=_local_date(task.last_report_at, config.tz),
-                          snoozed_until=task.snoozed_until)
-        dues += [(task, due) for due in due_between(facts, start, end, config.calendar, config.policy)]
-    if not dues:
-        return 0, 0
+        earlier = retry[task.id].scan_from if task.id in retry else None
+        since[task.id] = first = min(start, earlier) if earlier is not None else start
+        try:
+            facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
+                              created=_local_date(task.created_at, config.tz) or first,
+                              last_report=_local_date(task.last_report_at, config.tz),
+                              snoozed_until=task.snoozed_until)
+            dues += [(task, due) for due in due_between(facts, first, end, config.calendar, config.policy)]
+        except Exception as exc:  # this task only: the others are reminded
+            failed(task, exc)
     known: set[str] = set()
     keys = [d.key for _, d in dues]
     for batch in batches(keys, 500):
         known.update(session.exec(select(Reminder.key).where(col(Reminder.key).in_(batch))).all())
     people = {s.id: s for batch in batches(sorted({t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))
               for s in session.exec(select(Staff).where(col(Staff.id).in_(batch))).all()}
-    groups: dict[tuple[int, int], list[tuple[Task, Due, Reminder]]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[tuple[Task, Due]]] = defaultdict(list)
     for task, due in dues:
         if due.key in known:
             continue
         known.add(due.key)
         staff_id = task.owner_id if due.to == "owner" else task.accountable_id
-        row = Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days, staff_id=staff_id)
-        session.add(row)
-        groups[(task.id, staff_id)].append((task, due, row))
-    session.flush()
-    messages = 0
+        groups[(task.id, staff_id)].append((task, due))
+    recorded = messages = 0
     for (task_id, staff_id), items in groups.items():
+        task = items[0][0]
         person = people.get(staff_id)
-        if person is None or person.telegram_id is None:
+        reachable = person is not None and person.telegram_id is not None
+        if reachable:
+            try:
+                text, markup = reminder_message(task, [d for _, d in items], owner=people.get(task.owner_id),
+                                                to_owner=items[0][1].to == "owner", today=end)
+            except Exception as exc:  # not recorded: found again when the task is tried again
+                failed(task, exc)
+                continue
+        # Recorded only once rendered, so a reminder is never recorded without its message.
+        reminders = [Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days,
+                              staff_id=staff_id) for _, due in items]
+        session.add_all(reminders)
+        recorded += len(reminders)
+        if not reachable:
             if person is not None and person.unreachable_since is None:
                 person.unreachable_since = now
                 session.add(person)
             continue
-        task = items[0][0]
-        owner = people.get(task.owner_id)
-        text, markup = reminder_message(task, [d for _, d, _ in items], owner=owner, to_owner=items[0][1].to == "owner",
-                                        today=end)
+        session.flush()
         row = Outbox(key=f"r:{task_id}:{staff_id}:{end.isoformat()}", kind="reminder", chat_id=person.telegram_id,
                      staff_id=staff_id, text=text, markup=json.dumps(markup.to_dict()) if markup else "",
                      not_before=now)
         if box.enqueue(session=session, row=row):
             messages += 1
-            for _, _, reminder in items:
+            for reminder in reminders:
                 reminder.outbox_id = row.id
                 session.add(reminder)
-    return sum(len(items) for items in groups.values()), messages
+    if retry:  # tried again and through, or done since, or deleted
+        fails.went_through(session, kind=fails.TASK, item_ids=[task_id for task_id in retry if task_id not in broken])
+    return recorded, messages
 
 
 def reminder_buttons(task_id: int) -> InlineKeyboardMarkup:
@@ -284,15 +383,16 @@ def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None
 
 def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime, config: ScanConfig,
                    exports: Exports | None = None) -> tuple[list[Outbox], dict[str, int]]:
-    """The outbox rows of one subscription's digest for ``period``, and its counts."""
+    """The outbox rows of one subscription's digest for ``period``, and its counts: of the scope
+    its owner has now (``owners.Stopped`` if they may no longer receive it)."""
     from bot.tracking.export import export_tasks
     from reminders.digest import DigestTally, digest_blocks, scan_digest
     from reminders.ranking import ScoreTally, progress_chart
 
     today = now.astimezone(config.tz).date()
-    staff = session.get(Staff, sub.staff_id) if sub.staff_id else None
-    scope = scope_of(session=session, staff=staff, super_admin=staff is None)
-    title = scope_title(session, staff, everything=scope.everything)
+    owner = owners.owner_of(session, sub, admin_ids=config.admin_ids)
+    scope = owner.scope(session)
+    title = scope_title(session, owner.staff, everything=scope.everything)
     # One scan of the scope's tasks gathers the digest and the units' scores. A weekly digest's workbook
     # is written meanwhile by the export worker; without one, the scan that writes it gathers the digest.
     ranking = ScoreTally(today=today, tz=config.tz)

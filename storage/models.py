@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -34,13 +35,43 @@ class Document(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
     size_bytes: int = 0
-    added_by: int | None = None
+    added_by: int | None = Field(default=None, sa_type=BigInteger)  # who put this version in (Telegram id)
+    # This file's version number: 1 when first added, then one more at each replacement or restore
+    # (numbers are never reused; the replaced and removed versions are kept in ``document_version``).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # The search index's analysis of the text (bot.kb.index), and the analyser's
     # version that wrote it: a process loads it instead of reading the text again.
     analysis: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     analysis_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DocumentVersion(SQLModel, table=True):
+    """A version of a knowledge-base document that was replaced or removed, kept so it can be
+    listed and restored (``python -m bot kb history / restore``, ``/tailieu lichsu / khoiphuc``).
+    At most KB_KEEP_VERSIONS are kept per file name, the oldest dropped first. Its search analysis
+    is not kept: a restored version is analysed again (``bot.kb.service``)."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (UniqueConstraint("file_name", "version", name="uq_document_version_file_name_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=255)
+    version: int
+    title: str = Field(max_length=500)
+    number: str | None = Field(default=None, max_length=120)
+    issuer: str | None = Field(default=None, max_length=255)
+    doc_date: date | None = None
+    kind: str | None = Field(default=None, max_length=20)
+    source: str | None = Field(default=None, max_length=255)
+    reports_on: str | None = Field(default=None, max_length=255)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(max_length=64)
+    size_bytes: int = 0
+    added_at: datetime                                 # when it became the file's current version
+    retired_at: datetime = Field(default_factory=utcnow)  # when it stopped being so
+    retired_how: str = Field(max_length=16)            # replace | remove | restore (another version restored)
 
 
 class AppState(SQLModel, table=True):
@@ -221,7 +252,7 @@ class AuditEntry(SQLModel, table=True):
     actor: str = Field(default="", max_length=255)  # a readable name, also for the CLI and ADMIN_IDS
     action: str = Field(max_length=64)
     entity: str = Field(max_length=32)
-    entity_code: str = Field(default="", max_length=64, index=True)
+    entity_code: str = Field(default="", max_length=255, index=True)  # a task's code, a document's file name...
     field: str = Field(default="", max_length=64)
     old_value: str = Field(default="", max_length=1000)
     new_value: str = Field(default="", max_length=1000)
@@ -240,6 +271,11 @@ class Invite(SQLModel, table=True):
     expires_at: datetime
     used_at: datetime | None = None
     used_by: int | None = Field(default=None, sa_type=BigInteger)
+    # Made for a staff member already linked, at the admin's explicit request ("/moi MÃ lienketlai"):
+    # using it moves the link to the new account, and the old one is told.
+    relink: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # Revoked by an admin (/moi huy), or because another invite of the same person was used.
+    revoked_at: datetime | None = None
 
 
 class Flow(SQLModel, table=True):
@@ -317,13 +353,42 @@ class Subscription(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)
-    staff_id: int | None = Field(default=None, foreign_key="staff.id")  # whose scope; None = everything
+    # Whose it is: a staff member, or (None) an ADMIN_IDS admin who is no staff member, ``owner_telegram_id``.
+    # Its scope is worked out at every sending from the owner's role then (``bot.tracking.subscriptions``);
+    # neither set (made before owners were recorded): stopped at its next sending.
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    owner_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
     frequency: str = Field(default="daily", max_length=8)  # daily | weekly
     weekday: int = 0  # weekly: 0 = Monday
     at_time: str = Field(default="08:00", max_length=5)
     last_period: str = Field(default="", max_length=16)  # the last day/week a digest was queued for
     last_counts: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
+    # Stopped because its owner may no longer receive it (the chat was told why, once); subscribing
+    # again in the chat starts it again.
+    disabled_at: datetime | None = None
+    disabled_reason: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+
+
+class ScanFailure(SQLModel, table=True):
+    """An item of the reminder cycle that could not be scanned or rendered: a task's reminders
+    (``kind`` "task") or a subscription's digest ("digest"). It is skipped while every other item
+    goes out, reported to the admins once (when this row is made), and tried again every cycle
+    until it goes through, which deletes the row. ``scan_from``: the day after which a task's
+    reminders are still to be found."""
+
+    __tablename__ = "scan_failure"
+    __table_args__ = (UniqueConstraint("kind", "item_id", name="uq_scan_failure_kind_item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # task | digest
+    item_id: int
+    code: str = Field(default="", max_length=120)  # what the admins read: a task's code, a digest's chat
+    scan_from: date | None = None
+    reason: str = Field(default="", max_length=500)
+    attempts: int = 1
+    first_at: datetime = Field(default_factory=utcnow)
+    last_at: datetime = Field(default_factory=utcnow)
 
 
 class HandledUpdate(SQLModel, table=True):
@@ -348,6 +413,24 @@ class ReceivedUpdate(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))  # the update as Telegram sent it (JSON)
     received_at: datetime = Field(index=True)
     retry_at: datetime = Field(index=True)  # when another process may take it up, if still here
+
+
+class BotProcess(SQLModel, table=True):
+    """A process that sends the outbox (``run``, ``remind --now``), while it runs: it beats every
+    PROCESS_HEARTBEAT_SECONDS (``beats`` counts up). One whose beats stop for PROCESS_GONE_SECONDS,
+    or whose pid is gone from the machine, is gone: another process deletes its row and releases
+    the outbox rows it had claimed at once (``reminders/recovery.py``)."""
+
+    __tablename__ = "bot_process"
+
+    id: str = Field(primary_key=True, max_length=32)  # its outbox claims are ``<id>:<round>``
+    host: str = Field(max_length=255)
+    pid: int
+    # Processes with the same value see each other's pids (same machine, boot and pid namespace).
+    pid_space: str = Field(max_length=32)
+    started_at: datetime
+    seen_at: datetime  # its own clock, for people (``check``); liveness is read from ``beats``
+    beats: int = 0
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,8 @@ PUBLIC_WEBHOOK = "https://bot.example.gov.vn/telegram"
 # Variables of the developer's shell that must not leak into a test process.
 SCRUBBED = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_TIMEZONE", "WEBHOOK_URL", "WEBHOOK_SECRET",
             "WEBHOOK_PORT", "WEBHOOK_LISTEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_API_FILE_URL", "REMINDER_TIME",
-            "WORK_WEEK", "PUBLIC_HOLIDAYS", "REMINDER_SCAN_SECONDS", "LOG_LEVEL")
+            "WORK_WEEK", "PUBLIC_HOLIDAYS", "REMINDER_SCAN_SECONDS", "LOG_LEVEL", "OUTBOX_LEASE_SECONDS",
+            "PROCESS_HEARTBEAT_SECONDS", "PROCESS_GONE_SECONDS")
 
 
 def free_port() -> int:
@@ -46,10 +47,11 @@ def bot_env(emulator, db_url: str, **extra: str) -> dict[str, str]:
 class BotProcess:
     """``python -m bot <args>`` running in the background; its output is kept."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str], cwd) -> None:
+    def __init__(self, args: list[str], env: Mapping[str, str], cwd, *, preexec_fn=None) -> None:
         self.args = args
         self.env = dict(env)
         self.cwd = cwd
+        self.preexec_fn = preexec_fn  # run in the child before the bot starts (e.g. resource limits)
         self.proc: asyncio.subprocess.Process | None = None
         self.output: list[str] = []
         self._reader: asyncio.Task | None = None
@@ -57,7 +59,7 @@ class BotProcess:
     async def start(self) -> BotProcess:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", *self.args, env=self.env, cwd=self.cwd,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, preexec_fn=self.preexec_fn)
         self._reader = asyncio.create_task(self._read())
         return self
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,63 @@ def test_kb_add_list_replace_remove_and_ask(tmp_path, env):
 
     assert run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path).returncode == 0
     assert run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path).returncode == 1
+
+
+def test_kb_history_and_restore_from_the_command_line(tmp_path, env):
+    """A replacement that made the bot answer 50% instead of 85%, then a removal: both in the audit
+    log, both versions listed with their checksums, and the first brought back."""
+    import hashlib
+
+    doc = tmp_path / "ke-hoach-15.md"
+    good = ("# Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n\n"
+            "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 85%.\n").encode()
+    bad = good.replace(b"85%", b"50%")
+    question = ["ask", "--json", "chi so sipas quang ninh 2023"]
+    doc.write_bytes(good)
+    assert run(["kb", "add", str(doc)], env, tmp_path).returncode == 0
+    assert "85%" in json.loads(run(question, env, tmp_path).stdout)["answer"]
+    doc.write_bytes(bad)
+    assert run(["kb", "add", str(doc)], env, tmp_path).returncode == 0
+    assert "50%" in json.loads(run(question, env, tmp_path).stdout)["answer"]
+    proc = run(["kb", "remove", "ke-hoach-15.md"], env, tmp_path)
+    assert proc.returncode == 0 and "kb restore ke-hoach-15.md 2" in proc.stdout
+    assert json.loads(run(question, env, tmp_path).stdout)["found"] is False
+
+    good_sha, bad_sha = hashlib.sha256(good).hexdigest(), hashlib.sha256(bad).hexdigest()
+    proc = run(["kb", "history"], env, tmp_path)
+    assert proc.returncode == 0 and "ke-hoach-15.md" in proc.stdout and "đã gỡ" in proc.stdout
+    proc = run(["kb", "history", "ke-hoach-15.md"], env, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("phiên bản")]
+    assert len(lines) == 2 and lines[0].startswith("phiên bản 2") and lines[1].startswith("phiên bản 1")
+    assert bad_sha in lines[0] and "(gỡ)" in lines[0] and good_sha in lines[1] and "(thay bằng bản mới)" in lines[1]
+    assert all(re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d → \d\d/\d\d/\d{4} \d\d:\d\d", line) for line in lines)
+
+    proc = run(["kb", "restore", "ke-hoach-15.md", "5"], env, tmp_path)
+    assert proc.returncode == 1 and "không có phiên bản 5" in proc.stderr and "Không có gì thay đổi" in proc.stderr
+    proc = run(["kb", "restore", "khong-co.md", "1"], env, tmp_path)
+    assert proc.returncode == 1 and "Không có tài liệu hay phiên bản cũ nào" in proc.stderr
+    assert run(["kb", "history", "khong-co.md"], env, tmp_path).returncode == 1
+    proc = run(["kb", "restore", "ke-hoach-15.md", "1"], env, tmp_path)
+    assert proc.returncode == 0 and "phiên bản 1, nay là phiên bản 3" in proc.stdout, proc.stderr
+    assert "85%" in json.loads(run(question, env, tmp_path).stdout)["answer"]
+    proc = run(["kb", "history", "ke-hoach-15.md"], env, tmp_path)
+    assert "phiên bản 3\tđang dùng" in proc.stdout and good_sha in proc.stdout.splitlines()[1]
+
+    from sqlalchemy import select
+
+    from storage.db import make_engine, session_scope
+    from storage.models import AuditEntry
+
+    engine = make_engine(env["DATABASE_URL"])
+    with session_scope(engine) as session:
+        audit = [(e.actor, e.action, e.entity_code, e.old_value, e.new_value)
+                 for e in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+    engine.dispose()
+    assert audit == [("dòng lệnh", "document_add", "ke-hoach-15.md", "", good_sha),
+                     ("dòng lệnh", "document_replace", "ke-hoach-15.md", good_sha, bad_sha),
+                     ("dòng lệnh", "document_remove", "ke-hoach-15.md", bad_sha, ""),
+                     ("dòng lệnh", "document_restore", "ke-hoach-15.md", "", good_sha)]
 
 
 def test_db_upgrade_is_idempotent(tmp_path, env):

@@ -50,8 +50,8 @@ from bot.demo_data import STAFF_ROWS, TASK_ROWS
 from storage import models
 from storage import tracking as db
 from storage.db import session_scope
-from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, Evidence, Flow, Invite, KeptQuestion,
-                            Report, Staff, Target, TargetValue, Task)
+from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, DocumentVersion, Evidence, Flow, Invite,
+                            KeptQuestion, Report, Staff, Target, TargetValue, Task)
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 
 # --------------------------------------------------------------------------
@@ -159,16 +159,17 @@ def snapshot(engine) -> dict[str, Any]:
 
         return {
             "counts": {m.__name__: session.exec(select(func.count()).select_from(m)).one()
-                       for m in (Report, AuditEntry, Invite, Evidence, Document, TargetValue, Task, Staff, Flow,
-                                 AnswerGiven, AnswerVote, KeptQuestion)},
+                       for m in (Report, AuditEntry, Invite, Evidence, Document, DocumentVersion, TargetValue, Task,
+                                 Staff, Flow, AnswerGiven, AnswerVote, KeptQuestion)},
             "tasks": rows(Task),  # every field of every task and staff member
             "staff": rows(Staff),
             "reports": rows(Report),
             "evidence": rows(Evidence, "id", "report_id", "file_unique_id"),
             "audit": rows(AuditEntry, "id", "action", "entity_code", "old_value", "new_value"),
-            "invites": rows(Invite, "code", "staff_id", "used_at", "used_by"),
+            "invites": rows(Invite, "code", "staff_id", "used_at", "used_by", "revoked_at", "relink"),
             "flows": rows(Flow, "telegram_id", "kind", "data"),
-            "documents": rows(Document, "file_name", "sha256"),
+            "documents": rows(Document, "file_name", "sha256", "version"),
+            "document_versions": rows(DocumentVersion, "file_name", "version", "sha256"),
             "target_values": rows(TargetValue, "id", "target_id", "value"),
             "subscriptions": rows(models.Subscription) if hasattr(models, "Subscription") else [],
         }
@@ -360,9 +361,22 @@ COMMANDS = [
     row("admin", "/moi", "/invite", "",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),        ok("Cách dùng", ro=True)),
+    # CB02 is linked: an invite would move the link, so it takes the explicit re-link word.
     row("admin", "/moi", "/invite", "CB02",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),        ok("Mã mời", "Lê Văn Nam", effect=lambda d: d.count(Invite) == 1)),
+        no(ADMINS_ONLY),        no("lienketlai")),
+    row("admin", "/moi", "/invite", "CB02 lienketlai",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),
+        ok("Mã mời", "Lê Văn Nam", "liên kết lại", effect=lambda d: d.count(Invite, Invite.relink == True) == 1)),  # noqa: E712
+    # Revoking an invite: {invite} is an open invite for CB02 put in the database for every role.
+    row("admin", "/moi", "/invite", "huy",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("Cách dùng", ro=True)),
+    row("admin", "/moi", "/invite", "huy {invite}",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),
+        ok("Đã thu hồi 1 mã mời", effect=lambda d: d.count(Invite, Invite.revoked_at.is_not(None)) == 1)),
     row("admin", "/themnhiemvu", "/addtask", "",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),        ok("1/6", effect=lambda d: d.flow(ADMIN_ID) == "newtask")),
@@ -400,7 +414,22 @@ COMMANDS = [
         no(ADMINS_ONLY),        ok("Nhật ký thay đổi", ro=True)),
     row("admin", "/xoatailieu", "/removedoc", "{doc}",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),        ok("Đã gỡ tài liệu", effect=lambda d: d.count(Document) == 0)),
+        no(ADMINS_ONLY),        ok("Đã gỡ tài liệu", "được lưu lại", effect=lambda d: d.count(Document) == 0)),
+    # The knowledge base's history: the versions kept of a file (here the one just removed), restoring one.
+    row("admin", "/tailieu", "/documents", "lichsu",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("Tài liệu có phiên bản được lưu", DOC_NAME, "đã gỡ", ro=True)),
+    row("admin", "/tailieu", "/documents", "lichsu {doc}",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("Lịch sử tài liệu", "Phiên bản 1", "đã được gỡ", ro=True)),
+    row("admin", "/tailieu", "/documents", "khoiphuc {doc}",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        no("số phiên bản")),
+    row("admin", "/tailieu", "/documents", "khoiphuc {doc} 1",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),
+        ok("Đã khôi phục", "phiên bản 2", effect=lambda d: d.count(Document) == 1 and d.count(
+            AuditEntry, AuditEntry.action == "document_restore", AuditEntry.actor == "Trần Văn Minh") == 1)),
 ]
 
 # Buttons, forged by each role with real ids: NV003 (CB02's task), NV001 (CB01's), NV005 (CB03's, the ward),
@@ -663,8 +692,9 @@ async def test_commands(tracked, group, lang, role):
     application, emu, engine = tracked
     if group == "admin":
         add_test_document(application)
+        open_invite(engine, MATRIX_INVITE)
     run = Run(application, emu, engine, role)
-    values = {"sipas": DB(engine).sipas().code, "doc": DOC_NAME}
+    values = {"sipas": DB(engine).sipas().code, "doc": DOC_NAME, "invite": MATRIX_INVITE}
     for r in COMMANDS:
         if r.group != group:
             continue
@@ -672,6 +702,17 @@ async def test_commands(tracked, group, lang, role):
         text = f"{command} {r.args.format(**values)}".strip()
         await run.check(text, r.cell(role), lambda text=text: run.say(text), typed=text)
     run.verdict()
+
+
+MATRIX_INVITE = "matrix-open-invite"
+
+
+def open_invite(engine, code: str) -> None:
+    """An open invite for CB02, as if made by an admin earlier."""
+    with session_scope(engine) as session:
+        now = datetime.now(timezone.utc)
+        session.add(Invite(code=code, staff_id=db.staff_by_code(session=session, code="CB02").id, created_at=now,
+                           expires_at=now + timedelta(days=7)))
 
 
 def pending_task(engine, telegram_id: int, code: str) -> None:

@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.texts import ROLE_LABELS, STATUS_LABELS, esc
-from bot.tracking.parse import InputError, parse_date, parse_number, parse_percent, parse_role
+from bot.tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
+                                parse_role)
 from storage import tracking as db
 from storage.models import (
     ROLE_ADMIN,
@@ -301,42 +302,116 @@ def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task
 # --------------------------------------------------------------------------
 
 
-def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime):
+RELINK_WORD = "lienketlai"  # "/moi MÃ lienketlai" (folded: "liên kết lại" too)
+
+
+def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False):
+    """A single-use invite for a staff member. One already linked to a Telegram account gets one only
+    when the admin asks to re-link (``relink``): using it moves the link, and the old account is told."""
     require_admin(actor, "tạo mã mời")
     staff = staff_or_refuse(session, staff_code)
+    if staff.telegram_id is not None and not relink:
+        # The code only, not the name: nothing of the person is shown in a refusal.
+        raise Refused(
+            f"Cán bộ {esc(staff.code)} đã gắn với một tài khoản Telegram, nên không có mã mời nào được tạo. "
+            "Mã mời sẽ chuyển việc gắn sang tài khoản dùng mã, và tài khoản đang gắn mất quyền truy cập.\n"
+            "Nếu đồng chí muốn vậy (ví dụ cán bộ đổi điện thoại hoặc tài khoản), gõ "
+            f"<code>/moi {esc(staff.code)} {RELINK_WORD}</code>; tài khoản cũ sẽ được báo khi mã được dùng.")
     invite = db.create_invite(session=session, staff=staff, created_by=actor.staff, now=now,
-                              valid_for=INVITE_VALID_FOR)
+                              valid_for=INVITE_VALID_FOR, relink=relink and staff.telegram_id is not None)
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite", entity="staff",
-             entity_code=staff.code, note=f"hết hạn {invite.expires_at:%d/%m/%Y %H:%M} UTC")
+             entity_code=staff.code, note=f"hết hạn {invite.expires_at:%d/%m/%Y %H:%M} UTC"
+             + ("; liên kết lại (thay tài khoản đang gắn)" if invite.relink else ""))
     return invite, staff
 
 
-def link_account(session: Session, *, telegram_id: int, code: str, now: datetime) -> Staff:
+@dataclass
+class Linked:
+    """A Telegram account just linked; ``unlinked``: the account the staff member had before, if
+    the invite moved the link (to be told), ``revoked``: their other invites, revoked."""
+
+    staff: Staff
+    unlinked: int | None = None
+    revoked: int = 0
+
+
+INVITE_USED = "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin quản trị viên mã mới."
+
+
+def link_account(session: Session, *, telegram_id: int, code: str, now: datetime) -> Linked:
+    """Link ``telegram_id`` to the staff member of the invite ``code``, using the invite up and
+    revoking that person's other open invites. A person already linked to another account is
+    moved only by an invite made to re-link them."""
     existing = db.staff_by_telegram(session=session, telegram_id=telegram_id)
     invite = db.get_invite(session=session, code=code)
     if invite is None:
         raise Refused("Mã mời không đúng. Hãy kiểm tra lại đường dẫn, hoặc xin quản trị viên mã mới.")
     if existing is not None and existing.id == invite.staff_id:
-        return existing
+        return Linked(existing)
+    if invite.revoked_at is not None:
+        raise Refused("Mã mời này đã bị thu hồi, không dùng được nữa. Hãy xin quản trị viên mã mới.")
     if invite.used_at is not None:
-        raise Refused("Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin quản trị viên mã mới.")
+        raise Refused(INVITE_USED)
     if invite.expires_at <= now:
         raise Refused("Mã mời đã hết hạn. Hãy xin quản trị viên mã mới.")
     if existing is not None:
         raise Refused(f"Tài khoản Telegram này đã gắn với cán bộ {esc(existing.full_name)} ({esc(existing.code)}). "
                       "Mỗi tài khoản chỉ gắn với một cán bộ; hãy liên hệ quản trị viên.")
-    claimed = db.claim_invite(session=session, code=code, telegram_id=telegram_id, now=now)
-    if claimed is None:
-        raise Refused("Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin quản trị viên mã mới.")
     staff = session.get(Staff, invite.staff_id)
     old = staff.telegram_id
+    if old is not None and not invite.relink:  # linked meanwhile (another invite, a staff sheet)
+        raise Refused("Cán bộ của mã mời này đã gắn với một tài khoản Telegram khác, nên mã không dùng được. "
+                      "Nếu đồng chí đổi tài khoản, hãy xin quản trị viên mã mời để liên kết lại.")
+    claimed = db.claim_invite(session=session, code=code, telegram_id=telegram_id, now=now)
+    if claimed is None:
+        raise Refused(INVITE_USED)
+    revoked = db.revoke_invites(session=session, staff_id=staff.id, now=now, keep=code)
+    if old is not None:  # the old account's conversation in progress goes with its link
+        db.clear_flow(session=session, telegram_id=old)
     staff.telegram_id = telegram_id
     staff.unreachable_since = None
     staff.updated_at = utcnow()
     session.add(staff)
+    notes = (["liên kết lại: tài khoản cũ được báo"] if old is not None else []) + (
+        [f"thu hồi {revoked} mã mời khác"] if revoked else [])
     db.audit(session=session, actor=staff, action="link", entity="staff", entity_code=staff.code,
-             field="Telegram ID", old=old, new=telegram_id)
-    return staff
+             field="Telegram ID", old=old, new=telegram_id, note="; ".join(notes))
+    return Linked(staff, unlinked=old, revoked=revoked)
+
+
+def revoke_invite(session: Session, actor: Actor, *, code: str, now: datetime) -> tuple[Staff, int]:
+    """Revoke an open invite by its code, or every open invite of a staff member by their code;
+    the staff member and how many were revoked."""
+    require_admin(actor, "thu hồi mã mời")
+    invite = db.get_invite(session=session, code=code)
+    if invite is None:
+        staff = db.staff_by_code(session=session, code=code)
+        if staff is None:
+            raise Refused(f"Không có mã mời (hay mã cán bộ) «{esc(code)}». "
+                          "Gõ <code>/moi</code> để xem các mã mời còn hiệu lực.")
+        count = db.revoke_invites(session=session, staff_id=staff.id, now=now)
+        if not count:
+            raise Refused(f"Cán bộ {esc(staff.code)} không có mã mời nào còn hiệu lực; không có gì thay đổi.")
+    else:
+        staff = session.get(Staff, invite.staff_id)
+        count = db.revoke_invites(session=session, staff_id=invite.staff_id, now=now, code=invite.code)
+        if not count:
+            session.refresh(invite)
+            if invite.revoked_at is not None:
+                raise Refused("Mã mời này đã bị thu hồi trước đó; không có gì thay đổi.")
+            if invite.used_at is not None:
+                raise Refused("Mã mời này đã được dùng nên không thu hồi được. Muốn chuyển việc gắn sang tài khoản "
+                              f"khác, gõ <code>/moi {esc(staff.code)} {RELINK_WORD}</code>.")
+            raise Refused("Mã mời này đã hết hạn, không dùng được nữa; không cần thu hồi.")
+    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite_revoke", entity="staff",
+             entity_code=staff.code, note=f"thu hồi {count} mã mời")
+    return staff, count
+
+
+def open_invites(session: Session, actor: Actor, *, now: datetime, limit: int = 30):
+    """The invites still usable (at most ``limit``, soonest to expire first), and how many there are."""
+    require_admin(actor, "xem mã mời")
+    return db.open_invites(session=session, now=now, limit=limit), db.count_open_invites(session=session, now=now)
 
 
 # --------------------------------------------------------------------------
@@ -393,6 +468,12 @@ def add_task(session: Session, actor: Actor, new: NewTask, *, today: date) -> Ta
                if not value.strip()]
     if missing:
         raise Refused("Còn thiếu: " + ", ".join(missing) + ".")
+    for day in (new.deadline, new.start_date):
+        if day is not None:
+            try:
+                check_date_bounds(day)
+            except InputError as exc:
+                raise Refused(f"Không thêm được: {esc(exc)}.") from None
     target = find_or_create_target(session, new.target) if new.target.strip() else None
     task = Task(code=new.code, title=new.title.strip(), description=new.description, owner_id=owner.id,
                 accountable_id=accountable.id, host_unit_id=owner.unit_id, deadline=new.deadline,
@@ -426,16 +507,16 @@ def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str 
            today: date) -> tuple[Task, date]:
     require_admin(actor, "gia hạn nhiệm vụ")
     task = visible_task(session, actor, task_code)
-    if not isinstance(new_deadline, date):
-        try:
-            new_deadline = parse_date(new_deadline)
-        except InputError as exc:
-            raise Refused(f"Không gia hạn được: {esc(exc)}.") from None
+    try:
+        new_deadline = check_date_bounds(new_deadline) if isinstance(new_deadline, date) else parse_date(new_deadline)
+    except InputError as exc:
+        raise Refused(f"Không gia hạn được: {esc(exc)}.") from None
     reason = " ".join(reason.split())
     if not reason:
         raise Refused("Hãy ghi lý do gia hạn, ví dụ: <code>/giahan NV001 30/06/2026 chờ số liệu quý II</code>")
     old = task.deadline
-    if new_deadline <= old:
+    # A deadline out of bounds (31/12/9999 from before dates were checked) may be brought back to a real one.
+    if new_deadline <= old and old <= LAST_DAY:
         raise Refused(f"Thời hạn mới ({new_deadline:%d/%m/%Y}) phải sau thời hạn hiện tại ({old:%d/%m/%Y}).")
     if new_deadline < today:
         raise Refused(f"Thời hạn mới ({new_deadline:%d/%m/%Y}) đã qua; hãy chọn một ngày từ hôm nay trở đi.")
