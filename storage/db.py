@@ -7,6 +7,7 @@ rolls back as a whole; ``upgrade`` applies the Alembic migrations.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +24,21 @@ SQLITE_LOCK_WAIT_MS = 30_000  # how long a SQLite transaction waits for another'
 T = TypeVar("T")
 
 
+def _create_private(path: Path) -> None:
+    """Create a SQLite database file readable by its owner only (SQLite gives its WAL and
+    shared-memory files the same permissions): it holds staff names and Telegram ids."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database).expanduser())
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
         )
@@ -185,7 +196,8 @@ def upgrade(url: str, revision: str = "head") -> None:
         # wait (PostgreSQL uses an advisory lock, see migrations/env.py).
         import fcntl
 
-        with open(Path(parsed.database).expanduser().with_suffix(".migrate.lock"), "w") as lock:
+        lock_path = Path(parsed.database).expanduser().with_suffix(".migrate.lock")
+        with os.fdopen(os.open(lock_path, os.O_CREAT | os.O_WRONLY, 0o600), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             command.upgrade(alembic_config(url), revision)
         return

@@ -179,3 +179,26 @@ async def test_a_server_that_refuses_connections_is_reported_as_the_database_una
     finally:
         await data.close_db()
         data.engine.dispose()
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    import os
+    import stat
+
+    from sqlalchemy import text
+
+    from storage.db import open_database
+
+    old = os.umask(0o022)   # a usual umask: files world-readable unless made otherwise
+    try:
+        engine = open_database(f"sqlite:///{tmp_path / 'data' / 'bot.db'}")
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+        files = [p for p in (tmp_path / "data").iterdir()]
+        assert any(p.name == "bot.db" for p in files)
+        for p in files:
+            assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, (p.name, oct(p.stat().st_mode))
+        engine.dispose()
+    finally:
+        os.umask(old)
