@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.texts import esc
 from bot.tracking import service
 from bot.tracking.service import Actor
-from handlers.common import command_args, guarded, now, private_only, reply, today
+from handlers.common import command_args, guarded, in_db, now, private_only, reply, today
 from reminders.digest import build_digest, digest_blocks
 from storage import tracking as db
 
@@ -25,9 +25,17 @@ async def digest(update: Update, context: Context) -> None:
         return build_digest(session=session, scope=actor.scope(session), today=day, now=moment,
                             title=service.scope_title(session, actor.staff, everything=actor.is_admin))
 
-    result = await guarded(update, context, work)
+    result = await _read_scope(update, context, work)
     if result is not None:
         await reply(update, digest_blocks(result))
+
+
+async def _read_scope(update: Update, context: Context, work):
+    """A digest reads every task of its scope (tens of thousands for a province): the update is
+    recorded in a quick transaction of its own, then the reading runs on a thread in a read-only
+    one, so the event loop goes on answering everyone else and no write waits on it."""
+    await in_db(context, lambda session: None)
+    return await guarded(update, context, work, heavy=True)
 
 
 async def unit_digest(update: Update, context: Context) -> None:
@@ -56,7 +64,7 @@ async def unit_digest(update: Update, context: Context) -> None:
         return build_digest(session=session, scope=db.Scope(unit_path=unit.path), today=day, now=moment,
                             title=db.unit_full_name(session=session, unit=unit))
 
-    result = await guarded(update, context, work)
+    result = await _read_scope(update, context, work)
     if result is not None:
         await reply(update, digest_blocks(result))
 

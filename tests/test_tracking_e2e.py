@@ -331,3 +331,41 @@ async def test_cancel_leaves_a_conversation(tracked):
     await admin.say("/themnhiemvu")
     assert "Đã hủy" in (await admin.say("/huy")).plain_text
     assert "Không có thao tác" in (await admin.say("/huy")).plain_text
+
+
+async def test_digests_are_built_off_the_event_loop_while_others_are_answered(tracked, monkeypatch):
+    """/tonghop and /donvi read every task of their scope: they run on a thread, without holding
+    a write lock, so a large scope stops no one (an officer's /nhiemvu is answered, and his report
+    written, while a digest is held)."""
+    import asyncio
+    import threading
+
+    import handlers.manage as manage
+
+    _, emu, engine = tracked
+    loop_thread = threading.get_ident()
+    started, release = threading.Event(), threading.Event()
+    threads: list[int] = []
+    real = manage.build_digest
+
+    def slow_build(**kwargs):
+        threads.append(threading.get_ident())
+        started.set()
+        assert release.wait(30), "the digest was never released"
+        return real(**kwargs)
+
+    monkeypatch.setattr(manage, "build_digest", slow_build)
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
+    for command, progress in (("/tonghop", 25), ("/donvi phong cai cach hanh chinh", 50)):
+        started.clear()
+        release.clear()
+        digest = asyncio.ensure_future(manager.say(command))
+        assert await asyncio.to_thread(started.wait, 30)
+        listing = await officer.say("/nhiemvu")   # answered while the digest is still being built
+        assert "NV001" in listing.plain_text
+        await officer.say(f"/baocao NV001 {progress}")
+        assert _task(engine, "NV001").progress == progress and not digest.done()
+        release.set()
+        assert "NV" in (await digest).plain_text
+    assert threads and loop_thread not in threads
