@@ -37,7 +37,7 @@ def _create_private(path: Path) -> None:
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if parsed.database and parsed.database != ":memory:" and parsed.query.get("mode") != "memory":
             _create_private(Path(parsed.database).expanduser())
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
