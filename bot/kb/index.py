@@ -36,7 +36,7 @@ import numpy as np
 
 from bot.kb.lexicon import expansions
 from bot.kb.structure import units
-from bot.kb.text import Token, fold, is_stopword, places_in, places_named, tokens, years_in
+from bot.kb.text import Token, fold, is_stopword, places_named, tokens, years_in
 
 ANALYSER_VERSION = 8   # bump when ``analyse`` changes what it produces
 
@@ -550,6 +550,12 @@ class KnowledgeIndex:
         self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
         self.passage_numbers = passage_numbers
         self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
+        # Term -> the documents whose title, number or issuer has it (searched once a question term).
+        meta_docs: dict[str, list[int]] = defaultdict(list)
+        for d, meta in enumerate(self.meta_terms):
+            for term in meta:
+                meta_docs[term].append(d)
+        self.meta_docs = {t: np.array(ds, dtype=np.int64) for t, ds in meta_docs.items()}
         # Documents' own numbers, and those of the documents articles report on.
         self.numbers = {fold(d.number) for d in self.docs if d.number} | {
             t.folded for d in self.docs if d.reports_on for t in tokens(d.reports_on) if t.kind == "code"}
@@ -631,12 +637,11 @@ class KnowledgeIndex:
 
     def meta_mask(self, key: str) -> np.ndarray | None:
         """Which documents have the term in their title, number or issuer (None: none)."""
-        mask = None
-        for d, meta in enumerate(self.meta_terms):
-            if key in meta:
-                if mask is None:
-                    mask = np.zeros(len(self.docs), dtype=bool)
-                mask[d] = True
+        docs = self.meta_docs.get(key)
+        if docs is None:
+            return None
+        mask = np.zeros(len(self.docs), dtype=bool)
+        mask[docs] = True
         return mask
 
     def idf_of(self, key: str) -> float:
@@ -680,9 +685,12 @@ class KnowledgeIndex:
                 continue
             # A document's own number in the question chooses that document.
             gain = self.max_idf if qt.key in self.numbers else 0.5 * self.idf_of(qt.key) * qt.weight
-            for d, meta in enumerate(self.meta_terms):
-                if qt.key in meta or qt.folded in meta:
-                    doc_bonus[d] += gain
+            hit = self.meta_mask(qt.key)
+            if qt.folded and qt.folded != qt.key:
+                other = self.meta_mask(qt.folded)
+                hit = other if hit is None else hit if other is None else hit | other
+            if hit is not None:
+                doc_bonus[hit] += gain
         is_title = self.is_title
         relevant = (scores > 0) | label_hit
         total = (scores + 0.25 * ctx + CTX_WEIGHT * ctx_scores
