@@ -8,7 +8,7 @@ tasks with varied statuses, deadlines and progress, their report history, and
 a few campaign targets with recorded values. Rows go in through SQLAlchemy
 core bulk inserts on the SQLModel tables, with the ids chosen here (so a
 unit's ``path`` is known before it is inserted), in the shape the bot's own
-import (``bot.tracking.sheets``, ``storage.tracking.ensure_unit_path``) gives.
+import (``tracking.sheets``, ``storage.tracking.ensure_unit_path``) gives.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.settings import sqlalchemy_url
-from bot.tracking.parse import key
+from tracking.parse import key
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,

@@ -112,7 +112,7 @@ class Shared:
 def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Shared) -> None:
     """/tonghop: handlers/manage.py ``digest`` (guarded → actor → scope → build_digest), then the reply's packing."""
     from bot.texts import pack
-    from bot.tracking import service
+    from tracking import service
     from reminders.digest import build_digest, digest_blocks
     from storage.db import session_scope
 
@@ -131,7 +131,7 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
 
 def step_xlsx(engine, exports, day: date, tz, shared: Shared) -> None:
     """/xuatbaocao (bot/context.py ``BotData.export``): by the export worker, else here."""
-    from bot.tracking.export import export_tasks
+    from tracking.export import export_tasks
     from storage.db import session_scope
 
     data = exports.result(exports.submit(scope=shared.scope, today=day, tz=tz))

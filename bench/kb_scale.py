@@ -58,8 +58,8 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import text, update  # noqa: E402
 
-from bot.kb.index import KnowledgeIndex  # noqa: E402
-from bot.kb.service import KnowledgeBase, indexed_doc  # noqa: E402
+from kb.index import KnowledgeIndex  # noqa: E402
+from kb.service import KnowledgeBase, indexed_doc  # noqa: E402
 from bot.settings import sqlalchemy_url  # noqa: E402
 from storage import documents as repo  # noqa: E402
 from storage.db import open_database, session_scope  # noqa: E402
@@ -216,7 +216,7 @@ class Database:
 _WITH_LOG = (
     "import logging, runpy, sys\n"
     "logging.basicConfig(level=logging.WARNING, format='%(name)s: %(message)s')\n"
-    "logging.getLogger('bot.kb.service').setLevel(logging.INFO)\n"
+    "logging.getLogger('kb.service').setLevel(logging.INFO)\n"
     "sys.argv = ['bot', 'ask', '--json', sys.argv[1]]\n"
     "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
 )

@@ -56,17 +56,17 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from rank_bm25 import BM25Okapi  # noqa: E402
 
-from bot.kb.answer import answer_question  # noqa: E402
-from bot.kb.index import IndexedDoc, KnowledgeIndex, split_sentences  # noqa: E402
-from bot.kb.text import fold  # noqa: E402
+from kb.answer import answer_question  # noqa: E402
+from kb.index import IndexedDoc, KnowledgeIndex, split_sentences  # noqa: E402
+from kb.text import fold  # noqa: E402
 
 try:  # metadata extraction may not exist yet
-    from bot.kb.meta import extract_meta  # type: ignore  # noqa: E402
+    from kb.meta import extract_meta  # type: ignore  # noqa: E402
 except Exception:  # pragma: no cover - depends on the state of the tree
     extract_meta = None
 
 try:  # the production reader normalises text (NFC, spaces); fall back to a plain read
-    from bot.kb.readers import read_document  # noqa: E402
+    from kb.readers import read_document  # noqa: E402
 except Exception:  # pragma: no cover
     read_document = None
 
@@ -138,7 +138,7 @@ def make_doc(file_name: str, text: str) -> IndexedDoc:
 
 def load_corpus(directory: Path) -> list[IndexedDoc]:
     """The documents as the bot stores them (reader, metadata, citation fields)."""
-    from bot.kb.service import indexed_doc, prepare
+    from kb.service import indexed_doc, prepare
 
     docs = []
     for p in sorted(directory.iterdir()):
@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     say("Question-answering benchmark")
     say("=" * 100)
     say(f"corpus      {corpus_dir}  ({len(real_docs)} documents)")
-    say(f"metadata    {'bot.kb.meta.extract_meta' if extract_meta else 'first non-empty line as title (bot.kb.meta missing)'}")
+    say(f"metadata    {'kb.meta.extract_meta' if extract_meta else 'first non-empty line as title (kb.meta missing)'}")
 
     # ---- 1 + 2: accuracy
     skip = None

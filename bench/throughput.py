@@ -24,7 +24,7 @@ updates has one recorded reply too. Both run with ``concurrent_updates(8)``,
 ``bot.app.polling`` (poll_interval 0, long polling), without PTB's rate
 limiter (the emulator enforces no flood limits here). Target: ours/echo >= 0.5.
 
-The bot talks to the Bot API through its own HTTP client (bot/transport.py, on
+The bot talks to the Bot API through its own HTTP client (bot/ptb/transport.py, on
 aiohttp), PTB's echo bot through PTB's default one (httpx), which costs several
 times more CPU a call. So that the ratio does not hide what the bot's own
 machinery costs, the echo bot also runs on the bot's client, and that ratio is
@@ -66,7 +66,7 @@ from bot.app import build_application, new_event_loop, polling  # noqa: E402
 from bot.emulator import BotAPIEmulator, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.texts import ERROR_APOLOGY  # noqa: E402
-from bot.transport import AiohttpRequest  # noqa: E402
+from bot.ptb.transport import AiohttpRequest  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import ROLE_MANAGER, ROLE_OFFICER  # noqa: E402
 
@@ -333,7 +333,7 @@ async def _echo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def run_echo(plan: Plan, *, our_client: bool = False) -> Outcome:
-    """The bare echo bot: PTB's own HTTP client (httpx), or with ``our_client`` the bot's (bot.transport)."""
+    """The bare echo bot: PTB's own HTTP client (httpx), or with ``our_client`` the bot's (bot.ptb.transport)."""
     async with BotAPIEmulator() as emu:
         for user in list(plan.officers) + plan.managers:
             emu.user(user, "Cán bộ")

@@ -17,13 +17,14 @@ from sqlalchemy.engine import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import intake, texts
+from bot import texts
+from bot.ptb import intake
 from bot.context import BotData, Context
-from bot.flood import FloodControl
-from bot.kb.readers import DocumentCaps
-from bot.kb.service import Closing, KnowledgeBase
+from bot.ptb.flood import FloodControl
+from kb.readers import DocumentCaps
+from kb.service import Closing, KnowledgeBase
 from bot.logs import protect
-from bot.sending import HookedRequest, PatientRateLimiter
+from bot.ptb.sending import HookedRequest, PatientRateLimiter
 from bot.settings import Settings
 from storage.db import open_database
 

@@ -120,7 +120,7 @@ async def check_telegram(settings: Settings, report: Report) -> None:
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
     from bot.startup import TelegramRefused, TelegramUnreachable, get_me, refusal_of
-    from bot.transport import AiohttpRequest
+    from bot.ptb.transport import AiohttpRequest
 
     try:
         token = settings.token()

@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _kb(settings: Settings):
-    from bot.kb.readers import DocumentCaps
-    from bot.kb.service import KnowledgeBase
+    from kb.readers import DocumentCaps
+    from kb.service import KnowledgeBase
     from storage.db import open_database
 
     return KnowledgeBase(open_database(settings.sqlalchemy_url), DocumentCaps.from_settings(settings),
@@ -77,7 +77,7 @@ def _kb(settings: Settings):
 
 
 def cmd_ask(settings: Settings, args) -> int:
-    from bot.intents import small_talk
+    from kb.intents import small_talk
 
     question = " ".join(args.question)
     kind = small_talk(question)
@@ -107,7 +107,7 @@ def cmd_ask(settings: Settings, args) -> int:
 
 
 def cmd_kb(settings: Settings, args) -> int:
-    from bot.kb.readers import DocumentError
+    from kb.readers import DocumentError
 
     kb = _kb(settings)
     if args.kb_command == "add":
@@ -133,7 +133,7 @@ def cmd_kb(settings: Settings, args) -> int:
     if args.kb_command == "history":
         return _kb_history(kb, settings, args.name)
     if args.kb_command == "restore":
-        from bot.kb.service import HistoryError
+        from kb.service import HistoryError
 
         try:
             done = kb.restore(args.name, args.version)
@@ -161,7 +161,7 @@ def cmd_kb(settings: Settings, args) -> int:
 def _kb_history(kb, settings: Settings, name: str | None) -> int:
     """``kb history``: a file's versions, newest first; without a name, the files with kept versions."""
     from bot.texts import RETIRED_HOW
-    from bot.tracking.views import local
+    from tracking.views import local
 
     tz = settings.tz
     if not name:
@@ -193,8 +193,8 @@ def _kb_history(kb, settings: Settings, name: str | None) -> int:
 def cmd_import(settings: Settings, args) -> int:
     """Import each file in order (staff before tasks); one transaction for all,
     so a bad file leaves the database as it was."""
-    from bot.tracking.service import cli_actor
-    from bot.tracking.sheets import SheetCaps, SheetError, import_sheet
+    from tracking.service import cli_actor
+    from tracking.sheets import SheetCaps, SheetError, import_sheet
     from storage.db import open_database, session_scope
 
     actor = cli_actor()
@@ -226,7 +226,7 @@ def cmd_remind(settings: Settings) -> int:
 
     from bot.app import run
     from bot.startup import get_me, refusal_of, unreachable
-    from bot.transport import AiohttpRequest
+    from bot.ptb.transport import AiohttpRequest
     from bot.workers import Exports
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher
@@ -268,7 +268,7 @@ def cmd_remind(settings: Settings) -> int:
 
 
 def cmd_template(args) -> int:
-    from bot.tracking.sheets import write_templates
+    from tracking.sheets import write_templates
 
     for path in write_templates(args.folder):
         print(f"Đã ghi {path}")

@@ -20,8 +20,8 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.flood import FloodControl
-from bot.kb.service import KnowledgeBase
+from bot.ptb.flood import FloodControl
+from kb.service import KnowledgeBase
 from bot.settings import Settings
 from bot.workers import Exports
 from storage.db import is_lock_conflict, make_async_engine, run_transaction
@@ -49,7 +49,7 @@ class BotData:
     db_async: AsyncEngine | None  # a server database: the handlers' engine (see transaction)
     exports: Exports | None  # the export worker (bot/workers.py), once the database is open
     kb_warmup: asyncio.Task | None  # the search index's build at start-up (bot.app.post_init)
-    flood: FloodControl | None  # flood control's buckets (bot/flood.py, handlers/gate.py); None: off
+    flood: FloodControl | None  # flood control's buckets (bot/ptb/flood.py, handlers/gate.py); None: off
 
     def __init__(self) -> None:
         self.clock = system_clock
@@ -134,7 +134,7 @@ class BotData:
 
     async def export(self, *, scope: Scope, today: date) -> bytes:
         """The XLSX export of ``scope``: made by the export worker, else on a thread of this process."""
-        from bot.tracking.export import export_tasks
+        from tracking.export import export_tasks
 
         tz = self.settings.tz
         if self.exports is not None:

@@ -68,8 +68,8 @@ async def _printer(emu: BotAPIEmulator, state: dict) -> None:
 
 async def _demo(settings: Settings, docs: Path | None) -> int:
     from bot.app import build_application, polling, prepare_database
-    from bot.kb.readers import SUPPORTED_EXTENSIONS, DocumentError
-    from bot.kb.service import KnowledgeBase
+    from kb.readers import SUPPORTED_EXTENSIONS, DocumentError
+    from kb.service import KnowledgeBase
 
     from bot.demo_data import seed
 

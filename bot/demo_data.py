@@ -60,8 +60,8 @@ def _csv(rows: list[tuple], header: list[str]) -> bytes:
 
 def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
     """Load the sample data into an empty database; False if staff already exist."""
-    from bot.tracking.service import Actor, cli_actor, record_target, report
-    from bot.tracking.sheets import import_sheet
+    from tracking.service import Actor, cli_actor, record_target, report
+    from tracking.sheets import import_sheet
     from storage import tracking as db
 
     now = now or datetime.now(timezone.utc)

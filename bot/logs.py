@@ -15,7 +15,7 @@ through :func:`redact`:
 * ``guard_output()`` wraps the process's stdout and stderr, so that whatever
   else is written there (an uncaught exception's traceback, a warning, a
   line printed by the command line) is redacted too;
-* the bot's HTTP client masks the token in what it sends (``bot.transport``),
+* the bot's HTTP client masks the token in what it sends (``bot.ptb.transport``),
   so no message to a chat can carry it, and the error handler redacts its
   report before cutting it to length. (The webhook secret is protected with
   ``sent=True``: ``setWebhook`` must send it.)

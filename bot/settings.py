@@ -69,13 +69,13 @@ class Settings(BaseSettings):
     process_gone_seconds: int = Field(default=15, alias="PROCESS_GONE_SECONDS", ge=2, le=3600)
     # Processes that write XLSX exports beside the bot (bot/workers.py); 0: in the bot's own process.
     export_workers: int = Field(default=1, alias="EXPORT_WORKERS", ge=0, le=8)
-    # Flood control (bot/flood.py): updates a minute, per person by kind and per group; 0: no limit.
+    # Flood control (bot/ptb/flood.py): updates a minute, per person by kind and per group; 0: no limit.
     flood_staff_per_minute: int = Field(default=30, alias="FLOOD_STAFF_PER_MINUTE", ge=0, le=100_000)
     flood_stranger_per_minute: int = Field(default=10, alias="FLOOD_STRANGER_PER_MINUTE", ge=0, le=100_000)
     flood_group_per_minute: int = Field(default=20, alias="FLOOD_GROUP_PER_MINUTE", ge=0, le=100_000)
     flood_pause_seconds: int = Field(default=60, alias="FLOOD_PAUSE_SECONDS", ge=1, le=86_400)
-    # Caps on what one file may hold, checked before it is parsed: sheets (bot/tracking/sheets.py,
-    # SheetCaps) and documents (bot/kb/readers.py, DocumentCaps).
+    # Caps on what one file may hold, checked before it is parsed: sheets (tracking/sheets.py,
+    # SheetCaps) and documents (kb/readers.py, DocumentCaps).
     import_max_rows: int = Field(default=100_000, alias="IMPORT_MAX_ROWS", ge=10, le=1_048_576)
     import_max_columns: int = Field(default=100, alias="IMPORT_MAX_COLUMNS", ge=20, le=16_384)
     import_max_cells: int = Field(default=1_000_000, alias="IMPORT_MAX_CELLS", ge=1_000, le=100_000_000)
@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     doc_max_unpacked_mb: int = Field(default=50, alias="DOC_MAX_UNPACKED_MB", ge=1, le=4_096)
     doc_max_chars: int = Field(default=1_000_000, alias="DOC_MAX_CHARS", ge=10_000, le=100_000_000)
     doc_max_pdf_pages: int = Field(default=1_000, alias="DOC_MAX_PDF_PAGES", ge=1, le=100_000)
-    # Replaced and removed versions of each document file kept to be restored (bot/kb/service.py);
+    # Replaced and removed versions of each document file kept to be restored (kb/service.py);
     # beyond that the oldest are dropped; 0: none kept (the audit log still has every change).
     kb_keep_versions: int = Field(default=10, alias="KB_KEEP_VERSIONS", ge=0, le=1_000)
     # Webhook mode (python -m bot run --webhook), behind a reverse proxy.

@@ -73,7 +73,7 @@ async def get_me(settings: Settings, *, timeout: float = 10.0) -> dict[str, Any]
     from telegram import Bot
     from telegram.error import NetworkError
 
-    from bot.transport import AiohttpRequest
+    from bot.ptb.transport import AiohttpRequest
 
     request = AiohttpRequest(read_timeout=timeout, connect_timeout=timeout)
     bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,

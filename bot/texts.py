@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from bot.feedback import KeptPage
-    from bot.handbook import Target
-    from bot.kb.answer import Answer
+    from kb.feedback import KeptPage
+    from kb.handbook import Target
+    from kb.answer import Answer
 
 TELEGRAM_LIMIT = 4096
 LIMIT = 4000  # a margin under Telegram's limit
@@ -168,7 +168,7 @@ def cite_parts(item) -> tuple[str, str, str]:
       ("Kế hoạch 18/KH-UBND ngày 12/01/2024 của UBND tỉnh Bình Sơn", "", "Kế hoạch cải cách ...");
     * a document whose number is not known: its title, then its date and issuer.
     """
-    from bot.kb.meta import ARTICLE, doc_type_name  # the regexes compile on first use only
+    from kb.meta import ARTICLE, doc_type_name  # the regexes compile on first use only
 
     day = getattr(item, "doc_date", None)
     date = day.strftime("%d/%m/%Y") if day else getattr(item, "date", None)
@@ -273,7 +273,7 @@ NOT_REMOVED = "Không có tài liệu tên <code>{file}</code>. Xem danh sách b
 DOC_REPLACED_KEPT = "Phiên bản cũ ({kept}) được lưu lại: /tailieu lichsu {file}"
 
 
-# Knowledge-base history (/tailieu lichsu, /tailieu khoiphuc; bot/kb/service.py).
+# Knowledge-base history (/tailieu lichsu, /tailieu khoiphuc; kb/service.py).
 HISTORY_USAGE = (
     "Cách dùng:\n"
     "• <code>/tailieu lichsu TÊN_TỆP</code>: các phiên bản của một tài liệu (đang dùng, đã thay, đã gỡ), "
@@ -289,8 +289,8 @@ def _kb(size: int) -> str:
 
 
 def history_blocks(history, tz) -> list[str]:
-    """A file's versions (``bot.kb.service.History``), newest first."""
-    from bot.tracking.views import clip, local
+    """A file's versions (``kb.service.History``), newest first."""
+    from tracking.views import clip, local
 
     name = esc(history.file_name)
     lines = [f"<b>Lịch sử tài liệu</b> <code>{name}</code>"]
@@ -310,8 +310,8 @@ def history_blocks(history, tz) -> list[str]:
 
 
 def histories_blocks(files, total: int, tz) -> list[str]:
-    """The files that have kept versions (``bot.kb.service.FileHistory``)."""
-    from bot.tracking.views import local
+    """The files that have kept versions (``kb.service.FileHistory``)."""
+    from tracking.views import local
 
     if not files:
         return [HISTORY_USAGE, "Chưa có tài liệu nào bị thay hoặc gỡ, nên chưa có phiên bản nào được lưu."]
@@ -327,7 +327,7 @@ def histories_blocks(files, total: int, tz) -> list[str]:
 GROUP_HINT = "Trong nhóm, hãy hỏi bằng lệnh /hoi &lt;câu hỏi&gt; hoặc nhắc tên tôi."
 
 
-# Flood control (bot/flood.py): one note, then silence for a while.
+# Flood control (bot/ptb/flood.py): one note, then silence for a while.
 def slow_down(who: str, seconds: float) -> str:
     """The one note to a person (``staff``, ``stranger``) or a group (``group``) that went over the rate."""
     wait = f"{round(seconds / 60)} phút" if seconds >= 60 and round(seconds) % 60 == 0 else f"{round(seconds)} giây"
@@ -401,7 +401,7 @@ def help_message(is_admin: bool) -> str:
 
 
 def kept_questions_blocks(page: KeptPage, tz: tzinfo) -> list[str]:
-    """One page of ``bot.feedback.KeptPage``: the kept questions, most often first."""
+    """One page of ``kb.feedback.KeptPage``: the kept questions, most often first."""
     if not page.total:
         return ["Chưa có câu hỏi nào mà tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎."]
     head = (f"<b>Câu hỏi chưa được trả lời tốt</b> — {page.total} câu, hỏi nhiều nhất trước"

@@ -155,7 +155,7 @@ def _start_worker(url: str) -> None:
     """A new worker: the modules an export needs, and an engine on the bot's database."""
     import signal
 
-    from bot.tracking import export  # noqa: F401 - imported now rather than at the first export
+    from tracking import export  # noqa: F401 - imported now rather than at the first export
     from storage.db import make_engine
 
     global _engine, _trim
@@ -182,7 +182,7 @@ def _export(scope: Scope, today: date, tz: tzinfo) -> bytes | str:
     """The workbook, or the traceback of what went wrong (an exception might not survive pickling)."""
     import traceback
 
-    from bot.tracking.export import export_tasks
+    from tracking.export import export_tasks
     from storage.db import run_transaction
 
     assert _engine is not None, "the worker was not started"

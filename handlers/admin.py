@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.texts import ROLE_LABELS, esc
-from bot.tracking import service, views
-from bot.tracking.parse import InputError, key, parse_date
-from bot.tracking.service import Actor, NewTask, Refused
+from tracking import service, views
+from tracking.parse import InputError, key, parse_date
+from tracking.service import Actor, NewTask, Refused
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin, now,
                              is_private, private_only, reply, today, user_id)
 from storage import tracking as db
@@ -397,7 +397,7 @@ def is_sheet(file_name: str | None) -> bool:
 
 
 async def import_sheet(update: Update, context: Context) -> None:
-    from bot.tracking.sheets import SheetCaps, SheetError, import_parsed, parse_sheet
+    from tracking.sheets import SheetCaps, SheetError, import_parsed, parse_sheet
 
     document = update.effective_message.document
     name = Path(document.file_name or "bang.xlsx").name

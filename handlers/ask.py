@@ -1,9 +1,9 @@
 """Questions: /hoi (/ask) and plain text get a cited answer or an honest "not found".
 
 Before the documents are searched, a greeting, thanks or goodbye gets a short reply of its own,
-and a request for one's own work ("nhiệm vụ của tôi") the task list of /nhiemvu (``bot.intents``).
+and a request for one's own work ("nhiệm vụ của tôi") the task list of /nhiemvu (``kb.intents``).
 A found answer comes with 👍/👎 buttons; a refused question, and one whose answer is voted 👎,
-is kept for the admins' /cauhoi (``bot.feedback``).
+is kept for the admins' /cauhoi (``kb.feedback``).
 
 Callback data (checked on the server every time):
     v:<answer id>:<1 | -1>     👍 or 👎 on an answer; pressing again changes the vote
@@ -18,9 +18,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest
 
-from bot import feedback, intents, texts
+from bot import texts
+from kb import feedback, intents
 from bot.context import Context
-from bot.tracking.service import Refused
+from tracking.service import Refused
 from handlers import tasks
 from handlers.common import answer_button, command_args, guarded, in_db, now, reply, user_id
 

@@ -16,7 +16,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.context import Context
-from bot.tracking.service import Actor, Refused, resolve_actor
+from tracking.service import Actor, Refused, resolve_actor
 from handlers import once
 
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """Documents: /tailieu lists them; admins add one by sending the file, /xoatailieu removes one,
 /tailieu lichsu lists a file's versions and /tailieu khoiphuc brings an old one back. Every change
-is in the audit log under the admin's name (``bot.kb.service``)."""
+is in the audit log under the admin's name (``kb.service``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from telegram import Update
 
 from bot import texts
 from bot.context import Context
-from bot.kb.readers import SUPPORTED_EXTENSIONS, DocumentError
-from bot.kb.service import Editor, HistoryError
-from bot.tracking.parse import key
+from kb.readers import SUPPORTED_EXTENSIONS, DocumentError
+from kb.service import Editor, HistoryError
+from tracking.parse import key
 from handlers import once
 from handlers.common import actor_of, command_args, in_db, reply, user_id
 

@@ -4,7 +4,7 @@
   the messages of the connected account's chats with its customers (``business_message`` and the
   rest): an officer's words to a customer must not become a report's note, nor an admin's file to a
   customer a document of the knowledge base, and the bot must not answer customers in their name.
-* Flood control (``bot.flood``): a person or a group over their rate gets one short note, and is
+* Flood control (``bot.ptb.flood``): a person or a group over their rate gets one short note, and is
   then ignored for a while. An update dropped here costs no database work, and is not recorded as
   handled (it changes nothing; the kept copy of it is deleted as for any update seen through).
 """
@@ -20,7 +20,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.context import Context
-from bot.flood import Verdict
+from bot.ptb.flood import Verdict
 from handlers.common import reply
 from storage.tracking import staff_by_telegram
 

@@ -8,8 +8,8 @@ from telegram import Update
 
 from bot.context import Context
 from bot.texts import esc
-from bot.tracking import service
-from bot.tracking.service import Actor
+from tracking import service
+from tracking.service import Actor
 from handlers.common import command_args, guarded, in_db, now, private_only, reply, today
 from reminders.digest import build_digest, digest_blocks
 from storage import tracking as db

@@ -13,8 +13,8 @@ from telegram import Update
 
 from bot import texts
 from bot.context import Context
-from bot.tracking import service, views
-from bot.tracking.service import Actor
+from tracking import service, views
+from tracking.service import Actor
 from handlers.common import (actor_of, command_args, guarded, in_db, is_admin, is_private, now, reply, send_html,
                              user_id)
 from storage import tracking as db

@@ -17,10 +17,10 @@ from telegram import Update
 from bot.context import Context
 from bot.settings import parse_hhmm
 from bot.texts import esc
-from bot.tracking import service
-from bot.tracking import subscriptions as subs
-from bot.tracking.parse import key
-from bot.tracking.service import Actor, Refused
+from tracking import service
+from tracking import subscriptions as subs
+from tracking.parse import key
+from tracking.service import Actor, Refused
 from handlers.common import command_args, guarded, now, reply
 from storage.models import Subscription
 

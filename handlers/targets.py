@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import handbook, texts
+from bot import texts
+from kb import handbook
 from bot.context import Context
 from handlers.common import command_args, reply
 

@@ -21,9 +21,9 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.context import Context
-from bot.tracking import service, views
-from bot.tracking.parse import InputError, key, parse_percent
-from bot.tracking.service import Actor, Refused
+from tracking import service, views
+from tracking.parse import InputError, key, parse_percent
+from tracking.service import Actor, Refused
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, now,
                              private_only, reply, send_html, today, user_id)
 from storage import tracking as db

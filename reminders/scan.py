@@ -37,8 +37,8 @@ from reminders import failures as fails
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, ScanFailure, Staff, Subscription, Task
-from bot.tracking import subscriptions as owners
-from bot.tracking.service import scope_title
+from tracking import subscriptions as owners
+from tracking.service import scope_title
 from bot.workers import Exports
 from storage.tracking import batches
 
@@ -75,7 +75,7 @@ class ScanResult:
     messages: int = 0
     digests: int = 0
     failed: int = 0  # tasks and subscriptions skipped this time (reminders.failures)
-    stopped: int = 0  # subscriptions stopped, their owner no longer allowed them (bot.tracking.subscriptions)
+    stopped: int = 0  # subscriptions stopped, their owner no longer allowed them (tracking.subscriptions)
     scanned_through: date | None = None
 
 
@@ -385,7 +385,7 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
                    exports: Exports | None = None) -> tuple[list[Outbox], dict[str, int]]:
     """The outbox rows of one subscription's digest for ``period``, and its counts: of the scope
     its owner has now (``owners.Stopped`` if they may no longer receive it)."""
-    from bot.tracking.export import export_tasks
+    from tracking.export import export_tasks
     from reminders.digest import DigestTally, digest_blocks, scan_digest
     from reminders.ranking import ScoreTally, progress_chart
 

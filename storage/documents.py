@@ -173,7 +173,7 @@ def count_documents(*, session: Session) -> int:
     return session.exec(select(func.count()).select_from(Document)).one()
 
 
-# -- what the search index reads (bot.kb.service) ------------------------------------
+# -- what the search index reads (kb.service) ------------------------------------
 # Rows rather than objects, and only the columns needed: at start-up a process reads
 # 200 documents' stored analyses, not their texts.
 

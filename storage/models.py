@@ -39,7 +39,7 @@ class Document(SQLModel, table=True):
     # This file's version number: 1 when first added, then one more at each replacement or restore
     # (numbers are never reused; the replaced and removed versions are kept in ``document_version``).
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
-    # The search index's analysis of the text (bot.kb.index), and the analyser's
+    # The search index's analysis of the text (kb.index), and the analyser's
     # version that wrote it: a process loads it instead of reading the text again.
     analysis: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     analysis_version: int | None = None
@@ -51,7 +51,7 @@ class DocumentVersion(SQLModel, table=True):
     """A version of a knowledge-base document that was replaced or removed, kept so it can be
     listed and restored (``python -m bot kb history / restore``, ``/tailieu lichsu / khoiphuc``).
     At most KB_KEEP_VERSIONS are kept per file name, the oldest dropped first. Its search analysis
-    is not kept: a restored version is analysed again (``bot.kb.service``)."""
+    is not kept: a restored version is analysed again (``kb.service``)."""
 
     __tablename__ = "document_version"
     __table_args__ = (UniqueConstraint("file_name", "version", name="uq_document_version_file_name_version"),)
@@ -354,7 +354,7 @@ class Subscription(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)
     # Whose it is: a staff member, or (None) an ADMIN_IDS admin who is no staff member, ``owner_telegram_id``.
-    # Its scope is worked out at every sending from the owner's role then (``bot.tracking.subscriptions``);
+    # Its scope is worked out at every sending from the owner's role then (``tracking.subscriptions``);
     # neither set (made before owners were recorded): stopped at its next sending.
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     owner_telegram_id: int | None = Field(default=None, sa_type=BigInteger)

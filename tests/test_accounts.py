@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import func, select
 
-from bot.tracking.sheets import import_sheet
+from tracking.sheets import import_sheet
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import Dispatcher, Pacer
 from reminders.scan import SCANNED_THROUGH, ScanConfig

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from bot.kb.answer import MAX_ANSWER, answer_question
-from bot.kb.index import IndexedDoc, KnowledgeIndex, split_chunks, split_sentences
+from kb.answer import MAX_ANSWER, answer_question
+from kb.index import IndexedDoc, KnowledgeIndex, split_chunks, split_sentences
 
 DOC_A = IndexedDoc(
     file_name="tinh-a-2023.txt",

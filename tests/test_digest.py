@@ -293,7 +293,7 @@ def test_thousands_of_tasks(engine):
 def test_the_workbooks_scan_gathers_the_same_digest(engine, world, which):
     """A weekly digest takes its figures from the scan that writes its workbook: the same
     digest as build_digest's own query, for every kind of scope."""
-    from bot.tracking.export import export_tasks
+    from tracking.export import export_tasks
     from reminders.digest import DigestTally
 
     scope = {"everything": Scope(everything=True), "manager": manager_scope(engine, world),

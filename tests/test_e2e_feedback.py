@@ -177,7 +177,7 @@ async def test_a_refused_question_is_kept_once_and_listed_for_admins_only(runnin
 
 
 async def test_kept_questions_are_paged_under_telegrams_limit(running_bot, engine):
-    from bot import feedback
+    from kb import feedback
 
     application, emu = running_bot
     at = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc)

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import func, select
 
-from bot import feedback
-from bot.tracking.service import Actor, Refused
+from kb import feedback
+from tracking.service import Actor, Refused
 from storage import feedback as store
 from storage.db import session_scope
 from storage.models import QUESTION_CHARS, AnswerGiven, AnswerVote, KeptQuestion

@@ -1,8 +1,8 @@
 """Flood control and sending within Telegram's limits (issue 18), and Telegram Business updates ignored.
 
-* The buckets (``bot.flood``) on an injected clock: a stranger gets less than staff, one note, then
+* The buckets (``bot.ptb.flood``) on an injected clock: a stranger gets less than staff, one note, then
   silence for the pause; groups count only what is addressed to the bot; what is kept is bounded.
-* The update slots (``bot.slots``): a wait gives the slot up, and takes one back before new updates.
+* The update slots (``bot.ptb.slots``): a wait gives the slot up, and takes one back before new updates.
 * End to end through the emulator enforcing Telegram's limits: a stranger's flood of 300 messages
   while staff are answered within 3 s (p95); a group's replies waiting on its 20-a-minute limit, and
   a 429 for one chat, hold no one else up; the slow-down note once a window.
@@ -23,9 +23,9 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import func, select
 
 from bot.emulator import BotAPIEmulator, StoredFile
-from bot.flood import FloodControl, Verdict
+from bot.ptb.flood import FloodControl, Verdict
 from bot.settings import Settings
-from bot.slots import Slots, given_up
+from bot.ptb.slots import Slots, given_up
 from storage.db import session_scope
 from storage.models import Document, HandledUpdate, Report
 from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,
@@ -323,7 +323,7 @@ async def test_replies_waiting_on_a_groups_limit_hold_no_update_slot(settings, e
     """The issue's first case: a stranger sends 40 commands in a group of their own. Telegram takes 20
     messages a minute there, so half the replies wait a minute; meanwhile the staff are answered at
     once. Flood control is off here: this is about the waiting replies alone."""
-    from bot.sending import PatientRateLimiter
+    from bot.ptb.sending import PatientRateLimiter
 
     seed_tracking(engine)
     fast = Fast(10)  # Telegram's minute lasts 6 s
@@ -349,7 +349,7 @@ async def test_replies_waiting_on_a_groups_limit_hold_no_update_slot(settings, e
 async def test_a_429_holds_back_only_the_chat_it_was_for(settings, engine):
     """Telegram answers 429 three times to a reply in one chat: that chat waits (retry_after each
     time), and everyone else is answered meanwhile (PTB's own limiter pauses every call)."""
-    from bot.sending import PatientRateLimiter
+    from bot.ptb.sending import PatientRateLimiter
 
     seed_tracking(engine)
     fast = Fast(10)

@@ -20,11 +20,11 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from bot.kb.readers import DocumentCaps, DocumentError, read_document
-from bot.kb.service import KnowledgeBase
+from kb.readers import DocumentCaps, DocumentError, read_document
+from kb.service import KnowledgeBase
 from bot.settings import Settings, SettingsError
-from bot.tracking.sheets import UNIT_DEPTH_MAX, UNIT_PATH_MAX, SheetCaps, SheetError, import_sheet, read_table
-from bot.zipcheck import ZipRefused, open_checked
+from tracking.sheets import UNIT_DEPTH_MAX, UNIT_PATH_MAX, SheetCaps, SheetError, import_sheet, read_table
+from common.zipcheck import ZipRefused, open_checked
 from storage.db import session_scope
 from storage.models import Document, Staff, Task, Unit
 from tests.conftest import ADMIN_ID, OFFICER_ID, seed_tracking

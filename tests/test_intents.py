@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.intents import ACK, BYE, GREETING, THANKS, asks_for_own_tasks, small_talk, words
+from kb.intents import ACK, BYE, GREETING, THANKS, asks_for_own_tasks, small_talk, words
 
 
 def test_words_are_folded_without_punctuation_or_emoji():

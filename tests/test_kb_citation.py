@@ -1,11 +1,11 @@
-"""How a stored document is cited: the fields bot.kb.meta reads are stored when a file is
+"""How a stored document is cited: the fields kb.meta reads are stored when a file is
 added, replaced with it, and given with every source of an answer."""
 
 from __future__ import annotations
 
 import datetime
 
-from bot.kb.service import KnowledgeBase
+from kb.service import KnowledgeBase
 
 ARTICLE_TEXT = ("Hòa Bình đẩy mạnh cải cách hành chính\n19/05/2024 08:30\n"
                 "(Báo Hòa Bình) - Ngày 20/4, UBND tỉnh Hòa Bình có Kế hoạch số 45/KH-UBND về cải cách hành chính.\n"

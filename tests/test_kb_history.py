@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-import bot.kb.index as index_module
-import bot.kb.service as service
-from bot.kb.index import ANALYSER_VERSION, analyse
-from bot.kb.service import Editor, HistoryError, KnowledgeBase, indexed_doc
-from bot.kb.store import load_analysis
+import kb.index as index_module
+import kb.service as service
+from kb.index import ANALYSER_VERSION, analyse
+from kb.service import Editor, HistoryError, KnowledgeBase, indexed_doc
+from kb.store import load_analysis
 from storage import documents as repo
 from storage import tracking as audit_db
 from storage.db import session_scope

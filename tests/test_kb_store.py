@@ -12,12 +12,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select, update
 
-import bot.kb.index as index_module
-import bot.kb.service as service
-from bot.kb.answer import answer_question
-from bot.kb.index import ANALYSER_VERSION, KnowledgeIndex, analyse
-from bot.kb.service import KnowledgeBase, indexed_doc
-from bot.kb.store import dump_analysis, load_analysis
+import kb.index as index_module
+import kb.service as service
+from kb.answer import answer_question
+from kb.index import ANALYSER_VERSION, KnowledgeIndex, analyse
+from kb.service import KnowledgeBase, indexed_doc
+from kb.store import dump_analysis, load_analysis
 from storage import documents as repo
 from storage.db import session_scope
 from storage.models import Document

@@ -1,4 +1,4 @@
-"""Tests for bot.kb.meta: what a text is, its title, and how it is cited."""
+"""Tests for kb.meta: what a text is, its title, and how it is cited."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb.meta import (
+from kb.meta import (
     ARTICLE, DOCUMENT, MAX_TITLE_CHARS, DocMeta, doc_type_name, extract_meta, find_document_numbers,
 )
-from bot.kb.readers import read_document
+from kb.readers import read_document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"

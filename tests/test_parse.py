@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.tracking.parse import (InputError, key, parse_date, parse_number, parse_percent, parse_role,
+from tracking.parse import (InputError, key, parse_date, parse_number, parse_percent, parse_role,
                                 target_value_in, unit_path)
 
 

@@ -1,4 +1,4 @@
-"""Tests for bot.kb.readers: every format, every failure mode, the normalisation."""
+"""Tests for kb.readers: every format, every failure mode, the normalisation."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from bot.kb import readers
-from bot.kb.readers import (
+from kb import readers
+from kb.readers import (
     MAX_BYTES,
     SUPPORTED_EXTENSIONS,
     DocumentError,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import func, select
 
-from bot.tracking.sheets import import_sheet
+from tracking.sheets import import_sheet
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import Dispatcher, Pacer
 from reminders.scan import SCANNED_THROUGH, ScanConfig
@@ -346,7 +346,7 @@ def test_a_spreadsheet_date_cell_after_2100_is_refused_with_its_row(engine):
 
     import openpyxl
 
-    from bot.tracking.sheets import SheetError
+    from tracking.sheets import SheetError
 
     with session_scope(engine) as session:
         _import(session, "cb.csv", "Mã cán bộ,Họ và tên,Đơn vị,Vai trò\nCB01,Nguyễn Thị Lan,Sở Nội vụ,cán bộ\n")

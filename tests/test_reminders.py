@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from bot.tracking.sheets import import_sheet
+from tracking.sheets import import_sheet
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import LEASE, Dispatcher, Pacer
 from reminders.scan import SCANNED_THROUGH, ScanConfig

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from bot.tracking.export import export_tasks
-from bot.tracking.sheets import SheetError, import_sheet, read_table, write_templates
+from tracking.export import export_tasks
+from tracking.sheets import SheetError, import_sheet, read_table, write_templates
 from storage.db import session_scope
 from storage.models import AuditEntry, Milestone, Staff, Target, Task, Unit
 from storage.tracking import Scope, add_report, ensure_unit_path, staff_by_code, task_by_code, unit_full_name
@@ -342,7 +342,7 @@ def test_lookups_by_long_lists_go_in_batches(staffed, monkeypatch):
 def test_more_codes_than_one_statement_may_carry(staffed):
     """PostgreSQL's protocol caps a statement's parameters at 65,535 (SQLite builds at 32,766, or
     999 before 3.32, or more where a distribution raised it): 70,000 codes are looked up in batches."""
-    from bot.tracking.sheets import _staff_by_codes
+    from tracking.sheets import _staff_by_codes
 
     codes = [f"CB{n:06d}" for n in range(70_000)] + ["CB01"]
     with session_scope(staffed) as session:

@@ -1,6 +1,6 @@
 """Unit tests of Vietnamese normalisation and tokenisation."""
 
-from bot.kb.text import (
+from kb.text import (
     acronyms_in, canonical_number, exact_key, fold, has_diacritics, is_syllable, places_in, tokens,
 )
 

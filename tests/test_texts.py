@@ -4,7 +4,7 @@ import datetime
 from types import SimpleNamespace
 
 from bot import texts
-from bot.kb.answer import Answer, Source
+from kb.answer import Answer, Source
 
 
 def test_pack_keeps_blocks_whole_and_under_limit():

@@ -1,4 +1,4 @@
-"""The bot's HTTP client (bot.transport): what reaches the server, and the
+"""The bot's HTTP client (bot.ptb.transport): what reaches the server, and the
 errors PTB expects, against a small HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.transport import AiohttpRequest
+from bot.ptb.transport import AiohttpRequest
 
 pytestmark = pytest.mark.asyncio
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bot.tracking.export import export_tasks
+from tracking.export import export_tasks
 from bot.workers import Exports, shared_database
 from storage.db import make_engine, session_scope
 from storage.tracking import Scope

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.tracking.sheets import read_table
-from bot.tracking.xlsx import BOLD, HEADER, MAX_CELL_CHARS, Style, Styled, Workbook, column_letter
+from tracking.sheets import read_table
+from tracking.xlsx import BOLD, HEADER, MAX_CELL_CHARS, Style, Styled, Workbook, column_letter
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CREATED = datetime(2026, 5, 10, 8, 30, tzinfo=timezone.utc)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from bot.texts import esc
-from bot.tracking.service import Actor, require_manager
+from tracking.service import Actor, require_manager
 from storage import outbox as box
 from storage import tracking as db
 from storage.models import Outbox, Staff, Subscription

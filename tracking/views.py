@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import ROLE_LABELS, STATUS_ICONS, STATUS_LABELS, esc
-from bot.tracking.service import TaskLine
+from tracking.service import TaskLine
 from storage.models import STATUS_DONE, AuditEntry, Report, Staff, Task
 
 PERCENTS = (0, 25, 50, 75, 100)

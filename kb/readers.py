@@ -18,7 +18,7 @@ wrong and what to do. Library exceptions never escape.
 
 What a file may hold is capped (:class:`DocumentCaps`, settings ``DOC_MAX_*``):
 a .docx whose zip would inflate beyond the cap, or far more than real Word
-files do, is refused before python-docx reads it (:mod:`bot.zipcheck`); a PDF
+files do, is refused before python-docx reads it (:mod:`common.zipcheck`); a PDF
 with too many pages or too much content before its text is extracted; and
 extraction stops as soon as the text passes the cap on characters.
 
@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.zipcheck import ZipRefused, open_checked
+from common.zipcheck import ZipRefused, open_checked
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",

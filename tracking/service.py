@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.texts import ROLE_LABELS, STATUS_LABELS, esc
-from bot.tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
+from tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
                                 parse_role)
 from storage import tracking as db
 from storage.models import (
@@ -444,7 +444,7 @@ def next_task_code(session: Session) -> str:
 
 
 def find_or_create_target(session: Session, text: str) -> Target:
-    from bot.tracking.parse import key, target_value_in
+    from tracking.parse import key, target_value_in
 
     text = " ".join(text.split())[:TARGET_NAME_MAX]
     target = (db.target_by_code(session=session, code=text)
@@ -579,7 +579,7 @@ def audit_log(session: Session, actor: Actor, *, code: str | None = None, limit:
 
 def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
     """A unit named by the user (its name or full path), within the actor's scope."""
-    from bot.tracking.parse import key, unit_path
+    from tracking.parse import key, unit_path
 
     require_manager(actor, "xem tổng hợp theo đơn vị")
     try:

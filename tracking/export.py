@@ -1,7 +1,7 @@
 """The tasks a person can see, as an .xlsx workbook (/xuatbaocao, and the
 workbook a weekly digest attaches).
 
-Its own module, apart from the spreadsheet imports of :mod:`bot.tracking.sheets`,
+Its own module, apart from the spreadsheet imports of :mod:`tracking.sheets`,
 so that the export worker (:mod:`bot.workers`) imports what an export needs and
 nothing else: neither openpyxl nor the knowledge base.
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.texts import STATUS_LABELS
-from bot.tracking.xlsx import BOLD, HEADER, Styled, Workbook
+from tracking.xlsx import BOLD, HEADER, Styled, Workbook
 from storage import tracking as db
 from storage.models import STATUS_DONE, STATUSES, Report, Staff, Target, Task, Unit
 
@@ -42,7 +42,7 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
                  tally: DigestTally | None = None) -> bytes:
     """The tasks in ``scope`` as an .xlsx: a «Nhiệm vụ» sheet and a «Tổng hợp» sheet.
 
-    Written by the streaming writer of :mod:`bot.tracking.xlsx` (openpyxl costs about 8 µs a
+    Written by the streaming writer of :mod:`tracking.xlsx` (openpyxl costs about 8 µs a
     cell, seconds for a province): one query gives each task with its latest report, in order
     (deadline, then code), as plain rows on the session's connection rather than through the
     ORM, fetched in batches and written as they come, so a province's 50,000 tasks take well

@@ -33,8 +33,8 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, SimpleUpdateProcessor
 
 from bot.context import BotData
-from bot.slots import Slots
-from bot.transport import AiohttpRequest
+from bot.ptb.slots import Slots
+from bot.ptb.transport import AiohttpRequest
 from storage.updates import forget_old_received, forget_received, keep_received, take_unfinished
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class DurableQueue(asyncio.Queue):
 
 
 class ReceivingRequest(AiohttpRequest):
-    """The bot's HTTP client (bot.transport) for getUpdates (one connection, as PTB's own), handing
+    """The bot's HTTP client (bot.ptb.transport) for getUpdates (one connection, as PTB's own), handing
     each batch of updates, as Telegram sent it, to ``on_arrival`` (``DurableQueue.keep_arrivals``)
     before PTB reads it."""
 
@@ -155,7 +155,7 @@ class FinishingProcessor(SimpleUpdateProcessor):
     """PTB's processor (up to ``max_concurrent_updates`` at once) that tells the queue when an update
     has been seen through. One cut short (the process stopping) is not: it will be taken up again.
 
-    Its slots are ``bot.slots.Slots`` rather than PTB's semaphore: an update whose reply waits on
+    Its slots are ``bot.ptb.slots.Slots`` rather than PTB's semaphore: an update whose reply waits on
     Telegram's limits for a chat gives its slot up meanwhile, so people flooding their own chats do
     not hold the slots everyone else's updates need."""
 

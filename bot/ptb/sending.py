@@ -14,7 +14,7 @@ second. A 429 holds back the chat it was about, for its ``retry_after``, not the
 ``AIORateLimiter`` pauses every call); a 429 on a call that names no chat holds back only that call.
 
 While a call waits (for its chat, for its turn, after a 429 or a failure), the update it answers
-gives its processing slot up (``bot.slots``), so replies that wait on one person's or one group's
+gives its processing slot up (``bot.ptb.slots``), so replies that wait on one person's or one group's
 limit never hold the slots other people's updates need.
 
 A call that fails for good (bad request, blocked bot) is not retried. A retry after a connection
@@ -36,8 +36,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.slots import given_up
-from bot.transport import AiohttpRequest
+from bot.ptb.slots import given_up
+from bot.ptb.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ def _chat_key(chat_id: object) -> int | str | None:
 
 
 class HookedRequest(AiohttpRequest):
-    """The bot's HTTP client (bot.transport) with ``before()`` awaited ahead of every Bot API call:
+    """The bot's HTTP client (bot.ptb.transport) with ``before()`` awaited ahead of every Bot API call:
     the call made while handling an update records that update first (``handlers.once``)."""
 
     def __init__(self, before: Callable[[], Awaitable[None]], **kwargs: Any) -> None:

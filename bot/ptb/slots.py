@@ -1,8 +1,8 @@
-"""Update slots: at most N updates are worked on at once (``bot.intake.FinishingProcessor``), and an
+"""Update slots: at most N updates are worked on at once (``bot.ptb.intake.FinishingProcessor``), and an
 update whose reply waits on Telegram's limits gives its slot up while it waits.
 
 Telegram lets a bot send about one message a second to a private chat and 20 a minute to a group; a
-reply over that waits (``bot.sending``). Were the waiting update to keep its slot, a few people
+reply over that waits (``bot.ptb.sending``). Were the waiting update to keep its slot, a few people
 flooding one chat would hold every slot, and everyone else's updates would wait behind theirs.
 Instead the wait runs in ``given_up()``: the slot goes to the next update, and the waiting one takes
 a slot again when its wait is over, ahead of updates that have not started (it has work in hand).

@@ -7,7 +7,7 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
-from bot.kb.text import fold, nfc
+from kb.text import fold, nfc
 from storage.models import ROLE_ADMIN, ROLE_MANAGER, ROLE_OFFICER
 
 

@@ -1,6 +1,6 @@
 """The search index over the knowledge base: passages scored with BM25.
 
-A document is read as the outline it was written in (``bot.kb.structure``):
+A document is read as the outline it was written in (``kb.structure``):
 paragraphs, numbered items and points, articles, table rows with their column
 headers.  Each unit is cut into passages (a sentence, or a clause-packed chunk
 of a long one) that keep their unit's heading path and own number.  A passage
@@ -34,9 +34,9 @@ from datetime import date
 
 import numpy as np
 
-from bot.kb.lexicon import expansions
-from bot.kb.structure import units
-from bot.kb.text import Token, fold, is_stopword, places_named, tokens, years_in
+from kb.lexicon import expansions
+from kb.structure import units
+from kb.text import Token, fold, is_stopword, places_named, tokens, years_in
 
 ANALYSER_VERSION = 8   # bump when ``analyse`` changes what it produces
 
@@ -62,7 +62,7 @@ class IndexedDoc:
     issuer: str | None = None
     date: date | None = None
     doc_id: int | None = None
-    kind: str | None = None          # "document" or "article": how it is cited (bot.kb.meta)
+    kind: str | None = None          # "document" or "article": how it is cited (kb.meta)
     source: str | None = None        # an article's publisher
     reports_on: str | None = None    # the document an article reports on
 

@@ -6,9 +6,9 @@ transaction as every change) moves, so every bot process answers from the
 same documents.
 
 Building it does not read the texts. Each document's analysis (everything
-the index needs of it, ``bot.kb.index.analyse``) is made once, when the
+the index needs of it, ``kb.index.analyse``) is made once, when the
 document is added, and stored with it (``Document.analysis``, see
-``bot.kb.store``). A process loads the stored analyses and assembles the
+``kb.store``). A process loads the stored analyses and assembles the
 index from them; when the revision moves it keeps the analyses of the
 documents that did not change and loads only the others'. A document whose
 stored analysis is missing or of another analyser version is analysed from
@@ -33,11 +33,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.kb.answer import Answer, answer_question
-from bot.kb.index import ANALYSER_VERSION, DocAnalysis, IndexedDoc, KnowledgeIndex, analyse
-from bot.kb.meta import extract_meta
-from bot.kb.readers import MAX_BYTES, DocumentCaps, DocumentError, read_document
-from bot.kb.store import dump_analysis, load_analysis
+from kb.answer import Answer, answer_question
+from kb.index import ANALYSER_VERSION, DocAnalysis, IndexedDoc, KnowledgeIndex, analyse
+from kb.meta import extract_meta
+from kb.readers import MAX_BYTES, DocumentCaps, DocumentError, read_document
+from kb.store import dump_analysis, load_analysis
 from storage import documents as repo
 from storage import tracking as audit_log
 from storage.db import session_scope

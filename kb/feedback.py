@@ -16,8 +16,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.kb.text import fold, has_diacritics
-from bot.tracking.service import Actor, Refused, require_admin
+from kb.text import fold, has_diacritics
+from tracking.service import Actor, Refused, require_admin
 from storage import feedback as db
 from storage.models import QUESTION_CHARS, KeptQuestion
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.kb.text import fold
+from kb.text import fold
 
 GREETING, THANKS, BYE, ACK = "greeting", "thanks", "bye", "ack"
 

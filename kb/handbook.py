@@ -1,6 +1,6 @@
 """The campaign handbook: targets and results of the campaigns, shipped as data.
 
-``bot/data/targets.json`` is written in the project's own words, every row
+``kb/data/targets.json`` is written in the project's own words, every row
 citing its source document's number.  ``search`` filters by year, place or
 keyword, comparing without diacritics.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from bot.kb.text import fold
+from kb.text import fold
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Target:
 
 @lru_cache(maxsize=1)
 def load_targets() -> tuple[Target, ...]:
-    raw = json.loads(resources.files("bot").joinpath("data/targets.json").read_text(encoding="utf-8"))
+    raw = json.loads(resources.files("kb").joinpath("data/targets.json").read_text(encoding="utf-8"))
     return tuple(Target(**row) for row in raw["targets"])
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label_nouns
-from bot.kb.lexicon import expand_shorthand
-from bot.kb.text import acronyms_in, fold, places_in, tokens, years_in
+from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label_nouns
+from kb.lexicon import expand_shorthand
+from kb.text import acronyms_in, fold, places_in, tokens, years_in
 
 MAX_ANSWER = 700        # hard limit of an answer
 COMFORT = 620           # a longer sentence is trimmed to its best clauses
@@ -32,7 +32,7 @@ class Source:
     number: str | None = None
     date: str | None = None   # dd/mm/yyyy
     issuer: str | None = None
-    kind: str | None = None         # "document" or "article" (bot.kb.meta)
+    kind: str | None = None         # "document" or "article" (kb.meta)
     source: str | None = None       # an article's publisher
     reports_on: str | None = None   # the document an article reports on
 

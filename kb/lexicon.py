@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 # (what people type, ...) -> what the documents write.  Folded forms, words separated by spaces.
-# Multi-word forms that bot.kb.text folds to one token (tthc, dvctt, ubnd...) are written as that token.
+# Multi-word forms that kb.text folds to one token (tthc, dvctt, ubnd...) are written as that token.
 LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     # Online services and channels
     (("online", "qua mang", "tren mang", "qua internet", "dien tu"), "truc tuyen"),
@@ -92,7 +92,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
 
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, ...], tuple[str, ...]]:
-    from bot.kb.text import tokens   # the same folding as questions and documents
+    from kb.text import tokens   # the same folding as questions and documents
 
     table: dict[tuple[str, ...], list[str]] = {}
     for variants, term in LEXICON:

@@ -1,5 +1,5 @@
 """Staff and task lists as spreadsheets (.csv, .xlsx): importing them, and
-blank templates. The task export is :mod:`bot.tracking.export`.
+blank templates. The task export is :mod:`tracking.export`.
 
 An import is all or nothing. Every row is checked before anything is
 written, and every problem is collected with the row number the user sees in
@@ -16,7 +16,7 @@ is, while a blank cell in a column that is there clears it; the one exception
 is «Telegram ID», which a blank cell keeps, since accounts are usually linked
 by invite.
 
-A task sheet also accepts what :func:`bot.tracking.export.export_tasks`
+A task sheet also accepts what :func:`tracking.export.export_tasks`
 writes, so an export can be edited and imported back: a staff cell
 "Họ tên (MÃ)" is read as the code in brackets, a target cell "MÃ · tên" as
 the target with that code.
@@ -41,10 +41,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.kb.text import nfc
+from kb.text import nfc
 from bot.texts import ROLE_LABELS
-from bot.tracking.parse import InputError, format_date, key, parse_date, parse_role, target_value_in, unit_path
-from bot.zipcheck import ZipRefused, open_checked
+from tracking.parse import InputError, format_date, key, parse_date, parse_role, target_value_in, unit_path
+from common.zipcheck import ZipRefused, open_checked
 from storage import tracking as db
 from storage.models import Milestone, Staff, Target, Task, Unit, utcnow
 
@@ -197,7 +197,7 @@ _KNOWN_HEADERS = {k for kind in KINDS.values() for column in kind.columns for k 
 class SheetCaps:
     """What one imported file may hold (settings ``IMPORT_MAX_*``). They are checked as the
     file is read, before a library parses any of it: a zip's declared sizes first
-    (:mod:`bot.zipcheck`), then a count of the workbook's rows, columns, cells and other
+    (:mod:`common.zipcheck`), then a count of the workbook's rows, columns, cells and other
     elements, then the rows are read streaming, and no more of them than the caps allow."""
 
     rows: int = 100_000
