@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from kb import readers
+from kb.readers import pdf as pdf_reader
 from kb.readers import (
     MAX_BYTES,
     SUPPORTED_EXTENSIONS,
@@ -533,9 +534,9 @@ def test_only_pages_that_draw_a_grid_are_searched_for_tables() -> None:
     from pypdf import PdfReader
 
     text_pages = PdfReader(io.BytesIO(make_pdf([["Only text here"], []]))).pages  # [] draws one line
-    assert [readers._draws_rules(page) for page in text_pages] == [False, False]
+    assert [pdf_reader._draws_rules(page) for page in text_pages] == [False, False]
     table_pages = PdfReader(io.BytesIO(split_table_pdf())).pages
-    assert [readers._draws_rules(page) for page in table_pages] == [True, True]
+    assert [pdf_reader._draws_rules(page) for page in table_pages] == [True, True]
 
 def test_pdf_framed_paragraph_is_not_a_table() -> None:
     from reportlab.lib import colors
@@ -549,16 +550,16 @@ def test_pdf_framed_paragraph_is_not_a_table() -> None:
 
 
 def test_pdf_tables_on_two_pages_are_joined_only_when_one_continues_the_other() -> None:
-    def table(*rows: list[str]) -> readers._PdfTable:
-        return readers._PdfTable([list(row) for row in rows], [50.0, 100.0, 250.0, 300.0])
+    def table(*rows: list[str]) -> pdf_reader._PdfTable:
+        return pdf_reader._PdfTable([list(row) for row in rows], [50.0, 100.0, 250.0, 300.0])
 
     header = ["Mã số", "Tiêu chí", "Điểm"]
     first = table(header, ["1.1", "Kế hoạch cải cách hành chính", "3"],
                   ["1.2", "Thực hiện chế độ báo cáo", "2"])
     rest = table(header, ["", "định kỳ hằng quý", ""], ["", "TỔNG CỘNG", "5"])
-    other = readers._PdfTable([["Đơn vị", "Điểm"], ["Sở Nội vụ", "95"]], [50.0, 200.0, 300.0])
-    pages: list[list[readers._PdfBlock]] = [["Bảng 1", first, "Trang 1"], ["2", rest], [other]]
-    readers._join_split_tables(pages)
+    other = pdf_reader._PdfTable([["Đơn vị", "Điểm"], ["Sở Nội vụ", "95"]], [50.0, 200.0, 300.0])
+    pages: list[list[pdf_reader._PdfBlock]] = [["Bảng 1", first, "Trang 1"], ["2", rest], [other]]
+    pdf_reader._join_split_tables(pages)
     assert first.rows == [header, ["1.1", "Kế hoạch cải cách hành chính", "3"],
                           ["1.2", "Thực hiện chế độ báo cáo định kỳ hằng quý", "2"],
                           ["", "TỔNG CỘNG", "5"]]
@@ -567,13 +568,13 @@ def test_pdf_tables_on_two_pages_are_joined_only_when_one_continues_the_other() 
     # a new row at the top of a page is not glued to the last one
     first = table(header, ["1.1", "Kế hoạch cải cách hành chính", "3"])
     pages = [[first], [table(header, ["", "TỔNG CỘNG", "3"])]]
-    readers._join_split_tables(pages)
+    pdf_reader._join_split_tables(pages)
     assert first.rows[-2:] == [["1.1", "Kế hoạch cải cách hành chính", "3"], ["", "TỔNG CỘNG", "3"]]
 
     # text between the two parts (other than a page number) keeps them apart
     first, second = table(header, ["1.1", "a", "1"]), table(header, ["1.2", "b", "2"])
     pages = [[first], ["Phụ lục 2", second]]
-    readers._join_split_tables(pages)
+    pdf_reader._join_split_tables(pages)
     assert len(first.rows) == 2 and pages[1] == ["Phụ lục 2", second]
 
 
