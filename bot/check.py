@@ -67,7 +67,11 @@ def check_database(settings: Settings, report: Report) -> None:
             report.add(OK, f"Cơ sở dữ liệu: {what} chưa có; sẽ được tạo khi bot chạy lần đầu.")
             return
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except ImportError as exc:  # a postgresql:// URL, and the postgres extra (psycopg) not installed
+        report.add(FAIL, _missing_driver(exc, what))
+        return
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -76,6 +80,10 @@ def check_database(settings: Settings, report: Report) -> None:
         revision = current_revision(engine)
         beats = _heartbeats(engine) if revision == head else {}
         running = _running(engine, settings) if revision == head else []
+        backed_up = _last_backup(engine) if revision == head else None
+    except ImportError as exc:  # the handlers' driver (asyncpg) not installed
+        report.add(FAIL, _missing_driver(exc, what))
+        return
     except Exception as exc:  # any driver error: say what and where
         report.add(FAIL, f"Không kết nối được cơ sở dữ liệu ({what}): {_first_line(exc)}. "
                          "Kiểm tra DATABASE_URL, máy chủ và mật khẩu.")
@@ -95,6 +103,11 @@ def check_database(settings: Settings, report: Report) -> None:
                            f"{names}{more}.")
         else:
             report.add(OK, "Không có tiến trình bot nào đang chạy trên cơ sở dữ liệu này.")
+        if backed_up is None:
+            report.add(WARN, "Chưa có bản sao lưu nào: chạy python -m bot backup TỆP (được cả khi bot đang chạy).")
+        else:
+            report.add(OK, f"Sao lưu gần nhất lúc {backed_up.at.astimezone(settings.tz):%H:%M %d/%m/%Y}, "
+                           f"tệp {backed_up.file}.")
     else:
         report.add(WARN, f"Cơ sở dữ liệu: {what}; lược đồ {revision or 'trống'}, bản mới nhất {head}: "
                          "sẽ tự cập nhật khi bot chạy, hoặc chạy python -m bot db upgrade.")
@@ -170,6 +183,14 @@ def _heartbeats(engine) -> dict:
         return heartbeats(session)
 
 
+def _last_backup(engine):
+    from storage.backup import last_backup
+    from storage.db import session_scope
+
+    with session_scope(engine) as session:
+        return last_backup(session)
+
+
 def _running(engine, settings: Settings) -> list:
     """The processes sending the outbox that beat lately (reminders/recovery.py)."""
     from datetime import datetime, timedelta, timezone
@@ -180,6 +201,12 @@ def _running(engine, settings: Settings) -> list:
     since = datetime.now(timezone.utc) - timedelta(seconds=2 * settings.process_gone_seconds)
     with session_scope(engine) as session:
         return running(session, since=since)
+
+
+def _missing_driver(exc: ImportError, what: str) -> str:
+    return (f"Thiếu thư viện {exc.name or 'psycopg'} để kết nối cơ sở dữ liệu ({what}): cài phần PostgreSQL "
+            "của bot, pip install 'campaign-assistant[postgres]' (trong thư mục mã nguồn: "
+            "pip install -e '.[postgres]').")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,6 +9,9 @@
     template [DIR]           write blank staff and task templates
     remind --now             one reminder cycle (scan and send), then exit
     db upgrade               apply the database migrations
+    backup FILE              a consistent copy of the database, also while the bot runs
+    restore FILE             put a backup back (refused while a bot runs on the database)
+    erase STAFF_CODE [--yes] erase a person's personal data on request
 
 A missing or malformed setting prints one line naming the variable and exits 2;
 so does a token Telegram refuses, or a Bot API address where nothing answers as
@@ -62,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     tpl.add_argument("folder", nargs="?", type=Path, default=Path("."))
     remind = sub.add_parser("remind", help="nhắc việc, gửi tổng hợp")
     remind.add_argument("--now", action="store_true", required=True, help="quét và gửi một lượt rồi thoát")
+    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (được cả khi bot đang chạy)")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ bản sao lưu (bot phải dừng)")
+    restore.add_argument("file", type=Path)
+    erase = sub.add_parser("erase", help="xoá dữ liệu cá nhân của một cán bộ theo yêu cầu")
+    erase.add_argument("code")
+    erase.add_argument("--yes", action="store_true", help="không hỏi lại")
     db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="áp dụng migration")
     return p
@@ -247,7 +257,8 @@ def cmd_remind(settings: Settings) -> int:
                 dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds),
                                         presence=presence)
                 result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings),
-                                             dispatcher=dispatcher, exports=exports).run()
+                                             dispatcher=dispatcher, exports=exports,
+                                             retention=timedelta(days=settings.retention_days)).run()
         except InvalidToken as exc:  # refused since get_me: the cycle itself keeps a failed send for later
             raise refusal_of(exc, settings) from None
         except NetworkError as exc:
@@ -351,6 +362,14 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(settings.sqlalchemy_url)
             print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
             return 0
+        if args.command in ("backup", "restore", "erase"):
+            from bot import maintenance
+
+            logging.basicConfig(level=logging.WARNING)
+            if args.command == "erase":
+                return maintenance.cmd_erase(settings, args.code, yes=args.yes)
+            return (maintenance.cmd_backup if args.command == "backup" else maintenance.cmd_restore)(settings,
+                                                                                                 args.file)
         if args.command == "run":
             return cmd_run(settings, args)
         if args.command == "check":

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from common.timespec import parse_hhmm, parse_work_week
+
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"
 
@@ -86,6 +88,9 @@ class Settings(BaseSettings):
     # Replaced and removed versions of each document file kept to be restored (kb/service.py);
     # beyond that the oldest are dropped; 0: none kept (the audit log still has every change).
     kb_keep_versions: int = Field(default=10, alias="KB_KEEP_VERSIONS", ge=0, le=1_000)
+    # Days a sent message's payload (text, chart, workbook) and other bookkeeping are kept
+    # (storage/retention.py, run with each reminder cycle).
+    retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1, le=3_650)
     # Webhook mode (python -m bot run --webhook), behind a reverse proxy.
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
@@ -126,8 +131,6 @@ class Settings(BaseSettings):
     @field_validator("work_week")
     @classmethod
     def _check_work_week(cls, value: str) -> str:
-        from reminders.policy import parse_work_week
-
         parse_work_week(value)
         return value.strip().lower()
 
@@ -259,13 +262,6 @@ def sqlalchemy_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
-
-
-def parse_hhmm(value: str) -> time:
-    hours, sep, minutes = value.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit():
-        raise ValueError(value)
-    return time(int(hours), int(minutes))
 
 
 __all__ = ["Settings", "SettingsError", "sqlalchemy_url", "parse_hhmm"]

@@ -22,17 +22,20 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from telegram import Bot
 
-from bot.workers import Exports
 from reminders.dispatch import DispatchStats, Dispatcher, utc_clock
 from reminders.scan import ScanConfig, ScanResult, scan_all
 from storage.db import session_scope
+from storage.retention import purge
 from storage.updates import beat, forget_handled_updates, forget_heartbeats
+from tracking.export import ExportWorkers
 
 log = logging.getLogger(__name__)
 
 # Telegram keeps an undelivered update for 24 hours; the record that an update
 # was handled only needs to outlive that.
 HANDLED_UPDATES_KEPT = timedelta(days=2)
+# Sent messages' payloads and other bookkeeping (storage/retention.py): RETENTION_DAYS.
+RETENTION = timedelta(days=90)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -45,8 +48,9 @@ class CycleResult:
 class ReminderCycle:
     def __init__(self, engine: Engine, bot: Bot, config: ScanConfig, *,
                  clock: Callable[[], datetime] = utc_clock, dispatcher: Dispatcher | None = None,
-                 exports: Exports | None = None) -> None:
+                 exports: ExportWorkers | None = None, retention: timedelta = RETENTION) -> None:
         self.engine = engine
+        self.retention = retention
         self.exports = exports  # the export worker, for weekly digests' workbooks
         self.config = config
         self.clock = clock
@@ -65,6 +69,10 @@ class ReminderCycle:
             forget_handled_updates(session, before=now - HANDLED_UPDATES_KEPT)
             forget_heartbeats(session, before=now - HANDLED_UPDATES_KEPT)
             beat(session, process=PROCESS, at=now)
+            purged = purge(session, before=now - self.retention)
+        if any(purged.values()):
+            log.info("purged after %s days: %s", self.retention.days,
+                     ", ".join(f"{count} {kind}" for kind, count in purged.items() if count))
         return result
 
     async def send(self) -> DispatchStats:

@@ -47,7 +47,8 @@ def schedule(application: Application) -> ReminderCycle:
     dispatcher = Dispatcher(data.engine, application.bot, clock=data.clock,
                             lease=timedelta(seconds=settings.outbox_lease_seconds), presence=presence)
     cycle = ReminderCycle(data.engine, application.bot, ScanConfig.from_settings(settings), clock=data.clock,
-                          dispatcher=dispatcher, exports=data.exports)
+                          dispatcher=dispatcher, exports=data.exports,
+                          retention=timedelta(days=settings.retention_days))
     data.reminders = cycle
     queue = application.job_queue
     # At start, and when a beat finds a process gone, what is due is sent at once (a job: one
