@@ -56,8 +56,9 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from rank_bm25 import BM25Okapi  # noqa: E402
 
+from kb.analysis import IndexedDoc, split_sentences  # noqa: E402
 from kb.answer import answer_question  # noqa: E402
-from kb.index import IndexedDoc, KnowledgeIndex, split_sentences  # noqa: E402
+from kb.index import KnowledgeIndex  # noqa: E402
 from kb.text import fold  # noqa: E402
 
 try:  # metadata extraction may not exist yet

@@ -1,22 +1,8 @@
 """The search index over the knowledge base: passages scored with BM25.
 
-A document is read as the outline it was written in (``kb.structure``):
-paragraphs, numbered items and points, articles, table rows with their column
-headers.  Each unit is cut into passages (a sentence, or a clause-packed chunk
-of a long one) that keep their unit's heading path and own number.  A passage
-is indexed under:
-
-* folded unigrams (``tthc``, ``sipas``, ``1720``, ``27/kh-ubnd``),
-* accented unigrams (``e:hoa1``), used for the words a question typed with
-  diacritics, so "lương" does not match "luồng",
-* folded bigrams (``b:don gian``), which reward the right word order,
-* its own number (``#9``, ``#3.5``, ``#dieu 7``), for "mục tiêu số 9";
-
-and, as a weaker second field, the words of its heading path.
-
-The reading of one document (``analyse``) is kept with the document, so a
-process assembles the index from stored analyses instead of reading every
-text again, and adding a document costs only that document's reading.
+The index is assembled from each document's reading (``kb.analysis``: its
+passages, indexed under folded and accented unigrams, bigrams, their own
+number and, as a weaker second field, the words of their heading path).
 Besides the BM25 score each hit carries a *coverage*: how much of the
 question's content (weighted by rarity) the passage, its context, its
 neighbours and its document's title contain.  The answering layer refuses
@@ -27,18 +13,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
+from kb.analysis import ANALYSER_VERSION, DocAnalysis, IndexedDoc, analyse, label_key
 from kb.lexicon import expansions
-from kb.structure import units
-from kb.text import Token, fold, is_stopword, places_named, tokens, years_in
-
-ANALYSER_VERSION = 8   # bump when ``analyse`` changes what it produces
+from kb.text import Token, fold, is_stopword, tokens
 
 K1 = 1.2
 B = 0.75
@@ -49,22 +32,6 @@ FOLDED_CREDIT = 0.25    # ... near the passage but only without its diacritics (
 TOPIC_DISCOUNT = 0.5   # a question word that is in the document's title, as found in one of its passages
 LABEL_BOOST = 2.5      # ... and as a factor
 LABEL_WEIGHT = 1.0     # "số 9" matching an item numbered 9, in units of the largest idf
-
-
-@dataclass(frozen=True)
-class IndexedDoc:
-    """What the index needs of a stored document."""
-
-    file_name: str
-    title: str
-    text: str
-    number: str | None = None
-    issuer: str | None = None
-    date: date | None = None
-    doc_id: int | None = None
-    kind: str | None = None          # "document" or "article": how it is cited (kb.meta)
-    source: str | None = None        # an article's publisher
-    reports_on: str | None = None    # the document an article reports on
 
 
 @dataclass
@@ -80,34 +47,6 @@ class Passage:
     kind: str = "text"  # "title", "facts", "heading", "item", "row", "text"
     label: str = ""     # the unit's own number ("9", "3.5", "dieu 7")
     context: tuple[str, ...] = ()
-
-
-@dataclass
-class PassageData:
-    """One passage as ``analyse`` produces it (no position in an index yet)."""
-
-    text: str
-    kind: str
-    unit: int
-    sent: int
-    label: str
-    context: tuple[str, ...]
-    terms: list[str]        # with repeats: term frequencies
-    ctx_terms: list[str]    # distinct terms of the heading path
-    numbers: list[str]      # numbers and codes in the passage
-    length: int
-
-
-@dataclass
-class DocAnalysis:
-    """Everything the index needs of one document, computed once and stored."""
-
-    version: int
-    passages: list[PassageData]
-    meta_terms: list[str]
-    places: list[str]
-    years: list[str]
-    home_places: list[str] = field(default_factory=list)   # named in its title or letterhead
 
 
 @dataclass
@@ -207,219 +146,6 @@ def question_label_nouns(question: str) -> dict[str, str]:
     return out
 
 
-def label_key(label: str) -> str:
-    return "#" + fold(label).lstrip("0") if label else ""
-
-
-# -- splitting -------------------------------------------------------------------
-
-_NO_SPLIT_AFTER = re.compile(r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|Q|P|TT|Th|St|ông|bà|số|No)|(?:^|\s)\d{1,2})\.$")
-_SENT_END = re.compile(r"(?<=[.!?…])\s+|(?<=\.[”\"'])\s+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a text, one paragraph per line; list markers stay attached."""
-    out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip().strip("|").strip()
-        if not line:
-            continue
-        pieces = _SENT_END.split(line) if len(line) > 1 else [line]
-        buf = ""
-        for piece in pieces:
-            piece = piece.strip()
-            if not piece:
-                continue
-            buf = f"{buf} {piece}".strip() if buf else piece
-            if _NO_SPLIT_AFTER.search(buf) or len(buf) < 12:
-                continue
-            out.append(buf)
-            buf = ""
-        if buf:
-            out.append(buf)
-    return out
-
-
-_CLAUSE_END = re.compile(r"(?<=;)\s+")
-_COMMA = re.compile(r"(?<=,)\s+")
-CHUNK = 320
-UNIT_WHOLE = 420   # a list item or table row up to this long is one passage
-
-
-def split_chunks(sentence: str, limit: int = CHUNK) -> list[str]:
-    """A long sentence packed into chunks of whole clauses (';' first, then ',')."""
-    if len(sentence) <= limit:
-        return [sentence]
-    pieces: list[str] = []
-    for clause in _CLAUSE_END.split(sentence):
-        pieces.extend(_COMMA.split(clause) if len(clause) > limit else [clause])
-    chunks: list[str] = []
-    buf = ""
-    for piece in pieces:
-        if buf and len(buf) + 1 + len(piece) > limit:
-            chunks.append(buf)
-            buf = piece
-        else:
-            buf = f"{buf} {piece}" if buf else piece
-    if buf:
-        chunks.append(buf)
-    return chunks
-
-
-def _passage_terms(toks: list[Token]) -> list[str]:
-    terms: list[str] = []
-    for t in toks:
-        terms.append(t.folded)
-        if t.exact != t.folded:
-            terms.append("e:" + t.exact)
-    for a, b in zip(toks, toks[1:]):
-        terms.append(f"b:{a.folded} {b.folded}")
-    return terms
-
-
-def _ctx_terms(context: tuple[str, ...], cache: dict[tuple[str, ...], list[str]]) -> list[str]:
-    got = cache.get(context)
-    if got is None:
-        keys: set[str] = set()
-        for heading in context:
-            toks = tokens(heading)
-            for t in toks:
-                if not is_stopword(t):
-                    keys.add(t.folded)
-                    if t.exact != t.folded:
-                        keys.add("e:" + t.exact)
-            keys.update(f"b:{a.folded} {b.folded}" for a, b in zip(toks, toks[1:]))
-        got = cache[context] = sorted(keys)
-    return got
-
-
-def analyse(doc: IndexedDoc) -> DocAnalysis:
-    """One document read into passages and their terms (pure; the part of the index kept per document)."""
-    meta_text = " ".join(x for x in (doc.title, doc.number or "", doc.issuer or "", doc.reports_on or "",
-                                     doc.source or "") if x)
-    meta_toks = tokens(meta_text)
-    meta_terms = set(_passage_terms(meta_toks))
-    # The document's own places: its title, issuer and letterhead.
-    head = "\n".join(doc.text.splitlines()[:6])
-    home = places_named(f"{meta_text}\n{head}")
-    counts: Counter[str] = Counter()
-    for line in doc.text.splitlines():
-        counts.update(places_named(line))
-    places = set(counts) | home
-    if counts and not home:   # an article's title may not say where: the place it names most
-        top, n = counts.most_common(1)[0]
-        if n >= 3:
-            home.add(top)
-    passages: list[PassageData] = []
-    ctx_cache: dict[tuple[str, ...], list[str]] = {}
-    title_norm = doc.title.strip()
-    doc_units = units(doc.text)
-    if not any(u.text.strip() == title_norm for u in doc_units[:4]):
-        passages.append(_passage(title_norm, "title", 0, 0, "", (), ctx_cache))
-    facts = document_facts(doc)
-    if facts:
-        passages.append(_passage(facts, "facts", 0, 0, "", (), ctx_cache))
-    sent = 1
-    for u_no, unit in enumerate(doc_units, start=1):
-        kind = "title" if unit.text.strip() == title_norm else unit.kind
-        if unit.kind in ("item", "row") and len(unit.text) <= UNIT_WHOLE:
-            sentences = [unit.text]
-        else:
-            sentences = split_sentences(unit.text) or [unit.text]
-        for s_i, sentence in enumerate(sentences):
-            for chunk in split_chunks(sentence):
-                # The unit's number belongs to its first passage only.
-                label = unit.label if s_i == 0 else ""
-                p = _passage(chunk, kind, u_no, sent, label, unit.context, ctx_cache)
-                if p.length:
-                    passages.append(p)
-            sent += 1
-    return DocAnalysis(ANALYSER_VERSION, passages, sorted(meta_terms), sorted(places),
-                       sorted(years_in(f"{doc.title} {doc.text}")), sorted(home))
-
-
-_UNPAD = re.compile(r"(?<![\d/])0(\d)(?=/)|(?<=/)0(\d)(?=/)")
-
-
-_BYLINE = re.compile(r"^([A-ZĐ][^\W\d_]*(?:[ \t]+[A-ZĐ][^\W\d_]*){1,3})(?:[ \t]*\([^()]{2,80}\))?$")
-
-
-def byline(text: str) -> str:
-    """An article's author: a short line of two to four capitalised words (and an affiliation
-    in brackets) among its last lines, as news sites sign them («Tuấn Anh (Phòng Tư pháp)»)."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][-5:]
-    for line in reversed(lines):
-        m = _BYLINE.match(line)
-        if m and not m.group(1).isupper():
-            return line
-    return ""
-
-
-_SIGNER_TITLE = re.compile(r"(PHÓ CHỦ TỊCH|CHỦ TỊCH|PHÓ GIÁM ĐỐC|GIÁM ĐỐC|PHÓ TRƯỞNG BAN|TRƯỞNG BAN|"
-                           r"CHÁNH VĂN PHÒNG|BÍ THƯ|THỦ TRƯỞNG)")
-_TITLE_CASE = {"PHÓ CHỦ TỊCH": "Phó Chủ tịch", "CHỦ TỊCH": "Chủ tịch", "PHÓ GIÁM ĐỐC": "Phó Giám đốc",
-               "GIÁM ĐỐC": "Giám đốc", "PHÓ TRƯỞNG BAN": "Phó Trưởng ban", "TRƯỞNG BAN": "Trưởng ban",
-               "CHÁNH VĂN PHÒNG": "Chánh Văn phòng", "BÍ THƯ": "Bí thư", "THỦ TRƯỞNG": "Thủ trưởng"}
-_NAME = re.compile(r"(?:\(Đã ký\)\s*)?([A-ZĐ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐ][a-zà-ỹđ]+){1,3})\s*$")
-
-
-def signer(text: str) -> str:
-    """Who signed an official document: the name under its last signing title («KT. CHỦ TỊCH /
-    PHÓ CHỦ TỊCH / (Đã ký) Trần Minh Khoa», before any appendix), with that title."""
-    tail = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    for i in range(len(tail) - 1, -1, -1):
-        titles = _SIGNER_TITLE.findall(tail[i])
-        if not titles:
-            continue
-        rest = [tail[i].split(titles[-1], 1)[1]] + tail[i + 1 : i + 3]
-        for line in rest:
-            m = _NAME.search(line.strip())
-            if m and not m.group(1).isupper():
-                return f"{m.group(1)} ({_TITLE_CASE.get(titles[-1], titles[-1].capitalize())})"
-        return ""
-    return ""
-
-
-def document_facts(doc: IndexedDoc) -> str:
-    """What the citation knows of a document, as a sentence that can answer
-    «bài viết đăng ngày nào», «ai ban hành Kế hoạch 18/KH-UBND»."""
-    when = f"{doc.date.day}/{doc.date.month}/{doc.date.year}" if doc.date else ""
-    if doc.kind == "article":
-        parts = [f"Bài viết «{doc.title}»"]
-        if when:
-            parts.append(f"đăng ngày {when}")
-        if doc.source:
-            parts.append(f"nguồn {doc.source}")
-        if doc.reports_on:
-            parts.append("về " + _UNPAD.sub(lambda m: m.group(1) or m.group(2), doc.reports_on))
-        author = byline(doc.text)
-        if author:
-            parts.append(f"tác giả {author}")
-        return ", ".join(parts) + "." if len(parts) > 1 else ""
-    if not doc.number:
-        return ""
-    text = f"{doc.title} số {doc.number}"
-    if when:
-        text += f" ban hành ngày {when}"
-    if doc.issuer:
-        text += f" của {doc.issuer}"
-    who = signer(doc.text)
-    if who:
-        text += f", người ký: {who}"
-    return text + "."
-
-
-def _passage(text: str, kind: str, unit: int, sent: int, label: str, context: tuple[str, ...],
-             ctx_cache: dict[tuple[str, ...], list[str]]) -> PassageData:
-    toks = tokens(text)
-    terms = _passage_terms(toks)
-    if label:
-        terms.append(label_key(label))
-    numbers = sorted({t.folded for t in toks if t.kind in ("num", "code")})
-    return PassageData(text, kind, unit, sent, label, context, terms, _ctx_terms(context, ctx_cache),
-                       numbers, len(toks))
-
-
 # -- the index -------------------------------------------------------------------
 
 
@@ -473,17 +199,33 @@ class KnowledgeIndex:
             a if a is not None and a.version == ANALYSER_VERSION else analyse(d)
             for d, a in zip(self.docs, got)
         ]
+        flat_terms, sizes, ctx_groups = self._gather_passages()
+        self.n = len(self.passages)
+        self.idf, self.postings = self._bm25_postings(flat_terms, sizes)
+        ctx_postings: dict[str, list[int]] = defaultdict(list)
+        for key, (_, pids) in ctx_groups.items():
+            for term in key:
+                ctx_postings[term].extend(pids)
+        self.ctx_postings = {t: np.sort(np.array(ids, dtype=np.int64)) for t, ids in ctx_postings.items()}
+        self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
+        self.max_idf = math.log(1 + (self.n + 0.5) / 0.5) if self.n else 1.0
+        self._document_lookups()
+
+    def _gather_passages(self) -> tuple[list[str], list[int], dict[tuple[str, ...], tuple[frozenset[str], list[int]]]]:
+        """The passages of every analysis numbered in one list, with their terms, context and
+        numbers, and each document's terms; returns every passage's terms in one flat list, the
+        number of them per passage, and the passages under each distinct heading path."""
         self.passages: list[Passage] = []
         self.meta_terms: list[set[str]] = []
         self.doc_terms: list[set[str]] = []
         self.doc_places: list[set[str]] = []
         self.doc_years: list[set[str]] = []
-        passage_terms: list[set[str]] = []
-        passage_ctx: list[set[str]] = []
-        passage_numbers: list[set[str]] = []
+        self.passage_terms: list[set[str]] = []
+        self.passage_ctx: list[frozenset[str]] = []
+        self.passage_numbers: list[set[str]] = []
         # Every passage's terms go into one flat list, counted and grouped into postings
-        # with numpy below: a Python step per (term, passage) pair was most of the time
-        # of assembling 10,000 passages.
+        # with numpy (``_bm25_postings``): a Python step per (term, passage) pair was most
+        # of the time of assembling 10,000 passages.
         flat_terms: list[str] = []
         sizes: list[int] = []
         # The passages under one heading path share its terms: one (frozen) set and one list
@@ -507,49 +249,44 @@ class KnowledgeIndex:
                     group = ctx_groups[key] = (frozenset(key), [])
                 group[1].append(pid)
                 doc_ctx[key] = group[0]
-                passage_terms.append(set(pd.terms))
-                passage_ctx.append(group[0])
-                passage_numbers.append(set(pd.numbers))
+                self.passage_terms.append(set(pd.terms))
+                self.passage_ctx.append(group[0])
+                self.passage_numbers.append(set(pd.numbers))
             all_terms = set(meta)
             all_terms.update(flat_terms[start:])
             all_terms.update(*doc_ctx.values())
             self.doc_terms.append(all_terms)
             self.doc_places.append(set(an.places))
             self.doc_years.append(set(an.years))
+        return flat_terms, sizes, ctx_groups
 
-        n = len(self.passages)
-        self.n = n
+    def _bm25_postings(self, flat_terms: list[str], sizes: list[int]) -> tuple[dict[str, float], Postings]:
+        """Each term's idf, and its postings with their BM25 weights (``sizes``: the number of
+        terms of each passage in ``flat_terms``, in order)."""
+        n = self.n
         lengths = np.array([p.length for p in self.passages], dtype=np.float64) if n else np.zeros(0)
         avg = float(lengths.mean()) if n else 1.0
         norm = K1 * (1 - B + B * lengths / max(avg, 1e-9)) if n else lengths
-        self.idf: dict[str, float] = {}
-        self.postings = Postings({}, [0], np.zeros(0, dtype=np.int64), np.zeros(0))
-        if flat_terms:
-            # Terms numbered in order of first appearance; (term, passage) pairs counted by
-            # sorting term * n + passage, which also orders each term's postings by passage.
-            vocab = list(dict.fromkeys(flat_terms))
-            number = {t: i for i, t in enumerate(vocab)}
-            codes = np.fromiter(map(number.__getitem__, flat_terms), dtype=np.int64, count=len(flat_terms))
-            pair, counts = np.unique(codes * n + np.repeat(np.arange(n, dtype=np.int64), sizes),
-                                     return_counts=True)
-            term_of = pair // n
-            ids = pair - term_of * n
-            dfs = np.bincount(term_of, minlength=len(vocab))
-            idfs = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs.tolist()]
-            tfs = counts.astype(np.float64)
-            weights = np.array(idfs)[term_of] * tfs * (K1 + 1) / (tfs + norm[ids])
-            self.idf = dict(zip(vocab, idfs))
-            self.postings = Postings(number, [0] + np.cumsum(dfs).tolist(), ids, weights)
-        ctx_postings: dict[str, list[int]] = defaultdict(list)
-        for key, (_, pids) in ctx_groups.items():
-            for term in key:
-                ctx_postings[term].extend(pids)
-        self.ctx_postings = {t: np.sort(np.array(ids, dtype=np.int64)) for t, ids in ctx_postings.items()}
-        self.passage_terms = passage_terms
-        self.passage_ctx = passage_ctx
-        self.is_title = np.array([p.is_title for p in self.passages], dtype=bool)
-        self.passage_numbers = passage_numbers
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
+        if not flat_terms:
+            return {}, Postings({}, [0], np.zeros(0, dtype=np.int64), np.zeros(0))
+        # Terms numbered in order of first appearance; (term, passage) pairs counted by
+        # sorting term * n + passage, which also orders each term's postings by passage.
+        vocab = list(dict.fromkeys(flat_terms))
+        number = {t: i for i, t in enumerate(vocab)}
+        codes = np.fromiter(map(number.__getitem__, flat_terms), dtype=np.int64, count=len(flat_terms))
+        pair, counts = np.unique(codes * n + np.repeat(np.arange(n, dtype=np.int64), sizes),
+                                 return_counts=True)
+        term_of = pair // n
+        ids = pair - term_of * n
+        dfs = np.bincount(term_of, minlength=len(vocab))
+        idfs = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs.tolist()]
+        tfs = counts.astype(np.float64)
+        weights = np.array(idfs)[term_of] * tfs * (K1 + 1) / (tfs + norm[ids])
+        return dict(zip(vocab, idfs)), Postings(number, [0] + np.cumsum(dfs).tolist(), ids, weights)
+
+    def _document_lookups(self) -> None:
+        """What the search asks of documents: which have a term in their title, number or
+        issuer; the documents' own numbers; their places; each passage's document and unit."""
         # Term -> the documents whose title, number or issuer has it (searched once a question term).
         meta_docs: dict[str, list[int]] = defaultdict(list)
         for d, meta in enumerate(self.meta_terms):

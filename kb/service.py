@@ -6,7 +6,7 @@ transaction as every change) moves, so every bot process answers from the
 same documents.
 
 Building it does not read the texts. Each document's analysis (everything
-the index needs of it, ``kb.index.analyse``) is made once, when the
+the index needs of it, ``kb.analysis.analyse``) is made once, when the
 document is added, and stored with it (``Document.analysis``, see
 ``kb.store``). A process loads the stored analyses and assembles the
 index from them; when the revision moves it keeps the analyses of the
@@ -33,8 +33,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from kb.analysis import ANALYSER_VERSION, DocAnalysis, IndexedDoc, analyse
 from kb.answer import Answer, answer_question
-from kb.index import ANALYSER_VERSION, DocAnalysis, IndexedDoc, KnowledgeIndex, analyse
+from kb.index import KnowledgeIndex
 from kb.meta import extract_meta
 from kb.readers import MAX_BYTES, DocumentCaps, DocumentError, read_document
 from kb.store import dump_analysis, load_analysis

@@ -1,4 +1,4 @@
-"""A document's search analysis (``kb.index.analyse``) as it is kept in the database.
+"""A document's search analysis (``kb.analysis.analyse``) as it is kept in the database.
 
 ``dump_analysis`` turns a :class:`DocAnalysis` into a compact blob for
 ``Document.analysis``; ``load_analysis`` turns it back, or gives ``None`` when the
@@ -27,7 +27,7 @@ import pickle
 import zlib
 from typing import Any
 
-from kb.index import ANALYSER_VERSION, DocAnalysis, PassageData
+from kb.analysis import ANALYSER_VERSION, DocAnalysis, PassageData
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from kb.analysis import IndexedDoc, split_chunks, split_sentences
 from kb.answer import MAX_ANSWER, answer_question
-from kb.index import IndexedDoc, KnowledgeIndex, split_chunks, split_sentences
+from kb.index import KnowledgeIndex
 
 DOC_A = IndexedDoc(
     file_name="tinh-a-2023.txt",

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 import kb.index as index_module
 import kb.service as service
-from kb.index import ANALYSER_VERSION, analyse
+from kb.analysis import ANALYSER_VERSION, analyse
 from kb.service import Editor, HistoryError, KnowledgeBase, indexed_doc
 from kb.store import load_analysis
 from storage import documents as repo

@@ -14,8 +14,9 @@ from sqlalchemy import select, update
 
 import kb.index as index_module
 import kb.service as service
+from kb.analysis import ANALYSER_VERSION, analyse
 from kb.answer import answer_question
-from kb.index import ANALYSER_VERSION, KnowledgeIndex, analyse
+from kb.index import KnowledgeIndex
 from kb.service import KnowledgeBase, indexed_doc
 from kb.store import dump_analysis, load_analysis
 from storage import documents as repo
