@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram import Bot  # noqa: E402
 
-from bot.emulator import BotAPIEmulator  # noqa: E402
+from devtools.emulator import BotAPIEmulator  # noqa: E402
 from reminders.dispatch import Dispatcher  # noqa: E402
 from storage.db import open_database, session_scope  # noqa: E402
 from storage.models import Outbox  # noqa: E402

@@ -1,5 +1,5 @@
 """Updates handled a second, end to end: the real Application polling the
-project's Bot API emulator (bot/emulator.py), against a bare
+project's Bot API emulator (devtools/emulator/), against a bare
 python-telegram-bot echo bot on the same emulator with the same updates.
 
 The province (bench/_data.py, 400 units and 5,000 tasks by default) has its
@@ -63,7 +63,7 @@ from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes,
 
 from _data import Province, backend, fresh_database, seed_province  # noqa: E402
 from bot.app import build_application, new_event_loop, polling  # noqa: E402
-from bot.emulator import BotAPIEmulator, SentMessage  # noqa: E402
+from devtools.emulator import BotAPIEmulator, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.texts import ERROR_APOLOGY  # noqa: E402
 from bot.ptb.transport import AiohttpRequest  # noqa: E402

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import run
-from bot.emulator import BotAPIEmulator, FakeUser, SentMessage
+from devtools.emulator import BotAPIEmulator, FakeUser, SentMessage
 from bot.settings import Settings
 
 OFFICER = FakeUser(id=1001, first_name="Lan", last_name="Nguyễn")

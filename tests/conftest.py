@@ -112,7 +112,7 @@ def engine(settings: Settings):
 
 @pytest.fixture
 async def emulator() -> AsyncIterator:
-    from bot.emulator import BotAPIEmulator
+    from devtools.emulator import BotAPIEmulator
 
     async with BotAPIEmulator() as emu:
         yield emu

@@ -66,7 +66,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, TypeHandler
 
 from bot import texts
-from bot.emulator import StoredFile
+from devtools.emulator import StoredFile
 from handlers import errors
 from handlers.tasks import BUTTONS as TASK_BUTTONS
 from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import func, select
 
-from bot.emulator import BotAPIEmulator, StoredFile
+from devtools.emulator import BotAPIEmulator, StoredFile
 from bot.ptb.flood import FloodControl, Verdict
 from bot.settings import Settings
 from bot.ptb.slots import Slots, given_up

@@ -49,7 +49,7 @@ def files_leaking(folder: Path, *tokens: str) -> list[str]:
 
 @pytest.fixture
 async def telegram():
-    from bot.emulator import BotAPIEmulator
+    from devtools.emulator import BotAPIEmulator
 
     async with BotAPIEmulator(token=TOKEN) as emu:
         yield emu
