@@ -143,6 +143,15 @@ def _local_text(index: KnowledgeIndex, p) -> str:
 def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[QueryTerm]) -> str:
     """Why the hit cannot be what the question is about (another place or year), or ''."""
     p = hit.passage
+    alts = {qt.folded: qt.alts for qt in terms if qt.alts}
+    return (_place_problem(index, p, qtoks) or _indicator_problem(index, p, qtoks, alts)
+            or _result_problem(index, p, qtoks) or _period_problem(index, p, qtoks)
+            or _year_problem(index, p, qtoks, terms))
+
+
+def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """The places the question names are not the document's, or not near the passage, or the
+    passage's figures are all of other places."""
     doc = p.doc
     wanted = places_in(qtoks, index.known_places)
     if wanted:
@@ -152,13 +161,19 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         foreign = wanted - index.meta_places[doc]
         if foreign and not foreign <= places_in(tokens(_local_text(index, p)), index.known_places):
             return f"place {sorted(foreign)} not near the passage"
-    alts = {qt.folded: qt.alts for qt in terms if qt.alts}
     if answer_type(qtoks) == "number" and not wanted - index.meta_places[doc]:
         # «thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%»: every figure of the passage belongs to a
         # place the question does not ask about.
         owners = _figure_places(_local_unit_text(index, p), index.known_places)
         if owners and all(owners) and not set().union(*owners) & wanted:
             return f"the passage's figures are for {sorted(set().union(*owners))}"
+    return ""
+
+
+def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:
+    """An abbreviation the question names (SIPAS, PAR INDEX, DVCTT…) is not in the document,
+    or not what the passage is about."""
+    doc = p.doc
     missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]
                and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))]
     if missing:
@@ -170,59 +185,81 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
            and a not in local and not any(x in local for x in alts.get(a, ()))]
     if far:
         return f"{far} not near the passage"
-    if _asks_result(qtoks):
-        unit = _local_unit_text(index, p)
-        if _states_target_only(unit):
-            return "the question asks what was achieved; the passage states a target"
-        # «năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%)»: what it says of the asked year is a target.
-        asked = years_in(qtoks)
-        clauses = [c for c in re.split(r"[;()]", unit) if c.strip()]
-        of_year = [c for c in clauses if asked & _period_years(c)]
-        open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
-        if asked and of_year and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_) \
-                and all(_states_target_only(c) for c in of_year):
-            return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"
+    return ""
+
+
+def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """The question asks what was achieved; the passage states a target (for the asked year)."""
+    if not _asks_result(qtoks):
+        return ""
+    unit = _local_unit_text(index, p)
+    if _states_target_only(unit):
+        return "the question asks what was achieved; the passage states a target"
+    # «năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%)»: what it says of the asked year is a target.
+    asked = years_in(qtoks)
+    clauses = [c for c in re.split(r"[;()]", unit) if c.strip()]
+    of_year = [c for c in clauses if asked & _period_years(c)]
+    open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
+    if asked and of_year and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_) \
+            and all(_states_target_only(c) for c in of_year):
+        return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"
+    return ""
+
+
+def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """The question names a period («giai đoạn 2021-2025») the passage does not speak of."""
     asked = _periods(" ".join(t.surface for t in qtoks))
     if asked:
-        named = _periods(_local_text(index, p)) | _periods(index.docs[doc].title)
+        named = _periods(_local_text(index, p)) | _periods(index.docs[p.doc].title)
         if named and not asked & named:
             return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
+    return ""
+
+
+def _year_problem(index: KnowledgeIndex, p, qtoks, terms: list[QueryTerm]) -> str:
+    """The years the question names are not those the passage (or its document) speaks of."""
     years = years_in(qtoks)
-    if years:
-        sentence = " ".join(q.text for q in index.sentence_of(p))
-        said = _period_years(sentence) or _period_years(_local_unit_text(index, p))
-        said |= _period_years(" ".join(p.context))
-        if said and not years & said:
-            return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
-        if len(years) == 1 and not _RANGE_TEXT.search(" ".join(t.surface for t in qtoks)):
-            # One year asked: a passage about a whole period («giai đoạn 2016-2020») that
-            # does not name that year on its own gives no figure for it.
-            unit = _local_unit_text(index, p)
-            plain = _single_years(unit) | _single_years(" ".join(p.context))
-            ranged = _period_years(" ".join(_RANGE_TEXT.findall(unit)))
-            if years & ranged and not years & plain:
-                return f"year {sorted(years)}: the passage speaks of a period, not of that year"
-        if not said and not years <= index.doc_years[doc]:
-            return f"year {sorted(years)} not in document"
-        if not said:
-            # A passage that names no year speaks of its document's year (its title's, else its date's).
-            d = index.docs[doc]
-            own = _period_years(d.title) or ({str(d.date.year)} if d.date else set())
-            if own and not years & own:
-                return f"year {sorted(years)}: the passage names none and its document is of {sorted(own)}"
-        # The clause that carries the question's words speaks of another year.
-        keys = {q.folded for q in terms if q.unigram and q.folded and not q.folded.isdigit()}
-        best, best_n = "", 0
-        for clause in _CLAUSE_SPLIT.split(sentence):
-            n = len(keys & {t.folded for t in tokens(clause)})
-            if n > best_n:
-                best, best_n = clause, n
-        in_clause = _period_years(best)
-        # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
-        figure_of_year = any(years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c))
-                             for c in _CLAUSE_SPLIT.split(sentence))
-        if in_clause and not years & in_clause and best_n >= 2 and not figure_of_year:
-            return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
+    if not years:
+        return ""
+    doc = p.doc
+    sentence = " ".join(q.text for q in index.sentence_of(p))
+    said = _period_years(sentence) or _period_years(_local_unit_text(index, p))
+    said |= _period_years(" ".join(p.context))
+    if said and not years & said:
+        return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
+    if len(years) == 1 and not _RANGE_TEXT.search(" ".join(t.surface for t in qtoks)):
+        # One year asked: a passage about a whole period («giai đoạn 2016-2020») that
+        # does not name that year on its own gives no figure for it.
+        unit = _local_unit_text(index, p)
+        plain = _single_years(unit) | _single_years(" ".join(p.context))
+        ranged = _period_years(" ".join(_RANGE_TEXT.findall(unit)))
+        if years & ranged and not years & plain:
+            return f"year {sorted(years)}: the passage speaks of a period, not of that year"
+    if not said and not years <= index.doc_years[doc]:
+        return f"year {sorted(years)} not in document"
+    if not said:
+        # A passage that names no year speaks of its document's year (its title's, else its date's).
+        d = index.docs[doc]
+        own = _period_years(d.title) or ({str(d.date.year)} if d.date else set())
+        if own and not years & own:
+            return f"year {sorted(years)}: the passage names none and its document is of {sorted(own)}"
+    return _clause_year_problem(sentence, years, terms)
+
+
+def _clause_year_problem(sentence: str, years: set[str], terms: list[QueryTerm]) -> str:
+    """The clause that carries the question's words speaks of another year."""
+    keys = {q.folded for q in terms if q.unigram and q.folded and not q.folded.isdigit()}
+    best, best_n = "", 0
+    for clause in _CLAUSE_SPLIT.split(sentence):
+        n = len(keys & {t.folded for t in tokens(clause)})
+        if n > best_n:
+            best, best_n = clause, n
+    in_clause = _period_years(best)
+    # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
+    figure_of_year = any(years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c))
+                         for c in _CLAUSE_SPLIT.split(sentence))
+    if in_clause and not years & in_clause and best_n >= 2 and not figure_of_year:
+        return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
     return ""
 
 
