@@ -324,7 +324,6 @@ def histories_blocks(files, total: int, tz) -> list[str]:
         lines.append(f"… và {total - len(files)} tệp khác.")
     lines.append("Xem từng tệp: <code>/tailieu lichsu TÊN_TỆP</code>")
     return [HISTORY_USAGE, "\n".join(lines)]
-GROUP_HINT = "Trong nhóm, hãy hỏi bằng lệnh /hoi &lt;câu hỏi&gt; hoặc nhắc tên tôi."
 
 
 # Flood control (bot/ptb/flood.py): one note, then silence for a while.

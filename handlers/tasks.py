@@ -56,7 +56,7 @@ async def list_tasks(update: Update, context: Context) -> None:
 
     def work(session: Session, actor: Actor):
         staff = service.require_linked(actor)
-        lines = service.my_tasks(session, actor, today=day, limit=LIST_LIMIT)
+        lines = service.my_tasks(session, actor, limit=LIST_LIMIT)
         total = len(lines)
         if total == LIST_LIMIT:  # there may be more
             total = db.count_own_open_tasks(session=session, owner_id=staff.id)
@@ -297,7 +297,7 @@ async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -
         task = service.visible_task(session, actor, task_id)
         if not service.can_report(session, actor, task):
             raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
-        return service.task_lines(session, [task], day)[0]
+        return service.task_lines(session, [task])[0]
 
     try:
         line = await _run(update, context, work)

@@ -68,10 +68,6 @@ class Actor:
         return self.is_admin or (self.staff is not None and self.staff.role == ROLE_MANAGER)
 
     @property
-    def linked(self) -> bool:
-        return self.staff is not None
-
-    @property
     def name(self) -> str:
         if self.staff is not None:
             return self.staff.full_name
@@ -123,10 +119,6 @@ def status_for(percent: int) -> str:
     return STATUS_IN_PROGRESS if percent > 0 else STATUS_NOT_STARTED
 
 
-def is_overdue(task: Task, today: date) -> bool:
-    return task.status != STATUS_DONE and task.deadline < today
-
-
 def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
     """A task the actor may see, or Refused (saying the same for unknown and
     out-of-scope codes, so codes outside one's scope are not disclosed)."""
@@ -155,22 +147,19 @@ class TaskLine:
     task: Task
     owner: Staff | None
     accountable: Staff | None
-    overdue_days: int = 0
 
 
-def my_tasks(session: Session, actor: Actor, *, today: date, open_only: bool = True,
-             limit: int = 30) -> list[TaskLine]:
+def my_tasks(session: Session, actor: Actor, *, open_only: bool = True, limit: int = 30) -> list[TaskLine]:
     """The actor's own tasks (those they carry out), nearest deadline first, for the list of
     ``/nhiemvu`` (which names nobody: the lines' owner and accountable person are left None)."""
     staff = require_linked(actor)
     tasks = db.own_tasks(session=session, owner_id=staff.id, open_only=open_only, limit=limit)
-    return [TaskLine(t, None, None, (today - t.deadline).days if is_overdue(t, today) else 0) for t in tasks]
+    return [TaskLine(t, None, None) for t in tasks]
 
 
-def task_lines(session: Session, tasks, today: date) -> list[TaskLine]:
+def task_lines(session: Session, tasks) -> list[TaskLine]:
     people = db.staff_by_ids(session=session, ids=[t.owner_id for t in tasks] + [t.accountable_id for t in tasks])
-    return [TaskLine(t, people.get(t.owner_id), people.get(t.accountable_id),
-                     (today - t.deadline).days if is_overdue(t, today) else 0) for t in tasks]
+    return [TaskLine(t, people.get(t.owner_id), people.get(t.accountable_id)) for t in tasks]
 
 
 # --------------------------------------------------------------------------
