@@ -91,10 +91,9 @@ from functools import lru_cache
 
 import holidays
 
-ONE_DAY = timedelta(days=1)
+from common.timespec import DAY_NAMES, parse_work_week
 
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_INDEX = {name: i for i, name in enumerate(DAY_NAMES)}
+ONE_DAY = timedelta(days=1)
 
 HOLIDAYS_VN = "vn"
 HOLIDAYS_NONE = "none"
@@ -120,43 +119,6 @@ _DAY_ORDER = {kind: i for i, kind in enumerate((BEFORE, DUE_TODAY, OVERDUE, STAL
 # year's holidays are a few weeks): a reminder moved to a working day moves less than this, so
 # a deadline this far beyond the window has no reminder in it but stale nudges.
 _FAR = 366
-
-
-def parse_work_week(spec: str) -> frozenset[int]:
-    """The weekdays (0 = Monday) of a work week spec such as "mon-fri",
-    "mon-sat", "mon,tue,wed,thu,fri,sat" or "mon-fri,sun".
-
-    Day names are case-insensitive and spaces are ignored; a range goes
-    forward through the week ("fri-mon" is refused rather than wrapped)."""
-    parts = [part.strip() for part in spec.split(",")] if spec.strip() else []
-    if not parts:
-        raise ValueError('Tuần làm việc trống: hãy ghi ví dụ "mon-fri" hoặc "mon-sat".')
-    days: set[int] = set()
-    for part in parts:
-        if not part:
-            raise ValueError(f'Tuần làm việc "{spec}" không hợp lệ: có một mục trống giữa hai dấu phẩy.')
-        bounds = [bound.strip() for bound in part.split("-")]
-        if len(bounds) > 2:
-            raise ValueError(f'Tuần làm việc không hợp lệ: khoảng "{part}" chỉ được có một dấu "-".')
-        first, last = (_day_index(bound, part) for bound in (bounds[0], bounds[-1]))
-        if first > last:
-            raise ValueError(
-                f'Tuần làm việc không hợp lệ: khoảng "{part}" phải đi từ thứ trước đến thứ sau'
-                ' (ví dụ "mon-fri").'
-            )
-        days.update(range(first, last + 1))
-    return frozenset(days)
-
-
-def _day_index(name: str, part: str) -> int:
-    index = _DAY_INDEX.get(name.lower())
-    if index is None:
-        shown = name or part
-        raise ValueError(
-            f'Tuần làm việc không hợp lệ: "{shown}" không phải tên thứ'
-            f' (dùng {", ".join(DAY_NAMES)}).'
-        )
-    return index
 
 
 @lru_cache(maxsize=None)

@@ -26,20 +26,21 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
 
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.settings import Settings
 from bot.texts import STATUS_LABELS, esc, pack
 from reminders import failures as fails
+from common.timespec import parse_hhmm
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, ScanFailure, Staff, Subscription, Task
 from tracking import subscriptions as owners
 from tracking.service import scope_title
-from bot.workers import Exports
+from tracking.export import ExportWorkers
 from storage.tracking import batches
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class ScanConfig:
     admin_ids: tuple[int, ...] = ()  # ADMIN_IDS: told of an item that fails, with the staff admins
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "ScanConfig":
+    def from_settings(cls, settings: Any) -> "ScanConfig":
         return cls(
             tz=settings.tz,
             reminder_at=settings.reminder_at,
@@ -106,7 +107,7 @@ def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
     return result
 
 
-def scan_all(engine, *, now: datetime, config: ScanConfig, exports: Exports | None = None) -> ScanResult:
+def scan_all(engine, *, now: datetime, config: ScanConfig, exports: ExportWorkers | None = None) -> ScanResult:
     """The reminders under the scan lock, then the digests: each is rendered
     outside any lock (a weekly one with its workbook can take a second, during
     which SQLite's write lock would hold up every update), then queued in a
@@ -345,8 +346,6 @@ def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_own
 
 def period_due(sub: Subscription, now: datetime, tz: tzinfo) -> str | None:
     """The period (day or ISO week) whose digest is due for ``sub`` now, if not sent yet."""
-    from bot.settings import parse_hhmm
-
     local = now.astimezone(tz)
     at = parse_hhmm(sub.at_time)
     if sub.frequency == "weekly":
@@ -371,8 +370,6 @@ def period_due(sub: Subscription, now: datetime, tz: tzinfo) -> str | None:
 
 
 def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None:
-    from bot.settings import parse_hhmm
-
     at = parse_hhmm(sub.at_time)
     if "-W" in period:
         year, week = period.split("-W")
@@ -382,7 +379,7 @@ def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None
 
 
 def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime, config: ScanConfig,
-                   exports: Exports | None = None) -> tuple[list[Outbox], dict[str, int]]:
+                   exports: ExportWorkers | None = None) -> tuple[list[Outbox], dict[str, int]]:
     """The outbox rows of one subscription's digest for ``period``, and its counts: of the scope
     its owner has now (``owners.Stopped`` if they may no longer receive it)."""
     from tracking.export import export_tasks

@@ -12,7 +12,7 @@ read as the code in brackets, a target cell "MÃ · tên" as that target.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import DateTime, func, type_coerce
 from sqlalchemy.orm import aliased
@@ -36,6 +36,17 @@ EXPORT_COLUMNS = (
     ("Ghi chú gần nhất", 40), ("Kết quả cần đạt", 40), ("Chỉ tiêu", 36),
 )
 _FETCH_BATCH = 2000  # rows fetched at a time: the tasks are streamed, never all held at once
+
+
+class ExportWorkers(Protocol):
+    """Processes that write workbooks beside the caller's (the bot's export workers,
+    ``bot.workers.Exports``, handed down by the shell): ``submit`` starts an export, or gives
+    None when there is no worker to do it; ``result`` waits for it and gives None when the worker
+    failed, and the caller then exports in its own process (:func:`export_tasks`)."""
+
+    def submit(self, *, scope: db.Scope, today: date, tz: tzinfo) -> Any | None: ...
+
+    def result(self, pending: Any | None) -> bytes | None: ...
 
 
 def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
