@@ -133,109 +133,153 @@ class _Outline:
 
 def units(text: str) -> list[Unit]:
     """The text's units, in order, each with its heading path and own number."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    out: list[Unit] = []
-    outline = _Outline()
-    pending_name: int | None = None   # a «Chương I» whose name is on the next line
-    nested: list[float] = []           # [level, last number] of a numbered list nested in an item
-    heading_item: float | None = None  # the level of the item just before, if it heads a list
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line:
-            i += 1
-            pending_name = None
-            continue
-        # A table: consecutive lines of (>= 2) cells, the header first when it looks like one.
-        if "|" in line:
-            cells = _cells(line)
-            j = i + 1
-            while j < len(lines) and "|" in lines[j] and 2 <= len(_cells(lines[j])) <= max(len(cells), 2) + 1:
-                j += 1
-            if len(cells) >= 2 and j - i >= 2:
-                out.extend(_table(lines, i, j, outline.path()))
-                i = j
+    return _UnitReader(text).read()
+
+
+class _UnitReader:
+    """Reads a text's lines in order into units, keeping the outline of headings above."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = [ln.strip() for ln in text.splitlines()]
+        self.out: list[Unit] = []
+        self.outline = _Outline()
+        self.pending_name: int | None = None   # a «Chương I» whose name is on the next line
+        self.nested: list[float] = []           # [level, last number] of a numbered list nested in an item
+        self.heading_item: float | None = None  # the level of the item just before, if it heads a list
+        self.i = 0                              # the next line to read
+
+    def read(self) -> list[Unit]:
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if not line:
+                self.i += 1
+                self.pending_name = None
                 continue
-            line = " ".join(c for c in cells if c)
-        i += 1
-        if pending_name is not None and _is_caps(line) and len(line) <= MAX_HEADING:
-            outline.extend(pending_name, line)
-            out.append(Unit(line, "heading", outline.path(), "", i - 1))
-            pending_name = None
-            continue
-        pending_name = None
+            if "|" in line:
+                line = self._table_or_row(line)
+                if line is None:
+                    continue
+            self.i += 1
+            self._line(line)
+        return self.out
+
+    def _table_or_row(self, line: str) -> str | None:
+        """A table: consecutive lines of (>= 2) cells, the header first when it looks like one;
+        read as a whole (None). A line of cells on its own is read as their text."""
+        lines, i = self.lines, self.i
+        cells = _cells(line)
+        j = i + 1
+        while j < len(lines) and "|" in lines[j] and 2 <= len(_cells(lines[j])) <= max(len(cells), 2) + 1:
+            j += 1
+        if len(cells) >= 2 and j - i >= 2:
+            self.out.extend(_table(lines, i, j, self.outline.path()))
+            self.i = j
+            return None
+        return " ".join(c for c in cells if c)
+
+    def _line(self, line: str) -> None:
+        """One line that is not part of a table (``self.i`` is already past it)."""
+        n = self.i - 1
+        if self.pending_name is not None and _is_caps(line) and len(line) <= MAX_HEADING:
+            self.outline.extend(self.pending_name, line)
+            self.out.append(Unit(line, "heading", self.outline.path(), "", n))
+            self.pending_name = None
+            return
+        self.pending_name = None
+        if self._part(line, n) or self._article(line, n) or self._roman_heading(line, n) or self._listed(line, n):
+            return
+        self.heading_item = None
+        if _BULLET.match(line):
+            self.out.append(Unit(line, "item", self.outline.path(), "", n))
+        elif _is_caps(line) and len(line) <= MAX_HEADING:
+            self._caps_heading(line, n)
+        else:
+            self._paragraph(line, n)
+
+    def _part(self, line: str, n: int) -> bool:
         m = _PART.match(line)
-        if m:
-            level = 1 if line[0].upper() in "PC" else 2
-            outline.set(level, line)
-            if not m.group(2):
-                pending_name = level
-            out.append(Unit(line, "heading", outline.path()[:-1], m.group(1), i - 1))
-            continue
+        if not m:
+            return False
+        level = 1 if line[0].upper() in "PC" else 2
+        self.outline.set(level, line)
+        if not m.group(2):
+            self.pending_name = level
+        self.out.append(Unit(line, "heading", self.outline.path()[:-1], m.group(1), n))
+        return True
+
+    def _article(self, line: str, n: int) -> bool:
         m = _ARTICLE.match(line)
-        if m:
-            head = line if len(line) <= MAX_HEADING else f"Điều {m.group(1)}"
-            outline.set(3, head)
-            out.append(Unit(line, "item", outline.path()[:-1], f"dieu {m.group(1)}", i - 1))
-            continue
+        if not m:
+            return False
+        head = line if len(line) <= MAX_HEADING else f"Điều {m.group(1)}"
+        self.outline.set(3, head)
+        self.out.append(Unit(line, "item", self.outline.path()[:-1], f"dieu {m.group(1)}", n))
+        return True
+
+    def _roman_heading(self, line: str, n: int) -> bool:
         m = _ROMAN_HEAD.match(line)
         if m:
-            nested.clear()
+            self.nested.clear()
         if m and (len(line) <= MAX_HEADING or _is_caps(m.group(2)[:40])):
-            outline.set(2, line)
-            out.append(Unit(line, "heading", outline.path()[:-1], m.group(1), i - 1))
-            continue
+            self.outline.set(2, line)
+            self.out.append(Unit(line, "heading", self.outline.path()[:-1], m.group(1), n))
+            return True
+        return False
+
+    def _listed(self, line: str, n: int) -> bool:
+        """A numbered or lettered item («1.», «3.2», «a)»)."""
         m = _MULTI.match(line) or _NUMBERED.match(line) or _LETTERED.match(line)
-        if m and m.group(2).strip():
-            level = 3.2 if m.re is _MULTI else 4 if m.re is _NUMBERED else 6
-            if m.re is _NUMBERED:
-                # «1.» right under an item that heads a list («a) Nhóm xếp loại Tốt:») starts a
-                # nested list; it goes on while the numbers follow each other (across sibling
-                # headings), and a number out of sequence is the outer list's next item.
-                number = int(m.group(1))
-                if number == 1 and heading_item is not None:
-                    nested[:] = [heading_item + 0.5, 1]
-                elif nested and number == nested[1] + 1:
-                    nested[1] = number
-                else:
-                    nested.clear()
-                if nested:
-                    level = nested[0]
-            ctx = outline.path_above(level)
-            # An item heads what follows only when it says so («…như sau:») or is a bare title.
-            if line.endswith(":") or (len(line) <= 100 and not line.endswith((".", ";"))):
-                outline.set(level, line)
-                heading_item = level
-            else:
-                outline.drop(level)
-                heading_item = None
-            out.append(Unit(line, "item", ctx, m.group(1), i - 1))
-            continue
-        heading_item = None
-        m = _BULLET.match(line)
-        if m:
-            out.append(Unit(line, "item", outline.path(), "", i - 1))
-            continue
-        if _is_caps(line) and len(line) <= MAX_HEADING:
-            if out and out[-1].kind == "heading" and not out[-1].context and out[-1].line == i - 2 \
-                    and _is_caps(out[-1].text):
-                outline.extend(0, line)   # a caps title over two lines
-            else:
-                outline.set(0, line)
-            out.append(Unit(line, "heading", (), "", i - 1))
-            # The subject line under a caps heading («KẾ HOẠCH» / «Cải cách hành chính năm 2024…»).
-            if i < len(lines) and lines[i] and len(lines[i]) <= MAX_HEADING and not _is_caps(lines[i]) \
-                    and not lines[i].endswith((".", ";", ":")) and "|" not in lines[i] \
-                    and not any(p.match(lines[i]) for p in (_PART, _ARTICLE, _ROMAN_HEAD, _MULTI, _NUMBERED,
-                                                               _LETTERED, _BULLET)):
-                outline.extend(0, lines[i])
-                out.append(Unit(lines[i], "heading", (), "", i))
-                i += 1
-            continue
-        out.append(Unit(line, "text", outline.path_above(3.5), "", i - 1))
+        if not (m and m.group(2).strip()):
+            return False
+        level = 3.2 if m.re is _MULTI else 4 if m.re is _NUMBERED else 6
+        if m.re is _NUMBERED:
+            level = self._nested_level(int(m.group(1)), level)
+        ctx = self.outline.path_above(level)
+        # An item heads what follows only when it says so («…như sau:») or is a bare title.
+        if line.endswith(":") or (len(line) <= 100 and not line.endswith((".", ";"))):
+            self.outline.set(level, line)
+            self.heading_item = level
+        else:
+            self.outline.drop(level)
+            self.heading_item = None
+        self.out.append(Unit(line, "item", ctx, m.group(1), n))
+        return True
+
+    def _nested_level(self, number: int, level: float) -> float:
+        """«1.» right under an item that heads a list («a) Nhóm xếp loại Tốt:») starts a
+        nested list; it goes on while the numbers follow each other (across sibling
+        headings), and a number out of sequence is the outer list's next item."""
+        nested = self.nested
+        if number == 1 and self.heading_item is not None:
+            nested[:] = [self.heading_item + 0.5, 1]
+        elif nested and number == nested[1] + 1:
+            nested[1] = number
+        else:
+            nested.clear()
+        return nested[0] if nested else level
+
+    def _caps_heading(self, line: str, n: int) -> None:
+        out, lines = self.out, self.lines
+        if out and out[-1].kind == "heading" and not out[-1].context and out[-1].line == n - 1 \
+                and _is_caps(out[-1].text):
+            self.outline.extend(0, line)   # a caps title over two lines
+        else:
+            self.outline.set(0, line)
+        out.append(Unit(line, "heading", (), "", n))
+        # The subject line under a caps heading («KẾ HOẠCH» / «Cải cách hành chính năm 2024…»).
+        i = self.i
+        if i < len(lines) and lines[i] and len(lines[i]) <= MAX_HEADING and not _is_caps(lines[i]) \
+                and not lines[i].endswith((".", ";", ":")) and "|" not in lines[i] \
+                and not any(p.match(lines[i]) for p in (_PART, _ARTICLE, _ROMAN_HEAD, _MULTI, _NUMBERED,
+                                                           _LETTERED, _BULLET)):
+            self.outline.extend(0, lines[i])
+            out.append(Unit(lines[i], "heading", (), "", i))
+            self.i += 1
+
+    def _paragraph(self, line: str, n: int) -> None:
+        self.out.append(Unit(line, "text", self.outline.path_above(3.5), "", n))
         # «Phiếu gồm 05 yếu tố:» heads the list that follows; another paragraph ends it.
         if line.endswith(":"):
-            outline.set(3.5, line)
+            self.outline.set(3.5, line)
         else:
-            outline.drop(3.5)
-    return out
+            self.outline.drop(3.5)
