@@ -183,12 +183,11 @@ def _export(scope: Scope, today: date, tz: tzinfo) -> bytes | str:
     import traceback
 
     from tracking.export import export_tasks
-    from storage.db import run_transaction
+    from storage.runner import Runner
 
     assert _engine is not None, "the worker was not started"
     try:
-        return run_transaction(_engine, lambda session: export_tasks(session=session, scope=scope, today=today,
-                                                                     tz=tz))
+        return Runner(_engine).run(lambda session: export_tasks(session=session, scope=scope, today=today, tz=tz))
     except Exception:
         return traceback.format_exc()
     finally:

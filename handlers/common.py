@@ -87,19 +87,19 @@ def command_args(update: Update) -> str:
 
 
 async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool = False) -> T:
-    """Run ``work(session)`` in one transaction (``BotData.transaction``: ``heavy`` for a long
+    """Run ``work(session)`` in one transaction (``storage.runner.Runner.transaction``: ``heavy`` for a long
     read or write, such as an export or an import, kept off the thread the quick ones share).
 
     The first transaction of an update also records the update id (``handlers.once``)."""
     claim = once.pending()
     if claim is None:
-        return await context.bot_data.transaction(work, heavy=heavy)
+        return await context.bot_data.db.transaction(work, heavy=heavy)
 
     def run(session: Session) -> T:
         once.claim_in(session, claim)
         return work(session)
 
-    result = await context.bot_data.transaction(run, heavy=heavy)
+    result = await context.bot_data.db.transaction(run, heavy=heavy)
     claim.state = once.TAKEN
     return result
 

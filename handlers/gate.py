@@ -60,7 +60,7 @@ def addressed(update: Update, context: Context) -> bool:
 async def is_staff(context: Context, telegram_id: int) -> bool:
     """Whether ``telegram_id`` is linked to a staff member; not when the database cannot say."""
     try:
-        return await context.bot_data.transaction(
+        return await context.bot_data.db.transaction(
             lambda session: staff_by_telegram(session=session, telegram_id=telegram_id) is not None)
     except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable: a stranger's rate
         log.warning("flood control could not look up user %s: %s", telegram_id, error)

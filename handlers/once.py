@@ -85,7 +85,7 @@ async def claim_before_send() -> None:
         return claim_update(session, update_id=claim.update_id, at=claim.at)
 
     try:
-        fresh = await claim.data.transaction(write)
+        fresh = await claim.data.db.transaction(write)
     except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
         claim.state = FAILED
         log.warning("update %s could not be recorded before answering: %s", claim.update_id, error)

@@ -2,27 +2,23 @@
 
 ``make_engine`` builds an engine for a SQLAlchemy URL (SQLite gets WAL, a busy
 timeout and foreign keys); ``session_scope`` is a unit of work that commits or
-rolls back as a whole; ``upgrade`` applies the Alembic migrations.
+rolls back as a whole (``storage.runner.Runner`` runs and retries them);
+``upgrade`` applies the Alembic migrations.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
-
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_LOCK_WAIT_MS = 30_000  # how long a SQLite transaction waits for another's write lock
-
-T = TypeVar("T")
-
 
 def _create_private(path: Path) -> None:
     """Create a SQLite database file readable by its owner only (SQLite gives its WAL and
@@ -55,8 +51,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         return engine
     # No ping before each checkout (a round trip a transaction): a connection found dead is
-    # invalidated with the rest of the pool, and the handlers' transactions run once more
-    # (bot.context.BotData.transaction).
+    # invalidated with the rest of the pool, and the transactions run once more
+    # (storage.runner.Runner.run).
     engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10)
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
@@ -142,20 +138,6 @@ def session_scope(engine: Engine, *, wait_for_locks: bool = True) -> Iterator[Se
         except BaseException:
             session.rollback()
             raise
-
-
-def run_transaction(engine: Engine, work: Callable[[Session], T], *, wait_for_locks: bool = True) -> T:
-    """``work(session)`` in one transaction (:func:`session_scope`), run once more on a new
-    connection when the pooled one had gone (the server restarted, or cut it off), and with it
-    the pool's others. ``work`` must touch nothing but the session: it may run twice."""
-    for attempt in (1, 2):
-        try:
-            with session_scope(engine, wait_for_locks=wait_for_locks) as session:
-                return work(session)
-        except DBAPIError as error:
-            if attempt == 2 or not error.connection_invalidated:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _lock_wait(session: Session, ms: int) -> None:

@@ -1,4 +1,4 @@
-"""Where a handler's transaction runs (``BotData.transaction``).
+"""Where a handler's transaction runs (``storage.runner.Runner.transaction``).
 
 On SQLite a quick transaction runs on the event loop and does not wait for the
 write lock: when another connection holds it, the attempt is rolled back and
@@ -61,7 +61,7 @@ async def test_a_quick_transaction_runs_on_the_event_loop(sqlite_data):
         where.append(threading.current_thread())
         return claim_update(session, update_id=1, at=AT)
 
-    assert await sqlite_data.transaction(work) is True
+    assert await sqlite_data.db.transaction(work) is True
     assert where == [threading.main_thread()]
     assert claimed(sqlite_data) == [1]
 
@@ -78,10 +78,10 @@ async def test_a_held_write_lock_moves_the_work_to_the_database_thread_and_the_l
             waiting.set()
         return claim_update(session, update_id=7, at=AT)
 
-    task = asyncio.create_task(sqlite_data.transaction(work))
+    task = asyncio.create_task(sqlite_data.db.transaction(work))
     assert await asyncio.to_thread(waiting.wait, 10), "the work never reached the database thread"
     # The event loop is not blocked: other work goes on while the thread waits for the lock.
-    assert await sqlite_data.transaction(lambda session: session.execute(text("SELECT 1")).scalar()) == 1
+    assert await sqlite_data.db.transaction(lambda session: session.execute(text("SELECT 1")).scalar()) == 1
     assert not task.done()
     holder.execute("COMMIT")
     holder.close()
@@ -99,7 +99,7 @@ async def test_other_errors_are_not_retried(sqlite_data):
         raise ValueError("a bug")
 
     with pytest.raises(ValueError):
-        await sqlite_data.transaction(work)
+        await sqlite_data.db.transaction(work)
     assert calls == [1]
     assert claimed(sqlite_data) == []
 
@@ -170,10 +170,10 @@ async def test_a_server_that_refuses_connections_is_reported_as_the_database_una
     data.settings = Settings.from_env(_env_file=None)
     data.engine = make_engine(f"postgresql+psycopg://bot@127.0.0.1:{free_port()}/campaign")
     data.open_db()
-    assert data.db_async.dialect.driver == "asyncpg"
+    assert data.db.async_engine.dialect.driver == "asyncpg"
     try:
         with pytest.raises(OperationalError) as caught:
-            await data.transaction(lambda session: claim_update(session, update_id=1, at=AT))
+            await data.db.transaction(lambda session: claim_update(session, update_id=1, at=AT))
         assert isinstance(caught.value.orig.__cause__, OSError)
         assert database_unavailable(caught.value)
     finally:

@@ -89,7 +89,7 @@ class DurableQueue(asyncio.Queue):
             keep_received(session, updates=updates, at=at, retry_at=at + RETRY_AFTER)
 
         try:
-            await data.transaction(work)
+            await data.db.transaction(work)
         except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable
             self._seen_through[:0] = finished
             log.warning("%d update(s) could not be kept before handling: %s", len(updates), error)
@@ -110,7 +110,7 @@ class DurableQueue(asyncio.Queue):
             forget_old_received(session, before=data.clock() - KEPT_FOR)
 
         try:
-            await data.transaction(work)
+            await data.db.transaction(work)
         except Exception:
             self._seen_through[:0] = finished
             raise
@@ -119,7 +119,7 @@ class DurableQueue(asyncio.Queue):
         """Queue again the updates left unfinished (``everything``: at start, all of them); how many."""
         data = self.data
         now = data.clock()
-        rows = await data.transaction(
+        rows = await data.db.transaction(
             lambda session: take_unfinished(session, now=now, retry_at=now + RETRY_AFTER, everything=everything))
         for update_id, payload in rows:
             try:
