@@ -46,6 +46,7 @@ class MessagesMixin:
         self.validate_markup = True
         self._raw_text: dict[tuple[int, int], tuple[str | None, str | None]] = {}
         self._sent_signal = Signal()  # a SentMessage was recorded
+        self._listening: set[asyncio.Future] = set()  # async listeners running (the loop keeps weak references)
 
     def _record(self, sent: SentMessage) -> SentMessage:
         sent.index = len(self.sent)
@@ -55,7 +56,9 @@ class MessagesMixin:
             try:
                 result = callback(sent)
                 if inspect.isawaitable(result):
-                    asyncio.ensure_future(result)
+                    running = asyncio.ensure_future(result)
+                    self._listening.add(running)
+                    running.add_done_callback(self._listening.discard)
             except Exception:  # a broken listener must not break the API
                 _LOGGER.exception("on_sent listener failed")
         return sent
