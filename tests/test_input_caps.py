@@ -23,7 +23,8 @@ from sqlmodel import func, select
 from kb.readers import DocumentCaps, DocumentError, read_document
 from kb.service import KnowledgeBase
 from bot.settings import Settings, SettingsError
-from tracking.sheets import UNIT_DEPTH_MAX, UNIT_PATH_MAX, SheetCaps, SheetError, import_sheet, read_table
+from tracking.sheets import SheetCaps, SheetError, import_sheet, read_table
+from tracking.sheets.units import UNIT_DEPTH_MAX, UNIT_PATH_MAX
 from common.zipcheck import ZipRefused, open_checked
 from storage.db import session_scope
 from storage.models import Document, Staff, Task, Unit

@@ -342,7 +342,7 @@ def test_lookups_by_long_lists_go_in_batches(staffed, monkeypatch):
 def test_more_codes_than_one_statement_may_carry(staffed):
     """PostgreSQL's protocol caps a statement's parameters at 65,535 (SQLite builds at 32,766, or
     999 before 3.32, or more where a distribution raised it): 70,000 codes are looked up in batches."""
-    from tracking.sheets import _staff_by_codes
+    from tracking.sheets.writing import _staff_by_codes
 
     codes = [f"CB{n:06d}" for n in range(70_000)] + ["CB01"]
     with session_scope(staffed) as session:
