@@ -17,8 +17,8 @@ from bot.texts import ROLE_LABELS, esc
 from tracking import service, views
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
-from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin, now,
-                             is_private, private_only, reply, today, user_id)
+from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin,
+                             is_private, private_only, reply, user_id)
 from storage import tracking as db
 from storage.models import Staff
 
@@ -47,8 +47,8 @@ async def invite(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
     args = command_args(update).split()
-    at = now(context)
-    tz = context.bot_data.settings.tz
+    at = context.now
+    tz = context.settings.tz
     if not args:
         result = await guarded(update, context, lambda s, a: service.open_invites(s, a, now=at))
         if result is None:
@@ -119,7 +119,7 @@ async def add_task_start(update: Update, context: Context) -> None:
         return
     code = command_args(update).split()[0] if command_args(update) else ""
     telegram_id = user_id(update)
-    expires = now(context) + service.FLOW_VALID_FOR
+    expires = context.now + service.FLOW_VALID_FOR
 
     def work(session: Session, actor: Actor) -> str:
         service.require_admin(actor, "thêm nhiệm vụ")
@@ -140,8 +140,8 @@ async def add_task_start(update: Update, context: Context) -> None:
 async def continue_add_task(update: Update, context: Context, data: dict) -> None:
     text = " ".join((update.effective_message.text or "").split())
     telegram_id = user_id(update)
-    day = today(context)
-    expires = now(context) + service.FLOW_VALID_FOR
+    day = context.today
+    expires = context.now + service.FLOW_VALID_FOR
 
     def work(session: Session, actor: Actor) -> tuple[str, bool]:
         service.require_admin(actor, "thêm nhiệm vụ")
@@ -212,8 +212,8 @@ async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     action = (query.data or "").partition(":")[2]
     telegram_id = user_id(update)
-    day = today(context)
-    at = now(context)
+    day = context.today
+    at = context.now
 
     def work(session: Session, actor: Actor):
         service.require_admin(actor, "thêm nhiệm vụ")
@@ -299,7 +299,7 @@ async def extend(update: Update, context: Context) -> None:
     if len(args) < 2:
         return await _admin_usage(update, context, "gia hạn nhiệm vụ", USAGE["giahan"])
     reason = args[2] if len(args) > 2 else ""
-    day = today(context)
+    day = context.today
     result = await guarded(update, context, lambda s, a: service.extend(
         s, a, task_code=args[0], new_deadline=args[1], reason=reason, today=day))
     if result is None:
@@ -330,14 +330,14 @@ async def audit_log(update: Update, context: Context) -> None:
     entries = await guarded(update, context, lambda s, a: list(service.audit_log(s, a, code=code, limit=20)))
     if entries is None:
         return
-    await reply(update, views.audit_blocks(entries, context.bot_data.settings.tz, code))
+    await reply(update, views.audit_blocks(entries, context.settings.tz, code))
 
 
 async def record_target(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
     args = command_args(update).split(maxsplit=2)
-    tz = context.bot_data.settings.tz
+    tz = context.settings.tz
     if len(args) < 2:
         def listing(session: Session, actor: Actor):
             service.require_admin(actor, "cập nhật chỉ tiêu")
@@ -364,7 +364,7 @@ async def record_target(update: Update, context: Context) -> None:
         await reply(update, "\n".join(lines))
         return
     note = args[2] if len(args) > 2 else ""
-    at = now(context)
+    at = context.now
     result = await guarded(update, context, lambda s, a: service.record_target(
         s, a, target_code=args[0], value=args[1], note=note, at=at))
     if result is None:
@@ -409,12 +409,12 @@ async def import_sheet(update: Update, context: Context) -> None:
                             "và các lỗi của tệp không hiện trong nhóm. Đồng chí hãy bấm vào tên tôi, nhắn riêng và "
                             "gửi lại tệp. Không có gì thay đổi.")
         return
-    limit = context.bot_data.settings.max_upload_mb * 1024 * 1024
+    limit = context.settings.max_upload_mb * 1024 * 1024
     if document.file_size and document.file_size > limit:
         await reply(update, f"⛔ Tệp «{esc(name)}» quá lớn; giới hạn là {limit // 1048576} MB. Không có gì thay đổi.")
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    caps = SheetCaps.from_settings(context.bot_data.settings)
+    caps = SheetCaps.from_settings(context.settings)
 
     def work(session: Session, actor: Actor):
         service.require_admin(actor, "nhập danh sách")

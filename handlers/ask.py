@@ -23,7 +23,7 @@ from kb import feedback, intents
 from bot.context import Context
 from tracking.service import Refused
 from handlers import tasks
-from handlers.common import answer_button, command_args, guarded, in_db, now, reply, user_id
+from handlers.common import answer_button, command_args, guarded, in_db, reply, user_id
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 1000
@@ -40,7 +40,7 @@ async def _answer(update: Update, context: Context, question: str) -> None:
         return
     kb = context.bot_data.kb
     answer = await asyncio.to_thread(kb.ask, question)
-    at = now(context)
+    at = context.now
     if not answer.found:
         log.info("no answer (%s) for %r", answer.reason, question)
         index = await asyncio.to_thread(kb.index)  # the cached index, not the full texts
@@ -128,7 +128,7 @@ async def on_vote(update: Update, context: Context) -> None:
         await answer_button(update, texts.VOTE_INVALID, alert=True)
         return
     answer_id, vote = parsed
-    telegram_id, at = user_id(update), now(context)
+    telegram_id, at = user_id(update), context.now
     try:
         if not _shows_button(query.message, data):
             raise Refused(texts.VOTE_NOT_SHOWN)
@@ -166,4 +166,4 @@ async def kept_questions(update: Update, context: Context) -> None:
     result = await guarded(update, context, lambda session, actor: feedback.kept_questions(session, actor, page=page))
     if result is None:
         return
-    await reply(update, texts.kept_questions_blocks(result, context.bot_data.settings.tz))
+    await reply(update, texts.kept_questions_blocks(result, context.settings.tz))

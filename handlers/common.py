@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -105,7 +104,7 @@ async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool =
 
 
 def actor_of(session: Session, update: Update, context: Context) -> Actor:
-    return resolve_actor(session, telegram_id=user_id(update), admin_ids=context.bot_data.settings.admin_ids)
+    return resolve_actor(session, telegram_id=user_id(update), admin_ids=context.settings.admin_ids)
 
 
 async def guarded(update: Update, context: Context, work: Callable[[Session, Actor], T], *,
@@ -133,14 +132,6 @@ async def private_only(update: Update) -> bool:
         return True
     await reply(update, texts.PRIVATE_ONLY)
     return False
-
-
-def today(context: Context) -> date:
-    return context.bot_data.clock().astimezone(context.bot_data.settings.tz).date()
-
-
-def now(context: Context) -> datetime:
-    return context.bot_data.clock()
 
 
 async def is_admin(update: Update, context: Context) -> bool:

@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.context import Context
 from handlers import admin, ask, documents, tasks
-from handlers.common import in_db, is_private, now, user_id
+from handlers.common import in_db, is_private, user_id
 from storage import tracking as db
 
 
@@ -17,7 +17,7 @@ async def _flow(update: Update, context: Context) -> tuple[str, dict] | None:
     telegram_id = user_id(update)
     if telegram_id is None or not is_private(update):
         return None
-    moment = now(context)
+    moment = context.now
     return await in_db(context, lambda s: db.get_flow(session=s, telegram_id=telegram_id, now=moment))
 
 

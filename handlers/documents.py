@@ -68,7 +68,7 @@ async def admin_editor(update: Update, context: Context, action: str) -> Editor 
 async def history(update: Update, context: Context, name: str) -> None:
     if await admin_editor(update, context, "xem lịch sử tài liệu") is None:
         return
-    kb, tz = context.bot_data.kb, context.bot_data.settings.tz
+    kb, tz = context.bot_data.kb, context.settings.tz
     if not name:
         files, total = await asyncio.to_thread(kb.files_with_history)
         await reply(update, texts.histories_blocks(files, total, tz))
@@ -120,7 +120,7 @@ async def receive_document(update: Update, context: Context) -> None:
     if editor is None:
         return
     name = Path(doc.file_name or "tai-lieu").name
-    limit = context.bot_data.settings.max_upload_mb * 1024 * 1024
+    limit = context.settings.max_upload_mb * 1024 * 1024
     if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
         reason = (f"tệp «{texts.esc(name)}» không được hỗ trợ. "
                   f"Hãy gửi tệp {', '.join(SUPPORTED_EXTENSIONS)}.")

@@ -87,7 +87,7 @@ async def on_error(update: object, context: Context) -> None:
         text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): <code>{html.escape(redact(repr(error), secrets)[:500])}</code>"
                 f"{more}\n"
                 f"<pre>{html.escape(tb[-2500:])}</pre>")
-    for admin in context.bot_data.settings.admin_ids:
+    for admin in context.settings.admin_ids:
         try:
             await context.bot.send_message(admin, text)
         except Forbidden:

@@ -87,7 +87,7 @@ async def admit(update: object, context: Context) -> None:
     group = None if private or chat is None else chat.id
     if user is None and group is None:
         return
-    now = context.bot_data.clock().timestamp()
+    now = context.now.timestamp()
     staff = True if context.bot_data.is_admin(user) else None
     verdict = flood.admit(now, user=user, chat=group, staff=staff)
     if verdict is Verdict.ASK:

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.texts import esc
 from tracking import service
 from tracking.service import Actor
-from handlers.common import command_args, guarded, in_db, now, private_only, reply, today
+from handlers.common import command_args, guarded, in_db, private_only, reply
 from reminders.digest import build_digest, digest_blocks
 from storage import tracking as db
 
@@ -18,7 +18,7 @@ from storage import tracking as db
 async def digest(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
-    day, moment = today(context), now(context)
+    day, moment = context.today, context.now
 
     def work(session: Session, actor: Actor):
         service.require_manager(actor, "xem tổng hợp; bạn xem nhiệm vụ của mình bằng /nhiemvu")
@@ -42,7 +42,7 @@ async def unit_digest(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
     name = command_args(update)
-    day, moment = today(context), now(context)
+    day, moment = context.today, context.now
 
     if not name:
         def listing(session: Session, actor: Actor):
@@ -72,7 +72,7 @@ async def unit_digest(update: Update, context: Context) -> None:
 async def export(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
-    day = today(context)
+    day = context.today
 
     def scope_of(session: Session, actor: Actor) -> db.Scope:
         if not actor.is_admin:

@@ -52,7 +52,7 @@ class AlreadyHandled(ApplicationHandlerStop):
 
 
 async def take_update(update: Update, context: Context) -> None:
-    _current.set(Claim(update.update_id, context.bot_data.clock(), context.bot_data))
+    _current.set(Claim(update.update_id, context.now, context.bot_data))
 
 
 def pending() -> Claim | None:

@@ -15,8 +15,7 @@ from bot import texts
 from bot.context import Context
 from tracking import service, views
 from tracking.service import Actor
-from handlers.common import (actor_of, command_args, guarded, in_db, is_admin, is_private, now, reply, send_html,
-                             user_id)
+from handlers.common import actor_of, command_args, guarded, in_db, is_admin, is_private, reply, send_html, user_id
 from storage import tracking as db
 from storage.models import Unit
 
@@ -34,7 +33,7 @@ def _greeting(session: Session, actor: Actor) -> str | None:
 async def start(update: Update, context: Context) -> None:
     code = command_args(update).split()[0] if command_args(update) else ""
     if code and is_private(update):
-        telegram_id, at = user_id(update), now(context)
+        telegram_id, at = user_id(update), context.now
 
         def link(session: Session, actor: Actor) -> tuple[str, service.Linked]:
             linked = service.link_account(session, telegram_id=telegram_id, code=code, now=at)

@@ -21,7 +21,7 @@ from tracking import service
 from tracking import subscriptions as subs
 from tracking.parse import key
 from tracking.service import Actor, Refused
-from handlers.common import command_args, guarded, now, reply
+from handlers.common import command_args, guarded, reply
 from storage.models import Subscription
 
 USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ] [GIỜ:PHÚT]</code>\n"
@@ -58,7 +58,7 @@ def parse_subscription(text: str) -> tuple[str, int, str]:
 async def subscribe(update: Update, context: Context) -> None:
     args = command_args(update)
     chat_id = update.effective_chat.id
-    moment = now(context)
+    moment = context.now
 
     def work(session: Session, actor: Actor) -> Subscription:
         service.require_manager(actor, "đăng ký nhận tổng hợp")

@@ -24,8 +24,8 @@ from bot.context import Context
 from tracking import service, views
 from tracking.parse import InputError, key, parse_percent
 from tracking.service import Actor, Refused
-from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, now,
-                             private_only, reply, send_html, today, user_id)
+from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, private_only, reply,
+                             send_html, user_id)
 from storage import tracking as db
 from storage.models import Task
 
@@ -41,7 +41,7 @@ CORRECT_USAGE = ("Cách sửa báo cáo gần nhất của bạn: <code>/suabaoc
 
 
 def _flow_expiry(context: Context):
-    return now(context) + service.FLOW_VALID_FOR
+    return context.now + service.FLOW_VALID_FOR
 
 
 # --------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def _flow_expiry(context: Context):
 async def list_tasks(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
-    day = today(context)
+    day = context.today
 
     def work(session: Session, actor: Actor):
         staff = service.require_linked(actor)
@@ -101,7 +101,7 @@ async def report_command(update: Update, context: Context) -> None:
     if parsed is None:
         return
     code, amount, note = parsed
-    at = now(context)
+    at = context.now
 
     def work(session: Session, actor: Actor):
         blocked = amount == "blocked"
@@ -117,7 +117,7 @@ async def report_command(update: Update, context: Context) -> None:
     if result is None:
         return
     task, entry = result
-    await reply(update, views.report_saved(task, entry, context.bot_data.settings.tz),
+    await reply(update, views.report_saved(task, entry, context.settings.tz),
                 reply_markup=views.after_report_keyboard(entry.id))
 
 
@@ -143,7 +143,7 @@ async def correct_command(update: Update, context: Context) -> None:
     if result is None:
         return
     task, entry = result
-    await reply(update, views.report_saved(task, entry, context.bot_data.settings.tz, corrected=True))
+    await reply(update, views.report_saved(task, entry, context.settings.tz, corrected=True))
 
 
 # --------------------------------------------------------------------------
@@ -178,7 +178,7 @@ async def _button_percent(update: Update, context: Context, task_id: int = 0, pe
     if not 0 <= percent <= 100:
         await answer_button(update, "Nút không hợp lệ.", alert=True)
         return
-    at = now(context)
+    at = context.now
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
@@ -193,7 +193,7 @@ async def _button_percent(update: Update, context: Context, task_id: int = 0, pe
         await _refuse(update, exc)
         return
     await answer_button(update, f"Đã ghi {percent}%")
-    text = views.report_saved(task, entry, context.bot_data.settings.tz) + "\n\n" + views.ASK_NOTE
+    text = views.report_saved(task, entry, context.settings.tz) + "\n\n" + views.ASK_NOTE
     await edit_or_send(update, text, views.after_report_keyboard(entry.id))
 
 
@@ -232,7 +232,7 @@ async def _button_skip(update: Update, context: Context, report_id: int = 0, *_)
         await _refuse(update, exc)
         return
     await answer_button(update, "Đã xong")
-    await edit_or_send(update, views.report_saved(task, entry, context.bot_data.settings.tz), None)
+    await edit_or_send(update, views.report_saved(task, entry, context.settings.tz), None)
 
 
 async def _button_correct(update: Update, context: Context, report_id: int = 0, *_) -> None:
@@ -269,7 +269,7 @@ async def _button_corrected(update: Update, context: Context, report_id: int = 0
         await _refuse(update, exc)
         return
     await answer_button(update, f"Đã sửa thành {percent}%")
-    await edit_or_send(update, views.report_saved(task, entry, context.bot_data.settings.tz, corrected=True), None)
+    await edit_or_send(update, views.report_saved(task, entry, context.settings.tz, corrected=True), None)
 
 
 async def _button_correct_blocked(update: Update, context: Context, report_id: int = 0, *_) -> None:
@@ -291,7 +291,7 @@ async def _button_correct_blocked(update: Update, context: Context, report_id: i
 
 
 async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -> None:
-    day = today(context)
+    day = context.today
 
     def work(session: Session, actor: Actor):
         task = service.visible_task(session, actor, task_id)
@@ -309,7 +309,7 @@ async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -
 
 
 async def _button_snooze(update: Update, context: Context, task_id: int = 0, *_) -> None:
-    day = today(context)
+    day = context.today
 
     def work(session: Session, actor: Actor):
         return service.snooze(session, actor, task_id=task_id, until=day + timedelta(days=1))
@@ -355,9 +355,9 @@ async def continue_flow(update: Update, context: Context, kind: str, data: dict)
     """Handle a message that continues a report flow; False if it does not apply."""
     message = update.effective_message
     telegram_id = user_id(update)
-    tz = context.bot_data.settings.tz
+    tz = context.settings.tz
     text = (message.text or message.caption or "").strip()
-    at = now(context)
+    at = context.now
 
     if kind == "blocked" and text:
         def work(session: Session, actor: Actor):
@@ -440,7 +440,7 @@ async def cancel(update: Update, context: Context) -> None:
         return
 
     def work(session: Session) -> bool:
-        had = db.get_flow(session=session, telegram_id=telegram_id, now=now(context)) is not None
+        had = db.get_flow(session=session, telegram_id=telegram_id, now=context.now) is not None
         db.clear_flow(session=session, telegram_id=telegram_id)
         return had
 
