@@ -5,18 +5,19 @@ the day(s) it reasons about, so the same facts always give the same answer.
 All dates are local dates in Asia/Ho_Chi_Minh; converting instants to local
 dates is the caller's job.
 
-Working days (``WorkCalendar``)
+Working days (``WorkCalendar``, the office's calendar of ``reminders.calendar``)
     A day is a working day when its weekday is in the work week ("mon-fri",
     "mon-sat", or a comma list mixing days and ranges such as "mon-fri,sun")
-    and it is not a public holiday. ``public_holidays="VN"`` uses the
-    ``holidays`` package's Vietnam calendar, observed ("nghỉ bù") and
+    and it is not a public holiday, unless the office listed it as one of its
+    own working days (a make-up Saturday) or days off. ``public_holidays="VN"``
+    uses the ``holidays`` package's Vietnam calendar, observed ("nghỉ bù") and
     substituted days included: Tết Dương lịch, Tết Nguyên Đán (several days),
     Giỗ Tổ Hùng Vương, 30/4, 1/5, 2/9 with its adjacent day, and whatever
     later years add. ``"none"`` means no public holidays. The package does not
     list the make-up working days (a Saturday worked in exchange for a day
-    off), so these stay non-working in a Monday-to-Friday week. Holiday names
-    are in Vietnamese. A bad spec raises ``ValueError`` with a one-line
-    Vietnamese message that names the bad part.
+    off), so these stay non-working in a Monday-to-Friday week unless the
+    office lists them. Holiday names are in Vietnamese. A bad spec raises
+    ``ValueError`` with a one-line Vietnamese message that names the bad part.
 
 Reminders (``due_between``)
     Nothing at all is due for a done task, and nothing is ever due on a day
@@ -84,19 +85,14 @@ Reminders (``due_between``)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
-
-from common.timespec import DAY_NAMES, parse_work_week
+from common.timespec import parse_work_week  # noqa: F401 (read from here by reminders.schedule)
+from reminders.calendar import HOLIDAYS_NONE, HOLIDAYS_VN, OfficeCalendar  # noqa: F401
 
 ONE_DAY = timedelta(days=1)
-
-HOLIDAYS_VN = "vn"
-HOLIDAYS_NONE = "none"
 
 BEFORE = "before"
 DUE_TODAY = "due_today"
@@ -121,76 +117,9 @@ _DAY_ORDER = {kind: i for i, kind in enumerate((BEFORE, DUE_TODAY, OVERDUE, STAL
 _FAR = 366
 
 
-@lru_cache(maxsize=None)
-def _vn_holidays(year: int) -> Mapping[date, str]:
-    """Vietnam's public holidays of one year, observed days included, named in Vietnamese."""
-    return dict(holidays.country_holidays("VN", years=year, observed=True, language="vi"))
-
-
-class WorkCalendar:
-    """Working days: a work week minus public holidays."""
-
-    def __init__(self, work_week: str = "mon-fri", public_holidays: str = "VN") -> None:
-        self.work_week: frozenset[int] = parse_work_week(work_week)
-        source = public_holidays.strip().lower()
-        if source not in (HOLIDAYS_VN, HOLIDAYS_NONE):
-            raise ValueError(
-                f'Lịch ngày lễ "{public_holidays}" không hợp lệ: chỉ nhận "VN" hoặc "none".'
-            )
-        self.public_holidays: str = source
-
-    def __repr__(self) -> str:
-        week = ",".join(DAY_NAMES[i] for i in sorted(self.work_week))
-        return f"WorkCalendar(work_week={week!r}, public_holidays={self.public_holidays!r})"
-
-    def _holidays_of(self, year: int) -> Mapping[date, str]:
-        return _vn_holidays(year) if self.public_holidays == HOLIDAYS_VN else {}
-
-    def holiday_name(self, day: date) -> str | None:
-        """The public holiday's name (Vietnamese) on ``day``, or None."""
-        return self._holidays_of(day.year).get(day)
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.work_week and day not in self._holidays_of(day.year)
-
-    def working_days_after(self, start: date, end: date) -> int:
-        """The number of working days d with start < d <= end (0 if end <= start)."""
-        total = (end - start).days
-        if total <= 0:
-            return 0
-        weeks, rest = divmod(total, 7)
-        count = weeks * len(self.work_week)
-        count += sum((start + timedelta(days=i)).weekday() in self.work_week for i in range(1, rest + 1))
-        for year in range(start.year, end.year + 1):
-            count -= sum(
-                start < day <= end and day.weekday() in self.work_week
-                for day in self._holidays_of(year)
-            )
-        return count
-
-    def add_working_days(self, day: date, n: int) -> date:
-        """n > 0: the n-th working day after ``day``; n = 0: ``day`` if it is a
-        working day, else the next one; n < 0: the |n|-th working day before ``day``."""
-        if n == 0:
-            while not self.is_working_day(day):
-                day += ONE_DAY
-            return day
-        step = ONE_DAY if n > 0 else -ONE_DAY
-        for _ in range(abs(n)):
-            day += step
-            while not self.is_working_day(day):
-                day += step
-        return day
-
-    def next_working_day(self, day: date) -> date:
-        """``day`` if it is a working day, else the closest later working day."""
-        return self.add_working_days(day, 0)
-
-    def previous_working_day(self, day: date) -> date:
-        """``day`` if it is a working day, else the closest earlier working day."""
-        while not self.is_working_day(day):
-            day -= ONE_DAY
-        return day
+# The reminders' working days are the office's calendar (reminders.calendar): with no overrides,
+# a work week minus Vietnam's public holidays, as before.
+WorkCalendar = OfficeCalendar
 
 
 @dataclass(frozen=True)
