@@ -88,7 +88,7 @@ class AppState(SQLModel, table=True):
 # --------------------------------------------------------------------------
 #
 # Roles and statuses are stored as short English codes; the Vietnamese labels
-# live in ``bot.texts``. Telegram ids can exceed 2**31, hence BigInteger.
+# live in ``texts``. Telegram ids can exceed 2**31, hence BigInteger.
 
 ROLE_OFFICER = "officer"
 ROLE_MANAGER = "manager"
@@ -99,7 +99,10 @@ STATUS_NOT_STARTED = "not_started"
 STATUS_IN_PROGRESS = "in_progress"
 STATUS_BLOCKED = "blocked"
 STATUS_DONE = "done"
-STATUSES = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED, STATUS_DONE)
+# Reported 100% and waiting for the accountable leader to confirm it (REVIEW_COMPLETION): only a
+# confirmed task is done in digests, rankings and exports.
+STATUS_REVIEW = "review"
+STATUSES = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED, STATUS_REVIEW, STATUS_DONE)
 
 
 class Unit(SQLModel, table=True):
@@ -195,6 +198,10 @@ class Task(SQLModel, table=True):
     target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
     # "Nhắc tôi ngày mai": no reminders to the owner before this local date.
     snoozed_until: date | None = None
+    done_at: datetime | None = None  # when it became done (confirmed, or reported 100% without review)
+    # A periodic report's instance: its series and period ("2026-12", "2026-Q4", "2026-H2", "2026").
+    series_id: int | None = Field(default=None, foreign_key="task_series.id", index=True)
+    period_key: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -209,6 +216,8 @@ class Milestone(SQLModel, table=True):
     title: str = Field(max_length=500)
     due_date: date
     done: bool = False
+    progress: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    done_at: datetime | None = None
 
 
 class Report(SQLModel, table=True):
@@ -257,6 +266,101 @@ class AuditEntry(SQLModel, table=True):
     old_value: str = Field(default="", max_length=1000)
     new_value: str = Field(default="", max_length=1000)
     note: str = Field(default="", max_length=1000)
+
+
+class TaskComment(SQLModel, table=True):
+    """A word about a task between its owner and its accountable leader (``/traodoi``, or a reply
+    to a message about the task); shown on the task's card."""
+
+    __tablename__ = "task_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    author: str = Field(default="", max_length=255)
+    text: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+EXTENSION_PENDING = "pending"
+EXTENSION_APPROVED = "approved"
+EXTENSION_REFUSED = "refused"
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """An owner's request for a later deadline (``/xingiahan``), decided by the accountable leader."""
+
+    __tablename__ = "extension_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    old_deadline: date
+    new_deadline: date
+    reason: str = Field(max_length=1000)
+    status: str = Field(default=EXTENSION_PENDING, max_length=16, index=True)
+    decided_by: int | None = Field(default=None, foreign_key="staff.id")
+    decided_at: datetime | None = None
+    decision_note: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TaskSeries(SQLModel, table=True):
+    """A periodic report: the rule (``hằng quý ngày 15 tháng cuối quý``) and what each period's
+    instance (a Task with ``series_id`` and ``period_key``) is made from. A change applies from the
+    next period; an ended series makes no more instances."""
+
+    __tablename__ = "task_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    rule: str = Field(max_length=255)  # canonical form (tracking/recurrence.py)
+    title: str = Field(max_length=500)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    owner_id: int = Field(foreign_key="staff.id", index=True)
+    accountable_id: int = Field(foreign_key="staff.id", index=True)
+    host_unit_id: int = Field(foreign_key="unit.id")
+    coordinating_units: str = Field(default="", max_length=1000)
+    expected_result: str = Field(max_length=1000)
+    measure: str = Field(default="", max_length=255)
+    target_id: int | None = Field(default=None, foreign_key="target.id")
+    starts_on: date
+    ended_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+OFFICE_WORKDAY = "work"  # a make-up working day (a Saturday worked in exchange for a bridge day)
+OFFICE_DAY_OFF = "off"   # a local day off
+
+
+class OfficeDay(SQLModel, table=True):
+    """The office's own calendar on top of the national holidays."""
+
+    __tablename__ = "office_day"
+
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=8)
+    note: str = Field(default="", max_length=255)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Leave(SQLModel, table=True):
+    """A staff member away from ``start`` to ``end`` (inclusive); reminders go to ``substitute_id``
+    meanwhile, or wait."""
+
+    __tablename__ = "leave"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    start: date
+    end: date
+    substitute_id: int | None = Field(default=None, foreign_key="staff.id")
+    note: str = Field(default="", max_length=255)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None  # ended early
 
 
 class Invite(SQLModel, table=True):
@@ -358,10 +462,11 @@ class Subscription(SQLModel, table=True):
     # neither set (made before owners were recorded): stopped at its next sending.
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     owner_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
-    frequency: str = Field(default="daily", max_length=8)  # daily | weekly
+    frequency: str = Field(default="daily", max_length=8)  # daily | weekly | monthly | quarter
     weekday: int = 0  # weekly: 0 = Monday
+    month_day: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # monthly, quarterly
     at_time: str = Field(default="08:00", max_length=5)
-    last_period: str = Field(default="", max_length=16)  # the last day/week a digest was queued for
+    last_period: str = Field(default="", max_length=16)  # the last day/week/month/quarter a digest was queued for
     last_counts: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
     # Stopped because its owner may no longer receive it (the chat was told why, once); subscribing
@@ -493,3 +598,7 @@ from sqlalchemy import Index, func  # noqa: E402
 Index("ix_staff_code_upper", func.upper(Staff.__table__.c.code))
 Index("ix_target_code_upper", func.upper(Target.__table__.c.code))
 Index("ix_task_code_upper", func.upper(Task.__table__.c.code))
+Index("ix_task_series_code_upper", func.upper(TaskSeries.__table__.c.code))
+# One instance of a series a period.
+Index("uq_task_series_period", Task.__table__.c.series_id, Task.__table__.c.period_key, unique=True,
+      postgresql_where=Task.__table__.c.series_id.isnot(None), sqlite_where=Task.__table__.c.series_id.isnot(None))
