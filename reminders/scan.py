@@ -217,41 +217,10 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
     ``scan_from`` for the tasks of ``retry`` (those that failed before); a task that fails now
     is skipped and remembered (``reminders.failures``)."""
     retry = retry or {}
-    if start < end:
-        tasks = list(session.exec(select(Task).where(Task.status != STATUS_DONE)).all())
-    else:  # the day is scanned already: only the tasks that failed are tried again
-        tasks = [task for batch in batches(sorted(retry))
-                 for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))]
-    since: dict[int, date] = {}
-    broken: set[int] = set()
-
-    def failed(task: Task, error: Exception) -> None:
-        if not fails.isolated(error):
-            raise error
-        if task.id in broken:
-            return  # its other message failed too: one failure
-        broken.add(task.id)
-        if result is not None:
-            result.failed += 1
-        fails.failed(session, kind=fails.TASK, item_id=task.id, code=task.code, error=error, now=now,
-                     admins=config.admin_ids, scan_from=since[task.id])
-
-    dues: list[tuple[Task, Due]] = []
-    for task in tasks:
-        earlier = retry[task.id].scan_from if task.id in retry else None
-        since[task.id] = first = min(start, earlier) if earlier is not None else start
-        try:
-            facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
-                              created=_local_date(task.created_at, config.tz) or first,
-                              last_report=_local_date(task.last_report_at, config.tz),
-                              snoozed_until=task.snoozed_until)
-            dues += [(task, due) for due in due_between(facts, first, end, config.calendar, config.policy)]
-        except Exception as exc:  # this task only: the others are reminded
-            failed(task, exc)
-    known: set[str] = set()
-    keys = [d.key for _, d in dues]
-    for batch in batches(keys, 500):
-        known.update(session.exec(select(Reminder.key).where(col(Reminder.key).in_(batch))).all())
+    failures = _TaskFailures(session, now=now, config=config, result=result)
+    dues = _task_dues(_tasks_to_scan(session, start=start, end=end, retry=retry), start=start, end=end,
+                      retry=retry, config=config, failures=failures)
+    known = _recorded_keys(session, dues)
     people = {s.id: s for batch in batches(sorted({t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))
               for s in session.exec(select(Staff).where(col(Staff.id).in_(batch))).all()}
     groups: dict[tuple[int, int], list[tuple[Task, Due]]] = defaultdict(list)
@@ -263,38 +232,109 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
         groups[(task.id, staff_id)].append((task, due))
     recorded = messages = 0
     for (task_id, staff_id), items in groups.items():
-        task = items[0][0]
-        person = people.get(staff_id)
-        reachable = person is not None and person.telegram_id is not None
-        if reachable:
-            try:
-                text, markup = reminder_message(task, [d for _, d in items], owner=people.get(task.owner_id),
-                                                to_owner=items[0][1].to == "owner", today=end)
-            except Exception as exc:  # not recorded: found again when the task is tried again
-                failed(task, exc)
-                continue
-        # Recorded only once rendered, so a reminder is never recorded without its message.
-        reminders = [Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days,
-                              staff_id=staff_id) for _, due in items]
-        session.add_all(reminders)
-        recorded += len(reminders)
-        if not reachable:
-            if person is not None and person.unreachable_since is None:
-                person.unreachable_since = now
-                session.add(person)
-            continue
-        session.flush()
-        row = Outbox(key=f"r:{task_id}:{staff_id}:{end.isoformat()}", kind="reminder", chat_id=person.telegram_id,
-                     staff_id=staff_id, text=text, markup=json.dumps(markup.to_dict()) if markup else "",
-                     not_before=now)
-        if box.enqueue(session=session, row=row):
-            messages += 1
-            for reminder in reminders:
-                reminder.outbox_id = row.id
-                session.add(reminder)
+        added, queued = _queue_task_reminders(session, task_id=task_id, staff_id=staff_id, items=items,
+                                              people=people, end=end, now=now, failures=failures)
+        recorded += added
+        messages += queued
     if retry:  # tried again and through, or done since, or deleted
-        fails.went_through(session, kind=fails.TASK, item_ids=[task_id for task_id in retry if task_id not in broken])
+        fails.went_through(session, kind=fails.TASK,
+                           item_ids=[task_id for task_id in retry if task_id not in failures.broken])
     return recorded, messages
+
+
+class _TaskFailures:
+    """The tasks that fail in one scan: each skipped, reported once and remembered with the day
+    its reminders are to be found again from (``reminders.failures``)."""
+
+    def __init__(self, session: Session, *, now: datetime, config: ScanConfig, result: ScanResult | None) -> None:
+        self.session = session
+        self.now = now
+        self.config = config
+        self.result = result
+        self.since: dict[int, date] = {}   # task id -> the first day scanned for it
+        self.broken: set[int] = set()
+
+    def failed(self, task: Task, error: Exception) -> None:
+        if not fails.isolated(error):
+            raise error
+        if task.id in self.broken:
+            return  # its other message failed too: one failure
+        self.broken.add(task.id)
+        if self.result is not None:
+            self.result.failed += 1
+        fails.failed(self.session, kind=fails.TASK, item_id=task.id, code=task.code, error=error, now=self.now,
+                     admins=self.config.admin_ids, scan_from=self.since[task.id])
+
+
+def _tasks_to_scan(session: Session, *, start: date, end: date, retry: dict[int, ScanFailure]) -> list[Task]:
+    if start < end:
+        return list(session.exec(select(Task).where(Task.status != STATUS_DONE)).all())
+    # the day is scanned already: only the tasks that failed are tried again
+    return [task for batch in batches(sorted(retry))
+            for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))]
+
+
+def _task_dues(tasks: list[Task], *, start: date, end: date, retry: dict[int, ScanFailure], config: ScanConfig,
+               failures: _TaskFailures) -> list[tuple[Task, Due]]:
+    """What is due for each task from ``start`` (or the day its failure left off) to ``end``."""
+    dues: list[tuple[Task, Due]] = []
+    for task in tasks:
+        earlier = retry[task.id].scan_from if task.id in retry else None
+        failures.since[task.id] = first = min(start, earlier) if earlier is not None else start
+        try:
+            facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
+                              created=_local_date(task.created_at, config.tz) or first,
+                              last_report=_local_date(task.last_report_at, config.tz),
+                              snoozed_until=task.snoozed_until)
+            dues += [(task, due) for due in due_between(facts, first, end, config.calendar, config.policy)]
+        except Exception as exc:  # this task only: the others are reminded
+            failures.failed(task, exc)
+    return dues
+
+
+def _recorded_keys(session: Session, dues: list[tuple[Task, Due]]) -> set[str]:
+    """The keys among ``dues`` of the reminders recorded already."""
+    known: set[str] = set()
+    keys = [d.key for _, d in dues]
+    for batch in batches(keys, 500):
+        known.update(session.exec(select(Reminder.key).where(col(Reminder.key).in_(batch))).all())
+    return known
+
+
+def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, items: list[tuple[Task, Due]],
+                          people: dict[int, Staff], end: date, now: datetime,
+                          failures: _TaskFailures) -> tuple[int, int]:
+    """One task's new reminders for one person, recorded and folded into one message; the
+    number recorded and of messages queued (0 when the person cannot be reached)."""
+    task = items[0][0]
+    person = people.get(staff_id)
+    reachable = person is not None and person.telegram_id is not None
+    if reachable:
+        try:
+            text, markup = reminder_message(task, [d for _, d in items], owner=people.get(task.owner_id),
+                                            to_owner=items[0][1].to == "owner", today=end)
+        except Exception as exc:  # not recorded: found again when the task is tried again
+            failures.failed(task, exc)
+            return 0, 0
+    # Recorded only once rendered, so a reminder is never recorded without its message.
+    reminders = [Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days,
+                          staff_id=staff_id) for _, due in items]
+    session.add_all(reminders)
+    if not reachable:
+        if person is not None and person.unreachable_since is None:
+            person.unreachable_since = now
+            session.add(person)
+        return len(reminders), 0
+    session.flush()
+    row = Outbox(key=f"r:{task_id}:{staff_id}:{end.isoformat()}", kind="reminder", chat_id=person.telegram_id,
+                 staff_id=staff_id, text=text, markup=json.dumps(markup.to_dict()) if markup else "",
+                 not_before=now)
+    if not box.enqueue(session=session, row=row):
+        return len(reminders), 0
+    for reminder in reminders:
+        reminder.outbox_id = row.id
+        session.add(reminder)
+    return len(reminders), 1
 
 
 def reminder_buttons(task_id: int) -> InlineKeyboardMarkup:
