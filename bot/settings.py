@@ -76,8 +76,8 @@ class Settings(BaseSettings):
     flood_stranger_per_minute: int = Field(default=10, alias="FLOOD_STRANGER_PER_MINUTE", ge=0, le=100_000)
     flood_group_per_minute: int = Field(default=20, alias="FLOOD_GROUP_PER_MINUTE", ge=0, le=100_000)
     flood_pause_seconds: int = Field(default=60, alias="FLOOD_PAUSE_SECONDS", ge=1, le=86_400)
-    # Caps on what one file may hold, checked before it is parsed: sheets (tracking/sheets.py,
-    # SheetCaps) and documents (kb/readers.py, DocumentCaps).
+    # Caps on what one file may hold, checked before it is parsed: sheets (tracking/sheets/,
+    # SheetCaps) and documents (kb/readers/, DocumentCaps).
     import_max_rows: int = Field(default=100_000, alias="IMPORT_MAX_ROWS", ge=10, le=1_048_576)
     import_max_columns: int = Field(default=100, alias="IMPORT_MAX_COLUMNS", ge=20, le=16_384)
     import_max_cells: int = Field(default=1_000_000, alias="IMPORT_MAX_CELLS", ge=1_000, le=100_000_000)

@@ -39,7 +39,7 @@ class Document(SQLModel, table=True):
     # This file's version number: 1 when first added, then one more at each replacement or restore
     # (numbers are never reused; the replaced and removed versions are kept in ``document_version``).
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
-    # The search index's analysis of the text (kb.index), and the analyser's
+    # The search index's analysis of the text (kb.analysis), and the analyser's
     # version that wrote it: a process loads it instead of reading the text again.
     analysis: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     analysis_version: int | None = None
