@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._data import backend, fresh_database  # noqa: E402
 from bot.app import build_application, polling, run  # noqa: E402
-from bot.demo_data import seed  # noqa: E402
+from devtools.demo_data import seed  # noqa: E402
 from devtools.emulator import BotAPIEmulator  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.db import open_database, session_scope  # noqa: E402

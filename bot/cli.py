@@ -2,12 +2,13 @@
 
     run [--webhook]          talk to Telegram: long polling, or a webhook server behind a proxy
     check                    check the settings, the database and the bot token, then exit
-    demo [--docs DIR]        the real bot against the built-in Bot API emulator, in the terminal
+    demo [--docs DIR] [--reset] [--all]
+                             the real bot against the Bot API emulator (devtools/), in the terminal
     ask [--json] QUESTION    answer one question
     kb add PATH... | kb list | kb remove NAME... | kb history [NAME] | kb restore NAME VERSION
     import FILE...           import staff or task sheets (.csv, .xlsx); all or nothing
     template [DIR]           write blank staff and task templates
-    remind --now             one reminder cycle (scan and send), then exit
+    remind --now [--demo]    one reminder cycle (scan and send), then exit; --demo: on the running demo
     db upgrade               apply the database migrations
     backup FILE              a consistent copy of the database, also while the bot runs
     restore FILE             put a backup back (refused while a bot runs on the database)
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="kiểm tra cấu hình, cơ sở dữ liệu và mã bot rồi thoát")
     demo = sub.add_parser("demo", help="chạy thử bot trong terminal, không cần mã bot")
     demo.add_argument("--docs", type=Path, help="thư mục tài liệu (.txt, .md, .docx, .pdf) nạp trước khi chạy")
+    demo.add_argument("--reset", action="store_true", help="xóa dữ liệu chạy thử cũ, bắt đầu lại từ dữ liệu mẫu")
+    demo.add_argument("--all", action="store_true", dest="show_all",
+                      help="hiện tin của mọi người (mặc định: chỉ tin gửi người đang đóng vai; gõ :tatca / :rieng)")
     ask = sub.add_parser("ask", help="hỏi một câu")
     ask.add_argument("--json", action="store_true", help="in đúng một đối tượng JSON")
     ask.add_argument("question", nargs="+")
@@ -65,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     tpl.add_argument("folder", nargs="?", type=Path, default=Path("."))
     remind = sub.add_parser("remind", help="nhắc việc, gửi tổng hợp")
     remind.add_argument("--now", action="store_true", required=True, help="quét và gửi một lượt rồi thoát")
+    remind.add_argument("--demo", action="store_true",
+                        help="trên bản chạy thử đang mở (python -m bot demo): cơ sở dữ liệu và Telegram giả lập của nó")
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (được cả khi bot đang chạy)")
     backup.add_argument("file", type=Path)
     restore = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ bản sao lưu (bot phải dừng)")
@@ -332,9 +338,9 @@ def cmd_check(settings: Settings) -> int:
 
 
 def cmd_demo(settings: Settings, args) -> int:
-    from bot.demo import run_demo
+    from devtools.demo import run_demo
 
-    return run_demo(settings, docs=args.docs)
+    return run_demo(settings, docs=args.docs, reset=args.reset, show_all=args.show_all)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -355,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(settings, args)
         if args.command == "remind":
             logging.basicConfig(level=logging.WARNING)
+            if args.demo:
+                from devtools.demo import remind_settings
+
+                settings = remind_settings(settings)
+                if settings is None:
+                    return 1
             return cmd_remind(settings)
         if args.command == "db":
             from storage.db import upgrade
