@@ -1,10 +1,11 @@
 """Exports in a process of their own.
 
 An export of a province's tasks (/xuatbaocao, or the workbook of a weekly
-digest: 50,000 tasks) takes about half a second of CPU. In the bot's process
-it would hold the interpreter lock all that time: every other update would
-wait behind it, and a weekly digest could gather its text and chart only
-after it. In a worker process it runs on another core meanwhile.
+digest: 50,000 tasks) is a stretch of CPU work (bench/digest.py; figures in
+bench/README.md). In the bot's process it would hold the interpreter lock all
+that time: every other update would wait behind it, and a weekly digest could
+gather its text and chart only after it. In a worker process it runs on
+another core meanwhile.
 
 The worker
   * is started with ``spawn``: a fresh interpreter that inherits none of the

@@ -9,10 +9,9 @@ The blob is a zlib-compressed pickle of plain values only: tuples, lists,
 strings and numbers (each dataclass as the tuple of its fields, with the
 field names alongside to notice a change of shape). Pickle is used because
 the blob comes from our own database, written only by the bot itself, and it
-is the quickest to load: measured on 200 documents (10,400 passages), 2.7 MB
-in all against 1.2 MB of text, 0.09 s to load every blob, as quick as
-uncompressed pickled dataclasses (7.6 MB) and quicker than JSON (2.3 MB,
-0.11 s plus turning lists back into tuples). Even so it is read by an
+is the quickest to load of the forms tried (as quick as uncompressed pickled
+dataclasses, several times smaller; quicker than JSON, which must also turn
+lists back into tuples: figures in ``bench/README.md``). Even so it is read by an
 unpickler that refuses every class and function outside a short list of
 plain value types, so bytes that someone slipped into the column could not
 run code.
@@ -32,7 +31,7 @@ from kb.analysis import ANALYSER_VERSION, DocAnalysis, PassageData
 log = logging.getLogger(__name__)
 
 FORMAT = 1            # the layout of the blob below, not the analyser's version
-_LEVEL = 6            # zlib: a tenth smaller than level 1, as quick to read; writing is per document
+_LEVEL = 6            # zlib: smaller than level 1, as quick to read (bench/README.md); writing is per document
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(DocAnalysis))
 _PASSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(PassageData))
 # What the blob may hold besides the built-in containers, strings and numbers.

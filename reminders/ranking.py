@@ -107,7 +107,7 @@ def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
         for bar, value in zip(bars, values):
             ax.text(min(value + 1, 92), bar.get_y() + bar.get_height() / 2, f"{value:.0f}%", va="center", fontsize=8)
         # Margins from the widest unit name, measured: tight_layout would draw the figure once
-        # more for it (half the chart's time).
+        # more for it (bench/README.md).
         renderer = fig.canvas.get_renderer()
         label_width = max(label.get_window_extent(renderer).width for label in ax.get_yticklabels())
         width, height_px = fig.get_size_inches() * fig.dpi

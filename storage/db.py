@@ -62,8 +62,8 @@ def make_async_engine(engine: Engine):
     """For a server database: an asyncio engine on the same server and settings as ``engine``, for
     the handlers' transactions (their statements wait on the event loop, not on threads).
 
-    It runs on asyncpg, which costs about a third less CPU a statement than psycopg's asyncio
-    connection (see README, Benchmarks), unless the URL carries an option asyncpg does not take
+    It runs on asyncpg, which costs less CPU a statement than psycopg's asyncio connection
+    (bench/throughput.py; figures in bench/README.md), unless the URL carries an option asyncpg does not take
     (see ``asyncpg_url``): then on psycopg, like the rest of the application."""
     from sqlalchemy.ext.asyncio import create_async_engine
 

@@ -63,10 +63,10 @@ class Runner:
         Where it runs:
           * ``heavy`` (an export, an import, a digest over a large scope), or before ``open``:
             on asyncio's default threads.
-          * SQLite: on the event loop itself. A handler's statements take tens of microseconds
-            there, less than handing them to a thread and back (a future, a wake-up, the
-            interpreter lock passed between threads), which used to double the CPU an update
-            costs. It does not wait for SQLite's write lock: when another connection holds it
+          * SQLite: on the event loop itself. A handler's statements take less time there
+            than handing them to a thread and back (a future, a wake-up, the interpreter lock
+            passed between threads), which cost more CPU than the statements themselves
+            (bench/README.md). It does not wait for SQLite's write lock: when another connection holds it
             (an import, a reminder job, another process), the attempt is rolled back and the
             work runs again on the database thread, which waits.
           * A server database: ``work`` runs as it is, in SQLAlchemy's asyncio greenlet (as

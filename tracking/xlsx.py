@@ -3,9 +3,10 @@
 Only what the task export needs: several sheets of plain values (text,
 numbers, dates, date-times, booleans, blanks), bold / wrapped / aligned cells,
 number formats, column widths, a frozen header row and an auto filter. It
-exists because openpyxl spends about 8 µs per cell, which makes a 50,000-row
-export take seconds; here a row becomes one short run of XML text, so a cell
-costs about half a microsecond, compression included.
+exists because openpyxl builds an object for every cell, which makes a
+province's export take seconds; here a row becomes one short run of XML text,
+compressed as it comes (``bench/xlsx.py`` measures both; figures in
+``bench/README.md``).
 
 Rows are turned into XML as they come and compressed into the sheet's zip
 entry in chunks, so memory holds the compressed file, the shared strings and
@@ -50,7 +51,7 @@ MAX_CELL_CHARS = 32_767  # Excel's limit, in UTF-16 code units
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 SHEET_NAME_MAX = 31
-COMPRESS_LEVEL = 1  # deflate level: the sheet XML is repetitive, so level 1 already packs it ~8x
+COMPRESS_LEVEL = 1  # deflate level: the sheet XML is repetitive, so the quickest level already packs it well
 _ROWS_PER_CHUNK = 512  # rows of XML joined, encoded and compressed at a time
 _STRINGS_PER_CHUNK = 4096
 

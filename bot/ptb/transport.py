@@ -1,10 +1,10 @@
 """The bot's HTTP client for the Bot API: python-telegram-bot's request interface
 (``BaseRequest``) over an aiohttp client session.
 
-PTB's own client (``HTTPXRequest``, on httpx) costs several times the CPU a
-call of aiohttp's client, whose HTTP parser is compiled: a bare echo bot
-handles about 670 updates a second on the first and 1,070 on the second
-(bench/throughput.py). Everything else is as PTB's: each call is a POST with
+PTB's own client (``HTTPXRequest``, on httpx) costs more CPU a call than
+aiohttp's client, whose HTTP parser is compiled: a bare echo bot handles fewer
+updates a second on the first (bench/throughput.py; figures in
+bench/README.md). Everything else is as PTB's: each call is a POST with
 the parameters form-encoded (a multipart form when it carries files), file
 downloads are GETs, the same default timeouts, the same exceptions
 (``TimedOut``, ``NetworkError``), and ``HTTP_PROXY``/``HTTPS_PROXY`` from the

@@ -54,8 +54,8 @@ class SheetCaps:
 
 
 # Elements of a workbook outside its sheets and shared strings (styles, names, properties...): openpyxl
-# builds objects for each, at about 50 µs and 1 KB apiece. Real workbooks have a few thousand; Excel
-# itself stops at 64,000 cell formats.
+# builds objects for each, time and memory apiece (bench/README.md). Real workbooks have a few thousand;
+# Excel itself stops at 64,000 cell formats.
 OTHER_ELEMENTS_MAX = 100_000
 _CHUNK = 1 << 20  # bytes of a zip entry inflated at a time while counting
 
