@@ -35,8 +35,8 @@ T = TypeVar("T")
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The event loop the bot runs on: uvloop's where it is installed (Linux and macOS), asyncio's
     otherwise. uvloop does the loop's work (sockets, callbacks, timers) in C: on PostgreSQL, where
-    an update waits on the database several times, the bot handles 10 to 20 % more updates a second
-    (README, Benchmarks)."""
+    an update waits on the database several times, the bot handles more updates a second
+    (bench/throughput.py --loop asyncio; figures in bench/README.md)."""
     try:
         import uvloop
     except ImportError:

@@ -53,11 +53,11 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
                  tally: DigestTally | None = None) -> bytes:
     """The tasks in ``scope`` as an .xlsx: a «Nhiệm vụ» sheet and a «Tổng hợp» sheet.
 
-    Written by the streaming writer of :mod:`tracking.xlsx` (openpyxl costs about 8 µs a
-    cell, seconds for a province): one query gives each task with its latest report, in order
-    (deadline, then code), as plain rows on the session's connection rather than through the
-    ORM, fetched in batches and written as they come, so a province's 50,000 tasks take well
-    under a second and the memory of a few thousand rows. A ``tally`` (a weekly digest's, when
+    Written by the streaming writer of :mod:`tracking.xlsx` (openpyxl would take seconds for a
+    province): one query gives each task with its latest report, in order (deadline, then
+    code), as plain rows on the session's connection rather than through the ORM, fetched in
+    batches and written as they come, so a province's export holds the memory of a few thousand
+    rows (``bench/digest.py``; figures in ``bench/README.md``). A ``tally`` (a weekly digest's, when
     the export runs in the bot's own process) is given every task on the way."""
     session.flush()  # the connection does not autoflush as session.execute would
     connection = session.connection()
@@ -83,7 +83,7 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
     if tally is not None:
         columns += tally.COLUMNS[7:9]  # its task's last sign of life, and whether that was a report
     # Sorted after the scan: ``coalesce`` hides the deadline index from SQLite's planner, which would
-    # otherwise read the whole table in deadline order, one random page at a time (a third slower).
+    # otherwise read the whole table in deadline order, one random page at a time (slower: bench/README.md).
     order = (func.coalesce(Task.deadline, Task.deadline), col(Task.code))
     rows = connection.execute(select(*columns).outerjoin(Report, Report.id == newest)
                               .where(scope.task_filter()).order_by(*order)
