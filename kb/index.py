@@ -151,8 +151,8 @@ def question_label_nouns(question: str) -> dict[str, str]:
 
 class Postings(Mapping):
     """term -> (ids of the passages that have it, their BM25 weights): slices of two arrays,
-    cut when the term is looked up (cutting 100,000 terms' slices up front was a third of
-    assembling an index of 10,000 passages)."""
+    cut when the term is looked up (cutting every term's slices up front was a good part of
+    assembling an index: bench/kb_scale.py, figures in bench/README.md)."""
 
     __slots__ = ("_number", "_bounds", "_ids", "_weights")
 
