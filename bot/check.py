@@ -81,7 +81,7 @@ def check_database(settings: Settings, report: Report) -> None:
         beats = _heartbeats(engine) if revision == head else {}
         running = _running(engine, settings) if revision == head else []
         backed_up = _last_backup(engine) if revision == head else None
-    except ImportError as exc:  # the handlers' driver (asyncpg) not installed
+    except ImportError as exc:  # what the handlers' asyncio engine needs (greenlet) not installed
         report.add(FAIL, _missing_driver(exc, what))
         return
     except Exception as exc:  # any driver error: say what and where
