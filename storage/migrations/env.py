@@ -1,4 +1,8 @@
-"""Alembic environment: runs the migrations on the URL the app configured."""
+"""Alembic environment: runs the migrations on the URL the app configured.
+
+``python -m bot db revision`` autogenerates through it too (``storage/revision.py``), on a
+scratch SQLite database at head: types are compared, and operations rendered in batch mode
+(SQLite alters a table by copying it), as the migrations run."""
 
 from __future__ import annotations
 
