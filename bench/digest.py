@@ -111,7 +111,7 @@ class Shared:
 
 def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Shared) -> None:
     """/tonghop: handlers/manage.py ``digest`` (guarded → actor → scope → build_digest), then the reply's packing."""
-    from bot.texts import pack
+    from texts.common import pack
     from tracking import service
     from reminders.digest import build_digest, digest_blocks
     from storage.db import session_scope

@@ -65,7 +65,7 @@ from _data import Province, backend, fresh_database, seed_province  # noqa: E402
 from bot.app import build_application, new_event_loop, polling  # noqa: E402
 from devtools.emulator import BotAPIEmulator, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.texts import ERROR_APOLOGY  # noqa: E402
+from texts.common import ERROR_APOLOGY  # noqa: E402
 from bot.ptb.transport import AiohttpRequest  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from storage.models import ROLE_MANAGER, ROLE_OFFICER  # noqa: E402

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import texts
+import texts.common
 from bot.ptb import intake
 from bot.context import BotData, Context
 from bot.ptb.flood import FloodControl
@@ -56,7 +56,7 @@ async def post_init(application: Application) -> None:
     log.info("event loop: %s.%s", type(loop).__module__, type(loop).__name__)
     data.open_db()
     await intake.start(application)  # updates an earlier process left unfinished
-    commands = [BotCommand(name, description) for name, description in texts.COMMANDS]
+    commands = [BotCommand(name, description) for name, description in texts.common.COMMANDS]
     await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
     # Build the search index now, in the background, rather than on the first question; a

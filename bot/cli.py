@@ -104,7 +104,7 @@ def cmd_ask(settings: Settings, args) -> int:
     kind = small_talk(question)
     if kind is not None:
         # A greeting or thanks is answered as in chat: not a question to the documents.
-        from bot.texts import small_talk_reply
+        from texts.ask import small_talk_reply
 
         reply = html.unescape(re.sub(r"<[^>]+>", "", small_talk_reply(kind)))
         if args.json:
@@ -117,7 +117,7 @@ def cmd_ask(settings: Settings, args) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
     if answer.found:
-        from bot.texts import plain_citation
+        from texts.ask import plain_citation
 
         src = answer.sources[0]
         print(answer.text)
@@ -143,7 +143,7 @@ def cmd_kb(settings: Settings, args) -> int:
             print(f"Đã {verb}: {item.file_name} — {item.title}" + (f" [{cited}]" if cited else ""))
         return 0
     if args.kb_command == "list":
-        from bot.texts import plain_citation
+        from texts.ask import plain_citation
 
         docs = kb.documents()
         if not docs:
@@ -181,7 +181,7 @@ def cmd_kb(settings: Settings, args) -> int:
 
 def _kb_history(kb, settings: Settings, name: str | None) -> int:
     """``kb history``: a file's versions, newest first; without a name, the files with kept versions."""
-    from bot.texts import RETIRED_HOW
+    from texts.documents import RETIRED_HOW
     from tracking.views import local
 
     tz = settings.tz

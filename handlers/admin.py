@@ -13,7 +13,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.texts import ROLE_LABELS, esc
+from texts.common import ROLE_LABELS, esc
 from tracking import service, views
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused

@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest
 
-from bot import texts
+import texts.ask
 from kb import feedback, intents
 from bot.context import Context
 from tracking.service import Refused
@@ -33,7 +33,7 @@ async def _answer(update: Update, context: Context, question: str) -> None:
     question = question.strip()[:MAX_QUESTION]
     talk = intents.small_talk(question)
     if talk is not None:
-        await reply(update, texts.small_talk_reply(talk))
+        await reply(update, texts.ask.small_talk_reply(talk))
         return
     if intents.asks_for_own_tasks(question):
         await tasks.list_tasks(update, context)
@@ -47,18 +47,18 @@ async def _answer(update: Update, context: Context, question: str) -> None:
         titles = [d.title for d in index.docs]
         if feedback.worth_keeping(question):
             await in_db(context, lambda session: feedback.record_refusal(session, question=question, at=at))
-        await reply(update, texts.answer_blocks(answer, titles))
+        await reply(update, texts.ask.answer_blocks(answer, titles))
         return
     source = answer.sources[0].file if answer.sources else ""
     answer_id = await in_db(context, lambda session: feedback.record_answer(
         session, question=question, source=source, passage=answer.text, at=at))
-    await reply(update, texts.answer_blocks(answer, []), reply_markup=vote_keyboard(answer_id))
+    await reply(update, texts.ask.answer_blocks(answer, []), reply_markup=vote_keyboard(answer_id))
 
 
 async def ask_command(update: Update, context: Context) -> None:
     question = command_args(update)
     if not question:
-        await reply(update, texts.ask_usage())
+        await reply(update, texts.ask.ask_usage())
         return
     if update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
@@ -79,7 +79,7 @@ async def ask_text(update: Update, context: Context) -> None:
             return  # a deliberate silence: group chatter is not for the bot
         text = text.replace(mention, " ").replace(mention.lower(), " ")
     if not text.strip():
-        await reply(update, texts.ask_usage())
+        await reply(update, texts.ask.ask_usage())
         return
     await _answer(update, context, text)
 
@@ -94,7 +94,7 @@ def vote_keyboard(answer_id: int, chosen: int | None = None) -> InlineKeyboardMa
     def button(vote: int, label: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(("✓ " if vote == chosen else "") + label, callback_data=f"v:{answer_id}:{vote}")
 
-    return InlineKeyboardMarkup([[button(feedback.UP, texts.VOTE_UP), button(feedback.DOWN, texts.VOTE_DOWN)]])
+    return InlineKeyboardMarkup([[button(feedback.UP, texts.ask.VOTE_UP), button(feedback.DOWN, texts.ask.VOTE_DOWN)]])
 
 
 def _parse_vote(data: str) -> tuple[int, int] | None:
@@ -125,20 +125,20 @@ async def on_vote(update: Update, context: Context) -> None:
     data = query.data or ""
     parsed = _parse_vote(data)
     if parsed is None:
-        await answer_button(update, texts.VOTE_INVALID, alert=True)
+        await answer_button(update, texts.ask.VOTE_INVALID, alert=True)
         return
     answer_id, vote = parsed
     telegram_id, at = user_id(update), context.now
     try:
         if not _shows_button(query.message, data):
-            raise Refused(texts.VOTE_NOT_SHOWN)
+            raise Refused(texts.ask.VOTE_NOT_SHOWN)
         result = await in_db(context, lambda session: feedback.vote(
             session, answer_id=answer_id, telegram_id=telegram_id, vote=vote, at=at))
     except Refused as exc:  # as the other buttons: a short notification, and the reason in the chat
         await answer_button(update, "Không thực hiện được")
         await reply(update, f"⛔ {exc}")
         return
-    await answer_button(update, texts.vote_ack(result.vote, result.previous))
+    await answer_button(update, texts.ask.vote_ack(result.vote, result.previous))
     if result.changed:  # show the choice on the buttons
         message = query.message
         try:
@@ -166,4 +166,4 @@ async def kept_questions(update: Update, context: Context) -> None:
     result = await guarded(update, context, lambda session, actor: feedback.kept_questions(session, actor, page=page))
     if result is None:
         return
-    await reply(update, texts.kept_questions_blocks(result, context.settings.tz))
+    await reply(update, texts.ask.kept_questions_blocks(result, context.settings.tz))

@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import texts
+import texts.common
 from bot.context import Context
 from tracking.service import Actor, Refused, resolve_actor
 from handlers import once
@@ -30,7 +30,7 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
         return
     if isinstance(blocks, str):
         blocks = [blocks]
-    chunks = texts.pack(blocks)  # split as Telegram counts: in UTF-16 units
+    chunks = texts.common.pack(blocks)  # split as Telegram counts: in UTF-16 units
     markup = kwargs.pop("reply_markup", None)
     for number, chunk in enumerate(chunks, 1):
         last = number == len(chunks)
@@ -130,7 +130,7 @@ async def private_only(update: Update) -> bool:
     """Task data stays out of group chats: say so and return False there."""
     if is_private(update):
         return True
-    await reply(update, texts.PRIVATE_ONLY)
+    await reply(update, texts.common.PRIVATE_ONLY)
     return False
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot import texts
+import texts.common
 from bot.context import Context
 from bot.logs import redact
 from handlers import once
@@ -61,7 +61,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(update.effective_chat.id,
-                                           texts.DB_UNAVAILABLE if outage else texts.ERROR_APOLOGY)
+                                           texts.common.DB_UNAVAILABLE if outage else texts.common.ERROR_APOLOGY)
         except TelegramError:
             log.warning("could not apologise to chat %s", update.effective_chat.id)
     kind = "database" if outage else type(error).__name__

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import texts
+import texts.common
 from bot.context import Context
 from handlers.common import reply
 
@@ -16,10 +16,10 @@ async def unknown_command(update: Update, context: Context) -> None:
     target = cmd.partition("@")[2]
     if target and target.lower() != (context.bot.username or "").lower():
         return  # a command for another bot in a group
-    await reply(update, texts.UNKNOWN_COMMAND.format(cmd=texts.esc(cmd.partition("@")[0])))
+    await reply(update, texts.common.UNKNOWN_COMMAND.format(cmd=texts.common.esc(cmd.partition("@")[0])))
 
 
 async def other_message(update: Update, context: Context) -> None:
     """Stickers, photos, voice... in a private chat: say what the bot understands."""
     if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        await reply(update, "Tôi chỉ hiểu tin nhắn chữ. " + texts.UNKNOWN_COMMAND.split(". ", 1)[1])
+        await reply(update, "Tôi chỉ hiểu tin nhắn chữ. " + texts.common.UNKNOWN_COMMAND.split(". ", 1)[1])

@@ -18,7 +18,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
+import texts.common
 from bot.context import Context
 from bot.ptb.flood import Verdict
 from handlers.common import reply
@@ -104,7 +104,7 @@ async def admit(update: object, context: Context) -> None:
         log.info("flood control: %s %s over the rate, ignored for %s s", "chat" if who == "group" else "user",
                  group if who == "group" else user, flood.pause_seconds)
         try:
-            await reply(update, texts.slow_down(who, flood.pause_seconds))
+            await reply(update, texts.common.slow_down(who, flood.pause_seconds))
         except TelegramError as error:
             log.info("could not send the slow-down note: %s", error)
     raise ApplicationHandlerStop

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.context import Context
-from bot.texts import esc
+from texts.common import esc
 from tracking import service
 from tracking.service import Actor
 from handlers.common import command_args, guarded, in_db, private_only, reply

@@ -11,7 +11,7 @@ import logging
 from sqlmodel import Session
 from telegram import Update
 
-from bot import texts
+import texts.common
 from bot.context import Context
 from tracking import service, views
 from tracking.service import Actor
@@ -52,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
         return
     user = update.effective_user
     admin = await is_admin(update, context)
-    blocks = [texts.welcome(user.first_name if user else None, admin)]
+    blocks = [texts.common.welcome(user.first_name if user else None, admin)]
     if is_private(update) and not admin:
         blocks.append(views.NOT_LINKED_YET)
     await reply(update, blocks)
@@ -64,8 +64,8 @@ async def _tell_unlinked(context: Context, chat_id: int, staff) -> None:
 
     try:
         await send_html(context.bot, chat_id, (
-            f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{texts.esc(staff.full_name)}</b> "
-            f"({texts.esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
+            f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{texts.common.esc(staff.full_name)}</b> "
+            f"({texts.common.esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
             "tài khoản khác. Từ nay tài khoản này không xem, báo cáo nhiệm vụ hay nhận nhắc việc của cán bộ đó.\n"
             "Nếu đồng chí không đề nghị việc này, hãy báo ngay quản trị viên."))
     except TelegramError as exc:  # blocked the bot, deleted: the link has moved all the same
@@ -73,4 +73,4 @@ async def _tell_unlinked(context: Context, chat_id: int, staff) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update, texts.help_message(await is_admin(update, context)))
+    await reply(update, texts.common.help_message(await is_admin(update, context)))

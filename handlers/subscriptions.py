@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.settings import parse_hhmm
-from bot.texts import esc
+from texts.common import esc
 from tracking import service
 from tracking import subscriptions as subs
 from tracking.parse import key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
+import texts.ask
 from kb import handbook
 from bot.context import Context
 from handlers.common import command_args, reply
@@ -12,4 +12,4 @@ from handlers.common import command_args, reply
 
 async def targets(update: Update, context: Context) -> None:
     query = command_args(update)[:200]
-    await reply(update, texts.targets_blocks(handbook.search(query), query))
+    await reply(update, texts.ask.targets_blocks(handbook.search(query), query))

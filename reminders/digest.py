@@ -7,7 +7,7 @@ of owners and targets: the scope's filter (a unit subtree and the people in
 it) is evaluated once rather than once per figure, and a digest over tens of
 thousands of tasks stays fast and small. Names, targets and unreachable owners
 are then looked up for what the lists show. ``digest_blocks`` renders a digest
-as Vietnamese HTML blocks for ``bot.texts.pack``.
+as Vietnamese HTML blocks for ``texts.common.pack``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, func, select
 
-from bot.texts import STATUS_ICONS, STATUS_LABELS, esc
+from texts.common import STATUS_ICONS, STATUS_LABELS, esc
 from storage.models import STATUS_DONE, STATUSES, Staff, Target, Task
 from reminders.ranking import ScoreTally
 from storage.tracking import Scope, latest_target_values, staff_by_ids

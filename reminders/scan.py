@@ -32,7 +32,7 @@ from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import STATUS_LABELS, esc, pack
+from texts.common import STATUS_LABELS, esc, pack
 from reminders import failures as fails
 from common.timespec import parse_hhmm
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between

@@ -65,7 +65,7 @@ from sqlalchemy import text as sql
 from telegram import Update
 from telegram.ext import Application, CommandHandler, TypeHandler
 
-from bot import texts
+import texts.common
 from devtools.emulator import StoredFile
 from handlers import errors
 from handlers.tasks import BUTTONS as TASK_BUTTONS
@@ -266,7 +266,7 @@ def text_entities(text: str) -> list[dict]:
 # --------------------------------------------------------------------------
 
 # What the error handler tells the user (an unexpected error; the database out of reach, where defined).
-APOLOGIES = [texts.ERROR_APOLOGY] + [getattr(texts, "DB_UNAVAILABLE")] * hasattr(texts, "DB_UNAVAILABLE")
+APOLOGIES = [texts.common.ERROR_APOLOGY, texts.common.DB_UNAVAILABLE]
 REPLY, SILENT, ANY, ANSWER = "reply", "silent", "any", "answer"
 PLACEHOLDER = re.compile(r"\{(task|report):([^}]+)\}")
 

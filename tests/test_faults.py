@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
-from bot import texts
+import texts.common
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import Dispatcher, Pacer
 from reminders.scan import ScanConfig
@@ -133,7 +133,7 @@ async def test_a_bug_gets_an_apology_and_admins_hear_once(running_bot):
     user = emu.chat(4242)
     for _ in range(3):
         reply = await user.say("/hong")
-        assert reply.text == texts.ERROR_APOLOGY
+        assert reply.text == texts.common.ERROR_APOLOGY
     await emu.wait_for(lambda m: m.chat_id == ADMIN_ID and "a bug in a handler" in m.text)  # after the apology
     reports = [m for m in emu.messages_to(ADMIN_ID) if "a bug in a handler" in (m.text or "")]
     assert len(reports) == 1 and "RuntimeError" in reports[0].text and "4242" in reports[0].text

@@ -18,7 +18,7 @@ from sqlalchemy import DateTime, func, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot.texts import STATUS_LABELS
+from texts.common import STATUS_LABELS
 from tracking.xlsx import BOLD, HEADER, Styled, Workbook
 from storage import tracking as db
 from storage.models import STATUS_DONE, STATUSES, Report, Staff, Target, Task, Unit

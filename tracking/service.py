@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.texts import ROLE_LABELS, STATUS_LABELS, esc
+from texts.common import ROLE_LABELS, STATUS_LABELS, esc
 from tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
                                 parse_role)
 from storage import tracking as db

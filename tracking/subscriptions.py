@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot.texts import esc
+from texts.common import esc
 from tracking.service import Actor, require_manager
 from storage import outbox as box
 from storage import tracking as db

@@ -7,7 +7,7 @@ from datetime import date, datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import ROLE_LABELS, STATUS_ICONS, STATUS_LABELS, esc
+from texts.common import ROLE_LABELS, STATUS_ICONS, STATUS_LABELS, esc
 from tracking.service import TaskLine
 from storage.models import STATUS_DONE, AuditEntry, Report, Staff, Task
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from bot.texts import ROLE_LABELS
+from texts.common import ROLE_LABELS
 from storage import tracking as db
 from storage.models import Staff
 from tracking.parse import InputError, parse_role

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.texts import ROLE_LABELS
+from texts.common import ROLE_LABELS
 from storage import tracking as db
 from storage.models import Staff, Target, Task, Unit, utcnow
 from tracking.sheets.layout import FIELD_LABELS

@@ -1,0 +1,1 @@
+"""User-facing copy, one module per journey (see ``texts.common``)."""

@@ -1,0 +1,208 @@
+"""Copy shared by every journey, and the HTML helpers every message goes through.
+
+Every piece of user or document text that goes into a message passes through
+``esc``; messages are built from balanced HTML blocks and packed under
+Telegram's 4096-character limit by ``pack``. Staff are addressed as "đồng chí".
+
+One module per journey: ``texts.ask`` (questions, the handbook), ``texts.documents`` (the
+knowledge base's files), ``texts.tasks`` (officers' reports), ``texts.admin`` (admins'
+commands), ``texts.reminders`` (digests and subscriptions).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+TELEGRAM_LIMIT = 4096
+LIMIT = 4000  # a margin under Telegram's limit
+
+
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(line: str, limit: int) -> int:
+    """The largest index i such that ``line[:i]`` is at most ``limit`` units long."""
+    if tg_len(line) <= limit:
+        return len(line)
+    i = min(len(line), limit)
+    while i > 0 and tg_len(line[:i]) > limit:
+        i -= max(1, (tg_len(line[:i]) - limit) // 2)
+    return i
+
+
+def pack(blocks: Iterable[str], limit: int = LIMIT) -> list[str]:
+    """Join balanced HTML blocks with blank lines into messages under ``limit``
+    (counted as Telegram does, in UTF-16 units).
+
+    A block longer than the limit is cut at line ends (blocks are expected to be
+    plain escaped text in that case)."""
+    out: list[str] = []
+    cur = ""
+    for block in blocks:
+        pieces = [block]
+        if tg_len(block) > limit:
+            pieces, buf = [], ""
+            for line in block.split("\n"):
+                while tg_len(line) > limit:
+                    end = _fit(line, limit)
+                    cut = line.rfind(" ", 0, end)
+                    cut = cut if cut > end // 2 else end
+                    if buf:
+                        pieces.append(buf)
+                        buf = ""
+                    pieces.append(line[:cut])
+                    line = line[cut:].lstrip()
+                if tg_len(buf) + tg_len(line) + 1 > limit:
+                    if buf:
+                        pieces.append(buf)
+                    buf = line
+                else:
+                    buf = f"{buf}\n{line}" if buf else line
+            if buf:
+                pieces.append(buf)
+        for piece in pieces:
+            if cur and tg_len(cur) + 2 + tg_len(piece) > limit:
+                out.append(cur)
+                cur = piece
+            else:
+                cur = f"{cur}\n\n{piece}" if cur else piece
+    if cur:
+        out.append(cur)
+    return out
+
+
+BOT_NAME = "Trợ lý phong trào thi đua CCHC"
+
+COMMANDS: list[tuple[str, str]] = [
+    ("nhiemvu", "Nhiệm vụ của tôi, báo cáo tiến độ bằng nút bấm"),
+    ("baocao", "Báo cáo nhanh: /baocao NV001 50 ghi chú"),
+    ("tonghop", "Tổng hợp tình hình (lãnh đạo)"),
+    ("xuatbaocao", "Tải bảng Excel nhiệm vụ"),
+    ("hoi", "Hỏi đáp về chỉ tiêu, quy định phong trào CCHC"),
+    ("chitieu", "Xem chỉ tiêu: /chitieu 2022, /chitieu Huế, /chitieu sipas"),
+    ("tailieu", "Danh sách tài liệu bot dùng để trả lời"),
+    ("huongdan", "Hướng dẫn sử dụng"),
+    ("start", "Bắt đầu"),
+]
+
+
+def welcome(first_name: str | None, is_admin: bool) -> str:
+    name = f", {esc(first_name)}" if first_name else ""
+    text = (
+        f"Xin chào{name}! Tôi là <b>{BOT_NAME}</b>.\n\n"
+        "Tôi giúp cán bộ, công chức thực hiện phong trào thi đua “Đẩy mạnh cải cách hành chính”:\n"
+        "• trả lời câu hỏi về chỉ tiêu, quy định từ văn bản chính thức, có trích dẫn nguồn;\n"
+        "• tra cứu nhanh các chỉ tiêu (SIPAS, PAR INDEX, hồ sơ đúng hạn, DVCTT...).\n\n"
+        "Cứ gõ câu hỏi, có dấu hay không dấu đều được, ví dụ:\n"
+        "<i>chi tieu sipas nam 2022</i>\n\n"
+        "Gõ /huongdan để xem các lệnh."
+    )
+    if is_admin:
+        text += "\n\nBạn là <b>quản trị viên</b>: gửi tệp .txt, .md, .docx hoặc .pdf để thêm tài liệu."
+    return text
+
+
+def help_text(is_admin: bool) -> str:
+    lines = [
+        "<b>Hướng dẫn sử dụng</b>",
+        "",
+        "• Gõ câu hỏi bất kỳ, hoặc /hoi &lt;câu hỏi&gt; — tôi trích đoạn văn bản trả lời và ghi rõ nguồn.",
+        "  Ví dụ: <i>/hoi tỷ lệ hồ sơ đúng hạn năm 2022</i>",
+        "• /chitieu [năm | địa phương | từ khóa] — bảng chỉ tiêu, ví dụ <i>/chitieu 2022</i>, <i>/chitieu Huế</i>.",
+        "• /tailieu — các văn bản đang dùng để trả lời.",
+        "• /huongdan — hướng dẫn này.",
+        "",
+        "<b>Nhiệm vụ «5 rõ»</b> (khi tài khoản đã được gắn với danh sách cán bộ)",
+        "• /nhiemvu — nhiệm vụ đang mở của bạn; bấm một nhiệm vụ, rồi 0/25/50/75/100% hoặc «Vướng mắc» để báo cáo, "
+        "sau đó có thể gửi ghi chú hoặc tệp/ảnh minh chứng.",
+        "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo một dòng, ví dụ <i>/baocao NV001 50 xong khảo sát</i>; "
+        "<i>/baocao NV001 vướng mắc lý do</i>.",
+        "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của bạn.",
+        "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của bạn.",
+        "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị; "
+        "/dangkytonghop [hằng ngày | hằng tuần thứ 2] [08:00] — nhận tổng hợp định kỳ ở chat này (cả nhóm).",
+        "• /huy — thôi thao tác đang làm dở.",
+        "",
+        "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",
+        "Khi văn bản không nói đến điều bạn hỏi, tôi sẽ nói rõ là không tìm thấy chứ không đoán.",
+    ]
+    if is_admin:
+        lines += [
+            "",
+            "<b>Quản trị</b>",
+            "• Gửi tệp .txt, .md, .docx, .pdf (văn bản có chữ) để thêm tài liệu; gửi lại tệp cùng tên để thay thế.",
+            "• /xoatailieu &lt;tên tệp&gt; — gỡ một tài liệu.",
+            "• /tailieu lichsu [tên tệp] — các phiên bản đã thay hoặc gỡ của một tài liệu (không ghi tên: các tệp "
+            "có lịch sử); /tailieu khoiphuc &lt;tên tệp&gt; &lt;phiên bản&gt; — dùng lại một phiên bản cũ.",
+            "• Gửi tệp .xlsx hoặc .csv danh sách cán bộ / nhiệm vụ để nhập (lỗi ở dòng nào thì không ghi gì).",
+            "• /moi &lt;mã cán bộ&gt; — mã mời gắn tài khoản Telegram (dùng một lần, 7 ngày); "
+            "cán bộ đã gắn: /moi &lt;mã cán bộ&gt; lienketlai để chuyển sang tài khoản khác; "
+            "/moi huy &lt;mã mời&gt; — thu hồi; /moi — các mã còn hiệu lực.",
+            "• /themnhiemvu — thêm nhiệm vụ theo từng bước «5 rõ».",
+            "• /giao &lt;mã NV&gt; &lt;mã CB&gt; · /giahan &lt;mã NV&gt; &lt;ngày&gt; &lt;lý do&gt; · "
+            "/vaitro &lt;mã CB&gt; &lt;vai trò&gt;",
+            "• /capnhatchitieu &lt;mã CT&gt; &lt;giá trị&gt; — ghi số liệu thực tế; /nhatky [mã] — nhật ký thay đổi.",
+        ]
+    return "\n".join(lines)
+
+
+HELP_KEPT_QUESTIONS = ("• /cauhoi [trang] — các câu hỏi tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎, "
+                       "hỏi nhiều nhất trước: cần bổ sung văn bản nào.")
+
+
+def help_message(is_admin: bool) -> str:
+    """The /huongdan text; admins also read of /cauhoi."""
+    text = help_text(is_admin)
+    return f"{text}\n{HELP_KEPT_QUESTIONS}" if is_admin else text
+
+
+UNKNOWN_COMMAND = ("Tôi không biết lệnh «{cmd}». Gõ /huongdan để xem các lệnh, "
+                   "hoặc cứ gõ câu hỏi bằng lời thường.")
+ADMIN_ONLY = "Chỉ quản trị viên mới được {action}. Nếu bạn cần quyền này, hãy liên hệ quản trị viên của đơn vị."
+ERROR_APOLOGY = ("Xin lỗi, tôi gặp lỗi khi xử lý yêu cầu này. Quản trị viên đã được báo. "
+                 "Bạn vui lòng thử lại sau ít phút.")
+DB_UNAVAILABLE = ("⏳ Hệ thống tạm thời không truy cập được dữ liệu, nên việc vừa rồi <b>chưa được ghi</b>. "
+                  "Bạn vui lòng gửi lại sau ít phút.")
+
+
+# Flood control (bot/ptb/flood.py): one note, then silence for a while.
+def slow_down(who: str, seconds: float) -> str:
+    """The one note to a person (``staff``, ``stranger``) or a group (``group``) that went over the rate."""
+    wait = f"{round(seconds / 60)} phút" if seconds >= 60 and round(seconds) % 60 == 0 else f"{round(seconds)} giây"
+    if who == "group":
+        return f"⏳ Nhóm này gửi cho tôi quá nhiều yêu cầu. Tôi tạm không trả lời trong nhóm {wait}."
+    you = "đồng chí" if who == "staff" else "bạn"
+    return (f"⏳ {you.capitalize()} gửi quá nhanh. Tôi tạm không trả lời tin nhắn của {you} trong {wait}; "
+            f"sau đó xin {you} gửi lại từng yêu cầu một.")
+
+
+# Buttons (handlers/buttons.py)
+BUTTON_INVALID = "Nút không hợp lệ."
+BUTTON_STALE = "Nút này đã cũ. Gõ /nhiemvu để có danh sách mới."
+NOT_DONE = "Không thực hiện được"
+
+
+# --------------------------------------------------------------------------
+# Task tracking's labels
+# --------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "not_started": "chưa bắt đầu",
+    "in_progress": "đang thực hiện",
+    "blocked": "vướng mắc",
+    "review": "chờ duyệt",
+    "done": "hoàn thành",
+    "overdue": "quá hạn",
+}
+STATUS_ICONS = {"not_started": "⚪", "in_progress": "🔵", "blocked": "🟠", "review": "🟣", "done": "✅", "overdue": "🔴"}
+ROLE_LABELS = {"officer": "cán bộ", "manager": "lãnh đạo", "admin": "quản trị"}
+PRIVATE_ONLY = ("Để giữ kín thông tin nhiệm vụ, lệnh này chỉ dùng trong tin nhắn riêng với tôi. "
+                 "Hãy bấm vào tên tôi và nhắn riêng.")
