@@ -11,8 +11,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import (admin, ask, conversation, documents, errors, fallback, gate, manage, once, start, subscriptions,
-                      targets, tasks)
+from handlers import (admin, ask, buttons, conversation, documents, errors, fallback, gate, manage, once, start,
+                      subscriptions, targets, tasks)
+from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -26,11 +27,25 @@ def command(names, callback) -> CommandHandler:
 
 def register(application: Application) -> None:
     handlers = [
-        # Buttons: the add-task confirmation, the 👍/👎 on answers, then every report button. First,
+        # Buttons, one family each (handlers/buttons.py reads the data and guards the handler). First,
         # as a third of the updates are button presses, and no message handler below could take one.
-        CallbackQueryHandler(admin.on_button, pattern=r"^a:"),
-        CallbackQueryHandler(ask.on_vote, pattern=r"^v:"),
-        CallbackQueryHandler(tasks.on_button),
+        # A task's report buttons (its card, /nhiemvu's list, the reminders): a percentage, "vướng mắc",
+        # the card itself, "remind me tomorrow", "done".
+        CallbackQueryHandler(tasks.report_percent, pattern=family("p")),
+        CallbackQueryHandler(tasks.report_blocked, pattern=family("b")),
+        CallbackQueryHandler(tasks.open_task, pattern=family("t")),
+        CallbackQueryHandler(tasks.snooze, pattern=family("z")),
+        CallbackQueryHandler(tasks.report_done, pattern=family("d")),
+        # Under a saved report: no note, correct it, then the corrected percentage or "vướng mắc".
+        CallbackQueryHandler(tasks.skip_note, pattern=family("n")),
+        CallbackQueryHandler(tasks.correct, pattern=family("c")),
+        CallbackQueryHandler(tasks.corrected, pattern=family("k")),
+        CallbackQueryHandler(tasks.correct_blocked, pattern=family("kb")),
+        # The add-task conversation's «Lưu» / «Hủy»; 👍/👎 under an answer.
+        CallbackQueryHandler(admin.on_button, pattern=family("a")),
+        CallbackQueryHandler(ask.on_vote, pattern=family("v")),
+        # Any other button (a keyboard of an older version, forged data, a game button): answered, not silence.
+        CallbackQueryHandler(buttons.stale),
         # Welcome (and linking an account with /start <invite code>), help.
         command("start", start.start),
         command(["huongdan", "help"], start.help_command),

@@ -17,6 +17,7 @@ from texts.common import ROLE_LABELS, esc
 from tracking import service, views
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
+from handlers.buttons import button, word
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin,
                              is_private, private_only, reply, user_id)
 from storage import tracking as db
@@ -207,10 +208,9 @@ def _summary(session: Session, fields: dict) -> str:
     )
 
 
-async def on_button(update: Update, context: Context) -> None:
+@button(parse=word)
+async def on_button(update: Update, context: Context, action: str) -> None:
     """``a:save`` / ``a:cancel`` of the add-task conversation."""
-    query = update.callback_query
-    action = (query.data or "").partition(":")[2]
     telegram_id = user_id(update)
     day = context.today
     at = context.now
@@ -231,12 +231,7 @@ async def on_button(update: Update, context: Context) -> None:
         owner = session.get(Staff, task.owner_id)
         return task, owner
 
-    try:
-        result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
-    except Refused as exc:
-        await answer_button(update, "Không thực hiện được")
-        await reply(update, f"⛔ {exc}")
-        return
+    result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
     await answer_button(update)
     if result is None:
         await edit_or_send(update, "Đã hủy, không có gì được lưu.")

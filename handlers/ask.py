@@ -23,6 +23,7 @@ from kb import feedback, intents
 from bot.context import Context
 from tracking.service import Refused
 from handlers import tasks
+from handlers.buttons import Invalid, button
 from handlers.common import answer_button, command_args, guarded, in_db, reply, user_id
 
 log = logging.getLogger(__name__)
@@ -97,19 +98,19 @@ def vote_keyboard(answer_id: int, chosen: int | None = None) -> InlineKeyboardMa
     return InlineKeyboardMarkup([[button(feedback.UP, texts.ask.VOTE_UP), button(feedback.DOWN, texts.ask.VOTE_DOWN)]])
 
 
-def _parse_vote(data: str) -> tuple[int, int] | None:
-    """``v:<answer id>:<vote>`` → (answer id, vote); None when garbled or forged."""
+def _parse_vote(data: str) -> tuple[str, int, int]:
+    """``v:<answer id>:<vote>`` → (the data, answer id, vote); ``Invalid`` when garbled or forged."""
     kind, _, rest = data.partition(":")
     parts = rest.split(":")
     if kind != "v" or len(parts) != 2:
-        return None
+        raise Invalid(texts.ask.VOTE_INVALID)
     try:
         answer_id, vote = int(parts[0]), int(parts[1])
     except ValueError:
-        return None
+        raise Invalid(texts.ask.VOTE_INVALID) from None
     if not 0 < answer_id < 2**31 or vote not in feedback.VOTES:  # ids are 32-bit (PostgreSQL refuses larger)
-        return None
-    return answer_id, vote
+        raise Invalid(texts.ask.VOTE_INVALID)
+    return data, answer_id, vote
 
 
 def _shows_button(message, data: str) -> bool:
@@ -120,24 +121,14 @@ def _shows_button(message, data: str) -> bool:
     return any(button.callback_data == data for row in message.reply_markup.inline_keyboard for button in row)
 
 
-async def on_vote(update: Update, context: Context) -> None:
+@button(parse=_parse_vote)
+async def on_vote(update: Update, context: Context, data: str, answer_id: int, vote: int) -> None:
     query = update.callback_query
-    data = query.data or ""
-    parsed = _parse_vote(data)
-    if parsed is None:
-        await answer_button(update, texts.ask.VOTE_INVALID, alert=True)
-        return
-    answer_id, vote = parsed
     telegram_id, at = user_id(update), context.now
-    try:
-        if not _shows_button(query.message, data):
-            raise Refused(texts.ask.VOTE_NOT_SHOWN)
-        result = await in_db(context, lambda session: feedback.vote(
-            session, answer_id=answer_id, telegram_id=telegram_id, vote=vote, at=at))
-    except Refused as exc:  # as the other buttons: a short notification, and the reason in the chat
-        await answer_button(update, "Không thực hiện được")
-        await reply(update, f"⛔ {exc}")
-        return
+    if not _shows_button(query.message, data):
+        raise Refused(texts.ask.VOTE_NOT_SHOWN)
+    result = await in_db(context, lambda session: feedback.vote(
+        session, answer_id=answer_id, telegram_id=telegram_id, vote=vote, at=at))
     await answer_button(update, texts.ask.vote_ack(result.vote, result.previous))
     if result.changed:  # show the choice on the buttons
         message = query.message

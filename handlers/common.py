@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from contextvars import ContextVar
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -118,8 +119,13 @@ async def guarded(update: Update, context: Context, work: Callable[[Session, Act
     try:
         return await in_db(context, run, heavy=heavy)
     except Refused as exc:
-        await reply(update, f"⛔ {exc}")
+        await reply(update, render_refusal(exc))
         return None
+
+
+def render_refusal(exc: Refused) -> str:
+    """What a refusal says to the user."""
+    return f"⛔ {exc}"
 
 
 def is_private(update: Update) -> bool:
@@ -143,11 +149,19 @@ async def is_admin(update: Update, context: Context) -> bool:
     return await in_db(context, lambda session: actor_of(session, update, context).is_admin)
 
 
+# The button press this update has answered (a press is answered once; see handlers.buttons).
+_answered: ContextVar[str | None] = ContextVar("answered", default=None)
+
+
 async def answer_button(update: Update, text: str = "", alert: bool = False) -> None:
-    """Answer a button press; one too old to answer still had its effect.
+    """Answer a button press, once (later calls do nothing); one too old to answer still had its effect.
 
     No text is sent as None: with the application's Defaults, PTB 22 sends an empty string as "[]",
     which Telegram would show as a notification."""
+    query = update.callback_query
+    if _answered.get() == query.id:
+        return
+    _answered.set(query.id)
     try:
         await update.callback_query.answer(text[:200] or None, show_alert=alert)
     except BadRequest:

@@ -1,7 +1,8 @@
 """Officers' journey: list my tasks, report progress by buttons or in one line,
 add a note or evidence, correct my last report.
 
-Callback data (checked again on the server every time, a button is not a permission):
+Callback data (checked again on the server every time, a button is not a permission; each
+prefix is a family of its own in ``handlers.register``):
     p:<task id>:<percent>      report a percentage
     b:<task id>                report "vướng mắc" (asks for the reason)
     n:<report id>              skip the note of a report
@@ -24,6 +25,8 @@ from bot.context import Context
 from tracking import service, views
 from tracking.parse import InputError, key, parse_percent
 from tracking.service import Actor, Refused
+from handlers import buttons
+from handlers.buttons import button
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, private_only, reply,
                              send_html, user_id)
 from storage import tracking as db
@@ -147,37 +150,19 @@ async def correct_command(update: Update, context: Context) -> None:
 
 
 # --------------------------------------------------------------------------
-# Buttons
+# Buttons (registered one family each in handlers.register; run in handlers.buttons.button)
 # --------------------------------------------------------------------------
 
 
-async def _refuse(update: Update, exc: Refused) -> None:
-    """A refused button: an alert on the button, and the reason in the chat."""
-    await answer_button(update, "Không thực hiện được", alert=False)
-    await reply(update, f"⛔ {exc}")
+async def _as_actor(update: Update, context: Context, work):
+    """``work(session, actor)`` in one transaction; a :class:`Refused` goes to the button's guard."""
+    return await in_db(context, lambda session: work(session, actor_of(session, update, context)))
 
 
-async def on_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    kind, _, rest = (query.data or "").partition(":")
-    handler = BUTTONS.get(kind)
-    if handler is None:
-        await answer_button(update, "Nút này đã cũ. Gõ /nhiemvu để có danh sách mới.", alert=True)
-        return
-    try:
-        args = [int(x) for x in rest.split(":")] if rest else []
-        if any(abs(a) >= 2**31 for a in args):  # forged: ids are 32-bit integers (PostgreSQL refuses larger)
-            raise ValueError(rest)
-    except ValueError:
-        await answer_button(update, "Nút không hợp lệ.", alert=True)
-        return
-    await handler(update, context, *args)
-
-
-async def _button_percent(update: Update, context: Context, task_id: int = 0, percent: int = -1, *_) -> None:
-    if not 0 <= percent <= 100:
-        await answer_button(update, "Nút không hợp lệ.", alert=True)
-        return
+@button()
+async def report_percent(update: Update, context: Context, task_id: int = 0, percent: int = -1, *_) -> None:
+    """``p:<task id>:<percent>``: report a percentage, then ask for a note."""
+    percent = buttons.percent(percent)
     at = context.now
     telegram_id = user_id(update)
 
@@ -187,17 +172,15 @@ async def _button_percent(update: Update, context: Context, task_id: int = 0, pe
                     expires_at=_flow_expiry(context))
         return task, entry
 
-    try:
-        task, entry = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    task, entry = await _as_actor(update, context, work)
     await answer_button(update, f"Đã ghi {percent}%")
     text = views.report_saved(task, entry, context.settings.tz) + "\n\n" + views.ASK_NOTE
     await edit_or_send(update, text, views.after_report_keyboard(entry.id))
 
 
-async def _button_blocked(update: Update, context: Context, task_id: int = 0, *_) -> None:
+@button()
+async def report_blocked(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    """``b:<task id>``: report "vướng mắc", asking for the reason."""
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
@@ -208,17 +191,21 @@ async def _button_blocked(update: Update, context: Context, task_id: int = 0, *_
                     expires_at=_flow_expiry(context))
         return task
 
-    try:
-        task = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    task = await _as_actor(update, context, work)
     await answer_button(update)
     await reply(update, f"🟠 Vướng mắc ở nhiệm vụ <b>{views.esc(task.code)}</b>: hãy gõ <b>lý do</b> trong một tin nhắn "
                         "(ví dụ: <i>chờ số liệu của Sở Thông tin và Truyền thông</i>). Gõ /huy để thôi.")
 
 
-async def _button_skip(update: Update, context: Context, report_id: int = 0, *_) -> None:
+@button()
+async def report_done(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    """``d:<task id>`` (from a reminder): mark done, a 100 % report."""
+    await report_percent.__wrapped__(update, context, task_id, 100)
+
+
+@button()
+async def skip_note(update: Update, context: Context, report_id: int = 0, *_) -> None:
+    """``n:<report id>``: no note for this report."""
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
@@ -226,16 +213,14 @@ async def _button_skip(update: Update, context: Context, report_id: int = 0, *_)
         db.clear_flow(session=session, telegram_id=telegram_id)
         return session.get(Task, entry.task_id), entry
 
-    try:
-        task, entry = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    task, entry = await _as_actor(update, context, work)
     await answer_button(update, "Đã xong")
     await edit_or_send(update, views.report_saved(task, entry, context.settings.tz), None)
 
 
-async def _button_correct(update: Update, context: Context, report_id: int = 0, *_) -> None:
+@button()
+async def correct(update: Update, context: Context, report_id: int = 0, *_) -> None:
+    """``c:<report id>``: correct a report (shows the percentages again)."""
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
         task = session.get(Task, entry.task_id)
@@ -244,35 +229,29 @@ async def _button_correct(update: Update, context: Context, report_id: int = 0, 
             raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
         return task, entry
 
-    try:
-        task, entry = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    task, entry = await _as_actor(update, context, work)
     await answer_button(update)
     await reply(update, f"✏️ Sửa báo cáo <b>{views.esc(task.code)}</b> (đang ghi {entry.percent}%): chọn mức đúng.",
                 reply_markup=views.correction_keyboard(entry.id))
 
 
-async def _button_corrected(update: Update, context: Context, report_id: int = 0, percent: int = -1, *_) -> None:
-    if not 0 <= percent <= 100:
-        await answer_button(update, "Nút không hợp lệ.", alert=True)
-        return
+@button()
+async def corrected(update: Update, context: Context, report_id: int = 0, percent: int = -1, *_) -> None:
+    """``k:<report id>:<percent>``: the corrected percentage."""
+    percent = buttons.percent(percent)
 
     def work(session: Session, actor: Actor):
         entry = service.correct_report(session, actor, report_id=report_id, percent=percent)
         return session.get(Task, entry.task_id), entry
 
-    try:
-        task, entry = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    task, entry = await _as_actor(update, context, work)
     await answer_button(update, f"Đã sửa thành {percent}%")
     await edit_or_send(update, views.report_saved(task, entry, context.settings.tz, corrected=True), None)
 
 
-async def _button_correct_blocked(update: Update, context: Context, report_id: int = 0, *_) -> None:
+@button()
+async def correct_blocked(update: Update, context: Context, report_id: int = 0, *_) -> None:
+    """``kb:<report id>``: correct to "vướng mắc", asking for the reason."""
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
@@ -281,16 +260,14 @@ async def _button_correct_blocked(update: Update, context: Context, report_id: i
                     data={"report_id": entry.id}, expires_at=_flow_expiry(context))
         return entry
 
-    try:
-        await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    await _as_actor(update, context, work)
     await answer_button(update)
     await reply(update, "🟠 Hãy gõ <b>lý do vướng mắc</b> trong một tin nhắn. Gõ /huy để thôi.")
 
 
-async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -> None:
+@button()
+async def open_task(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    """``t:<task id>`` (from /nhiemvu or a reminder): the task's card with its report buttons."""
     day = context.today
 
     def work(session: Session, actor: Actor):
@@ -299,51 +276,23 @@ async def _button_open(update: Update, context: Context, task_id: int = 0, *_) -
             raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
         return service.task_lines(session, [task])[0]
 
-    try:
-        line = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    line = await _as_actor(update, context, work)
     await answer_button(update)
     await send_html(context.bot, update.effective_chat.id, views.task_card(line, day), views.report_keyboard(line.task.id))
 
 
-async def _button_snooze(update: Update, context: Context, task_id: int = 0, *_) -> None:
+@button()
+async def snooze(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    """``z:<task id>`` (from a reminder): remind me tomorrow."""
     day = context.today
 
     def work(session: Session, actor: Actor):
         return service.snooze(session, actor, task_id=task_id, until=day + timedelta(days=1))
 
-    try:
-        task = await _run(update, context, work)
-    except Refused as exc:
-        await _refuse(update, exc)
-        return
+    task = await _as_actor(update, context, work)
     await answer_button(update, "Sẽ nhắc lại ngày mai")
     await edit_or_send(update, f"⏰ Được rồi, tôi sẽ nhắc lại nhiệm vụ <b>{views.esc(task.code)}</b> "
                                  f"từ ngày {task.snoozed_until:%d/%m/%Y}.", None)
-
-
-async def _button_done(update: Update, context: Context, task_id: int = 0, *_) -> None:
-    await _button_percent(update, context, task_id, 100)
-
-
-BUTTONS = {
-    "p": _button_percent,
-    "b": _button_blocked,
-    "n": _button_skip,
-    "c": _button_correct,
-    "k": _button_corrected,
-    "kb": _button_correct_blocked,
-    "t": _button_open,
-    "z": _button_snooze,
-    "d": _button_done,
-}
-
-
-async def _run(update: Update, context: Context, work):
-    """Like ``guarded`` but lets :class:`Refused` through, for buttons."""
-    return await in_db(context, lambda session: work(session, actor_of(session, update, context)))
 
 
 # --------------------------------------------------------------------------

@@ -68,7 +68,6 @@ from telegram.ext import Application, CommandHandler, TypeHandler
 import texts.common
 from devtools.emulator import StoredFile
 from handlers import errors
-from handlers.tasks import BUTTONS as TASK_BUTTONS
 from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,
                             WARD_OFFICER_ID)
 
@@ -144,7 +143,22 @@ TASK_PREFIXES = ("p", "b", "t", "z", "d")      # <prefix>:<task id>[:<percent>]
 REPORT_PREFIXES = ("n", "c", "k", "kb")        # <prefix>:<report id>[:<percent>]
 ADMIN_BUTTONS = ("a:save", "a:cancel")
 VOTE_PREFIX = "v"                              # v:<answer id>:<1 | -1>, only on the bot's answers
-assert set(TASK_BUTTONS) == set(TASK_PREFIXES + REPORT_PREFIXES), "handlers/tasks.py has new buttons"
+
+
+def registered_button_families() -> set[str]:
+    """The prefixes of the button families ``handlers.register`` registers (one ``pattern=`` each)."""
+    from telegram.ext import Application, CallbackQueryHandler
+
+    from handlers import register
+
+    app = Application.builder().token("1:x").build()
+    register(app)
+    return {h.pattern.pattern.removeprefix("^").removesuffix(":") for h in app.handlers[0]
+            if isinstance(h, CallbackQueryHandler) and h.pattern is not None}
+
+
+assert registered_button_families() == set(TASK_PREFIXES + REPORT_PREFIXES) | {"a", VOTE_PREFIX}, \
+    "handlers/__init__.py registers new buttons"
 
 SHEET_EXTENSIONS = (".xlsx", ".csv")
 DOCUMENT_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")

@@ -22,6 +22,7 @@ from texts.common import ROLE_LABELS, STATUS_LABELS, esc
 from tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
                                 parse_role)
 from storage import tracking as db
+from tracking.refusals import Refused
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,
@@ -45,10 +46,6 @@ FLOW_VALID_FOR = timedelta(minutes=30)
 NOTE_MAX = 2000
 BLOCKED_REASON_MAX = 1000
 TARGET_NAME_MAX = 500
-
-
-class Refused(Exception):
-    """An action the actor may not do, or that cannot be done; the message says why."""
 
 
 @dataclass
