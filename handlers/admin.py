@@ -17,7 +17,9 @@ from texts.common import ROLE_LABELS, esc
 from tracking import service, views
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
+from handlers import flows
 from handlers.buttons import button, word
+from handlers.flows import Kind
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin,
                              is_private, private_only, reply, user_id)
 from storage import tracking as db
@@ -120,15 +122,14 @@ async def add_task_start(update: Update, context: Context) -> None:
         return
     code = command_args(update).split()[0] if command_args(update) else ""
     telegram_id = user_id(update)
-    expires = context.now + service.FLOW_VALID_FOR
 
     def work(session: Session, actor: Actor) -> str:
         service.require_admin(actor, "thêm nhiệm vụ")
         chosen = code or service.next_task_code(session)
         if db.task_by_code(session=session, code=chosen) is not None:
             raise Refused(f"Mã nhiệm vụ «{esc(chosen)}» đã có. Gõ <code>/themnhiemvu</code> để lấy mã tự động.")
-        db.set_flow(session=session, telegram_id=telegram_id, kind="newtask",
-                    data={"step": 0, "fields": {"code": chosen}}, expires_at=expires)
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
+                    data={"step": 0, "fields": {"code": chosen}})
         return chosen
 
     chosen = await guarded(update, context, work)
@@ -138,11 +139,11 @@ async def add_task_start(update: Update, context: Context) -> None:
                         + STEPS[0][1])
 
 
-async def continue_add_task(update: Update, context: Context, data: dict) -> None:
+async def continue_add_task(update: Update, context: Context, data: dict) -> bool:
+    """The next answer of /themnhiemvu (a Refused keeps the conversation at the same step)."""
     text = " ".join((update.effective_message.text or "").split())
     telegram_id = user_id(update)
     day = context.today
-    expires = context.now + service.FLOW_VALID_FOR
 
     def work(session: Session, actor: Actor) -> tuple[str, bool]:
         service.require_admin(actor, "thêm nhiệm vụ")
@@ -155,21 +156,20 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> Non
         name, _ = STEPS[step]
         fields[name] = _check_step(session, name, text, day)
         step += 1
-        db.set_flow(session=session, telegram_id=telegram_id, kind="newtask",
-                    data={"step": step, "fields": fields}, expires_at=expires)
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
+                    data={"step": step, "fields": fields})
         if step < len(STEPS):
             return STEPS[step][1], False
         return _summary(session, fields), True
 
-    try:
-        result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
-    except Refused as exc:
-        await reply(update, f"⛔ {exc}")
-        return
+    result = await guarded(update, context, work)
+    if result is None:
+        return True
     prompt, done = result
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("💾 Lưu", callback_data="a:save"),
                                     InlineKeyboardButton("✖️ Hủy", callback_data="a:cancel")]]) if done else None
     await reply(update, prompt, reply_markup=markup)
+    return True
 
 
 def _check_step(session: Session, name: str, text: str, day) -> str:
@@ -213,12 +213,11 @@ async def on_button(update: Update, context: Context, action: str) -> None:
     """``a:save`` / ``a:cancel`` of the add-task conversation."""
     telegram_id = user_id(update)
     day = context.today
-    at = context.now
 
     def work(session: Session, actor: Actor):
         service.require_admin(actor, "thêm nhiệm vụ")
-        flow = db.get_flow(session=session, telegram_id=telegram_id, now=at)
-        if flow is None or flow[0] != "newtask" or int(flow[1].get("step", 0)) < len(STEPS):
+        flow = flows.current(session, context, telegram_id=telegram_id)
+        if flow is None or flow[0] is not Kind.NEW_TASK or int(flow[1].get("step", 0)) < len(STEPS):
             raise Refused("Không có nhiệm vụ nào đang chờ lưu (có thể đã quá 30 phút). Gõ /themnhiemvu để làm lại.")
         db.clear_flow(session=session, telegram_id=telegram_id)
         if action != "save":

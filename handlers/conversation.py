@@ -1,34 +1,54 @@
 """Where plain messages go: a conversation in progress first (a report's note
 or evidence, a blocker's reason, the add-task steps), then the default
 (a question for text; a sheet to import or a document for the knowledge base
-for files)."""
+for files).
+
+``STEPS`` is the one table of what each kind of conversation (``handlers.flows.Kind``) does with
+the next text and the next file; a step returns False when the message is not for it (a file
+without a caption where a reason is awaited), and the message then goes to the default.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Update
 
 from bot.context import Context
-from handlers import admin, ask, documents, tasks
+from handlers import admin, ask, documents, flows, tasks
 from handlers.common import in_db, is_private, user_id
-from storage import tracking as db
+from handlers.flows import Kind
+
+Step = Callable[[Update, Context, dict], Awaitable[bool]]
 
 
-async def _flow(update: Update, context: Context) -> tuple[str, dict] | None:
+@dataclass(frozen=True)
+class Steps:
+    text: Step              # a text message
+    file: Step | None       # a document or a photo (None: the file goes to the default)
+
+
+STEPS: dict[Kind, Steps] = {
+    Kind.NEW_TASK: Steps(text=admin.continue_add_task, file=None),
+    Kind.NOTE: Steps(text=tasks.continue_note, file=tasks.continue_note),
+    Kind.BLOCKED: Steps(text=tasks.continue_blocked, file=tasks.continue_blocked),
+    Kind.CORRECT_BLOCKED: Steps(text=tasks.continue_correct_blocked, file=tasks.continue_correct_blocked),
+}
+
+
+async def _flow(update: Update, context: Context) -> tuple[Kind, dict] | None:
     telegram_id = user_id(update)
     if telegram_id is None or not is_private(update):
         return None
-    moment = context.now
-    return await in_db(context, lambda s: db.get_flow(session=s, telegram_id=telegram_id, now=moment))
+    return await in_db(context, lambda s: flows.current(s, context, telegram_id=telegram_id))
 
 
 async def on_text(update: Update, context: Context) -> None:
     flow = await _flow(update, context)
     if flow is not None:
         kind, data = flow
-        if kind == "newtask":
-            await admin.continue_add_task(update, context, data)
-            return
-        if await tasks.continue_flow(update, context, kind, data):
+        if await STEPS[kind].text(update, context, data):
             return
     await ask.ask_text(update, context)
 
@@ -36,8 +56,11 @@ async def on_text(update: Update, context: Context) -> None:
 async def on_file(update: Update, context: Context) -> None:
     """A document or a photo."""
     flow = await _flow(update, context)
-    if flow is not None and await tasks.continue_flow(update, context, *flow):
-        return
+    if flow is not None:
+        kind, data = flow
+        step = STEPS[kind].file
+        if step is not None and await step(update, context, data):
+            return
     message = update.effective_message
     if message.document is None:
         from handlers import fallback

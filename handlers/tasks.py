@@ -25,8 +25,9 @@ from bot.context import Context
 from tracking import service, views
 from tracking.parse import InputError, key, parse_percent
 from tracking.service import Actor, Refused
-from handlers import buttons
+from handlers import buttons, flows
 from handlers.buttons import button
+from handlers.flows import Kind
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, private_only, reply,
                              send_html, user_id)
 from storage import tracking as db
@@ -41,10 +42,6 @@ REPORT_USAGE = ("Cách báo cáo nhanh: <code>/baocao MÃ_NHIỆM_VỤ PHẦN_TR
                 "Hoặc gõ /nhiemvu rồi bấm nút.")
 CORRECT_USAGE = ("Cách sửa báo cáo gần nhất của bạn: <code>/suabaocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
                  "Ví dụ: <code>/suabaocao NV001 40</code>")
-
-
-def _flow_expiry(context: Context):
-    return context.now + service.FLOW_VALID_FOR
 
 
 # --------------------------------------------------------------------------
@@ -168,8 +165,7 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
 
     def work(session: Session, actor: Actor):
         task, entry = service.report(session, actor, task=task_id, percent=percent, at=at)
-        db.set_flow(session=session, telegram_id=telegram_id, kind="note", data={"report_id": entry.id},
-                    expires_at=_flow_expiry(context))
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
         return task, entry
 
     task, entry = await _as_actor(update, context, work)
@@ -187,8 +183,7 @@ async def report_blocked(update: Update, context: Context, task_id: int = 0, *_)
         task = service.visible_task(session, actor, task_id)
         if not service.can_report(session, actor, task):
             raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
-        db.set_flow(session=session, telegram_id=telegram_id, kind="blocked", data={"task_id": task.id},
-                    expires_at=_flow_expiry(context))
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.BLOCKED, data={"task_id": task.id})
         return task
 
     task = await _as_actor(update, context, work)
@@ -256,8 +251,8 @@ async def correct_blocked(update: Update, context: Context, report_id: int = 0, 
 
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
-        db.set_flow(session=session, telegram_id=telegram_id, kind="correct_blocked",
-                    data={"report_id": entry.id}, expires_at=_flow_expiry(context))
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.CORRECT_BLOCKED,
+                    data={"report_id": entry.id})
         return entry
 
     await _as_actor(update, context, work)
@@ -300,75 +295,86 @@ async def snooze(update: Update, context: Context, task_id: int = 0, *_) -> None
 # --------------------------------------------------------------------------
 
 
-async def continue_flow(update: Update, context: Context, kind: str, data: dict) -> bool:
-    """Handle a message that continues a report flow; False if it does not apply."""
+def _text(update: Update) -> str:
     message = update.effective_message
-    telegram_id = user_id(update)
-    tz = context.settings.tz
-    text = (message.text or message.caption or "").strip()
-    at = context.now
+    return (message.text or message.caption or "").strip()
 
-    if kind == "blocked" and text:
+
+async def continue_blocked(update: Update, context: Context, data: dict) -> bool:
+    """The reason of a "vướng mắc" report (text, or a file's caption); False without one."""
+    text, telegram_id, at = _text(update), user_id(update), context.now
+    if not text:
+        return False
+
+    def work(session: Session, actor: Actor):
+        task = service.visible_task(session, actor, int(data["task_id"]))
+        task, entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text,
+                                     at=at)
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
+        return task, entry
+
+    result = await guarded(update, context, work)
+    if result is not None:
+        task, entry = result
+        await reply(update, views.report_saved(task, entry, context.settings.tz)
+                    + "\nBạn có thể gửi thêm tệp/ảnh minh chứng, hoặc bấm «Bỏ qua ghi chú».",
+                    reply_markup=views.after_report_keyboard(entry.id))
+    return True
+
+
+async def continue_correct_blocked(update: Update, context: Context, data: dict) -> bool:
+    """The reason of a report corrected to "vướng mắc"; False without one."""
+    text, telegram_id = _text(update), user_id(update)
+    if not text:
+        return False
+
+    def work(session: Session, actor: Actor):
+        entry = service.own_report(session, actor, int(data["report_id"]))
+        entry = service.correct_report(session, actor, report_id=entry.id, percent=entry.percent,
+                                       blocked=True, note=text)
+        db.clear_flow(session=session, telegram_id=telegram_id)
+        return session.get(Task, entry.task_id), entry
+
+    result = await guarded(update, context, work)
+    if result is not None:
+        task, entry = result
+        await reply(update, views.report_saved(task, entry, context.settings.tz, corrected=True))
+    return True
+
+
+async def continue_note(update: Update, context: Context, data: dict) -> bool:
+    """A note, or a file or photo of evidence (its caption a note), for the report just made."""
+    message = update.effective_message
+    text, telegram_id = _text(update), user_id(update)
+    report_id = int(data["report_id"])
+    attachment = _attachment(message)
+    if attachment is not None:
         def work(session: Session, actor: Actor):
-            task = service.visible_task(session, actor, int(data["task_id"]))
-            task, entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text,
-                                         at=at)
-            db.set_flow(session=session, telegram_id=telegram_id, kind="note", data={"report_id": entry.id},
-                        expires_at=_flow_expiry(context))
-            return task, entry
+            item = service.add_evidence(session, actor, report_id=report_id, **attachment)
+            if text:
+                service.add_note(session, actor, report_id=report_id, note=text)
+            flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data=data)
+            return item
 
-        result = await guarded(update, context, work)
-        if result is not None:
-            task, entry = result
-            await reply(update, views.report_saved(task, entry, tz)
-                        + "\nBạn có thể gửi thêm tệp/ảnh minh chứng, hoặc bấm «Bỏ qua ghi chú».",
-                        reply_markup=views.after_report_keyboard(entry.id))
+        item = await guarded(update, context, work)
+        if item is not None:
+            await reply(update, f"📎 Đã lưu minh chứng «{views.esc(item.file_name or 'tệp')}». "
+                                "Gửi thêm tệp, hoặc bấm «Bỏ qua ghi chú» để kết thúc.",
+                        reply_markup=views.after_report_keyboard(report_id))
         return True
+    if not text:
+        return False
 
-    if kind == "correct_blocked" and text:
-        def work(session: Session, actor: Actor):
-            entry = service.own_report(session, actor, int(data["report_id"]))
-            entry = service.correct_report(session, actor, report_id=entry.id, percent=entry.percent,
-                                           blocked=True, note=text)
-            db.clear_flow(session=session, telegram_id=telegram_id)
-            return session.get(Task, entry.task_id), entry
+    def note(session: Session, actor: Actor):
+        entry = service.add_note(session, actor, report_id=report_id, note=text)
+        db.clear_flow(session=session, telegram_id=telegram_id)
+        return session.get(Task, entry.task_id), entry
 
-        result = await guarded(update, context, work)
-        if result is not None:
-            task, entry = result
-            await reply(update, views.report_saved(task, entry, tz, corrected=True))
-        return True
-
-    if kind == "note":
-        report_id = int(data["report_id"])
-        attachment = _attachment(message)
-        if attachment is not None:
-            def work(session: Session, actor: Actor):
-                item = service.add_evidence(session, actor, report_id=report_id, **attachment)
-                if text:
-                    service.add_note(session, actor, report_id=report_id, note=text)
-                db.set_flow(session=session, telegram_id=telegram_id, kind="note", data=data,
-                            expires_at=_flow_expiry(context))
-                return item
-
-            item = await guarded(update, context, work)
-            if item is not None:
-                await reply(update, f"📎 Đã lưu minh chứng «{views.esc(item.file_name or 'tệp')}». "
-                                    "Gửi thêm tệp, hoặc bấm «Bỏ qua ghi chú» để kết thúc.",
-                            reply_markup=views.after_report_keyboard(report_id))
-            return True
-        if text:
-            def work(session: Session, actor: Actor):
-                entry = service.add_note(session, actor, report_id=report_id, note=text)
-                db.clear_flow(session=session, telegram_id=telegram_id)
-                return session.get(Task, entry.task_id), entry
-
-            result = await guarded(update, context, work)
-            if result is not None:
-                task, entry = result
-                await reply(update, "📝 Đã thêm ghi chú.\n" + views.report_saved(task, entry, tz))
-            return True
-    return False
+    result = await guarded(update, context, note)
+    if result is not None:
+        task, entry = result
+        await reply(update, "📝 Đã thêm ghi chú.\n" + views.report_saved(task, entry, context.settings.tz))
+    return True
 
 
 def _attachment(message) -> dict | None:
