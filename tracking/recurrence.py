@@ -421,13 +421,35 @@ class _Reading:
 
 
 def parse(text: str) -> Rule:
-    """The rule typed in ``text``; ``RuleError`` when it cannot be read."""
+    """The rule typed in ``text``; ``RuleError`` when it cannot be read.
+
+    The pieces of a rule are taken out of the folded text one kind after the
+    other (dates, half-years, working days, the month in the period, last days,
+    day numbers, weekdays); what is left must be frequency words and words that
+    say nothing a rule needs."""
     shown = " ".join(nfc(str(text or "")).split())
     if not shown:
         raise RuleError("chưa ghi quy tắc định kỳ")
     r = _Reading(shown)
     if r.take(r" (hang|moi) ngay(?= )(?! lam viec)"):
         raise RuleError(f"chưa nhận việc định kỳ hằng ngày («{shown}»)")
+    _take_dates_and_halves(r)
+    _take_working_days(r)
+    _take_months_of_the_period(r)
+    _take_last_days(r)
+    for m in r.take(r" (\d{1,2})/(\d{1,2})(/\d{1,4})?(?= )"):
+        if m.group(3):
+            raise RuleError(f"quy tắc định kỳ không ghi năm («{m.group(0).strip()}»)",
+                            HALF if HALF in r.units else YEAR)
+        r.dates.append((int(m.group(1)), int(m.group(2))))
+    for m in r.take(r" ngay (\d{1,3})(?= )"):
+        r.set_day(int(m.group(1)))
+    _take_weekday(r, shown)
+    every = _frequency(r, shown)
+    return _build(every, r, shown)
+
+
+def _take_dates_and_halves(r: _Reading) -> None:
     # Dates written with "tháng" first ("ngày 6 tháng 12"), then half-years ("6 tháng", "sáu tháng"),
     # unless "6" is a day ("ngày 6 tháng sau") or a weekday ("thứ sáu").
     for m in r.take(r" ngay (\d{1,2}) thang (\d{1,2})(?= )| (\d{1,2}) thang (\d{1,2})(?= )"):
@@ -436,6 +458,9 @@ def parse(text: str) -> Rule:
     if r.take(r" (?<!thu )(?<!ngay )(6|sau) thang( mot lan)?(?= )"
               r"| nua nam( mot lan)?(?= )| hai lan (mot|moi) nam(?= )"):
         r.units.append(HALF)
+
+
+def _take_working_days(r: _Reading) -> None:
     for m in r.take(r" ngay lam viec (thu " + _ORDINAL + r"|dau tien|cuoi cung|cuoi)(?= )"):
         word = m.group(1)
         if word == "dau tien":
@@ -444,7 +469,10 @@ def parse(text: str) -> Rule:
             r.set_day(LAST, working=True)
         else:
             r.set_day(_number(m.group(2)), working=True)
-    # The month of the period: "tháng cuối quý", "tháng đầu quý sau", "tháng thứ 2 của quý", "tháng sau".
+
+
+def _take_months_of_the_period(r: _Reading) -> None:
+    """"tháng cuối quý", "tháng đầu quý sau", "tháng thứ 2 của quý", "tháng sau"."""
     for m in r.take(r" thang (dau|giua|cuoi|thu (1|2|3|nhat|hai|ba)) (cua )?(moi )?(quy|ky)"
                     r"( sau| tiep theo| ke tiep)?(?= )"):
         position = _POSITIONS[m.group(2) or m.group(1)]
@@ -457,7 +485,10 @@ def parse(text: str) -> Rule:
     if r.take(r" thang (sau|tiep theo|ke tiep)(?= )| (bao cao |so lieu )?(cua )?thang truoc(?= )"):
         r.set_position("next")  # "ngày 5 hằng tháng, báo cáo tháng trước": a month's report due the next month
     r.take(r" (1|mot) lan(?= )")  # "mỗi tháng 1 lần"
-    # The last day: "ngày cuối tháng", "cuối mỗi quý", "ngày cuối cùng của năm", "ngày cuối".
+
+
+def _take_last_days(r: _Reading) -> None:
+    """"ngày cuối tháng", "cuối mỗi quý", "ngày cuối cùng của năm", "ngày cuối"."""
     for m in r.take(r" (ngay )?cuoi (cung )?(cua )?(moi )?(thang|quy|nam|ky)(?= )"):
         r.set_day(LAST)
         unit = m.group(5)
@@ -472,43 +503,41 @@ def parse(text: str) -> Rule:
             r.implied.append(MONTH)
     if r.take(r" ngay cuoi( cung)?(?= )"):
         r.set_day(LAST)
-    for m in r.take(r" (\d{1,2})/(\d{1,2})(/\d{1,4})?(?= )"):
-        if m.group(3):
-            raise RuleError(f"quy tắc định kỳ không ghi năm («{m.group(0).strip()}»)",
-                            HALF if HALF in r.units else YEAR)
-        r.dates.append((int(m.group(1)), int(m.group(2))))
-    for m in r.take(r" ngay (\d{1,3})(?= )"):
-        r.set_day(int(m.group(1)))
+
+
+def _take_weekday(r: _Reading, shown: str) -> None:
     weekdays = {_number(m.group(1)) - 2 for m in r.take(r" thu " + _WEEKDAY + r"(?= )")}
     if r.take(r" (chu nhat|cn)(?= )"):
         weekdays.add(6)
     if len(weekdays) > 1:
         raise RuleError(f"«{shown}» ghi nhiều thứ trong tuần: mỗi việc định kỳ chỉ nhận một thứ", WEEK)
     r.weekday = weekdays.pop() if weekdays else None
+
+
+def _frequency(r: _Reading, shown: str) -> str:
+    """The one frequency the rule names (or implies); the words left must all be known."""
     words = r.rest.split()
-    for word in words:
-        if word in _UNIT_WORDS:
-            r.units.append(_UNIT_WORDS[word])
-    numbers = [word for word in words if word.isdigit()]
-    unknown = [word for word in words if word not in _UNIT_WORDS and word not in _FILLERS and not word.isdigit()]
-    units = list(dict.fromkeys(r.units)) or list(dict.fromkeys(u for u in r.implied if u))
+    units = list(dict.fromkeys(r.units + [_UNIT_WORDS[word] for word in words if word in _UNIT_WORDS]))
+    units = units or list(dict.fromkeys(u for u in r.implied if u))
     if not units and r.weekday is not None:
         units = [WEEK]
-    if not units and (r.day is not None or r.working):
+    if not units and r.day is not None:
         units = [MONTH]
     if len(units) != 1:
         if not units:
             raise RuleError(f"không rõ «{shown}» lặp lại theo tuần, tháng, quý, 6 tháng hay năm")
         raise RuleError(f"«{shown}» ghi nhiều định kỳ cùng lúc")
     every = units[0]
+    unknown = [word for word in words if word not in _UNIT_WORDS and word not in _FILLERS and not word.isdigit()]
     if unknown:
         raise RuleError(f"không hiểu «{' '.join(unknown)}» trong «{shown}»", every)
-    if numbers:
+    numbers = [word for word in words if word.isdigit()]
+    if numbers:  # "25 hằng tháng": a lone number is the day
         if len(numbers) == 1 and r.day is None and not r.dates and every in (MONTH, QUARTER):
             r.set_day(int(numbers[0]))
         else:
             raise RuleError(f"không hiểu số «{' '.join(numbers)}» trong «{shown}»", every)
-    return _build(every, r, shown)
+    return every
 
 
 def _build(every: str, r: _Reading, shown: str) -> Rule:
