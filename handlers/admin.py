@@ -18,10 +18,11 @@ from tracking import service, views
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
 from handlers import flows
+from tracking import refusals as no
 from handlers.buttons import button, word
 from handlers.flows import Kind
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin,
-                             is_private, private_only, reply, user_id)
+                             is_private, private_only, render_refusal, reply, user_id)
 from storage import tracking as db
 from storage.models import Staff
 
@@ -127,7 +128,7 @@ async def add_task_start(update: Update, context: Context) -> None:
         service.require_admin(actor, "thêm nhiệm vụ")
         chosen = code or service.next_task_code(session)
         if db.task_by_code(session=session, code=chosen) is not None:
-            raise Refused(f"Mã nhiệm vụ «{esc(chosen)}» đã có. Gõ <code>/themnhiemvu</code> để lấy mã tự động.")
+            raise no.TaskCodeTaken(chosen, wizard=True)
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
                     data={"step": 0, "fields": {"code": chosen}})
         return chosen
@@ -175,7 +176,7 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> boo
 def _check_step(session: Session, name: str, text: str, day) -> str:
     """Validate one answer; a Refused keeps the conversation at the same step."""
     if not text:
-        raise Refused("Hãy trả lời bằng chữ.")
+        raise no.TextExpected()
     if name in ("owner", "accountable"):
         staff = service.staff_or_refuse(session, text.split()[0])
         return staff.code
@@ -183,9 +184,9 @@ def _check_step(session: Session, name: str, text: str, day) -> str:
         try:
             deadline = parse_date(text)
         except InputError as exc:
-            raise Refused(f"{esc(exc)}. Hãy gõ lại thời hạn.") from None
+            raise no.Unreadable("deadline", str(exc)) from None
         if deadline < day:
-            raise Refused("Thời hạn đã qua; hãy gõ một ngày từ hôm nay trở đi.")
+            raise no.DeadlinePassed()
         return deadline.isoformat()
     if name == "target":
         return "" if key(text) in NO_WORDS else text
@@ -218,7 +219,7 @@ async def on_button(update: Update, context: Context, action: str) -> None:
         service.require_admin(actor, "thêm nhiệm vụ")
         flow = flows.current(session, context, telegram_id=telegram_id)
         if flow is None or flow[0] is not Kind.NEW_TASK or int(flow[1].get("step", 0)) < len(STEPS):
-            raise Refused("Không có nhiệm vụ nào đang chờ lưu (có thể đã quá 30 phút). Gõ /themnhiemvu để làm lại.")
+            raise no.NothingToSave()
         db.clear_flow(session=session, telegram_id=telegram_id)
         if action != "save":
             return None
@@ -420,7 +421,7 @@ async def import_sheet(update: Update, context: Context) -> None:
         sheet = await asyncio.to_thread(parse_sheet, name, data, caps)
         result = await in_db(context, lambda s: work(s, actor_of(s, update, context)), heavy=True)
     except Refused as exc:
-        await reply(update, f"⛔ {exc}")
+        await reply(update, render_refusal(exc))
         return
     except SheetError as exc:
         await reply(update, [f"⛔ Không nhập tệp «{esc(name)}»; <b>không có gì được ghi</b>. Hãy sửa các lỗi sau rồi gửi lại:",

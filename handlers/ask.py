@@ -21,7 +21,7 @@ from telegram.error import BadRequest
 import texts.ask
 from kb import feedback, intents
 from bot.context import Context
-from tracking.service import Refused
+from tracking.refusals import Refused
 from handlers import tasks
 from handlers.buttons import Invalid, button
 from handlers.common import answer_button, command_args, guarded, in_db, reply, user_id

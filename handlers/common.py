@@ -15,8 +15,10 @@ from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
 import texts.common
+import texts.refusals
 from bot.context import Context
-from tracking.service import Actor, Refused, resolve_actor
+from tracking.refusals import Refused
+from tracking.service import Actor, resolve_actor
 from handlers import once
 
 T = TypeVar("T")
@@ -124,8 +126,8 @@ async def guarded(update: Update, context: Context, work: Callable[[Session, Act
 
 
 def render_refusal(exc: Refused) -> str:
-    """What a refusal says to the user."""
-    return f"⛔ {exc}"
+    """What a refusal says to the user (``texts.refusals``)."""
+    return f"⛔ {texts.refusals.render(exc)}"
 
 
 def is_private(update: Update) -> bool:

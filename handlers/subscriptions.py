@@ -16,30 +16,28 @@ from telegram import Update
 
 from bot.context import Context
 from bot.settings import parse_hhmm
-from texts.common import esc
+import texts.reminders as copy
 from tracking import service
 from tracking import subscriptions as subs
 from tracking.parse import key
-from tracking.service import Actor, Refused
+from tracking.refusals import UnreadableSubscription
+from tracking.service import Actor
 from handlers.common import command_args, guarded, reply
 from storage.models import Subscription
 
-USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ] [GIỜ:PHÚT]</code>\n"
-         "Ví dụ: <code>/dangkytonghop hằng ngày 08:00</code>, <code>/dangkytonghop hằng tuần thứ 2 07:30</code>.\n"
-         "Hủy: <code>/huydangky</code>")
 WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4, "sau": 4,
             "7": 5, "bay": 5, "cn": 6, "chu nhat": 6}
 
 
 def parse_subscription(text: str) -> tuple[str, int, str]:
-    """"hằng tuần thứ 2 07:30" → ("weekly", 0, "07:30"); Refused with the usage when unreadable."""
+    """"hằng tuần thứ 2 07:30" → ("weekly", 0, "07:30"); UnreadableSubscription (said with the usage)."""
     words = key(text)
     at = "08:00"
     m = re.search(r"\b(\d{1,2})(?::|h)(\d{2})?\b", words)
     if m:
         hours, minutes = int(m.group(1)), int(m.group(2) or 0)
         if hours > 23 or minutes > 59:
-            raise Refused(f"Giờ «{esc(m.group(0))}» không hợp lệ.\n{USAGE}")
+            raise UnreadableSubscription(m.group(0), hour=True)
         at = f"{hours:02d}:{minutes:02d}"
         words = (words[:m.start()] + words[m.end():]).strip()
     frequency, weekday = "daily", 0
@@ -50,7 +48,7 @@ def parse_subscription(text: str) -> tuple[str, int, str]:
         if day:
             weekday = WEEKDAYS[day.group(1) or day.group(2)]
     elif words and not any(w in words for w in ("ngay", "daily")):
-        raise Refused(f"Không hiểu «{esc(text)}».\n{USAGE}")
+        raise UnreadableSubscription(text)
     parse_hhmm(at)
     return frequency, weekday, at
 
@@ -69,10 +67,7 @@ async def subscribe(update: Update, context: Context) -> None:
     sub = await guarded(update, context, work)
     if sub is None:
         return
-    await reply(update, f"✅ Đã đăng ký: nhóm/chat này nhận tổng hợp {subs.schedule_label(sub)} "
-                        "(số liệu, thay đổi so với lần trước, quá hạn, chưa báo cáo, xếp hạng đơn vị, biểu đồ), "
-                        "theo phạm vi của đồng chí lúc gửi; bản tổng hợp dừng nếu đồng chí không còn quyền nhận.\n"
-                        "Hủy: /huydangky")
+    await reply(update, copy.subscribed(subs.schedule_label(sub)))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
@@ -80,4 +75,4 @@ async def unsubscribe(update: Update, context: Context) -> None:
     removed = await guarded(update, context, lambda s, a: subs.unsubscribe(s, a, chat_id=chat_id))
     if removed is None:
         return
-    await reply(update, "Đã hủy nhận tổng hợp ở chat này." if removed else "Chat này chưa đăng ký nhận tổng hợp.")
+    await reply(update, copy.UNSUBSCRIBED if removed else copy.NOT_SUBSCRIBED)

@@ -24,8 +24,9 @@ from telegram import Update
 from bot.context import Context
 from tracking import service, views
 from tracking.parse import InputError, key, parse_percent
-from tracking.service import Actor, Refused
+from tracking.service import Actor
 from handlers import buttons, flows
+from tracking import refusals as no
 from handlers.buttons import button
 from handlers.flows import Kind
 from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, private_only, reply,
@@ -134,7 +135,7 @@ async def correct_command(update: Update, context: Context) -> None:
         try:
             percent = last.percent if blocked else parse_percent(amount)
         except InputError as exc:
-            raise Refused(f"Không sửa được: {views.esc(exc)}.") from None
+            raise no.Unreadable("correct", str(exc)) from None
         entry = service.correct_report(session, actor, report_id=last.id, percent=percent, blocked=blocked,
                                        note=note or None)
         return task, entry
@@ -182,7 +183,7 @@ async def report_blocked(update: Update, context: Context, task_id: int = 0, *_)
     def work(session: Session, actor: Actor):
         task = service.visible_task(session, actor, task_id)
         if not service.can_report(session, actor, task):
-            raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
+            raise no.NotOwnTask(task.code, doing="button")
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.BLOCKED, data={"task_id": task.id})
         return task
 
@@ -221,7 +222,7 @@ async def correct(update: Update, context: Context, report_id: int = 0, *_) -> N
         task = session.get(Task, entry.task_id)
         last = service.last_own_report(session, actor, task)
         if last.id != entry.id:
-            raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
+            raise no.NotLatestReport()
         return task, entry
 
     task, entry = await _as_actor(update, context, work)
@@ -268,7 +269,7 @@ async def open_task(update: Update, context: Context, task_id: int = 0, *_) -> N
     def work(session: Session, actor: Actor):
         task = service.visible_task(session, actor, task_id)
         if not service.can_report(session, actor, task):
-            raise Refused(f"Nhiệm vụ <code>{views.esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được.")
+            raise no.NotOwnTask(task.code, doing="button")
         return service.task_lines(session, [task])[0]
 
     line = await _as_actor(update, context, work)

@@ -91,10 +91,10 @@ def task_data(code: str) -> list[str]:
 
 # Reasons of refusals (substrings of the reply).
 UNLINKED = "chưa được gắn"
-OUT_OF_SCOPE = "phạm vi của bạn"  # «không có nhiệm vụ mã … trong» / «nhiệm vụ này không thuộc» phạm vi của bạn
+OUT_OF_SCOPE = "phạm vi của đồng chí"  # «không có nhiệm vụ mã … trong» / «nhiệm vụ này không thuộc» phạm vi của đồng chí
 ADMINS_ONLY = "Chỉ quản trị viên"
 MANAGERS_ONLY = "Chỉ lãnh đạo"
-NOT_YOURS = "không phải báo cáo của bạn"
+NOT_YOURS = "không phải báo cáo của đồng chí"
 NO_OWN_REPORT = "chưa có báo cáo nào"
 NO_SUCH_UNIT = "Không có đơn vị"
 APOLOGY = "Xin lỗi, tôi gặp lỗi"

@@ -197,7 +197,7 @@ async def test_others_tasks_and_forged_buttons_are_refused(tracked):
     theirs = _task(engine, "NV003")
     before = _count(engine, Report)
     refused = await officer.say("/baocao NV003 100")
-    assert "Không có nhiệm vụ mã «NV003» trong phạm vi của bạn" in refused.plain_text
+    assert "Không có nhiệm vụ mã «NV003» trong phạm vi của đồng chí" in refused.plain_text
 
     header, (card, *_) = await _my_cards(officer, 3)
     forged = await officer.press(card, f"p:{theirs.id}:100")
@@ -209,7 +209,7 @@ async def test_others_tasks_and_forged_buttons_are_refused(tracked):
         other_report = session.exec(select(Report).where(Report.task_id == theirs.id)).first()
     for data in (f"c:{other_report.id}", f"k:{other_report.id}:0", f"n:{other_report.id}", f"kb:{other_report.id}"):
         answer = await officer.press(card, data)
-        assert "không phải báo cáo của bạn" in answer.plain_text, data
+        assert "không phải báo cáo của đồng chí" in answer.plain_text, data
     # Garbage callback data gets an alert, not a crash.
     mark = emu.mark()
     emu.press_button(officer.user, header, "p:abc")

@@ -1,8 +1,9 @@
 """Task tracking: who may do what, and doing it.
 
 Every operation takes the caller's session and the :class:`Actor` asking, checks
-permission first and raises :class:`Refused` (a Vietnamese reason) before
-changing anything. Handlers and the CLI are thin layers over these functions.
+permission first and raises a :class:`~tracking.refusals.Refused` (one of its typed kinds,
+carrying what was wrong; ``texts.refusals`` says it) before changing anything; every function
+returns data, never a message. Handlers and the CLI are thin layers over these functions.
 
 Permissions:
 * officers see the tasks they carry out or answer for, and report on those they carry out;
@@ -18,11 +19,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from texts.common import ROLE_LABELS, STATUS_LABELS, esc
+from texts.common import ROLE_LABELS, STATUS_LABELS
 from tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
                                 parse_role)
 from storage import tracking as db
-from tracking.refusals import Refused
+from texts import refusals as no_texts
+from tracking import refusals as no
+from tracking.refusals import Refused  # noqa: F401 (where the handlers, the CLI and kb.feedback take it)
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,
@@ -83,26 +86,22 @@ def cli_actor() -> Actor:
     return Actor(telegram_id=None, staff=None, super_admin=True)
 
 
-NOT_LINKED = ("Tài khoản Telegram của bạn chưa được gắn với cán bộ nào trong danh sách. "
-              "Hãy xin quản trị viên một mã mời (lệnh /moi) rồi gửi <code>/start MÃ_MỜI</code>.")
-
-
 def require_linked(actor: Actor) -> Staff:
     if actor.staff is None:
-        raise Refused(NOT_LINKED)
+        raise no.NotLinked()
     return actor.staff
 
 
 def require_admin(actor: Actor, action: str) -> None:
     if not actor.is_admin:
-        raise Refused(f"Chỉ quản trị viên mới được {action}. Bạn không có quyền này nên không có gì thay đổi.")
+        raise no.AdminOnly(action)
 
 
 def require_manager(actor: Actor, action: str) -> None:
     if not actor.is_manager:
         if actor.staff is None and not actor.super_admin:
-            raise Refused(NOT_LINKED)
-        raise Refused(f"Chỉ lãnh đạo và quản trị viên mới {action}.")
+            raise no.NotLinked()
+        raise no.ManagerOnly(action)
 
 
 # --------------------------------------------------------------------------
@@ -117,25 +116,24 @@ def status_for(percent: int) -> str:
 
 
 def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
-    """A task the actor may see, or Refused (saying the same for unknown and
+    """A task the actor may see, or TaskNotVisible (the same for unknown and
     out-of-scope codes, so codes outside one's scope are not disclosed)."""
     if actor.staff is None and not actor.super_admin:
-        raise Refused(NOT_LINKED)
+        raise no.NotLinked()
     task = (db.task_by_id(session=session, task_id=code_or_id) if isinstance(code_or_id, int)
             else db.task_by_code(session=session, code=code_or_id))
     own = task is not None and actor.staff is not None and actor.staff.id in (task.owner_id, task.accountable_id)
     if task is None or not (own or db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)):
         if isinstance(code_or_id, int):  # a button: say nothing of what the id is
-            raise Refused("Nhiệm vụ này không thuộc phạm vi của bạn. Xem các nhiệm vụ của bạn: /nhiemvu")
-        raise Refused(f"Không có nhiệm vụ mã «{esc(code_or_id)}» trong phạm vi của bạn. "
-                      "Xem các nhiệm vụ của bạn: /nhiemvu")
+            raise no.TaskNotVisible()
+        raise no.TaskNotVisible(code_or_id)
     return task
 
 
 def staff_or_refuse(session: Session, code: str) -> Staff:
     staff = db.staff_by_code(session=session, code=code)
     if staff is None:
-        raise Refused(f"Không có cán bộ mã «{esc(code)}». Kiểm tra lại mã (cột «Mã cán bộ» trong danh sách).")
+        raise no.StaffNotFound(code)
     return staff
 
 
@@ -184,18 +182,17 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
     if not isinstance(task, Task):
         task = visible_task(session, actor, task)
     if not can_report(session, actor, task):
-        raise Refused(f"Nhiệm vụ <code>{esc(task.code)}</code> không do bạn thực hiện nên bạn không báo cáo được. "
-                      "Người thực hiện hoặc lãnh đạo phụ trách mới báo cáo được.")
+        raise no.NotOwnTask(task.code)
     if not isinstance(percent, int):
         try:
             percent = parse_percent(percent)
         except InputError as exc:
-            raise Refused(f"Không ghi được báo cáo: {esc(exc)}.") from None
+            raise no.Unreadable("report", str(exc)) from None
     if not 0 <= percent <= 100:
-        raise Refused("Phần trăm phải từ 0 đến 100.")
+        raise no.PercentOutOfRange()
     note = " ".join(note.split())[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
-        raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do để lãnh đạo có thể hỗ trợ.")
+        raise no.ReasonMissing("report")
     status = STATUS_BLOCKED if blocked else status_for(percent)
     old = (task.progress, task.status)
     entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status,
@@ -214,10 +211,10 @@ def own_report(session: Session, actor: Actor, report_id: int) -> Report:
     staff = require_linked(actor)
     entry = session.get(Report, report_id)
     if entry is None or entry.staff_id != staff.id:
-        raise Refused("Đây không phải báo cáo của bạn, nên bạn không sửa hay bổ sung được.")
+        raise no.NotOwnReport()
     task = session.get(Task, entry.task_id)
     if task is None or not can_report(session, actor, task):
-        raise Refused("Nhiệm vụ của báo cáo này không còn do bạn thực hiện, nên bạn không sửa hay bổ sung được.")
+        raise no.NotOwnReport(task_gone=True)
     return entry
 
 
@@ -225,7 +222,7 @@ def last_own_report(session: Session, actor: Actor, task: Task) -> Report:
     staff = require_linked(actor)
     entry = db.latest_report(session=session, task_id=task.id, staff_id=staff.id)
     if entry is None:
-        raise Refused(f"Bạn chưa có báo cáo nào về nhiệm vụ <code>{esc(task.code)}</code> để sửa.")
+        raise no.NoReportYet(task.code)
     return entry
 
 
@@ -257,12 +254,12 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
     entry = own_report(session, actor, report_id)
     newest = db.latest_report(session=session, task_id=entry.task_id, staff_id=entry.staff_id)
     if newest is None or newest.id != entry.id:
-        raise Refused("Chỉ sửa được báo cáo gần nhất của bạn về nhiệm vụ này.")
+        raise no.NotLatestReport()
     status = STATUS_BLOCKED if blocked else status_for(percent)
     old = _progress(entry.percent, entry.status)
     note = (entry.note if note is None else " ".join(note.split()))[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
-        raise Refused("Khi báo vướng mắc, hãy ghi rõ lý do.")
+        raise no.ReasonMissing("correct")
     db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
     task = session.get(Task, entry.task_id)
     db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
@@ -274,7 +271,7 @@ def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task
     """"Nhắc tôi ngày mai": no owner reminders before ``until``."""
     task = visible_task(session, actor, task_id)
     if not can_report(session, actor, task):
-        raise Refused(f"Nhiệm vụ <code>{esc(task.code)}</code> không do bạn thực hiện.")
+        raise no.NotOwnTask(task.code, doing="snooze")
     old = task.snoozed_until
     task.snoozed_until = until
     session.add(task)
@@ -288,7 +285,7 @@ def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task
 # --------------------------------------------------------------------------
 
 
-RELINK_WORD = "lienketlai"  # "/moi MÃ lienketlai" (folded: "liên kết lại" too)
+RELINK_WORD = no_texts.RELINK_WORD  # "/moi MÃ lienketlai" (folded: "liên kết lại" too)
 
 
 def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False):
@@ -298,11 +295,7 @@ def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datet
     staff = staff_or_refuse(session, staff_code)
     if staff.telegram_id is not None and not relink:
         # The code only, not the name: nothing of the person is shown in a refusal.
-        raise Refused(
-            f"Cán bộ {esc(staff.code)} đã gắn với một tài khoản Telegram, nên không có mã mời nào được tạo. "
-            "Mã mời sẽ chuyển việc gắn sang tài khoản dùng mã, và tài khoản đang gắn mất quyền truy cập.\n"
-            "Nếu đồng chí muốn vậy (ví dụ cán bộ đổi điện thoại hoặc tài khoản), gõ "
-            f"<code>/moi {esc(staff.code)} {RELINK_WORD}</code>; tài khoản cũ sẽ được báo khi mã được dùng.")
+        raise no.StaffAlreadyLinked(staff.code)
     invite = db.create_invite(session=session, staff=staff, created_by=actor.staff, now=now,
                               valid_for=INVITE_VALID_FOR, relink=relink and staff.telegram_id is not None)
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite", entity="staff",
@@ -321,9 +314,6 @@ class Linked:
     revoked: int = 0
 
 
-INVITE_USED = "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin quản trị viên mã mới."
-
-
 def link_account(session: Session, *, telegram_id: int, code: str, now: datetime) -> Linked:
     """Link ``telegram_id`` to the staff member of the invite ``code``, using the invite up and
     revoking that person's other open invites. A person already linked to another account is
@@ -331,26 +321,24 @@ def link_account(session: Session, *, telegram_id: int, code: str, now: datetime
     existing = db.staff_by_telegram(session=session, telegram_id=telegram_id)
     invite = db.get_invite(session=session, code=code)
     if invite is None:
-        raise Refused("Mã mời không đúng. Hãy kiểm tra lại đường dẫn, hoặc xin quản trị viên mã mới.")
+        raise no.InviteUnusable("unknown")
     if existing is not None and existing.id == invite.staff_id:
         return Linked(existing)
     if invite.revoked_at is not None:
-        raise Refused("Mã mời này đã bị thu hồi, không dùng được nữa. Hãy xin quản trị viên mã mới.")
+        raise no.InviteUnusable("revoked")
     if invite.used_at is not None:
-        raise Refused(INVITE_USED)
+        raise no.InviteUnusable("used")
     if invite.expires_at <= now:
-        raise Refused("Mã mời đã hết hạn. Hãy xin quản trị viên mã mới.")
+        raise no.InviteUnusable("expired")
     if existing is not None:
-        raise Refused(f"Tài khoản Telegram này đã gắn với cán bộ {esc(existing.full_name)} ({esc(existing.code)}). "
-                      "Mỗi tài khoản chỉ gắn với một cán bộ; hãy liên hệ quản trị viên.")
+        raise no.AccountTaken(existing.full_name, existing.code)
     staff = session.get(Staff, invite.staff_id)
     old = staff.telegram_id
     if old is not None and not invite.relink:  # linked meanwhile (another invite, a staff sheet)
-        raise Refused("Cán bộ của mã mời này đã gắn với một tài khoản Telegram khác, nên mã không dùng được. "
-                      "Nếu đồng chí đổi tài khoản, hãy xin quản trị viên mã mời để liên kết lại.")
+        raise no.InviteUnusable("staff_linked")
     claimed = db.claim_invite(session=session, code=code, telegram_id=telegram_id, now=now)
     if claimed is None:
-        raise Refused(INVITE_USED)
+        raise no.InviteUnusable("used")
     revoked = db.revoke_invites(session=session, staff_id=staff.id, now=now, keep=code)
     if old is not None:  # the old account's conversation in progress goes with its link
         db.clear_flow(session=session, telegram_id=old)
@@ -373,22 +361,20 @@ def revoke_invite(session: Session, actor: Actor, *, code: str, now: datetime) -
     if invite is None:
         staff = db.staff_by_code(session=session, code=code)
         if staff is None:
-            raise Refused(f"Không có mã mời (hay mã cán bộ) «{esc(code)}». "
-                          "Gõ <code>/moi</code> để xem các mã mời còn hiệu lực.")
+            raise no.NothingToRevoke(code, known=False)
         count = db.revoke_invites(session=session, staff_id=staff.id, now=now)
         if not count:
-            raise Refused(f"Cán bộ {esc(staff.code)} không có mã mời nào còn hiệu lực; không có gì thay đổi.")
+            raise no.NothingToRevoke(staff.code, known=True)
     else:
         staff = session.get(Staff, invite.staff_id)
         count = db.revoke_invites(session=session, staff_id=invite.staff_id, now=now, code=invite.code)
         if not count:
             session.refresh(invite)
             if invite.revoked_at is not None:
-                raise Refused("Mã mời này đã bị thu hồi trước đó; không có gì thay đổi.")
+                raise no.InviteNotRevocable("revoked")
             if invite.used_at is not None:
-                raise Refused("Mã mời này đã được dùng nên không thu hồi được. Muốn chuyển việc gắn sang tài khoản "
-                              f"khác, gõ <code>/moi {esc(staff.code)} {RELINK_WORD}</code>.")
-            raise Refused("Mã mời này đã hết hạn, không dùng được nữa; không cần thu hồi.")
+                raise no.InviteNotRevocable("used", staff.code)
+            raise no.InviteNotRevocable("expired")
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite_revoke", entity="staff",
              entity_code=staff.code, note=f"thu hồi {count} mã mời")
     return staff, count
@@ -447,19 +433,19 @@ def find_or_create_target(session: Session, text: str) -> Target:
 def add_task(session: Session, actor: Actor, new: NewTask, *, today: date) -> Task:
     require_admin(actor, "thêm nhiệm vụ")
     if db.task_by_code(session=session, code=new.code) is not None:
-        raise Refused(f"Mã nhiệm vụ «{esc(new.code)}» đã có. Hãy chọn mã khác.")
+        raise no.TaskCodeTaken(new.code)
     owner = staff_or_refuse(session, new.owner_code)
     accountable = staff_or_refuse(session, new.accountable_code)
     missing = [label for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
                if not value.strip()]
     if missing:
-        raise Refused("Còn thiếu: " + ", ".join(missing) + ".")
+        raise no.Missing(missing)
     for day in (new.deadline, new.start_date):
         if day is not None:
             try:
                 check_date_bounds(day)
             except InputError as exc:
-                raise Refused(f"Không thêm được: {esc(exc)}.") from None
+                raise no.Unreadable("add", str(exc)) from None
     target = find_or_create_target(session, new.target) if new.target.strip() else None
     task = Task(code=new.code, title=new.title.strip(), description=new.description, owner_id=owner.id,
                 accountable_id=accountable.id, host_unit_id=owner.unit_id, deadline=new.deadline,
@@ -478,7 +464,7 @@ def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str)
     new_owner = staff_or_refuse(session, staff_code)
     old_owner = session.get(Staff, task.owner_id)
     if new_owner.id == task.owner_id:
-        raise Refused(f"Nhiệm vụ <code>{esc(task.code)}</code> đã do {esc(new_owner.full_name)} thực hiện.")
+        raise no.SameOwner(task.code, new_owner.full_name)
     task.owner_id = new_owner.id
     task.host_unit_id = new_owner.unit_id
     task.updated_at = utcnow()
@@ -496,16 +482,16 @@ def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str 
     try:
         new_deadline = check_date_bounds(new_deadline) if isinstance(new_deadline, date) else parse_date(new_deadline)
     except InputError as exc:
-        raise Refused(f"Không gia hạn được: {esc(exc)}.") from None
+        raise no.Unreadable("extend", str(exc)) from None
     reason = " ".join(reason.split())
     if not reason:
-        raise Refused("Hãy ghi lý do gia hạn, ví dụ: <code>/giahan NV001 30/06/2026 chờ số liệu quý II</code>")
+        raise no.ReasonMissing("extend")
     old = task.deadline
     # A deadline out of bounds (31/12/9999 from before dates were checked) may be brought back to a real one.
     if new_deadline <= old and old <= LAST_DAY:
-        raise Refused(f"Thời hạn mới ({new_deadline:%d/%m/%Y}) phải sau thời hạn hiện tại ({old:%d/%m/%Y}).")
+        raise no.DeadlineNotLater(new_deadline, old)
     if new_deadline < today:
-        raise Refused(f"Thời hạn mới ({new_deadline:%d/%m/%Y}) đã qua; hãy chọn một ngày từ hôm nay trở đi.")
+        raise no.DeadlinePassed(new_deadline)
     task.deadline = new_deadline
     task.updated_at = utcnow()
     session.add(task)
@@ -520,10 +506,10 @@ def set_role(session: Session, actor: Actor, *, staff_code: str, role: str) -> t
     try:
         new_role = parse_role(role)
     except InputError as exc:
-        raise Refused(f"Không đổi được: {esc(exc)}.") from None
+        raise no.Unreadable("role", str(exc)) from None
     old = staff.role
     if actor.staff is not None and staff.id == actor.staff.id and new_role != ROLE_ADMIN and not actor.super_admin:
-        raise Refused("Bạn không tự bỏ quyền quản trị của mình được; hãy nhờ một quản trị viên khác.")
+        raise no.CannotDropOwnAdmin()
     staff.role = new_role
     staff.updated_at = utcnow()
     session.add(staff)
@@ -537,12 +523,12 @@ def record_target(session: Session, actor: Actor, *, target_code: str, value: st
     require_admin(actor, "cập nhật chỉ tiêu")
     target = db.target_by_code(session=session, code=target_code)
     if target is None:
-        raise Refused(f"Không có chỉ tiêu mã «{esc(target_code)}». Gõ /capnhatchitieu để xem danh sách mã.")
+        raise no.TargetNotFound(target_code)
     if not isinstance(value, (int, float)):
         try:
             value = parse_number(value)
         except InputError as exc:
-            raise Refused(f"Không ghi được: {esc(exc)}.") from None
+            raise no.Unreadable("record", str(exc)) from None
     previous = db.latest_target_values(session=session, target_ids=[target.id]).get(target.id)
     entry = TargetValue(target_id=target.id, value=float(value), recorded_at=at or utcnow(),
                         recorded_by=actor.staff.id if actor.staff else None, note=note[:1000])
@@ -571,7 +557,7 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
     try:
         names = unit_path(text)
     except InputError as exc:  # e.g. "/donvi >": no name at all
-        raise Refused(f"Không đọc được tên đơn vị: {esc(exc)}. Gõ /donvi để xem danh sách đơn vị.") from None
+        raise no.Unreadable("unit", str(exc)) from None
     keys = [key(n) for n in names]
     unit = db.unit_by_key(session=session, key=db.UNIT_SEPARATOR.join(keys))
     candidates = [unit] if unit is not None else list(db.units_by_name_key(session=session, name_key=keys[-1]))
@@ -580,10 +566,10 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
     scope = actor.scope(session)
     candidates = [u for u in candidates if scope.covers_unit(u)]
     if not candidates:
-        raise Refused(f"Không có đơn vị «{esc(text)}» trong phạm vi của bạn. Gõ /donvi để xem danh sách đơn vị.")
+        raise no.UnitNotFound(text)
     if len(candidates) > 1:
         names = "; ".join(db.unit_full_name(session=session, unit=u) for u in candidates[:5])
-        raise Refused(f"Có nhiều đơn vị khớp «{esc(text)}»: {esc(names)}. Hãy ghi đầy đủ hơn.")
+        raise no.UnitAmbiguous(text, names)
     return candidates[0]
 
 

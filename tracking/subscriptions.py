@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from texts.common import esc
 from tracking.service import Actor, require_manager
 from storage import outbox as box
+from storage import subscriptions as rows
 from storage import tracking as db
 from storage.models import Outbox, Staff, Subscription
 
@@ -79,18 +80,12 @@ def stop(session: Session, sub: Subscription, *, reason: str, now: datetime) -> 
     return True
 
 
-def _own(actor: Actor):
-    """The subscriptions ``actor`` owns (as a staff member, or as an ADMIN_IDS admin)."""
-    if actor.staff is not None:
-        return Subscription.staff_id == actor.staff.id
-    return (Subscription.staff_id.is_(None)) & (Subscription.owner_telegram_id == actor.telegram_id)
-
-
 def subscribe(session: Session, actor: Actor, *, chat_id: int, frequency: str, weekday: int, at: str,
               now: datetime) -> Subscription:
     """Subscribe the chat to the actor's digest (or change the time of theirs; a stopped one starts again)."""
     require_manager(actor, "đăng ký nhận tổng hợp")
-    sub = session.exec(select(Subscription).where(Subscription.chat_id == chat_id, _own(actor))).first()
+    sub = rows.owned_subscription(session=session, chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None,
+                                  telegram_id=actor.telegram_id)
     if sub is None:
         sub = Subscription(chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None,
                            owner_telegram_id=None if actor.staff else actor.telegram_id, created_at=now)
@@ -106,12 +101,9 @@ def subscribe(session: Session, actor: Actor, *, chat_id: int, frequency: str, w
 def unsubscribe(session: Session, actor: Actor, *, chat_id: int) -> int:
     """Stop this chat's digests: an admin's stops them all, a manager's their own; how many."""
     require_manager(actor, "hủy đăng ký tổng hợp")
-    query = select(Subscription).where(Subscription.chat_id == chat_id)
-    if not actor.is_admin:
-        query = query.where(_own(actor))
-    subs = session.exec(query).all()
-    for sub in subs:
-        session.delete(sub)
+    subs = rows.chat_subscriptions(session=session, chat_id=chat_id, everyone=actor.is_admin,
+                                   staff_id=actor.staff.id if actor.staff else None, telegram_id=actor.telegram_id)
+    rows.delete_subscriptions(session=session, subscriptions=subs)
     if subs:
         db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
                  entity_code=str(chat_id), new="hủy")
