@@ -321,7 +321,7 @@ async def session(
     out: TextIO | None = None,
 ) -> int:
     """The demo, reading what is typed from ``read_line`` and printing to ``out``; its exit status."""
-    from bot.app import build_application, polling, prepare_database
+    from bot.app import prepare_database
     from devtools.demo_data import seed
 
     out = out or sys.stdout
@@ -340,6 +340,18 @@ async def session(
         print("Đã tạo dữ liệu mẫu: 6 cán bộ, 6 nhiệm vụ (xem /nhiemvu, /tonghop).", file=out, flush=True)
     if docs is not None and not _load_documents(settings, engine, docs, out):
         return 1
+    try:
+        await _converse(settings, engine, files=files, show_all=show_all, read_line=read_line, out=out)
+    finally:
+        engine.dispose()
+    return 0
+
+
+async def _converse(settings: Settings, engine, *, files: Path, show_all: bool,
+                    read_line: Callable[[], Awaitable[str]], out: TextIO) -> None:
+    """The real bot polling a fresh emulator, and the person at the terminal, until they quit."""
+    from bot.app import build_application, polling
+
     session_file = settings.data_dir / SESSION_FILE
     # Update ids keep growing from one demo to the next, as Telegram's do: the
     # database remembers which it has handled.
@@ -363,7 +375,6 @@ async def session(
             finally:
                 printer.cancel()
                 session_file.unlink(missing_ok=True)
-    return 0
 
 
 def run_demo(settings: Settings, docs: Path | None = None, *, reset: bool = False, show_all: bool = False) -> int:

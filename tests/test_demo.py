@@ -1,9 +1,19 @@
-"""The README's run command: the demo starts, answers a person typing, and quits."""
+"""The demo: the README's run command in a real process, and the demo's loop driven in the test's
+event loop (whom each message is for, whose chat is shown, buttons, saved files, ``--reset``, and
+``remind --now --demo`` from another process)."""
 
+import asyncio
+import io
 import os
+import struct
 import subprocess
 import sys
+import zlib
 
+from telegram import Bot
+
+from devtools import demo
+from devtools.emulator import BotAPIEmulator
 from tests.conftest import ROOT
 
 
@@ -16,13 +26,14 @@ def test_demo_chats_in_the_terminal(tmp_path, db_url):
         "Kế hoạch số 15/KH-UBND về cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n"
         "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 90%.\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--docs", str(doc)],
+        [sys.executable, "-m", "bot", "demo", "--docs", str(doc), "--all"],
         input="/start\nsipas quang ninh 2023\n:admin\n/huongdan\n:thoat\n",
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Đã nạp 1 tài liệu" in out
+    assert "Đang hiện: tin của mọi người." in out  # --all
     assert "Xin chào <b>Nguyễn Thị Lan</b>" in out or "Xin chào Nguyễn Thị Lan" in out
     assert "90%" in out and "15/KH-UBND" in out
     assert "Quản trị" in out  # the admin's help
@@ -31,17 +42,6 @@ def test_demo_chats_in_the_terminal(tmp_path, db_url):
 # --------------------------------------------------------------------------
 # The demo's loop, driven in the test's event loop
 # --------------------------------------------------------------------------
-import asyncio  # noqa: E402
-import io  # noqa: E402
-import struct  # noqa: E402
-import zlib  # noqa: E402
-
-from telegram import Bot  # noqa: E402
-
-from devtools import demo  # noqa: E402
-from devtools.emulator import BotAPIEmulator  # noqa: E402
-
-
 class Terminal:
     """The keyboard and the screen of the demo: lines typed one by one, what was printed."""
 
@@ -184,9 +184,11 @@ async def test_demo_session_buttons_files_remind_and_reset(settings, tmp_path):
     assert not session_file.exists()
 
     # Without a running demo, remind --demo says so.
-    alone = subprocess.run([sys.executable, "-m", "bot", "remind", "--now", "--demo"], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, timeout=60)
-    assert alone.returncode == 1 and "Bản chạy thử chưa chạy" in alone.stderr
+    alone = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "remind", "--now", "--demo", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(alone.communicate(), 60)
+    assert alone.returncode == 1 and "Bản chạy thử chưa chạy" in stderr.decode()
 
     # --reset: the sample data afresh (NV002 back to 0%), the saved files gone.
     terminal = Terminal()

@@ -30,7 +30,7 @@ class ChatsMixin:
         self._history: dict[int, list[JSONDict]] = defaultdict(list)
         self._next_message_id: dict[int, int] = defaultdict(lambda: 1)
 
-    def user(self, id: int, first_name: str | None = None, **kw: Any) -> FakeUser:  # noqa: A002
+    def user(self, id: int, first_name: str | None = None, **kw: Any) -> FakeUser:
         """Create (or replace) a user; its private chat (id == user id) becomes known."""
         user = FakeUser(id=id, first_name=first_name or f"User {id}", **kw)
         self._users[id] = user
@@ -38,7 +38,7 @@ class ChatsMixin:
         return user
 
     def group(
-        self, id: int, title: str, *, admins: Iterable[int] = ()  # noqa: A002
+        self, id: int, title: str, *, admins: Iterable[int] = ()
     ) -> JSONDict:
         """Create a group chat (``id`` must be negative; <= -10**12 gives a supergroup)."""
         if id >= 0:
