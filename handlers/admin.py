@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+import texts.admin as copy
 from bot.context import Context
-from texts.common import ROLE_LABELS, esc
 from tracking import service, views
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
@@ -36,14 +36,6 @@ SHEET_EXTENSIONS = (".csv", ".xlsx")
 # --------------------------------------------------------------------------
 
 
-INVITE_USAGE = (
-    "Cách dùng:\n"
-    "• <code>/moi MÃ_CÁN_BỘ</code>, ví dụ <code>/moi CB001</code>: một đường dẫn mời dùng một lần, hiệu lực 7 ngày. "
-    "Cán bộ đã gắn tài khoản Telegram thì không nhận mã mời, trừ khi đồng chí muốn chuyển sang tài khoản khác: "
-    f"<code>/moi CB001 {service.RELINK_WORD}</code> (tài khoản cũ được báo khi mã được dùng).\n"
-    "• <code>/moi huy MÃ_MỜI</code>: thu hồi một mã mời chưa dùng; <code>/moi huy MÃ_CÁN_BỘ</code>: "
-    "thu hồi mọi mã mời còn hiệu lực của cán bộ đó.\n"
-    "Khi một mã được dùng, các mã mời khác của cùng cán bộ tự bị thu hồi.")
 REVOKE_WORDS = {"huy", "thuhoi", "revoke"}
 
 
@@ -58,63 +50,35 @@ async def invite(update: Update, context: Context) -> None:
         if result is None:
             return
         invites, total = result
-        blocks = [INVITE_USAGE]
-        if invites:
-            lines = [f"<b>Mã mời còn hiệu lực</b> ({total})"]
-            lines += [f"• <code>{esc(i.code)}</code> — {esc(staff.full_name)} ({esc(staff.code)}), hết hạn "
-                      f"{views.local(i.expires_at, tz)}" + (", liên kết lại" if i.relink else "")
-                      for i, staff in invites]
-            if total > len(invites):
-                lines.append(f"… và {total - len(invites)} mã khác.")
-            blocks.append("\n".join(lines))
-        else:
-            blocks.append("Không có mã mời nào còn hiệu lực.")
+        blocks = [copy.INVITE_USAGE, copy.open_invites(invites, total, tz) if invites else copy.NO_OPEN_INVITES]
         await reply(update, blocks)
         return
     if key(args[0]).replace(" ", "") in REVOKE_WORDS:
         if len(args) != 2:
-            return await _admin_usage(update, context, "thu hồi mã mời", INVITE_USAGE)
+            return await _admin_usage(update, context, "thu hồi mã mời", copy.INVITE_USAGE)
         result = await guarded(update, context, lambda s, a: service.revoke_invite(s, a, code=args[1], now=at))
         if result is None:
             return
         staff, count = result
-        await reply(update, f"✅ Đã thu hồi {count} mã mời của {esc(staff.full_name)} ({esc(staff.code)}); "
-                            "mã đã thu hồi không dùng được nữa.")
+        await reply(update, copy.revoked(staff, count))
         return
     extra = key(" ".join(args[1:])).replace(" ", "")
     if extra and extra not in (service.RELINK_WORD, "relink"):
-        return await _admin_usage(update, context, "tạo mã mời", f"Không hiểu «{esc(' '.join(args[1:]))}».\n"
-                                  + INVITE_USAGE)
+        return await _admin_usage(update, context, "tạo mã mời", copy.invite_not_understood(" ".join(args[1:])))
     result = await guarded(update, context, lambda s, a: service.create_invite(
         s, a, staff_code=args[0], now=at, relink=bool(extra)))
     if result is None:
         return
     invite_row, staff = result
     link = f"https://t.me/{context.bot.username}?start={invite_row.code}"
-    expires = views.local(invite_row.expires_at, tz)
-    relink = ("\n⚠️ Cán bộ này đang gắn với một tài khoản Telegram: khi mã được dùng, việc gắn chuyển sang tài khoản "
-              "mới (liên kết lại) và tài khoản cũ được báo." if invite_row.relink else "")
-    await reply(update, (
-        f"✉️ Mã mời cho <b>{esc(staff.full_name)}</b> ({esc(staff.code)}):\n{esc(link)}\n\n"
-        f"Hoặc gửi cho bot: <code>/start {esc(invite_row.code)}</code>\n"
-        f"Dùng được một lần, hết hạn lúc {expires}. Hãy gửi riêng cho đúng người.{relink}\n"
-        f"Thu hồi: <code>/moi huy {esc(invite_row.code)}</code>"
-    ))
+    await reply(update, copy.invite_created(invite_row, staff, link, tz))
 
 
 # --------------------------------------------------------------------------
 # /themnhiemvu: a guided conversation, its state in the database
 # --------------------------------------------------------------------------
 
-STEPS = [
-    ("title", "1/6 · <b>Rõ việc</b>: tên nhiệm vụ là gì?"),
-    ("owner", "2/6 · <b>Rõ người</b>: mã cán bộ thực hiện (ví dụ <code>CB001</code>)?"),
-    ("accountable", "3/6 · <b>Rõ trách nhiệm</b>: mã lãnh đạo chịu trách nhiệm?"),
-    ("deadline", "4/6 · <b>Rõ tiến độ</b>: thời hạn (dd/mm/yyyy)?"),
-    ("expected", "5/6 · <b>Rõ hiệu quả</b>: kết quả cần đạt, đo bằng gì?"),
-    ("target", "6/6 · Chỉ tiêu liên quan (mã như <code>CT01</code> hoặc tên như <i>SIPAS &gt; 85%</i>), "
-               "hoặc gõ <code>không</code>."),
-]
+STEPS = ["title", "owner", "accountable", "deadline", "expected", "target"]  # prompts: texts.admin.STEP_PROMPTS
 NO_WORDS = {"khong", "k", "ko", "bo qua", "-", "none", "no"}
 
 
@@ -136,8 +100,7 @@ async def add_task_start(update: Update, context: Context) -> None:
     chosen = await guarded(update, context, work)
     if chosen is None:
         return
-    await reply(update, f"➕ Thêm nhiệm vụ <b>{esc(chosen)}</b> theo «5 rõ». Gõ /huy bất cứ lúc nào để thôi.\n\n"
-                        + STEPS[0][1])
+    await reply(update, copy.add_task_started(chosen, copy.STEP_PROMPTS[STEPS[0]]))
 
 
 async def continue_add_task(update: Update, context: Context, data: dict) -> bool:
@@ -151,24 +114,22 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> boo
         step = int(data.get("step", 0))
         fields = dict(data.get("fields", {}))
         if step >= len(STEPS):  # every step answered: the task waits for «Lưu» or «Hủy»
-            return ("Đồng chí đã trả lời đủ 6 bước; nhiệm vụ đang chờ đồng chí bấm «Lưu» hoặc «Hủy» "
-                    "(tin nhắn này có lại hai nút). Muốn sửa, bấm «Hủy» rồi gõ /themnhiemvu để làm lại.\n\n"
-                    + _summary(session, fields)), True
-        name, _ = STEPS[step]
+            return copy.waiting_for_save(_summary(session, fields)), True
+        name = STEPS[step]
         fields[name] = _check_step(session, name, text, day)
         step += 1
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
                     data={"step": step, "fields": fields})
         if step < len(STEPS):
-            return STEPS[step][1], False
+            return copy.STEP_PROMPTS[STEPS[step]], False
         return _summary(session, fields), True
 
     result = await guarded(update, context, work)
     if result is None:
         return True
     prompt, done = result
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton("💾 Lưu", callback_data="a:save"),
-                                    InlineKeyboardButton("✖️ Hủy", callback_data="a:cancel")]]) if done else None
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(copy.SAVE, callback_data="a:save"),
+                                    InlineKeyboardButton(copy.CANCEL, callback_data="a:cancel")]]) if done else None
     await reply(update, prompt, reply_markup=markup)
     return True
 
@@ -196,17 +157,7 @@ def _check_step(session: Session, name: str, text: str, day) -> str:
 def _summary(session: Session, fields: dict) -> str:
     owner = db.staff_by_code(session=session, code=fields["owner"])
     accountable = db.staff_by_code(session=session, code=fields["accountable"])
-    deadline = date.fromisoformat(fields["deadline"])
-    return (
-        f"<b>Kiểm tra lại nhiệm vụ {esc(fields['code'])}</b>\n"
-        f"• Rõ việc: {esc(fields['title'])}\n"
-        f"• Rõ người: {esc(owner.full_name)} ({esc(owner.code)})\n"
-        f"• Rõ trách nhiệm: {esc(accountable.full_name)} ({esc(accountable.code)})\n"
-        f"• Rõ tiến độ: hạn {deadline:%d/%m/%Y}\n"
-        f"• Rõ hiệu quả: {esc(fields['expected'])}"
-        + (f"\n• Chỉ tiêu: {esc(fields['target'])}" if fields.get("target") else "")
-        + "\n\nBấm «Lưu» để giao nhiệm vụ."
-    )
+    return copy.task_summary(fields, owner, accountable, date.fromisoformat(fields["deadline"]))
 
 
 @button(parse=word)
@@ -234,16 +185,12 @@ async def on_button(update: Update, context: Context, action: str) -> None:
     result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
     await answer_button(update)
     if result is None:
-        await edit_or_send(update, "Đã hủy, không có gì được lưu.")
+        await edit_or_send(update, copy.NOTHING_SAVED)
         return
     task, owner = result
-    await edit_or_send(update, f"✅ Đã giao nhiệm vụ <b>{esc(task.code)}</b> cho {esc(owner.full_name)}, "
-                        f"hạn {task.deadline:%d/%m/%Y}.")
+    await edit_or_send(update, copy.task_assigned(task, owner))
     if owner.telegram_id:
-        await _notify(context, owner.telegram_id,
-                      f"📌 Bạn được giao nhiệm vụ mới <b>{esc(task.code)}</b>: {esc(task.title)}\n"
-                      f"Hạn {task.deadline:%d/%m/%Y}. Kết quả cần đạt: {esc(task.expected_result)}\n"
-                      "Gõ /nhiemvu để xem và báo cáo.")
+        await _notify(context, owner.telegram_id, copy.new_task_notice(task))
 
 
 async def _notify(context: Context, chat_id: int, text: str) -> None:
@@ -260,13 +207,6 @@ async def _notify(context: Context, chat_id: int, text: str) -> None:
 # One-line admin commands
 # --------------------------------------------------------------------------
 
-USAGE = {
-    "giao": "Cách dùng: <code>/giao MÃ_NHIỆM_VỤ MÃ_CÁN_BỘ</code>, ví dụ <code>/giao NV001 CB002</code>",
-    "giahan": "Cách dùng: <code>/giahan MÃ_NHIỆM_VỤ NGÀY_MỚI LÝ_DO</code>, "
-              "ví dụ <code>/giahan NV001 30/06/2026 chờ số liệu quý II</code>",
-    "vaitro": "Cách dùng: <code>/vaitro MÃ_CÁN_BỘ VAI_TRÒ</code> (cán bộ | lãnh đạo | quản trị), "
-              "ví dụ <code>/vaitro CB002 lãnh đạo</code>",
-}
 
 
 async def reassign(update: Update, context: Context) -> None:
@@ -274,17 +214,15 @@ async def reassign(update: Update, context: Context) -> None:
         return
     args = command_args(update).split()
     if len(args) != 2:
-        return await _admin_usage(update, context, "giao lại nhiệm vụ", USAGE["giao"])
+        return await _admin_usage(update, context, "giao lại nhiệm vụ", copy.USAGE["giao"])
     result = await guarded(update, context,
                            lambda s, a: service.reassign(s, a, task_code=args[0], staff_code=args[1]))
     if result is None:
         return
     task, old, new = result
-    await reply(update, f"✅ Đã giao lại <b>{esc(task.code)}</b>: {esc(old.full_name)} → <b>{esc(new.full_name)}</b>.")
+    await reply(update, copy.reassigned(task, old, new))
     if new.telegram_id:
-        await _notify(context, new.telegram_id,
-                      f"📌 Bạn được giao nhiệm vụ <b>{esc(task.code)}</b>: {esc(task.title)} "
-                      f"(hạn {task.deadline:%d/%m/%Y}). Gõ /nhiemvu để xem.")
+        await _notify(context, new.telegram_id, copy.reassigned_notice(task))
 
 
 async def extend(update: Update, context: Context) -> None:
@@ -292,7 +230,7 @@ async def extend(update: Update, context: Context) -> None:
         return
     args = command_args(update).split(maxsplit=2)
     if len(args) < 2:
-        return await _admin_usage(update, context, "gia hạn nhiệm vụ", USAGE["giahan"])
+        return await _admin_usage(update, context, "gia hạn nhiệm vụ", copy.USAGE["giahan"])
     reason = args[2] if len(args) > 2 else ""
     day = context.today
     result = await guarded(update, context, lambda s, a: service.extend(
@@ -300,8 +238,7 @@ async def extend(update: Update, context: Context) -> None:
     if result is None:
         return
     task, old = result
-    await reply(update, f"✅ Đã gia hạn <b>{esc(task.code)}</b>: {old:%d/%m/%Y} → <b>{task.deadline:%d/%m/%Y}</b>.\n"
-                        f"Lý do: {esc(reason)}")
+    await reply(update, copy.extended(task, old, reason))
 
 
 async def set_role(update: Update, context: Context) -> None:
@@ -309,13 +246,12 @@ async def set_role(update: Update, context: Context) -> None:
         return
     args = command_args(update).split(maxsplit=1)
     if len(args) != 2:
-        return await _admin_usage(update, context, "đổi vai trò", USAGE["vaitro"])
+        return await _admin_usage(update, context, "đổi vai trò", copy.USAGE["vaitro"])
     result = await guarded(update, context, lambda s, a: service.set_role(s, a, staff_code=args[0], role=args[1]))
     if result is None:
         return
     staff, old = result
-    await reply(update, f"✅ {esc(staff.full_name)} ({esc(staff.code)}): "
-                        f"{ROLE_LABELS.get(old, old)} → <b>{ROLE_LABELS.get(staff.role, staff.role)}</b>.")
+    await reply(update, copy.role_changed(staff, old))
 
 
 async def audit_log(update: Update, context: Context) -> None:
@@ -344,19 +280,7 @@ async def record_target(update: Update, context: Context) -> None:
         if result is None:
             return
         targets, values = result
-        lines = ["Cách dùng: <code>/capnhatchitieu MÃ_CHỈ_TIÊU GIÁ_TRỊ [ghi chú]</code>, "
-                 "ví dụ <code>/capnhatchitieu CT01 87,5 số liệu quý III</code>"]
-        if targets:
-            lines.append("\n<b>Các chỉ tiêu</b>")
-            for t in targets:
-                goal = f" — mục tiêu {t.target_value:g}{esc(t.measure_unit)}" if t.target_value is not None else ""
-                latest = values.get(t.id)
-                now_text = (f"; thực tế {latest.value:g}{esc(t.measure_unit)} ({views.local(latest.recorded_at, tz)})"
-                            if latest else "; chưa có số liệu")
-                lines.append(f"• <code>{esc(t.code)}</code> {esc(t.name)}{goal}{now_text}")
-        else:
-            lines.append("Chưa có chỉ tiêu nào; chỉ tiêu được tạo khi nhập nhiệm vụ có cột «Chỉ tiêu».")
-        await reply(update, "\n".join(lines))
+        await reply(update, copy.targets_listing(targets, values, tz))
         return
     note = args[2] if len(args) > 2 else ""
     at = context.now
@@ -365,10 +289,7 @@ async def record_target(update: Update, context: Context) -> None:
     if result is None:
         return
     target, entry, previous = result
-    before = f" (trước: {previous.value:g}{esc(target.measure_unit)})" if previous else ""
-    goal = f" / mục tiêu {target.target_value:g}{esc(target.measure_unit)}" if target.target_value is not None else ""
-    await reply(update, f"✅ {esc(target.code)} {esc(target.name)}: thực tế <b>{entry.value:g}"
-                        f"{esc(target.measure_unit)}</b>{goal}{before}.")
+    await reply(update, copy.target_recorded(target, entry, previous))
 
 
 async def _admin_usage(update: Update, context: Context, action: str, usage: str) -> None:
@@ -397,16 +318,14 @@ async def import_sheet(update: Update, context: Context) -> None:
     document = update.effective_message.document
     name = Path(document.file_name or "bang.xlsx").name
     if not await is_admin(update, context):
-        await reply(update, "⛔ Chỉ quản trị viên mới được nhập danh sách cán bộ, nhiệm vụ. Không có gì thay đổi.")
+        await reply(update, copy.SHEET_ADMINS_ONLY)
         return
     if not is_private(update):  # the file's errors name staff: not for a group's eyes
-        await reply(update, "⛔ Danh sách cán bộ, nhiệm vụ chỉ nhập trong tin nhắn riêng với tôi, để thông tin cán bộ "
-                            "và các lỗi của tệp không hiện trong nhóm. Đồng chí hãy bấm vào tên tôi, nhắn riêng và "
-                            "gửi lại tệp. Không có gì thay đổi.")
+        await reply(update, copy.SHEET_PRIVATE_ONLY)
         return
     limit = context.settings.max_upload_mb * 1024 * 1024
     if document.file_size and document.file_size > limit:
-        await reply(update, f"⛔ Tệp «{esc(name)}» quá lớn; giới hạn là {limit // 1048576} MB. Không có gì thay đổi.")
+        await reply(update, copy.sheet_too_large(name, limit // 1048576))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     caps = SheetCaps.from_settings(context.settings)
@@ -424,8 +343,7 @@ async def import_sheet(update: Update, context: Context) -> None:
         await reply(update, render_refusal(exc))
         return
     except SheetError as exc:
-        await reply(update, [f"⛔ Không nhập tệp «{esc(name)}»; <b>không có gì được ghi</b>. Hãy sửa các lỗi sau rồi gửi lại:",
-                             esc(exc)])
+        await reply(update, copy.sheet_refused(name, str(exc)))
         return
     log.info("sheet %s imported by %s: %s", name, user_id(update), result.summary())
-    await reply(update, f"✅ Đã nhập «{esc(name)}». {esc(result.summary())}")
+    await reply(update, copy.sheet_imported(name, result.summary()))

@@ -21,6 +21,7 @@ from datetime import timedelta
 from sqlmodel import Session
 from telegram import Update
 
+import texts.tasks as copy
 from bot.context import Context
 from tracking import service, views
 from tracking.parse import InputError, key, parse_percent
@@ -37,12 +38,6 @@ from storage.models import Task
 LIST_LIMIT = 10
 BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")
 
-REPORT_USAGE = ("Cách báo cáo nhanh: <code>/baocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
-                "Ví dụ: <code>/baocao NV001 50 đã khảo sát xong 3/6 xã</code>\n"
-                "Vướng mắc: <code>/baocao NV001 vướng mắc chờ số liệu của Sở</code>\n"
-                "Hoặc gõ /nhiemvu rồi bấm nút.")
-CORRECT_USAGE = ("Cách sửa báo cáo gần nhất của bạn: <code>/suabaocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
-                 "Ví dụ: <code>/suabaocao NV001 40</code>")
 
 
 # --------------------------------------------------------------------------
@@ -98,7 +93,7 @@ async def _report_args(update: Update, usage: str) -> tuple[str, str, str] | Non
 
 
 async def report_command(update: Update, context: Context) -> None:
-    parsed = await _report_args(update, REPORT_USAGE)
+    parsed = await _report_args(update, copy.REPORT_USAGE)
     if parsed is None:
         return
     code, amount, note = parsed
@@ -123,7 +118,7 @@ async def report_command(update: Update, context: Context) -> None:
 
 
 async def correct_command(update: Update, context: Context) -> None:
-    parsed = await _report_args(update, CORRECT_USAGE)
+    parsed = await _report_args(update, copy.CORRECT_USAGE)
     if parsed is None:
         return
     code, amount, note = parsed
@@ -170,7 +165,7 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
         return task, entry
 
     task, entry = await _as_actor(update, context, work)
-    await answer_button(update, f"Đã ghi {percent}%")
+    await answer_button(update, copy.recorded(percent))
     text = views.report_saved(task, entry, context.settings.tz) + "\n\n" + views.ASK_NOTE
     await edit_or_send(update, text, views.after_report_keyboard(entry.id))
 
@@ -189,8 +184,7 @@ async def report_blocked(update: Update, context: Context, task_id: int = 0, *_)
 
     task = await _as_actor(update, context, work)
     await answer_button(update)
-    await reply(update, f"🟠 Vướng mắc ở nhiệm vụ <b>{views.esc(task.code)}</b>: hãy gõ <b>lý do</b> trong một tin nhắn "
-                        "(ví dụ: <i>chờ số liệu của Sở Thông tin và Truyền thông</i>). Gõ /huy để thôi.")
+    await reply(update, copy.ask_blocked_reason(task.code))
 
 
 @button()
@@ -210,7 +204,7 @@ async def skip_note(update: Update, context: Context, report_id: int = 0, *_) ->
         return session.get(Task, entry.task_id), entry
 
     task, entry = await _as_actor(update, context, work)
-    await answer_button(update, "Đã xong")
+    await answer_button(update, copy.NOTE_SKIPPED)
     await edit_or_send(update, views.report_saved(task, entry, context.settings.tz), None)
 
 
@@ -227,7 +221,7 @@ async def correct(update: Update, context: Context, report_id: int = 0, *_) -> N
 
     task, entry = await _as_actor(update, context, work)
     await answer_button(update)
-    await reply(update, f"✏️ Sửa báo cáo <b>{views.esc(task.code)}</b> (đang ghi {entry.percent}%): chọn mức đúng.",
+    await reply(update, copy.ask_correction(task.code, entry.percent),
                 reply_markup=views.correction_keyboard(entry.id))
 
 
@@ -241,7 +235,7 @@ async def corrected(update: Update, context: Context, report_id: int = 0, percen
         return session.get(Task, entry.task_id), entry
 
     task, entry = await _as_actor(update, context, work)
-    await answer_button(update, f"Đã sửa thành {percent}%")
+    await answer_button(update, copy.corrected(percent))
     await edit_or_send(update, views.report_saved(task, entry, context.settings.tz, corrected=True), None)
 
 
@@ -258,7 +252,7 @@ async def correct_blocked(update: Update, context: Context, report_id: int = 0, 
 
     await _as_actor(update, context, work)
     await answer_button(update)
-    await reply(update, "🟠 Hãy gõ <b>lý do vướng mắc</b> trong một tin nhắn. Gõ /huy để thôi.")
+    await reply(update, copy.ASK_CORRECTED_REASON)
 
 
 @button()
@@ -286,9 +280,8 @@ async def snooze(update: Update, context: Context, task_id: int = 0, *_) -> None
         return service.snooze(session, actor, task_id=task_id, until=day + timedelta(days=1))
 
     task = await _as_actor(update, context, work)
-    await answer_button(update, "Sẽ nhắc lại ngày mai")
-    await edit_or_send(update, f"⏰ Được rồi, tôi sẽ nhắc lại nhiệm vụ <b>{views.esc(task.code)}</b> "
-                                 f"từ ngày {task.snoozed_until:%d/%m/%Y}.", None)
+    await answer_button(update, copy.SNOOZED)
+    await edit_or_send(update, copy.snoozed(task.code, task.snoozed_until), None)
 
 
 # --------------------------------------------------------------------------
@@ -318,7 +311,7 @@ async def continue_blocked(update: Update, context: Context, data: dict) -> bool
     if result is not None:
         task, entry = result
         await reply(update, views.report_saved(task, entry, context.settings.tz)
-                    + "\nBạn có thể gửi thêm tệp/ảnh minh chứng, hoặc bấm «Bỏ qua ghi chú».",
+                    + copy.EVIDENCE_OR_SKIP,
                     reply_markup=views.after_report_keyboard(entry.id))
     return True
 
@@ -359,8 +352,7 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
 
         item = await guarded(update, context, work)
         if item is not None:
-            await reply(update, f"📎 Đã lưu minh chứng «{views.esc(item.file_name or 'tệp')}». "
-                                "Gửi thêm tệp, hoặc bấm «Bỏ qua ghi chú» để kết thúc.",
+            await reply(update, copy.evidence_saved(item.file_name),
                         reply_markup=views.after_report_keyboard(report_id))
         return True
     if not text:
@@ -374,7 +366,7 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
     result = await guarded(update, context, note)
     if result is not None:
         task, entry = result
-        await reply(update, "📝 Đã thêm ghi chú.\n" + views.report_saved(task, entry, context.settings.tz))
+        await reply(update, copy.NOTE_ADDED + views.report_saved(task, entry, context.settings.tz))
     return True
 
 
@@ -401,5 +393,5 @@ async def cancel(update: Update, context: Context) -> None:
         return had
 
     had = await in_db(context, work)
-    await reply(update, "Đã hủy thao tác đang làm dở." if had else "Không có thao tác nào đang làm dở.")
+    await reply(update, copy.CANCELLED if had else copy.NOTHING_TO_CANCEL)
 
