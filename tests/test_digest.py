@@ -16,6 +16,7 @@ from storage.models import (
     ROLE_MANAGER,
     STATUS_BLOCKED,
     STATUS_DONE,
+    STATUS_REVIEW,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     Staff,
@@ -139,7 +140,7 @@ def test_counts_by_status_and_overdue(engine, world):
     digest = digest_of(engine, Scope(everything=True))
     assert digest.total == 8
     assert digest.by_status == {STATUS_NOT_STARTED: 2, STATUS_IN_PROGRESS: 4, STATUS_BLOCKED: 1,
-                                STATUS_DONE: 1, "overdue": 3}
+                                STATUS_REVIEW: 0, STATUS_DONE: 1, "overdue": 3}
     assert digest.overdue_count == 3  # NV04 is past its deadline but done
 
 
