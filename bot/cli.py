@@ -182,7 +182,7 @@ def cmd_kb(settings: Settings, args) -> int:
 def _kb_history(kb, settings: Settings, name: str | None) -> int:
     """``kb history``: a file's versions, newest first; without a name, the files with kept versions."""
     from texts.documents import RETIRED_HOW
-    from tracking.views import local
+    from texts.common import local
 
     tz = settings.tz
     if not name:

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 import texts.admin as copy
 from bot.context import Context
-from tracking import service, views
+from tracking import service
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
 from handlers import flows
@@ -261,7 +261,7 @@ async def audit_log(update: Update, context: Context) -> None:
     entries = await guarded(update, context, lambda s, a: list(service.audit_log(s, a, code=code, limit=20)))
     if entries is None:
         return
-    await reply(update, views.audit_blocks(entries, context.settings.tz, code))
+    await reply(update, copy.audit_blocks(entries, context.settings.tz, code))
 
 
 async def record_target(update: Update, context: Context) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.context import Context
-from texts.common import esc
+import texts.reminders as copy
 from tracking import service
 from tracking.service import Actor
 from handlers.common import command_args, guarded, in_db, private_only, reply
@@ -21,7 +21,7 @@ async def digest(update: Update, context: Context) -> None:
     day, moment = context.today, context.now
 
     def work(session: Session, actor: Actor):
-        service.require_manager(actor, "xem tổng hợp; bạn xem nhiệm vụ của mình bằng /nhiemvu")
+        service.require_manager(actor, copy.DIGEST_FOR)
         return build_digest(session=session, scope=actor.scope(session), today=day, now=moment,
                             title=service.scope_title(session, actor.staff, everything=actor.is_admin))
 
@@ -52,11 +52,7 @@ async def unit_digest(update: Update, context: Context) -> None:
         units = await guarded(update, context, listing)
         if units is None:
             return
-        lines = ["Cách dùng: <code>/donvi TÊN_ĐƠN_VỊ</code>, ví dụ <code>/donvi Phòng CCHC</code>."]
-        if units:
-            lines.append("\n<b>Đơn vị trong phạm vi của bạn</b>")
-            lines += [f"{'  ' * depth}• {esc(name)}" for name, depth in units[:80]]
-        await reply(update, "\n".join(lines))
+        await reply(update, copy.units_listing(units))
         return
 
     def work(session: Session, actor: Actor):
@@ -85,4 +81,4 @@ async def export(update: Update, context: Context) -> None:
     data = await context.bot_data.export(scope=scope, today=day)
     await update.effective_message.reply_document(
         document=data, filename=f"bao-cao-nhiem-vu-{day:%Y%m%d}.xlsx",
-        caption=f"📊 Báo cáo nhiệm vụ trong phạm vi của bạn, ngày {day:%d/%m/%Y}.")
+        caption=copy.export_caption(day))

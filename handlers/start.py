@@ -13,7 +13,7 @@ from telegram import Update
 
 import texts.common
 from bot.context import Context
-from tracking import service, views
+from tracking import service
 from tracking.service import Actor
 from handlers.common import actor_of, command_args, guarded, in_db, is_admin, is_private, reply, send_html, user_id
 from storage import tracking as db
@@ -27,7 +27,7 @@ def _greeting(session: Session, actor: Actor) -> str | None:
         return None
     unit = session.get(Unit, actor.staff.unit_id)
     unit_name = db.unit_full_name(session=session, unit=unit) if unit else ""
-    return views.greeting(actor.staff, unit_name, actor.is_admin)
+    return texts.common.greeting(actor.staff, unit_name, actor.is_admin)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -42,7 +42,7 @@ async def start(update: Update, context: Context) -> None:
         result = await guarded(update, context, link)
         if result is not None:
             greeting, linked = result
-            await reply(update, "🔗 Đã gắn tài khoản Telegram của bạn.\n\n" + greeting)
+            await reply(update, texts.common.LINKED + greeting)
             if linked.unlinked is not None and linked.unlinked != telegram_id:
                 await _tell_unlinked(context, linked.unlinked, linked.staff)
         return
@@ -54,7 +54,7 @@ async def start(update: Update, context: Context) -> None:
     admin = await is_admin(update, context)
     blocks = [texts.common.welcome(user.first_name if user else None, admin)]
     if is_private(update) and not admin:
-        blocks.append(views.NOT_LINKED_YET)
+        blocks.append(texts.common.NOT_LINKED_YET)
     await reply(update, blocks)
 
 
@@ -63,11 +63,7 @@ async def _tell_unlinked(context: Context, chat_id: int, staff) -> None:
     from telegram.error import TelegramError
 
     try:
-        await send_html(context.bot, chat_id, (
-            f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{texts.common.esc(staff.full_name)}</b> "
-            f"({texts.common.esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
-            "tài khoản khác. Từ nay tài khoản này không xem, báo cáo nhiệm vụ hay nhận nhắc việc của cán bộ đó.\n"
-            "Nếu đồng chí không đề nghị việc này, hãy báo ngay quản trị viên."))
+        await send_html(context.bot, chat_id, texts.common.unlinked_notice(staff))
     except TelegramError as exc:  # blocked the bot, deleted: the link has moved all the same
         log.info("could not tell %s of the re-link: %s", chat_id, exc)
 

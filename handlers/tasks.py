@@ -23,7 +23,7 @@ from telegram import Update
 
 import texts.tasks as copy
 from bot.context import Context
-from tracking import service, views
+from tracking import service
 from tracking.parse import InputError, key, parse_percent
 from tracking.service import Actor
 from handlers import buttons, flows
@@ -62,7 +62,7 @@ async def list_tasks(update: Update, context: Context) -> None:
     if result is None:
         return
     name, lines, total = result
-    await reply(update, views.my_tasks_message(name, lines, total, day), reply_markup=views.my_tasks_keyboard(lines))
+    await reply(update, copy.my_tasks_message(name, lines, total, day), reply_markup=copy.my_tasks_keyboard(lines))
 
 
 # --------------------------------------------------------------------------
@@ -113,8 +113,8 @@ async def report_command(update: Update, context: Context) -> None:
     if result is None:
         return
     task, entry = result
-    await reply(update, views.report_saved(task, entry, context.settings.tz),
-                reply_markup=views.after_report_keyboard(entry.id))
+    await reply(update, copy.report_saved(task, entry, context.settings.tz),
+                reply_markup=copy.after_report_keyboard(entry.id))
 
 
 async def correct_command(update: Update, context: Context) -> None:
@@ -139,7 +139,7 @@ async def correct_command(update: Update, context: Context) -> None:
     if result is None:
         return
     task, entry = result
-    await reply(update, views.report_saved(task, entry, context.settings.tz, corrected=True))
+    await reply(update, copy.report_saved(task, entry, context.settings.tz, corrected=True))
 
 
 # --------------------------------------------------------------------------
@@ -166,8 +166,8 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
 
     task, entry = await _as_actor(update, context, work)
     await answer_button(update, copy.recorded(percent))
-    text = views.report_saved(task, entry, context.settings.tz) + "\n\n" + views.ASK_NOTE
-    await edit_or_send(update, text, views.after_report_keyboard(entry.id))
+    text = copy.report_saved(task, entry, context.settings.tz) + "\n\n" + copy.ASK_NOTE
+    await edit_or_send(update, text, copy.after_report_keyboard(entry.id))
 
 
 @button()
@@ -205,7 +205,7 @@ async def skip_note(update: Update, context: Context, report_id: int = 0, *_) ->
 
     task, entry = await _as_actor(update, context, work)
     await answer_button(update, copy.NOTE_SKIPPED)
-    await edit_or_send(update, views.report_saved(task, entry, context.settings.tz), None)
+    await edit_or_send(update, copy.report_saved(task, entry, context.settings.tz), None)
 
 
 @button()
@@ -222,7 +222,7 @@ async def correct(update: Update, context: Context, report_id: int = 0, *_) -> N
     task, entry = await _as_actor(update, context, work)
     await answer_button(update)
     await reply(update, copy.ask_correction(task.code, entry.percent),
-                reply_markup=views.correction_keyboard(entry.id))
+                reply_markup=copy.correction_keyboard(entry.id))
 
 
 @button()
@@ -236,7 +236,7 @@ async def corrected(update: Update, context: Context, report_id: int = 0, percen
 
     task, entry = await _as_actor(update, context, work)
     await answer_button(update, copy.corrected(percent))
-    await edit_or_send(update, views.report_saved(task, entry, context.settings.tz, corrected=True), None)
+    await edit_or_send(update, copy.report_saved(task, entry, context.settings.tz, corrected=True), None)
 
 
 @button()
@@ -268,7 +268,7 @@ async def open_task(update: Update, context: Context, task_id: int = 0, *_) -> N
 
     line = await _as_actor(update, context, work)
     await answer_button(update)
-    await send_html(context.bot, update.effective_chat.id, views.task_card(line, day), views.report_keyboard(line.task.id))
+    await send_html(context.bot, update.effective_chat.id, copy.task_card(line, day), copy.report_keyboard(line.task.id))
 
 
 @button()
@@ -310,9 +310,9 @@ async def continue_blocked(update: Update, context: Context, data: dict) -> bool
     result = await guarded(update, context, work)
     if result is not None:
         task, entry = result
-        await reply(update, views.report_saved(task, entry, context.settings.tz)
+        await reply(update, copy.report_saved(task, entry, context.settings.tz)
                     + copy.EVIDENCE_OR_SKIP,
-                    reply_markup=views.after_report_keyboard(entry.id))
+                    reply_markup=copy.after_report_keyboard(entry.id))
     return True
 
 
@@ -332,7 +332,7 @@ async def continue_correct_blocked(update: Update, context: Context, data: dict)
     result = await guarded(update, context, work)
     if result is not None:
         task, entry = result
-        await reply(update, views.report_saved(task, entry, context.settings.tz, corrected=True))
+        await reply(update, copy.report_saved(task, entry, context.settings.tz, corrected=True))
     return True
 
 
@@ -353,7 +353,7 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
         item = await guarded(update, context, work)
         if item is not None:
             await reply(update, copy.evidence_saved(item.file_name),
-                        reply_markup=views.after_report_keyboard(report_id))
+                        reply_markup=copy.after_report_keyboard(report_id))
         return True
     if not text:
         return False
@@ -366,7 +366,7 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
     result = await guarded(update, context, note)
     if result is not None:
         task, entry = result
-        await reply(update, copy.NOTE_ADDED + views.report_saved(task, entry, context.settings.tz))
+        await reply(update, copy.NOTE_ADDED + copy.report_saved(task, entry, context.settings.tz))
     return True
 
 

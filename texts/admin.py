@@ -5,10 +5,11 @@ people concerned are told."""
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from collections.abc import Sequence
 
-from texts.common import ROLE_LABELS, esc
+from storage.models import AuditEntry
+from texts.common import ROLE_LABELS, clip, esc, local
 from texts.refusals import RELINK_WORD
-from tracking.views import local
 
 # /moi -------------------------------------------------------------------------------------------
 
@@ -179,3 +180,31 @@ def sheet_refused(name: str, errors: str) -> list[str]:
 
 def sheet_imported(name: str, summary: str) -> str:
     return f"✅ Đã nhập «{esc(name)}». {esc(summary)}"
+
+
+# /nhatky ----------------------------------------------------------------------------------------
+
+def audit_blocks(entries: Sequence[AuditEntry], tz: tzinfo, code: str | None) -> list[str]:
+    if not entries:
+        return ["Nhật ký chưa có thay đổi nào" + (f" về «{esc(code)}»." if code else ".")]
+    lines = ["<b>Nhật ký thay đổi</b>" + (f" — {esc(code)}" if code else " (mới nhất trước)")]
+    for e in entries:  # long values shortened: a line with its tags must fit in one message
+        change = ""
+        if e.field:
+            change = f" {esc(e.field)}: {esc(clip(e.old_value, 200)) or '∅'} → {esc(clip(e.new_value, 200)) or '∅'}"
+        elif e.new_value:
+            change = f" {esc(clip(e.new_value, 200))}"
+        note = f" <i>({esc(clip(e.note, 300))})</i>" if e.note else ""
+        lines.append(f"• {local(e.at, tz)} · {esc(e.actor) or '?'} · {ACTIONS.get(e.action, esc(e.action))} "
+                     f"<code>{esc(e.entity_code)}</code>{change}{note}")
+    return ["\n".join(lines)]
+
+
+ACTIONS = {
+    "import": "nhập", "create": "thêm", "report": "báo cáo", "report_note": "ghi chú",
+    "report_correct": "sửa báo cáo", "evidence": "minh chứng", "reassign": "giao lại", "extend": "gia hạn",
+    "role": "đổi vai trò", "snooze": "hẹn nhắc", "subscribe": "đăng ký tổng hợp", "target_value": "cập nhật chỉ tiêu", "invite": "tạo mã mời", "link": "gắn tài khoản",
+    "invite_revoke": "thu hồi mã mời",
+    "document_add": "thêm tài liệu", "document_replace": "thay tài liệu", "document_remove": "gỡ tài liệu",
+    "document_restore": "khôi phục tài liệu",
+}

@@ -13,10 +13,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from datetime import datetime, tzinfo
 
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
+
+
+def clip(text: str | None, limit: int) -> str:
+    """At most ``limit`` characters of a long free text, for a message that must stay one message."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def local(moment: datetime | None, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
 TELEGRAM_LIMIT = 4096
@@ -106,7 +117,7 @@ def welcome(first_name: str | None, is_admin: bool) -> str:
         "Gõ /huongdan để xem các lệnh."
     )
     if is_admin:
-        text += "\n\nBạn là <b>quản trị viên</b>: gửi tệp .txt, .md, .docx hoặc .pdf để thêm tài liệu."
+        text += "\n\nĐồng chí là <b>quản trị viên</b>: gửi tệp .txt, .md, .docx hoặc .pdf để thêm tài liệu."
     return text
 
 
@@ -121,18 +132,18 @@ def help_text(is_admin: bool) -> str:
         "• /huongdan — hướng dẫn này.",
         "",
         "<b>Nhiệm vụ «5 rõ»</b> (khi tài khoản đã được gắn với danh sách cán bộ)",
-        "• /nhiemvu — nhiệm vụ đang mở của bạn; bấm một nhiệm vụ, rồi 0/25/50/75/100% hoặc «Vướng mắc» để báo cáo, "
+        "• /nhiemvu — nhiệm vụ đang mở của đồng chí; bấm một nhiệm vụ, rồi 0/25/50/75/100% hoặc «Vướng mắc» để báo cáo, "
         "sau đó có thể gửi ghi chú hoặc tệp/ảnh minh chứng.",
         "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo một dòng, ví dụ <i>/baocao NV001 50 xong khảo sát</i>; "
         "<i>/baocao NV001 vướng mắc lý do</i>.",
-        "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của bạn.",
-        "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của bạn.",
+        "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của đồng chí.",
+        "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của đồng chí.",
         "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị; "
         "/dangkytonghop [hằng ngày | hằng tuần thứ 2] [08:00] — nhận tổng hợp định kỳ ở chat này (cả nhóm).",
         "• /huy — thôi thao tác đang làm dở.",
         "",
         "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",
-        "Khi văn bản không nói đến điều bạn hỏi, tôi sẽ nói rõ là không tìm thấy chứ không đoán.",
+        "Khi văn bản không nói đến điều đồng chí hỏi, tôi sẽ nói rõ là không tìm thấy chứ không đoán.",
     ]
     if is_admin:
         lines += [
@@ -166,11 +177,11 @@ def help_message(is_admin: bool) -> str:
 
 UNKNOWN_COMMAND = ("Tôi không biết lệnh «{cmd}». Gõ /huongdan để xem các lệnh, "
                    "hoặc cứ gõ câu hỏi bằng lời thường.")
-ADMIN_ONLY = "Chỉ quản trị viên mới được {action}. Nếu bạn cần quyền này, hãy liên hệ quản trị viên của đơn vị."
+ADMIN_ONLY = "Chỉ quản trị viên mới được {action}. Nếu đồng chí cần quyền này, hãy liên hệ quản trị viên của đơn vị."
 ERROR_APOLOGY = ("Xin lỗi, tôi gặp lỗi khi xử lý yêu cầu này. Quản trị viên đã được báo. "
-                 "Bạn vui lòng thử lại sau ít phút.")
+                 "Đồng chí vui lòng thử lại sau ít phút.")
 DB_UNAVAILABLE = ("⏳ Hệ thống tạm thời không truy cập được dữ liệu, nên việc vừa rồi <b>chưa được ghi</b>. "
-                  "Bạn vui lòng gửi lại sau ít phút.")
+                  "Đồng chí vui lòng gửi lại sau ít phút.")
 
 
 # Flood control (bot/ptb/flood.py): one note, then silence for a while.
@@ -182,6 +193,18 @@ def slow_down(who: str, seconds: float) -> str:
     you = "đồng chí" if who == "staff" else "bạn"
     return (f"⏳ {you.capitalize()} gửi quá nhanh. Tôi tạm không trả lời tin nhắn của {you} trong {wait}; "
             f"sau đó xin {you} gửi lại từng yêu cầu một.")
+
+
+# /start
+LINKED = "🔗 Đã gắn tài khoản Telegram của đồng chí.\n\n"
+
+
+def unlinked_notice(staff) -> str:
+    """To the account a staff member was linked to, moved to another one by a re-link invite."""
+    return (f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{esc(staff.full_name)}</b> "
+            f"({esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
+            "tài khoản khác. Từ nay tài khoản này không xem, báo cáo nhiệm vụ hay nhận nhắc việc của cán bộ đó.\n"
+            "Nếu đồng chí không đề nghị việc này, hãy báo ngay quản trị viên.")
 
 
 # Buttons (handlers/buttons.py)
@@ -206,3 +229,26 @@ STATUS_ICONS = {"not_started": "⚪", "in_progress": "🔵", "blocked": "🟠", 
 ROLE_LABELS = {"officer": "cán bộ", "manager": "lãnh đạo", "admin": "quản trị"}
 PRIVATE_ONLY = ("Để giữ kín thông tin nhiệm vụ, lệnh này chỉ dùng trong tin nhắn riêng với tôi. "
                  "Hãy bấm vào tên tôi và nhắn riêng.")
+
+
+def greeting(staff, unit_name: str, is_admin: bool) -> str:
+    role = ROLE_LABELS.get(staff.role, staff.role)
+    if is_admin and staff.role != "admin":
+        role += ", quản trị"
+    lines = [f"Xin chào <b>{esc(staff.full_name)}</b> ({esc(staff.code)} · {role} · {esc(unit_name)})!", ""]
+    lines += ["• /nhiemvu — nhiệm vụ của đồng chí, báo cáo tiến độ bằng nút bấm",
+              "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo nhanh một dòng",
+              "• /xuatbaocao — tải bảng Excel nhiệm vụ"]
+    if staff.role in ("manager", "admin") or is_admin:
+        lines += ["• /tonghop — tổng hợp tình hình phạm vi của đồng chí", "• /donvi [tên] — tổng hợp một đơn vị"]
+    if staff.role == "admin" or is_admin:
+        lines += ["• /themnhiemvu, /giao, /giahan, /vaitro, /moi, /nhatky, /capnhatchitieu — quản trị"]
+    lines += ["", "Hỏi về chỉ tiêu, quy định CCHC: cứ gõ câu hỏi. Hướng dẫn đầy đủ: /huongdan"]
+    return "\n".join(lines)
+
+
+NOT_LINKED_YET = (
+    "🔗 Tài khoản Telegram của đồng chí chưa được gắn với danh sách cán bộ, nên tôi chưa hiện nhiệm vụ nào. "
+    "Để theo dõi và báo cáo nhiệm vụ, đồng chí hãy xin quản trị viên một <b>mã mời</b> rồi bấm đường dẫn mời "
+    "(hoặc gửi <code>/start MÃ_MỜI</code>)."
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from texts.common import esc
+from texts.common import clip, esc, local
 from texts.ask import plain_citation
 
 
@@ -43,8 +43,6 @@ def _kb(size: int) -> str:
 
 def history_blocks(history, tz) -> list[str]:
     """A file's versions (``kb.service.History``), newest first."""
-    from tracking.views import clip, local
-
     name = esc(history.file_name)
     lines = [f"<b>Lịch sử tài liệu</b> <code>{name}</code>"]
     if history.current is None:
@@ -65,8 +63,6 @@ def history_blocks(history, tz) -> list[str]:
 
 def histories_blocks(files, total: int, tz) -> list[str]:
     """The files that have kept versions (``kb.service.FileHistory``)."""
-    from tracking.views import local
-
     if not files:
         return [HISTORY_USAGE, "Chưa có tài liệu nào bị thay hoặc gỡ, nên chưa có phiên bản nào được lưu."]
     lines = [f"<b>Tài liệu có phiên bản được lưu</b> ({total}), thay đổi gần nhất trước:"]

@@ -1,11 +1,120 @@
-"""Officers' journey: /nhiemvu, reporting by buttons or in one line, a note or evidence, corrections,
-"remind me tomorrow", leaving a conversation. (A task's card and a saved report: ``tracking.views``.)"""
+"""Officers' journey: /nhiemvu, a task's card and its report buttons, reporting by buttons or in
+one line, a saved report, a note or evidence, corrections, "remind me tomorrow", leaving a
+conversation."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING
 
-from texts.common import esc
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from storage.models import STATUS_DONE, Report, Task
+from texts.common import STATUS_ICONS, STATUS_LABELS, clip, esc, local
+
+if TYPE_CHECKING:
+    from tracking.service import TaskLine
+
+PERCENTS = (0, 25, 50, 75, 100)
+
+
+def status_text(task: Task, today: date) -> str:
+    label = f"{STATUS_ICONS.get(task.status, '')} {STATUS_LABELS.get(task.status, task.status)}"
+    if task.status != STATUS_DONE and task.deadline < today:
+        label += f" · {STATUS_ICONS['overdue']} quá hạn {(today - task.deadline).days} ngày"
+    return label
+
+
+def deadline_text(task: Task, today: date) -> str:
+    days = (task.deadline - today).days
+    when = task.deadline.strftime("%d/%m/%Y")
+    if task.status == STATUS_DONE or days < 0:
+        return when
+    if days == 0:
+        return f"{when} (hôm nay)"
+    return f"{when} (còn {days} ngày)"
+
+
+def task_card(line: TaskLine, today: date) -> str:
+    """One message, under Telegram's 4096 UTF-16 units even when every character of the free texts is an emoji."""
+    task = line.task
+    parts = [
+        f"<b>{esc(task.code)}</b> · {esc(clip(task.title, 500))}",
+        f"⏰ Hạn: {deadline_text(task, today)}",
+        f"📈 Tiến độ: <b>{task.progress}%</b> · {status_text(task, today)}",
+        f"🎯 Kết quả cần đạt: {esc(clip(task.expected_result, 600))}",
+    ]
+    if line.accountable is not None and line.accountable.id != task.owner_id:
+        parts.append(f"👤 Chịu trách nhiệm: {esc(line.accountable.full_name)}")
+    if task.status == "blocked" and task.blocked_reason:
+        parts.append(f"🟠 Vướng mắc: {esc(clip(task.blocked_reason, 600))}")
+    return "\n".join(parts)
+
+
+def report_keyboard(task_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(f"{p}%", callback_data=f"p:{task_id}:{p}") for p in PERCENTS],
+        [InlineKeyboardButton("🟠 Vướng mắc", callback_data=f"b:{task_id}")],
+    ])
+
+
+def correction_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(f"{p}%", callback_data=f"k:{report_id}:{p}") for p in PERCENTS],
+        [InlineKeyboardButton("🟠 Vướng mắc", callback_data=f"kb:{report_id}")],
+    ])
+
+
+def after_report_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton("Bỏ qua ghi chú", callback_data=f"n:{report_id}"),
+        InlineKeyboardButton("✏️ Sửa báo cáo", callback_data=f"c:{report_id}"),
+    ]])
+
+
+def report_saved(task: Task, report: Report, tz: tzinfo, *, corrected: bool = False) -> str:
+    """One message (edited in place of the buttons), so a long note is shown shortened."""
+    verb = "Đã sửa báo cáo" if corrected else "Đã ghi báo cáo"
+    status = STATUS_LABELS.get(report.status, report.status)
+    text = (f"✅ {verb} <b>{esc(task.code)}</b>: <b>{report.percent}%</b> · {status} "
+            f"(lúc {local(report.corrected_at or report.created_at, tz)}).")
+    if report.note:
+        text += f"\n📝 {esc(clip(report.note, 1000))}"
+    return text
+
+
+ASK_NOTE = ("Đồng chí có thể gửi thêm <b>ghi chú</b> (một tin nhắn chữ) hoặc <b>tệp/ảnh minh chứng</b> "
+            "trong 30 phút tới, hoặc bấm «Bỏ qua ghi chú».")
+
+
+def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, today: date) -> list[str]:
+    """``/nhiemvu``: the officer's open tasks in one message, nearest deadline first; a button per task
+    (:func:`my_tasks_keyboard`) opens its card with the report buttons. One message, not one per task:
+    a phone's chat stays readable and Telegram's limit of about one message a second per chat is kept."""
+    if total_open == 0:
+        return [f"Đồng chí {esc(name)} hiện không có nhiệm vụ nào đang mở."]
+    head = f"<b>Nhiệm vụ của {esc(name)}</b> — {total_open} nhiệm vụ đang mở, hạn gần nhất trước."
+    if len(lines) < total_open:
+        head += f"\nĐang hiện {len(lines)} nhiệm vụ đầu; xem đủ trong /xuatbaocao."
+    rows = []
+    for number, line in enumerate(lines, 1):
+        task = line.task
+        rows.append(f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 80))}\n"
+                    f"    ⏰ {deadline_text(task, today)} · 📈 <b>{task.progress}%</b> · {status_text(task, today)}")
+    return [head, *rows, "Bấm một nhiệm vụ để báo cáo tiến độ hoặc vướng mắc."]
+
+
+def my_tasks_keyboard(lines: Sequence[TaskLine]) -> InlineKeyboardMarkup | None:
+    """One button per listed task: ``t:<task id>`` sends its card with the report buttons."""
+    if not lines:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(f"{number}. {line.task.code} · {line.task.progress}% · {clip(line.task.title, 28)}",
+                              callback_data=f"t:{line.task.id}")]
+        for number, line in enumerate(lines, 1)])
+
+
 
 REPORT_USAGE = ("Cách báo cáo nhanh: <code>/baocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
                 "Ví dụ: <code>/baocao NV001 50 đã khảo sát xong 3/6 xã</code>\n"
