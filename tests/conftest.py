@@ -1,22 +1,35 @@
 """Shared fixtures: settings on a fresh database, the campaign corpus, and the
-real Application polling the project's Bot API emulator on 127.0.0.1.
+real Application polling the project's Bot API emulator on 127.0.0.1, on a
+clock fixed at a known instant (``tests.data.NOW``).
 
-The database is a fresh SQLite file per test, or, when ``TEST_DATABASE_URL``
-names a PostgreSQL server, a fresh database on it per test (copied from a
-migrated template, and dropped afterwards). Async tests run on the bot's event
-loop (``bot.app.new_event_loop``)."""
+The database is a fresh SQLite file per test, a copy of one the migrations
+built once per test process; or, when ``TEST_DATABASE_URL`` names a
+PostgreSQL server, a fresh database on it per test (created from a migrated
+template database, and dropped afterwards). ``empty_db_url`` is a database the
+migrations have not touched, for the tests of the migrations themselves.
+
+Tests are sorted into three kinds, by marker (``pytest -m unit`` runs the quick
+ones): ``unit`` (no bot running), ``e2e`` (the real Application polling the
+emulator in the test's event loop) and ``process`` (real ``python -m bot``
+processes). A test marked in its module keeps its marker; any other is ``e2e``
+when it uses the emulator or the running bot, ``unit`` otherwise.
+
+Async tests run on the bot's event loop (``bot.app.new_event_loop``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
+import functools
 import os
 import uuid
 
 import pytest
 
 from bot.settings import Settings
+from tests.data import NOW, Clock
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -39,6 +52,25 @@ def pytest_asyncio_loop_factories(config, item):
     return {"bot": new_event_loop}
 
 
+KINDS = ("unit", "e2e", "process")
+E2E_FIXTURES = {"running_bot", "tracked", "emulator"}
+# Modules whose tests start real processes (the demo's included), unless a test is marked otherwise.
+PROCESS_MODULES = {"test_cli.py", "test_production.py", "test_instances.py", "test_demo.py"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test gets one of the markers unit, e2e, process (see the module's docstring)."""
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in KINDS):
+            continue
+        if item.path.name in PROCESS_MODULES:
+            item.add_marker(pytest.mark.process)
+        elif E2E_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 TEMPLATE_DB = "campaign_test_template"
 
@@ -49,7 +81,8 @@ def on_postgres() -> bool:
 
 @pytest.fixture(scope="session")
 def _pg_server():
-    """The PostgreSQL server's admin URL and a migrated template database."""
+    """A migrated template database on the PostgreSQL server, once per test process; yields the
+    server's admin engine, its URL, and how ``CREATE DATABASE`` copies the template fastest."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -61,23 +94,71 @@ def _pg_server():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+        # A small database is copied faster file by file than through the WAL (PostgreSQL 15's default).
+        copy = " STRATEGY FILE_COPY" if conn.dialect.server_version_info >= (15,) else ""
     upgrade(admin_url.set(database=TEMPLATE_DB).render_as_string(hide_password=False))
-    yield admin, admin_url
+    yield admin, admin_url, copy
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
     admin.dispose()
 
 
+@functools.cache
+def _sqlite_template() -> bytes:
+    """A SQLite database the migrations built, once per test process: its file's bytes."""
+    import sqlite3
+    import tempfile
+
+    from storage.db import upgrade
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "migrated.db"
+        upgrade(f"sqlite:///{path}")
+        conn = sqlite3.connect(path)
+        try:  # everything written into the one file, nothing left in a WAL beside it
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        wal = path.with_name(path.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0, "the template's WAL was not checkpointed"
+        return path.read_bytes()
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A new SQLite database at ``path``, a copy of one the migrations built (once per test
+    process), readable by its owner only as the bot makes its files; its URL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with os.fdopen(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as out:
+        out.write(_sqlite_template())
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database the migrations are applied to, for this test alone."""
     if not on_postgres():
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        return migrated_sqlite(tmp_path / "test.db")
     from sqlalchemy import text
 
-    admin, admin_url = request.getfixturevalue("_pg_server")
+    admin, admin_url, copy = request.getfixturevalue("_pg_server")
     name = f"t_{uuid.uuid4().hex[:16]}"
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"{copy}'))
+    request.addfinalizer(lambda: _drop_database(admin, name))
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database no migration has touched, for this test alone."""
+    if not on_postgres():
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    from sqlalchemy import text
+
+    admin, admin_url, _ = request.getfixturevalue("_pg_server")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     request.addfinalizer(lambda: _drop_database(admin, name))
     return admin_url.set(database=name).render_as_string(hide_password=False)
 
@@ -103,9 +184,10 @@ def settings(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def engine(settings: Settings):
-    from storage.db import open_database
+    """An engine on ``db_url`` (already migrated)."""
+    from storage.db import make_engine
 
-    engine = open_database(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
     yield engine
     engine.dispose()
 
@@ -120,7 +202,8 @@ async def emulator() -> AsyncIterator:
 
 @pytest.fixture
 async def running_bot(settings: Settings, engine, emulator):
-    """The real Application, polling the emulator; yields (application, emulator)."""
+    """The real Application, polling the emulator, on a clock fixed at ``tests.data.NOW`` (a test may
+    move it: ``application.bot_data.clock``); yields (application, emulator)."""
     from bot.app import build_application, polling
 
     test_settings = settings.model_copy(update={
@@ -128,7 +211,7 @@ async def running_bot(settings: Settings, engine, emulator):
         "telegram_api_file_url": emulator.base_file_url,
     })
     application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    schedule_reminders=False)
+                                    clock=Clock(NOW), schedule_reminders=False)
     async with polling(application, timeout=1):
         yield application, emulator
 
@@ -140,19 +223,17 @@ WARD_OFFICER_ID = 1003  # CB03, UBND phường Phú Hội
 STRANGER_ID = 4242     # nobody: not in the staff list
 
 
-def seed_tracking(engine) -> None:
-    """The demo's staff and tasks, with every person linked to a Telegram id.
+def seed_tracking(engine, *, now: datetime = NOW) -> None:
+    """The tests' staff and tasks (``tests/data.py``) around ``now``, with every person linked to a
+    Telegram id.
 
     Roles: QT01 admin (9001), LD01 manager (5001), CB01 officer (1001),
     CB02 officer (1002), LD02 manager (5002), CB03 officer (1003)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from bot.demo_data import seed
     from storage.db import session_scope
     from storage.tracking import staff_by_code
+    from tests.data import seed
 
-    seed(engine, today=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
+    seed(engine, now=now)
     with session_scope(engine) as session:
         for code, telegram_id in (("CB02", OFFICER2_ID), ("LD02", WARD_MANAGER_ID), ("CB03", WARD_OFFICER_ID)):
             staff_by_code(session=session, code=code).telegram_id = telegram_id

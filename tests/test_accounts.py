@@ -7,7 +7,6 @@ given text after its last step, and the owners the migration finds for existing 
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,7 @@ from reminders.scan import SCANNED_THROUGH, ScanConfig
 from storage.db import session_scope
 from storage.models import AppState, AuditEntry, Invite, Outbox, Subscription
 from storage.tracking import staff_by_code
-from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, on_postgres
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 APOLOGY = "Xin lỗi, tôi gặp lỗi"
@@ -341,25 +340,6 @@ async def test_a_subscription_without_a_known_or_linked_owner_stops_and_says_why
 # --------------------------------------------------------------------------
 # The migration: owners of the subscriptions made before it
 # --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def empty_db_url(request, tmp_path) -> str:
-    if not on_postgres():
-        return f"sqlite:///{tmp_path / 'old.db'}"
-    from sqlalchemy import text
-
-    admin, admin_url = request.getfixturevalue("_pg_server")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    request.addfinalizer(drop)
-    return admin_url.set(database=name).render_as_string(hide_password=False)
 
 
 def test_the_migration_finds_the_owners_of_existing_subscriptions(empty_db_url):

@@ -12,6 +12,7 @@ from storage.db import session_scope
 from storage.models import ReceivedUpdate
 from storage.updates import (beat, claim_update, forget_handled_updates, forget_heartbeats, forget_old_received,
                              heartbeats, keep_received, take_unfinished)
+from tests.data import Clock
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
@@ -100,7 +101,7 @@ async def test_a_clean_stop_leaves_no_kept_update(settings, engine, emulator):
     test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
                                                 "telegram_api_file_url": emulator.base_file_url})
     application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    schedule_reminders=False)
+                                    clock=Clock(NOW), schedule_reminders=False)
     async with polling(application, timeout=1):
         for user in (4244, 4245, 4246):
             emulator.send_text(user, "/huongdan")

@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from storage.db import session_scope
 from storage.models import AnswerGiven, AnswerVote, KeptQuestion
 from tests.conftest import ADMIN_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID
+from tests.data import Clock
 
 DOC_NAME = "mau-son-2023.txt"
 DOC_TEXT = ("Kế hoạch số 12/KH-UBND ngày 03/01/2023 của UBND tỉnh Mẫu Sơn về cải cách hành chính năm 2023\n"
@@ -18,19 +19,10 @@ DOC_TEXT = ("Kế hoạch số 12/KH-UBND ngày 03/01/2023 của UBND tỉnh M�
 QUESTION = "ty le ho so truc tuyen toan trinh nam 2023"
 
 
-class Clock:
-    """The bot's clock, moved by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 def use_clock(application, at: datetime) -> Clock:
-    clock = Clock(at)
-    application.bot_data.clock = clock
+    """The bot's clock (``tests.data.Clock``), set to ``at``."""
+    clock = application.bot_data.clock
+    clock.at = at
     return clock
 
 

@@ -12,7 +12,7 @@ import logging
 import random
 from collections import Counter
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, text
@@ -27,6 +27,7 @@ from reminders.scan import ScanConfig
 from storage.db import session_scope
 from storage.models import Outbox, Report
 from tests.conftest import ADMIN_ID, OFFICER2_ID, OFFICER_ID, WARD_OFFICER_ID, seed_tracking
+from tests.data import NOW, Clock
 
 
 OUTAGES: dict[int, bool] = {}  # SQLite engines with an outage hook -> whether it is on
@@ -164,7 +165,8 @@ async def test_one_call_in_ten_failing_loses_no_answer_report_or_reminder(settin
     test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
                                                 "telegram_api_file_url": emulator.base_file_url})
     # The production configuration: the patient rate limiter on every call.
-    application = build_application(test_settings, engine=engine, token=emulator.token, schedule_reminders=False)
+    application = build_application(test_settings, engine=engine, token=emulator.token, clock=Clock(NOW),
+                                    schedule_reminders=False)
     flaky = Flaky()
     async with polling(application, timeout=1):
         emulator.fault = flaky
@@ -185,8 +187,7 @@ async def test_one_call_in_ten_failing_loses_no_answer_report_or_reminder(settin
         assert count_reports(engine) == before + 3
 
         # Reminders through the same flaky API: each is delivered once in the end.
-        now = datetime.now(timezone.utc)
-        moments = iter(now + timedelta(minutes=10 * i) for i in range(1000))
+        moments = iter(NOW + timedelta(minutes=10 * i) for i in range(1000))
         clock = lambda: next(moments)  # noqa: E731 - each run a little later, past any backoff
         every_day = test_settings.model_copy(update={"reminder_time": "00:00", "work_week": "mon-sun",
                                                      "public_holidays": "none"})

@@ -20,6 +20,7 @@ import time
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlmodel import func, select
 
 from devtools.emulator import BotAPIEmulator, StoredFile
@@ -30,6 +31,7 @@ from storage.db import session_scope
 from storage.models import Document, HandledUpdate, Report
 from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,
                             WARD_OFFICER_ID, seed_tracking)
+from tests.data import NOW, Clock
 
 ADMIT, DROP, NOTE_USER, NOTE_CHAT, ASK = (Verdict.ADMIT, Verdict.DROP, Verdict.NOTE_USER, Verdict.NOTE_CHAT,
                                           Verdict.ASK)
@@ -227,16 +229,6 @@ class Fast:
         await asyncio.sleep(seconds / self.k)
 
 
-class Clock:
-    """The bot's clock, moved by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 class Finished:
     """Which updates the bot has seen through (answered, or dropped), event-driven."""
 
@@ -264,13 +256,14 @@ class Finished:
 @asynccontextmanager
 async def bot_on(settings, engine, emulator, *, rate_limiter=True, flood: bool = True):
     """The real application polling ``emulator``, with the production rate limiter (or the one given)
-    and flood control at its defaults (or off)."""
+    and flood control at its defaults (or off), on the bot's clock held still at ``NOW`` (the buckets do
+    not refill: a minute's worth is exactly that)."""
     from bot.app import build_application, polling
 
     test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
                                                 "telegram_api_file_url": emulator.base_file_url, **DEFAULTS})
     application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=rate_limiter,
-                                     schedule_reminders=False)
+                                     clock=Clock(NOW), schedule_reminders=False)
     if not flood:
         application.bot_data.flood = None
     async with polling(application, timeout=1):
@@ -289,6 +282,7 @@ def p95(values: list[float]) -> float:
     return sorted(values)[math.ceil(0.95 * len(values)) - 1]
 
 
+@pytest.mark.e2e
 async def test_a_strangers_flood_of_300_messages_leaves_staff_answered_within_3_s(settings, engine):
     """Issue 18's "done when": one stranger floods their private chat and a group of their own with 300
     messages, in 20 waves; after each wave a staff member sends /nhiemvu. Telegram's limits are
@@ -319,6 +313,7 @@ async def test_a_strangers_flood_of_300_messages_leaves_staff_answered_within_3_
     assert emu.stats["429"] == 0
 
 
+@pytest.mark.e2e
 async def test_replies_waiting_on_a_groups_limit_hold_no_update_slot(settings, engine):
     """The issue's first case: a stranger sends 40 commands in a group of their own. Telegram takes 20
     messages a minute there, so half the replies wait a minute; meanwhile the staff are answered at
@@ -346,6 +341,7 @@ async def test_replies_waiting_on_a_groups_limit_hold_no_update_slot(settings, e
     assert emu.stats["429"] == 0, [(method, params.get("chat_id"), why) for method, params, _, why in emu.errors]
 
 
+@pytest.mark.e2e
 async def test_a_429_holds_back_only_the_chat_it_was_for(settings, engine):
     """Telegram answers 429 three times to a reply in one chat: that chat waits (retry_after each
     time), and everyone else is answered meanwhile (PTB's own limiter pauses every call)."""

@@ -29,6 +29,7 @@ from common.zipcheck import ZipRefused, open_checked
 from storage.db import session_scope
 from storage.models import Document, Staff, Task, Unit
 from tests.conftest import ADMIN_ID, OFFICER_ID, seed_tracking
+from tests.data import wall_now
 from tests.processes import BotProcess, bot_env
 from tests.test_readers import make_pdf
 
@@ -433,10 +434,11 @@ def _address_space_cap() -> None:  # a bot that failed its caps dies of MemoryEr
     resource.setrlimit(resource.RLIMIT_AS, (6 * 1024**3, 6 * 1024**3))
 
 
+@pytest.mark.process
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the peak memory from /proc")
 async def test_crafted_files_are_refused_within_seconds_in_little_memory_while_an_officer_is_answered(
         emulator, engine, db_url, tmp_path):
-    seed_tracking(engine)
+    seed_tracking(engine, now=wall_now())  # read by a real process, on the machine's clock
     files = {"can-bo.xlsx": xlsx_zip_bomb(), "nhiem-vu.xlsx": xlsx_sparse(), "ke-hoach.docx": docx_bomb()}
     for name, data in files.items():
         assert 50_000 < len(data) < 150_000, (name, len(data))

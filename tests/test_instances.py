@@ -21,15 +21,16 @@ from storage.models import HandledUpdate, Outbox, Report, Staff, Subscription
 from storage.tracking import staff_by_code
 from storage.updates import heartbeats
 from tests.conftest import MANAGER_ID, OFFICER2_ID, OFFICER_ID, WARD_OFFICER_ID, seed_tracking
+from tests.data import wall_now
 from tests.processes import PUBLIC_WEBHOOK, BotProcess, bot_env, free_port
 
 GROUP_ID = -100_777
 STRANGERS = list(range(7000, 7016))
 
-# Every day a working day and reminders due from midnight, so that the test
+# Every day a working day at every hour and reminders due from midnight, so that the test
 # finds reminders due whatever day it runs; a scan every second.
 REMINDER_ENV = {"WORK_WEEK": "mon-sun", "PUBLIC_HOLIDAYS": "none", "REMINDER_TIME": "00:00",
-                "REMINDER_SCAN_SECONDS": "1"}
+                "REMINDER_SCAN_SECONDS": "1", "WORK_HOURS": "00:00-24:00"}
 
 
 async def until(condition, *, timeout: float, what: str, every: float = 0.1):
@@ -71,7 +72,7 @@ def outbox_rows(engine) -> list[Outbox]:
 
 async def test_two_processes_send_each_reminder_and_digest_once_and_handle_each_update_once(
         emulator, engine, db_url, tmp_path):
-    seed_tracking(engine)
+    seed_tracking(engine, now=wall_now())  # read by real processes, on the machine's clock
     subscribe_digests(engine)
     emulator.group(GROUP_ID, "Tổ công tác CCHC", admins=[MANAGER_ID])
     reports_before = reports_by_user(engine)
@@ -167,7 +168,7 @@ async def test_a_killed_process_loses_nothing_and_a_new_one_takes_over(emulator,
     is down; a fresh process on the same database finishes the work: every
     reminder and digest delivered, repeats only of what was in flight, and
     every message written during the downtime answered."""
-    seed_tracking(engine)
+    seed_tracking(engine, now=wall_now())  # read by real processes, on the machine's clock
     subscribe_digests(engine)
     emulator.group(GROUP_ID, "Tổ công tác CCHC", admins=[MANAGER_ID])
     port = free_port()

@@ -23,6 +23,7 @@ from storage import documents as repo
 from storage.db import session_scope
 from storage.models import Document
 from tests.conftest import CORPUS
+from tests.data import NOW, Clock
 
 PLAN = ("KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
         "I. CHỈ TIÊU\n"
@@ -252,7 +253,7 @@ async def test_the_bot_answers_while_its_index_is_built_at_start_up(settings, en
     test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
                                                 "telegram_api_file_url": emulator.base_file_url})
     application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                     schedule_reminders=False)
+                                     clock=Clock(NOW), schedule_reminders=False)
     async with polling(application, timeout=1):
         assert await asyncio.to_thread(entered.wait, 10)   # started up while the index is being built
         chat = emulator.chat(emulator.user(OFFICER_ID, "Lan"))

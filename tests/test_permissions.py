@@ -1,7 +1,7 @@
 """The permission matrix: every command, every button and every kind of file,
 against every role, through the real bot and the Bot API emulator.
 
-Roles (see ``tests/conftest.py``; sample data from ``bot/demo_data.py``):
+Roles (see ``tests/conftest.py``; the tests' data from ``tests/data.py``):
 
 * ``stranger``  4242, linked to nobody;
 * ``officer``   1001, CB01 (owns NV001, NV002, NV006);
@@ -39,20 +39,20 @@ import asyncio
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from bot.demo_data import STAFF_ROWS, TASK_ROWS
 from storage import models
 from storage import tracking as db
 from storage.db import session_scope
 from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, DocumentVersion, Evidence, Flow, Invite,
                             KeptQuestion, Report, Staff, Target, TargetValue, Task)
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
+from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
 
 # --------------------------------------------------------------------------
 # Who is who, and what each role may see
@@ -80,7 +80,6 @@ PEOPLE = {  # the people whose names each role may see
 }
 TITLES = {row[0]: row[1] for row in TASK_ROWS}
 EXPECTED_RESULTS = {row[0]: row[5] for row in TASK_ROWS}
-NOTES = {"NV003": "đã số hóa hồ sơ quý I", "NV004": "chờ tài khoản quản trị Cổng DVC"}  # sample reports
 NAMES = {row[0]: row[1] for row in STAFF_ROWS}
 
 
@@ -712,7 +711,7 @@ MATRIX_INVITE = "matrix-open-invite"
 def open_invite(engine, code: str) -> None:
     """An open invite for CB02, as if made by an admin earlier."""
     with session_scope(engine) as session:
-        now = datetime.now(timezone.utc)
+        now = NOW  # the bot's clock
         session.add(Invite(code=code, staff_id=db.staff_by_code(session=session, code="CB02").id, created_at=now,
                            expires_at=now + timedelta(days=7)))
 
@@ -723,7 +722,7 @@ def pending_task(engine, telegram_id: int, code: str) -> None:
               "deadline": "2030-12-15", "expected": "Kết quả chờ lưu", "target": ""}
     with session_scope(engine) as session:
         db.set_flow(session=session, telegram_id=telegram_id, kind="newtask", data={"step": 6, "fields": fields},
-                    expires_at=datetime.now(timezone.utc) + timedelta(minutes=25))
+                    expires_at=NOW + timedelta(minutes=25))
 
 
 @pytest.mark.parametrize("role", ROLES)

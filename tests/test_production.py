@@ -9,8 +9,8 @@ from bot.app import new_event_loop
 from tests.processes import PUBLIC_WEBHOOK, BotProcess, bot_env, free_port, run_cli
 
 
-async def test_check_says_ready_when_everything_works(emulator, db_url, tmp_path):
-    env = bot_env(emulator, db_url)
+async def test_check_says_ready_when_everything_works(emulator, empty_db_url, tmp_path):
+    env = bot_env(emulator, empty_db_url)
     code, out = await run_cli(["db", "upgrade"], env, tmp_path)
     assert code == 0, out
     code, out = await run_cli(["check"], env, tmp_path)

@@ -253,6 +253,7 @@ def test_the_gone_time_must_outlast_two_heartbeats():
 REMINDERS = 600
 
 
+@pytest.mark.process
 async def test_a_process_killed_a_third_of_the_way_through_600_reminders_and_restarted_sends_them_all_soon(
         emulator, engine, db_url, tmp_path):
     """SIGKILL a third of the way through 600 reminders; the process restarted at once sends all the
@@ -322,6 +323,7 @@ def a_dead_pid() -> int:
     return int(done.stdout)
 
 
+@pytest.mark.process
 async def test_remind_now_sends_at_once_what_a_process_killed_on_this_machine_had_claimed(
         emulator, engine, db_url, tmp_path):
     """``remind --now`` (cron) is among the processes sending: it sees at its first beat that a

@@ -20,6 +20,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from tests.conftest import ADMIN_ID
+from tests.data import NOW, Clock
 from tests.processes import PUBLIC_WEBHOOK, BotProcess, bot_env, free_port, run_cli
 
 # As BotFather issues them: the bot's id, a colon, 35 characters of secret.
@@ -89,6 +90,7 @@ def refused_env(telegram, db_url: str, command: str, failure: str) -> tuple[dict
     return env, line
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("failure", ["401", "404 address", "404 json"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 async def test_a_refused_start_is_one_line_without_the_token(telegram, db_url, tmp_path, command, failure):
@@ -103,6 +105,7 @@ async def test_a_refused_start_is_one_line_without_the_token(telegram, db_url, t
         assert telegram.errors and all(status in (401, 404) for _, _, status, _ in telegram.errors)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("command", ["run", "run --webhook"])
 async def test_a_token_refused_after_get_me_stops_the_bot_with_one_line(telegram, db_url, tmp_path, command):
     env, line = refused_env(telegram, db_url, command, "401 after getMe")
@@ -115,6 +118,7 @@ async def test_a_token_refused_after_get_me_stops_the_bot_with_one_line(telegram
     assert [status for _, _, status, _ in telegram.errors][:1] == [401]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("failure", ["404 address", "404 json"])
 async def test_check_names_the_setting_without_the_token(telegram, db_url, tmp_path, failure):
     env, line = refused_env(telegram, db_url, "check", failure)
@@ -124,6 +128,7 @@ async def test_check_names_the_setting_without_the_token(telegram, db_url, tmp_p
     assert "✗ " + line.removeprefix("Không khởi động được: ") in out, out
 
 
+@pytest.mark.process
 async def test_an_unreachable_telegram_is_one_line_for_remind_and_a_warning_a_try_for_run(db_url, tmp_path):
     port = free_port()  # nothing listens there
     nowhere = SimpleNamespace(token=TOKEN, base_url=f"http://127.0.0.1:{port}/bot",
@@ -190,6 +195,7 @@ def test_a_traceback_is_redacted_whole():
     assert not leaks(RedactingFormatter().format(logging.makeLogRecord({"msg": f"bot{WRONG}/getMe"})), WRONG)
 
 
+@pytest.mark.e2e
 async def test_error_reports_to_admins_never_carry_the_token(settings, engine, telegram):
     """A bug whose error names a Bot API address: the admin's report says what failed, without the
     token, raw, URL-encoded or in part."""
@@ -201,7 +207,7 @@ async def test_error_reports_to_admins_never_carry_the_token(settings, engine, t
     app_settings = settings.model_copy(update={"telegram_api_base_url": telegram.base_url,
                                                "telegram_api_file_url": telegram.base_file_url})
     application = build_application(app_settings, engine=engine, token=TOKEN, rate_limiter=False,
-                                    schedule_reminders=False)
+                                    clock=Clock(NOW), schedule_reminders=False)
 
     async def broken(update, context):
         try:

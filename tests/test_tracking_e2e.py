@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import openpyxl
 from sqlmodel import func, select
@@ -16,6 +16,7 @@ from storage.db import session_scope
 from storage.models import AuditEntry, Evidence, Invite, Report, Staff, Task
 from storage.tracking import staff_by_code, task_by_code
 from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID)
+from tests.data import NOW
 
 
 def _task(engine, code: str) -> Task:
@@ -80,7 +81,7 @@ async def test_invite_links_an_account_once(tracked):
     with session_scope(engine) as session:
         staff = staff_by_code(session=session, code="LD02")
         staff.telegram_id = None
-        past = datetime.now(timezone.utc) - timedelta(days=1)
+        past = NOW - timedelta(days=1)  # the bot's clock is at NOW
         session.add(Invite(code="old-code", staff_id=staff.id, created_at=past - timedelta(days=7), expires_at=past))
     assert "hết hạn" in (await thief.say("/start old-code")).plain_text
     with session_scope(engine) as session:

@@ -25,14 +25,15 @@ from sqlalchemy.exc import OperationalError
 from bot.context import BotData
 from bot.settings import Settings
 from handlers.errors import database_unavailable
-from storage.db import SQLITE_LOCK_WAIT_MS, asyncpg_url, is_lock_conflict, make_engine, open_database, session_scope
+from storage.db import SQLITE_LOCK_WAIT_MS, asyncpg_url, is_lock_conflict, make_engine, session_scope
 from storage.updates import claim_update
+from tests.conftest import migrated_sqlite
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 
 
 def sqlite_engine(path):
-    engine = open_database(f"sqlite:///{path}")
+    engine = make_engine(migrated_sqlite(path))
     with engine.connect():  # the first connection turns on WAL, as the running bot's has
         pass
     return engine

@@ -140,6 +140,7 @@ def test_exports_stay_in_the_bot_when_there_is_no_worker(engine):
     assert closed.result(None) is None
 
 
+@pytest.mark.process
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waits on a pidfd (Linux)")
 def test_a_killed_bot_takes_its_worker_with_it(db_url, engine):
     """SIGKILL gives the bot no chance to stop its worker: the worker goes by itself."""
