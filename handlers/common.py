@@ -17,6 +17,7 @@ from telegram.warnings import PTBUserWarning
 import texts.common
 import texts.refusals
 from bot.context import Context
+from tracking import notices
 from tracking.refusals import Refused
 from tracking.service import Actor, resolve_actor
 from handlers import once
@@ -92,18 +93,30 @@ async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool =
     """Run ``work(session)`` in one transaction (``storage.runner.Runner.transaction``: ``heavy`` for a long
     read or write, such as an export or an import, kept off the thread the quick ones share).
 
-    The first transaction of an update also records the update id (``handlers.once``)."""
+    The first transaction of an update also records the update id (``handlers.once``). Notices the
+    work queued (``tracking.notices``) are sent at once once it commits (``send_notices``)."""
+    batch = notices.collecting()
     claim = once.pending()
     if claim is None:
-        return await context.bot_data.db.transaction(work, heavy=heavy)
+        result = await context.bot_data.db.transaction(work, heavy=heavy)
+    else:
+        def run(session: Session) -> T:
+            once.claim_in(session, claim)
+            return work(session)
 
-    def run(session: Session) -> T:
-        once.claim_in(session, claim)
-        return work(session)
-
-    result = await context.bot_data.db.transaction(run, heavy=heavy)
-    claim.state = once.TAKEN
+        result = await context.bot_data.db.transaction(run, heavy=heavy)
+        claim.state = once.TAKEN
+    if batch.queued:
+        send_notices(context)
     return result
+
+
+def send_notices(context: Context) -> None:
+    """Have the process's outbox sender send what is due now, beside the update (not awaited: the
+    reply does not wait for it). Without a sender (reminders not scheduled) they go at the next cycle."""
+    cycle = context.bot_data.reminders
+    if cycle is not None:
+        context.application.create_task(cycle.send(), name="notices")
 
 
 def actor_of(session: Session, update: Update, context: Context) -> Actor:
