@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     reminder_time: str = Field(default="08:00", alias="REMINDER_TIME")
     work_week: str = Field(default="mon-fri", alias="WORK_WEEK")
     public_holidays: str = Field(default="VN", alias="PUBLIC_HOLIDAYS")
+    # Reminders and escalations go out only then, on the office's working days (reminders/hours.py).
+    work_hours: str = Field(default="07:30-17:00", alias="WORK_HOURS")
     reminder_scan_seconds: int = Field(default=60, alias="REMINDER_SCAN_SECONDS", ge=1, le=3600)
     reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1],
                                                                alias="REMINDER_DAYS_BEFORE")
@@ -133,6 +135,14 @@ class Settings(BaseSettings):
     def _check_work_week(cls, value: str) -> str:
         parse_work_week(value)
         return value.strip().lower()
+
+    @field_validator("work_hours")
+    @classmethod
+    def _check_work_hours(cls, value: str) -> str:
+        from reminders.hours import parse_work_hours
+
+        parse_work_hours(value)
+        return value.strip()
 
     @field_validator("public_holidays")
     @classmethod

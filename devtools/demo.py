@@ -359,6 +359,7 @@ async def _converse(settings: Settings, engine, *, files: Path, show_all: bool,
         demo_settings = settings.model_copy(update={
             "telegram_api_base_url": emu.base_url,
             "telegram_api_file_url": emu.base_file_url,
+            "work_hours": "00:00-24:00",  # the demo's reminders go out at whatever hour it is played
         })
         application = build_application(demo_settings, engine=engine, token=emu.token, rate_limiter=False)
         async with polling(application, timeout=5):

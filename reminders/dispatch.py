@@ -29,11 +29,13 @@ from sqlalchemy.engine import Engine
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from storage import calendar as office
 from storage import outbox as box
 from storage.db import session_scope
 from storage.models import Outbox
 
 if TYPE_CHECKING:
+    from reminders.hours import WorkHours
     from reminders.recovery import Presence
 
 log = logging.getLogger(__name__)
@@ -105,7 +107,7 @@ class Dispatcher:
     def __init__(self, engine: Engine, bot: Bot, *, clock: Callable[[], datetime] = utc_clock,
                  pacer: Pacer | None = None, worker: str | None = None, batch: int = 60,
                  max_attempts: int = 8, lease: timedelta = LEASE, concurrency: int = 30,
-                 presence: Presence | None = None) -> None:
+                 presence: Presence | None = None, hours: WorkHours | None = None) -> None:
         self.engine = engine
         self.bot = bot
         self.clock = clock
@@ -116,14 +118,17 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.lease = lease
         self.concurrency = concurrency
+        # WORK_HOURS: reminders and escalations are held outside them (reminders/hours.py); None: never.
+        self.hours = hours
 
     async def run_once(self, *, max_rounds: int = 1000) -> DispatchStats:
         """Send everything due now; returns what happened."""
         stats = DispatchStats()
         stats.released = await asyncio.to_thread(self._release)
+        held = await asyncio.to_thread(self._held_kinds)
         for _ in range(max_rounds):
             token = f"{self.worker}:{uuid.uuid4().hex[:8]}"
-            rows, epoch = await asyncio.to_thread(self._claim, token)
+            rows, epoch = await asyncio.to_thread(self._claim, token, held)
             if not rows:
                 break
             semaphore = asyncio.Semaphore(self.concurrency)
@@ -146,13 +151,27 @@ class Dispatcher:
         with session_scope(self.engine) as session:
             return released + box.release_expired(session=session, now=self.clock(), lease=self.lease)
 
-    def _claim(self, token: str) -> tuple[list[Outbox], int]:
+    def _held_kinds(self) -> tuple[str, ...]:
+        """The kinds of rows held now: reminders outside working hours (of the office's calendar,
+        its own days read from the database)."""
+        if self.hours is None:
+            return ()
+        from reminders.hours import HELD_KINDS
+
+        with session_scope(self.engine) as session:
+            working, off = office.overrides(session=session)
+        calendar = self.hours.calendar.with_overrides(working, off)
+        return () if self.hours.is_open(self.clock(), calendar) else HELD_KINDS
+
+    def _claim(self, token: str, held: tuple[str, ...] = ()) -> tuple[list[Outbox], int]:
         """Rows claimed, and this process's epoch they were claimed in (no beat meanwhile)."""
         if self.presence is None:
             with session_scope(self.engine) as session:
-                return box.claim(session=session, token=token, now=self.clock(), limit=self.batch), 0
+                return box.claim(session=session, token=token, now=self.clock(), limit=self.batch,
+                                 held_kinds=held), 0
         with self.presence.claiming() as epoch, session_scope(self.engine) as session:
-            return box.claim(session=session, token=token, now=self.clock(), limit=self.batch), epoch
+            return box.claim(session=session, token=token, now=self.clock(), limit=self.batch,
+                             held_kinds=held), epoch
 
     def _mark(self, fn, **kwargs) -> None:
         with session_scope(self.engine) as session:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from reminders.cycle import ReminderCycle
+from reminders.hours import WorkHours
 from reminders.dispatch import Dispatcher
 from reminders.policy import parse_work_week
 from reminders.recovery import Presence
@@ -45,7 +46,8 @@ def schedule(application: Application) -> ReminderCycle:
     # (its heartbeat), or else after OUTBOX_LEASE_SECONDS.
     presence = Presence(data.engine, clock=data.clock, gone_after=timedelta(seconds=settings.process_gone_seconds))
     dispatcher = Dispatcher(data.engine, application.bot, clock=data.clock,
-                            lease=timedelta(seconds=settings.outbox_lease_seconds), presence=presence)
+                            lease=timedelta(seconds=settings.outbox_lease_seconds), presence=presence,
+                            hours=WorkHours.from_settings(settings))
     cycle = ReminderCycle(data.engine, application.bot, ScanConfig.from_settings(settings), clock=data.clock,
                           dispatcher=dispatcher, exports=data.exports,
                           retention=timedelta(days=settings.retention_days))

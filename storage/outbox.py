@@ -69,10 +69,13 @@ def release_claims_of(*, session: Session, process_id: str) -> int:
     return result.rowcount or 0
 
 
-def claim(*, session: Session, token: str, now: datetime, limit: int) -> list[Outbox]:
-    """Claim up to ``limit`` due rows for the sender identified by ``token``."""
+def claim(*, session: Session, token: str, now: datetime, limit: int,
+          held_kinds: Sequence[str] = ()) -> list[Outbox]:
+    """Claim up to ``limit`` due rows for the sender identified by ``token``; rows of ``held_kinds``
+    (reminders outside working hours) stay queued."""
     due = (select(Outbox.id)
-           .where(Outbox.status == OUTBOX_PENDING, col(Outbox.not_before) <= now)
+           .where(Outbox.status == OUTBOX_PENDING, col(Outbox.not_before) <= now,
+                  col(Outbox.kind).not_in(held_kinds) if held_kinds else Outbox.id.is_not(None))
            .order_by(col(Outbox.not_before), col(Outbox.id))
            .limit(limit))
     if session.get_bind().dialect.name == "postgresql":
