@@ -68,7 +68,7 @@ async def admin_editor(update: Update, context: Context, action: str) -> Editor 
 
 
 async def history(update: Update, context: Context, name: str) -> None:
-    if await admin_editor(update, context, "xem lịch sử tài liệu") is None:
+    if await admin_editor(update, context, texts.documents.ACTIONS["history"]) is None:
         return
     kb, tz = context.bot_data.kb, context.settings.tz
     if not name:
@@ -77,60 +77,45 @@ async def history(update: Update, context: Context, name: str) -> None:
         return
     found = await asyncio.to_thread(kb.history, name)
     if found is None:
-        await reply(update, f"⛔ Không có tài liệu hay phiên bản cũ nào tên <code>{texts.common.esc(Path(name).name)}</code>. "
-                            "Đồng chí hãy kiểm tra tên tệp (cả phần đuôi, ví dụ .docx): /tailieu liệt kê tài liệu "
-                            "đang dùng, <code>/tailieu lichsu</code> các tệp có phiên bản được lưu, kể cả tệp đã gỡ.")
+        await reply(update, texts.documents.no_history(Path(name).name))
         return
     await reply(update, texts.documents.history_blocks(found, tz))
 
 
 async def restore(update: Update, context: Context, rest: str) -> None:
-    editor = await admin_editor(update, context, "khôi phục tài liệu")
+    editor = await admin_editor(update, context, texts.documents.ACTIONS["restore"])
     if editor is None:
         return
     parts = rest.rsplit(maxsplit=1)
     found = _VERSION.match(key(parts[-1]).replace(" ", "")) if len(parts) == 2 else None
     if found is None:
-        what = (f"«{texts.common.esc(parts[-1])}» không phải số phiên bản" if len(parts) == 2
-                else "cần tên tệp và số phiên bản")
-        await reply(update, [f"⛔ Không khôi phục được: {what}. Không có gì thay đổi.", texts.documents.HISTORY_USAGE])
+        await reply(update, texts.documents.restore_unreadable(parts[-1] if len(parts) == 2 else None))
         return
     name, version = parts[0], int(found.group(1))
     await once.claim_before_send()  # before the knowledge base changes outside in_db
     try:
         done = await asyncio.to_thread(context.bot_data.kb.restore, name, version, by=editor)
     except HistoryError as exc:
-        await reply(update, f"⛔ {texts.common.esc(exc)} Không có gì thay đổi. Xem các phiên bản: "
-                            f"<code>/tailieu lichsu {texts.common.esc(Path(name).name)}</code>")
+        await reply(update, texts.documents.restore_refused(str(exc), Path(name).name))
         return
-    file = texts.common.esc(done.file_name)
     log.info("document %s: version %s restored as %s by %s", done.file_name, done.restored, done.version,
              user_id(update))
-    lines = [f"✅ Đã khôi phục <code>{file}</code> phiên bản {done.restored}, nay là phiên bản {done.version} "
-             f"đang dùng: <b>{texts.common.esc(done.title)}</b>."]
-    if done.previous is not None:
-        lines.append(f"Bản đang dùng trước đó (phiên bản {done.previous}) được lưu lại; quay lại bằng "
-                     f"<code>/tailieu khoiphuc {file} {done.previous}</code>.")
-    lines.append("Câu trả lời từ nay lấy theo phiên bản này.")
-    await reply(update, "\n".join(lines))
+    await reply(update, texts.documents.restored(done))
 
 
 async def receive_document(update: Update, context: Context) -> None:
     message = update.effective_message
     doc = message.document
-    editor = await admin_editor(update, context, "thêm tài liệu")
+    editor = await admin_editor(update, context, texts.documents.ACTIONS["add"])
     if editor is None:
         return
     name = Path(doc.file_name or "tai-lieu").name
     limit = context.settings.max_upload_mb * 1024 * 1024
     if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
-        reason = (f"tệp «{texts.common.esc(name)}» không được hỗ trợ. "
-                  f"Hãy gửi tệp {', '.join(SUPPORTED_EXTENSIONS)}.")
-        await reply(update, texts.documents.DOC_REFUSED.format(reason=reason))
+        await reply(update, texts.documents.unsupported(name, SUPPORTED_EXTENSIONS))
         return
     if doc.file_size and doc.file_size > limit:
-        reason = f"tệp «{texts.common.esc(name)}» quá lớn; giới hạn là {limit // 1048576} MB."
-        await reply(update, texts.documents.DOC_REFUSED.format(reason=reason))
+        await reply(update, texts.documents.too_large(name, limit // 1048576))
         return
     await once.claim_before_send()  # before the knowledge base changes outside in_db
     tg_file = await doc.get_file()
@@ -142,19 +127,11 @@ async def receive_document(update: Update, context: Context) -> None:
         return
     item = added[0]
     log.info("document %s %s by %s", item.file_name, "replaced" if item.replaced else "added", user_id(update))
-    text = texts.documents.DOC_ADDED.format(
-        verb="thay thế" if item.replaced else "thêm",
-        title=texts.common.esc(item.title),
-        number=f" (số {texts.common.esc(item.number)})" if item.number else "",
-        file=texts.common.esc(item.file_name),
-    )
-    if item.kept is not None:
-        text += "\n" + texts.documents.DOC_REPLACED_KEPT.format(kept=item.kept, file=texts.common.esc(item.file_name))
-    await reply(update, text)
+    await reply(update, texts.documents.added(item))
 
 
 async def remove_document(update: Update, context: Context) -> None:
-    editor = await admin_editor(update, context, "gỡ tài liệu")
+    editor = await admin_editor(update, context, texts.documents.ACTIONS["remove"])
     if editor is None:
         return
     name = command_args(update)

@@ -74,19 +74,17 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update):
         user = update.effective_user
         chat = update.effective_chat
-        where = f"người dùng {user.id if user else '?'}, chat {chat.id if chat else '?'}"
+        where = texts.common.error_where(user.id if user else None, chat.id if chat else None)
     elif update is None:
-        where = "việc chạy nền"
-    more = f"\n(và {held_back} lỗi cùng loại trước đó chưa báo)" if held_back else ""
+        where = texts.common.ERROR_IN_BACKGROUND
+    more = texts.common.errors_held_back(held_back)
     if outage:
         reason = redact(str(error).splitlines()[0] if str(error) else repr(error), secrets)
-        text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): không truy cập được cơ sở dữ liệu: "
-                f"<code>{html.escape(reason[:300])}</code>{more}\n"
-                f"Các báo cáo tiếp theo cùng loại tạm dừng {int(QUIET // 60)} phút.")
+        text = texts.common.database_error_report(html.escape(where), html.escape(reason[:300]), more,
+                                                  int(QUIET // 60))
     else:
-        text = (f"⚠️ <b>Lỗi</b> ({html.escape(where)}): <code>{html.escape(redact(repr(error), secrets)[:500])}</code>"
-                f"{more}\n"
-                f"<pre>{html.escape(tb[-2500:])}</pre>")
+        text = texts.common.error_report(html.escape(where), html.escape(redact(repr(error), secrets)[:500]), more,
+                                         html.escape(tb[-2500:]))
     for admin in context.settings.admin_ids:
         try:
             await context.bot.send_message(admin, text)

@@ -22,4 +22,4 @@ async def unknown_command(update: Update, context: Context) -> None:
 async def other_message(update: Update, context: Context) -> None:
     """Stickers, photos, voice... in a private chat: say what the bot understands."""
     if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        await reply(update, "Tôi chỉ hiểu tin nhắn chữ. " + texts.common.UNKNOWN_COMMAND.split(". ", 1)[1])
+        await reply(update, texts.common.ONLY_TEXT + texts.common.UNKNOWN_COMMAND.split(". ", 1)[1])

@@ -195,6 +195,30 @@ def slow_down(who: str, seconds: float) -> str:
             f"sau đó xin {you} gửi lại từng yêu cầu một.")
 
 
+# What the admins are told of an error (handlers/errors.py): ``where`` and ``details`` are escaped HTML.
+def error_where(user_id, chat_id) -> str:
+    return f"người dùng {user_id if user_id is not None else '?'}, chat {chat_id if chat_id is not None else '?'}"
+
+
+ERROR_IN_BACKGROUND = "việc chạy nền"
+
+
+def errors_held_back(count: int) -> str:
+    return f"\n(và {count} lỗi cùng loại trước đó chưa báo)" if count else ""
+
+
+def database_error_report(where: str, reason: str, more: str, quiet_minutes: int) -> str:
+    return (f"⚠️ <b>Lỗi</b> ({where}): không truy cập được cơ sở dữ liệu: <code>{reason}</code>{more}\n"
+            f"Các báo cáo tiếp theo cùng loại tạm dừng {quiet_minutes} phút.")
+
+
+def error_report(where: str, error: str, more: str, traceback: str) -> str:
+    return f"⚠️ <b>Lỗi</b> ({where}): <code>{error}</code>{more}\n<pre>{traceback}</pre>"
+
+
+ONLY_TEXT = "Tôi chỉ hiểu tin nhắn chữ. "
+
+
 # /start
 LINKED = "🔗 Đã gắn tài khoản Telegram của đồng chí.\n\n"
 

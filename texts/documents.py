@@ -74,3 +74,54 @@ def histories_blocks(files, total: int, tz) -> list[str]:
         lines.append(f"… và {total - len(files)} tệp khác.")
     lines.append("Xem từng tệp: <code>/tailieu lichsu TÊN_TỆP</code>")
     return [HISTORY_USAGE, "\n".join(lines)]
+
+
+# Commands' replies (handlers/documents.py)
+ACTIONS = {"history": "xem lịch sử tài liệu", "restore": "khôi phục tài liệu", "add": "thêm tài liệu",
+           "remove": "gỡ tài liệu"}  # after «Chỉ quản trị viên mới được …»
+
+
+def no_history(name: str) -> str:
+    return (f"⛔ Không có tài liệu hay phiên bản cũ nào tên <code>{esc(name)}</code>. "
+            "Đồng chí hãy kiểm tra tên tệp (cả phần đuôi, ví dụ .docx): /tailieu liệt kê tài liệu "
+            "đang dùng, <code>/tailieu lichsu</code> các tệp có phiên bản được lưu, kể cả tệp đã gỡ.")
+
+
+def restore_unreadable(version: str | None) -> list[str]:
+    """``version``: what was typed where the version number goes (None: nothing was)."""
+    what = f"«{esc(version)}» không phải số phiên bản" if version is not None else "cần tên tệp và số phiên bản"
+    return [f"⛔ Không khôi phục được: {what}. Không có gì thay đổi.", HISTORY_USAGE]
+
+
+def restore_refused(reason: str, name: str) -> str:
+    return (f"⛔ {esc(reason)} Không có gì thay đổi. Xem các phiên bản: "
+            f"<code>/tailieu lichsu {esc(name)}</code>")
+
+
+def restored(done) -> str:
+    """``done``: ``kb.service.Restored``."""
+    file = esc(done.file_name)
+    lines = [f"✅ Đã khôi phục <code>{file}</code> phiên bản {done.restored}, nay là phiên bản {done.version} "
+             f"đang dùng: <b>{esc(done.title)}</b>."]
+    if done.previous is not None:
+        lines.append(f"Bản đang dùng trước đó (phiên bản {done.previous}) được lưu lại; quay lại bằng "
+                     f"<code>/tailieu khoiphuc {file} {done.previous}</code>.")
+    lines.append("Câu trả lời từ nay lấy theo phiên bản này.")
+    return "\n".join(lines)
+
+
+def unsupported(name: str, extensions) -> str:
+    return DOC_REFUSED.format(reason=f"tệp «{esc(name)}» không được hỗ trợ. Hãy gửi tệp {', '.join(extensions)}.")
+
+
+def too_large(name: str, limit_mb: int) -> str:
+    return DOC_REFUSED.format(reason=f"tệp «{esc(name)}» quá lớn; giới hạn là {limit_mb} MB.")
+
+
+def added(item) -> str:
+    """``item``: what ``kb.service.KnowledgeBase.add`` says of one file."""
+    text = DOC_ADDED.format(verb="thay thế" if item.replaced else "thêm", title=esc(item.title),
+                            number=f" (số {esc(item.number)})" if item.number else "", file=esc(item.file_name))
+    if item.kept is not None:
+        text += "\n" + DOC_REPLACED_KEPT.format(kept=item.kept, file=esc(item.file_name))
+    return text
