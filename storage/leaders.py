@@ -18,6 +18,7 @@ from storage.models import (
     STATUS_REVIEW,
     Evidence,
     ExtensionRequest,
+    Milestone,
     Report,
     Staff,
     Task,
@@ -146,3 +147,24 @@ def unlinked_staff(*, session: Session, scope: Scope, limit: int = 200) -> list[
         units = subtree_unit_ids(scope.unit_path)
         statement = statement.where(or_(col(Staff.unit_id).in_(units), Staff.manager_id == scope.staff_id))
     return list(session.exec(statement.order_by(col(Staff.code)).limit(limit)).all())
+
+
+# ---- a task's card: milestones, report history, who may be filtered on -------------------------
+
+def milestones_of(*, session: Session, task_id: int) -> list[Milestone]:
+    return list(session.exec(select(Milestone).where(Milestone.task_id == task_id)
+                             .order_by(col(Milestone.due_date), col(Milestone.id))).all())
+
+
+def reports_page(*, session: Session, task_id: int, limit: int = 10) -> tuple[list[Report], int]:
+    """The latest ``limit`` reports of a task, newest first, and how many there are."""
+    total = session.exec(select(func.count()).select_from(Report).where(Report.task_id == task_id)).one()
+    rows = session.exec(select(Report).where(Report.task_id == task_id)
+                        .order_by(col(Report.created_at).desc(), col(Report.id).desc()).limit(limit)).all()
+    return list(rows), int(total)
+
+
+def owns_task_in_scope(*, session: Session, scope: Scope, staff_id: int) -> bool:
+    """Whether ``staff_id`` carries out any task of ``scope``."""
+    return session.exec(select(Task.id).where(Task.owner_id == staff_id, scope.task_filter()).limit(1)).first() \
+        is not None
