@@ -145,8 +145,9 @@ ADMIN_BUTTONS = ("a:save", "a:cancel")
 VOTE_PREFIX = "v"                              # v:<answer id>:<1 | -1>, only on the bot's answers
 
 
-def registered_button_families() -> set[str]:
-    """The prefixes of the button families ``handlers.register`` registers (one ``pattern=`` each)."""
+def registered_button_families(module: str) -> set[str]:
+    """The prefixes of the button families ``handlers.register`` registers (one ``pattern=`` each) for
+    the handlers of ``module``."""
     from telegram.ext import Application, CallbackQueryHandler
 
     from handlers import register
@@ -154,11 +155,12 @@ def registered_button_families() -> set[str]:
     app = Application.builder().token("1:x").build()
     register(app)
     return {h.pattern.pattern.removeprefix("^").removesuffix(":") for h in app.handlers[0]
-            if isinstance(h, CallbackQueryHandler) and h.pattern is not None}
+            if isinstance(h, CallbackQueryHandler) and h.pattern is not None and h.callback.__module__ == module}
 
 
-assert registered_button_families() == set(TASK_PREFIXES + REPORT_PREFIXES) | {"a", VOTE_PREFIX}, \
-    "handlers/__init__.py registers new buttons"
+assert registered_button_families("handlers.tasks") == set(TASK_PREFIXES + REPORT_PREFIXES), \
+    "handlers/tasks.py has new buttons"
+assert registered_button_families("handlers.admin") == {"a"} and registered_button_families("handlers.ask") == {"v"}
 
 SHEET_EXTENSIONS = (".xlsx", ".csv")
 DOCUMENT_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
