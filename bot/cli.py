@@ -6,8 +6,8 @@
                              the real bot against the Bot API emulator (devtools/), in the terminal
     ask [--json] QUESTION    answer one question
     kb add PATH... | kb list | kb remove NAME... | kb history [NAME] | kb restore NAME VERSION
-    import FILE...           import staff or task sheets (.csv, .xlsx); all or nothing
-    template [DIR]           write blank staff and task templates
+    import FILE...           import staff, task or calendar sheets (.csv, .xlsx); all or nothing
+    template [DIR]           write blank staff, task and calendar templates
     remind --now [--demo]    one reminder cycle (scan and send), then exit; --demo: on the running demo
     db upgrade               apply the database migrations
     db revision -m MESSAGE [--empty]
@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     kb_restore.add_argument("version", type=int)
     imp = sub.add_parser("import", help="nhập danh sách cán bộ hoặc nhiệm vụ (.csv, .xlsx)")
     imp.add_argument("files", nargs="+", type=Path)
-    tpl = sub.add_parser("template", help="ghi các tệp mẫu trống (cán bộ, nhiệm vụ)")
+    tpl = sub.add_parser("template", help="ghi các tệp mẫu trống (cán bộ, nhiệm vụ, lịch cơ quan)")
     tpl.add_argument("folder", nargs="?", type=Path, default=Path("."))
     remind = sub.add_parser("remind", help="nhắc việc, gửi tổng hợp")
     remind.add_argument("--now", action="store_true", required=True, help="quét và gửi một lượt rồi thoát")

@@ -171,7 +171,8 @@ def test_template_then_import_from_the_command_line(tmp_path, env):
     made = run(["template", str(tmp_path / "mau")], env, tmp_path)
     assert made.returncode == 0, made.stderr
     names = sorted(p.name for p in (tmp_path / "mau").iterdir())
-    assert names == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-nhiem-vu.csv", "mau-nhiem-vu.xlsx"]
+    assert names == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-lich-co-quan.csv", "mau-lich-co-quan.xlsx",
+                     "mau-nhiem-vu.csv", "mau-nhiem-vu.xlsx"]
 
     staff = tmp_path / "can-bo.csv"
     header = (tmp_path / "mau" / "mau-can-bo.csv").read_text(encoding="utf-8-sig").strip()

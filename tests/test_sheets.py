@@ -394,13 +394,13 @@ def test_read_table_numbers_rows_as_the_sheet_does():
 
 def test_templates_read_back_and_import(engine, tmp_path: Path):
     paths = write_templates(tmp_path / "mau")
-    assert sorted(p.name for p in paths) == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-nhiem-vu.csv",
-                                             "mau-nhiem-vu.xlsx"]
+    assert sorted(p.name for p in paths) == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-lich-co-quan.csv",
+                                             "mau-lich-co-quan.xlsx", "mau-nhiem-vu.csv", "mau-nhiem-vu.xlsx"]
     staff_csv = (tmp_path / "mau" / "mau-can-bo.csv").read_bytes()
     assert staff_csv.startswith(b"\xef\xbb\xbf")
     for path in paths:
         header, rows = read_table(path.name, path.read_bytes())
-        assert rows == [] and header[0] in ("Mã cán bộ", "Mã nhiệm vụ")
+        assert rows == [] and header[0] in ("Mã cán bộ", "Mã nhiệm vụ", "Ngày")
         with pytest.raises(SheetError, match="chưa có dòng dữ liệu"):
             run_import(engine, path.name, path.read_bytes())
 

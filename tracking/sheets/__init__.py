@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from storage.models import Staff
-from tracking.sheets.layout import STAFF_SHEET, ImportResult, SheetError, SheetKind
+from tracking.sheets.calendar import _import_calendar
+from tracking.sheets.layout import CALENDAR_SHEET, STAFF_SHEET, ImportResult, SheetError, SheetKind
 from tracking.sheets.reading import SheetCaps, _locate_header, _Row, read_table
 from tracking.sheets.staff import _import_staff
 from tracking.sheets.tasks import _import_tasks
@@ -73,13 +74,15 @@ def parse_sheet(file_name: str, data: bytes, caps: SheetCaps = SheetCaps()) -> P
 
 def import_sheet(*, session: Session, file_name: str, data: bytes, actor: Staff | None,
                  actor_name: str = "", caps: SheetCaps = SheetCaps()) -> ImportResult:
-    """Import a staff or a task sheet, all or nothing (see the module docstring)."""
+    """Import a staff, a task or a calendar sheet, all or nothing (see the module docstring)."""
     return import_parsed(session=session, sheet=parse_sheet(file_name, data, caps), actor=actor,
                          actor_name=actor_name)
 
 
 def import_parsed(*, session: Session, sheet: ParsedSheet, actor: Staff | None, actor_name: str = "") -> ImportResult:
     """Import a sheet :func:`parse_sheet` read, all or nothing."""
+    if sheet.kind is CALENDAR_SHEET:  # the office's own days (tracking.sheets.calendar)
+        return _import_calendar(session, sheet.rows, actor=actor, actor_name=actor_name, file_name=sheet.file_name)
     log = _AuditLog(session=session, actor=actor, actor_name=actor_name,
                     entity="staff" if sheet.kind is STAFF_SHEET else "task", note=f"tệp {sheet.file_name}")
     result = (_import_staff(session, sheet.rows, log) if sheet.kind is STAFF_SHEET

@@ -117,7 +117,17 @@ TASK_SHEET = SheetKind(
     "Người thực hiện và người chịu trách nhiệm phải có trong danh sách cán bộ đã nhập.",
     (T_CODE, T_TITLE, T_DESCRIPTION, T_OWNER, T_ACCOUNTABLE, T_HOST, T_COORDINATING, T_START, T_DEADLINE,
      T_MILESTONES, T_EXPECTED, T_MEASURE, T_TARGET))
-KINDS = {kind.name: kind for kind in (STAFF_SHEET, TASK_SHEET)}
+C_DAY = Column("Ngày", "Ngày dạng dd/mm/yyyy.", "09/05/2026", required=True, width=12)
+C_KIND = Column("Loại", "«làm việc» (ngày làm việc bù, ví dụ một thứ Bảy) hoặc «nghỉ» (ngày nghỉ riêng của cơ quan); "
+                "có dấu hay không dấu đều được.", "làm việc", required=True, width=12)
+C_NOTE = Column("Ghi chú", "Lý do hoặc ghi chú; bắt buộc với ngày nghỉ.", "Làm bù cho ngày 30/4", width=36,
+                max_len=255)
+CALENDAR_SHEET = SheetKind(
+    "calendar", "Lịch làm việc của cơ quan", "Lịch", "mau-lich-co-quan",
+    "Mỗi dòng là một ngày làm việc bù hoặc một ngày nghỉ riêng của cơ quan, ngoài các ngày lễ quốc gia bot đã "
+    "biết. Nhập lại cùng ngày là thay loại và ghi chú của ngày đó.",
+    (C_DAY, C_KIND, C_NOTE))
+KINDS = {kind.name: kind for kind in (STAFF_SHEET, TASK_SHEET, CALENDAR_SHEET)}
 
 # What the audit log calls each imported field.
 FIELD_LABELS = {

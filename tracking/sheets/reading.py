@@ -19,6 +19,7 @@ from kb.text import nfc
 from tracking.sheets.layout import (
     _KNOWN_HEADERS,
     KINDS,
+    CALENDAR_SHEET,
     STAFF_SHEET,
     TASK_SHEET,
     Column,
@@ -374,4 +375,5 @@ def _unknown_header(found: dict[str, dict[Column, list[int]]]) -> str:
         missing = [c for c in likely.required if c not in found[likely.name]]
         return f"Tệp giống {likely.label.lower()} nhưng thiếu cột: {names(missing)}."
     return ("Không nhận ra bảng: dòng tiêu đề (dòng đầu tiên) phải có các cột của danh sách cán bộ "
-            f"({names(STAFF_SHEET.required)}) hoặc của danh sách nhiệm vụ ({names(TASK_SHEET.required)}).")
+            f"({names(STAFF_SHEET.required)}), của danh sách nhiệm vụ ({names(TASK_SHEET.required)}) "
+            f"hoặc của lịch cơ quan ({names(CALENDAR_SHEET.required)}).")
