@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from handlers import (admin, ask, buttons, conversation, documents, errors, fallback, gate, manage, once, start,
                       subscriptions, targets, tasks)
+from handlers import talk
 from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
@@ -36,6 +37,12 @@ def register(application: Application) -> None:
         CallbackQueryHandler(tasks.open_task, pattern=family("t")),
         CallbackQueryHandler(tasks.snooze, pattern=family("z")),
         CallbackQueryHandler(tasks.report_done, pattern=family("d")),
+        # Talking about a task: start a comment; an extension request approved, refused (asks the reason);
+        # extend from a blocker's notice (asks the date and the reason).
+        CallbackQueryHandler(talk.start_comment, pattern=family("cm")),
+        CallbackQueryHandler(talk.approve_extension, pattern=family("xa")),
+        CallbackQueryHandler(talk.refuse_extension, pattern=family("xr")),
+        CallbackQueryHandler(talk.start_extend, pattern=family("xg")),
         # Under a saved report: no note, correct it, then the corrected percentage or "vướng mắc".
         CallbackQueryHandler(tasks.skip_note, pattern=family("n")),
         CallbackQueryHandler(tasks.correct, pattern=family("c")),
@@ -60,6 +67,9 @@ def register(application: Application) -> None:
         command(["baocao", "report"], tasks.report_command),
         command(["suabaocao", "correct"], tasks.correct_command),
         command(["huy", "cancel"], tasks.cancel),
+        # Anyone who can see a task: a comment on it; its owner: a request for a later deadline.
+        command(["traodoi", "comment"], talk.comment_command),
+        command(["xingiahan", "askextension"], talk.ask_extension),
         # Managers: digests of their scope and of one unit; everyone: the XLSX export.
         command(["tonghop", "digest"], manage.digest),
         command(["donvi", "unit"], manage.unit_digest),

@@ -107,16 +107,22 @@ async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool =
         result = await context.bot_data.db.transaction(run, heavy=heavy)
         claim.state = once.TAKEN
     if batch.queued:
-        send_notices(context)
+        await send_notices(context)
     return result
 
 
-def send_notices(context: Context) -> None:
+async def send_notices(context: Context) -> None:
     """Have the process's outbox sender send what is due now, beside the update (not awaited: the
-    reply does not wait for it). Without a sender (reminders not scheduled) they go at the next cycle."""
+    reply does not wait for it). Without a sender (reminders not scheduled: tests, the demo's
+    ``remind`` process) the notices alone are sent here and now, after the commit."""
     cycle = context.bot_data.reminders
     if cycle is not None:
         context.application.create_task(cycle.send(), name="notices")
+        return
+    try:
+        await notices.send_queued(engine=context.bot_data.engine, bot=context.bot, clock=context.bot_data.clock)
+    except Exception:  # noqa: BLE001 - the change is committed; its notices stay queued for the next cycle
+        log.exception("notices not sent now; they stay queued")
 
 
 def actor_of(session: Session, update: Update, context: Context) -> Actor:

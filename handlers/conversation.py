@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import Context
-from handlers import admin, ask, documents, flows, tasks
+from handlers import admin, ask, documents, flows, talk, tasks
 from handlers.common import in_db, is_private, user_id
 from handlers.flows import Kind
 
@@ -34,6 +34,9 @@ STEPS: dict[Kind, Steps] = {
     Kind.NOTE: Steps(text=tasks.continue_note, file=tasks.continue_note),
     Kind.BLOCKED: Steps(text=tasks.continue_blocked, file=tasks.continue_blocked),
     Kind.CORRECT_BLOCKED: Steps(text=tasks.continue_correct_blocked, file=tasks.continue_correct_blocked),
+    Kind.COMMENT: Steps(text=talk.continue_comment, file=None),
+    Kind.REFUSE_EXTENSION: Steps(text=talk.continue_refusal, file=None),
+    Kind.EXTEND: Steps(text=talk.continue_extend, file=None),
 }
 
 
@@ -50,6 +53,8 @@ async def on_text(update: Update, context: Context) -> None:
         kind, data = flow
         if await STEPS[kind].text(update, context, data):
             return
+    if await talk.on_reply(update, context):  # a reply to a message of the bot about a task: a comment
+        return
     await ask.ask_text(update, context)
 
 

@@ -23,6 +23,9 @@ class Kind(StrEnum):
     NOTE = "note"                       # a note or evidence for a report just made: {"report_id"}
     BLOCKED = "blocked"                 # the reason of a "vướng mắc" report: {"task_id"}
     CORRECT_BLOCKED = "correct_blocked"  # the reason of a report corrected to "vướng mắc": {"report_id"}
+    COMMENT = "comment"                 # a comment on a task (button «Trả lời» / «Trao đổi»): {"task_id"}
+    REFUSE_EXTENSION = "xrefuse"        # the reason for refusing an extension request: {"request_id"}
+    EXTEND = "extend"                   # a new deadline and its reason (button «Gia hạn»): {"task_id"}
 
 
 def start(session: Session, context: Context, *, telegram_id: int, kind: Kind, data: dict) -> None:

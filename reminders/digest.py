@@ -13,18 +13,20 @@ as Vietnamese HTML blocks for ``texts.common.pack``.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, func, select
 
 from texts.common import STATUS_ICONS, STATUS_LABELS, esc
-from storage.models import STATUS_DONE, STATUSES, Staff, Target, Task
+from texts.talk import blocked_block
+from storage.models import STATUS_BLOCKED, STATUS_DONE, STATUSES, Staff, Target, Task
 from reminders.ranking import ScoreTally
 from storage.tracking import Scope, latest_target_values, staff_by_ids
 
 OVERDUE = "overdue"
+BLOCKED_LINES = 5  # blocked tasks listed with their reasons; then "… và k nhiệm vụ khác"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class Digest:
     targets_behind: list[TargetItem]
     unreachable: list[str]  # "Name (CODE)" of unreachable owners of open tasks
     unreachable_count: int
+    # Blocked tasks with their reasons, the first BLOCKED_LINES by code: (code, title, owner, reason).
+    blocked: list = field(default_factory=list)
+    blocked_count: int = 0
 
 
 def build_digest(*, session: Session, scope: Scope, today: date, now: datetime, title: str,
@@ -124,6 +129,7 @@ class DigestTally:
         self.silent: list[tuple[datetime, str, str, int, datetime | None]] = []  # since, code, title, owner, report
         self.target_ids: set[int] = set()
         self.open_owners: set[int] = set()
+        self.blocked: list[tuple[str, str, int]] = []  # code, title, owner
 
     def add(self, code: str, title: str, owner_id: int, unit_id: int, status: str, deadline: date, progress: int,
             since: datetime, reported: bool, target_id: int | None) -> None:
@@ -138,6 +144,8 @@ class DigestTally:
             self.target_ids.add(target_id)
         if status == STATUS_DONE:
             return
+        if status == STATUS_BLOCKED:
+            self.blocked.append((code, title, owner_id))
         self.open_owners.add(owner_id)
         if deadline < self.today:
             self.late.append((deadline, code, title, owner_id, progress))
@@ -173,10 +181,18 @@ class DigestTally:
             select(Staff.id, Staff.full_name, Staff.code).where(col(Staff.unreachable_since).is_not(None))
             .order_by(col(Staff.code))) if staff_id in open_owners]
 
+        blocked_shown = heapq.nsmallest(min(limit, BLOCKED_LINES), self.blocked)
+        reasons = dict(session.exec(select(Task.code, Task.blocked_reason).where(
+            col(Task.code).in_([code for code, _, _ in blocked_shown]))).all()) if blocked_shown else {}
+        owners = staff_by_ids(session=session, ids=[owner for _, _, owner in blocked_shown])
+        blocked = [(code, task_title, owners[owner].full_name if owner in owners else "", reasons.get(code) or "")
+                   for code, task_title, owner in blocked_shown]
+
         return Digest(title=title, today=today, stale_days=self.stale_days, total=self.total, by_status=by_status,
                       overdue=overdue, overdue_count=len(late), stale=stale, stale_count=len(silent),
                       targets_checked=len(targets), targets_behind=targets_behind,
-                      unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners))
+                      unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners),
+                      blocked=blocked, blocked_count=len(self.blocked))
 
 
 def _utc(moment: datetime) -> datetime:
@@ -222,6 +238,8 @@ def digest_blocks(digest: Digest) -> list[str]:
         return [f"{header}\n\nChưa có nhiệm vụ nào trong phạm vi này, nên chưa có gì để tổng hợp. "
                 "Khi nhiệm vụ được giao cho đơn vị hoặc cán bộ thuộc phạm vi, tình hình sẽ hiện ở đây."]
     blocks = [header, _counts_block(digest), _overdue_block(digest), _stale_block(digest)]
+    if digest.blocked_count:  # each with its reason (texts.talk), in the block of the silent tasks
+        blocks[3] += "\n\n" + blocked_block(digest.blocked, digest.blocked_count)
     if digest.targets_checked:
         blocks.append(_targets_block(digest))
     if digest.unreachable:

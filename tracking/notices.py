@@ -65,3 +65,19 @@ def tell_staff(session: Session, staff: Staff | None, *, key: str, text: str, no
     if staff is None or staff.telegram_id is None:
         return False
     return tell(session, key=key, chat_id=staff.telegram_id, staff_id=staff.id, text=text, now=now, markup=markup)
+
+
+async def send_queued(*, engine, bot, clock) -> None:
+    """Send the notices due now, alone, in a process whose reminder cycle is not scheduled (tests,
+    ``schedule_reminders=False``): reminders, digests and alerts stay queued for the cycle. A failure
+    loses nothing: the row stays queued (or is retried) for the next cycle."""
+    from sqlmodel import select
+
+    from reminders.dispatch import Dispatcher
+
+    class NoticesOnly(Dispatcher):
+        def _held_kinds(self) -> tuple[str, ...]:
+            with Session(self.engine) as session:
+                return tuple(session.exec(select(Outbox.kind).where(Outbox.kind != NOTICE).distinct()).all())
+
+    await NoticesOnly(engine, bot, clock=clock).run_once()

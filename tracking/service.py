@@ -197,6 +197,10 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
     old = (task.progress, task.status)
     entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status,
                           note=note, at=at)
+    if blocked:  # the accountable leader hears of it at once (tracking.talk)
+        from tracking import talk
+
+        talk.blocker_reported(session, actor, task=task, report=entry, now=entry.created_at)
     db.audit(session=session, actor=staff, action="report", entity="task", entity_code=task.code,
              field="tiến độ", old=_progress(old[0], old[1]), new=_progress(percent, status), note=note)
     return task, entry
@@ -262,6 +266,10 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
         raise no.ReasonMissing("correct")
     db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
     task = session.get(Task, entry.task_id)
+    if blocked and task is not None:  # the accountable leader hears of it at once (tracking.talk)
+        from tracking import talk
+
+        talk.blocker_reported(session, actor, task=task, report=entry, now=entry.created_at)
     db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
              entity_code=task.code if task else "", field="tiến độ", old=old, new=_progress(percent, status))
     return entry
