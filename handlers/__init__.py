@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from handlers import (admin, ask, buttons, conversation, documents, errors, fallback, gate, manage, once, start,
                       subscriptions, targets, tasks)
 from handlers import talk
+from handlers import milestones
 from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
@@ -37,6 +38,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(tasks.open_task, pattern=family("t")),
         CallbackQueryHandler(tasks.snooze, pattern=family("z")),
         CallbackQueryHandler(tasks.report_done, pattern=family("d")),
+        # A milestone's progress (its percentages under /baocao <mã> moc).
+        CallbackQueryHandler(milestones.report_button, pattern=family("ms")),
         # Talking about a task: start a comment; an extension request approved, refused (asks the reason);
         # extend from a blocker's notice (asks the date and the reason).
         CallbackQueryHandler(talk.start_comment, pattern=family("cm")),
@@ -64,6 +67,9 @@ def register(application: Application) -> None:
         command(["cauhoi", "questions"], ask.kept_questions),  # admins: questions answered badly or not at all
         # Officers: my tasks, one-line reports, corrections, leaving a conversation.
         command(["nhiemvu", "tasks"], tasks.list_tasks),
+        # /baocao <mã> moc <số> <%>: a milestone's progress (before the task's one-line report).
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & milestones.MILESTONE_REPORT,
+                       milestones.report_command),
         command(["baocao", "report"], tasks.report_command),
         command(["suabaocao", "correct"], tasks.correct_command),
         command(["huy", "cancel"], tasks.cancel),

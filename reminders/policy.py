@@ -58,6 +58,17 @@ Reminders (``due_between``)
                 catch-up, silences are judged from today's facts: a report
                 sent after a missed day cancels that day's stale reminder.
 
+    Milestones (``TaskFacts.milestones``, the open ones): each has reminders of
+    its own to the owner, with their own kinds and keys, on the same rules as
+    the deadline's: ``ms_before`` (``before_days`` before its date, moved back
+    to a working day), ``ms_due`` (on its date, or the working day before) and
+    ``ms_overdue`` (every ``overdue_every`` working days after it), the last
+    only until the task's own deadline has passed (the task's overdue
+    reminders nag then). None is due for a done milestone, none is ever
+    escalated, and "remind me tomorrow" holds them back as the others. Their
+    key names the milestone by its date and title (``MilestoneFacts.ident``),
+    so a sheet imported again with the same milestone does not remind twice.
+
     One owner reminder per (task, day): when several owner reminders fall on
     the same day, only the most urgent is kept, in the order due_today, before,
     stale (overdue never shares a day with these). Escalations are separate.
@@ -85,6 +96,7 @@ Reminders (``due_between``)
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -100,6 +112,11 @@ OVERDUE = "overdue"
 ESCALATE = "escalate"
 STALE = "stale"
 KINDS: tuple[str, ...] = (BEFORE, DUE_TODAY, OVERDUE, ESCALATE, STALE)
+# A milestone's reminders (to the owner): before its date, on it, after it.
+MS_BEFORE = "ms_before"
+MS_DUE = "ms_due"
+MS_OVERDUE = "ms_overdue"
+MILESTONE_KINDS: tuple[str, ...] = (MS_BEFORE, MS_DUE, MS_OVERDUE)
 
 OWNER = "owner"
 ACCOUNTABLE = "accountable"
@@ -109,7 +126,7 @@ Window = tuple[date, date]  # first and last day, both included
 # Most urgent first: the owner reminder kept when several share a day.
 _OWNER_PRECEDENCE: tuple[str, ...] = (DUE_TODAY, OVERDUE, BEFORE, STALE)
 # Order of reminders within one day in the result.
-_DAY_ORDER = {kind: i for i, kind in enumerate((BEFORE, DUE_TODAY, OVERDUE, STALE, ESCALATE))}
+_DAY_ORDER = {kind: i for i, kind in enumerate((BEFORE, DUE_TODAY, OVERDUE, STALE, ESCALATE, *MILESTONE_KINDS))}
 
 # More days than a calendar can go without a working day (a work week has one at least, and a
 # year's holidays are a few weeks): a reminder moved to a working day moves less than this, so
@@ -144,6 +161,22 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class MilestoneFacts:
+    """An open milestone of a task: its number on the task's card (by date), title and date."""
+
+    number: int
+    title: str
+    due: date
+    done: bool = False
+
+    @property
+    def ident(self) -> str:
+        """The milestone in a reminder's key: its date and a checksum of its title (a re-imported
+        sheet makes new rows for the same milestones)."""
+        return f"{self.due:%Y%m%d}-{zlib.crc32(' '.join(self.title.casefold().split()).encode()):08x}"
+
+
+@dataclass(frozen=True)
 class TaskFacts:
     id: int
     deadline: date
@@ -151,6 +184,7 @@ class TaskFacts:
     created: date  # local date the task was created
     last_report: date | None  # local date of the latest report
     snoozed_until: date | None = None  # "remind me tomorrow": no owner reminders before this date
+    milestones: tuple[MilestoneFacts, ...] = ()  # its open milestones
 
 
 @dataclass(frozen=True)
@@ -160,10 +194,13 @@ class Due:
     on: date  # the day this reminder is (was) due to go out
     days: int  # before: calendar days left; overdue/escalate: working days late; stale: days silent
     to: str  # "owner" or "accountable"
+    milestone: MilestoneFacts | None = None  # a milestone's reminder (kinds ms_*)
 
     @property
     def key(self) -> str:
-        """Stable idempotency key, e.g. "overdue:42:2026-11-23"."""
+        """Stable idempotency key, e.g. "overdue:42:2026-11-23", "ms_due:42:20261123-1a2b3c4d:2026-11-23"."""
+        if self.milestone is not None:
+            return f"{self.kind}:{self.task_id}:{self.milestone.ident}:{self.on.isoformat()}"
         return f"{self.kind}:{self.task_id}:{self.on.isoformat()}"
 
 
@@ -183,7 +220,7 @@ def due_between(
         if kept is None or _OWNER_PRECEDENCE.index(due.kind) < _OWNER_PRECEDENCE.index(kept.kind):
             owner[due.on] = due
     result = [
-        due for due in owner.values()
+        due for due in [*owner.values(), *_milestones(task, window, cal, policy)]
         if task.snoozed_until is None or due.on >= task.snoozed_until
     ]
     result.extend(_escalation(task, window, cal, policy))
@@ -265,6 +302,43 @@ def _stale(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -
         if on <= task.deadline and _in(on, window):
             yield Due(STALE, task.id, on, (on - anchor).days, OWNER)
         due += step
+
+
+def _milestones(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
+    """Each open milestone's reminders in the window: one a day, the one on its date first."""
+    for mark in task.milestones:
+        if mark.done or (mark.due - window[1]).days > policy_reach(policy):
+            continue
+        days: dict[date, Due] = {}
+        for n in sorted(policy.before_days, reverse=True):
+            on = cal.previous_working_day(mark.due - timedelta(days=n))
+            if _in(on, window):
+                days[on] = Due(MS_BEFORE, task.id, on, (mark.due - on).days, OWNER, mark)
+        on = cal.previous_working_day(mark.due)
+        if _in(on, window):
+            days[on] = Due(MS_DUE, task.id, on, 0, OWNER, mark)
+        yield from days.values()
+        yield from _milestone_overdue(task, mark, window, cal, policy)
+
+
+def policy_reach(policy: Policy) -> int:
+    """How far ahead of a window a date may be and still have a reminder in it."""
+    return max(policy.before_days, default=0) + _FAR
+
+
+def _milestone_overdue(task: TaskFacts, mark: MilestoneFacts, window: Window, cal: WorkCalendar,
+                       policy: Policy) -> Iterator[Due]:
+    last = min(window[1], task.deadline)  # then the task's own overdue reminders nag
+    if mark.due >= last:
+        return
+    day = max(window[0], mark.due + ONE_DAY)
+    late = cal.working_days_after(mark.due, day - ONE_DAY)
+    while day <= last:
+        if cal.is_working_day(day):
+            late += 1
+            if late % policy.overdue_every == 0:
+                yield Due(MS_OVERDUE, task.id, day, late, OWNER, mark)
+        day += ONE_DAY
 
 
 def _escalation(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:

@@ -34,6 +34,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from texts.common import STATUS_LABELS, esc, pack
 from reminders import failures as fails
+from reminders import milestones as marks
 from common.timespec import parse_hhmm
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import outbox as box
@@ -218,7 +219,8 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
     is skipped and remembered (``reminders.failures``)."""
     retry = retry or {}
     failures = _TaskFailures(session, now=now, config=config, result=result)
-    dues = _task_dues(_tasks_to_scan(session, start=start, end=end, retry=retry), start=start, end=end,
+    tasks = _tasks_to_scan(session, start=start, end=end, retry=retry)
+    dues = _task_dues(tasks, milestones=marks.facts_of(session, tasks), start=start, end=end,
                       retry=retry, config=config, failures=failures)
     known = _recorded_keys(session, dues)
     people = {s.id: s for batch in batches(sorted({t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))
@@ -274,7 +276,8 @@ def _tasks_to_scan(session: Session, *, start: date, end: date, retry: dict[int,
             for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))]
 
 
-def _task_dues(tasks: list[Task], *, start: date, end: date, retry: dict[int, ScanFailure], config: ScanConfig,
+def _task_dues(tasks: list[Task], *, milestones: dict | None = None, start: date, end: date,
+               retry: dict[int, ScanFailure], config: ScanConfig,
                failures: _TaskFailures) -> list[tuple[Task, Due]]:
     """What is due for each task from ``start`` (or the day its failure left off) to ``end``."""
     dues: list[tuple[Task, Due]] = []
@@ -285,7 +288,7 @@ def _task_dues(tasks: list[Task], *, start: date, end: date, retry: dict[int, Sc
             facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
                               created=_local_date(task.created_at, config.tz) or first,
                               last_report=_local_date(task.last_report_at, config.tz),
-                              snoozed_until=task.snoozed_until)
+                              snoozed_until=task.snoozed_until, milestones=(milestones or {}).get(task.id, ()))
             dues += [(task, due) for due in due_between(facts, first, end, config.calendar, config.policy)]
         except Exception as exc:  # this task only: the others are reminded
             failures.failed(task, exc)
@@ -347,7 +350,11 @@ def reminder_buttons(task_id: int) -> InlineKeyboardMarkup:
 
 def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_owner: bool,
                      today: date) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One message for the reminders of one task to one person (several missed ones folded)."""
+    """One message for the reminders of one task to one person (several missed ones folded), its
+    milestones' among them (``reminders.milestones``)."""
+    dues, milestone_dues = marks.split(dues)
+    if not dues:
+        return marks.message(task, milestone_dues, today), reminder_buttons(task.id)
     dues = sorted(dues, key=lambda d: d.on)
     latest = dues[-1]
     head = f"<b>{esc(task.code)}</b> · {esc(task.title)}"
@@ -373,8 +380,9 @@ def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_own
     if "stale" in kinds:
         silent = max(d.days for d in dues if d.kind == "stale")
         lines.append(f"⏳ Bạn chưa báo cáo tiến độ {silent} ngày nay.")
-    if len(dues) > 1:
-        lines.append(f"<i>(Gộp {len(dues)} lời nhắc trong lúc bot tạm ngừng.)</i>")
+    lines += marks.lines(task, milestone_dues, today)
+    if len(dues) + len(milestone_dues) > 1:
+        lines.append(f"<i>(Gộp {len(dues) + len(milestone_dues)} lời nhắc trong lúc bot tạm ngừng.)</i>")
     lines.append("Bấm nút để báo cáo nhanh.")
     return "\n".join(lines), reminder_buttons(task.id)
 
@@ -444,6 +452,9 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
         digest = scan_digest(session=session, scope=scope, tally=tally, title=title)
     counts = dict(digest.by_status, total=digest.total)
     blocks = digest_blocks(digest)
+    milestones = marks.digest_block(session, scope=scope, today=today)  # not done: late, and due soon
+    if milestones and digest.total:
+        blocks.append(milestones)
     change = _change(sub.last_counts, counts)
     if change:
         blocks.insert(1, change)

@@ -51,6 +51,7 @@ from storage import tracking as db
 from storage.db import session_scope
 from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, DocumentVersion, Evidence, Flow, Invite,
                             KeptQuestion, Report, Staff, Target, TargetValue, Task)
+from storage.models import Milestone
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
 
@@ -170,6 +171,7 @@ def snapshot(engine) -> dict[str, Any]:
             "documents": rows(Document, "file_name", "sha256", "version"),
             "document_versions": rows(DocumentVersion, "file_name", "version", "sha256"),
             "target_values": rows(TargetValue, "id", "target_id", "value"),
+            "milestones": rows(Milestone, "id", "progress", "done", "done_at"),
             "subscriptions": rows(models.Subscription) if hasattr(models, "Subscription") else [],
         }
 
@@ -258,6 +260,16 @@ def subscriptions(count: int):
 
 def snoozed(code: str):
     return lambda d: getattr(d.task(code), "snoozed_until", None) is not None
+
+
+def milestone_at(code: str, percent: int):
+    """The first milestone of the task (``matrix_milestones``) is at ``percent``."""
+    def check(d: DB) -> bool:
+        with session_scope(d.engine) as session:
+            task = db.task_by_code(session=session, code=code)
+            mark = session.exec(select(Milestone).where(Milestone.task_id == task.id)).first()
+            return mark.progress == percent and mark.done == (percent == 100)
+    return check
 
 
 def own_last(role: str, percent: int | None = None, status: str | None = None):
@@ -352,6 +364,17 @@ COMMANDS = [
         ok("vướng mắc", effect=blocked("NV003")),
         no(OUT_OF_SCOPE),
         ok("vướng mắc", effect=blocked("NV003"))),
+    # A milestone's progress (the tasks' milestones: matrix_milestones), and the list with its buttons.
+    row("report", "/baocao", "/report", "NV003 moc 1 50",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV003", 50)),
+        no(OUT_OF_SCOPE),
+        ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV003", 50))),
+    row("report", "/baocao", "/report", "NV001 mốc",
+        no(UNLINKED),           ok("Mốc tiến độ", "Khảo sát sơ bộ", ro=True),
+        ok("Mốc tiến độ", "Khảo sát sơ bộ", ro=True),
+        no(OUT_OF_SCOPE),
+        ok("Mốc tiến độ", "Khảo sát sơ bộ", ro=True)),
     row("report", "/huy", "/cancel", "",
         ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True),
         ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True)),
@@ -473,6 +496,17 @@ BUTTONS = [
         ok("Đã ghi báo cáo NV003: 100%", effect=progress("NV003", 100)),
         no(OUT_OF_SCOPE),
         ok("Đã ghi báo cáo NV003: 100%", effect=progress("NV003", 100))),
+    # A milestone's percentage (under /baocao <mã> moc): its task's owner, and managers of its scope.
+    row("buttons", "ms NV003", None, "ms:{ms_NV003}:100",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV003", 100)),
+        no(OUT_OF_SCOPE),
+        ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV003", 100))),
+    row("buttons", "ms NV001", None, "ms:{ms_NV001}:50",
+        no(UNLINKED),           ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV001", 50)),
+        ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV001", 50)),
+        no(OUT_OF_SCOPE),
+        ok("Đã ghi tiến độ mốc 1", effect=milestone_at("NV001", 50))),
     row("buttons", "n CB02 report", None, "n:{cb02_report}",
         no(UNLINKED),           no(NOT_YOURS),                         no(NOT_YOURS),
         no(NOT_YOURS),          no(NOT_YOURS)),
@@ -692,6 +726,8 @@ def add_test_document(application) -> None:
 @pytest.mark.parametrize("group", ["read", "report", "admin"])
 async def test_commands(tracked, group, lang, role):
     application, emu, engine = tracked
+    if group == "report":
+        matrix_milestones(engine)
     if group == "admin":
         add_test_document(application)
         open_invite(engine, MATRIX_INVITE)
@@ -717,6 +753,19 @@ def open_invite(engine, code: str) -> None:
                            expires_at=now + timedelta(days=7)))
 
 
+def matrix_milestones(engine) -> dict[str, int]:
+    """A milestone on NV001 (CB01's) and on NV003 (CB02's); their ids as ``ms_<code>``."""
+    ids = {}
+    with session_scope(engine) as session:
+        for code, title, days in (("NV001", "Khảo sát sơ bộ", 1), ("NV003", "Số hóa hồ sơ quý I", -1)):
+            mark = Milestone(task_id=db.task_by_code(session=session, code=code).id, title=title,
+                             due_date=NOW.date() + timedelta(days=days))
+            session.add(mark)
+            session.flush()
+            ids[f"ms_{code}"] = mark.id
+    return ids
+
+
 def pending_task(engine, telegram_id: int, code: str) -> None:
     """A complete add-task conversation waiting for «Lưu», as if left open."""
     fields = {"code": code, "title": "Nhiệm vụ chờ lưu", "owner": "CB02", "accountable": "LD01",
@@ -733,6 +782,7 @@ async def test_buttons(tracked, role):
     d = DB(engine)
     ids = {code: d.task(code).id for code in ("NV001", "NV003", "NV005")}
     cb02_report = d.sample_report().id
+    ids.update(matrix_milestones(engine))
     # Something in the role's own chat to press buttons on.
     base = [m for m in await run.say("/start") if m.chat_id == run.chat_id][0]
     for r in BUTTONS:
