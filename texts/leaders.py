@@ -37,7 +37,7 @@ def staff_not_in_scope(code: str) -> str:
             "Ví dụ đúng: <code>/theodoi CB01</code> (mã cán bộ như trong danh sách).")
 
 
-def unknown_filter(text: str, rest: str) -> str:
+def unknown_filter(rest: str) -> str:
     return (f"Không hiểu bộ lọc «{esc(clip(rest, 100))}»: đó không phải một bộ lọc, "
             f"cũng không phải tên đơn vị hay mã cán bộ trong phạm vi của đồng chí.\n{FILTERS_HELP}")
 

@@ -22,7 +22,7 @@ The card's buttons (:func:`card_actions`), one callback family each (``handlers.
 ``xr:<request>``    refuse the extension     the accountable leader, admins
 ``rc:<task>``       confirm completion       the accountable leader, admins (task awaiting review)
 ``rr:<task>``       return completion        the accountable leader, admins (task awaiting review)
-``gh:<task>``       extend the deadline      managers in scope, admins
+``xg:<task>``       extend the deadline      managers in scope, admins
 ``gl:<task>``       reassign                 managers in scope, admins
 ``ev:<evidence>``   send an evidence file    anyone who sees the task
 ``cd:<task>``       open the card            anyone who sees the task
@@ -135,9 +135,10 @@ def require_watcher(actor: Actor) -> None:
     require_manager(actor, copy.WATCH_FOR)
 
 
-def _split(text: str) -> tuple[set[str], list[str]]:
-    """The filters named in ``text`` and the words left over (folded)."""
-    words = [w for w in re.split(r"[\s,;+/|]+", key(text)) if w]
+def _split(text: str) -> tuple[set[str], list[str], dict[str, str]]:
+    """The filters named in ``text``, the words left over (folded), and how each was typed."""
+    typed = [w for w in re.split(r"[\s,;+/|]+", text) if key(w)]
+    words = [key(w) for w in typed]
     found: set[str] = set()
     rest: list[str] = []
     i = 0
@@ -150,7 +151,7 @@ def _split(text: str) -> tuple[set[str], list[str]]:
         else:
             rest.append(words[i])
             i += 1
-    return found, rest
+    return found, rest, dict(zip(words, typed))
 
 
 def _trim(words: list[str]) -> list[str]:
@@ -203,7 +204,7 @@ def read_filter(session: Session, actor: Actor, text: str) -> Watch | UnitChoice
     """``/theodoi``'s words as a :class:`Watch`, or the units to choose from; refused when a word is
     neither a filter, a unit of the scope nor a staff code of it (with the valid filters)."""
     require_watcher(actor)
-    found, rest = _split(text)
+    found, rest, typed = _split(text)
     owner_id = None
     for word in list(rest):
         if _STAFF_CODE.match(word):
@@ -222,7 +223,7 @@ def read_filter(session: Session, actor: Actor, text: str) -> Watch | UnitChoice
     query = " ".join(rest)
     units = _units_matching(session, actor, query)
     if not units:
-        raise Refused(copy.unknown_filter(text, " ".join(rest)))
+        raise Refused(copy.unknown_filter(" ".join(typed.get(w, w) for w in rest)))
     if len(units) == 1:
         return watch.with_unit(units[0].id)
     return UnitChoice(text=query, watch=watch,
@@ -312,7 +313,7 @@ def card_actions(session: Session, actor: Actor, task: Task,
         actions += [CardAction("confirm_completion", f"rc:{task.id}"),
                     CardAction("return_completion", f"rr:{task.id}")]
     if manages and not done:
-        actions += [CardAction("extend", f"gh:{task.id}"), CardAction("reassign", f"gl:{task.id}")]
+        actions += [CardAction("extend", f"xg:{task.id}"), CardAction("reassign", f"gl:{task.id}")]
     return actions
 
 
