@@ -15,6 +15,7 @@ from handlers import (admin, ask, buttons, conversation, documents, errors, fall
                       subscriptions, targets, tasks)
 from handlers import talk
 from handlers import milestones
+from handlers import leaders
 from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
@@ -46,6 +47,10 @@ def register(application: Application) -> None:
         CallbackQueryHandler(talk.approve_extension, pattern=family("xa")),
         CallbackQueryHandler(talk.refuse_extension, pattern=family("xr")),
         CallbackQueryHandler(talk.start_extend, pattern=family("xg")),
+        # The leader's view: a page of /theodoi (or the unit chosen), a task's card, an evidence file sent back.
+        CallbackQueryHandler(leaders.watch_page, pattern=family("w")),
+        CallbackQueryHandler(leaders.open_card, pattern=family("cd")),
+        CallbackQueryHandler(leaders.send_evidence, pattern=family("ev")),
         # Under a saved report: no note, correct it, then the corrected percentage or "vướng mắc".
         CallbackQueryHandler(tasks.skip_note, pattern=family("n")),
         CallbackQueryHandler(tasks.correct, pattern=family("c")),
@@ -80,6 +85,9 @@ def register(application: Application) -> None:
         command(["tonghop", "digest"], manage.digest),
         command(["donvi", "unit"], manage.unit_digest),
         command(["xuatbaocao", "export"], manage.export),
+        # Managers: the tasks of their scope, filtered and paged; anyone: the card of a task they may see.
+        command(["theodoi", "watch"], leaders.watch),
+        command(["xem", "show"], leaders.show),
         # Managers: scheduled digests for this chat (private or a group).
         command(["dangkytonghop", "subscribe"], subscriptions.subscribe),
         command(["huydangky", "unsubscribe"], subscriptions.unsubscribe),

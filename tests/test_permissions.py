@@ -317,6 +317,31 @@ COMMANDS = [
         ok("Báo cáo nhiệm vụ", ro=True, export=EXPORT["manager"]),
         ok("Báo cáo nhiệm vụ", ro=True, export=EXPORT["ward"]),
         ok("Báo cáo nhiệm vụ", ro=True, export=EXPORT["admin"])),
+    # The leader's view of the scope (managers, admins; officers are pointed to /nhiemvu), filtered.
+    row("read", "/theodoi", "/watch", "",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("Theo dõi nhiệm vụ", "NV003", ro=True),
+        ok("Theo dõi nhiệm vụ", "NV005", ro=True),
+        ok("Theo dõi nhiệm vụ", "NV003", "NV005", ro=True)),
+    row("read", "/theodoi", "/watch", "quá hạn",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("NV003", ro=True, absent=["NV001"]),
+        ok("NV005", ro=True, absent=["NV004"]),
+        ok("NV003", "NV005", ro=True, absent=["NV001", "NV004"])),
+    row("read", "/theodoi", "/watch", "Phú Hội",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        no("Không hiểu bộ lọc"), ok("NV004", "NV005", ro=True),         ok("NV004", "NV005", ro=True)),
+    # A task's card: anyone who may see the task.
+    row("read", "/xem", "/show", "NV003",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("Rõ trách nhiệm", NOTES["NV003"], ro=True),
+        no(OUT_OF_SCOPE),
+        ok("Rõ trách nhiệm", NOTES["NV003"], ro=True)),
+    row("read", "/xem", "/show", "NV001",
+        no(UNLINKED),           ok("Rõ hiệu quả", "Nguyễn Thị Lan", ro=True),
+        ok("Rõ hiệu quả", "Nguyễn Thị Lan", ro=True),
+        no(OUT_OF_SCOPE),
+        ok("Rõ hiệu quả", "Nguyễn Thị Lan", ro=True)),
     row("read", "/nhatky", "/audit", "NV003",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),        ok("Nhật ký thay đổi", "NV003", NOTES["NV003"], ro=True)),
@@ -486,6 +511,23 @@ BUTTONS = [
         ok("NV003", TITLES["NV003"], ro=True),
         no(OUT_OF_SCOPE),
         ok("NV003", TITLES["NV003"], ro=True)),
+    # The leader's view: a task's card, a page of /theodoi (a unit of another branch forged in), an evidence file.
+    row("buttons", "cd NV003", None, "cd:{NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("Rõ trách nhiệm", TITLES["NV003"], ro=True),
+        no(OUT_OF_SCOPE),
+        ok("Rõ trách nhiệm", TITLES["NV003"], ro=True)),
+    row("buttons", "w page", None, "w:1:",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("NV003", ro=True),   ok("NV005", ro=True),                  ok("NV003", "NV005", ro=True)),
+    row("buttons", "w ward unit", None, "w:1:u{ward_unit}",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        no("không thuộc phạm vi"), ok("NV005", ro=True),               ok("NV005", ro=True)),
+    row("buttons", "ev NV003", None, "ev:{ev_NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("Minh chứng của nhiệm vụ NV003", ro=True),
+        no(OUT_OF_SCOPE),
+        ok("Minh chứng của nhiệm vụ NV003", ro=True)),
     row("buttons", "z NV003", None, "z:{NV003}",
         no(UNLINKED),           no(OUT_OF_SCOPE),
         ok("nhắc lại", "NV003", effect=snoozed("NV003")),
@@ -766,6 +808,18 @@ def matrix_milestones(engine) -> dict[str, int]:
     return ids
 
 
+def evidence_on(engine, emu, report_id: int) -> int:
+    """An evidence file on a report, as if its author had sent it (the emulator knows its file id)."""
+    stored = emu._store_file(b"%PDF-1.4 minh chung", file_name="minh-chung.pdf", mime_type="application/pdf",
+                             kind="document")
+    with session_scope(engine) as session:
+        item = Evidence(report_id=report_id, file_id=stored.file_id, file_unique_id=stored.file_unique_id,
+                        file_name="minh-chung.pdf", mime_type="application/pdf", size_bytes=len(stored.data))
+        session.add(item)
+        session.flush()
+        return item.id
+
+
 def pending_task(engine, telegram_id: int, code: str) -> None:
     """A complete add-task conversation waiting for «Lưu», as if left open."""
     fields = {"code": code, "title": "Nhiệm vụ chờ lưu", "owner": "CB02", "accountable": "LD01",
@@ -782,6 +836,8 @@ async def test_buttons(tracked, role):
     d = DB(engine)
     ids = {code: d.task(code).id for code in ("NV001", "NV003", "NV005")}
     cb02_report = d.sample_report().id
+    ids["ward_unit"] = d.staff("CB03").unit_id
+    ids["ev_NV003"] = evidence_on(engine, emu, cb02_report)
     ids.update(matrix_milestones(engine))
     # Something in the role's own chat to press buttons on.
     base = [m for m in await run.say("/start") if m.chat_id == run.chat_id][0]
