@@ -52,6 +52,7 @@ from storage.db import session_scope
 from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, DocumentVersion, Evidence, Flow, Invite,
                             KeptQuestion, Report, Staff, Target, TargetValue, Task)
 from storage.models import Milestone
+from storage.models import ExtensionRequest, TaskComment
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
 
@@ -172,6 +173,8 @@ def snapshot(engine) -> dict[str, Any]:
             "document_versions": rows(DocumentVersion, "file_name", "version", "sha256"),
             "target_values": rows(TargetValue, "id", "target_id", "value"),
             "milestones": rows(Milestone, "id", "progress", "done", "done_at"),
+            "comments": rows(TaskComment, "id", "task_id", "text"),
+            "extension_requests": rows(ExtensionRequest, "id", "status", "new_deadline", "decision_note"),
             "subscriptions": rows(models.Subscription) if hasattr(models, "Subscription") else [],
         }
 
@@ -279,6 +282,25 @@ def own_last(role: str, percent: int | None = None, status: str | None = None):
                 and (status is None or last.status == status)
                 and d.sample_report().percent == 40)  # CB02's report is never touched
     return check
+
+
+def comments(code: str, count: int):
+    """``code`` has ``count`` comments."""
+    return lambda d: d.count(TaskComment, TaskComment.task_id == d.task(code).id) == count
+
+
+def extension(code: str, status: str, count: int = 1):
+    """``code`` has ``count`` extension requests of ``status``."""
+    return lambda d: d.count(ExtensionRequest, ExtensionRequest.task_id == d.task(code).id,
+                             ExtensionRequest.status == status) == count
+
+
+def deadline(code: str, day: date):
+    return lambda d: d.task(code).deadline == day
+
+
+NOT_OWNER = "Chỉ người thực hiện"
+NOT_DECIDER = "Chỉ lãnh đạo chịu trách nhiệm"
 
 
 # fmt: off
@@ -400,6 +422,23 @@ COMMANDS = [
         ok("Mốc tiến độ", "Khảo sát sơ bộ", ro=True),
         no(OUT_OF_SCOPE),
         ok("Mốc tiến độ", "Khảo sát sơ bộ", ro=True)),
+    # Talking about a task: a comment by anyone who may see it; a request for more time by its owner only.
+    row("report", "/traodoi", "/comment", "NV003 đồng chí cập nhật số liệu giúp",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("Đã ghi trao đổi", effect=comments("NV003", 1)),
+        no(OUT_OF_SCOPE),
+        ok("Đã ghi trao đổi", effect=comments("NV003", 1))),
+    row("report", "/traodoi", "/comment", "NV001 em gửi dự thảo thứ Sáu",
+        no(UNLINKED),           ok("Đã ghi trao đổi", effect=comments("NV001", 1)),
+        ok("Đã ghi trao đổi", effect=comments("NV001", 1)),
+        no(OUT_OF_SCOPE),
+        ok("Đã ghi trao đổi", effect=comments("NV001", 1))),
+    row("report", "/xingiahan", "/askextension", "NV001 31/12/2030 chờ số liệu của các xã",
+        no(UNLINKED),           ok("Đã gửi yêu cầu gia hạn", effect=extension("NV001", "pending")),
+        no(NOT_OWNER),          no(OUT_OF_SCOPE),                      no(NOT_OWNER)),
+    row("report", "/xingiahan", "/askextension", "NV003 31/12/2030 chờ số liệu của các xã",
+        no(UNLINKED),           no(OUT_OF_SCOPE),                      no(NOT_OWNER),
+        no(OUT_OF_SCOPE),       no(NOT_OWNER)),
     row("report", "/huy", "/cancel", "",
         ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True),
         ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True)),
@@ -511,6 +550,34 @@ BUTTONS = [
         ok("NV003", TITLES["NV003"], ro=True),
         no(OUT_OF_SCOPE),
         ok("NV003", TITLES["NV003"], ro=True)),
+    # Talking about a task: a comment started; an extension request ({xreq_NV001}, {xreq_NV002}: CB01's, to
+    # LD01) approved, refused (the reason asked); extending from a blocker's notice (the date and reason asked).
+    row("buttons", "cm NV003", None, "cm:{NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("gõ nội dung trao đổi", then="đồng chí gửi số liệu giúp", then_shows=("Đã ghi trao đổi",),
+           effect=comments("NV003", 1)),
+        no(OUT_OF_SCOPE),
+        ok("gõ nội dung trao đổi", then="đồng chí gửi số liệu giúp", then_shows=("Đã ghi trao đổi",),
+           effect=comments("NV003", 1))),
+    row("buttons", "xa NV001 request", None, "xa:{xreq_NV001}",
+        no(UNLINKED),           no(NOT_DECIDER),
+        ok("Đã đồng ý gia hạn", effect=deadline("NV001", date(2030, 6, 30))),
+        no(OUT_OF_SCOPE),
+        ok("Đã đồng ý gia hạn", effect=deadline("NV001", date(2030, 6, 30)))),
+    row("buttons", "xr NV002 request", None, "xr:{xreq_NV002}",
+        no(UNLINKED),           no(NOT_DECIDER),
+        ok("lý do từ chối", then="cần đúng kế hoạch của tỉnh", then_shows=("Đã từ chối",),
+           effect=extension("NV002", "refused")),
+        no(OUT_OF_SCOPE),
+        ok("lý do từ chối", then="cần đúng kế hoạch của tỉnh", then_shows=("Đã từ chối",),
+           effect=extension("NV002", "refused"))),
+    row("buttons", "xg NV001", None, "xg:{NV001}",
+        no(UNLINKED),           no("Chỉ lãnh đạo"),
+        ok("gõ ngày mới", then="31/12/2030 chờ số liệu", then_shows=("Đã gia hạn",),
+           effect=deadline("NV001", date(2030, 12, 31))),
+        no(OUT_OF_SCOPE),
+        ok("gõ ngày mới", then="31/12/2030 chờ số liệu", then_shows=("Đã gia hạn",),
+           effect=deadline("NV001", date(2030, 12, 31)))),
     # The leader's view: a task's card, a page of /theodoi (a unit of another branch forged in), an evidence file.
     row("buttons", "cd NV003", None, "cd:{NV003}",
         no(UNLINKED),           no(OUT_OF_SCOPE),
@@ -528,6 +595,34 @@ BUTTONS = [
         ok("Minh chứng của nhiệm vụ NV003", ro=True),
         no(OUT_OF_SCOPE),
         ok("Minh chứng của nhiệm vụ NV003", ro=True)),
+    # Talking about a task: a comment started; an extension request ({xreq_NV001}, {xreq_NV002}: CB01's, to
+    # LD01) approved, refused (the reason asked); extending from a blocker's notice (the date and reason asked).
+    row("buttons", "cm NV003", None, "cm:{NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("gõ nội dung trao đổi", then="đồng chí gửi số liệu giúp", then_shows=("Đã ghi trao đổi",),
+           effect=comments("NV003", 1)),
+        no(OUT_OF_SCOPE),
+        ok("gõ nội dung trao đổi", then="đồng chí gửi số liệu giúp", then_shows=("Đã ghi trao đổi",),
+           effect=comments("NV003", 1))),
+    row("buttons", "xa NV001 request", None, "xa:{xreq_NV001}",
+        no(UNLINKED),           no(NOT_DECIDER),
+        ok("Đã đồng ý gia hạn", effect=deadline("NV001", date(2030, 6, 30))),
+        no(OUT_OF_SCOPE),
+        ok("Đã đồng ý gia hạn", effect=deadline("NV001", date(2030, 6, 30)))),
+    row("buttons", "xr NV002 request", None, "xr:{xreq_NV002}",
+        no(UNLINKED),           no(NOT_DECIDER),
+        ok("lý do từ chối", then="cần đúng kế hoạch của tỉnh", then_shows=("Đã từ chối",),
+           effect=extension("NV002", "refused")),
+        no(OUT_OF_SCOPE),
+        ok("lý do từ chối", then="cần đúng kế hoạch của tỉnh", then_shows=("Đã từ chối",),
+           effect=extension("NV002", "refused"))),
+    row("buttons", "xg NV001", None, "xg:{NV001}",
+        no(UNLINKED),           no("Chỉ lãnh đạo"),
+        ok("gõ ngày mới", then="31/12/2030 chờ số liệu", then_shows=("Đã gia hạn",),
+           effect=deadline("NV001", date(2030, 12, 31))),
+        no(OUT_OF_SCOPE),
+        ok("gõ ngày mới", then="31/12/2030 chờ số liệu", then_shows=("Đã gia hạn",),
+           effect=deadline("NV001", date(2030, 12, 31)))),
     row("buttons", "z NV003", None, "z:{NV003}",
         no(UNLINKED),           no(OUT_OF_SCOPE),
         ok("nhắc lại", "NV003", effect=snoozed("NV003")),
@@ -795,6 +890,22 @@ def open_invite(engine, code: str) -> None:
                            expires_at=now + timedelta(days=7)))
 
 
+def matrix_extension_requests(engine) -> dict[str, int]:
+    """CB01's pending requests for more time on NV001 and NV002 (LD01 answers for both); their ids as
+    ``xreq_<code>``."""
+    ids = {}
+    with session_scope(engine) as session:
+        owner = db.staff_by_code(session=session, code="CB01")
+        for code in ("NV001", "NV002"):
+            task = db.task_by_code(session=session, code=code)
+            request = ExtensionRequest(task_id=task.id, staff_id=owner.id, old_deadline=task.deadline,
+                                       new_deadline=date(2030, 6, 30), reason="chờ số liệu", created_at=NOW)
+            session.add(request)
+            session.flush()
+            ids[f"xreq_{code}"] = request.id
+    return ids
+
+
 def matrix_milestones(engine) -> dict[str, int]:
     """A milestone on NV001 (CB01's) and on NV003 (CB02's); their ids as ``ms_<code>``."""
     ids = {}
@@ -839,6 +950,7 @@ async def test_buttons(tracked, role):
     ids["ward_unit"] = d.staff("CB03").unit_id
     ids["ev_NV003"] = evidence_on(engine, emu, cb02_report)
     ids.update(matrix_milestones(engine))
+    ids.update(matrix_extension_requests(engine))
     # Something in the role's own chat to press buttons on.
     base = [m for m in await run.say("/start") if m.chat_id == run.chat_id][0]
     for r in BUTTONS:
