@@ -137,7 +137,11 @@ def help_text(is_admin: bool) -> str:
         "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo một dòng, ví dụ <i>/baocao NV001 50 xong khảo sát</i>; "
         "<i>/baocao NV001 vướng mắc lý do</i>.",
         "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của đồng chí.",
+        "• /xem &lt;mã&gt; — thẻ nhiệm vụ «5 rõ»: lịch sử báo cáo, minh chứng, trao đổi, và nút các việc đồng chí "
+        "làm được.",
         "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của đồng chí.",
+        "• Lãnh đạo: /theodoi [quá hạn | vướng mắc | chờ duyệt | sắp đến hạn | tên đơn vị | mã CB] — nhiệm vụ "
+        "trong phạm vi, lọc (ghép được) và lật trang; bấm một nhiệm vụ để mở thẻ.",
         "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị; "
         "/dangkytonghop [hằng ngày | hằng tuần thứ 2] [08:00] — nhận tổng hợp định kỳ ở chat này (cả nhóm).",
         "• /huy — thôi thao tác đang làm dở.",
@@ -264,7 +268,8 @@ def greeting(staff, unit_name: str, is_admin: bool) -> str:
               "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo nhanh một dòng",
               "• /xuatbaocao — tải bảng Excel nhiệm vụ"]
     if staff.role in ("manager", "admin") or is_admin:
-        lines += ["• /tonghop — tổng hợp tình hình phạm vi của đồng chí", "• /donvi [tên] — tổng hợp một đơn vị"]
+        lines += ["• /theodoi [bộ lọc] — theo dõi nhiệm vụ trong phạm vi của đồng chí",
+                  "• /tonghop — tổng hợp tình hình phạm vi của đồng chí", "• /donvi [tên] — tổng hợp một đơn vị"]
     if staff.role == "admin" or is_admin:
         lines += ["• /themnhiemvu, /giao, /giahan, /vaitro, /moi, /nhatky, /capnhatchitieu — quản trị"]
     lines += ["", "Hỏi về chỉ tiêu, quy định CCHC: cứ gõ câu hỏi. Hướng dẫn đầy đủ: /huongdan"]
