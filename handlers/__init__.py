@@ -28,10 +28,11 @@ def command(names, callback) -> CommandHandler:
     return CommandHandler(names, callback, filters=filters.UpdateType.MESSAGE)
 
 
-def register(application: Application) -> None:
-    handlers = [
-        # Buttons, one family each (handlers/buttons.py reads the data and guards the handler). First,
-        # as a third of the updates are button presses, and no message handler below could take one.
+def button_handlers() -> list[CallbackQueryHandler]:
+    """The buttons, one family each (handlers/buttons.py reads the data and guards the handler), in order.
+    First in ``register``'s list, as a third of the updates are button presses, and no message handler
+    could take one."""
+    return [
         # A task's report buttons (its card, /nhiemvu's list, the reminders): a percentage, "vướng mắc",
         # the card itself, "remind me tomorrow", "done".
         CallbackQueryHandler(tasks.report_percent, pattern=family("p")),
@@ -61,6 +62,13 @@ def register(application: Application) -> None:
         CallbackQueryHandler(ask.on_vote, pattern=family("v")),
         # Any other button (a keyboard of an older version, forged data, a game button): answered, not silence.
         CallbackQueryHandler(buttons.stale),
+    ]
+
+
+def register(application: Application) -> None:
+    handlers = [
+        # The buttons first (see button_handlers).
+        *button_handlers(),
         # Welcome (and linking an account with /start <invite code>), help.
         command("start", start.start),
         command(["huongdan", "help"], start.help_command),
