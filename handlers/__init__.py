@@ -11,8 +11,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import (admin, ask, buttons, conversation, documents, errors, fallback, gate, manage, once, start,
-                      subscriptions, targets, tasks)
+from handlers import (admin, ask, buttons, calendar, conversation, documents, errors, fallback, gate, leave, manage,
+                      once, start, subscriptions, targets, tasks)
 from handlers import talk
 from handlers import milestones
 from handlers import leaders
@@ -107,6 +107,12 @@ def register(application: Application) -> None:
         command(["vaitro", "role"], admin.set_role),
         command(["nhatky", "audit"], admin.audit_log),
         command(["capnhatchitieu", "settarget"], admin.record_target),
+        # Leave (anyone for themself, managers for their scope, admins) and the office's calendar (the
+        # list for anyone linked; make-up working days and days off by admins).
+        command(["nghiphep", "leave"], leave.leave),
+        command(["lich", "calendar"], calendar.calendar),
+        command(["ngaylamviec", "workday"], calendar.working_day),
+        command(["ngaynghi", "dayoff"], calendar.day_off),
         # Files and photos: evidence for a report, a sheet to import, a document for the knowledge base.
         MessageHandler((filters.Document.ALL | filters.PHOTO) & NOT_EDITED, conversation.on_file),
         # Any other command: help instead of silence.

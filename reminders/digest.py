@@ -19,7 +19,9 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, func, select
 
+from texts.calendar import away_block
 from texts.common import STATUS_ICONS, STATUS_LABELS, esc
+from storage import calendar as office
 from texts.talk import blocked_block
 from storage.models import STATUS_BLOCKED, STATUS_DONE, STATUSES, Staff, Target, Task
 from reminders.ranking import ScoreTally
@@ -36,7 +38,7 @@ class OverdueItem:
     owner_name: str
     owner_code: str
     deadline: date
-    days_late: int  # calendar days past the deadline
+    days_late: int  # days past the deadline: working days when the digest has a calendar, else calendar days
     progress: int
 
 
@@ -78,19 +80,22 @@ class Digest:
     targets_behind: list[TargetItem]
     unreachable: list[str]  # "Name (CODE)" of unreachable owners of open tasks
     unreachable_count: int
+    # Owners of open tasks away on leave today, with their leave (tracking.leave): who, until when.
+    away: list = field(default_factory=list)
+    working_days: bool = False  # days_late counted in working days of the office's calendar
     # Blocked tasks with their reasons, the first BLOCKED_LINES by code: (code, title, owner, reason).
     blocked: list = field(default_factory=list)
     blocked_count: int = 0
 
 
 def build_digest(*, session: Session, scope: Scope, today: date, now: datetime, title: str,
-                 stale_days: int = 7, limit: int = 15) -> Digest:
+                 stale_days: int = 7, limit: int = 15, calendar=None) -> Digest:
     """The digest of ``scope``; ``today`` is the local date, ``now`` an aware moment.
 
     Lists are ordered as the manager reads them: overdue tasks by deadline, silent ones by
     their last sign of life (last report, else creation), both then by code."""
-    return scan_digest(session=session, scope=scope, tally=DigestTally(today=today, now=now, stale_days=stale_days),
-                       title=title, limit=limit)
+    return scan_digest(session=session, scope=scope, title=title, limit=limit,
+                       tally=DigestTally(today=today, now=now, stale_days=stale_days, calendar=calendar))
 
 
 def scan_digest(*, session: Session, scope: Scope, tally: DigestTally, title: str, limit: int = 15) -> Digest:
@@ -117,7 +122,11 @@ class DigestTally:
                type_coerce(func.coalesce(Task.last_report_at, Task.created_at), DateTime()),
                Task.last_report_at.is_not(None), Task.target_id)
 
-    def __init__(self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None) -> None:
+    def __init__(self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None,
+                 calendar=None) -> None:
+        # The office's calendar (reminders.calendar.OfficeCalendar, its own days included): lateness in
+        # working days, as the reminders and escalations count it; None: calendar days.
+        self.calendar = calendar
         self.scores = scores  # the units' scoreboard, gathered on the way
         self.today = today
         self.now = now
@@ -163,7 +172,7 @@ class DigestTally:
         people = staff_by_ids(session=session, ids=[item[3] for item in late_shown + silent_shown])
 
         overdue = [OverdueItem(code=code, title=task_title, owner_name=people[owner].full_name,
-                               owner_code=people[owner].code, deadline=deadline, days_late=(today - deadline).days,
+                               owner_code=people[owner].code, deadline=deadline, days_late=self._late(deadline),
                                progress=progress)
                    for deadline, code, task_title, owner, progress in late_shown]
         utc_now = self.now.astimezone(timezone.utc)
@@ -188,11 +197,22 @@ class DigestTally:
         blocked = [(code, task_title, owners[owner].full_name if owner in owners else "", reasons.get(code) or "")
                    for code, task_title, owner in blocked_shown]
 
+        away = [] if not open_owners else [
+            (person, leave) for leave in office.leaves_between(session=session, first=today, last=today,
+                                                               staff_ids=sorted(open_owners))
+            for person in [session.get(Staff, leave.staff_id)] if person is not None][:limit]
+
         return Digest(title=title, today=today, stale_days=self.stale_days, total=self.total, by_status=by_status,
                       overdue=overdue, overdue_count=len(late), stale=stale, stale_count=len(silent),
                       targets_checked=len(targets), targets_behind=targets_behind,
                       unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners),
-                      blocked=blocked, blocked_count=len(self.blocked))
+                      blocked=blocked, blocked_count=len(self.blocked),
+                      away=away, working_days=self.calendar is not None)
+
+    def _late(self, deadline: date) -> int:
+        if self.calendar is None:
+            return (self.today - deadline).days
+        return self.calendar.working_days_after(deadline, self.today)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -244,6 +264,8 @@ def digest_blocks(digest: Digest) -> list[str]:
         blocks.append(_targets_block(digest))
     if digest.unreachable:
         blocks.append(_unreachable_block(digest))
+    if digest.away:
+        blocks.append(away_block(digest.away))
     return blocks
 
 
@@ -260,7 +282,8 @@ def _overdue_block(digest: Digest) -> str:
         return f"{STATUS_ICONS[OVERDUE]} Không có nhiệm vụ quá hạn."
     lines = [f"<b>{STATUS_ICONS[OVERDUE]} Quá hạn ({digest.overdue_count})</b>"]
     lines += [f"• <code>{esc(i.code)}</code> {esc(i.title)} — {esc(i.owner_name)}, "
-              f"trễ {i.days_late} ngày ({i.progress}%)" for i in digest.overdue]
+              f"trễ {i.days_late} ngày{' làm việc' if digest.working_days else ''} ({i.progress}%)"
+              for i in digest.overdue]
     return "\n".join(lines + _more(digest.overdue_count, len(digest.overdue), "nhiệm vụ"))
 
 

@@ -45,7 +45,10 @@ Reminders (``due_between``)
                 the task becomes ``escalate_after`` working days late (the
                 ``escalate_after``-th working day after the deadline). ``days``
                 is ``escalate_after``. It may share its day with an overdue
-                reminder; they go to different people.
+                reminder; they go to different people. When that day falls in
+                one of ``escalation_waits`` (leave with no substitute), it waits
+                for the first working day after that leave; ``days`` is then
+                how late the task is on that day.
     stale       to the owner, while the deadline has not passed: the silence
                 is counted from the latest report, or from ``created`` if there
                 is none; the reminder is due when the silence reaches
@@ -185,6 +188,9 @@ class TaskFacts:
     last_report: date | None  # local date of the latest report
     snoozed_until: date | None = None  # "remind me tomorrow": no owner reminders before this date
     milestones: tuple[MilestoneFacts, ...] = ()  # its open milestones
+    # Leave with no substitute (the owner's, or the accountable leader's), first and last day: an
+    # escalation due then waits for the first working day after it (reminders.scan, tracking.leave).
+    escalation_waits: tuple[Window, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -345,5 +351,21 @@ def _escalation(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Poli
     if task.deadline >= window[1]:
         return  # escalation comes after the deadline
     on = cal.add_working_days(task.deadline, policy.escalate_after)
+    days = policy.escalate_after
+    waited = _after_waits(on, task.escalation_waits, cal)
+    if waited != on:  # the owner (or the leader) was away with no one standing in: on their return
+        on, days = waited, cal.working_days_after(task.deadline, waited)
     if _in(on, window):
-        yield Due(ESCALATE, task.id, on, policy.escalate_after, ACCOUNTABLE)
+        yield Due(ESCALATE, task.id, on, days, ACCOUNTABLE)
+
+
+def _after_waits(day: date, waits: tuple[Window, ...], cal: WorkCalendar) -> date:
+    """``day``, or the first working day after the leave (of ``waits``) it falls in, and after any
+    leave that day falls in in turn."""
+    moved = True
+    while moved:
+        moved = False
+        for first, last in waits:
+            if first <= day <= last:
+                day, moved = cal.next_working_day(last + ONE_DAY), True
+    return day

@@ -21,6 +21,7 @@ digest goes out, reported to the admins once, and tried again every cycle
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import defaultdict
@@ -32,11 +33,14 @@ from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from texts.calendar import on_behalf
 from texts.common import STATUS_LABELS, esc, pack
 from reminders import failures as fails
 from reminders import milestones as marks
 from common.timespec import parse_hhmm
+from reminders.away import Away
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
+from storage import calendar as office
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, ScanFailure, Staff, Subscription, Task
 from tracking import subscriptions as owners
@@ -90,6 +94,7 @@ def reminder_day(now: datetime, config: ScanConfig) -> date:
 def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
     """One scan; the caller's transaction commits it as a whole."""
     _lock(session)
+    config = with_office_days(session, config)
     result = ScanResult()
     through = reminder_day(now, config)
     state = session.get(AppState, SCANNED_THROUGH)
@@ -141,8 +146,8 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: ExportWorker
                 if sub is None or period_due(sub, now, config.tz) != period:
                     continue  # another process has queued it already: do not render it again
                 code = _digest_code(session, sub)
-                rows, counts = _render_digest(session, sub=sub, period=period, now=now, config=config,
-                                              exports=exports)
+                rows, counts = _render_digest(session, sub=sub, period=period, now=now,
+                                              config=with_office_days(session, config), exports=exports)
         except owners.Stopped:  # its owner may no longer receive it: stopped below, the chat told
             stopped.append((sub_id, period))
             continue
@@ -219,23 +224,32 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
     is skipped and remembered (``reminders.failures``)."""
     retry = retry or {}
     failures = _TaskFailures(session, now=now, config=config, result=result)
+    first = min([start, *(failure.scan_from for failure in retry.values() if failure.scan_from)])
+    away = Away.load(session, first=first, last=end)  # leave (tracking.leave): reminders go to substitutes
     tasks = _tasks_to_scan(session, start=start, end=end, retry=retry)
     dues = _task_dues(tasks, milestones=marks.facts_of(session, tasks), start=start, end=end,
-                      retry=retry, config=config, failures=failures)
+                      retry=retry, config=config, failures=failures, away=away)
     known = _recorded_keys(session, dues)
-    people = {s.id: s for batch in batches(sorted({t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues}))
+    wanted = {t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues} | away.substitutes()
+    people = {s.id: s for batch in batches(sorted(wanted))
               for s in session.exec(select(Staff).where(col(Staff.id).in_(batch))).all()}
     groups: dict[tuple[int, int], list[tuple[Task, Due]]] = defaultdict(list)
+    behalf: dict[tuple[int, int], Any] = {}
     for task, due in dues:
         if due.key in known:
             continue
+        staff_id, leave = away.recipient(task, due)
+        if staff_id is None:
+            continue  # away with no one standing in: the owner's reminder is dropped (escalations wait)
         known.add(due.key)
-        staff_id = task.owner_id if due.to == "owner" else task.accountable_id
         groups[(task.id, staff_id)].append((task, due))
+        if leave is not None:
+            behalf[(task.id, staff_id)] = leave
     recorded = messages = 0
     for (task_id, staff_id), items in groups.items():
         added, queued = _queue_task_reminders(session, task_id=task_id, staff_id=staff_id, items=items,
-                                              people=people, end=end, now=now, failures=failures)
+                                              people=people, end=end, now=now, failures=failures,
+                                              behalf=behalf.get((task_id, staff_id)))
         recorded += added
         messages += queued
     if retry:  # tried again and through, or done since, or deleted
@@ -276,9 +290,16 @@ def _tasks_to_scan(session: Session, *, start: date, end: date, retry: dict[int,
             for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))]
 
 
+def with_office_days(session: Session, config: ScanConfig) -> ScanConfig:
+    """``config`` with the office's own working days and days off (``office_day``) on its calendar:
+    read once per cycle, so every working-day computation of the scan sees them."""
+    working, off = office.overrides(session=session)
+    return dataclasses.replace(config, calendar=config.calendar.with_overrides(working, off))
+
+
 def _task_dues(tasks: list[Task], *, milestones: dict | None = None, start: date, end: date,
                retry: dict[int, ScanFailure], config: ScanConfig,
-               failures: _TaskFailures) -> list[tuple[Task, Due]]:
+               failures: _TaskFailures, away: Away | None = None) -> list[tuple[Task, Due]]:
     """What is due for each task from ``start`` (or the day its failure left off) to ``end``."""
     dues: list[tuple[Task, Due]] = []
     for task in tasks:
@@ -288,7 +309,8 @@ def _task_dues(tasks: list[Task], *, milestones: dict | None = None, start: date
             facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
                               created=_local_date(task.created_at, config.tz) or first,
                               last_report=_local_date(task.last_report_at, config.tz),
-                              snoozed_until=task.snoozed_until, milestones=(milestones or {}).get(task.id, ()))
+                              snoozed_until=task.snoozed_until, milestones=(milestones or {}).get(task.id, ()),
+                              escalation_waits=away.waits(task) if away is not None else ())
             dues += [(task, due) for due in due_between(facts, first, end, config.calendar, config.policy)]
         except Exception as exc:  # this task only: the others are reminded
             failures.failed(task, exc)
@@ -306,7 +328,7 @@ def _recorded_keys(session: Session, dues: list[tuple[Task, Due]]) -> set[str]:
 
 def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, items: list[tuple[Task, Due]],
                           people: dict[int, Staff], end: date, now: datetime,
-                          failures: _TaskFailures) -> tuple[int, int]:
+                          failures: _TaskFailures, behalf: Any = None) -> tuple[int, int]:
     """One task's new reminders for one person, recorded and folded into one message; the
     number recorded and of messages queued (0 when the person cannot be reached)."""
     task = items[0][0]
@@ -316,6 +338,8 @@ def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, item
         try:
             text, markup = reminder_message(task, [d for _, d in items], owner=people.get(task.owner_id),
                                             to_owner=items[0][1].to == "owner", today=end)
+            if behalf is not None:  # a substitute: for whom, until when; the buttons are the owner's
+                text, markup = on_behalf(people.get(behalf.staff_id), behalf.end) + "\n" + text, None
         except Exception as exc:  # not recorded: found again when the task is tried again
             failures.failed(task, exc)
             return 0, 0
@@ -441,7 +465,7 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     # One scan of the scope's tasks gathers the digest and the units' scores. A weekly digest's workbook
     # is written meanwhile by the export worker; without one, the scan that writes it gathers the digest.
     ranking = ScoreTally(today=today, tz=config.tz)
-    tally = DigestTally(today=today, now=now, scores=ranking)
+    tally = DigestTally(today=today, now=now, scores=ranking, calendar=config.calendar)
     weekly = sub.frequency == "weekly"
     pending = exports.submit(scope=scope, today=today, tz=config.tz) if weekly and exports is not None else None
     workbook = None

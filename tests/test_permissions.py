@@ -52,6 +52,7 @@ from storage.db import session_scope
 from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, DocumentVersion, Evidence, Flow, Invite,
                             KeptQuestion, Report, Staff, Target, TargetValue, Task)
 from storage.models import Milestone
+from storage.models import Leave, OfficeDay
 from storage.models import ExtensionRequest, TaskComment
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
@@ -100,6 +101,7 @@ NO_OWN_REPORT = "chưa có báo cáo nào"
 NO_SUCH_UNIT = "Không có đơn vị"
 APOLOGY = "Xin lỗi, tôi gặp lỗi"
 VOTE_FORGED = "không ghi nhận"
+LEAVE_SCOPE = "cán bộ thuộc phạm vi"
 
 DIVISION = "Phòng Cải cách hành chính"
 WARD = "UBND phường Phú Hội"
@@ -173,6 +175,8 @@ def snapshot(engine) -> dict[str, Any]:
             "document_versions": rows(DocumentVersion, "file_name", "version", "sha256"),
             "target_values": rows(TargetValue, "id", "target_id", "value"),
             "milestones": rows(Milestone, "id", "progress", "done", "done_at"),
+            "office_days": rows(OfficeDay, "day", "kind", "note"),
+            "leave": rows(Leave, "id", "staff_id", "start", "end", "substitute_id"),
             "comments": rows(TaskComment, "id", "task_id", "text"),
             "extension_requests": rows(ExtensionRequest, "id", "status", "new_deadline", "decision_note"),
             "subscriptions": rows(models.Subscription) if hasattr(models, "Subscription") else [],
@@ -281,6 +285,44 @@ def own_last(role: str, percent: int | None = None, status: str | None = None):
         return (last is not None and (percent is None or last.percent == percent)
                 and (status is None or last.status == status)
                 and d.sample_report().percent == 40)  # CB02's report is never touched
+    return check
+
+
+def comments(code: str, count: int):
+    """``code`` has ``count`` comments."""
+    return lambda d: d.count(TaskComment, TaskComment.task_id == d.task(code).id) == count
+
+
+def extension(code: str, status: str, count: int = 1):
+    """``code`` has ``count`` extension requests of ``status``."""
+    return lambda d: d.count(ExtensionRequest, ExtensionRequest.task_id == d.task(code).id,
+                             ExtensionRequest.status == status) == count
+
+
+def deadline(code: str, day: date):
+    return lambda d: d.task(code).deadline == day
+
+
+NOT_OWNER = "Chỉ người thực hiện"
+NOT_DECIDER = "Chỉ lãnh đạo chịu trách nhiệm"
+
+
+def office_day(day: str, kind: str | None):
+    """The office's calendar lists ``day`` (dd/mm/yyyy) as ``kind`` ("work", "off"; None: not at all)."""
+    def check(d: DB) -> bool:
+        with session_scope(d.engine) as session:
+            row = session.get(OfficeDay, date(*reversed([int(x) for x in day.split("/")])))
+            return (row.kind if row else None) == kind
+    return check
+
+
+def away(code: str, cancelled: bool = False):
+    """``code``'s latest leave is recorded (or cancelled: its end before its start)."""
+    def check(d: DB) -> bool:
+        with session_scope(d.engine) as session:
+            staff = db.staff_by_code(session=session, code=code)
+            leave = session.exec(select(Leave).where(Leave.staff_id == staff.id).order_by(Leave.id.desc())).first()
+            return leave is not None and (leave.end < leave.start) == cancelled
     return check
 
 
@@ -516,6 +558,36 @@ COMMANDS = [
         no(ADMINS_ONLY),
         ok("Đã khôi phục", "phiên bản 2", effect=lambda d: d.count(Document) == 1 and d.count(
             AuditEntry, AuditEntry.action == "document_restore", AuditEntry.actor == "Trần Văn Minh") == 1)),
+    # ---- the office's calendar (admins change it, staff read it) and leave (oneself; managers their scope) --
+    row("calendar", "/lich", "/calendar", "2026",
+        no(UNLINKED),           ok("Tết Nguyên Đán", ro=True),         ok("Tết Nguyên Đán", ro=True),
+        ok("Tết Nguyên Đán", ro=True),  ok("Tết Nguyên Đán", "/ngaylamviec", ro=True)),
+    row("calendar", "/ngaylamviec", "/workday", "14/03/2026 làm bù",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("ngày làm việc bù", effect=office_day("14/03/2026", "work"))),
+    row("calendar", "/ngaynghi", "/dayoff", "16/03/2026 lễ hội địa phương",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("ngày nghỉ", effect=office_day("16/03/2026", "off"))),
+    row("calendar", "/lich", "/calendar", "xoa 16/03/2026",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("Đã bỏ", effect=office_day("16/03/2026", None))),
+    row("calendar", "/nghiphep", "/leave", "",
+        no(UNLINKED),           ok("Không có ai", ro=True),            ok("Không có ai", ro=True),
+        ok("Không có ai", ro=True),  ok("Không có ai", ro=True)),
+    row("calendar", "/nghiphep", "/leave", "16/03/2026 20/03/2026",
+        no(UNLINKED),
+        *[ok("nghỉ phép từ 16/03/2026 đến 20/03/2026", effect=away(STAFF_CODE[role]))
+          for role in ("officer", "manager", "ward", "admin")]),
+    row("calendar", "/nghiphep", "/leave", "CB02 23/03/2026 24/03/2026",
+        no(UNLINKED),           no(LEAVE_SCOPE),                       ok("Lê Văn Nam (CB02)", effect=away("CB02")),
+        no(LEAVE_SCOPE),        ok("Lê Văn Nam (CB02)", effect=away("CB02"))),
+    row("calendar", "/nghiphep", "/leave", "huy",
+        no(UNLINKED),
+        *[ok("Đã hủy kỳ nghỉ từ 16/03/2026", effect=away(STAFF_CODE[role], cancelled=True))
+          for role in ("officer", "manager", "ward", "admin")]),
+    row("calendar", "/nghiphep", "/leave", "huy CB02",
+        no(UNLINKED),           no(LEAVE_SCOPE),                       ok("Đã hủy", effect=away("CB02", cancelled=True)),
+        no(LEAVE_SCOPE),        ok("Đã hủy", effect=away("CB02", cancelled=True))),
 ]
 
 # Buttons, forged by each role with real ids: NV003 (CB02's task), NV001 (CB01's), NV005 (CB03's, the ward),
@@ -860,7 +932,7 @@ def add_test_document(application) -> None:
 # Every row with the Vietnamese commands for every role; the English aliases (the same handlers) for the
 # officer and the admin, which between them see every alias both refused and allowed.
 @pytest.mark.parametrize("lang, role", [("vi", role) for role in ROLES] + [("en", "officer"), ("en", "admin")])
-@pytest.mark.parametrize("group", ["read", "report", "admin"])
+@pytest.mark.parametrize("group", ["read", "report", "admin", "calendar"])
 async def test_commands(tracked, group, lang, role):
     application, emu, engine = tracked
     if group == "report":
