@@ -6,6 +6,8 @@ Callback data (checked again on the server every time; each prefix a family of i
     w:<page>:<state>     a page of /theodoi, its filters as ``tracking.leaders.Watch.state``
     cd:<task id>         open a task's card
     ev:<evidence id>     send an evidence file back
+    xe:<task id>         the card's «Xin gia hạn» (the owner): how to ask, /xingiahan with the task's code
+    gl:<task id>         the card's «Giao lại» (managers in scope, admins): how to reassign, /giao
 """
 
 from __future__ import annotations
@@ -122,3 +124,21 @@ async def send_evidence(update: Update, context: Context, evidence_id: int = 0, 
         except BadRequest:
             pass
     await context.bot.send_document(chat_id, item.file_id, caption=caption, parse_mode="HTML")
+
+
+@button()
+async def ask_extension(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    """``xe:<task id>``: the owner is shown how to ask for a later deadline (``/xingiahan``)."""
+    task = await _as_actor(update, context,
+                           lambda session, actor: leaders.task_for_action(session, actor, task_id, "ask_extension"))
+    await answer_button(update)
+    await reply(update, copy.ask_extension_hint(task.code, task.deadline))
+
+
+@button()
+async def reassign(update: Update, context: Context, task_id: int = 0, *_) -> None:
+    """``gl:<task id>``: a manager of the task's scope (or an admin) is shown how to reassign it (``/giao``)."""
+    task = await _as_actor(update, context,
+                           lambda session, actor: leaders.task_for_action(session, actor, task_id, "reassign"))
+    await answer_button(update)
+    await reply(update, copy.reassign_hint(task.code))

@@ -270,3 +270,25 @@ async def test_a_long_card_stays_one_message(tracked):
     assert "…" in card.plain_text and re.search(r"còn \d+ báo cáo trước nữa", card.plain_text)
     assert re.search(r"còn \d+ ý kiến trước nữa", card.plain_text)
     assert "Rõ hiệu quả" in card.plain_text and not emu.errors
+
+
+async def test_the_cards_hint_buttons_check_who_presses_them(tracked):
+    """«Xin gia hạn» (the owner) and «Giao lại» (managers in scope, admins) say how to do it; pressed
+    (or forged) by anyone else, they are refused on the server like the card would not show them."""
+    _, emu, engine = tracked
+    nv001 = _task(engine, "NV001").id
+    officer = _chat(emu, OFFICER_ID, "Lan")
+    card = await officer.say("/xem NV001")
+    hint = await officer.click(card, "Xin gia hạn")
+    assert "/xingiahan NV001" in hint.plain_text and "13/03/2026" in hint.plain_text
+    refused = await officer.press(card, f"gl:{nv001}")
+    assert "Chỉ lãnh đạo phụ trách" in refused.plain_text
+
+    manager = _chat(emu, MANAGER_ID, "Hùng")
+    card = await manager.say("/xem NV001")
+    assert "/giao NV001" in (await manager.click(card, "Giao lại")).plain_text
+    assert "Chỉ người thực hiện" in (await manager.press(card, f"xe:{nv001}")).plain_text
+    ward = _chat(emu, WARD_MANAGER_ID, "Mai")
+    base = await ward.say("/start")
+    outside = await ward.press(base, f"gl:{nv001}")
+    assert "phạm vi của đồng chí" in outside.plain_text and "NV001" not in outside.plain_text

@@ -4,7 +4,7 @@ request and the buttons of what the reader may do."""
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -130,6 +130,29 @@ ACTION_LABELS = {
     "extend": "📅 Gia hạn",
     "reassign": "🔁 Giao lại",
 }
+
+
+_NOT_ALLOWED = {
+    "ask_extension": ("Chỉ người thực hiện mới xin gia hạn nhiệm vụ <code>{code}</code>, khi nhiệm vụ chưa xong "
+                      "và chưa có đề nghị nào đang chờ."),
+    "reassign": "Chỉ lãnh đạo phụ trách phạm vi có nhiệm vụ <code>{code}</code> và quản trị viên mới giao lại được.",
+}
+
+
+def action_not_allowed(kind: str, code: str) -> str:
+    return _NOT_ALLOWED.get(kind, "Đồng chí không làm được việc này với nhiệm vụ <code>{code}</code>.").format(
+        code=esc(code))
+
+
+def ask_extension_hint(code: str, deadline: date) -> str:
+    return (f"⏳ Xin gia hạn nhiệm vụ <b>{esc(code)}</b> (hạn hiện tại {deadline:%d/%m/%Y}): gõ ngày mới và lý do, "
+            f"ví dụ <code>/xingiahan {esc(code)} {deadline + timedelta(days=14):%d/%m/%Y} chờ số liệu của các xã</code>. "
+            "Lãnh đạo phụ trách sẽ đồng ý hoặc từ chối.")
+
+
+def reassign_hint(code: str) -> str:
+    return (f"🔁 Giao lại nhiệm vụ <b>{esc(code)}</b>: gõ mã cán bộ nhận, ví dụ "
+            f"<code>/giao {esc(code)} CB02</code>. Cả người cũ và người mới sẽ được báo.")
 
 
 def _number(value: float) -> str:

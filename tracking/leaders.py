@@ -317,6 +317,15 @@ def card_actions(session: Session, actor: Actor, task: Task,
     return actions
 
 
+def task_for_action(session: Session, actor: Actor, task_id: int, kind: str) -> Task:
+    """A task the actor may see and on whose card ``kind`` is one of their buttons (the same rule as
+    :func:`card_actions`, checked again on the server); refused otherwise."""
+    task = visible_task(session, actor, task_id)
+    if kind not in {a.kind for a in card_actions(session, actor, task)}:
+        raise Refused(copy.action_not_allowed(kind, task.code))
+    return task
+
+
 @dataclass
 class Card:
     """Everything the card of a task shows (``texts.leaders.card``)."""
