@@ -102,6 +102,10 @@ def fmt(x, nd=1, unit=""):
 
 
 def resolve(path: str) -> Path:
+    base, sep, half = path.rpartition(":")
+    if sep and half in ("odd", "even"):
+        found = resolve(base)
+        return found.with_name(f"{found.name}:{half}")
     p = Path(path)
     if p.is_absolute() or p.exists():
         return p
@@ -224,13 +228,26 @@ def merge(results: list[dict]) -> dict:
     return out
 
 
+def _id_parity(item: dict) -> int | None:
+    digits = re.findall(r"\d+", str(item.get("id", "")))
+    return int(digits[-1]) % 2 if digits else None
+
+
 def load_questions(paths: list[Path]) -> list[tuple[Path, list[dict]]]:
+    """Each set's items; ``PATH:odd`` / ``PATH:even`` keeps the items whose id ends in an odd / even number."""
     sets = []
     for p in paths:
+        half = None
+        if p.name.endswith((":odd", ":even")):
+            half = 1 if p.name.endswith(":odd") else 0
+            p = p.with_name(p.name.rsplit(":", 1)[0])
         if not p.is_file():
             print(f"! question set {p} not found: skipped", file=sys.stderr)
             continue
         items = [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if half is not None:
+            items = [it for it in items if _id_parity(it) == half]
+            p = p.with_name(p.name + (":odd" if half else ":even"))
         sets.append((p, items))
     return sets
 
@@ -350,18 +367,18 @@ def print_accuracy_table(rows: list[tuple[str, dict, dict]]) -> None:
 
 
 def kinds_table(sets, ours, baseline, judge, say) -> None:
-    """Accuracy by kind of question (the ``kind`` field; the first 19 of the dev set have none)."""
-    by: dict[str, list[int]] = {}
-    for _, items in sets:
+    """Accuracy by kind of question (the ``kind`` field; the first 19 of the dev set have none), per set."""
+    for path, items in sets:
+        by: dict[str, list[int]] = {}
         for it in items:
             kind = it.get("kind") or ("unanswerable" if it.get("unanswerable") else "original")
             row = by.setdefault(kind, [0, 0, 0])
             row[0] += judge(it, ours(it["q"]))[0]
             row[1] += judge(it, baseline(it["q"]))[0]
             row[2] += 1
-    say("\n  by kind of question        ours        rank_bm25")
-    for kind, (o, b, n) in sorted(by.items()):
-        say(f"  {kind:<22} {o:>3}/{n:<3} {100 * o / n:5.1f}%   {b:>3}/{n:<3} {100 * b / n:5.1f}%")
+        say(f"\n  {Path(path).name}: by kind of question   ours        rank_bm25")
+        for kind, (o, b, n) in sorted(by.items()):
+            say(f"  {kind:<22} {o:>3}/{n:<3} {100 * o / n:5.1f}%   {b:>3}/{n:<3} {100 * b / n:5.1f}%")
 
 
 def main(argv: list[str] | None = None) -> int:
