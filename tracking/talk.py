@@ -30,6 +30,7 @@ from tracking.refusals import Refused
 from tracking.service import Actor
 
 COMMENT_MAX = 2000
+WORDS_LOOKED_AT = 500  # the words of a replied-to message looked up as task codes (one query)
 REASON_MAX = 1000
 
 
@@ -123,13 +124,12 @@ def task_for_comment(session: Session, actor: Actor, task_id: int) -> Task:
 def codes_in(session: Session, actor: Actor, text: str) -> list[str]:
     """The codes of the tasks named in ``text`` (a message of the bot being replied to) that the actor
     may see, in order of appearance."""
-    import re
-
-    words = list(dict.fromkeys(w.strip(".,;:()[]«»\"'") for w in re.split(r"\s+", text or "")))
-    words = [w for w in words if w and len(w) <= 64]
+    words = list(dict.fromkeys(w.strip(".,;:()[]«»\"'·") for w in (text or "").split()))
+    words = [w for w in words if w and len(w) <= 64][:WORDS_LOOKED_AT]
+    tasks = {t.code: t for t in session.exec(select(Task).where(col(Task.code).in_(words))).all()} if words else {}
     found = []
     for word in words:
-        task = db.task_by_code(session=session, code=word)
+        task = tasks.get(word)
         if task is None:
             continue
         try:
