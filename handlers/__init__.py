@@ -52,6 +52,9 @@ def button_handlers() -> list[CallbackQueryHandler]:
         CallbackQueryHandler(leaders.watch_page, pattern=family("w")),
         CallbackQueryHandler(leaders.open_card, pattern=family("cd")),
         CallbackQueryHandler(leaders.send_evidence, pattern=family("ev")),
+        # The card's «Xin gia hạn» and «Giao lại»: how to do it (/xingiahan, /giao).
+        CallbackQueryHandler(leaders.ask_extension, pattern=family("xe")),
+        CallbackQueryHandler(leaders.reassign, pattern=family("gl")),
         # Under a saved report: no note, correct it, then the corrected percentage or "vướng mắc".
         CallbackQueryHandler(tasks.skip_note, pattern=family("n")),
         CallbackQueryHandler(tasks.correct, pattern=family("c")),

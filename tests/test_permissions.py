@@ -667,6 +667,15 @@ BUTTONS = [
         ok("Minh chứng của nhiệm vụ NV003", ro=True),
         no(OUT_OF_SCOPE),
         ok("Minh chứng của nhiệm vụ NV003", ro=True)),
+    # The card's «Xin gia hạn» (the owner) and «Giao lại» (managers in scope, admins): how to do it.
+    row("buttons", "xe NV006", None, "xe:{NV006}",
+        no(UNLINKED),           ok("/xingiahan NV006", ro=True),
+        no("Chỉ người thực hiện"), no(OUT_OF_SCOPE),                   no("Chỉ người thực hiện")),
+    row("buttons", "gl NV003", None, "gl:{NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),
+        ok("/giao NV003", ro=True),
+        no(OUT_OF_SCOPE),
+        ok("/giao NV003", ro=True)),
     # Talking about a task: a comment started; an extension request ({xreq_NV001}, {xreq_NV002}: CB01's, to
     # LD01) approved, refused (the reason asked); extending from a blocker's notice (the date and reason asked).
     row("buttons", "cm NV003", None, "cm:{NV003}",
@@ -1020,6 +1029,7 @@ async def test_buttons(tracked, role):
     ids = {code: d.task(code).id for code in ("NV001", "NV003", "NV005")}
     cb02_report = d.sample_report().id
     ids["ward_unit"] = d.staff("CB03").unit_id
+    ids["NV006"] = d.task("NV006").id
     ids["ev_NV003"] = evidence_on(engine, emu, cb02_report)
     ids.update(matrix_milestones(engine))
     ids.update(matrix_extension_requests(engine))
