@@ -1,9 +1,11 @@
 """Digest subscriptions: a manager (or admin) subscribes a chat, private or a
-group, to a digest of their scope, daily or weekly, at a time.
+group, to a digest of their scope, daily, weekly, monthly or quarterly, at a time.
 
     /dangkytonghop                    daily at 08:00
     /dangkytonghop hằng tuần thứ 2 07:30
     /dangkytonghop hang ngay 17:00
+    /dangkytonghop hằng tháng ngày 1 08:00     the 1st of every month
+    /dangkytonghop hang quy 08:00              the 1st of January, April, July, October
     /huydangky                        stop the digests of this chat
 """
 
@@ -29,8 +31,9 @@ WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3
             "7": 5, "bay": 5, "cn": 6, "chu nhat": 6}
 
 
-def parse_subscription(text: str) -> tuple[str, int, str]:
-    """"hằng tuần thứ 2 07:30" → ("weekly", 0, "07:30"); UnreadableSubscription (said with the usage)."""
+def parse_subscription(text: str) -> tuple[str, int, int, str]:
+    """"hằng tuần thứ 2 07:30" → ("weekly", 0, 1, "07:30"), "hằng tháng ngày 31 8:00" → ("monthly", 0, 31,
+    "08:00"): the frequency, weekday, day of the month and time; UnreadableSubscription (said with the usage)."""
     words = key(text)
     at = "08:00"
     m = re.search(r"\b(\d{1,2})(?::|h)(\d{2})?\b", words)
@@ -41,6 +44,10 @@ def parse_subscription(text: str) -> tuple[str, int, str]:
         at = f"{hours:02d}:{minutes:02d}"
         words = (words[:m.start()] + words[m.end():]).strip()
     frequency, weekday = "daily", 0
+    periodic = _periodic(words)
+    if periodic is not None:
+        parse_hhmm(at)
+        return periodic[0], 0, periodic[1], at
     if "tuan" in words or "weekly" in words:
         frequency = "weekly"
         day = re.search(r"(?:thu\s+)?(2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)\b|\b(cn|chu nhat)\b",
@@ -50,7 +57,23 @@ def parse_subscription(text: str) -> tuple[str, int, str]:
     elif words and not any(w in words for w in ("ngay", "daily")):
         raise UnreadableSubscription(text)
     parse_hhmm(at)
-    return frequency, weekday, at
+    return frequency, weekday, 1, at
+
+
+def _periodic(words: str) -> tuple[str, int] | None:
+    """"hang quy ngay 5" → ("quarter", 5), "hang thang" → ("monthly", 1); None for neither."""
+    if re.search(r"\b(quy|quarterly|quarter)\b", words):
+        frequency = "quarter"
+    elif re.search(r"\b(thang|monthly|month)\b", words):
+        frequency = "monthly"
+    else:
+        return None
+    day = re.search(r"\b(?:ngay|day)\s+(\S+)", words) or re.search(r"\b(\d+)\b", words)
+    if day is None:
+        return frequency, 1
+    if not day.group(1).isdigit() or not 1 <= int(day.group(1)) <= 31:
+        raise UnreadableSubscription(day.group(1), day=True)
+    return frequency, int(day.group(1))
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -60,9 +83,9 @@ async def subscribe(update: Update, context: Context) -> None:
 
     def work(session: Session, actor: Actor) -> Subscription:
         service.require_manager(actor, "đăng ký nhận tổng hợp")
-        frequency, weekday, at = parse_subscription(args)
+        frequency, weekday, month_day, at = parse_subscription(args)
         return subs.subscribe(session, actor, chat_id=chat_id, frequency=frequency, weekday=weekday, at=at,
-                              now=moment)
+                              now=moment, month_day=month_day)
 
     sub = await guarded(update, context, work)
     if sub is None:

@@ -37,6 +37,8 @@ from texts.calendar import on_behalf
 from texts.common import STATUS_LABELS, esc, pack
 from reminders import failures as fails
 from reminders import milestones as marks
+from reminders import periodic
+from texts.periodic import workbook_caption
 from common.timespec import parse_hhmm
 from reminders.away import Away
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
@@ -417,7 +419,9 @@ def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_own
 
 
 def period_due(sub: Subscription, now: datetime, tz: tzinfo) -> str | None:
-    """The period (day or ISO week) whose digest is due for ``sub`` now, if not sent yet."""
+    """The period (day, ISO week, month or quarter) whose digest is due for ``sub`` now, if not sent yet."""
+    if sub.frequency in periodic.FREQUENCIES:
+        return periodic.period_due(sub, now, tz)
     local = now.astimezone(tz)
     at = parse_hhmm(sub.at_time)
     if sub.frequency == "weekly":
@@ -466,7 +470,7 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     # is written meanwhile by the export worker; without one, the scan that writes it gathers the digest.
     ranking = ScoreTally(today=today, tz=config.tz)
     tally = DigestTally(today=today, now=now, scores=ranking, calendar=config.calendar)
-    weekly = sub.frequency == "weekly"
+    weekly = sub.frequency in ("weekly", *periodic.FREQUENCIES)  # with the workbook
     pending = exports.submit(scope=scope, today=today, tz=config.tz) if weekly and exports is not None else None
     workbook = None
     if weekly and pending is None:
@@ -479,6 +483,8 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     milestones = marks.digest_block(session, scope=scope, today=today)  # not done: late, and due soon
     if milestones and digest.total:
         blocks.append(milestones)
+    if sub.frequency in periodic.FREQUENCIES:  # this month or quarter against the one before
+        blocks.insert(1, periodic.comparison_block(session, sub=sub, period=period, scope=scope, tz=config.tz))
     change = _change(sub.last_counts, counts)
     if change:
         blocks.insert(1, change)
@@ -499,7 +505,8 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
             workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz)
     if workbook is not None:
         rows.append(Outbox(key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
-                           text=f"📊 Báo cáo nhiệm vụ tuần {period}", document=workbook,
+                           text=(workbook_caption(sub.frequency, today) if sub.frequency in periodic.FREQUENCIES
+                                 else f"📊 Báo cáo nhiệm vụ tuần {period}"), document=workbook,
                            file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx", not_before=now))
     return rows, counts
 

@@ -419,6 +419,11 @@ COMMANDS = [
         ok("Đã đăng ký", effect=subscriptions(1)),
         ok("Đã đăng ký", effect=subscriptions(1)),
         ok("Đã đăng ký", effect=subscriptions(1))),
+    row("read", "/dangkytonghop", "/subscribe", "hằng quý ngày 1 08:00",  # the same subscription, quarterly
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("hằng quý", effect=subscriptions(1)),
+        ok("hằng quý", effect=subscriptions(1)),
+        ok("hằng quý", effect=subscriptions(1))),
     row("read", "/huydangky", "/unsubscribe", "",
         no(UNLINKED),           no(MANAGERS_ONLY),
         ok("Đã hủy nhận", effect=subscriptions(0)),

@@ -136,6 +136,8 @@ def help_text(is_admin: bool) -> str:
         "sau đó có thể gửi ghi chú hoặc tệp/ảnh minh chứng.",
         "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo một dòng, ví dụ <i>/baocao NV001 50 xong khảo sát</i>; "
         "<i>/baocao NV001 vướng mắc lý do</i>.",
+        "• /baocao &lt;mã&gt; moc &lt;số&gt; &lt;%&gt; — tiến độ một mốc, ví dụ <i>/baocao NV001 moc 1 100</i>; "
+        "<i>/baocao NV001 moc</i> — các mốc kèm nút báo cáo.",
         "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của đồng chí.",
         "• /traodoi &lt;mã&gt; &lt;nội dung&gt; — trao đổi về nhiệm vụ với người thực hiện và lãnh đạo phụ trách "
         "(hoặc trả lời một tin nhắn của tôi về nhiệm vụ đó).",
@@ -147,7 +149,8 @@ def help_text(is_admin: bool) -> str:
         "• Lãnh đạo: /theodoi [quá hạn | vướng mắc | chờ duyệt | sắp đến hạn | tên đơn vị | mã CB] — nhiệm vụ "
         "trong phạm vi, lọc (ghép được) và lật trang; bấm một nhiệm vụ để mở thẻ.",
         "• Lãnh đạo: /tonghop — tổng hợp phạm vi của mình; /donvi [tên] — một đơn vị; "
-        "/dangkytonghop [hằng ngày | hằng tuần thứ 2] [08:00] — nhận tổng hợp định kỳ ở chat này (cả nhóm).",
+        "/dangkytonghop [hằng ngày | hằng tuần thứ 2 | hằng tháng ngày 1 | hằng quý ngày 1] [08:00] — nhận tổng hợp "
+        "định kỳ ở chat này (cả nhóm); hằng tháng, hằng quý: so sánh với kỳ trước.",
         "• /nghiphep &lt;từ ngày&gt; &lt;đến ngày&gt; [mã người thay] — ghi nghỉ phép (lãnh đạo: "
         "/nghiphep &lt;mã CB&gt; &lt;từ&gt; &lt;đến&gt;); /nghiphep — ai đang nghỉ; /nghiphep huy — kết thúc sớm.",
         "• /lich [năm] — ngày lễ, ngày nghỉ và ngày làm việc bù của cơ quan.",

@@ -101,6 +101,8 @@ def _unreadable_subscription(e: r.UnreadableSubscription) -> str:
 
     if e.hour:
         return f"Giờ «{esc(e.text)}» không hợp lệ.\n{SUBSCRIBE_USAGE}"
+    if e.day:
+        return f"Ngày «{esc(e.text)}» không hợp lệ: ngày trong tháng là từ 1 đến 31.\n{SUBSCRIBE_USAGE}"
     return f"Không hiểu «{esc(e.text)}».\n{SUBSCRIBE_USAGE}"
 
 

@@ -6,9 +6,13 @@ from datetime import date
 
 from texts.common import esc
 
-SUBSCRIBE_USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ] [GIỜ:PHÚT]</code>\n"
+SUBSCRIBE_USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ | hằng tháng ngày N | "
+                   "hằng quý ngày N] [GIỜ:PHÚT]</code>\n"
                    "Ví dụ: <code>/dangkytonghop hằng ngày 08:00</code>, "
-                   "<code>/dangkytonghop hằng tuần thứ 2 07:30</code>.\n"
+                   "<code>/dangkytonghop hằng tuần thứ 2 07:30</code>, "
+                   "<code>/dangkytonghop hằng tháng ngày 1 08:00</code>, "
+                   "<code>/dangkytonghop hằng quý ngày 1 08:00</code> (ngày của tháng đầu quý; ngày tháng không có, "
+                   "như 31/4, là ngày cuối tháng).\n"
                    "Hủy: <code>/huydangky</code>")
 
 

@@ -197,3 +197,4 @@ class NothingToSave(Typed):
 class UnreadableSubscription(Typed):
     text: str
     hour: bool = False  # the time of day is what does not read
+    day: bool = False  # the day of the month (of a monthly or quarterly digest) is what does not read

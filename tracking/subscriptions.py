@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from texts.common import esc
+from texts.periodic import schedule_label as periodic_label
 from tracking.service import Actor, require_manager
 from storage import outbox as box
 from storage import subscriptions as rows
@@ -31,6 +32,8 @@ class Stopped(Exception):
 
 
 def schedule_label(sub: Subscription) -> str:
+    if sub.frequency in ("monthly", "quarter"):
+        return periodic_label(sub.frequency, sub.month_day, sub.at_time)
     if sub.frequency == "weekly":
         return f"mỗi {DAY_LABELS[sub.weekday % 7]} lúc {sub.at_time}, kèm bảng Excel"
     return f"hằng ngày lúc {sub.at_time}"
@@ -81,20 +84,25 @@ def stop(session: Session, sub: Subscription, *, reason: str, now: datetime) -> 
 
 
 def subscribe(session: Session, actor: Actor, *, chat_id: int, frequency: str, weekday: int, at: str,
-              now: datetime) -> Subscription:
-    """Subscribe the chat to the actor's digest (or change the time of theirs; a stopped one starts again)."""
+              now: datetime, month_day: int = 1) -> Subscription:
+    """Subscribe the chat to the actor's digest (or change the time of theirs; a stopped one starts again).
+    ``month_day``: the day of the month of a monthly or quarterly digest (a day the month lacks: its last).
+    Changed to another frequency, it starts afresh: its first digest comes at its next time."""
     require_manager(actor, "đăng ký nhận tổng hợp")
     sub = rows.owned_subscription(session=session, chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None,
                                   telegram_id=actor.telegram_id)
     if sub is None:
         sub = Subscription(chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None,
                            owner_telegram_id=None if actor.staff else actor.telegram_id, created_at=now)
-    sub.frequency, sub.weekday, sub.at_time = frequency, weekday, at
+    if sub.id is not None and sub.frequency != frequency:
+        sub.last_period, sub.created_at = "", now
+    sub.frequency, sub.weekday, sub.at_time, sub.month_day = frequency, weekday, at, month_day
     sub.disabled_at, sub.disabled_reason = None, ""
     session.add(sub)
     session.flush()
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
-             entity_code=str(chat_id), new=f"{frequency} {at}")
+             entity_code=str(chat_id), new=f"{frequency} {at}" + (f" ngày {month_day}" if frequency in
+                                                                    ("monthly", "quarter") else ""))
     return sub
 
 
