@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from storage import tracking as db
 from storage.db import session_scope
-from storage.models import (EXTENSION_PENDING, STATUS_REVIEW, Evidence, ExtensionRequest, Milestone, Task,
+from storage.models import (EXTENSION_PENDING, STATUS_REVIEW, Evidence, ExtensionRequest, Milestone, Task, TaskSeries,
                             TaskComment)
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, TODAY
@@ -292,3 +292,19 @@ async def test_the_cards_hint_buttons_check_who_presses_them(tracked):
     base = await ward.say("/start")
     outside = await ward.press(base, f"gl:{nv001}")
     assert "phạm vi của đồng chí" in outside.plain_text and "NV001" not in outside.plain_text
+
+
+async def test_a_periodic_reports_card_names_its_series_and_period(tracked):
+    _, emu, engine = tracked
+    with session_scope(engine) as session:
+        task = db.task_by_code(session=session, code="NV006")
+        series = TaskSeries(code="DK01", rule="hằng quý ngày 15 tháng cuối quý", title=task.title,
+                            owner_id=task.owner_id, accountable_id=task.accountable_id,
+                            host_unit_id=task.host_unit_id, expected_result=task.expected_result,
+                            starts_on=TODAY - timedelta(days=60))
+        session.add(series)
+        session.flush()
+        task.series_id, task.period_key = series.id, "2026-Q1"
+        session.add(task)
+    card = await _chat(emu, MANAGER_ID, "Hùng").say("/xem NV006")
+    assert "Báo cáo định kỳ DK01: hằng quý ngày 15 tháng cuối quý · kỳ Quý I/2026" in card.plain_text

@@ -180,6 +180,8 @@ def _five(c: Card, today: date, tz: tzinfo, long: int) -> list[str]:
     when = [f"<b>Rõ tiến độ</b>: 📈 <b>{task.progress}%</b> · {status_text(task, today)}",
             (f"🗓 Bắt đầu: {task.start_date:%d/%m/%Y} · " if task.start_date else "🗓 ")
             + f"⏰ Hạn: {deadline_text(task, today)}"]
+    if c.series is not None:
+        when.append(f"🔁 Báo cáo định kỳ {esc(c.series.code)}: {esc(c.series.rule)} · kỳ {esc(c.period)}")
     if task.status == STATUS_BLOCKED and task.blocked_reason:
         when.append(f"🟠 Vướng mắc: {esc(clip(task.blocked_reason, long))}")
     for m in c.milestones:

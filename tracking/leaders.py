@@ -43,7 +43,7 @@ from kb.text import ABBREVIATIONS
 from storage import leaders as store
 from storage import tracking as db
 from storage.models import (STATUS_DONE, STATUS_REVIEW, Evidence, ExtensionRequest, Milestone, Report, Staff, Target,
-                            TargetValue, Task, TaskComment, Unit)
+                            TargetValue, Task, TaskComment, TaskSeries, Unit)
 from tracking import refusals as no
 from tracking.parse import key
 from tracking.refusals import Refused
@@ -345,6 +345,28 @@ class Card:
     target: Target | None
     target_value: TargetValue | None
     actions: list[CardAction] = field(default_factory=list)
+    series: TaskSeries | None = None  # a periodic report's instance: its series
+    period: str = ""                  # and its period, as officers name it ("Quý I/2026")
+
+
+def period_label(rule_text: str, key_text: str) -> str:
+    """The period of a series' instance as officers name it ("Quý I/2026"), from its rule and key
+    ("2026-Q1"); the key itself when either does not read."""
+    from tracking import recurrence
+
+    m = re.fullmatch(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])|W(\d{2})))?", key_text or "")
+    try:
+        if m is None:
+            return key_text
+        year, month, quarter, half, week = m.groups()
+        if week:
+            day = date.fromisocalendar(int(year), int(week), 1)
+        else:
+            first = int(month) if month else (int(quarter) - 1) * 3 + 1 if quarter else 7 if half == "2" else 1
+            day = date(int(year), first, 1)
+        return recurrence.period_of(recurrence.parse(rule_text), day).label
+    except (ValueError, recurrence.RuleError):
+        return key_text
 
 
 def card(session: Session, actor: Actor, code_or_id: str | int) -> Card:
@@ -357,6 +379,7 @@ def card(session: Session, actor: Actor, code_or_id: str | int) -> Card:
     people = db.staff_by_ids(session=session, ids=[task.owner_id, task.accountable_id]
                              + [r.staff_id for r in reports] + ([pending.staff_id] if pending else []))
     unit = session.get(Unit, task.host_unit_id)
+    series = session.get(TaskSeries, task.series_id) if task.series_id is not None else None
     target = session.get(Target, task.target_id) if task.target_id is not None else None
     value = (db.latest_target_values(session=session, target_ids=[target.id]).get(target.id)
              if target is not None else None)
@@ -365,7 +388,8 @@ def card(session: Session, actor: Actor, code_or_id: str | int) -> Card:
                 milestones=store.milestones_of(session=session, task_id=task.id), reports=reports,
                 reports_total=reports_total, authors=people, evidence=evidence, comments=comments,
                 comments_total=comments_total, pending=pending, target=target, target_value=value,
-                actions=card_actions(session, actor, task, pending))
+                actions=card_actions(session, actor, task, pending), series=series,
+                period=period_label(series.rule, task.period_key) if series is not None else "")
 
 
 def evidence_file(session: Session, actor: Actor, evidence_id: int) -> tuple[Evidence, Task]:
