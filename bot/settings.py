@@ -66,6 +66,9 @@ class Settings(BaseSettings):
                                                                alias="REMINDER_DAYS_BEFORE")
     overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
     escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
+    # A task reported 100% awaits its accountable leader's confirmation («chờ duyệt») before it counts
+    # as done (tracking/review.py); false: 100% is done at once.
+    review_completion: bool = Field(default=True, alias="REVIEW_COMPLETION")
     outbox_lease_seconds: int = Field(default=120, alias="OUTBOX_LEASE_SECONDS", ge=5, le=3600)
     # Each process sending the outbox beats this often; one silent this long (or whose pid is gone
     # from this machine) is gone, and the messages it had claimed go out at once (reminders/recovery.py).

@@ -16,6 +16,7 @@ from handlers import (admin, ask, buttons, calendar, conversation, documents, er
 from handlers import talk
 from handlers import milestones
 from handlers import leaders
+from handlers import review
 from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
@@ -39,7 +40,13 @@ def button_handlers() -> list[CallbackQueryHandler]:
         CallbackQueryHandler(tasks.report_blocked, pattern=family("b")),
         CallbackQueryHandler(tasks.open_task, pattern=family("t")),
         CallbackQueryHandler(tasks.snooze, pattern=family("z")),
-        CallbackQueryHandler(tasks.report_done, pattern=family("d")),
+        # «✅ Đã xong» on a reminder asks «Xác nhận đã xong?» first (its «Đúng» is a 100 % report).
+        CallbackQueryHandler(review.ask_done, pattern=family("d")),
+        # A task reported 100 % awaiting review: the accountable leader confirms or returns it (asks the
+        # reason); under /tonghop: invite links for the scope's staff not connected to Telegram.
+        CallbackQueryHandler(review.confirm, pattern=family("rc")),
+        CallbackQueryHandler(review.send_back, pattern=family("rr")),
+        CallbackQueryHandler(review.invite_all, pattern=family("iv")),
         # A milestone's progress (its percentages under /baocao <mã> moc).
         CallbackQueryHandler(milestones.report_button, pattern=family("ms")),
         # Talking about a task: start a comment; an extension request approved, refused (asks the reason);

@@ -89,7 +89,7 @@ async def add_task_start(update: Update, context: Context) -> None:
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor) -> str:
-        service.require_admin(actor, "thêm nhiệm vụ")
+        service.require_manager(actor, "thêm nhiệm vụ")
         chosen = code or service.next_task_code(session)
         if db.task_by_code(session=session, code=chosen) is not None:
             raise no.TaskCodeTaken(chosen, wizard=True)
@@ -110,13 +110,13 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> boo
     day = context.today
 
     def work(session: Session, actor: Actor) -> tuple[str, bool]:
-        service.require_admin(actor, "thêm nhiệm vụ")
+        service.require_manager(actor, "thêm nhiệm vụ")
         step = int(data.get("step", 0))
         fields = dict(data.get("fields", {}))
         if step >= len(STEPS):  # every step answered: the task waits for «Lưu» or «Hủy»
             return copy.waiting_for_save(_summary(session, fields)), True
         name = STEPS[step]
-        fields[name] = _check_step(session, name, text, day)
+        fields[name] = _check_step(session, actor, name, text, day)
         step += 1
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
                     data={"step": step, "fields": fields})
@@ -134,13 +134,15 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> boo
     return True
 
 
-def _check_step(session: Session, name: str, text: str, day) -> str:
-    """Validate one answer; a Refused keeps the conversation at the same step."""
+def _check_step(session: Session, actor: Actor, name: str, text: str, day) -> str:
+    """Validate one answer; a Refused keeps the conversation at the same step. The owner must be of
+    the actor's scope, the accountable leader a manager or an admin of it."""
     if not text:
         raise no.TextExpected()
-    if name in ("owner", "accountable"):
-        staff = service.staff_or_refuse(session, text.split()[0])
-        return staff.code
+    if name == "owner":
+        return service.scoped_staff(session, actor, text.split()[0]).code
+    if name == "accountable":
+        return service.accountable_leader(session, actor, text.split()[0]).code
     if name == "deadline":
         try:
             deadline = parse_date(text)
@@ -166,8 +168,10 @@ async def on_button(update: Update, context: Context, action: str) -> None:
     telegram_id = user_id(update)
     day = context.today
 
+    at = context.now
+
     def work(session: Session, actor: Actor):
-        service.require_admin(actor, "thêm nhiệm vụ")
+        service.require_manager(actor, "thêm nhiệm vụ")
         flow = flows.current(session, context, telegram_id=telegram_id)
         if flow is None or flow[0] is not Kind.NEW_TASK or int(flow[1].get("step", 0)) < len(STEPS):
             raise no.NothingToSave()
@@ -178,7 +182,7 @@ async def on_button(update: Update, context: Context, action: str) -> None:
         task = service.add_task(session, actor, NewTask(
             code=fields["code"], title=fields["title"], owner_code=fields["owner"],
             accountable_code=fields["accountable"], deadline=date.fromisoformat(fields["deadline"]),
-            expected_result=fields["expected"], target=fields.get("target", "")), today=day)
+            expected_result=fields["expected"], target=fields.get("target", "")), today=day, at=at)
         owner = session.get(Staff, task.owner_id)
         return task, owner
 
@@ -188,19 +192,7 @@ async def on_button(update: Update, context: Context, action: str) -> None:
         await edit_or_send(update, copy.NOTHING_SAVED)
         return
     task, owner = result
-    await edit_or_send(update, copy.task_assigned(task, owner))
-    if owner.telegram_id:
-        await _notify(context, owner.telegram_id, copy.new_task_notice(task))
-
-
-async def _notify(context: Context, chat_id: int, text: str) -> None:
-    """Tell someone about a change; failing to reach them does not undo it."""
-    from telegram.error import TelegramError
-
-    try:
-        await context.bot.send_message(chat_id, text)
-    except TelegramError as exc:
-        log.info("could not notify %s: %s", chat_id, exc)
+    await edit_or_send(update, copy.task_assigned(task, owner))  # the owner is told through the outbox
 
 
 # --------------------------------------------------------------------------
@@ -214,15 +206,14 @@ async def reassign(update: Update, context: Context) -> None:
         return
     args = command_args(update).split()
     if len(args) != 2:
-        return await _admin_usage(update, context, "giao lại nhiệm vụ", copy.USAGE["giao"])
+        return await _manager_usage(update, context, "giao lại nhiệm vụ", copy.USAGE["giao"])
+    at = context.now
     result = await guarded(update, context,
-                           lambda s, a: service.reassign(s, a, task_code=args[0], staff_code=args[1]))
+                           lambda s, a: service.reassign(s, a, task_code=args[0], staff_code=args[1], at=at))
     if result is None:
         return
     task, old, new = result
-    await reply(update, copy.reassigned(task, old, new))
-    if new.telegram_id:
-        await _notify(context, new.telegram_id, copy.reassigned_notice(task))
+    await reply(update, copy.reassigned(task, old, new))  # both owners are told through the outbox
 
 
 async def extend(update: Update, context: Context) -> None:
@@ -230,11 +221,11 @@ async def extend(update: Update, context: Context) -> None:
         return
     args = command_args(update).split(maxsplit=2)
     if len(args) < 2:
-        return await _admin_usage(update, context, "gia hạn nhiệm vụ", copy.USAGE["giahan"])
+        return await _manager_usage(update, context, "gia hạn nhiệm vụ", copy.USAGE["giahan"])
     reason = args[2] if len(args) > 2 else ""
-    day = context.today
+    day, at = context.today, context.now
     result = await guarded(update, context, lambda s, a: service.extend(
-        s, a, task_code=args[0], new_deadline=args[1], reason=reason, today=day))
+        s, a, task_code=args[0], new_deadline=args[1], reason=reason, today=day, at=at))
     if result is None:
         return
     task, old = result
@@ -292,6 +283,17 @@ async def record_target(update: Update, context: Context) -> None:
     await reply(update, copy.target_recorded(target, entry, previous))
 
 
+async def _manager_usage(update: Update, context: Context, action: str, usage: str) -> None:
+    """The usage line for managers and admins; the refusal for everyone else."""
+
+    def check(session: Session, actor: Actor) -> bool:
+        service.require_manager(actor, action)
+        return True
+
+    if await guarded(update, context, check):
+        await reply(update, usage)
+
+
 async def _admin_usage(update: Update, context: Context, action: str, usage: str) -> None:
     """The usage line for admins; the refusal for everyone else."""
 
@@ -330,9 +332,19 @@ async def import_sheet(update: Update, context: Context) -> None:
     data = bytes(await (await document.get_file()).download_as_bytearray())
     caps = SheetCaps.from_settings(context.settings)
 
+    at = context.now
+
     def work(session: Session, actor: Actor):
+        from tracking import changes
+
         service.require_admin(actor, "nhập danh sách")
-        return import_parsed(session=session, sheet=sheet, actor=actor.staff, actor_name=actor.name)
+        from storage import review as review_rows
+
+        before = review_rows.last_task_id(session=session)
+        result = import_parsed(session=session, sheet=sheet, actor=actor.staff, actor_name=actor.name)
+        # Each owner of new tasks gets one message listing them (tracking.changes).
+        changes.imported(session, actor, review_rows.tasks_after(session=session, task_id=before), at=at)
+        return result
 
     try:
         # Read on a thread of its own, within the caps and before any transaction: a large or

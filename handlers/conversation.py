@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import Context
-from handlers import admin, ask, documents, flows, talk, tasks
+from handlers import admin, ask, documents, flows, review, talk, tasks
 from handlers.common import in_db, is_private, user_id
 from handlers.flows import Kind
 
@@ -37,6 +37,7 @@ STEPS: dict[Kind, Steps] = {
     Kind.COMMENT: Steps(text=talk.continue_comment, file=None),
     Kind.REFUSE_EXTENSION: Steps(text=talk.continue_refusal, file=None),
     Kind.EXTEND: Steps(text=talk.continue_extend, file=None),
+    Kind.REVIEW_RETURN: Steps(text=review.continue_return, file=None),
 }
 
 

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     COMMENT = "comment"                 # a comment on a task (button «Trả lời» / «Trao đổi»): {"task_id"}
     REFUSE_EXTENSION = "xrefuse"        # the reason for refusing an extension request: {"request_id"}
     EXTEND = "extend"                   # a new deadline and its reason (button «Gia hạn»): {"task_id"}
+    REVIEW_RETURN = "review_return"     # the reason for returning a task awaiting review («Trả lại»): {"task_id"}
 
 
 def start(session: Session, context: Context, *, telegram_id: int, kind: Kind, data: dict) -> None:

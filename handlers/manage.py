@@ -12,6 +12,7 @@ from tracking import service
 from tracking.service import Actor
 from handlers.common import command_args, guarded, in_db, private_only, reply
 from reminders.digest import build_digest, digest_blocks
+from texts.review import invite_all_keyboard
 from storage import tracking as db
 
 
@@ -26,8 +27,8 @@ async def digest(update: Update, context: Context) -> None:
                             title=service.scope_title(session, actor.staff, everything=actor.is_admin))
 
     result = await _read_scope(update, context, work)
-    if result is not None:
-        await reply(update, digest_blocks(result))
+    if result is not None:  # staff not connected: a button makes their invite links (handlers.review)
+        await reply(update, digest_blocks(result), reply_markup=invite_all_keyboard() if result.unlinked else None)
 
 
 async def _read_scope(update: Update, context: Context, work):

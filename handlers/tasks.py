@@ -107,7 +107,8 @@ async def report_command(update: Update, context: Context) -> None:
             percent = task.progress
         else:
             percent = amount
-        return service.report(session, actor, task=task, percent=percent, blocked=blocked, note=note, at=at)
+        return service.report(session, actor, task=task, percent=percent, blocked=blocked, note=note, at=at,
+                              review=context.settings.review_completion)
 
     result = await guarded(update, context, work)
     if result is None:
@@ -132,7 +133,7 @@ async def correct_command(update: Update, context: Context) -> None:
         except InputError as exc:
             raise no.Unreadable("correct", str(exc)) from None
         entry = service.correct_report(session, actor, report_id=last.id, percent=percent, blocked=blocked,
-                                       note=note or None)
+                                       note=note or None, review=context.settings.review_completion)
         return task, entry
 
     result = await guarded(update, context, work)
@@ -160,7 +161,8 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
-        task, entry = service.report(session, actor, task=task_id, percent=percent, at=at)
+        task, entry = service.report(session, actor, task=task_id, percent=percent, at=at,
+                                     review=context.settings.review_completion)
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
         return task, entry
 
@@ -231,7 +233,8 @@ async def corrected(update: Update, context: Context, report_id: int = 0, percen
     percent = buttons.percent(percent)
 
     def work(session: Session, actor: Actor):
-        entry = service.correct_report(session, actor, report_id=report_id, percent=percent)
+        entry = service.correct_report(session, actor, report_id=report_id, percent=percent,
+                                       review=context.settings.review_completion)
         return session.get(Task, entry.task_id), entry
 
     task, entry = await _as_actor(update, context, work)

@@ -20,6 +20,8 @@ from sqlalchemy import DateTime, type_coerce
 from sqlmodel import Session, col, func, select
 
 from texts.calendar import away_block
+from texts.review import unlinked_block
+from storage.leaders import unlinked_staff
 from texts.common import STATUS_ICONS, STATUS_LABELS, esc
 from storage import calendar as office
 from texts.talk import blocked_block
@@ -83,6 +85,9 @@ class Digest:
     # Owners of open tasks away on leave today, with their leave (tracking.leave): who, until when.
     away: list = field(default_factory=list)
     working_days: bool = False  # days_late counted in working days of the office's calendar
+    # Staff of the scope who never linked Telegram (storage.leaders.unlinked_staff): told nothing.
+    unlinked: list = field(default_factory=list, compare=False)
+    unlinked_count: int = field(default=0, compare=False)
     # Blocked tasks with their reasons, the first BLOCKED_LINES by code: (code, title, owner, reason).
     blocked: list = field(default_factory=list)
     blocked_count: int = 0
@@ -106,7 +111,15 @@ def scan_digest(*, session: Session, scope: Scope, tally: DigestTally, title: st
     add = tally.add
     for row in rows:
         add(*row)
-    return tally.digest(session=session, title=title, limit=limit)
+    return with_unlinked(session=session, digest=tally.digest(session=session, title=title, limit=limit),
+                         scope=scope, limit=limit)
+
+
+def with_unlinked(*, session: Session, digest: Digest, scope: Scope, limit: int = 15) -> Digest:
+    """``digest`` with the staff of ``scope`` not connected to Telegram (they hear of nothing)."""
+    unlinked = unlinked_staff(session=session, scope=scope, limit=1000)
+    digest.unlinked, digest.unlinked_count = unlinked[:limit], len(unlinked)
+    return digest
 
 
 class DigestTally:
@@ -266,6 +279,8 @@ def digest_blocks(digest: Digest) -> list[str]:
         blocks.append(_unreachable_block(digest))
     if digest.away:
         blocks.append(away_block(digest.away))
+    if digest.unlinked:
+        blocks.append(unlinked_block(digest.unlinked, digest.unlinked_count))
     return blocks
 
 

@@ -459,7 +459,7 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     """The outbox rows of one subscription's digest for ``period``, and its counts: of the scope
     its owner has now (``owners.Stopped`` if they may no longer receive it)."""
     from tracking.export import export_tasks
-    from reminders.digest import DigestTally, digest_blocks, scan_digest
+    from reminders.digest import DigestTally, digest_blocks, scan_digest, with_unlinked
     from reminders.ranking import ScoreTally, progress_chart
 
     today = now.astimezone(config.tz).date()
@@ -475,7 +475,7 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     workbook = None
     if weekly and pending is None:
         workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz, tally=tally)
-        digest = tally.digest(session=session, title=title)
+        digest = with_unlinked(session=session, digest=tally.digest(session=session, title=title), scope=scope)
     else:
         digest = scan_digest(session=session, scope=scope, tally=tally, title=title)
     counts = dict(digest.by_status, total=digest.total)

@@ -101,6 +101,7 @@ NO_OWN_REPORT = "chưa có báo cáo nào"
 NO_SUCH_UNIT = "Không có đơn vị"
 APOLOGY = "Xin lỗi, tôi gặp lỗi"
 VOTE_FORGED = "không ghi nhận"
+NOT_IN_REVIEW = "không còn chờ duyệt"
 LEAVE_SCOPE = "cán bộ thuộc phạm vi"
 
 DIVISION = "Phòng Cải cách hành chính"
@@ -352,8 +353,8 @@ COMMANDS = [
     #   stranger                officer                              manager                     ward manager            admin
     row("read", "/start", None, "",
         ok("mã mời", ro=True),  ok("Nguyễn Thị Lan", ro=True, absent=["/tonghop"]),
-        ok("Phạm Quốc Hùng", "/tonghop", ro=True, absent=["/themnhiemvu"]),
-        ok("Hoàng Thị Mai", "/tonghop", ro=True, absent=["/themnhiemvu"]),
+        ok("Phạm Quốc Hùng", "/tonghop", "/themnhiemvu", ro=True, absent=["/vaitro"]),  # managers give tasks
+        ok("Hoàng Thị Mai", "/tonghop", "/themnhiemvu", ro=True, absent=["/vaitro"]),
         ok("Trần Văn Minh", "/themnhiemvu", ro=True)),
     row("read", "/nhiemvu", "/tasks", "",
         no(UNLINKED),           ok("3 nhiệm vụ đang mở", "NV001", "NV002", "NV006", TITLES["NV001"], ro=True),
@@ -510,25 +511,33 @@ COMMANDS = [
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),
         ok("Đã thu hồi 1 mã mời", effect=lambda d: d.count(Invite, Invite.revoked_at.is_not(None)) == 1)),
+    # Creating, reassigning and extending: managers within their scope (the ward's manager is refused
+    # NV003, of the division), admins everywhere, officers never.
     row("admin", "/themnhiemvu", "/addtask", "",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),        ok("1/6", effect=lambda d: d.flow(ADMIN_ID) == "newtask")),
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("1/6", effect=lambda d: d.flow(MANAGER_ID) == "newtask"),
+        ok("1/6", effect=lambda d: d.flow(WARD_MANAGER_ID) == "newtask"),
+        ok("1/6", effect=lambda d: d.flow(ADMIN_ID) == "newtask")),
     row("admin", "/huy", "/cancel", "",
-        ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True),
-        ok("Không có thao tác", ro=True), ok("Đã hủy", effect=lambda d: d.flow(ADMIN_ID) is None)),
+        ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True),
+        ok("Đã hủy", effect=lambda d: d.flow(MANAGER_ID) is None),
+        ok("Đã hủy", effect=lambda d: d.flow(WARD_MANAGER_ID) is None),
+        ok("Đã hủy", effect=lambda d: d.flow(ADMIN_ID) is None)),
     row("admin", "/giao", "/assign", "",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),        ok("Cách dùng", ro=True)),
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Cách dùng", ro=True),
+        ok("Cách dùng", ro=True),  ok("Cách dùng", ro=True)),
     row("admin", "/giao", "/assign", "NV003 CB01",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("Đã giao lại", "Nguyễn Thị Lan", effect=lambda d: d.task("NV003").owner_id == d.staff("CB01").id),
+        no(OUT_OF_SCOPE),
         ok("Đã giao lại", "Nguyễn Thị Lan", effect=lambda d: d.task("NV003").owner_id == d.staff("CB01").id)),
     row("admin", "/giahan", "/extend", "",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),        ok("Cách dùng", ro=True)),
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Cách dùng", ro=True),
+        ok("Cách dùng", ro=True),  ok("Cách dùng", ro=True)),
     row("admin", "/giahan", "/extend", "NV003 31/12/2030 chờ số liệu quý IV",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("31/12/2030", effect=lambda d: d.task("NV003").deadline == date(2030, 12, 31)),
+        no(OUT_OF_SCOPE),
         ok("31/12/2030", effect=lambda d: d.task("NV003").deadline == date(2030, 12, 31))),
     row("admin", "/vaitro", "/role", "",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
@@ -714,11 +723,24 @@ BUTTONS = [
         ok("nhắc lại", "NV003", effect=snoozed("NV003")),
         no(OUT_OF_SCOPE),
         ok("nhắc lại", "NV003", effect=snoozed("NV003"))),
+    # «✅ Đã xong» asks «Xác nhận đã xong?» first: nothing is recorded by the tap.
     row("buttons", "d NV003", None, "d:{NV003}",
         no(UNLINKED),           no(OUT_OF_SCOPE),
-        ok("Đã ghi báo cáo NV003: 100%", effect=progress("NV003", 100)),
+        ok("Xác nhận đã xong", "NV003", ro=True),
         no(OUT_OF_SCOPE),
-        ok("Đã ghi báo cáo NV003: 100%", effect=progress("NV003", 100))),
+        ok("Xác nhận đã xong", "NV003", ro=True)),
+    # The completion review: NV003 awaits none, so its accountable leader (LD01) and the admin are told it
+    # was decided; anyone else cannot see it (tests/test_review.py plays the allowed presses).
+    row("buttons", "rc NV003", None, "rc:{NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),                      no(NOT_IN_REVIEW),
+        no(OUT_OF_SCOPE),       no(NOT_IN_REVIEW)),
+    row("buttons", "rr NV003", None, "rr:{NV003}",
+        no(UNLINKED),           no(OUT_OF_SCOPE),                      no(NOT_IN_REVIEW),
+        no(OUT_OF_SCOPE),       no(NOT_IN_REVIEW)),
+    # Invite links for the scope's staff not connected (here everyone is: none to make).
+    row("buttons", "iv", None, "iv:0",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("đều đã kết nối", ro=True),
+        ok("đều đã kết nối", ro=True),  ok("đều đã kết nối", ro=True)),
     # A milestone's percentage (under /baocao <mã> moc): its task's owner, and managers of its scope.
     row("buttons", "ms NV003", None, "ms:{ms_NV003}:100",
         no(UNLINKED),           no(OUT_OF_SCOPE),
@@ -761,14 +783,16 @@ BUTTONS = [
     row("buttons", "v forged vote", None, "v:1:-1",
         no(VOTE_FORGED),        no(VOTE_FORGED),                       no(VOTE_FORGED),
         no(VOTE_FORGED),        no(VOTE_FORGED)),
+    # The pending task is CB02's (the division), LD01 accountable: the ward's manager may not give it.
     row("buttons", "a:save pending task", None, "a:save",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("Đã giao nhiệm vụ", "NV100", effect=lambda d: d.task("NV100") is not None and d.flow(MANAGER_ID) is None),
+        no("Không có cán bộ mã"),
         ok("Đã giao nhiệm vụ", "NV100", effect=lambda d: d.task("NV100") is not None and d.flow(ADMIN_ID) is None)),
     row("buttons", "a:cancel pending task", None, "a:cancel",
-        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),
-        ok("không có gì được lưu", effect=lambda d: d.task("NV101") is None and d.flow(ADMIN_ID) is None)),
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        *[ok("không có gì được lưu", effect=lambda d, who=who: d.task("NV101") is None and d.flow(who) is None)
+          for who in (MANAGER_ID, WARD_MANAGER_ID, ADMIN_ID)]),
 ]
 
 STAFF_SHEET = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
@@ -809,8 +833,9 @@ def test_the_matrix_covers_every_command_and_button():
     pressed = {r.args.split(":")[0] for r in BUTTONS}
     families = {h.pattern.pattern.removeprefix("^").removesuffix(":") for h in app.handlers[0]
                 if isinstance(h, CallbackQueryHandler) and h.pattern is not None
-                and h.callback.__module__ in ("handlers.tasks", "handlers.admin")}
-    assert {"p", "b", "n", "c", "k", "kb", "t", "z", "d", "a"} <= families  # every kind of report and admin button
+                and h.callback.__module__ in ("handlers.tasks", "handlers.admin", "handlers.review")}
+    # every kind of report and admin button, and the completion review's
+    assert {"p", "b", "n", "c", "k", "kb", "t", "z", "d", "a", "rc", "rr", "iv"} <= families
     assert families <= pressed
     assert {r.args for r in BUTTONS if r.args.startswith("a:")} == {"a:save", "a:cancel"}
     for r in COMMANDS + BUTTONS + FILES:

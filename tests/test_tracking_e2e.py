@@ -187,9 +187,9 @@ async def test_one_line_report_and_correction(tracked):
     task = _task(engine, "NV002")
     assert task.status == "blocked" and task.progress == 60 and "Sở Tư pháp" in task.blocked_reason
 
-    done = await officer.say("/report NV002 100")
-    assert "hoàn thành" in done.plain_text
-    assert _task(engine, "NV002").status == "done"
+    done = await officer.say("/report NV002 100")  # awaits the accountable leader's confirmation
+    assert "chờ duyệt" in done.plain_text and "xác nhận hoàn thành" in done.plain_text
+    assert _task(engine, "NV002").status == "review"
 
 
 async def test_others_tasks_and_forged_buttons_are_refused(tracked):

@@ -108,9 +108,9 @@ def new_task_notice(task) -> str:
 # One-line commands ------------------------------------------------------------------------------
 
 USAGE = {
-    "giao": "Cách dùng: <code>/giao MÃ_NHIỆM_VỤ MÃ_CÁN_BỘ</code>, ví dụ <code>/giao NV001 CB002</code>",
+    "giao": "Cách dùng: <code>/giao MÃ_NHIỆM_VỤ MÃ_CÁN_BỘ</code>, ví dụ <code>/giao NV012 CB05</code>",
     "giahan": "Cách dùng: <code>/giahan MÃ_NHIỆM_VỤ NGÀY_MỚI LÝ_DO</code>, "
-              "ví dụ <code>/giahan NV001 30/06/2026 chờ số liệu quý II</code>",
+              "ví dụ <code>/giahan NV012 30/06/2026 chờ số liệu quý II</code>",
     "vaitro": "Cách dùng: <code>/vaitro MÃ_CÁN_BỘ VAI_TRÒ</code> (cán bộ | lãnh đạo | quản trị), "
               "ví dụ <code>/vaitro CB002 lãnh đạo</code>",
     "capnhatchitieu": "Cách dùng: <code>/capnhatchitieu MÃ_CHỈ_TIÊU GIÁ_TRỊ [ghi chú]</code>, "

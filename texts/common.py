@@ -154,6 +154,10 @@ def help_text(is_admin: bool) -> str:
         "• /nghiphep &lt;từ ngày&gt; &lt;đến ngày&gt; [mã người thay] — ghi nghỉ phép (lãnh đạo: "
         "/nghiphep &lt;mã CB&gt; &lt;từ&gt; &lt;đến&gt;); /nghiphep — ai đang nghỉ; /nghiphep huy — kết thúc sớm.",
         "• /lich [năm] — ngày lễ, ngày nghỉ và ngày làm việc bù của cơ quan.",
+        "• Báo cáo 100%: nhiệm vụ «chờ duyệt» đến khi lãnh đạo phụ trách bấm «Xác nhận hoàn thành» "
+        "(hoặc «Trả lại» kèm lý do).",
+        "• Lãnh đạo: /themnhiemvu — giao nhiệm vụ mới theo từng bước «5 rõ»; /giao &lt;mã NV&gt; &lt;mã CB&gt; — "
+        "giao lại; /giahan &lt;mã NV&gt; &lt;ngày&gt; &lt;lý do&gt; — gia hạn (trong phạm vi của mình).",
         "• /huy — thôi thao tác đang làm dở.",
         "",
         "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",
@@ -171,9 +175,7 @@ def help_text(is_admin: bool) -> str:
             "• /moi &lt;mã cán bộ&gt; — mã mời gắn tài khoản Telegram (dùng một lần, 7 ngày); "
             "cán bộ đã gắn: /moi &lt;mã cán bộ&gt; lienketlai để chuyển sang tài khoản khác; "
             "/moi huy &lt;mã mời&gt; — thu hồi; /moi — các mã còn hiệu lực.",
-            "• /themnhiemvu — thêm nhiệm vụ theo từng bước «5 rõ».",
-            "• /giao &lt;mã NV&gt; &lt;mã CB&gt; · /giahan &lt;mã NV&gt; &lt;ngày&gt; &lt;lý do&gt; · "
-            "/vaitro &lt;mã CB&gt; &lt;vai trò&gt;",
+            "• /themnhiemvu, /giao, /giahan — như lãnh đạo, với mọi nhiệm vụ; /vaitro &lt;mã CB&gt; &lt;vai trò&gt;",
             "• /capnhatchitieu &lt;mã CT&gt; &lt;giá trị&gt; — ghi số liệu thực tế; /nhatky [mã] — nhật ký thay đổi.",
             "• /ngaylamviec &lt;ngày&gt; [ghi chú] · /ngaynghi &lt;ngày&gt; &lt;lý do&gt; · /lich xoa &lt;ngày&gt; — "
             "lịch riêng của cơ quan (hoặc gửi bảng có cột Ngày, Loại, Ghi chú).",
@@ -281,6 +283,7 @@ def greeting(staff, unit_name: str, is_admin: bool) -> str:
               "• /xuatbaocao — tải bảng Excel nhiệm vụ"]
     if staff.role in ("manager", "admin") or is_admin:
         lines += ["• /theodoi [bộ lọc] — theo dõi nhiệm vụ trong phạm vi của đồng chí",
+                  "• /themnhiemvu, /giao, /giahan — giao, giao lại, gia hạn nhiệm vụ trong phạm vi",
                   "• /tonghop — tổng hợp tình hình phạm vi của đồng chí", "• /donvi [tên] — tổng hợp một đơn vị"]
     if staff.role == "admin" or is_admin:
         lines += ["• /themnhiemvu, /giao, /giahan, /vaitro, /moi, /nhatky, /capnhatchitieu — quản trị"]

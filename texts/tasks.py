@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from storage.models import STATUS_DONE, Report, Task
+from storage.models import STATUS_DONE, STATUS_REVIEW, Report, Task
 from texts.common import STATUS_ICONS, STATUS_LABELS, clip, esc, local
 
 if TYPE_CHECKING:
@@ -81,6 +81,10 @@ def report_saved(task: Task, report: Report, tz: tzinfo, *, corrected: bool = Fa
             f"(lúc {local(report.corrected_at or report.created_at, tz)}).")
     if report.note:
         text += f"\n📝 {esc(clip(report.note, 1000))}"
+    if report.status == STATUS_REVIEW:
+        from texts.review import IN_REVIEW
+
+        text += IN_REVIEW
     return text
 
 

@@ -33,6 +33,7 @@ from storage.models import (
     STATUS_DONE,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
+    STATUS_REVIEW,
     Report,
     Staff,
     Target,
@@ -97,6 +98,42 @@ def require_admin(actor: Actor, action: str) -> None:
         raise no.AdminOnly(action)
 
 
+def staff_in_scope(session: Session, actor: Actor, staff: Staff) -> bool:
+    """Whether ``staff`` is in the actor's scope: everyone for admins; for managers themself, their
+    direct reports and the people of their unit's subtree; officers have no one in theirs."""
+    if actor.is_admin:
+        return True
+    me = actor.staff
+    if me is None or me.role != ROLE_MANAGER:
+        return False
+    if staff.id == me.id or staff.manager_id == me.id:
+        return True
+    mine, theirs = session.get(Unit, me.unit_id), session.get(Unit, staff.unit_id)
+    return mine is not None and theirs is not None and theirs.path.startswith(mine.path)
+
+
+def scoped_staff(session: Session, actor: Actor, code: str) -> Staff:
+    """The staff member ``code`` within the actor's scope (the same refusal for unknown codes and
+    people outside it, so no one outside is disclosed)."""
+    staff = db.staff_by_code(session=session, code=code)
+    if staff is None or not staff_in_scope(session, actor, staff):
+        raise no.StaffNotFound(code)
+    return staff
+
+
+def scoped_task(session: Session, actor: Actor, code: str | int) -> Task:
+    """A task of the actor's scope for a manager's change (creating, reassigning, extending): the
+    manager's unit subtree and direct reports, or everything for an admin. A task the manager only
+    answers for, outside that scope, is refused as any other."""
+    require_manager(actor, "thay đổi nhiệm vụ")
+    task = visible_task(session, actor, code)
+    if not actor.is_admin:
+        owner = session.get(Staff, task.owner_id)
+        if owner is None or not staff_in_scope(session, actor, owner):
+            raise no.TaskNotVisible(code if isinstance(code, str) else None)
+    return task
+
+
 def require_manager(actor: Actor, action: str) -> None:
     if not actor.is_manager:
         if actor.staff is None and not actor.super_admin:
@@ -109,9 +146,10 @@ def require_manager(actor: Actor, action: str) -> None:
 # --------------------------------------------------------------------------
 
 
-def status_for(percent: int) -> str:
+def status_for(percent: int, review: bool = False) -> str:
+    """The status a report of ``percent`` gives; 100% awaits the leader's confirmation under ``review``."""
     if percent >= 100:
-        return STATUS_DONE
+        return STATUS_REVIEW if review else STATUS_DONE
     return STATUS_IN_PROGRESS if percent > 0 else STATUS_NOT_STARTED
 
 
@@ -173,8 +211,11 @@ def can_report(session: Session, actor: Actor, task: Task) -> bool:
 
 
 def report(session: Session, actor: Actor, *, task: Task | str | int, percent: int | str,
-           blocked: bool = False, note: str = "", at: datetime | None = None) -> tuple[Task, Report]:
-    """Record the actor's report on a task; the task (moved to the report) and the report.
+           blocked: bool = False, note: str = "", at: datetime | None = None,
+           review: bool = True) -> tuple[Task, Report]:
+    """Record the actor's report on a task; the task (moved to the report) and the report. Under
+    ``review`` (REVIEW_COMPLETION) a 100% report puts the task «chờ duyệt» and asks its accountable
+    leader to confirm (``tracking.review``); without, it is done at once.
 
     The task comes back with the report because the session keeps only weak references to
     what it loaded: a caller that looked the task up again would read its row once more."""
@@ -193,10 +234,14 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
     note = " ".join(note.split())[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise no.ReasonMissing("report")
-    status = STATUS_BLOCKED if blocked else status_for(percent)
+    # The accountable leader's own 100% needs no one's confirmation: it is done at once.
+    status = STATUS_BLOCKED if blocked else status_for(percent, review and staff.id != task.accountable_id)
     old = (task.progress, task.status)
     entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status,
                           note=note, at=at)
+    from tracking import review as reviews
+
+    reviews.after_report(session, task, entry, was=old[1], at=entry.created_at)
     if blocked:  # the accountable leader hears of it at once (tracking.talk)
         from tracking import talk
 
@@ -237,6 +282,11 @@ def add_note(session: Session, actor: Actor, *, report_id: int, note: str) -> Re
                   else (note or entry.note))[:NOTE_MAX]
     session.add(entry)
     task = session.get(Task, entry.task_id)
+    if note:
+        from tracking import review as reviews
+
+        reviews.added_to_report(session, entry, what=f"ghi chú: {note}", key=f"note:{len(entry.note)}",
+                                at=entry.created_at)
     db.audit(session=session, actor=actor.staff, action="report_note", entity="task",
              entity_code=task.code if task else "", field="ghi chú", new=note)
     return entry
@@ -247,6 +297,10 @@ def add_evidence(session: Session, actor: Actor, *, report_id: int, file_id: str
     entry = own_report(session, actor, report_id)
     item = db.add_evidence(session=session, report=entry, file_id=file_id, file_unique_id=file_unique_id,
                            file_name=file_name, mime_type=mime_type, size_bytes=size_bytes)
+    from tracking import review as reviews
+
+    reviews.added_to_report(session, entry, what=f"minh chứng «{file_name or 'tệp'}»", key=f"evidence:{item.id}",
+                            at=entry.created_at)
     task = session.get(Task, entry.task_id)
     db.audit(session=session, actor=actor.staff, action="evidence", entity="task",
              entity_code=task.code if task else "", field="minh chứng", new=file_name or file_unique_id)
@@ -254,22 +308,27 @@ def add_evidence(session: Session, actor: Actor, *, report_id: int, file_id: str
 
 
 def correct_report(session: Session, actor: Actor, *, report_id: int, percent: int, blocked: bool = False,
-                   note: str | None = None) -> Report:
+                   note: str | None = None, review: bool = True) -> Report:
     entry = own_report(session, actor, report_id)
     newest = db.latest_report(session=session, task_id=entry.task_id, staff_id=entry.staff_id)
     if newest is None or newest.id != entry.id:
         raise no.NotLatestReport()
-    status = STATUS_BLOCKED if blocked else status_for(percent)
+    status = STATUS_BLOCKED if blocked else status_for(percent, review)
     old = _progress(entry.percent, entry.status)
+    was = session.get(Task, entry.task_id).status
     note = (entry.note if note is None else " ".join(note.split()))[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise no.ReasonMissing("correct")
     db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
     task = session.get(Task, entry.task_id)
-    if blocked and task is not None:  # the accountable leader hears of it at once (tracking.talk)
-        from tracking import talk
+    if task is not None:
+        from tracking import review as reviews
 
-        talk.blocker_reported(session, actor, task=task, report=entry, now=entry.created_at)
+        reviews.after_report(session, task, entry, was=was, at=utcnow())
+        if blocked:  # the accountable leader hears of it at once (tracking.talk)
+            from tracking import talk
+
+            talk.blocker_reported(session, actor, task=task, report=entry, now=entry.created_at)
     db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
              entity_code=task.code if task else "", field="tiến độ", old=old, new=_progress(percent, status))
     return entry
@@ -296,11 +355,17 @@ def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task
 RELINK_WORD = no_texts.RELINK_WORD  # "/moi MÃ lienketlai" (folded: "liên kết lại" too)
 
 
-def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False):
+def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False,
+                  scoped: bool = False):
     """A single-use invite for a staff member. One already linked to a Telegram account gets one only
-    when the admin asks to re-link (``relink``): using it moves the link, and the old account is told."""
-    require_admin(actor, "tạo mã mời")
-    staff = staff_or_refuse(session, staff_code)
+    when the admin asks to re-link (``relink``): using it moves the link, and the old account is told.
+    ``scoped``: a manager may invite the people of their scope (not re-link them)."""
+    if scoped and not relink:
+        require_manager(actor, "tạo mã mời")
+        staff = scoped_staff(session, actor, staff_code)
+    else:
+        require_admin(actor, "tạo mã mời")
+        staff = staff_or_refuse(session, staff_code)
     if staff.telegram_id is not None and not relink:
         # The code only, not the name: nothing of the person is shown in a refusal.
         raise no.StaffAlreadyLinked(staff.code)
@@ -438,12 +503,13 @@ def find_or_create_target(session: Session, text: str) -> Target:
     return target
 
 
-def add_task(session: Session, actor: Actor, new: NewTask, *, today: date) -> Task:
-    require_admin(actor, "thêm nhiệm vụ")
+def add_task(session: Session, actor: Actor, new: NewTask, *, today: date, at: datetime | None = None) -> Task:
+    """A new task, by an admin or a manager for the people of their scope; its owner is told."""
+    require_manager(actor, "thêm nhiệm vụ")
     if db.task_by_code(session=session, code=new.code) is not None:
         raise no.TaskCodeTaken(new.code)
-    owner = staff_or_refuse(session, new.owner_code)
-    accountable = staff_or_refuse(session, new.accountable_code)
+    owner = scoped_staff(session, actor, new.owner_code)
+    accountable = accountable_leader(session, actor, new.accountable_code)
     missing = [label for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
                if not value.strip()]
     if missing:
@@ -463,13 +529,28 @@ def add_task(session: Session, actor: Actor, new: NewTask, *, today: date) -> Ta
     session.flush()
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="create", entity="task",
              entity_code=task.code, new=f"{task.title} · {owner.code} · hạn {task.deadline:%d/%m/%Y}")
+    from tracking import changes
+
+    changes.given(session, actor, task, owner, at=at or utcnow())
     return task
 
 
-def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str) -> tuple[Task, Staff, Staff]:
-    require_admin(actor, "giao lại nhiệm vụ")
-    task = visible_task(session, actor, task_code)
-    new_owner = staff_or_refuse(session, staff_code)
+def accountable_leader(session: Session, actor: Actor, code: str) -> Staff:
+    """The accountable leader named for a new task: a manager or an admin of the actor's scope."""
+    staff = scoped_staff(session, actor, code)
+    if staff.role not in (ROLE_MANAGER, ROLE_ADMIN):
+        from texts.review import not_a_leader
+
+        raise no.Refused(not_a_leader(staff))
+    return staff
+
+
+def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str,
+             at: datetime | None = None) -> tuple[Task, Staff, Staff]:
+    """Give a task of the actor's scope to someone of it; the old and the new owner are told."""
+    require_manager(actor, "giao lại nhiệm vụ")
+    task = scoped_task(session, actor, task_code)
+    new_owner = scoped_staff(session, actor, staff_code)
     old_owner = session.get(Staff, task.owner_id)
     if new_owner.id == task.owner_id:
         raise no.SameOwner(task.code, new_owner.full_name)
@@ -480,13 +561,17 @@ def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str)
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="reassign", entity="task",
              entity_code=task.code, field="người thực hiện",
              old=f"{old_owner.full_name} ({old_owner.code})" if old_owner else "", new=f"{new_owner.full_name} ({new_owner.code})")
+    from tracking import changes
+
+    changes.moved(session, actor, task, old_owner, new_owner, at=at or utcnow())
     return task, old_owner, new_owner
 
 
 def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str | date, reason: str,
-           today: date) -> tuple[Task, date]:
-    require_admin(actor, "gia hạn nhiệm vụ")
-    task = visible_task(session, actor, task_code)
+           today: date, at: datetime | None = None) -> tuple[Task, date]:
+    """A later deadline for a task of the actor's scope, with a reason; its owner is told."""
+    require_manager(actor, "gia hạn nhiệm vụ")
+    task = scoped_task(session, actor, task_code)
     try:
         new_deadline = check_date_bounds(new_deadline) if isinstance(new_deadline, date) else parse_date(new_deadline)
     except InputError as exc:
@@ -505,6 +590,9 @@ def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str 
     session.add(task)
     db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="extend", entity="task",
              entity_code=task.code, field="thời hạn", old=old, new=new_deadline, note=reason)
+    from tracking import changes
+
+    changes.extended(session, actor, task, old, reason, at=at or utcnow())
     return task, old
 
 
