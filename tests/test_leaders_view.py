@@ -72,9 +72,10 @@ async def test_manager_sees_his_scope_and_filters_it(tracked):
         assert valid in unknown.plain_text
     # The ward is another branch: neither its unit nor its staff are filters of his.
     assert "Không hiểu bộ lọc" in (await manager.say("/theodoi Phú Hội")).plain_text
-    ward_staff = await manager.say("/theodoi CB03")
-    assert "Không có cán bộ mã «CB03» trong phạm vi" in ward_staff.plain_text
-    assert "Võ Minh Tuấn" not in ward_staff.plain_text
+    ward_staff = await manager.say("/theodoi CB03")  # read as a code unknown: whether CB03 exists is not said
+    nobody = await manager.say("/theodoi CB99")
+    assert "Không hiểu bộ lọc «CB03»" in ward_staff.plain_text and "Võ Minh Tuấn" not in ward_staff.plain_text
+    assert ward_staff.plain_text.replace("CB03", "CB99") == nobody.plain_text
 
 
 async def test_admin_sees_everything_and_chooses_among_units(tracked):
@@ -139,6 +140,11 @@ async def test_paging_ten_a_page(tracked):
     ward_unit = _unit_id(engine, "CB03")
     forged = await manager.press(first, f"w:1:u{ward_unit}")
     assert "không thuộc phạm vi" in forged.plain_text and "NV00" not in forged.plain_text
+    with session_scope(engine) as session:
+        ward_officer = db.staff_by_code(session=session, code="CB03").id
+    someone = await manager.press(first, f"w:1:p{ward_officer}")
+    assert "Cán bộ này không thuộc phạm vi" in someone.plain_text and "Võ Minh Tuấn" not in someone.plain_text
+    assert "Nút không hợp lệ" not in someone.plain_text
 
 
 def _unit_id(engine, staff_code: str) -> int:

@@ -31,10 +31,8 @@ ONE_STAFF_ONLY = "Mỗi lần chỉ lọc theo một cán bộ. Ví dụ: <code>
 UNIT_NOT_IN_SCOPE = "Đơn vị này không thuộc phạm vi của đồng chí. Gõ /theodoi để xem mọi nhiệm vụ trong phạm vi."
 
 
-def staff_not_in_scope(code: str) -> str:
-    named = f" mã «{esc(code)}»" if code else ""
-    return (f"Không có cán bộ{named} trong phạm vi của đồng chí. "
-            "Ví dụ đúng: <code>/theodoi CB01</code> (mã cán bộ như trong danh sách).")
+STAFF_NOT_IN_SCOPE = ("Cán bộ này không thuộc phạm vi của đồng chí. "
+                      "Ví dụ đúng: <code>/theodoi CB01</code> (mã cán bộ như trong danh sách).")
 
 
 def unknown_filter(rest: str) -> str:

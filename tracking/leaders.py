@@ -209,9 +209,8 @@ def read_filter(session: Session, actor: Actor, text: str) -> Watch | UnitChoice
     for word in list(rest):
         if _STAFF_CODE.match(word):
             staff = db.staff_by_code(session=session, code=word)
-            if staff is not None:
-                if not _staff_in_scope(session, actor, staff):
-                    raise Refused(copy.staff_not_in_scope(word.upper()))
+            # Someone outside the scope reads as an unknown code: whether they exist is not disclosed.
+            if staff is not None and _staff_in_scope(session, actor, staff):
                 if owner_id is not None and owner_id != staff.id:
                     raise Refused(copy.ONE_STAFF_ONLY)
                 owner_id = staff.id
@@ -246,7 +245,7 @@ def watch_page(session: Session, actor: Actor, watch: Watch, *, page: int, today
     if watch.owner_id is not None:
         owner = session.get(Staff, watch.owner_id)
         if owner is None or not _staff_in_scope(session, actor, owner):
-            raise Refused(copy.staff_not_in_scope(""))
+            raise Refused(copy.STAFF_NOT_IN_SCOPE)
     wanted = store.WatchFilter(overdue=watch.overdue, blocked=watch.blocked, review=watch.review,
                                due_soon=watch.due_soon, unit_path=unit_path, owner_id=watch.owner_id)
     page = max(1, page)
