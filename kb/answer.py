@@ -61,6 +61,14 @@ _RESULT_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|da dat|thuc te|ket qu
 _TARGET_P = re.compile(r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
                        r"chi tieu|muc tieu|ke hoach)\b")
 _RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep thu|tang|giam)\b|\bdat \d")
+# A question asking for a set target («chỉ tiêu… là bao nhiêu», «phấn đấu đạt mức nào») and not
+# for what was achieved; a passage, its headings or its document must then speak of a target.
+_ASKS_TARGET = re.compile(r"\b(chi tieu|muc tieu|phan dau|dat ra|de ra)\b")
+_TARGET_NEAR = re.compile(r"\b(chi tieu|muc tieu|phan dau|ke hoach|tro len|it nhat|toi thieu|khong duoi|"
+                          r"dat tu|dat tren|nham|huong toi|yeu cau|nhiem vu)\b")
+_ACHIEVED_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|thuc te|ket qua)\b")
+# «Ai ký…», «người ký…»: the document's signer, from its facts.
+_SIGNER_Q = re.compile(r"\b(ai k[yi]|nguoi k[yi]|k[yi] boi)\b")   # folded: «ký» is «ki»
 
 
 # Short forms so common in these documents that they say nothing about the indicator.
@@ -145,7 +153,8 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
     p = hit.passage
     alts = {qt.folded: qt.alts for qt in terms if qt.alts}
     return (_place_problem(index, p, qtoks) or _indicator_problem(index, p, qtoks, alts)
-            or _result_problem(index, p, qtoks) or _period_problem(index, p, qtoks)
+            or _result_problem(index, p, qtoks) or _target_problem(index, p, qtoks)
+            or _period_problem(index, p, qtoks)
             or _year_problem(index, p, qtoks, terms))
 
 
@@ -204,6 +213,32 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
             and all(_states_target_only(c) for c in of_year):
         return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"
     return ""
+
+
+def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """The question asks for a figure set as a target; the passage only reports results
+    («tỷ lệ… thấp: thị xã Bến Đá 28,4%» is no target of Bến Đá)."""
+    folded = " ".join(t.folded for t in qtoks)
+    if answer_type(qtoks) != "number" or not _ASKS_TARGET.search(folded) or _ACHIEVED_Q.search(folded):
+        return ""
+    if p.kind == "facts":
+        return ""
+    where = " ".join((_local_unit_text(index, p), *p.context, index.docs[p.doc].title))
+    if _TARGET_NEAR.search(" ".join(t.folded for t in tokens(where))):
+        return ""
+    return "the question asks for a target; the passage reports results"
+
+
+def _signer_hit(index: KnowledgeIndex, hits: list[Hit], qtoks) -> Hit | None:
+    """«Ai ký Thông báo 47/TB-UBND?»: the facts of the document the best hit is in, when they name
+    a signer."""
+    if not _SIGNER_Q.search(" ".join(t.folded for t in qtoks)):
+        return None
+    doc = hits[0].passage.doc
+    for p in index.passages:
+        if p.doc == doc and p.kind == "facts":
+            return Hit(p, hits[0].score, hits[0].coverage) if "người ký" in p.text else None
+    return None
 
 
 def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
@@ -325,7 +360,8 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     label_nouns = {label: noun for label, noun in question_label_nouns(question).items()
                    if label.startswith("dieu ") or (noun and noun != "xep")}
     numbered = index.label_hits(label_nouns) if label_nouns else None
-    for rank, hit in enumerate(hits[:CANDIDATES + EXTRA_CANDIDATES]):
+    signed = _signer_hit(index, hits, qtoks)
+    for rank, hit in enumerate(hits[:CANDIDATES + EXTRA_CANDIDATES] if signed is None else ()):
         if hit.score < 0.7 * hits[0].score:
             break
         if rank >= CANDIDATES and hit.coverage < EXTRA_COVERAGE:
@@ -341,6 +377,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
             continue
         chosen = hit
         break
+    chosen = chosen or signed
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
 

@@ -73,7 +73,7 @@ class Hit:
 _NUMBER_Q = re.compile(r"\b(bao nhieu|may|so luong|ty le|ti le|phan tram|thu may|xep thu|bao xa|muc nao|diem)\b")
 _DATE_Q = re.compile(r"\b(ngay nao|ngay may|khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|nam nao|thang nao|"
                      r"giai doan nao|dip nao|thoi han|han chot|truoc ngay|han nop|han gui|den ngay|tu ngay)\b")
-_ORG_Q = re.compile(r"\b(co quan nao|don vi nao|ai ban hanh|ai ky|cap nao|do ai|ben nao|to chuc nao|so nao|"
+_ORG_Q = re.compile(r"\b(co quan nao|don vi nao|ai ban hanh|ai k[yi]|cap nao|do ai|ben nao|to chuc nao|so nao|"
                     r"ai chu tri|ai phoi hop|ai la|la ai|ai viet|tac gia)\b")
 NUMBER_WORDS = frozenset("e:" + w for w in "mươi2 mươi hai ba bôn1 sau1 bay3 tam1 chin1 trăm nghin2 ngan2 triêu5 ty3 ti3 chuc5".split())
 DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2,4})?|(19|20)\d\d[-/](19|20)\d\d")

@@ -180,3 +180,47 @@ def test_figures_of_places_not_asked_about_are_no_answer():
     assert not answer.found and "figures are for" in answer.reason, (answer.text, answer.reason)
     answer = answer_question(index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của thị xã Bến Đá là bao nhiêu?")
     assert answer.found and "19,6%" in answer.text, answer.reason
+
+
+SIGNED = IndexedDoc(
+    file_name="tinh-c-2024-bc.txt",
+    title="Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Hòa Bình",
+    number="07/BC-UBND",
+    date=date(2024, 9, 20),
+    issuer="UBND tỉnh Hòa Bình",
+    text=(
+        "Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Hòa Bình\n"
+        "III. CÁC ĐƠN VỊ CÒN HẠN CHẾ\n"
+        "1. Tỷ lệ hồ sơ trực tuyến toàn trình thấp: huyện Kim Bôi 28,4%; huyện Lạc Sơn 31,2%.\n"
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNguyễn Văn Hải\n"
+    ),
+)
+PLAN_C = IndexedDoc(
+    file_name="tinh-c-2024-kh.txt",
+    title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Hòa Bình",
+    number="03/KH-UBND",
+    date=date(2024, 1, 10),
+    text=(
+        "Kế hoạch cải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
+        "II. CHỈ TIÊU NĂM 2024\n"
+        "1. Tỷ lệ hồ sơ trực tuyến toàn trình đạt từ 50% trở lên.\n"
+    ),
+)
+
+
+def test_who_signed_is_answered_from_the_documents_facts():
+    idx = KnowledgeIndex([SIGNED, PLAN_C, DOC_B])
+    for question in ("Ai ký Báo cáo 07/BC-UBND về cải cách hành chính của tỉnh Hòa Bình?",
+                     "ai ky bao cao cai cach hanh chinh 9 thang nam 2024 cua tinh hoa binh"):
+        ans = answer_question(idx, question)
+        assert ans.found and "Nguyễn Văn Hải" in ans.text, question
+
+
+def test_a_target_asked_is_not_answered_by_results():
+    idx = KnowledgeIndex([SIGNED, PLAN_C, DOC_B])
+    ans = answer_question(idx, "Huyện Kim Bôi đặt chỉ tiêu tỷ lệ hồ sơ trực tuyến toàn trình năm 2024 là bao nhiêu?")
+    assert not ans.found, ans.text
+    ans = answer_question(idx, "Huyện Kim Bôi có tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 là bao nhiêu?")
+    assert ans.found and "28,4%" in ans.text, ans.text
+    ans = answer_question(idx, "Chỉ tiêu tỷ lệ hồ sơ trực tuyến toàn trình năm 2024 của tỉnh Hòa Bình là bao nhiêu?")
+    assert ans.found and "50%" in ans.text, ans.text
