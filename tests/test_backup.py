@@ -63,6 +63,7 @@ def add_audit_batch(engine, batch: int, size: int) -> None:
             session.add(AuditEntry(action="test", entity="batch", entity_code=f"{batch}:{i}"))
 
 
+@pytest.mark.process
 def test_backup_while_writing_is_consistent_and_restore_puts_it_back(engine, db_url, tmp_path):
     seed_tracking(engine)
     stop = threading.Event()
@@ -118,6 +119,7 @@ def test_backup_while_writing_is_consistent_and_restore_puts_it_back(engine, db_
     assert "Sao lưu gần nhất" in checked.stdout
 
 
+@pytest.mark.process
 def test_restore_is_refused_while_a_bot_runs_and_for_foreign_files(engine, db_url, tmp_path):
     seed_tracking(engine)
     file = tmp_path / "b.backup"
@@ -140,6 +142,7 @@ def test_restore_is_refused_while_a_bot_runs_and_for_foreign_files(engine, db_ur
     assert "Traceback" not in done.stderr + missing.stderr + refused.stderr
 
 
+@pytest.mark.process
 def test_check_says_when_no_backup_was_made(engine, db_url):
     checked = run_bot(db_url, "check")
     assert "Chưa có bản sao lưu nào" in checked.stdout
@@ -175,6 +178,7 @@ def every_text(engine) -> str:
     return "\n".join(found)
 
 
+@pytest.mark.process
 def test_erase_removes_name_telegram_id_and_notes_keeping_a_readable_audit_trail(engine, db_url):
     seed_tracking(engine)
     with session_scope(engine) as session:
@@ -219,6 +223,7 @@ def test_erase_removes_name_telegram_id_and_notes_keeping_a_readable_audit_trail
     assert unknown.returncode == 1 and "Không có cán bộ mã KHONGCO" in unknown.stderr
 
 
+@pytest.mark.process
 def test_erase_asks_for_the_code_again(engine, db_url):
     seed_tracking(engine)
     wrong = run_bot(db_url, "erase", "CB01", stdin="CB02\n")
