@@ -216,3 +216,18 @@ async def test_the_leaders_digest_counts_late_and_coming_milestones(world):
     digest = "\n".join(texts_to(emu, MANAGER_ID, mark))
     assert "Mốc tiến độ: 1 quá hạn chưa xong · 1 đến hạn trong 7 ngày tới" in digest
     assert "13/03/2026 NV002 Khảo sát hiện trạng (0%)" in digest
+
+
+async def test_the_leader_sees_the_owners_milestone_progress_on_the_card(world):
+    cycle, clock, emu, engine, _ = world
+    officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
+    await officer.say("/baocao NV002 moc 1 100")
+    await officer.say("/baocao NV002 moc 2 50")
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    clock.set(date(2026, 3, 18))
+    card = (await manager.say("/xem NV002")).plain_text
+    assert "✅ Mốc 1 · 13/03/2026: Khảo sát hiện trạng · 100%" in card
+    assert "🔴 Mốc 2 · 17/03/2026: Dự thảo phương án · 50%" in card  # late, not done
+    assert "/baocao NV002 moc SỐ PHẦN_TRĂM" in card
+    ward = emu.chat(emu.user(WARD_MANAGER_ID, "Mai"))
+    assert "phạm vi của đồng chí" in (await ward.say("/xem NV002")).plain_text

@@ -182,9 +182,11 @@ def _five(c: Card, today: date, tz: tzinfo, long: int) -> list[str]:
         when.append(f"🔁 Báo cáo định kỳ {esc(c.series.code)}: {esc(c.series.rule)} · kỳ {esc(c.period)}")
     if task.status == STATUS_BLOCKED and task.blocked_reason:
         when.append(f"🟠 Vướng mắc: {esc(clip(task.blocked_reason, long))}")
-    for m in c.milestones:
+    for number, m in enumerate(c.milestones, 1):  # numbered as /baocao <mã> moc <số> <%> takes them
         mark = "✅" if m.done else ("🔴" if m.due_date < today else "🔸")
-        when.append(f"{mark} Mốc {m.due_date:%d/%m/%Y}: {esc(clip(m.title, 120))} · {m.progress}%")
+        when.append(f"{mark} Mốc {number} · {m.due_date:%d/%m/%Y}: {esc(clip(m.title, 120))} · {m.progress}%")
+    if any(not m.done for m in c.milestones):
+        when.append(f"<i>Báo cáo một mốc: /baocao {esc(task.code)} moc SỐ PHẦN_TRĂM</i>")
     blocks.append("\n".join(when))
     result = [f"<b>Rõ hiệu quả</b>: 🎯 {esc(clip(task.expected_result, long))}"]
     if task.measure:
