@@ -129,9 +129,10 @@ def registered_commands() -> list[str]:
 
 
 COMMANDS = registered_commands()
-ADMIN_COMMANDS = {"moi", "invite", "themnhiemvu", "addtask", "giao", "assign", "giahan", "extend", "vaitro", "role",
-                  "capnhatchitieu", "settarget", "xoatailieu", "removedoc"}
-MANAGER_COMMANDS = {"dangkytonghop", "subscribe", "huydangky", "unsubscribe"}
+ADMIN_COMMANDS = {"moi", "invite", "vaitro", "role", "capnhatchitieu", "settarget", "xoatailieu", "removedoc"}
+# Managers give, reassign and extend the tasks of their scope (admins every task's).
+MANAGER_COMMANDS = {"dangkytonghop", "subscribe", "huydangky", "unsubscribe", "themnhiemvu", "addtask", "giao", "assign",
+                    "giahan", "extend"}
 REPORT_COMMANDS = {"baocao", "report", "suabaocao", "correct"}
 OWN_FLOW_COMMANDS = {"huy", "cancel"}  # leaves one's own conversation
 # Task data stays out of group chats: these only say "private chats only" there.
@@ -158,8 +159,10 @@ def registered_button_families(module: str) -> set[str]:
             if isinstance(h, CallbackQueryHandler) and h.pattern is not None and h.callback.__module__ == module}
 
 
-assert registered_button_families("handlers.tasks") == set(TASK_PREFIXES + REPORT_PREFIXES), \
+# «✅ Đã xong» (d) asks first, in handlers.review beside the completion review's buttons.
+assert registered_button_families("handlers.tasks") | {"d"} == set(TASK_PREFIXES + REPORT_PREFIXES), \
     "handlers/tasks.py has new buttons"
+assert registered_button_families("handlers.review") == {"d", "rc", "rr", "iv"}
 assert registered_button_families("handlers.admin") == {"a"} and registered_button_families("handlers.ask") == {"v"}
 
 SHEET_EXTENSIONS = (".xlsx", ".csv")
@@ -478,7 +481,7 @@ def callback_data(draw) -> tuple[str, tuple]:
         return truncate_utf8(data, 64), ("garbage",)
     if kind == "admin":
         data = draw(st.one_of(st.sampled_from(ADMIN_BUTTONS), st.text(UTF8_CHARS, max_size=20).map(lambda s: "a:" + s)))
-        return truncate_utf8(data, 64), ("admin",)
+        return truncate_utf8(data, 64), ("manager",)  # the add-task conversation's «Lưu» / «Hủy»
     if kind == "genuine":
         prefix = draw(st.sampled_from(TASK_PREFIXES + REPORT_PREFIXES))
         target = (f"{{task:{draw(st.sampled_from(TASK_CODES))}}}" if prefix in TASK_PREFIXES
