@@ -97,7 +97,7 @@ async def report_command(update: Update, context: Context) -> None:
     if parsed is None:
         return
     code, amount, note = parsed
-    at = context.now
+    at, telegram_id = context.now, user_id(update)
 
     def work(session: Session, actor: Actor):
         blocked = amount == "blocked"
@@ -107,14 +107,18 @@ async def report_command(update: Update, context: Context) -> None:
             percent = task.progress
         else:
             percent = amount
-        return service.report(session, actor, task=task, percent=percent, blocked=blocked, note=note, at=at,
-                              review=context.settings.review_completion)
+        task, entry = service.report(session, actor, task=task, percent=percent, blocked=blocked, note=note, at=at,
+                                     review=context.settings.review_completion)
+        # The same window as after a report by button: a note or evidence file sent next belongs to this
+        # report, until «Bỏ qua ghi chú» (or 30 minutes).
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
+        return task, entry
 
     result = await guarded(update, context, work)
     if result is None:
         return
     task, entry = result
-    await reply(update, copy.report_saved(task, entry, context.settings.tz),
+    await reply(update, copy.report_saved(task, entry, context.settings.tz) + "\n\n" + copy.ASK_NOTE,
                 reply_markup=copy.after_report_keyboard(entry.id))
 
 
