@@ -174,11 +174,13 @@ async def test_reminder_buttons(world):
     late = next(m for m in _to(emu, OFFICER) if "NV2" in m.plain_text)
     card = await officer.click(late, "Báo cáo tiến độ")
     assert "NV2" in card.plain_text and ("50%", "p:") == ("50%", card.button_data("50%")[:2])
-    done = await officer.click(late, "Đã xong")
+    ask = await officer.click(late, "Đã xong")  # asks first; «Đúng, đã xong» is the 100% report
+    assert "Xác nhận đã xong" in ask.plain_text
+    done = await officer.click(ask, "Đúng, đã xong")
     assert "100%" in done.plain_text
     with session_scope(engine) as session:
         assert task_by_code(session=session, code="NV1").snoozed_until == date(2026, 11, 28)
-        assert task_by_code(session=session, code="NV2").status == "done"
+        assert task_by_code(session=session, code="NV2").status == "review"  # awaits its leader's confirmation
     # Another person's reminder button is refused.
     mark = emu.mark()
     emu.press_button(emu.user(1002, "Ai"), soon, soon.button_data("Đã xong"))
