@@ -50,10 +50,12 @@ def parse_subscription(text: str) -> tuple[str, int, int, str]:
         return periodic[0], 0, periodic[1], at
     if "tuan" in words or "weekly" in words:
         frequency = "weekly"
-        day = re.search(r"(?:thu\s+)?(2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)\b|\b(cn|chu nhat)\b",
-                        words.replace("hang tuan", "").replace("moi tuan", ""))
+        rest = " ".join(words.replace("hang tuan", "").replace("moi tuan", "").replace("weekly", "").split())
+        day = re.fullmatch(r"(?:thu\s+)?(2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|(cn|chu nhat)", rest)
         if day:
             weekday = WEEKDAYS[day.group(1) or day.group(2)]
+        elif rest:  # «thứ 8», «thứ mười»: no such day, not Monday without a word
+            raise UnreadableSubscription(rest, weekday=True)
     elif words and not any(w in words for w in ("ngay", "daily")):
         raise UnreadableSubscription(text)
     parse_hhmm(at)

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, func, select
 from texts.calendar import away_block
 from texts.review import unlinked_block
 from storage.leaders import unlinked_staff
-from texts.common import STATUS_ICONS, STATUS_LABELS, esc
+from texts.common import STATUS_ICONS, STATUS_LABELS, esc, number
 from storage import calendar as office
 from texts.talk import blocked_block
 from storage.models import STATUS_BLOCKED, STATUS_DONE, STATUSES, Staff, Target, Task
@@ -337,8 +337,7 @@ def _more(count: int, shown: int, noun: str) -> list[str]:
 
 
 def _amount(value: float, unit: str) -> str:
-    number = round(value, 1)
-    text = f"{number:.0f}" if number == int(number) else f"{number:.1f}"
+    text = number(value)  # 82,5 as Vietnamese writes it
     if not unit:
         return text
     return f"{text}{esc(unit)}" if unit == "%" else f"{text} {esc(unit)}"

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import STATUS_DONE, Unit
 from storage.tracking import batches
+from texts.common import number
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,15 @@ class UnitScore:
     avg_progress: float
 
     @property
+    def judged(self) -> int:
+        """Tasks that can be judged on time or not: finished, or open past their deadline."""
+        return self.done + self.overdue
+
+    @property
     def on_time_rate(self) -> float:
-        """Tasks finished by their deadline, among those finished or already late."""
-        judged = self.done + self.overdue
-        return self.done_on_time / judged if judged else 1.0
+        """Tasks finished by their deadline, among those finished or already late (none: 0, and the unit
+        is ranked after every unit with results, shown as «chưa có việc đến hạn»)."""
+        return self.done_on_time / self.judged if self.judged else 0.0
 
 
 class ScoreTally:
@@ -56,7 +62,8 @@ class ScoreTally:
             figures[3] += 1
 
     def scores(self, *, session: Session, limit: int = 15) -> list[UnitScore]:
-        """The units, best on-time rate first (then progress, then name). Units of the same name
+        """The units with results, best on-time rate first (then progress, then name), then those with
+        nothing due yet. Units of the same name
         (a «Văn phòng» in every department) are told apart by the unit above them."""
         names: dict[int, str] = {}
         parents: dict[int, int | None] = {}
@@ -66,8 +73,10 @@ class ScoreTally:
                 names[unit_id], parents[unit_id] = name, parent_id
         scores = {unit_id: UnitScore(names.get(unit_id, ""), total, done, on_time, late, progress / total)
                   for unit_id, (total, done, on_time, late, progress) in self.units.items()}
-        ranked = sorted(scores, key=lambda unit_id: (-scores[unit_id].on_time_rate, -scores[unit_id].avg_progress,
-                                                     scores[unit_id].unit))[:limit]
+        # Units with nothing due and nothing done yet come after every unit with results, whatever
+        # their rate would read.
+        ranked = sorted(scores, key=lambda unit_id: (not scores[unit_id].judged, -scores[unit_id].on_time_rate,
+                                                     -scores[unit_id].avg_progress, scores[unit_id].unit))[:limit]
         shown = Counter(scores[unit_id].unit for unit_id in ranked)
         above = {unit_id: parents[unit_id] for unit_id in ranked
                  if shown[scores[unit_id].unit] > 1 and parents.get(unit_id) is not None}
@@ -90,12 +99,30 @@ def progress_chart(scores: list[UnitScore], *, title: str) -> bytes:
         return _draw_chart(scores, title=title)
 
 
+TITLE_LINE = 72  # characters of the title on one line of the 8-inch chart at 11 points
+TITLE_LINES = 3
+
+
+def _wrap_title(title: str) -> str:
+    """The title on lines that fit the image (a long unit's path would run past its edges), at most
+    TITLE_LINES, the last shortened."""
+    import textwrap
+
+    lines = textwrap.wrap(" ".join(title.split()), TITLE_LINE) or [""]
+    if len(lines) > TITLE_LINES:
+        lines = lines[:TITLE_LINES]
+        lines[-1] = lines[-1][:TITLE_LINE - 1] + "…"
+    return "\n".join(lines)
+
+
 def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
     from matplotlib import pyplot as plt
 
     names = [s.unit if len(s.unit) <= 40 else s.unit[:39] + "…" for s in scores][::-1] or ["(không có)"]
     values = [s.avg_progress for s in scores][::-1] or [0]
-    height = 1.2 + 0.45 * len(names)
+    title = _wrap_title(title)
+    extra = 0.22 * title.count("\n")  # inches for each line of the title past the first
+    height = 1.2 + 0.45 * len(names) + extra
     fig, ax = plt.subplots(figsize=(8, height), dpi=100)
     try:
         # Bars at positions, named by their ticks: two units of one name keep a bar each.
@@ -103,16 +130,18 @@ def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
         ax.set_yticks(range(len(names)), names)
         ax.set_xlim(0, 100)
         ax.set_xlabel("Tiến độ bình quân (%)")
-        ax.set_title(title, fontsize=11)
+        # Over the whole image, not the bars (which start after the units' names): a long title stays inside.
+        fig.suptitle(title, fontsize=11, y=1 - 6 / (fig.get_size_inches()[1] * fig.dpi), va="top")
         for bar, value in zip(bars, values):
-            ax.text(min(value + 1, 92), bar.get_y() + bar.get_height() / 2, f"{value:.0f}%", va="center", fontsize=8)
+            ax.text(min(value + 1, 92), bar.get_y() + bar.get_height() / 2, f"{number(value)}%", va="center",
+                fontsize=8)
         # Margins from the widest unit name, measured: tight_layout would draw the figure once
         # more for it (bench/README.md).
         renderer = fig.canvas.get_renderer()
         label_width = max(label.get_window_extent(renderer).width for label in ax.get_yticklabels())
         width, height_px = fig.get_size_inches() * fig.dpi
         fig.subplots_adjust(left=min(0.6, (label_width + 16) / width), right=1 - 14 / width,
-                            top=1 - 30 / height_px, bottom=46 / height_px)
+                            top=1 - (30 + extra * fig.dpi) / height_px, bottom=46 / height_px)
         out = io.BytesIO()
         fig.savefig(out, format="png")
         return out.getvalue()

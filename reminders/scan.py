@@ -34,7 +34,7 @@ from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from texts.calendar import on_behalf
-from texts.common import STATUS_LABELS, esc, pack
+from texts.common import STATUS_LABELS, esc, number, pack
 from reminders import failures as fails
 from reminders import milestones as marks
 from reminders import periodic
@@ -530,7 +530,8 @@ def _change(previous: str, counts: dict[str, int]) -> str:
 def _ranking_block(scores) -> str:
     lines = ["🏆 <b>Xếp hạng đơn vị</b> (tỷ lệ hoàn thành đúng hạn)"]
     for i, s in enumerate(scores, start=1):
-        lines.append(f"{i}. {esc(s.unit)}: {s.on_time_rate:.0%} đúng hạn · {s.done}/{s.total} xong · "
-                     f"tiến độ {s.avg_progress:.0f}%" + (f" · {s.overdue} quá hạn" if s.overdue else ""))
+        rate = f"{number(s.on_time_rate * 100)}% đúng hạn" if s.judged else "chưa có việc đến hạn"
+        lines.append(f"{i}. {esc(s.unit)}: {rate} · {s.done}/{s.total} xong · "
+                     f"tiến độ {number(s.avg_progress)}%" + (f" · {s.overdue} quá hạn" if s.overdue else ""))
     return "\n".join(lines)
 

@@ -10,7 +10,16 @@ from sqlmodel import func, select
 from storage.db import session_scope
 from storage.models import Evidence, Report, Task
 from storage.tracking import task_by_code
-from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID
+import pytest
+
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, seed_tracking
+
+
+@pytest.fixture
+def tracked_data(engine):
+    """The sample staff and tasks, no bot running."""
+    seed_tracking(engine)
+    return engine
 
 
 def _task(engine, code: str) -> Task:
@@ -56,3 +65,167 @@ async def test_one_line_report_window_closes_with_skip(tracked):
     refused = await officer.send_document("khac.pdf", b"%PDF-1.4")
     assert "Chỉ quản trị viên" in refused.plain_text
     assert _count(engine, Evidence) == 0
+
+
+# --------------------------------------------------------------------------
+# 3. A unit with nothing due and nothing done ranks after units that finished work
+# --------------------------------------------------------------------------
+
+
+def test_a_unit_with_nothing_due_ranks_after_units_with_results(tracked_data):
+    from datetime import date, timedelta, timezone, datetime
+
+    from reminders.ranking import ScoreTally
+    from reminders.scan import _ranking_block
+    from storage.models import STATUS_DONE, STATUS_IN_PROGRESS, Unit
+    from tests.data import TODAY, TZ
+
+    engine = tracked_data
+    with session_scope(engine) as session:
+        units = {u.name: u.id for u in session.exec(select(Unit))}
+    tally = ScoreTally(today=TODAY, tz=TZ)
+    idle, busy = units["UBND phường Phú Hội"], units["Phòng Cải cách hành chính"]
+    for _ in range(5):  # five tasks, none due yet, none done: «100% đúng hạn · 0/5 xong» before the fix
+        tally.add(idle, STATUS_IN_PROGRESS, TODAY + timedelta(days=20), 0, None)
+    finished = datetime(2026, 3, 5, 3, 0, tzinfo=timezone.utc)
+    tally.add(busy, STATUS_DONE, date(2026, 3, 6), 100, finished)  # done on time
+    tally.add(busy, STATUS_IN_PROGRESS, date(2026, 3, 2), 40, None)  # late
+    with session_scope(engine) as session:
+        scores = tally.scores(session=session)
+    assert [s.unit for s in scores] == ["Phòng Cải cách hành chính", "UBND phường Phú Hội"]
+    block = _ranking_block(scores)
+    assert "1. Phòng Cải cách hành chính: 50% đúng hạn · 1/2 xong · tiến độ 70%" in block
+    assert "2. UBND phường Phú Hội: chưa có việc đến hạn · 0/5 xong" in block
+    assert "100% đúng hạn" not in block
+
+
+# --------------------------------------------------------------------------
+# 4. /donvi, weekly digests, the chart's title, decimals, the audit log's times, roles, percentages
+# --------------------------------------------------------------------------
+
+
+async def test_the_unit_digests_own_example_works(tracked):
+    import re
+
+    _, emu, _ = tracked
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    usage = await manager.say("/donvi")
+    example = re.search(r"ví dụ (/donvi [^.\n]+)\.", usage.plain_text).group(1)
+    answer = await manager.say(example)
+    assert "Không" not in answer.plain_text.split("\n")[0], answer.plain_text
+    assert "Tổng" in answer.plain_text or "nhiệm vụ" in answer.plain_text
+    # The abbreviation the old example used reads too.
+    short = await manager.say("/donvi Phòng CCHC")
+    assert "Phòng Cải cách hành chính" in short.plain_text and "Không tìm" not in short.plain_text
+
+
+async def test_a_weekday_that_does_not_exist_is_refused_with_an_example(tracked):
+    from storage.models import Subscription
+
+    _, emu, engine = tracked
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    refused = await manager.say("/dangkytonghop hằng tuần thứ 8")
+    assert "Không hiểu thứ «thu 8»" in refused.plain_text
+    assert "/dangkytonghop hằng tuần thứ 2 07:30" in refused.plain_text
+    assert _count(engine, Subscription) == 0
+    done = await manager.say("/dangkytonghop hằng tuần thứ bảy 07:30")
+    assert "Đã đăng ký" in done.plain_text
+    with session_scope(engine) as session:
+        assert session.exec(select(Subscription)).one().weekday == 5
+
+
+def test_a_long_chart_title_stays_inside_the_image(monkeypatch):
+    from matplotlib import pyplot as plt
+
+    from reminders.ranking import UnitScore, progress_chart
+
+    seen = []
+    close = plt.close
+
+    def measured(fig):
+        renderer = fig.canvas.get_renderer()
+        seen.append((fig._suptitle.get_window_extent(renderer), fig.bbox))
+        close(fig)
+
+    monkeypatch.setattr(plt, "close", measured)
+    title = ("Tổng hợp tuần · Phạm Quốc Hùng · UBND tỉnh Thừa Thiên Huế > Sở Nội vụ > Phòng Cải cách hành chính "
+             "> Tổ kiểm tra công vụ, cải cách hành chính và chuyển đổi số")
+    scores = [UnitScore("UBND phường Phú Hội (UBND thành phố Huế)", 5, 2, 1, 1, 82.5),
+              UnitScore("Phòng Cải cách hành chính", 3, 3, 3, 0, 100.0)]
+    assert progress_chart(scores, title=title).startswith(b"\x89PNG")
+    box, image = seen[-1]
+    assert image.x0 <= box.x0 and box.x1 <= image.x1 and box.y1 <= image.y1
+
+
+def test_numbers_are_written_the_vietnamese_way():
+    from reminders.digest import _amount
+    from texts.common import number
+
+    assert number(82.5) == "82,5" and number(1720) == "1.720" and number(12345.67) == "12.345,7"
+    assert number(100.0) == "100" and number(86.25, 2) == "86,25"
+    assert _amount(82.5, "%") == "82,5%" and _amount(1720, "hồ sơ") == "1.720 hồ sơ"
+
+
+def test_the_audit_logs_times_are_the_offices_whatever_the_machines_zone(monkeypatch):
+    import time
+    from datetime import datetime
+
+    from texts.common import local
+    from tests.data import TZ
+
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")  # a server set to Vietnam's time: naive UTC read as local
+    time.tzset()
+    try:
+        assert local(datetime(2026, 3, 10, 2, 0), TZ) == "10/03/2026 09:00"  # stored UTC, as SQLite gives it back
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+async def test_audit_log_is_shown_in_the_offices_time(tracked):
+    import re
+    from datetime import timedelta
+
+    from storage.models import AuditEntry
+    from tests.data import TZ
+
+    _, emu, engine = tracked
+    with session_scope(engine) as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.entity_code == "NV001")).first()
+        at = entry.at
+    log = await emu.chat(emu.user(ADMIN_ID, "Minh")).say("/nhatky NV001")
+    shown = re.search(r"(\d\d/\d\d/\d{4} \d\d:\d\d)", log.plain_text).group(1)
+    from texts.common import local
+
+    assert shown == local(at, TZ)
+
+
+async def test_a_role_change_that_changes_nothing_is_said_and_not_logged(tracked):
+    from storage.models import AuditEntry
+
+    _, emu, engine = tracked
+    admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
+    same = await admin.say("/vaitro CB01 cán bộ")
+    assert "đã là cán bộ" in same.plain_text and "không có gì thay đổi" in same.plain_text
+    assert _count(engine, AuditEntry, AuditEntry.action == "role") == 0
+    changed = await admin.say("/vaitro CB01 lãnh đạo")
+    assert "→ lãnh đạo" in changed.plain_text
+    assert _count(engine, AuditEntry, AuditEntry.action == "role") == 1
+
+
+async def test_a_percentage_target_takes_0_to_100_with_a_decimal_comma(tracked):
+    import re
+
+    from storage.models import TargetValue
+
+    _, emu, engine = tracked
+    admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
+    listing = await admin.say("/capnhatchitieu")
+    assert "82,5%" in listing.plain_text and "82.5" not in listing.plain_text
+    code = re.search(r"(CT\d+) Chỉ số SIPAS", listing.plain_text).group(1)
+    before = _count(engine, TargetValue)
+    refused = await admin.say(f"/capnhatchitieu {code} 1.720")
+    assert "từ 0 đến 100" in refused.plain_text and "82,5" in refused.plain_text
+    assert _count(engine, TargetValue) == before
+    recorded = await admin.say(f"/capnhatchitieu {code} 86,5 quý III")
+    assert "86,5%" in recorded.plain_text and "82,5%" in recorded.plain_text

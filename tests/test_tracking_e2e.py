@@ -294,7 +294,7 @@ async def test_admin_commands_change_and_audit(tracked):
     listing = await admin.say("/capnhatchitieu")
     code = re.search(r"(CT\d+) Chỉ số SIPAS", listing.plain_text).group(1)
     recorded = await admin.say(f"/capnhatchitieu {code} 86,5 quý III")
-    assert "86.5" in recorded.plain_text and "82.5" in recorded.plain_text
+    assert "86,5" in recorded.plain_text and "82,5" in recorded.plain_text
     log = await admin.say("/nhatky NV001")
     assert "gia hạn" in log.plain_text and "giao lại" in log.plain_text and "Trần Văn Minh" in log.plain_text
     assert _count(engine, AuditEntry, AuditEntry.action == "extend") == 1

@@ -8,7 +8,7 @@ from datetime import date, tzinfo
 from collections.abc import Sequence
 
 from storage.models import AuditEntry
-from texts.common import ROLE_LABELS, clip, esc, local
+from texts.common import ROLE_LABELS, clip, esc, local, number
 from texts.refusals import RELINK_WORD
 
 # /moi -------------------------------------------------------------------------------------------
@@ -137,6 +137,9 @@ def role_changed(staff, old: str) -> str:
     return (f"✅ {esc(staff.full_name)} ({esc(staff.code)}): "
             f"{ROLE_LABELS.get(old, old)} → <b>{ROLE_LABELS.get(staff.role, staff.role)}</b>.")
 
+    if staff.role == old:
+        return (f"{esc(staff.full_name)} ({esc(staff.code)}) đã là <b>{ROLE_LABELS.get(old, old)}</b>; "
+                "không có gì thay đổi.")
 
 def targets_listing(targets, values, tz: tzinfo) -> str:
     """/capnhatchitieu without arguments: the usage, then every target with its latest value."""
@@ -144,9 +147,9 @@ def targets_listing(targets, values, tz: tzinfo) -> str:
     if targets:
         lines.append("\n<b>Các chỉ tiêu</b>")
         for t in targets:
-            goal = f" — mục tiêu {t.target_value:g}{esc(t.measure_unit)}" if t.target_value is not None else ""
+            goal = f" — mục tiêu {number(t.target_value)}{esc(t.measure_unit)}" if t.target_value is not None else ""
             latest = values.get(t.id)
-            now_text = (f"; thực tế {latest.value:g}{esc(t.measure_unit)} ({local(latest.recorded_at, tz)})"
+            now_text = (f"; thực tế {number(latest.value)}{esc(t.measure_unit)} ({local(latest.recorded_at, tz)})"
                         if latest else "; chưa có số liệu")
             lines.append(f"• <code>{esc(t.code)}</code> {esc(t.name)}{goal}{now_text}")
     else:
@@ -155,9 +158,9 @@ def targets_listing(targets, values, tz: tzinfo) -> str:
 
 
 def target_recorded(target, entry, previous) -> str:
-    before = f" (trước: {previous.value:g}{esc(target.measure_unit)})" if previous else ""
-    goal = f" / mục tiêu {target.target_value:g}{esc(target.measure_unit)}" if target.target_value is not None else ""
-    return (f"✅ {esc(target.code)} {esc(target.name)}: thực tế <b>{entry.value:g}"
+    before = f" (trước: {number(previous.value)}{esc(target.measure_unit)})" if previous else ""
+    goal = f" / mục tiêu {number(target.target_value)}{esc(target.measure_unit)}" if target.target_value is not None else ""
+    return (f"✅ {esc(target.code)} {esc(target.name)}: thực tế <b>{number(entry.value)}"
             f"{esc(target.measure_unit)}</b>{goal}{before}.")
 
 

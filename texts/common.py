@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 
 
 def esc(text: object) -> str:
@@ -27,7 +27,22 @@ def clip(text: str | None, limit: int) -> str:
 
 
 def local(moment: datetime | None, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else ""
+    """A moment in the office's time. A naive one (as SQLite gives them back) is UTC, as every moment is
+    stored, whatever the machine's own zone."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def number(value: float, digits: int = 1) -> str:
+    """A number as Vietnamese writes it: a decimal comma and a dot between thousands (82,5; 1.720;
+    12.345,6), rounded to ``digits`` decimals, no trailing zeros."""
+    text = f"{round(value, digits):,.{digits}f}" if digits else f"{round(value):,d}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 TELEGRAM_LIMIT = 4096
@@ -158,6 +173,8 @@ def help_text(is_admin: bool) -> str:
         "(hoặc «Trả lại» kèm lý do).",
         "• Lãnh đạo: /themnhiemvu — giao nhiệm vụ mới theo từng bước «5 rõ»; /giao &lt;mã NV&gt; &lt;mã CB&gt; — "
         "giao lại; /giahan &lt;mã NV&gt; &lt;ngày&gt; &lt;lý do&gt; — gia hạn (trong phạm vi của mình).",
+        "• Lãnh đạo: /dinhky — báo cáo định kỳ trong phạm vi; /dinhky &lt;mã&gt; &lt;quy tắc mới&gt; — đổi quy tắc "
+        "từ kỳ sau; /dinhky &lt;mã&gt; dung — dừng; /kybaocao [mã] — ai đã nộp, ai chưa nộp kỳ này.",
         "• /huy — thôi thao tác đang làm dở.",
         "",
         "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",

@@ -103,6 +103,8 @@ def _unreadable_subscription(e: r.UnreadableSubscription) -> str:
         return f"Giờ «{esc(e.text)}» không hợp lệ.\n{SUBSCRIBE_USAGE}"
     if e.day:
         return f"Ngày «{esc(e.text)}» không hợp lệ: ngày trong tháng là từ 1 đến 31.\n{SUBSCRIBE_USAGE}"
+    if e.weekday:
+        return f"Không hiểu thứ «{esc(e.text)}»: trong tuần chỉ có thứ 2 đến thứ 7 và CN.\n{SUBSCRIBE_USAGE}"
     return f"Không hiểu «{esc(e.text)}».\n{SUBSCRIBE_USAGE}"
 
 

@@ -30,7 +30,9 @@ DIGEST_FOR = "xem tổng hợp; đồng chí xem nhiệm vụ của mình bằng
 
 def units_listing(units) -> str:
     """/donvi without a name: the usage, then the units in scope (``(name, depth)``)."""
-    lines = ["Cách dùng: <code>/donvi TÊN_ĐƠN_VỊ</code>, ví dụ <code>/donvi Phòng CCHC</code>."]
+    # The example is a unit of the list (one below the top when there is one): it works as typed.
+    example = (units[1] if len(units) > 1 else units[0])[0] if units else "Phòng Cải cách hành chính"
+    lines = [f"Cách dùng: <code>/donvi TÊN_ĐƠN_VỊ</code>, ví dụ <code>/donvi {esc(example)}</code>."]
     if units:
         lines.append("\n<b>Đơn vị trong phạm vi của đồng chí</b>")
         lines += [f"{'  ' * depth}• {esc(name)}" for name, depth in units[:80]]

@@ -198,3 +198,4 @@ class UnreadableSubscription(Typed):
     text: str
     hour: bool = False  # the time of day is what does not read
     day: bool = False  # the day of the month (of a monthly or quarterly digest) is what does not read
+    weekday: bool = False  # the day of the week (of a weekly digest) is what does not read

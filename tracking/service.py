@@ -604,6 +604,8 @@ def set_role(session: Session, actor: Actor, *, staff_code: str, role: str) -> t
     except InputError as exc:
         raise no.Unreadable("role", str(exc)) from None
     old = staff.role
+    if new_role == old:  # nothing changes: said so, and no line in the audit log
+        return staff, old
     if actor.staff is not None and staff.id == actor.staff.id and new_role != ROLE_ADMIN and not actor.super_admin:
         raise no.CannotDropOwnAdmin()
     staff.role = new_role
@@ -625,6 +627,10 @@ def record_target(session: Session, actor: Actor, *, target_code: str, value: st
             value = parse_number(value)
         except InputError as exc:
             raise no.Unreadable("record", str(exc)) from None
+    if target.measure_unit.strip() == "%" and not 0 <= value <= 100:  # «1.720» read as 1720 (a dot between thousands)
+        raise no.Unreadable("record", f"«{_num(value)}%» không hợp lệ: chỉ tiêu này tính theo %, giá trị phải từ 0 "
+                                      f"đến 100 (số thập phân viết bằng dấu phẩy, ví dụ: /capnhatchitieu "
+                                      f"{target.code} 82,5)")
     previous = db.latest_target_values(session=session, target_ids=[target.id]).get(target.id)
     entry = TargetValue(target_id=target.id, value=float(value), recorded_at=at or utcnow(),
                         recorded_by=actor.staff.id if actor.staff else None, note=note[:1000])
@@ -637,7 +643,9 @@ def record_target(session: Session, actor: Actor, *, target_code: str, value: st
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    from texts.common import number
+
+    return number(value, 3)  # shown by /nhatky: 82,5 as Vietnamese writes it
 
 
 def audit_log(session: Session, actor: Actor, *, code: str | None = None, limit: int = 20):
@@ -657,8 +665,12 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
     keys = [key(n) for n in names]
     unit = db.unit_by_key(session=session, key=db.UNIT_SEPARATOR.join(keys))
     candidates = [unit] if unit is not None else list(db.units_by_name_key(session=session, name_key=keys[-1]))
-    if not candidates:
-        candidates = [u for u in db.list_units(session=session) if keys[-1] in u.key.rsplit(db.UNIT_SEPARATOR, 1)[-1]]
+    if not candidates:  # a part of the name, or its abbreviation («Phòng CCHC»)
+        from tracking.leaders import _contract
+
+        short = _contract(keys[-1])
+        candidates = [u for u in db.list_units(session=session)
+                      if keys[-1] in (last := u.key.rsplit(db.UNIT_SEPARATOR, 1)[-1]) or short in _contract(last)]
     scope = actor.scope(session)
     candidates = [u for u in candidates if scope.covers_unit(u)]
     if not candidates:
