@@ -87,65 +87,254 @@ def backend(url: str) -> str:
 
 PROVINCE = "UBND tỉnh Thừa Thiên Huế"
 DEPARTMENTS = [
-    "Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương",
-    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Giao thông vận tải", "Sở Xây dựng",
-    "Sở Tài nguyên và Môi trường", "Sở Thông tin và Truyền thông", "Sở Lao động - Thương binh và Xã hội",
-    "Sở Văn hóa và Thể thao", "Sở Du lịch", "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo",
-    "Sở Y tế", "Sở Ngoại vụ", "Thanh tra tỉnh", "Văn phòng UBND tỉnh", "Ban Dân tộc",
-    "Ban Quản lý Khu kinh tế, công nghiệp tỉnh", "Trung tâm Phục vụ hành chính công tỉnh",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Giao thông vận tải",
+    "Sở Xây dựng",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa và Thể thao",
+    "Sở Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Ngoại vụ",
+    "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Ban Dân tộc",
+    "Ban Quản lý Khu kinh tế, công nghiệp tỉnh",
+    "Trung tâm Phục vụ hành chính công tỉnh",
 ]
 DISTRICTS = [
-    "UBND thành phố Huế", "UBND thị xã Hương Thủy", "UBND thị xã Hương Trà", "UBND huyện Phong Điền",
-    "UBND huyện Quảng Điền", "UBND huyện Phú Vang", "UBND huyện Phú Lộc", "UBND huyện A Lưới",
+    "UBND thành phố Huế",
+    "UBND thị xã Hương Thủy",
+    "UBND thị xã Hương Trà",
+    "UBND huyện Phong Điền",
+    "UBND huyện Quảng Điền",
+    "UBND huyện Phú Vang",
+    "UBND huyện Phú Lộc",
+    "UBND huyện A Lưới",
     "UBND huyện Nam Đông",
 ]
 DEPT_DIVISIONS = [
-    "Văn phòng Sở", "Thanh tra Sở", "Phòng Cải cách hành chính", "Phòng Tổ chức biên chế",
-    "Phòng Kế hoạch - Tài chính", "Phòng Pháp chế", "Phòng Quản lý chuyên ngành", "Phòng Công chức, viên chức",
-    "Phòng Chuyển đổi số", "Phòng Tổng hợp",
+    "Văn phòng Sở",
+    "Thanh tra Sở",
+    "Phòng Cải cách hành chính",
+    "Phòng Tổ chức biên chế",
+    "Phòng Kế hoạch - Tài chính",
+    "Phòng Pháp chế",
+    "Phòng Quản lý chuyên ngành",
+    "Phòng Công chức, viên chức",
+    "Phòng Chuyển đổi số",
+    "Phòng Tổng hợp",
 ]
 DISTRICT_DIVISIONS = [
-    "Văn phòng HĐND và UBND", "Phòng Nội vụ", "Phòng Tư pháp", "Phòng Tài chính - Kế hoạch",
-    "Phòng Tài nguyên và Môi trường", "Phòng Lao động - Thương binh và Xã hội", "Phòng Văn hóa và Thông tin",
-    "Phòng Giáo dục và Đào tạo", "Phòng Y tế", "Phòng Kinh tế", "Phòng Quản lý đô thị", "Thanh tra huyện",
+    "Văn phòng HĐND và UBND",
+    "Phòng Nội vụ",
+    "Phòng Tư pháp",
+    "Phòng Tài chính - Kế hoạch",
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Lao động - Thương binh và Xã hội",
+    "Phòng Văn hóa và Thông tin",
+    "Phòng Giáo dục và Đào tạo",
+    "Phòng Y tế",
+    "Phòng Kinh tế",
+    "Phòng Quản lý đô thị",
+    "Thanh tra huyện",
 ]
 WARD_NAMES = [
-    "Phú Hội", "Phú Nhuận", "Vĩnh Ninh", "Thuận Thành", "Tây Lộc", "An Cựu", "Xuân Phú", "Trường An",
-    "Phước Vĩnh", "Kim Long", "Hương Sơ", "Thủy Xuân", "Thủy Biều", "Hương Long", "Phú Hậu", "An Đông",
-    "Vỹ Dạ", "Thuận Lộc", "Đông Ba", "Gia Hội", "Thủy Dương", "Thủy Phương", "Phú Bài", "Thủy Châu",
-    "Tứ Hạ", "Hương Văn", "Hương Chữ", "Phong Hiền", "Điền Hải", "Quảng Thái", "Vinh Thanh", "Lăng Cô",
-    "Hồng Vân", "Khe Tre", "Thượng Lộ", "Hương Phú", "Lộc Điền", "Vinh Hưng", "Quảng Công", "Phú Thuận",
+    "Phú Hội",
+    "Phú Nhuận",
+    "Vĩnh Ninh",
+    "Thuận Thành",
+    "Tây Lộc",
+    "An Cựu",
+    "Xuân Phú",
+    "Trường An",
+    "Phước Vĩnh",
+    "Kim Long",
+    "Hương Sơ",
+    "Thủy Xuân",
+    "Thủy Biều",
+    "Hương Long",
+    "Phú Hậu",
+    "An Đông",
+    "Vỹ Dạ",
+    "Thuận Lộc",
+    "Đông Ba",
+    "Gia Hội",
+    "Thủy Dương",
+    "Thủy Phương",
+    "Phú Bài",
+    "Thủy Châu",
+    "Tứ Hạ",
+    "Hương Văn",
+    "Hương Chữ",
+    "Phong Hiền",
+    "Điền Hải",
+    "Quảng Thái",
+    "Vinh Thanh",
+    "Lăng Cô",
+    "Hồng Vân",
+    "Khe Tre",
+    "Thượng Lộ",
+    "Hương Phú",
+    "Lộc Điền",
+    "Vinh Hưng",
+    "Quảng Công",
+    "Phú Thuận",
 ]
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-            "Hồ", "Ngô", "Dương", "Lý", "Trương", "Tôn Nữ", "Hoàng Trọng", "Nguyễn Phước"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Trương",
+    "Tôn Nữ",
+    "Hoàng Trọng",
+    "Nguyễn Phước",
+]
 MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thanh", "Hữu", "Ngọc", "Đức", "Thu", "Kim", "Xuân", "Bảo", "Hoài"]
-GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh",
-         "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Nhung", "Phong", "Phúc", "Phương", "Quang",
-         "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung", "Tuấn", "Uyên", "Vân", "Việt", "Yến"]
-ACTIONS = ["Rà soát", "Xây dựng kế hoạch", "Tổ chức triển khai", "Báo cáo kết quả", "Số hóa hồ sơ",
-           "Kiểm tra việc thực hiện", "Cập nhật dữ liệu", "Đề xuất đơn giản hóa", "Tuyên truyền", "Tổng hợp",
-           "Khảo sát", "Niêm yết công khai", "Chuẩn hóa quy trình", "Tập huấn"]
-OBJECTS = ["thủ tục hành chính lĩnh vực {f}", "dịch vụ công trực tuyến toàn trình về {f}",
-           "hồ sơ giải quyết TTHC về {f}", "chỉ số SIPAS tại bộ phận một cửa",
-           "quy chế làm việc của cơ quan", "kết quả cải cách hành chính quý", "phần mềm quản lý văn bản",
-           "cơ sở dữ liệu cán bộ, công chức", "chữ ký số cho cán bộ", "ý kiến phản ánh, kiến nghị của người dân",
-           "kế hoạch chuyển đổi số năm nay", "bộ chỉ số PAR INDEX"]
-FIELDS = ["đất đai", "hộ tịch", "xây dựng", "đầu tư", "lao động", "giáo dục", "y tế", "giao thông",
-          "tư pháp", "nội vụ", "môi trường", "văn hóa"]
-RESULTS = ["Báo cáo gửi đúng hạn", "100% hồ sơ được số hóa", "Giảm 20% thời gian giải quyết",
-           "Thêm 10 dịch vụ công trực tuyến toàn trình", "Tỷ lệ hài lòng trên 90%",
-           "Quy trình nội bộ được phê duyệt", "Danh mục TTHC cập nhật đầy đủ", "Kế hoạch được ký ban hành"]
-NOTES = ["", "", "", "đã hoàn thành phần khảo sát", "chờ số liệu của phòng chuyên môn", "đang tổng hợp ý kiến",
-         "đã trình lãnh đạo xem xét", "đang phối hợp với đơn vị liên quan", "đã gửi dự thảo lấy ý kiến"]
-BLOCKED = ["chờ tài khoản quản trị Cổng DVC", "thiếu kinh phí thực hiện", "chờ hướng dẫn của Bộ",
-           "phần mềm lỗi chưa khắc phục", "chờ ý kiến của Sở Tài chính"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Nhung",
+    "Phong",
+    "Phúc",
+    "Phương",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Uyên",
+    "Vân",
+    "Việt",
+    "Yến",
+]
+ACTIONS = [
+    "Rà soát",
+    "Xây dựng kế hoạch",
+    "Tổ chức triển khai",
+    "Báo cáo kết quả",
+    "Số hóa hồ sơ",
+    "Kiểm tra việc thực hiện",
+    "Cập nhật dữ liệu",
+    "Đề xuất đơn giản hóa",
+    "Tuyên truyền",
+    "Tổng hợp",
+    "Khảo sát",
+    "Niêm yết công khai",
+    "Chuẩn hóa quy trình",
+    "Tập huấn",
+]
+OBJECTS = [
+    "thủ tục hành chính lĩnh vực {f}",
+    "dịch vụ công trực tuyến toàn trình về {f}",
+    "hồ sơ giải quyết TTHC về {f}",
+    "chỉ số SIPAS tại bộ phận một cửa",
+    "quy chế làm việc của cơ quan",
+    "kết quả cải cách hành chính quý",
+    "phần mềm quản lý văn bản",
+    "cơ sở dữ liệu cán bộ, công chức",
+    "chữ ký số cho cán bộ",
+    "ý kiến phản ánh, kiến nghị của người dân",
+    "kế hoạch chuyển đổi số năm nay",
+    "bộ chỉ số PAR INDEX",
+]
+FIELDS = [
+    "đất đai",
+    "hộ tịch",
+    "xây dựng",
+    "đầu tư",
+    "lao động",
+    "giáo dục",
+    "y tế",
+    "giao thông",
+    "tư pháp",
+    "nội vụ",
+    "môi trường",
+    "văn hóa",
+]
+RESULTS = [
+    "Báo cáo gửi đúng hạn",
+    "100% hồ sơ được số hóa",
+    "Giảm 20% thời gian giải quyết",
+    "Thêm 10 dịch vụ công trực tuyến toàn trình",
+    "Tỷ lệ hài lòng trên 90%",
+    "Quy trình nội bộ được phê duyệt",
+    "Danh mục TTHC cập nhật đầy đủ",
+    "Kế hoạch được ký ban hành",
+]
+NOTES = [
+    "",
+    "",
+    "",
+    "đã hoàn thành phần khảo sát",
+    "chờ số liệu của phòng chuyên môn",
+    "đang tổng hợp ý kiến",
+    "đã trình lãnh đạo xem xét",
+    "đang phối hợp với đơn vị liên quan",
+    "đã gửi dự thảo lấy ý kiến",
+]
+BLOCKED = [
+    "chờ tài khoản quản trị Cổng DVC",
+    "thiếu kinh phí thực hiện",
+    "chờ hướng dẫn của Bộ",
+    "phần mềm lỗi chưa khắc phục",
+    "chờ ý kiến của Sở Tài chính",
+]
 TARGETS = [
-    ("Chỉ số SIPAS", 85.0, "%", True, 78.0), ("Tỷ lệ hồ sơ giải quyết đúng hạn", 99.0, "%", True, 95.0),
-    ("Tỷ lệ hồ sơ trực tuyến toàn trình", 50.0, "%", True, 30.0), ("Chỉ số PAR INDEX", 90.0, "điểm", True, 84.0),
-    ("Tỷ lệ số hóa hồ sơ TTHC", 100.0, "%", True, 60.0), ("Số TTHC được đơn giản hóa", 120.0, "", True, 0.0),
-    ("Thời gian giải quyết bình quân", 5.0, "ngày", False, 8.0), ("Tỷ lệ hồ sơ trễ hạn", 1.0, "%", False, 4.0),
-    ("Tỷ lệ văn bản ký số", 95.0, "%", True, 70.0), ("Số phản ánh kiến nghị tồn đọng", 0.0, "", False, 40.0),
-    ("Tỷ lệ thanh toán trực tuyến", 40.0, "%", True, 15.0), ("Tỷ lệ cán bộ được tập huấn", 100.0, "%", True, 50.0),
+    ("Chỉ số SIPAS", 85.0, "%", True, 78.0),
+    ("Tỷ lệ hồ sơ giải quyết đúng hạn", 99.0, "%", True, 95.0),
+    ("Tỷ lệ hồ sơ trực tuyến toàn trình", 50.0, "%", True, 30.0),
+    ("Chỉ số PAR INDEX", 90.0, "điểm", True, 84.0),
+    ("Tỷ lệ số hóa hồ sơ TTHC", 100.0, "%", True, 60.0),
+    ("Số TTHC được đơn giản hóa", 120.0, "", True, 0.0),
+    ("Thời gian giải quyết bình quân", 5.0, "ngày", False, 8.0),
+    ("Tỷ lệ hồ sơ trễ hạn", 1.0, "%", False, 4.0),
+    ("Tỷ lệ văn bản ký số", 95.0, "%", True, 70.0),
+    ("Số phản ánh kiến nghị tồn đọng", 0.0, "", False, 40.0),
+    ("Tỷ lệ thanh toán trực tuyến", 40.0, "%", True, 15.0),
+    ("Tỷ lệ cán bộ được tập huấn", 100.0, "%", True, 50.0),
 ]
 
 
@@ -228,11 +417,20 @@ def _name(rng: random.Random) -> str:
 
 def _insert(conn, table, rows: list[dict], chunk: int = 5000) -> None:
     for i in range(0, len(rows), chunk):
-        conn.execute(table.insert(), rows[i:i + chunk])
+        conn.execute(table.insert(), rows[i : i + chunk])
 
 
-def seed_province(engine: Engine, *, units: int, tasks: int, today: date, now: datetime | None = None,
-                  seed: int = 20240501, link_share: float = 0.92, unreachable_share: float = 0.03) -> Province:
+def seed_province(
+    engine: Engine,
+    *,
+    units: int,
+    tasks: int,
+    today: date,
+    now: datetime | None = None,
+    seed: int = 20240501,
+    link_share: float = 0.92,
+    unreachable_share: float = 0.03,
+) -> Province:
     """Fill an empty, migrated database; returns what was seeded."""
     rng = random.Random(seed)
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
@@ -248,8 +446,16 @@ def seed_province(engine: Engine, *, units: int, tasks: int, today: date, now: d
         paths[uid] = f"{paths[parent] if parent else '/'}{uid}/"
         keys[uid] = f"{keys[parent]}{SEPARATOR}{key(name)}" if parent else key(name)
         parent_of[uid] = parent
-        unit_rows.append(dict(id=uid, name=name, parent_id=parent, key=keys[uid], path=paths[uid],
-                              created_at=now - timedelta(days=200)))
+        unit_rows.append(
+            dict(
+                id=uid,
+                name=name,
+                parent_id=parent,
+                key=keys[uid],
+                path=paths[uid],
+                created_at=now - timedelta(days=200),
+            )
+        )
     result.units = len(unit_rows)
 
     # Staff: an admin; a manager per unit (answering to the parent unit's manager); officers.
@@ -279,27 +485,57 @@ def seed_province(engine: Engine, *, units: int, tasks: int, today: date, now: d
     for person in people:
         if person is result.admin or person is result.top_manager or rng.random() < link_share:
             person.telegram_id = TELEGRAM_BASE + person.id
-    staff_rows = [dict(id=p.id, code=p.code, full_name=names[p.id], unit_id=p.unit_id, role=p.role,
-                       telegram_id=p.telegram_id, manager_id=p.manager_id,
-                       unreachable_since=(now - timedelta(days=rng.randint(1, 30))
-                                          if p.role == ROLE_OFFICER and rng.random() < unreachable_share else None),
-                       created_at=now - timedelta(days=180), updated_at=now - timedelta(days=180))
-                  for p in people]
+    staff_rows = [
+        dict(
+            id=p.id,
+            code=p.code,
+            full_name=names[p.id],
+            unit_id=p.unit_id,
+            role=p.role,
+            telegram_id=p.telegram_id,
+            manager_id=p.manager_id,
+            unreachable_since=(
+                now - timedelta(days=rng.randint(1, 30))
+                if p.role == ROLE_OFFICER and rng.random() < unreachable_share
+                else None
+            ),
+            created_at=now - timedelta(days=180),
+            updated_at=now - timedelta(days=180),
+        )
+        for p in people
+    ]
     result.staff = len(staff_rows)
     result.people = people
 
     # Targets and their recorded values.
     target_rows, value_rows = [], []
     for i, (name, goal, unit, higher, baseline) in enumerate(TARGETS, start=1):
-        target_rows.append(dict(id=i, code=f"CT{i:02d}", name=name, key=key(name), target_value=goal,
-                                measure_unit=unit, higher_is_better=higher, baseline=baseline,
-                                start_date=today - timedelta(days=120), due_date=today + timedelta(days=240),
-                                created_at=now - timedelta(days=120)))
+        target_rows.append(
+            dict(
+                id=i,
+                code=f"CT{i:02d}",
+                name=name,
+                key=key(name),
+                target_value=goal,
+                measure_unit=unit,
+                higher_is_better=higher,
+                baseline=baseline,
+                start_date=today - timedelta(days=120),
+                due_date=today + timedelta(days=240),
+                created_at=now - timedelta(days=120),
+            )
+        )
         for k in range(rng.randint(0, 3)):
             progress = rng.uniform(0.1, 0.6) * (k + 1) / 3
-            value_rows.append(dict(target_id=i, value=round(baseline + (goal - baseline) * progress, 1),
-                                   recorded_at=now - timedelta(days=90 - 30 * k), recorded_by=result.admin.id,
-                                   note=""))
+            value_rows.append(
+                dict(
+                    target_id=i,
+                    value=round(baseline + (goal - baseline) * progress, 1),
+                    recorded_at=now - timedelta(days=90 - 30 * k),
+                    recorded_by=result.admin.id,
+                    note="",
+                )
+            )
     for i, row in enumerate(value_rows, start=1):
         row["id"] = i
     result.targets, result.target_values = len(target_rows), len(value_rows)
@@ -335,32 +571,55 @@ def seed_province(engine: Engine, *, units: int, tasks: int, today: date, now: d
                     span = max(span - rng.uniform(0, 6) * 86400, 0)
                 else:
                     span *= rng.uniform(0.2, 0.85)
-            moments = sorted(created + timedelta(seconds=rng.uniform(0.05, 1.0) * max(span, 3600))
-                             for _ in range(reports))
+            moments = sorted(
+                created + timedelta(seconds=rng.uniform(0.05, 1.0) * max(span, 3600)) for _ in range(reports)
+            )
             percents = sorted(rng.randint(5, max(progress, 6)) for _ in range(reports - 1)) + [progress]
             for k, (moment, percent) in enumerate(zip(moments, percents)):
                 last = k == reports - 1
-                report_rows.append(dict(
-                    task_id=tid, staff_id=owner.id if rng.random() < 0.93 else accountable, created_at=moment,
-                    percent=percent, status=status if last else (STATUS_DONE if percent >= 100 else STATUS_IN_PROGRESS),
-                    note=rng.choice(BLOCKED) if last and status == STATUS_BLOCKED else rng.choice(NOTES)))
+                report_rows.append(
+                    dict(
+                        task_id=tid,
+                        staff_id=owner.id if rng.random() < 0.93 else accountable,
+                        created_at=moment,
+                        percent=percent,
+                        status=status if last else (STATUS_DONE if percent >= 100 else STATUS_IN_PROGRESS),
+                        note=rng.choice(BLOCKED) if last and status == STATUS_BLOCKED else rng.choice(NOTES),
+                    )
+                )
             last_report = moments[-1]
         if status != STATUS_DONE and owner.role == ROLE_OFFICER:
             open_tasks.setdefault(owner.id, []).append((deadline, tid))
-        task_rows.append(dict(
-            id=tid, code=f"NV{tid:05d}",
-            title=f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS).format(f=rng.choice(FIELDS))}",
-            description="", owner_id=owner.id, accountable_id=accountable, host_unit_id=host,
-            coordinating_units="", start_date=created.date(), deadline=deadline, progress=progress, status=status,
-            blocked_reason=report_rows[-1]["note"] if status == STATUS_BLOCKED else "",
-            last_report_at=last_report, expected_result=rng.choice(RESULTS), measure="",
-            target_id=rng.randint(1, len(TARGETS)) if rng.random() < 0.25 else None, snoozed_until=None,
-            created_at=created, updated_at=last_report or created))
+        task_rows.append(
+            dict(
+                id=tid,
+                code=f"NV{tid:05d}",
+                title=f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS).format(f=rng.choice(FIELDS))}",
+                description="",
+                owner_id=owner.id,
+                accountable_id=accountable,
+                host_unit_id=host,
+                coordinating_units="",
+                start_date=created.date(),
+                deadline=deadline,
+                progress=progress,
+                status=status,
+                blocked_reason=report_rows[-1]["note"] if status == STATUS_BLOCKED else "",
+                last_report_at=last_report,
+                expected_result=rng.choice(RESULTS),
+                measure="",
+                target_id=rng.randint(1, len(TARGETS)) if rng.random() < 0.25 else None,
+                snoozed_until=None,
+                created_at=created,
+                updated_at=last_report or created,
+            )
+        )
     for i, row in enumerate(report_rows, start=1):
         row["id"] = i
     # In the order /nhiemvu lists them: nearest deadline first, then by code.
-    result.open_tasks = {owner: [(tid, f"NV{tid:05d}") for _, tid in sorted(items)]
-                         for owner, items in open_tasks.items()}
+    result.open_tasks = {
+        owner: [(tid, f"NV{tid:05d}") for _, tid in sorted(items)] for owner, items in open_tasks.items()
+    }
     result.tasks, result.reports = len(task_rows), len(report_rows)
 
     with engine.begin() as conn:
@@ -373,8 +632,12 @@ def seed_province(engine: Engine, *, units: int, tasks: int, today: date, now: d
         if conn.dialect.name == "postgresql":
             # The ids were chosen here: move the sequences past them, so the bot's own inserts work.
             for table in ("unit", "staff", "target", "target_value", "task", "report"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+                    )
+                )
     if engine.dialect.name == "postgresql":
         # Autovacuum would analyze the new tables within a minute; do it now. (The bot never runs
         # ANALYZE on SQLite, so SQLite plans without statistics, as in production.)

@@ -70,13 +70,23 @@ def _seed_child(url: str, units: int, tasks: int, today: str, now: str, out) -> 
 
     engine = make_engine(url)
     started = time.perf_counter()
-    province = seed_province(engine, units=units, tasks=tasks, today=date.fromisoformat(today),
-                             now=datetime.fromisoformat(now))
+    province = seed_province(
+        engine, units=units, tasks=tasks, today=date.fromisoformat(today), now=datetime.fromisoformat(now)
+    )
     engine.dispose()
-    out.send(dict(seconds=time.perf_counter() - started, units=province.units, staff=province.staff,
-                  tasks=province.tasks, reports=province.reports, targets=province.targets,
-                  target_values=province.target_values, top_manager=province.top_manager.telegram_id,
-                  top_manager_code=province.top_manager.code))
+    out.send(
+        dict(
+            seconds=time.perf_counter() - started,
+            units=province.units,
+            staff=province.staff,
+            tasks=province.tasks,
+            reports=province.reports,
+            targets=province.targets,
+            target_values=province.target_values,
+            top_manager=province.top_manager.telegram_id,
+            top_manager_code=province.top_manager.code,
+        )
+    )
     out.close()
 
 
@@ -124,9 +134,15 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
         digest = build_digest(session=session, scope=scope, today=day, now=moment, title=title)
     messages = pack(digest_blocks(digest))
     shared.scope = scope
-    shared.facts.update(total=digest.total, by_status=digest.by_status, stale=digest.stale_count,
-                        targets_behind=len(digest.targets_behind), unreachable=digest.unreachable_count,
-                        messages=len(messages), chars=sum(len(m) for m in messages))
+    shared.facts.update(
+        total=digest.total,
+        by_status=digest.by_status,
+        stale=digest.stale_count,
+        targets_behind=len(digest.targets_behind),
+        unreachable=digest.unreachable_count,
+        messages=len(messages),
+        chars=sum(len(m) for m in messages),
+    )
 
 
 def step_xlsx(engine, exports, day: date, tz, shared: Shared) -> None:
@@ -141,8 +157,7 @@ def step_xlsx(engine, exports, day: date, tz, shared: Shared) -> None:
     shared.facts.update(xlsx_bytes=len(data))
 
 
-def step_subscription(engine, exports, frequency: str, staff_id: int, moment: datetime, config,
-                      shared: Shared) -> None:
+def step_subscription(engine, exports, frequency: str, staff_id: int, moment: datetime, config, shared: Shared) -> None:
     """What the reminder scan queues for a subscription of the top manager (reminders/scan.py ``_render_digest``)."""
     from reminders.scan import _render_digest
     from storage.db import session_scope
@@ -151,9 +166,11 @@ def step_subscription(engine, exports, frequency: str, staff_id: int, moment: da
     sub = Subscription(chat_id=1, staff_id=staff_id, frequency=frequency)
     with session_scope(engine) as session:
         rows, _ = _render_digest(session, sub=sub, period="bench", now=moment, config=config, exports=exports)
-    shared.facts[frequency] = dict(messages=sum(1 for r in rows if r.text and not (r.photo or r.document)),
-                                   png_bytes=sum(len(r.photo or b"") for r in rows),
-                                   xlsx_bytes=sum(len(r.document or b"") for r in rows))
+    shared.facts[frequency] = dict(
+        messages=sum(1 for r in rows if r.text and not (r.photo or r.document)),
+        png_bytes=sum(len(r.photo or b"") for r in rows),
+        xlsx_bytes=sum(len(r.document or b"") for r in rows),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -224,12 +241,16 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=50_000)
     parser.add_argument("--units", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=3, help="timed runs after the first (best is reported)")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
-                        help="default: a temporary SQLite file; a PostgreSQL URL gets a fresh database")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="default: a temporary SQLite file; a PostgreSQL URL gets a fresh database",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each step")
-    parser.add_argument("--in-process", action="store_true",
-                        help="exports in the bot's own process, as with EXPORT_WORKERS=0")
+    parser.add_argument(
+        "--in-process", action="store_true", help="exports in the bot's own process, as with EXPORT_WORKERS=0"
+    )
     args = parser.parse_args()
 
     from _data import backend, fresh_database
@@ -249,9 +270,11 @@ def main() -> None:
         engine.dispose()
         seeded = seed_in_child(settings.sqlalchemy_url, units=args.units, tasks=args.tasks, today=day, now=moment)
         print(f"database: {backend(url)} ({engine.url.render_as_string(hide_password=True)})")
-        print(f"seeded in {seeded['seconds']:.1f} s (child process): {seeded['units']:,} units, "
-              f"{seeded['staff']:,} staff, {seeded['tasks']:,} tasks, {seeded['reports']:,} reports, "
-              f"{seeded['targets']} targets ({seeded['target_values']} values)")
+        print(
+            f"seeded in {seeded['seconds']:.1f} s (child process): {seeded['units']:,} units, "
+            f"{seeded['staff']:,} staff, {seeded['tasks']:,} tasks, {seeded['reports']:,} reports, "
+            f"{seeded['targets']} targets ({seeded['target_values']} values)"
+        )
         print(f"digest for {seeded['top_manager_code']}, the manager of the province (top of the tree)\n")
 
         engine = open_database(settings.sqlalchemy_url)
@@ -269,11 +292,16 @@ def main() -> None:
             "weekly": lambda: step_subscription(engine, exports, "weekly", top, moment, config, shared),
         }
         where = "in the bot's process" if not exports.processes else "by the export worker"
-        labels = {"text": "/tonghop: digest text (build_digest + digest_blocks)",
-                  "xlsx": f"/xuatbaocao: XLSX export, {where}",
-                  "daily": "daily subscription digest (text, ranking, chart)",
-                  "weekly": ("weekly subscription digest (+ XLSX, one scan)" if not exports.processes
-                             else "weekly digest (+ XLSX by the worker meanwhile)")}
+        labels = {
+            "text": "/tonghop: digest text (build_digest + digest_blocks)",
+            "xlsx": f"/xuatbaocao: XLSX export, {where}",
+            "daily": "daily subscription digest (text, ranking, chart)",
+            "weekly": (
+                "weekly subscription digest (+ XLSX, one scan)"
+                if not exports.processes
+                else "weekly digest (+ XLSX by the worker meanwhile)"
+            ),
+        }
 
         # The first run: what the first digest after the bot starts costs (imports, cold caches).
         first: dict[str, float] = {}
@@ -298,36 +326,55 @@ def main() -> None:
 
     facts = shared.facts
     by_status = facts["by_status"]
-    print(f"digest: {facts['total']:,} tasks (" + ", ".join(f"{k} {v:,}" for k, v in by_status.items())
-          + f"), {facts['stale']:,} silent, {facts['targets_behind']} targets behind, "
-          f"{facts['unreachable']} unreachable owners; {facts['messages']} message(s), {facts['chars']:,} chars")
-    print(f"daily: {facts['daily']['messages']} message(s) and a {facts['daily']['png_bytes'] / 1024:.0f} KB chart; "
-          f"weekly: the same and a {facts['weekly']['xlsx_bytes'] / MB:.1f} MB workbook; "
-          f"/xuatbaocao: {facts['xlsx_bytes'] / MB:.1f} MB\n")
+    print(
+        f"digest: {facts['total']:,} tasks ("
+        + ", ".join(f"{k} {v:,}" for k, v in by_status.items())
+        + f"), {facts['stale']:,} silent, {facts['targets_behind']} targets behind, "
+        f"{facts['unreachable']} unreachable owners; {facts['messages']} message(s), {facts['chars']:,} chars"
+    )
+    print(
+        f"daily: {facts['daily']['messages']} message(s) and a {facts['daily']['png_bytes'] / 1024:.0f} KB chart; "
+        f"weekly: the same and a {facts['weekly']['xlsx_bytes'] / MB:.1f} MB workbook; "
+        f"/xuatbaocao: {facts['xlsx_bytes'] / MB:.1f} MB\n"
+    )
 
-    print(f"targets: under {TIME_LIMIT:.0f} s and under {MEMORY_LIMIT:.0f} MB for a digest over "
-          f"{facts['total']:,} tasks (ratio = figure / limit; above 1.00 misses it)\n")
+    print(
+        f"targets: under {TIME_LIMIT:.0f} s and under {MEMORY_LIMIT:.0f} MB for a digest over "
+        f"{facts['total']:,} tasks (ratio = figure / limit; above 1.00 misses it)\n"
+    )
     width = max(len(v) for v in labels.values()) + 2
-    print(f"{'step':<{width}} {'best':>8} {'first':>8} {'ratio':>6}   {'traced peak':>11} {'ratio':>6}   "
-          f"{'max RSS after':>13}")
+    print(
+        f"{'step':<{width}} {'best':>8} {'first':>8} {'ratio':>6}   {'traced peak':>11} {'ratio':>6}   "
+        f"{'max RSS after':>13}"
+    )
     for name in steps:
-        print(f"{labels[name]:<{width}} {best[name]:>7.3f}s {first[name]:>7.3f}s {best[name] / TIME_LIMIT:>6.2f}   "
-              f"{peaks[name]:>9.1f}MB {peaks[name] / MEMORY_LIMIT:>6.2f}   {rss_after[name]:>11.0f}MB")
+        print(
+            f"{labels[name]:<{width}} {best[name]:>7.3f}s {first[name]:>7.3f}s {best[name] / TIME_LIMIT:>6.2f}   "
+            f"{peaks[name]:>9.1f}MB {peaks[name] / MEMORY_LIMIT:>6.2f}   {rss_after[name]:>11.0f}MB"
+        )
     print()
     for name in ("text", "daily", "weekly"):
-        print(f"{labels[name]}: best {best[name]:.3f} s = {best[name] / TIME_LIMIT:.2f} of {TIME_LIMIT:.0f} s "
-              f"[{verdict(best[name], TIME_LIMIT)}], first run {first[name]:.3f} s; traced peak {peaks[name]:.1f} MB "
-              f"= {peaks[name] / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB [{verdict(peaks[name], MEMORY_LIMIT)}]")
+        print(
+            f"{labels[name]}: best {best[name]:.3f} s = {best[name] / TIME_LIMIT:.2f} of {TIME_LIMIT:.0f} s "
+            f"[{verdict(best[name], TIME_LIMIT)}], first run {first[name]:.3f} s; traced peak {peaks[name]:.1f} MB "
+            f"= {peaks[name] / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB [{verdict(peaks[name], MEMORY_LIMIT)}]"
+        )
     total = rss_max + worker_rss
     if exports.processes:
-        print("(traced peaks are the bot process's: what the worker allocates shows in its RSS, and in the "
-              "traced peaks of --in-process)")
-        print(f"max RSS: bot process {rss_max:.0f} MB + export worker {worker_rss:.0f} MB = {total:.0f} MB = "
-              f"{total / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB [{verdict(total, MEMORY_LIMIT)}] "
-              f"(the bot process's RSS before the first digest: {rss_before:.0f} MB)")
+        print(
+            "(traced peaks are the bot process's: what the worker allocates shows in its RSS, and in the "
+            "traced peaks of --in-process)"
+        )
+        print(
+            f"max RSS: bot process {rss_max:.0f} MB + export worker {worker_rss:.0f} MB = {total:.0f} MB = "
+            f"{total / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB [{verdict(total, MEMORY_LIMIT)}] "
+            f"(the bot process's RSS before the first digest: {rss_before:.0f} MB)"
+        )
     else:
-        print(f"process max RSS: {rss_max:.0f} MB = {rss_max / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB "
-              f"[{verdict(rss_max, MEMORY_LIMIT)}] (RSS before the first digest: {rss_before:.0f} MB)")
+        print(
+            f"process max RSS: {rss_max:.0f} MB = {rss_max / MEMORY_LIMIT:.2f} of {MEMORY_LIMIT:.0f} MB "
+            f"[{verdict(rss_max, MEMORY_LIMIT)}] (RSS before the first digest: {rss_before:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

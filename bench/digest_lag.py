@@ -77,8 +77,9 @@ async def ask_tasks(emu, officers: Iterator[int], rounds: int, pause: float) -> 
 async def wait_digests(emu, manager: int, mark: int, taps: int) -> None:
     after = mark
     for _ in range(taps):
-        found = await emu.wait_for(lambda m: m.chat_id == manager and "Tổng hợp" in (m.plain_text or ""),
-                                   after=after, timeout=600)
+        found = await emu.wait_for(
+            lambda m: m.chat_id == manager and "Tổng hợp" in (m.plain_text or ""), after=after, timeout=600
+        )
         after = found.index + 1
 
 
@@ -87,20 +88,25 @@ async def main(args) -> None:
 
     today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     with fresh_database(args.database_url, label="digestlag") as url:
-        settings = Settings.from_env(DATABASE_URL=url, ADMIN_IDS=str(ADMIN), _env_file=None,
-                                     FLOOD_STAFF_PER_MINUTE=0)
+        settings = Settings.from_env(DATABASE_URL=url, ADMIN_IDS=str(ADMIN), _env_file=None, FLOOD_STAFF_PER_MINUTE=0)
         engine = open_database(settings.sqlalchemy_url)
-        province = seed_province(engine, units=args.units, tasks=args.tasks, today=today,
-                                 now=datetime.now(timezone.utc))
+        province = seed_province(
+            engine, units=args.units, tasks=args.tasks, today=today, now=datetime.now(timezone.utc)
+        )
         manager = province.top_manager.telegram_id
-        officers = itertools.cycle([p.telegram_id for p in province.people
-                                    if p.role == "officer" and p.telegram_id][:20])
+        officers = itertools.cycle(
+            [p.telegram_id for p in province.people if p.role == "officer" and p.telegram_id][:20]
+        )
         try:
             async with BotAPIEmulator() as emu:
                 application = build_application(
-                    settings.model_copy(update={"telegram_api_base_url": emu.base_url,
-                                                "telegram_api_file_url": emu.base_file_url}),
-                    engine=engine, token=emu.token, schedule_reminders=False)
+                    settings.model_copy(
+                        update={"telegram_api_base_url": emu.base_url, "telegram_api_file_url": emu.base_file_url}
+                    ),
+                    engine=engine,
+                    token=emu.token,
+                    schedule_reminders=False,
+                )
                 async with polling(application, timeout=1):
                     probe = LoopProbe()
                     await ask_tasks(emu, officers, 3, 0.05)  # warm: caches, connections
@@ -122,16 +128,24 @@ async def main(args) -> None:
                     busy_stall = await probe.stop()
         finally:
             engine.dispose()
-    print(f"database: {backend(url)}; {args.tasks} tasks under {args.units} units; "
-          f"{args.taps} taps of /tonghop by the top manager, answered in {digest_seconds:.1f} s")
-    print(f"officer's /nhiemvu, bot idle:    median {statistics.median(idle):.3f} s, max {max(idle):.3f} s; "
-          f"event loop's worst stall {idle_stall * 1000:.0f} ms")
+    print(
+        f"database: {backend(url)}; {args.tasks} tasks under {args.units} units; "
+        f"{args.taps} taps of /tonghop by the top manager, answered in {digest_seconds:.1f} s"
+    )
+    print(
+        f"officer's /nhiemvu, bot idle:    median {statistics.median(idle):.3f} s, max {max(idle):.3f} s; "
+        f"event loop's worst stall {idle_stall * 1000:.0f} ms"
+    )
     delay = max(busy) - statistics.median(idle)
-    print(f"officer's /nhiemvu, during them: median {statistics.median(busy):.3f} s, max {max(busy):.3f} s "
-          f"({len(busy)} answers); event loop's worst stall {busy_stall * 1000:.0f} ms")
+    print(
+        f"officer's /nhiemvu, during them: median {statistics.median(busy):.3f} s, max {max(busy):.3f} s "
+        f"({len(busy)} answers); event loop's worst stall {busy_stall * 1000:.0f} ms"
+    )
     verdict = "met" if max(delay, busy_stall) <= TARGET else "MISSED"
-    print(f"worst delay to the officer: {delay:.3f} s; {max(delay, busy_stall) / TARGET:.2f} of the "
-          f"{TARGET} s target ({verdict})")
+    print(
+        f"worst delay to the officer: {delay:.3f} s; {max(delay, busy_stall) / TARGET:.2f} of the "
+        f"{TARGET} s target ({verdict})"
+    )
 
 
 if __name__ == "__main__":

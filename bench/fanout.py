@@ -34,8 +34,7 @@ async def main(n: int) -> None:
         engine = open_database(f"sqlite:///{folder}/fanout.db")
         with session_scope(engine) as session:
             for i in range(n):
-                session.add(Outbox(key=f"bench:{i}", kind="reminder", chat_id=100_000 + i,
-                                   text=f"🔔 Nhắc việc số {i}"))
+                session.add(Outbox(key=f"bench:{i}", kind="reminder", chat_id=100_000 + i, text=f"🔔 Nhắc việc số {i}"))
         async with BotAPIEmulator() as emu:
             emu.enforce_limits = True
             bot = Bot(emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url)
@@ -55,8 +54,10 @@ async def main(n: int) -> None:
     duplicated = sum(c - 1 for c in sent.values() if c > 1)
     rate = delivered / elapsed
     print(f"reminders: {n}")
-    print(f"delivered: {delivered} in {elapsed:.1f} s = {rate:.1f} msg/s "
-          f"= {rate / LIMIT:.0%} of Telegram's {LIMIT:.0f}/s limit")
+    print(
+        f"delivered: {delivered} in {elapsed:.1f} s = {rate:.1f} msg/s "
+        f"= {rate / LIMIT:.0%} of Telegram's {LIMIT:.0f}/s limit"
+    )
     print(f"429 received: {emu.stats['429']}")
     print(f"lost: {n - delivered}, duplicated: {duplicated}")
 

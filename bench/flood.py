@@ -63,9 +63,13 @@ async def main(args) -> None:
                 emu.user(STRANGER, "Khách")
                 emu.group(GROUP, "Nhóm của khách")
                 application = build_application(
-                    settings.model_copy(update={"telegram_api_base_url": emu.base_url,
-                                                "telegram_api_file_url": emu.base_file_url}),
-                    engine=engine, token=emu.token, schedule_reminders=False)
+                    settings.model_copy(
+                        update={"telegram_api_base_url": emu.base_url, "telegram_api_file_url": emu.base_file_url}
+                    ),
+                    engine=engine,
+                    token=emu.token,
+                    schedule_reminders=False,
+                )
                 if args.no_flood_control:
                     application.bot_data.flood = None
                 seen: set[int] = set()
@@ -103,11 +107,15 @@ async def main(args) -> None:
         finally:
             engine.dispose()
     notes = sum("Tôi tạm không trả lời" in (m.plain_text or "") for m in to_stranger)
-    print(f"database: {backend(url)}; flood control: {'off' if args.no_flood_control else 'on'}; "
-          f"{len(flood)} messages from one stranger ({args.where}) in {args.waves} waves")
+    print(
+        f"database: {backend(url)}; flood control: {'off' if args.no_flood_control else 'on'}; "
+        f"{len(flood)} messages from one stranger ({args.where}) in {args.waves} waves"
+    )
     verdict = "met" if p95(latencies) <= TARGET else "MISSED"
-    print(f"staff /nhiemvu answered in: p50 {statistics.median(latencies):.2f} s, p95 {p95(latencies):.2f} s, "
-          f"max {max(latencies):.2f} s (target p95 <= {TARGET:.0f} s: {verdict})")
+    print(
+        f"staff /nhiemvu answered in: p50 {statistics.median(latencies):.2f} s, p95 {p95(latencies):.2f} s, "
+        f"max {max(latencies):.2f} s (target p95 <= {TARGET:.0f} s: {verdict})"
+    )
     print(f"stranger got: {len(to_stranger) - notes} answers, {notes} slow-down note(s)")
     print(f"429 received: {emu.stats['429']}")
     print(f"flood seen through (answered or dropped) in {flood_seconds:.1f} s")

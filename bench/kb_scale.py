@@ -75,8 +75,16 @@ người dân doanh nghiệp chỉ số hài lòng phấn đấu mục tiêu nă
 đánh giá xếp hạng tỷ lệ tiếp nhận trả kết quả một cửa liên thông bưu chính công ích số hóa dữ liệu
 văn bản quy phạm pháp luật kiểm tra thanh tra thi đua khen thưởng tổng kết báo cáo""".split()
 _CODES = ("KH-UBND", "QĐ-UBND", "KH-HĐTĐKT", "CTr-TU", "NQ-HĐND", "BC-UBND")
-_UNITS = ("Sở Nội vụ", "Sở Tư pháp", "Văn phòng UBND tỉnh", "Sở Thông tin và Truyền thông", "Sở Tài chính",
-          "UBND các huyện, thị xã, thành phố", "Sở Kế hoạch và Đầu tư", "Trung tâm Phục vụ hành chính công")
+_UNITS = (
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Văn phòng UBND tỉnh",
+    "Sở Thông tin và Truyền thông",
+    "Sở Tài chính",
+    "UBND các huyện, thị xã, thành phố",
+    "Sở Kế hoạch và Đầu tư",
+    "Trung tâm Phục vụ hành chính công",
+)
 _PARTS = ("MỤC ĐÍCH, YÊU CẦU", "CHỈ TIÊU CHỦ YẾU", "NHIỆM VỤ, GIẢI PHÁP", "TỔ CHỨC THỰC HIỆN")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
@@ -119,9 +127,14 @@ def synthetic_file(i: int, passages: int, vocab: list[str], rng: random.Random) 
     year = rng.randint(2019, 2025)
     code = f"{rng.randint(1, 999)}/{rng.choice(_CODES)}"
     topic = " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 8)))
-    lines = ["ỦY BAN NHÂN DÂN", f"TỈNH {rng.choice(vocab).upper()}", f"Số: {code}",
-             f"{rng.choice(vocab).capitalize()}, ngày {rng.randint(1, 28)} tháng {rng.randint(1, 12)} năm {year}",
-             "KẾ HOẠCH", f"Thực hiện {topic} năm {year}"]
+    lines = [
+        "ỦY BAN NHÂN DÂN",
+        f"TỈNH {rng.choice(vocab).upper()}",
+        f"Số: {code}",
+        f"{rng.choice(vocab).capitalize()}, ngày {rng.randint(1, 28)} tháng {rng.randint(1, 12)} năm {year}",
+        "KẾ HOẠCH",
+        f"Thực hiện {topic} năm {year}",
+    ]
     budget = passages - 2
     table = i % 3 == 0
     rows = rng.randint(6, 10) if table else 0
@@ -154,7 +167,9 @@ def synthetic_file(i: int, passages: int, vocab: list[str], rng: random.Random) 
         lines.append("PHỤ LỤC: DANH MỤC NHIỆM VỤ")
         lines.append("STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành")
         for r in range(1, rows + 1):
-            lines.append(f"{r} | {_sentence(rng, vocab, 5, 12)} | {rng.choice(_UNITS)} | Quý {rng.randint(1, 4)}/{year}")
+            lines.append(
+                f"{r} | {_sentence(rng, vocab, 5, 12)} | {rng.choice(_UNITS)} | Quý {rng.randint(1, 4)}/{year}"
+            )
     return f"ke-hoach-{i:03d}.txt", "\n".join(lines).encode("utf-8")
 
 
@@ -220,8 +235,10 @@ _WITH_LOG = (
     "sys.argv = ['bot', 'ask', '--json', sys.argv[1]]\n"
     "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
 )
-_BUILT = re.compile(r"index built: (\d+) documents, (\d+) passages in ([\d.]+) s \((\d+) kept, (\d+) loaded, "
-                    r"(\d+) analysed; load ([\d.]+) s, assembly ([\d.]+) s\)")
+_BUILT = re.compile(
+    r"index built: (\d+) documents, (\d+) passages in ([\d.]+) s \((\d+) kept, (\d+) loaded, "
+    r"(\d+) analysed; load ([\d.]+) s, assembly ([\d.]+) s\)"
+)
 
 
 def _env(url: str) -> dict[str, str]:
@@ -240,8 +257,14 @@ def first_answer(url: str, question: str) -> tuple[float, float, dict]:
     """Wall and CPU time of ``python -m bot ask --json QUESTION`` in a new process, and its answer."""
     cpu = _children_cpu()
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", question], cwd=ROOT, env=_env(url),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", question],
+        cwd=ROOT,
+        env=_env(url),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"python -m bot ask failed ({done.returncode}):\n{done.stderr}")
@@ -263,15 +286,29 @@ class Timer:
 def first_build(url: str, question: str) -> dict:
     """The index build of a new ``python -m bot ask`` process, as it logs it."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _WITH_LOG, question], cwd=ROOT, env=_env(url),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", _WITH_LOG, question],
+        cwd=ROOT,
+        env=_env(url),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - started
     m = _BUILT.search(done.stderr)
     if done.returncode != 0 or m is None:
         raise SystemExit(f"python -m bot ask (with its log) failed ({done.returncode}):\n{done.stderr}")
     docs, passages, build, kept, loaded, analysed, load, assembly = m.groups()
-    return {"wall_s": round(wall, 3), "documents": int(docs), "passages": int(passages), "build_s": float(build),
-            "loaded": int(loaded), "analysed": int(analysed), "load_s": float(load), "assembly_s": float(assembly)}
+    return {
+        "wall_s": round(wall, 3),
+        "documents": int(docs),
+        "passages": int(passages),
+        "build_s": float(build),
+        "loaded": int(loaded),
+        "analysed": int(analysed),
+        "load_s": float(load),
+        "assembly_s": float(assembly),
+    }
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -304,11 +341,20 @@ def main(argv: list[str] | None = None) -> int:
             kb.add(files)
         add_all = t.wall
         index = kb.index()
-        out.update(database=db.kind, load_average=load, cpus=os.cpu_count(), documents=len(files),
-                   passages=index.n, add_all_s=round(add_all, 3), add_all_cpu_s=round(t.cpu, 3),
-                   add_per_doc_ms=round(1000 * add_all / len(files), 1))
-        say(f"  {len(files)} documents, {index.n} passages; added in {add_all:.2f} s, CPU {t.cpu:.2f} s "
-            f"({out['add_per_doc_ms']:.0f} ms a document, analysis included)")
+        out.update(
+            database=db.kind,
+            load_average=load,
+            cpus=os.cpu_count(),
+            documents=len(files),
+            passages=index.n,
+            add_all_s=round(add_all, 3),
+            add_all_cpu_s=round(t.cpu, 3),
+            add_per_doc_ms=round(1000 * add_all / len(files), 1),
+        )
+        say(
+            f"  {len(files)} documents, {index.n} passages; added in {add_all:.2f} s, CPU {t.cpu:.2f} s "
+            f"({out['add_per_doc_ms']:.0f} ms a document, analysis included)"
+        )
 
         # A fresh process, with the stored analyses.
         walls, cpus = [], []
@@ -318,16 +364,24 @@ def main(argv: list[str] | None = None) -> int:
             cpus.append(cpu)
         build = first_build(db.url, question)
         first, first_cpu = statistics.median(walls), statistics.median(cpus)
-        out["stored"] = {"first_answer_s": round(first, 3), "first_answer_cpu_s": round(first_cpu, 3),
-                         "runs_s": [round(w, 3) for w in walls], "found": answer.get("found"),
-                         "process_build": build}
+        out["stored"] = {
+            "first_answer_s": round(first, 3),
+            "first_answer_cpu_s": round(first_cpu, 3),
+            "runs_s": [round(w, 3) for w in walls],
+            "found": answer.get("found"),
+            "process_build": build,
+        }
         say("\nA fresh `python -m bot ask --json` (stored analyses):")
-        say(f"  first answer, wall time of the process: {first:.2f} s, CPU {first_cpu:.2f} s (median of "
+        say(
+            f"  first answer, wall time of the process: {first:.2f} s, CPU {first_cpu:.2f} s (median of "
             f"{len(walls)}: {', '.join(f'{w:.2f}' for w in walls)}; found: {answer.get('found')})"
-            f"  -> {first / TARGET_FIRST_S:.2f} of the {TARGET_FIRST_S:.0f} s target")
-        say(f"  its index build: {build['build_s']:.2f} s ({build['loaded']} analyses loaded, "
+            f"  -> {first / TARGET_FIRST_S:.2f} of the {TARGET_FIRST_S:.0f} s target"
+        )
+        say(
+            f"  its index build: {build['build_s']:.2f} s ({build['loaded']} analyses loaded, "
             f"{build['analysed']} analysed; read and deserialise {build['load_s']:.2f} s, "
-            f"assembly {build['assembly_s']:.2f} s)")
+            f"assembly {build['assembly_s']:.2f} s)"
+        )
 
         # One more document in a process that has its index.
         with Timer() as t_add:
@@ -337,14 +391,25 @@ def main(argv: list[str] | None = None) -> int:
         b = kb.last_build
         add_one, refresh = t_add.wall, t_refresh.wall
         total, total_cpu = add_one + refresh, t_add.cpu + t_refresh.cpu
-        out["add_one"] = {"add_s": round(add_one, 3), "refresh_s": round(refresh, 3), "total_s": round(total, 3),
-                          "total_cpu_s": round(total_cpu, 3), "kept": b.kept, "loaded": b.loaded,
-                          "analysed": b.analysed, "assembly_s": round(b.assemble_s, 3)}
+        out["add_one"] = {
+            "add_s": round(add_one, 3),
+            "refresh_s": round(refresh, 3),
+            "total_s": round(total, 3),
+            "total_cpu_s": round(total_cpu, 3),
+            "kept": b.kept,
+            "loaded": b.loaded,
+            "analysed": b.analysed,
+            "assembly_s": round(b.assemble_s, 3),
+        }
         say("\nOne more document where the index is built:")
-        say(f"  KnowledgeBase.add: {add_one:.2f} s; the next question's refresh: {refresh:.2f} s "
-            f"({b.kept} analyses kept, {b.loaded} loaded, {b.analysed} analysed; assembly {b.assemble_s:.2f} s)")
-        say(f"  together {total:.2f} s, CPU {total_cpu:.2f} s  -> {total / TARGET_ADD_S:.2f} of the "
-            f"{TARGET_ADD_S:.0f} s target")
+        say(
+            f"  KnowledgeBase.add: {add_one:.2f} s; the next question's refresh: {refresh:.2f} s "
+            f"({b.kept} analyses kept, {b.loaded} loaded, {b.analysed} analysed; assembly {b.assemble_s:.2f} s)"
+        )
+        say(
+            f"  together {total:.2f} s, CPU {total_cpu:.2f} s  -> {total / TARGET_ADD_S:.2f} of the "
+            f"{TARGET_ADD_S:.0f} s target"
+        )
 
         # Without the stored analyses (as before they were stored).
         # Once each: every run analyses all the texts (each seconds of CPU), and writes them back.
@@ -358,21 +423,32 @@ def main(argv: list[str] | None = None) -> int:
         with Timer() as t:
             KnowledgeIndex(docs)
         rebuild, rebuild_cpu = t.wall, t.cpu
-        out["without_analyses"] = {"first_answer_s": round(first_none, 3), "first_answer_cpu_s": round(first_none_cpu, 3),
-                                   "runs_s": [round(w, 3) for w in walls], "process_build": build_none,
-                                   "rebuild_from_texts_s": round(rebuild, 3), "rebuild_cpu_s": round(rebuild_cpu, 3)}
+        out["without_analyses"] = {
+            "first_answer_s": round(first_none, 3),
+            "first_answer_cpu_s": round(first_none_cpu, 3),
+            "runs_s": [round(w, 3) for w in walls],
+            "process_build": build_none,
+            "rebuild_from_texts_s": round(rebuild, 3),
+            "rebuild_cpu_s": round(rebuild_cpu, 3),
+        }
         say("\nWithout stored analyses:")
-        say(f"  first answer of a fresh process: {first_none:.2f} s, CPU {first_none_cpu:.2f} s  -> "
+        say(
+            f"  first answer of a fresh process: {first_none:.2f} s, CPU {first_none_cpu:.2f} s  -> "
             f"{first_none / TARGET_FIRST_S:.2f} of the target; its index build {build_none['build_s']:.2f} s "
-            f"({build_none['analysed']} analysed)")
-        say(f"  a change rebuilt the index from every text: {rebuild:.2f} s, CPU {rebuild_cpu:.2f} s  -> "
-            f"{rebuild / TARGET_ADD_S:.2f} of the {TARGET_ADD_S:.0f} s target")
-        say(f"\nGain: first answer {first_none / first:.1f}x quicker; adding a document "
-            f"{rebuild / total:.1f}x quicker")
+            f"({build_none['analysed']} analysed)"
+        )
+        say(
+            f"  a change rebuilt the index from every text: {rebuild:.2f} s, CPU {rebuild_cpu:.2f} s  -> "
+            f"{rebuild / TARGET_ADD_S:.2f} of the {TARGET_ADD_S:.0f} s target"
+        )
+        say(f"\nGain: first answer {first_none / first:.1f}x quicker; adding a document {rebuild / total:.1f}x quicker")
         out["targets_s"] = {"first_answer": TARGET_FIRST_S, "add_one": TARGET_ADD_S}
-        out["ratios"] = {"first_answer": round(first / TARGET_FIRST_S, 3), "add_one": round(total / TARGET_ADD_S, 3),
-                         "first_answer_without_analyses": round(first_none / TARGET_FIRST_S, 3),
-                         "add_one_without_analyses": round(rebuild / TARGET_ADD_S, 3)}
+        out["ratios"] = {
+            "first_answer": round(first / TARGET_FIRST_S, 3),
+            "add_one": round(total / TARGET_ADD_S, 3),
+            "first_answer_without_analyses": round(first_none / TARGET_FIRST_S, 3),
+            "add_one_without_analyses": round(rebuild / TARGET_ADD_S, 3),
+        }
         if args.json:
             print(json.dumps(out, ensure_ascii=False))
     finally:

@@ -86,9 +86,13 @@ def latency(ms: list[float]) -> dict:
     if not ms:
         return {"n": 0, "p50_ms": None, "p95_ms": None, "max_ms": None, "mean_ms": None}
     a = np.asarray(ms, dtype=np.float64)
-    return {"n": len(ms), "p50_ms": round(float(np.percentile(a, 50)), 3),
-            "p95_ms": round(float(np.percentile(a, 95)), 3), "max_ms": round(float(a.max()), 3),
-            "mean_ms": round(float(a.mean()), 3)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(float(np.percentile(a, 50)), 3),
+        "p95_ms": round(float(np.percentile(a, 95)), 3),
+        "max_ms": round(float(a.max()), 3),
+        "mean_ms": round(float(a.mean()), 3),
+    }
 
 
 def ratio(a, b):
@@ -166,7 +170,7 @@ class Baseline:
     """rank_bm25 over sentences, lower-case \\w+ tokens, no folding."""
 
     def __init__(self, docs: list[IndexedDoc]) -> None:
-        self.sentences: list[tuple[str, str]] = []   # (file, sentence)
+        self.sentences: list[tuple[str, str]] = []  # (file, sentence)
         corpus = []
         for doc in docs:
             for s in split_sentences(doc.text):
@@ -195,7 +199,7 @@ class Baseline:
 def run_questions(answer, items: list[dict], judge) -> dict:
     """Answer every item, judge it, time it. ``answer(q) -> dict``."""
     if items:
-        answer(items[0]["q"])   # warm-up, not timed
+        answer(items[0]["q"])  # warm-up, not timed
     ans = [0, 0]
     una = [0, 0]
     times, failures = [], []
@@ -208,15 +212,22 @@ def run_questions(answer, items: list[dict], judge) -> dict:
         bucket[0] += ok
         bucket[1] += 1
         if not ok:
-            failures.append({"id": item.get("id"), "why": why, "q": item["q"],
-                             "answer": (out.get("answer") or "")[:160]})
+            failures.append(
+                {"id": item.get("id"), "why": why, "q": item["q"], "answer": (out.get("answer") or "")[:160]}
+            )
     total = [ans[0] + una[0], ans[1] + una[1]]
 
     def acc(c):
         return {"correct": c[0], "total": c[1], "accuracy": round(c[0] / c[1], 4) if c[1] else None}
 
-    return {"answerable": acc(ans), "unanswerable": acc(una), "overall": acc(total),
-            "latency": latency(times), "failures": failures, "_times": times}
+    return {
+        "answerable": acc(ans),
+        "unanswerable": acc(una),
+        "overall": acc(total),
+        "latency": latency(times),
+        "failures": failures,
+        "_times": times,
+    }
 
 
 def merge(results: list[dict]) -> dict:
@@ -323,10 +334,10 @@ def synthetic_questions(docs: list[IndexedDoc], count: int, seed: int) -> list[t
         file, sentence = rng.choice(sentences)
         words = re.findall(r"\S+", sentence.rstrip("."))
         k = min(len(words), rng.randint(3, 7))
-        if rng.random() < 0.5:   # a contiguous phrase
+        if rng.random() < 0.5:  # a contiguous phrase
             start = rng.randint(0, len(words) - k)
             picked = words[start : start + k]
-        else:                    # scattered words, in order
+        else:  # scattered words, in order
             picked = [words[j] for j in sorted(rng.sample(range(len(words)), k))]
         q = rng.choice(_Q_TEMPLATES).format(w=" ".join(picked).strip(",").lower())
         out.append((fold(q) if i % 2 else q, file))
@@ -335,7 +346,7 @@ def synthetic_questions(docs: list[IndexedDoc], count: int, seed: int) -> list[t
 
 def time_queries(answer, questions: list[str], budget_s: float | None = None) -> tuple[list[float], list[dict]]:
     if questions:
-        answer(questions[0])   # warm-up
+        answer(questions[0])  # warm-up
     times, outs = [], []
     start = time.perf_counter()
     for q in questions:
@@ -357,13 +368,17 @@ def acc_cell(a: dict) -> str:
 
 
 def print_accuracy_table(rows: list[tuple[str, dict, dict]]) -> None:
-    print(f"  {'set':<22} {'system':<9} {'answerable':>15} {'unanswerable':>15} {'overall':>15}"
-          f" {'p50 ms':>8} {'p95 ms':>8}")
+    print(
+        f"  {'set':<22} {'system':<9} {'answerable':>15} {'unanswerable':>15} {'overall':>15}"
+        f" {'p50 ms':>8} {'p95 ms':>8}"
+    )
     for name, ours, base in rows:
         for label, r in (("ours", ours), ("bm25", base)):
             lat = r.get("latency") or {}
-            print(f"  {name:<22} {label:<9} {acc_cell(r['answerable']):>15} {acc_cell(r['unanswerable']):>15}"
-                  f" {acc_cell(r['overall']):>15} {fmt(lat.get('p50_ms'), 2):>8} {fmt(lat.get('p95_ms'), 2):>8}")
+            print(
+                f"  {name:<22} {label:<9} {acc_cell(r['answerable']):>15} {acc_cell(r['unanswerable']):>15}"
+                f" {acc_cell(r['overall']):>15} {fmt(lat.get('p50_ms'), 2):>8} {fmt(lat.get('p95_ms'), 2):>8}"
+            )
 
 
 def kinds_table(sets, ours, baseline, judge, say) -> None:
@@ -382,20 +397,34 @@ def kinds_table(sets, ours, baseline, judge, say) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--questions", action="append", metavar="PATH",
-                    help=f"JSONL question set (repeatable; default {DEFAULT_QUESTIONS})")
-    ap.add_argument("--corpus", action="append", metavar="DIR",
-                    help="directory of documents (.txt .md .docx .pdf; repeatable; default: "
-                         "../shared/corpus and ../shared/corpus-province)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--questions",
+        action="append",
+        metavar="PATH",
+        help=f"JSONL question set (repeatable; default {DEFAULT_QUESTIONS})",
+    )
+    ap.add_argument(
+        "--corpus",
+        action="append",
+        metavar="DIR",
+        help="directory of documents (.txt .md .docx .pdf; repeatable; default: "
+        "../shared/corpus and ../shared/corpus-province)",
+    )
     ap.add_argument("--passages", type=int, default=10000, help="synthetic passages for the scale part (0 skips it)")
     ap.add_argument("--docs", type=int, default=200, help="synthetic documents for the scale part")
     ap.add_argument("--scale-queries", type=int, default=300, help="questions timed on the scale corpus")
-    ap.add_argument("--baseline-queries", type=int, default=300,
-                    help="cap on rank_bm25 questions timed on the scale corpus")
-    ap.add_argument("--baseline-budget", type=float, default=30.0,
-                    help="seconds allowed for the rank_bm25 scale run before it is cut short")
+    ap.add_argument(
+        "--baseline-queries", type=int, default=300, help="cap on rank_bm25 questions timed on the scale corpus"
+    )
+    ap.add_argument(
+        "--baseline-budget",
+        type=float,
+        default=30.0,
+        help="seconds allowed for the rank_bm25 scale run before it is cut short",
+    )
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     ap.add_argument("-v", "--verbose", action="store_true", help="list failed questions")
@@ -439,10 +468,16 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         base = Baseline(real_docs)
         base_build_ms = (time.perf_counter() - t0) * 1000
-        report["corpus"].update(passages=index.n, build_ms=round(build_ms, 2),
-                                baseline_sentences=base.n, baseline_build_ms=round(base_build_ms, 2))
-        say(f"index       {index.n} passages, built in {build_ms:.1f} ms "
-            f"(baseline: {base.n} sentences, {base_build_ms:.1f} ms)")
+        report["corpus"].update(
+            passages=index.n,
+            build_ms=round(build_ms, 2),
+            baseline_sentences=base.n,
+            baseline_build_ms=round(base_build_ms, 2),
+        )
+        say(
+            f"index       {index.n} passages, built in {build_ms:.1f} ms "
+            f"(baseline: {base.n} sentences, {base_build_ms:.1f} ms)"
+        )
 
         def ours(q):
             return answer_question(index, q).to_dict()
@@ -455,9 +490,16 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((name, r_ours, r_base))
             all_ours.append(r_ours)
             all_base.append(r_base)
-            per_set.append({"path": str(path), "items": len(items), "ours": r_ours, "baseline": r_base,
-                            "ratio_overall_accuracy": ratio(r_ours["overall"]["accuracy"], r_base["overall"]["accuracy"]),
-                            "ratio_p50": ratio(r_ours["latency"]["p50_ms"], r_base["latency"]["p50_ms"])})
+            per_set.append(
+                {
+                    "path": str(path),
+                    "items": len(items),
+                    "ours": r_ours,
+                    "baseline": r_base,
+                    "ratio_overall_accuracy": ratio(r_ours["overall"]["accuracy"], r_base["overall"]["accuracy"]),
+                    "ratio_p50": ratio(r_ours["latency"]["p50_ms"], r_base["latency"]["p50_ms"]),
+                }
+            )
         kinds_table(sets, ours, base.answer, judge, say)
         tot_ours, tot_base = merge(all_ours), merge(all_base)
         tot_ours["latency"] = latency([t for r in all_ours for t in r.pop("_times")])
@@ -470,13 +512,17 @@ def main(argv: list[str] | None = None) -> int:
             print_accuracy_table(rows)
         acc_ratio = ratio(tot_ours["overall"]["accuracy"], tot_base["overall"]["accuracy"])
         ans_ratio = ratio(tot_ours["answerable"]["accuracy"], tot_base["answerable"]["accuracy"])
-        say(f"  ours/baseline   overall accuracy x{fmt(acc_ratio, 2)}   answerable accuracy x{fmt(ans_ratio, 2)}"
+        say(
+            f"  ours/baseline   overall accuracy x{fmt(acc_ratio, 2)}   answerable accuracy x{fmt(ans_ratio, 2)}"
             f"   unanswerable {tot_ours['unanswerable']['correct']} vs {tot_base['unanswerable']['correct']}"
-            f" of {tot_ours['unanswerable']['total']}")
+            f" of {tot_ours['unanswerable']['total']}"
+        )
         lo, lb = tot_ours["latency"], tot_base["latency"]
         lat_ratio = {"p50": ratio(lo["p50_ms"], lb["p50_ms"]), "p95": ratio(lo["p95_ms"], lb["p95_ms"])}
-        say(f"  ours/baseline   latency per question p50 x{fmt(lat_ratio['p50'], 2)}   p95 x{fmt(lat_ratio['p95'], 2)}"
-            f"   (on {len(real_docs)} documents; >1 means ours is slower)")
+        say(
+            f"  ours/baseline   latency per question p50 x{fmt(lat_ratio['p50'], 2)}   p95 x{fmt(lat_ratio['p95'], 2)}"
+            f"   (on {len(real_docs)} documents; >1 means ours is slower)"
+        )
         if args.verbose and not args.json:
             for s in per_set:
                 for label in ("ours", "baseline"):
@@ -484,11 +530,18 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"\n  failures of {label} on {Path(s['path']).name} ({len(fails)}):")
                     for f in fails:
                         print(f"    {f['id']}: {f['why']} | q={f['q']!r} | a={f['answer'][:100]!r}")
-        report["accuracy"] = {"sets": per_set, "total": {"ours": tot_ours, "baseline": tot_base,
-                                                          "ratio_overall": acc_ratio, "ratio_answerable": ans_ratio,
-                                                          "ratio_latency": lat_ratio}}
+        report["accuracy"] = {
+            "sets": per_set,
+            "total": {
+                "ours": tot_ours,
+                "baseline": tot_base,
+                "ratio_overall": acc_ratio,
+                "ratio_answerable": ans_ratio,
+                "ratio_latency": lat_ratio,
+            },
+        }
         if not args.verbose:
-            for s in per_set:   # keep the JSON readable; -v keeps the failure lists
+            for s in per_set:  # keep the JSON readable; -v keeps the failure lists
                 s["ours"].pop("failures")
                 s["baseline"].pop("failures")
 
@@ -538,9 +591,12 @@ def main(argv: list[str] | None = None) -> int:
                 b = ok["unanswerable" if it.get("unanswerable") else "answerable"]
                 b[0] += good
                 b[1] += 1
-            scale_acc = merge([{k: {"correct": v[0], "total": v[1]} for k, v in ok.items()}
-                               | {"overall": {"correct": sum(v[0] for v in ok.values()),
-                                              "total": sum(v[1] for v in ok.values())}}])
+            scale_acc = merge(
+                [
+                    {k: {"correct": v[0], "total": v[1]} for k, v in ok.items()}
+                    | {"overall": {"correct": sum(v[0] for v in ok.values()), "total": sum(v[1] for v in ok.values())}}
+                ]
+            )
         found = right = 0
         for q, file in synth_qs:
             out = outs[q]
@@ -551,43 +607,73 @@ def main(argv: list[str] | None = None) -> int:
 
         meets = lo["p95_ms"] is not None and lo["p95_ms"] <= TARGET_P95_MS
         report["scale"] = {
-            "synthetic_passages": args.passages, "synthetic_docs": len(synth), "real_docs": len(real_docs),
-            "index_passages": big.n, "baseline_sentences": big_base.n,
-            "generate_ms": round(gen_ms, 1), "build_s": round(build_s, 3), "baseline_build_s": round(base_build_s, 3),
-            "questions": len(questions), "real_questions": len(real_items), "synthetic_questions": len(synth_qs),
-            "ours": lo, "baseline": lb, "ours_on_baseline_questions": lo_same,
+            "synthetic_passages": args.passages,
+            "synthetic_docs": len(synth),
+            "real_docs": len(real_docs),
+            "index_passages": big.n,
+            "baseline_sentences": big_base.n,
+            "generate_ms": round(gen_ms, 1),
+            "build_s": round(build_s, 3),
+            "baseline_build_s": round(base_build_s, 3),
+            "questions": len(questions),
+            "real_questions": len(real_items),
+            "synthetic_questions": len(synth_qs),
+            "ours": lo,
+            "baseline": lb,
+            "ours_on_baseline_questions": lo_same,
             "baseline_cut_short": cut,
-            "ratio_p50": ratio(lo_same["p50_ms"], lb["p50_ms"]), "ratio_p95": ratio(lo_same["p95_ms"], lb["p95_ms"]),
+            "ratio_p50": ratio(lo_same["p50_ms"], lb["p50_ms"]),
+            "ratio_p95": ratio(lo_same["p95_ms"], lb["p95_ms"]),
             "meets_target": meets,
             "synthetic_found_rate": round(found / n_syn_done, 4) if n_syn_done else None,
             "synthetic_right_doc_rate": round(right / n_syn_done, 4) if n_syn_done else None,
             "real_questions_accuracy_in_scale_corpus": scale_acc,
         }
-        say(f"\n[3] scale: {args.passages} synthetic passages in {len(synth)} documents + {len(real_docs)} real documents"
-            f" (seed {args.seed})")
+        say(
+            f"\n[3] scale: {args.passages} synthetic passages in {len(synth)} documents + {len(real_docs)} real documents"
+            f" (seed {args.seed})"
+        )
         say("-" * 100)
-        say(f"  generated in {gen_ms:.0f} ms; our index: {big.n} passages built in {build_s:.2f} s;"
-            f" rank_bm25: {big_base.n} sentences built in {base_build_s:.2f} s")
-        say(f"  questions: {len(questions)} ({len(real_items)} from the question sets, {len(synth_qs)} synthetic,"
-            f" half of those without diacritics)")
+        say(
+            f"  generated in {gen_ms:.0f} ms; our index: {big.n} passages built in {build_s:.2f} s;"
+            f" rank_bm25: {big_base.n} sentences built in {base_build_s:.2f} s"
+        )
+        say(
+            f"  questions: {len(questions)} ({len(real_items)} from the question sets, {len(synth_qs)} synthetic,"
+            f" half of those without diacritics)"
+        )
         say(f"  {'system':<26} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'mean ms':>9}")
-        for label, l in (("ours", lo), ("ours (peer's questions)", lo_same) if cut else (None, None), ("rank_bm25", lb)):
+        for label, l in (
+            ("ours", lo),
+            ("ours (peer's questions)", lo_same) if cut else (None, None),
+            ("rank_bm25", lb),
+        ):
             if label is None:
                 continue
-            say(f"  {label:<26} {l['n']:>5} {fmt(l['p50_ms'], 2):>9} {fmt(l['p95_ms'], 2):>9}"
-                f" {fmt(l['max_ms'], 2):>9} {fmt(l['mean_ms'], 2):>9}")
+            say(
+                f"  {label:<26} {l['n']:>5} {fmt(l['p50_ms'], 2):>9} {fmt(l['p95_ms'], 2):>9}"
+                f" {fmt(l['max_ms'], 2):>9} {fmt(l['mean_ms'], 2):>9}"
+            )
         say(f"  target p95 <= {TARGET_P95_MS:.0f} ms: {'MET' if meets else 'NOT MET'} (p95 {fmt(lo['p95_ms'], 2)} ms)")
-        say(f"  ours/baseline latency: p50 x{fmt(report['scale']['ratio_p50'], 3)}  p95 x{fmt(report['scale']['ratio_p95'], 3)}"
-            f"  (speed-up p50 {fmt(ratio(lb['p50_ms'], lo_same['p50_ms']), 1)}x)")
+        say(
+            f"  ours/baseline latency: p50 x{fmt(report['scale']['ratio_p50'], 3)}  p95 x{fmt(report['scale']['ratio_p95'], 3)}"
+            f"  (speed-up p50 {fmt(ratio(lb['p50_ms'], lo_same['p50_ms']), 1)}x)"
+        )
         if cut:
-            say(f"  note: rank_bm25 timed on {len(base_ms)} of {len(questions)} questions"
+            say(
+                f"  note: rank_bm25 timed on {len(base_ms)} of {len(questions)} questions"
                 f" (cap --baseline-queries {args.baseline_queries}, budget {args.baseline_budget:.0f} s);"
-                f" ratios compare the same questions")
-        say(f"  synthetic questions: found {fmt(100 * found / n_syn_done if n_syn_done else None, 1)}%,"
-            f" citing the passage's own document first {fmt(100 * right / n_syn_done if n_syn_done else None, 1)}%")
+                f" ratios compare the same questions"
+            )
+        say(
+            f"  synthetic questions: found {fmt(100 * found / n_syn_done if n_syn_done else None, 1)}%,"
+            f" citing the passage's own document first {fmt(100 * right / n_syn_done if n_syn_done else None, 1)}%"
+        )
         if scale_acc:
-            say(f"  question-set accuracy inside the scale corpus: answerable {acc_cell(scale_acc['answerable']).strip()},"
-                f" unanswerable {acc_cell(scale_acc['unanswerable']).strip()}, overall {acc_cell(scale_acc['overall']).strip()}")
+            say(
+                f"  question-set accuracy inside the scale corpus: answerable {acc_cell(scale_acc['answerable']).strip()},"
+                f" unanswerable {acc_cell(scale_acc['unanswerable']).strip()}, overall {acc_cell(scale_acc['overall']).strip()}"
+            )
     else:
         report["scale"] = {"skipped": "--passages 0"}
 

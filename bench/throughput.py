@@ -116,8 +116,9 @@ def make_plan(province: Province, *, updates: int, officers: int, managers: int,
     bosses = [p.telegram_id for p in picked]
     warmup = [Item("nhiemvu", user, "/nhiemvu") for user in by_officer]
     warmup += [Item("tonghop", user, "/tonghop") for user in bosses]
-    opened = [Item("open", user, task_id=task_id) for user, tasks in by_officer.items()
-              for task_id, _ in tasks[:CARDS_OPENED]]
+    opened = [
+        Item("open", user, task_id=task_id) for user, tasks in by_officer.items() for task_id, _ in tasks[:CARDS_OPENED]
+    ]
 
     kinds = [kind for kind, _ in MIX]
     weights = [share for _, share in MIX]
@@ -170,8 +171,9 @@ class Replies:
         self.counts.clear()
         self.errors.clear()
 
-    async def wait(self, expected: Counter[int], *, quiet: float = 0.5, stall: float = 15.0,
-                   timeout: float = 600.0) -> bool:
+    async def wait(
+        self, expected: Counter[int], *, quiet: float = 0.5, stall: float = 15.0, timeout: float = 600.0
+    ) -> bool:
         """Until every chat has its expected replies and nothing more came for ``quiet`` seconds;
         False when nothing came for ``stall`` seconds while replies are still missing."""
         started = time.perf_counter()
@@ -262,8 +264,10 @@ async def drive(emu: BotAPIEmulator, plan: Plan, expected_of) -> Outcome:
         for item in step:
             warm_expected[item.user] += expected_of(item)
         if not await replies.wait(warm_expected):
-            print(f"  (warm-up: {sum(1 for c, n in warm_expected.items() if replies.counts[c] < n)} chats "
-                  "without all their replies)")
+            print(
+                f"  (warm-up: {sum(1 for c, n in warm_expected.items() if replies.counts[c] < n)} chats "
+                "without all their replies)"
+            )
         replies.reset()
 
     buttons = Buttons(emu)
@@ -273,7 +277,9 @@ async def drive(emu: BotAPIEmulator, plan: Plan, expected_of) -> Outcome:
     started = time.perf_counter()
     send(emu, plan.timed, buttons)
     if buttons.missing:
-        print(f"  ({buttons.missing} button presses found no message with their button; pressed on the chat's last one)")
+        print(
+            f"  ({buttons.missing} button presses found no message with their button; pressed on the chat's last one)"
+        )
     finished = await replies.wait(expected)
     seconds = replies.last - started
     handled = replies.handled(plan.timed, expected)
@@ -298,8 +304,9 @@ async def run_ours(url: str, plan_of, args) -> tuple[Outcome, Plan, Province]:
     settings = Settings.from_env(DATABASE_URL=url, ADMIN_IDS=str(ADMIN_ID), _env_file=None)
     engine = open_database(settings.sqlalchemy_url)
     now = datetime.now(timezone.utc)
-    province = seed_province(engine, units=args.units, tasks=args.tasks, today=now.astimezone(settings.tz).date(),
-                             now=now)
+    province = seed_province(
+        engine, units=args.units, tasks=args.tasks, today=now.astimezone(settings.tz).date(), now=now
+    )
     plan = plan_of(province)
     counter = LogCounter()
     logging.getLogger().addHandler(counter)
@@ -307,10 +314,12 @@ async def run_ours(url: str, plan_of, args) -> tuple[Outcome, Plan, Province]:
         async with BotAPIEmulator() as emu:
             for user in list(plan.officers) + plan.managers:
                 emu.user(user, "Cán bộ")
-            test_settings = settings.model_copy(update={"telegram_api_base_url": emu.base_url,
-                                                        "telegram_api_file_url": emu.base_file_url})
-            application = build_application(test_settings, engine=engine, token=emu.token, rate_limiter=False,
-                                            schedule_reminders=False)
+            test_settings = settings.model_copy(
+                update={"telegram_api_base_url": emu.base_url, "telegram_api_file_url": emu.base_file_url}
+            )
+            application = build_application(
+                test_settings, engine=engine, token=emu.token, rate_limiter=False, schedule_reminders=False
+            )
             async with polling(application):
                 outcome = await drive(emu, plan, one_reply)
     finally:
@@ -337,8 +346,13 @@ async def run_echo(plan: Plan, *, our_client: bool = False) -> Outcome:
     async with BotAPIEmulator() as emu:
         for user in list(plan.officers) + plan.managers:
             emu.user(user, "Cán bộ")
-        builder = (ApplicationBuilder().token(emu.token).base_url(emu.base_url)
-                   .base_file_url(emu.base_file_url).concurrent_updates(8))
+        builder = (
+            ApplicationBuilder()
+            .token(emu.token)
+            .base_url(emu.base_url)
+            .base_file_url(emu.base_file_url)
+            .concurrent_updates(8)
+        )
         if our_client:
             builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=1))
         application = builder.build()
@@ -370,6 +384,7 @@ async def main(args) -> None:
     extra = args.database_url or os.environ.get("TEST_DATABASE_URL", "").strip()
     if extra:
         urls.append(extra)
+
     def plan_of(province: Province) -> Plan:
         return make_plan(province, updates=args.updates, officers=args.officers, managers=args.managers)
 
@@ -384,9 +399,12 @@ async def main(args) -> None:
                 ours, plan, province = await run_ours(db_url, plan_of, args)
             if attempt == 0:
                 kinds = Counter(item.kind for item in plan.timed)
-                print(f"  {province.units:,} units, {province.staff:,} staff, {province.tasks:,} tasks; "
-                      f"{len(plan.officers)} officers and {len(plan.managers)} managers send {len(plan.timed):,} "
-                      "updates: " + ", ".join(f"{kinds[k]} {k}" for k, _ in MIX), flush=True)
+                print(
+                    f"  {province.units:,} units, {province.staff:,} staff, {province.tasks:,} tasks; "
+                    f"{len(plan.officers)} officers and {len(plan.managers)} managers send {len(plan.timed):,} "
+                    "updates: " + ", ".join(f"{kinds[k]} {k}" for k, _ in MIX),
+                    flush=True,
+                )
             print(f"  ours: {describe(ours)}", flush=True)
             echo = await run_echo(plan)
             print(f"  echo: {describe(echo)}", flush=True)
@@ -394,15 +412,20 @@ async def main(args) -> None:
             print(f"  echo on the bot's HTTP client: {describe(echo_ours)}", flush=True)
             best_ours = ours if best_ours is None or ours.rate > best_ours.rate else best_ours
             best_echo = echo if best_echo is None or echo.rate > best_echo.rate else best_echo
-            best_echo_ours = echo_ours if best_echo_ours is None or echo_ours.rate > best_echo_ours.rate \
-                else best_echo_ours
+            best_echo_ours = (
+                echo_ours if best_echo_ours is None or echo_ours.rate > best_echo_ours.rate else best_echo_ours
+            )
         ratio = best_ours.rate / best_echo.rate if best_echo.rate else 0.0
         same_client = best_ours.rate / best_echo_ours.rate if best_echo_ours.rate else 0.0
-        lines.append(f"{name:<10} ours {best_ours.rate:6.1f} updates/s, echo {best_echo.rate:6.1f} updates/s, "
-                     f"ours/echo = {ratio:.2f} (target >= {TARGET_RATIO}: "
-                     f"{'ok' if ratio >= TARGET_RATIO else 'MISSED'})" + (" [best of each]" if args.repeat > 1 else ""))
-        lines.append(f"{'':<10} echo on the bot's HTTP client {best_echo_ours.rate:6.1f} updates/s, "
-                     f"ours/that = {same_client:.2f} (the bot's own cost beside PTB's, the client set aside)")
+        lines.append(
+            f"{name:<10} ours {best_ours.rate:6.1f} updates/s, echo {best_echo.rate:6.1f} updates/s, "
+            f"ours/echo = {ratio:.2f} (target >= {TARGET_RATIO}: "
+            f"{'ok' if ratio >= TARGET_RATIO else 'MISSED'})" + (" [best of each]" if args.repeat > 1 else "")
+        )
+        lines.append(
+            f"{'':<10} echo on the bot's HTTP client {best_echo_ours.rate:6.1f} updates/s, "
+            f"ours/that = {same_client:.2f} (the bot's own cost beside PTB's, the client set aside)"
+        )
     print()
     for line in lines:
         print(line)
@@ -416,11 +439,18 @@ if __name__ == "__main__":
     parser.add_argument("--units", type=int, default=400, help="units in the seeded province")
     parser.add_argument("--tasks", type=int, default=5000, help="tasks in the seeded province")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each bot per database; the best is kept")
-    parser.add_argument("--database-url", default="",
-                        help="also run on this PostgreSQL server (a fresh database); default: env TEST_DATABASE_URL")
-    parser.add_argument("--loop", choices=("bot", "asyncio"), default="bot",
-                        help="the event loop both bots run on: the bot's (uvloop where installed, as python -m bot "
-                             "run) or asyncio's own")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="also run on this PostgreSQL server (a fresh database); default: env TEST_DATABASE_URL",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=("bot", "asyncio"),
+        default="bot",
+        help="the event loop both bots run on: the bot's (uvloop where installed, as python -m bot "
+        "run) or asyncio's own",
+    )
     args = parser.parse_args()
     with asyncio.Runner(loop_factory=new_event_loop if args.loop == "bot" else asyncio.new_event_loop) as runner:
         runner.run(main(args))

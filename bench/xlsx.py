@@ -21,10 +21,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tracking.export import DATE_FORMAT, DATETIME_FORMAT, EXPORT_COLUMNS  # noqa: E402
 from tracking.xlsx import HEADER, Workbook  # noqa: E402
 
-ROW = ["NV000001", "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực đất đai", "Nguyễn Văn An (CB00001)",
-       "UBND tỉnh > Sở Nội vụ > Phòng Cải cách hành chính", "Trần Văn Bình (LD00001)", date(2026, 1, 5),
-       date(2026, 6, 30), 50, "Đang thực hiện", 0, datetime(2026, 5, 2, 9, 30), "Nguyễn Văn An (CB00001)",
-       "đã xong dự thảo, chờ góp ý của các sở", "Báo cáo kết quả rà soát", "CT01 · Chỉ số SIPAS"]
+ROW = [
+    "NV000001",
+    "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực đất đai",
+    "Nguyễn Văn An (CB00001)",
+    "UBND tỉnh > Sở Nội vụ > Phòng Cải cách hành chính",
+    "Trần Văn Bình (LD00001)",
+    date(2026, 1, 5),
+    date(2026, 6, 30),
+    50,
+    "Đang thực hiện",
+    0,
+    datetime(2026, 5, 2, 9, 30),
+    "Nguyễn Văn An (CB00001)",
+    "đã xong dự thảo, chờ góp ý của các sở",
+    "Báo cáo kết quả rà soát",
+    "CT01 · Chỉ số SIPAS",
+]
 assert len(ROW) == len(EXPORT_COLUMNS)
 
 
@@ -38,8 +51,7 @@ def rows(n: int):
 
 def ours(n: int) -> bytes:
     book = Workbook(date_format=DATE_FORMAT, datetime_format=DATETIME_FORMAT)
-    sheet = book.sheet("Nhiệm vụ", widths=[width for _, width in EXPORT_COLUMNS], freeze_header=True,
-                       auto_filter=True)
+    sheet = book.sheet("Nhiệm vụ", widths=[width for _, width in EXPORT_COLUMNS], freeze_header=True, auto_filter=True)
     sheet.row([title for title, _ in EXPORT_COLUMNS], style=HEADER)
     for row in rows(n):
         sheet.row(row)
@@ -65,9 +77,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     cells = args.rows * len(EXPORT_COLUMNS)
-    writers = (("tracking.xlsx", lambda: ours(args.rows)),
-               ("openpyxl, write-only", lambda: openpyxl_book(args.rows, write_only=True)),
-               ("openpyxl", lambda: openpyxl_book(args.rows, write_only=False)))
+    writers = (
+        ("tracking.xlsx", lambda: ours(args.rows)),
+        ("openpyxl, write-only", lambda: openpyxl_book(args.rows, write_only=True)),
+        ("openpyxl", lambda: openpyxl_book(args.rows, write_only=False)),
+    )
     print(f"{args.rows:,} rows x {len(EXPORT_COLUMNS)} columns = {cells:,} cells; best CPU time of {args.runs}")
     for name, write in writers:
         best, size = float("inf"), 0

@@ -80,7 +80,7 @@ async def warm_up(kb: KnowledgeBase) -> None:
 
 async def post_shutdown(application: Application) -> None:
     data: BotData = application.bot_data
-    if data.kb_warmup is not None:   # its thread uses the database: let it stop first
+    if data.kb_warmup is not None:  # its thread uses the database: let it stop first
         data.kb.close()
         await data.kb_warmup
         data.kb_warmup = None

@@ -39,16 +39,22 @@ def describe_database(url: str) -> str:
 
 
 def check_settings(settings: Settings, report: Report) -> None:
-    report.add(OK, f"Múi giờ {settings.bot_timezone}; nhắc việc lúc {settings.reminder_time} các ngày "
-                   f"{settings.work_week}, ngày lễ: {settings.public_holidays}.")
+    report.add(
+        OK,
+        f"Múi giờ {settings.bot_timezone}; nhắc việc lúc {settings.reminder_time} các ngày "
+        f"{settings.work_week}, ngày lễ: {settings.public_holidays}.",
+    )
     if settings.admin_ids:
         report.add(OK, f"ADMIN_IDS: {len(settings.admin_ids)} quản trị viên.")
     else:
         report.add(WARN, "ADMIN_IDS trống: không ai nhận thông báo lỗi và chưa có quản trị viên để mời cán bộ.")
     if settings.webhook_url:
-        report.add(OK, f"Chế độ webhook: Telegram gửi tới {settings.webhook_url}; bot nghe tại "
-                       f"{settings.webhook_listen}:{settings.webhook_port}/{settings.webhook_path} "
-                       f"(chạy: python -m bot run --webhook).")
+        report.add(
+            OK,
+            f"Chế độ webhook: Telegram gửi tới {settings.webhook_url}; bot nghe tại "
+            f"{settings.webhook_listen}:{settings.webhook_port}/{settings.webhook_path} "
+            f"(chạy: python -m bot run --webhook).",
+        )
     else:
         report.add(OK, "Chế độ long polling (python -m bot run); đặt WEBHOOK_URL để chạy webhook sau proxy.")
 
@@ -85,8 +91,11 @@ def check_database(settings: Settings, report: Report) -> None:
         report.add(FAIL, _missing_driver(exc, what))
         return
     except Exception as exc:  # any driver error: say what and where
-        report.add(FAIL, f"Không kết nối được cơ sở dữ liệu ({what}): {_first_line(exc)}. "
-                         "Kiểm tra DATABASE_URL, máy chủ và mật khẩu.")
+        report.add(
+            FAIL,
+            f"Không kết nối được cơ sở dữ liệu ({what}): {_first_line(exc)}. "
+            "Kiểm tra DATABASE_URL, máy chủ và mật khẩu.",
+        )
         return
     finally:
         engine.dispose()
@@ -94,23 +103,29 @@ def check_database(settings: Settings, report: Report) -> None:
         report.add(OK, f"Cơ sở dữ liệu: {what}; lược đồ mới nhất ({head}).")
         if beats:
             latest = max(beats.values()).astimezone(settings.tz)
-            report.add(OK, f"{len(beats)} tiến trình bot đã chạy vòng nhắc việc trong 2 ngày qua; "
-                           f"lần gần nhất lúc {latest:%H:%M %d/%m/%Y}.")
+            report.add(
+                OK,
+                f"{len(beats)} tiến trình bot đã chạy vòng nhắc việc trong 2 ngày qua; "
+                f"lần gần nhất lúc {latest:%H:%M %d/%m/%Y}.",
+            )
         if running:
             names = ", ".join(f"{process.host} (pid {process.pid})" for process in running[:5])
             more = f" và {len(running) - 5} tiến trình khác" if len(running) > 5 else ""
-            report.add(OK, f"Đang chạy: {len(running)} tiến trình bot trên cơ sở dữ liệu này: "
-                           f"{names}{more}.")
+            report.add(OK, f"Đang chạy: {len(running)} tiến trình bot trên cơ sở dữ liệu này: {names}{more}.")
         else:
             report.add(OK, "Không có tiến trình bot nào đang chạy trên cơ sở dữ liệu này.")
         if backed_up is None:
             report.add(WARN, "Chưa có bản sao lưu nào: chạy python -m bot backup TỆP (được cả khi bot đang chạy).")
         else:
-            report.add(OK, f"Sao lưu gần nhất lúc {backed_up.at.astimezone(settings.tz):%H:%M %d/%m/%Y}, "
-                           f"tệp {backed_up.file}.")
+            report.add(
+                OK, f"Sao lưu gần nhất lúc {backed_up.at.astimezone(settings.tz):%H:%M %d/%m/%Y}, tệp {backed_up.file}."
+            )
     else:
-        report.add(WARN, f"Cơ sở dữ liệu: {what}; lược đồ {revision or 'trống'}, bản mới nhất {head}: "
-                         "sẽ tự cập nhật khi bot chạy, hoặc chạy python -m bot db upgrade.")
+        report.add(
+            WARN,
+            f"Cơ sở dữ liệu: {what}; lược đồ {revision or 'trống'}, bản mới nhất {head}: "
+            "sẽ tự cập nhật khi bot chạy, hoặc chạy python -m bot db upgrade.",
+        )
 
 
 async def _reach_with_handlers_engine(engine) -> None:
@@ -151,16 +166,18 @@ async def check_telegram(settings: Settings, report: Report) -> None:
         return
     # Through the client the bot itself uses (its proxy settings too).
     request = AiohttpRequest()
-    bot = Bot(token, base_url=settings.telegram_api_base_url, base_file_url=settings.telegram_api_file_url,
-              request=request)
+    bot = Bot(
+        token, base_url=settings.telegram_api_base_url, base_file_url=settings.telegram_api_file_url, request=request
+    )
     try:
         async with asyncio.timeout(30):
             info = await bot.get_webhook_info(read_timeout=10, connect_timeout=10)
             if info.url == settings.webhook_url:
                 report.add(OK, f"Telegram đang gửi tới webhook này; {info.pending_update_count} cập nhật chờ.")
             elif info.url:
-                report.add(WARN, f"Telegram đang gửi tới {info.url}, khác WEBHOOK_URL; "
-                                 "bot sẽ đặt lại khi chạy --webhook.")
+                report.add(
+                    WARN, f"Telegram đang gửi tới {info.url}, khác WEBHOOK_URL; bot sẽ đặt lại khi chạy --webhook."
+                )
             else:
                 report.add(OK, "Chưa đặt webhook; bot sẽ đặt khi chạy --webhook.")
             if info.last_error_message:
@@ -204,9 +221,11 @@ def _running(engine, settings: Settings) -> list:
 
 
 def _missing_driver(exc: ImportError, what: str) -> str:
-    return (f"Thiếu thư viện {exc.name or 'psycopg'} để kết nối cơ sở dữ liệu ({what}): cài phần PostgreSQL "
-            "của bot, pip install 'campaign-assistant[postgres]' (trong thư mục mã nguồn: "
-            "pip install -e '.[postgres]').")
+    return (
+        f"Thiếu thư viện {exc.name or 'psycopg'} để kết nối cơ sở dữ liệu ({what}): cài phần PostgreSQL "
+        "của bot, pip install 'campaign-assistant[postgres]' (trong thư mục mã nguồn: "
+        "pip install -e '.[postgres]')."
+    )
 
 
 def _first_line(exc: BaseException) -> str:

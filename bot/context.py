@@ -81,7 +81,8 @@ class BotData:
             if data is not None:
                 return data
         return await self.db.transaction(
-            lambda session: export_tasks(session=session, scope=scope, today=today, tz=tz), heavy=True)
+            lambda session: export_tasks(session=session, scope=scope, today=today, tz=tz), heavy=True
+        )
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

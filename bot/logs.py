@@ -59,8 +59,7 @@ def protect(*values: str | None, sent: bool = False) -> None:
                 added |= _forms(value.strip())
         if added - _secrets[sent]:
             _secrets[sent].update(added)
-            _patterns[sent] = re.compile("|".join(re.escape(s) for s in sorted(_secrets[sent], key=len,
-                                                                                   reverse=True)))
+            _patterns[sent] = re.compile("|".join(re.escape(s) for s in sorted(_secrets[sent], key=len, reverse=True)))
 
 
 def mask_secrets(text: str) -> str:

@@ -47,8 +47,10 @@ def cmd_backup(settings: Settings, file: Path) -> int:
     finally:
         engine.dispose()
     size = file.expanduser().stat().st_size
-    print(f"✓ Đã sao lưu vào {file} ({size / 1_048_576:.1f} MB) lúc "
-          f"{at.astimezone(settings.tz):%H:%M %d/%m/%Y}. Khôi phục: python -m bot restore {file}")
+    print(
+        f"✓ Đã sao lưu vào {file} ({size / 1_048_576:.1f} MB) lúc "
+        f"{at.astimezone(settings.tz):%H:%M %d/%m/%Y}. Khôi phục: python -m bot restore {file}"
+    )
     return 0
 
 
@@ -66,8 +68,10 @@ def cmd_restore(settings: Settings, file: Path) -> int:
             engine.dispose()
         if running:
             names = ", ".join(f"{p.host} (pid {p.pid})" for p in running[:5])
-            return _print_error(f"Có {len(running)} tiến trình bot đang chạy trên cơ sở dữ liệu này ({names}): "
-                                "dừng bot rồi chạy lại lệnh khôi phục.")
+            return _print_error(
+                f"Có {len(running)} tiến trình bot đang chạy trên cơ sở dữ liệu này ({names}): "
+                "dừng bot rồi chạy lại lệnh khôi phục."
+            )
         # The database as it is now, kept beside the backup: a restore of the wrong file can be undone.
         stamp = datetime.now(settings.tz).strftime("%Y%m%d-%H%M%S")
         saved: Path | None = file.expanduser().with_name(f"truoc-khoi-phuc-{stamp}{file.suffix or '.bak'}")
@@ -109,15 +113,24 @@ def cmd_erase(settings: Settings, code: str, *, yes: bool) -> int:
                 print(f"Dữ liệu cá nhân của {staff.code} đã được xoá trước đây.")
                 return 0
             if not yes:
-                print(f"Sẽ xoá họ tên, Telegram ID và các ghi chú của {staff.code} ({staff.full_name}); "
-                      "nhiệm vụ, số liệu báo cáo và nhật ký vẫn giữ, với một bí danh.")
+                print(
+                    f"Sẽ xoá họ tên, Telegram ID và các ghi chú của {staff.code} ({staff.full_name}); "
+                    "nhiệm vụ, số liệu báo cáo và nhật ký vẫn giữ, với một bí danh."
+                )
                 answer = input(f"Gõ lại mã {staff.code} để xác nhận: ").strip()
                 if answer.upper() != staff.code.upper():
                     return _print_error("Mã không khớp, không xoá gì.")
             erased = erase_person(session, staff=staff, at=datetime.now(timezone.utc))
-            db.audit(session=session, actor=None, actor_name="dòng lệnh", action="erase", entity="staff",
-                     entity_code=staff.code, new=erased.pseudonym,
-                     note="xoá dữ liệu cá nhân theo yêu cầu (Nghị định 13/2023/NĐ-CP)")
+            db.audit(
+                session=session,
+                actor=None,
+                actor_name="dòng lệnh",
+                action="erase",
+                entity="staff",
+                entity_code=staff.code,
+                new=erased.pseudonym,
+                note="xoá dữ liệu cá nhân theo yêu cầu (Nghị định 13/2023/NĐ-CP)",
+            )
     finally:
         engine.dispose()
     changed = ", ".join(f"{n} {kind}" for kind, n in erased.counts.items() if n) or "không có ghi chú nào"

@@ -42,9 +42,7 @@ def _csv(value: object) -> list[str]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(default=TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
@@ -62,8 +60,9 @@ class Settings(BaseSettings):
     # Reminders and escalations go out only then, on the office's working days (reminders/hours.py).
     work_hours: str = Field(default="07:30-17:00", alias="WORK_HOURS")
     reminder_scan_seconds: int = Field(default=60, alias="REMINDER_SCAN_SECONDS", ge=1, le=3600)
-    reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 3, 1],
-                                                               alias="REMINDER_DAYS_BEFORE")
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [7, 3, 1], alias="REMINDER_DAYS_BEFORE"
+    )
     overdue_repeat_days: int = Field(default=2, alias="OVERDUE_REPEAT_DAYS", ge=1, le=60)
     escalate_after_days: int = Field(default=3, alias="ESCALATE_AFTER_DAYS", ge=1, le=60)
     # A task reported 100% awaits its accountable leader's confirmation («chờ duyệt») before it counts
@@ -168,8 +167,10 @@ class Settings(BaseSettings):
     def _check_gone_after(cls, value: int, info: ValidationInfo) -> int:
         heartbeat = info.data.get("process_heartbeat_seconds")
         if heartbeat is not None and value < 2 * heartbeat:
-            raise ValueError(f"phải ít nhất gấp đôi PROCESS_HEARTBEAT_SECONDS ({heartbeat} giây), "
-                             f"để một tiến trình chậm một nhịp không bị coi là đã dừng")
+            raise ValueError(
+                f"phải ít nhất gấp đôi PROCESS_HEARTBEAT_SECONDS ({heartbeat} giây), "
+                f"để một tiến trình chậm một nhịp không bị coi là đã dừng"
+            )
         return value
 
     @field_validator("telegram_api_base_url", "telegram_api_file_url")
@@ -273,7 +274,7 @@ def sqlalchemy_url(url: str) -> str:
     """Map plain ``postgresql://`` / ``postgres://`` URLs to the psycopg 3 driver."""
     for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -36,13 +36,18 @@ def refusal(status: int, settings: Settings) -> TelegramRefused:
     base = settings.telegram_api_base_url
     if status == 401:
         where = "" if base == TELEGRAM_API else f" Máy chủ Bot API: {base} (TELEGRAM_API_BASE_URL)."
-        return TelegramRefused("Telegram từ chối mã bot: TELEGRAM_BOT_TOKEN sai hoặc đã bị thu hồi "
-                               f"(lấy lại ở @BotFather).{where}")
+        return TelegramRefused(
+            f"Telegram từ chối mã bot: TELEGRAM_BOT_TOKEN sai hoặc đã bị thu hồi (lấy lại ở @BotFather).{where}"
+        )
     if status == 404:
-        return TelegramRefused(f"Không có Bot API tại {base} (404 Not Found): kiểm tra TELEGRAM_API_BASE_URL "
-                               f"(mặc định {TELEGRAM_API}), rồi TELEGRAM_BOT_TOKEN (đúng mã @BotFather cấp).")
-    return TelegramRefused(f"{base} trả lời HTTP {status}, không như Bot API của Telegram: kiểm tra "
-                           f"TELEGRAM_API_BASE_URL (mặc định {TELEGRAM_API}).")
+        return TelegramRefused(
+            f"Không có Bot API tại {base} (404 Not Found): kiểm tra TELEGRAM_API_BASE_URL "
+            f"(mặc định {TELEGRAM_API}), rồi TELEGRAM_BOT_TOKEN (đúng mã @BotFather cấp)."
+        )
+    return TelegramRefused(
+        f"{base} trả lời HTTP {status}, không như Bot API của Telegram: kiểm tra "
+        f"TELEGRAM_API_BASE_URL (mặc định {TELEGRAM_API})."
+    )
 
 
 def refusal_of(error: InvalidToken, settings: Settings) -> TelegramRefused:
@@ -58,8 +63,10 @@ def refusal_of(error: InvalidToken, settings: Settings) -> TelegramRefused:
 
 
 def unreachable(settings: Settings, reason: str) -> TelegramUnreachable:
-    return TelegramUnreachable(f"Không kết nối được Telegram tại {settings.telegram_api_base_url}: {reason}. "
-                               "Kiểm tra TELEGRAM_API_BASE_URL, mạng và proxy (HTTPS_PROXY).")
+    return TelegramUnreachable(
+        f"Không kết nối được Telegram tại {settings.telegram_api_base_url}: {reason}. "
+        "Kiểm tra TELEGRAM_API_BASE_URL, mạng và proxy (HTTPS_PROXY)."
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -76,8 +83,12 @@ async def get_me(settings: Settings, *, timeout: float = 10.0) -> dict[str, Any]
     from bot.ptb.transport import AiohttpRequest
 
     request = AiohttpRequest(read_timeout=timeout, connect_timeout=timeout)
-    bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,
-              base_file_url=settings.telegram_api_file_url, request=request)
+    bot = Bot(
+        settings.token(),
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_api_file_url,
+        request=request,
+    )
     try:
         status, payload = await request.do_request(f"{bot.base_url}/getMe", "POST")
     except (NetworkError, TimeoutError) as exc:  # TimedOut is a NetworkError
@@ -111,5 +122,12 @@ async def wait_for_telegram(settings: Settings, *, first_wait: float = 1.0, long
         wait = min(longest_wait, wait * 2)
 
 
-__all__ = ["TelegramRefused", "TelegramUnreachable", "get_me", "wait_for_telegram", "refusal", "refusal_of",
-           "unreachable"]
+__all__ = [
+    "TelegramRefused",
+    "TelegramUnreachable",
+    "get_me",
+    "wait_for_telegram",
+    "refusal",
+    "refusal_of",
+    "unreachable",
+]

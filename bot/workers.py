@@ -75,8 +75,12 @@ class Exports:
             if self._closed:
                 return None
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start_worker, initargs=(self.url,))
+                self._pool = ProcessPoolExecutor(
+                    self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(self.url,),
+                )
             pool = self._pool
             try:
                 return PendingExport(pool.submit(_export, scope, today, tz), pool)
@@ -120,8 +124,10 @@ class Exports:
 
     def _failed(self, pending: PendingExport, error: Exception | str) -> None:
         """Log what went wrong in the worker (an exception, or the traceback it sent back)."""
-        log.warning("the export worker failed, exporting in the bot's process instead: %s",
-                    error if isinstance(error, str) else repr(error))
+        log.warning(
+            "the export worker failed, exporting in the bot's process instead: %s",
+            error if isinstance(error, str) else repr(error),
+        )
         if isinstance(error, BrokenProcessPool):  # a worker died: its pool takes no more work
             with self._lock:
                 self._drop(pending.pool)
@@ -140,8 +146,7 @@ def shared_database(engine: Engine) -> bool:
     if url.get_backend_name() != "sqlite":
         return True
     database = url.database or ""
-    return database not in ("", ":memory:") and "mode=memory" not in database \
-        and url.query.get("mode") != "memory"
+    return database not in ("", ":memory:") and "mode=memory" not in database and url.query.get("mode") != "memory"
 
 
 # --------------------------------------------------------------------------

@@ -41,8 +41,7 @@ def parse_work_week(spec: str) -> frozenset[int]:
         first, last = (_day_index(bound, part) for bound in (bounds[0], bounds[-1]))
         if first > last:
             raise ValueError(
-                f'Tuần làm việc không hợp lệ: khoảng "{part}" phải đi từ thứ trước đến thứ sau'
-                ' (ví dụ "mon-fri").'
+                f'Tuần làm việc không hợp lệ: khoảng "{part}" phải đi từ thứ trước đến thứ sau (ví dụ "mon-fri").'
             )
         days.update(range(first, last + 1))
     return frozenset(days)
@@ -52,8 +51,5 @@ def _day_index(name: str, part: str) -> int:
     index = _DAY_INDEX.get(name.lower())
     if index is None:
         shown = name or part
-        raise ValueError(
-            f'Tuần làm việc không hợp lệ: "{shown}" không phải tên thứ'
-            f' (dùng {", ".join(DAY_NAMES)}).'
-        )
+        raise ValueError(f'Tuần làm việc không hợp lệ: "{shown}" không phải tên thứ (dùng {", ".join(DAY_NAMES)}).')
     return index

@@ -51,11 +51,14 @@ class Persona:
 OFFICER = FakeUser(id=OFFICER_TELEGRAM_ID, first_name="Lan", last_name="Nguyễn")
 MANAGER = FakeUser(id=MANAGER_TELEGRAM_ID, first_name="Hùng", last_name="Phạm")
 ADMIN = FakeUser(id=ADMIN_TELEGRAM_ID, first_name="Minh", last_name="Trần")
-PERSONAS = {p.command: p for p in (
-    Persona(":canbo", OFFICER, "cán bộ Nguyễn Thị Lan (CB01)"),
-    Persona(":lanhdao", MANAGER, "lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC)"),
-    Persona(":admin", ADMIN, "quản trị viên Trần Văn Minh (QT01)"),
-)}
+PERSONAS = {
+    p.command: p
+    for p in (
+        Persona(":canbo", OFFICER, "cán bộ Nguyễn Thị Lan (CB01)"),
+        Persona(":lanhdao", MANAGER, "lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC)"),
+        Persona(":admin", ADMIN, "quản trị viên Trần Văn Minh (QT01)"),
+    )
+}
 SHOW_ALL = (":tatca", ":all")
 SHOW_MINE = (":rieng", ":mine")
 QUIT = (":thoat", ":quit", ":q")
@@ -184,8 +187,9 @@ class TerminalDemo:
         calls, mark = len(self.emu.calls), self.emu.mark()
         query = self.emu.press_button(self.persona.user, last, data)
         try:
-            answer = await self.emu.wait_for_call("answerCallbackQuery", lambda p: p.get("callback_query_id") == query,
-                                                  timeout=30, after=calls)
+            answer = await self.emu.wait_for_call(
+                "answerCallbackQuery", lambda p: p.get("callback_query_id") == query, timeout=30, after=calls
+            )
             if answer.get("text"):
                 self.say(f"(Thông báo nổi: {answer['text']})")
             # What the press changed or sent in this chat, before the next line is read.
@@ -206,8 +210,7 @@ class TerminalDemo:
             self.release()
         elif line in SHOW_ALL or line in SHOW_MINE:
             self.show_all = line in SHOW_ALL
-            self.say("(Hiện tin của mọi người.)" if self.show_all else
-                     f"(Chỉ hiện tin gửi {self.persona.who}.)")
+            self.say("(Hiện tin của mọi người.)" if self.show_all else f"(Chỉ hiện tin gửi {self.persona.who}.)")
             self.release()
         elif line.startswith(":bam"):
             await self.press(line)
@@ -246,8 +249,10 @@ def reset_database(settings: Settings) -> str | None:
             with engine.connect() as conn:
                 staff = conn.execute(text("SELECT code, telegram_id FROM staff")).all()
             if staff and ("QT01", ADMIN_TELEGRAM_ID) not in {(code, tid) for code, tid in staff}:
-                return ("cơ sở dữ liệu này không phải của bản chạy thử (không có quản trị viên mẫu QT01): "
-                        "không xóa. Đặt DATABASE_URL tới cơ sở dữ liệu chạy thử, hoặc bỏ DATABASE_URL.")
+                return (
+                    "cơ sở dữ liệu này không phải của bản chạy thử (không có quản trị viên mẫu QT01): "
+                    "không xóa. Đặt DATABASE_URL tới cơ sở dữ liệu chạy thử, hoặc bỏ DATABASE_URL."
+                )
         tables = MetaData()
         with warnings.catch_warnings():  # indexes on expressions are not reflected: they go with their tables
             warnings.simplefilter("ignore", SAWarning)
@@ -262,8 +267,15 @@ def _load_documents(settings: Settings, engine, docs: Path, out: TextIO) -> bool
     from kb.readers import SUPPORTED_EXTENSIONS, DocumentError
     from kb.service import KnowledgeBase
 
-    paths = sorted(p for p in docs.iterdir() if p.suffix.lower() in SUPPORTED_EXTENSIONS
-                   and not p.name.lower().startswith("readme")) if docs.is_dir() else [docs]
+    paths = (
+        sorted(
+            p
+            for p in docs.iterdir()
+            if p.suffix.lower() in SUPPORTED_EXTENSIONS and not p.name.lower().startswith("readme")
+        )
+        if docs.is_dir()
+        else [docs]
+    )
     try:
         added = KnowledgeBase(engine, keep_versions=settings.kb_keep_versions).add_paths(paths)
     except DocumentError as exc:
@@ -277,9 +289,16 @@ def _write_session(path: Path, emu: BotAPIEmulator, database_url: str) -> None:
     """What ``remind --now --demo`` needs to reach this demo: its database and its emulator (owner-only:
     a PostgreSQL URL may hold a password)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": emu.token,
-                       "TELEGRAM_API_BASE_URL": emu.base_url, "TELEGRAM_API_FILE_URL": emu.base_file_url,
-                       "pid": os.getpid()}, indent=2)
+    body = json.dumps(
+        {
+            "DATABASE_URL": database_url,
+            "TELEGRAM_BOT_TOKEN": emu.token,
+            "TELEGRAM_API_BASE_URL": emu.base_url,
+            "TELEGRAM_API_FILE_URL": emu.base_file_url,
+            "pid": os.getpid(),
+        },
+        indent=2,
+    )
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(body)
@@ -295,15 +314,20 @@ def remind_settings(settings: Settings) -> Settings | None:
         session = json.loads(path.read_text(encoding="utf-8"))
         os.kill(int(session["pid"]), 0)
     except (OSError, ValueError, KeyError, TypeError):
-        print(f"Bản chạy thử chưa chạy (không thấy {path}): mở `python -m bot demo` trong một cửa sổ khác, "
-              "cùng thư mục, rồi chạy lại lệnh này.", file=sys.stderr)
+        print(
+            f"Bản chạy thử chưa chạy (không thấy {path}): mở `python -m bot demo` trong một cửa sổ khác, "
+            "cùng thư mục, rồi chạy lại lệnh này.",
+            file=sys.stderr,
+        )
         return None
-    return settings.model_copy(update={
-        "database_url": session["DATABASE_URL"],
-        "telegram_bot_token": SecretStr(session["TELEGRAM_BOT_TOKEN"]),
-        "telegram_api_base_url": session["TELEGRAM_API_BASE_URL"],
-        "telegram_api_file_url": session["TELEGRAM_API_FILE_URL"],
-    })
+    return settings.model_copy(
+        update={
+            "database_url": session["DATABASE_URL"],
+            "telegram_bot_token": SecretStr(session["TELEGRAM_BOT_TOKEN"]),
+            "telegram_api_base_url": session["TELEGRAM_API_BASE_URL"],
+            "telegram_api_file_url": session["TELEGRAM_API_FILE_URL"],
+        }
+    )
 
 
 async def stdin_line() -> str:
@@ -332,7 +356,7 @@ async def session(
         if refused:
             print(f"Không làm lại được dữ liệu chạy thử: {refused}", file=sys.stderr)
             return 1
-        for old in (files.glob("*") if files.is_dir() else ()):
+        for old in files.glob("*") if files.is_dir() else ():
             old.unlink()
         print("Đã xóa dữ liệu chạy thử cũ.", file=out, flush=True)
     engine = prepare_database(settings)
@@ -347,8 +371,9 @@ async def session(
     return 0
 
 
-async def _converse(settings: Settings, engine, *, files: Path, show_all: bool,
-                    read_line: Callable[[], Awaitable[str]], out: TextIO) -> None:
+async def _converse(
+    settings: Settings, engine, *, files: Path, show_all: bool, read_line: Callable[[], Awaitable[str]], out: TextIO
+) -> None:
     """The real bot polling a fresh emulator, and the person at the terminal, until they quit."""
     from bot.app import build_application, polling
 
@@ -356,18 +381,26 @@ async def _converse(settings: Settings, engine, *, files: Path, show_all: bool,
     # Update ids keep growing from one demo to the next, as Telegram's do: the
     # database remembers which it has handled.
     async with BotAPIEmulator(first_update_id=int(time.time())) as emu:
-        demo_settings = settings.model_copy(update={
-            "telegram_api_base_url": emu.base_url,
-            "telegram_api_file_url": emu.base_file_url,
-            "work_hours": "00:00-24:00",  # the demo's reminders go out at whatever hour it is played
-        })
+        demo_settings = settings.model_copy(
+            update={
+                "telegram_api_base_url": emu.base_url,
+                "telegram_api_file_url": emu.base_file_url,
+                "work_hours": "00:00-24:00",  # the demo's reminders go out at whatever hour it is played
+            }
+        )
         application = build_application(demo_settings, engine=engine, token=emu.token, rate_limiter=False)
         async with polling(application, timeout=5):
             demo = TerminalDemo(emu, files=files, show_all=show_all, out=out)
             _write_session(session_file, emu, settings.database_url)
             printer = asyncio.create_task(demo.follow())
-            demo.say(INTRO.format(who=demo.persona.who, files=files, database=settings.database_url,
-                                  shown="tin của mọi người" if show_all else "chỉ tin gửi người bạn đang đóng vai"))
+            demo.say(
+                INTRO.format(
+                    who=demo.persona.who,
+                    files=files,
+                    database=settings.database_url,
+                    shown="tin của mọi người" if show_all else "chỉ tin gửi người bạn đang đóng vai",
+                )
+            )
             try:
                 while (line := await read_line()) and await demo.handle(line.strip()):
                     pass

@@ -32,18 +32,52 @@ STAFF_ROWS = [
 
 # code, task, owner, accountable, days from today, expected result, target
 TASK_ROWS = [
-    ("NV001", "Khảo sát sự hài lòng của người dân tại Bộ phận Một cửa", "CB01", "LD01", 3,
-     "Báo cáo kết quả khảo sát 300 phiếu", "Chỉ số SIPAS > 85%"),
-    ("NV002", "Rà soát, đề xuất đơn giản hóa TTHC lĩnh vực nội vụ", "CB01", "LD01", 10,
-     "Phương án đơn giản hóa ít nhất 20% TTHC được phê duyệt", ""),
-    ("NV003", "Số hóa hồ sơ, kết quả giải quyết TTHC năm nay", "CB02", "LD01", -5,
-     "100% hồ sơ tiếp nhận được số hóa", "Tỷ lệ hồ sơ giải quyết đúng hạn > 99%"),
-    ("NV004", "Đưa DVC trực tuyến toàn trình lên Cổng DVC quốc gia", "CB03", "LD02", 20,
-     "Thêm 15 dịch vụ công trực tuyến toàn trình", "Chỉ số SIPAS > 85%"),
-    ("NV005", "Niêm yết công khai TTHC tại trụ sở phường", "CB03", "LD02", -2,
-     "Bảng niêm yết đúng danh mục TTHC mới nhất", ""),
-    ("NV006", "Báo cáo kết quả CCHC quý", "CB01", "LD01", 30,
-     "Báo cáo gửi Sở Nội vụ đúng hạn", ""),
+    (
+        "NV001",
+        "Khảo sát sự hài lòng của người dân tại Bộ phận Một cửa",
+        "CB01",
+        "LD01",
+        3,
+        "Báo cáo kết quả khảo sát 300 phiếu",
+        "Chỉ số SIPAS > 85%",
+    ),
+    (
+        "NV002",
+        "Rà soát, đề xuất đơn giản hóa TTHC lĩnh vực nội vụ",
+        "CB01",
+        "LD01",
+        10,
+        "Phương án đơn giản hóa ít nhất 20% TTHC được phê duyệt",
+        "",
+    ),
+    (
+        "NV003",
+        "Số hóa hồ sơ, kết quả giải quyết TTHC năm nay",
+        "CB02",
+        "LD01",
+        -5,
+        "100% hồ sơ tiếp nhận được số hóa",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn > 99%",
+    ),
+    (
+        "NV004",
+        "Đưa DVC trực tuyến toàn trình lên Cổng DVC quốc gia",
+        "CB03",
+        "LD02",
+        20,
+        "Thêm 15 dịch vụ công trực tuyến toàn trình",
+        "Chỉ số SIPAS > 85%",
+    ),
+    (
+        "NV005",
+        "Niêm yết công khai TTHC tại trụ sở phường",
+        "CB03",
+        "LD02",
+        -2,
+        "Bảng niêm yết đúng danh mục TTHC mới nhất",
+        "",
+    ),
+    ("NV006", "Báo cáo kết quả CCHC quý", "CB01", "LD01", 30, "Báo cáo gửi Sở Nội vụ đúng hạn", ""),
 ]
 
 
@@ -70,19 +104,43 @@ def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
             return False
         staff = _csv(list(STAFF_ROWS), ["Mã cán bộ", "Họ và tên", "Đơn vị", "Vai trò", "Telegram ID", "Cấp trên"])
         import_sheet(session=session, file_name="can-bo.csv", data=staff, actor=None, actor_name="dữ liệu mẫu")
-        tasks = _csv([(c, t, o, a, (today + timedelta(days=d)).strftime("%d/%m/%Y"), r, ct)
-                      for c, t, o, a, d, r, ct in TASK_ROWS],
-                     ["Mã nhiệm vụ", "Nhiệm vụ", "Người thực hiện", "Người chịu trách nhiệm", "Thời hạn",
-                      "Kết quả cần đạt", "Chỉ tiêu"])
+        tasks = _csv(
+            [
+                (c, t, o, a, (today + timedelta(days=d)).strftime("%d/%m/%Y"), r, ct)
+                for c, t, o, a, d, r, ct in TASK_ROWS
+            ],
+            [
+                "Mã nhiệm vụ",
+                "Nhiệm vụ",
+                "Người thực hiện",
+                "Người chịu trách nhiệm",
+                "Thời hạn",
+                "Kết quả cần đạt",
+                "Chỉ tiêu",
+            ],
+        )
         import_sheet(session=session, file_name="nhiem-vu.csv", data=tasks, actor=None, actor_name="dữ liệu mẫu")
         # A little history: one task reported long ago (silent since), one blocked, a target value.
         worker = Actor(telegram_id=None, staff=db.staff_by_code(session=session, code="CB02"))
         report(session, worker, task="NV003", percent=40, note="đã số hóa hồ sơ quý I", at=now - timedelta(days=12))
         ward = Actor(telegram_id=None, staff=db.staff_by_code(session=session, code="CB03"))
-        report(session, ward, task="NV004", percent=30, blocked=True, note="chờ tài khoản quản trị Cổng DVC",
-               at=now - timedelta(days=2))
+        report(
+            session,
+            ward,
+            task="NV004",
+            percent=30,
+            blocked=True,
+            note="chờ tài khoản quản trị Cổng DVC",
+            at=now - timedelta(days=2),
+        )
         target = db.target_by_key(session=session, key="chi so sipas > 85%")
         if target is not None:
-            record_target(session, cli_actor(), target_code=target.code, value=82.5, note="số liệu quý trước",
-                          at=now - timedelta(days=20))
+            record_target(
+                session,
+                cli_actor(),
+                target_code=target.code,
+                value=82.5,
+                note="số liệu quý trước",
+                at=now - timedelta(days=20),
+            )
     return True

@@ -51,8 +51,10 @@ async def _answer(update: Update, context: Context, question: str) -> None:
         await reply(update, texts.ask.answer_blocks(answer, titles))
         return
     source = answer.sources[0].file if answer.sources else ""
-    answer_id = await in_db(context, lambda session: feedback.record_answer(
-        session, question=question, source=source, passage=answer.text, at=at))
+    answer_id = await in_db(
+        context,
+        lambda session: feedback.record_answer(session, question=question, source=source, passage=answer.text, at=at),
+    )
     await reply(update, texts.ask.answer_blocks(answer, []), reply_markup=vote_keyboard(answer_id))
 
 
@@ -74,8 +76,11 @@ async def ask_text(update: Update, context: Context) -> None:
     text = message.text
     if update.effective_chat and update.effective_chat.type != ChatType.PRIVATE:
         mention = f"@{context.bot.username}"
-        replied_to_bot = (message.reply_to_message is not None and message.reply_to_message.from_user
-                          is not None and message.reply_to_message.from_user.id == context.bot.id)
+        replied_to_bot = (
+            message.reply_to_message is not None
+            and message.reply_to_message.from_user is not None
+            and message.reply_to_message.from_user.id == context.bot.id
+        )
         if mention.lower() not in text.lower() and not replied_to_bot:
             return  # a deliberate silence: group chatter is not for the bot
         text = text.replace(mention, " ").replace(mention.lower(), " ")
@@ -92,6 +97,7 @@ async def ask_text(update: Update, context: Context) -> None:
 
 def vote_keyboard(answer_id: int, chosen: int | None = None) -> InlineKeyboardMarkup:
     """The two buttons under an answer; the one chosen is ticked."""
+
     def button(vote: int, label: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(("✓ " if vote == chosen else "") + label, callback_data=f"v:{answer_id}:{vote}")
 
@@ -127,14 +133,16 @@ async def on_vote(update: Update, context: Context, data: str, answer_id: int, v
     telegram_id, at = user_id(update), context.now
     if not _shows_button(query.message, data):
         raise Refused(texts.ask.VOTE_NOT_SHOWN)
-    result = await in_db(context, lambda session: feedback.vote(
-        session, answer_id=answer_id, telegram_id=telegram_id, vote=vote, at=at))
+    result = await in_db(
+        context, lambda session: feedback.vote(session, answer_id=answer_id, telegram_id=telegram_id, vote=vote, at=at)
+    )
     await answer_button(update, texts.ask.vote_ack(result.vote, result.previous))
     if result.changed:  # show the choice on the buttons
         message = query.message
         try:
-            await context.bot.edit_message_reply_markup(message.chat.id, message.message_id,
-                                                        reply_markup=vote_keyboard(answer_id, vote))
+            await context.bot.edit_message_reply_markup(
+                message.chat.id, message.message_id, reply_markup=vote_keyboard(answer_id, vote)
+            )
         except BadRequest as exc:  # e.g. too old to edit: the vote stands
             log.debug("could not mark the vote: %s", exc)
 

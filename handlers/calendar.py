@@ -49,8 +49,9 @@ async def _set(update: Update, context: Context, kind: str, usage: str) -> None:
         require_admin(actor, copy.CALENDAR_ACTION)  # before the usage: a stranger learns nothing more
         if not args:
             return USAGE
-        return office.set_day(session, actor, day=args[0], kind=kind, note=args[1] if len(args) > 1 else "",
-                              base=base, now=now)
+        return office.set_day(
+            session, actor, day=args[0], kind=kind, note=args[1] if len(args) > 1 else "", base=base, now=now
+        )
 
     result = await guarded(update, context, work)
     if result is USAGE:

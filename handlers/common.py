@@ -41,9 +41,14 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
         if kwargs:
             await message.reply_html(chunk, do_quote=False, reply_markup=markup if last else None, **kwargs)
         else:
-            await send_html(message.get_bot(), message.chat_id, chunk, markup if last else None,
-                            thread_id=message.message_thread_id if message.is_topic_message else None,
-                            business_connection_id=message.business_connection_id)
+            await send_html(
+                message.get_bot(),
+                message.chat_id,
+                chunk,
+                markup if last else None,
+                thread_id=message.message_thread_id if message.is_topic_message else None,
+                business_connection_id=message.business_connection_id,
+            )
 
 
 # The handlers never look at the message Telegram sends back, and decoding it into PTB's objects
@@ -51,12 +56,20 @@ async def reply(update: Update, blocks: Iterable[str] | str, **kwargs) -> None:
 # the two calls behind almost every answer leave the result undecoded. Rate limits, retries and
 # errors are the same as through send_message / edit_message_text. PTB suggests those methods
 # whenever do_api_request names one of its own: here that is deliberate.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead",
-                        category=PTBUserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead", category=PTBUserWarning
+)
 
 
-async def send_html(bot, chat_id: int, text: str, markup=None, *, thread_id: int | None = None,
-                    business_connection_id: str | None = None) -> None:
+async def send_html(
+    bot,
+    chat_id: int,
+    text: str,
+    markup=None,
+    *,
+    thread_id: int | None = None,
+    business_connection_id: str | None = None,
+) -> None:
     """sendMessage with HTML text (the Bot API's answer is not decoded)."""
     params: dict = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
     if markup is not None:
@@ -80,8 +93,6 @@ def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-
-
 def command_args(update: Update) -> str:
     """The text after the command (``/hoi@bot abc`` → ``abc``)."""
     text = (update.effective_message.text or update.effective_message.caption or "") if update.effective_message else ""
@@ -100,6 +111,7 @@ async def in_db(context: Context, work: Callable[[Session], T], *, heavy: bool =
     if claim is None:
         result = await context.bot_data.db.transaction(work, heavy=heavy)
     else:
+
         def run(session: Session) -> T:
             once.claim_in(session, claim)
             return work(session)
@@ -129,8 +141,9 @@ def actor_of(session: Session, update: Update, context: Context) -> Actor:
     return resolve_actor(session, telegram_id=user_id(update), admin_ids=context.settings.admin_ids)
 
 
-async def guarded(update: Update, context: Context, work: Callable[[Session, Actor], T], *,
-                  heavy: bool = False) -> T | None:
+async def guarded(
+    update: Update, context: Context, work: Callable[[Session, Actor], T], *, heavy: bool = False
+) -> T | None:
     """Run ``work(session, actor)``; a :class:`Refused` rolls everything back and
     its reason is the reply. Returns None when refused."""
 

@@ -25,8 +25,8 @@ Step = Callable[[Update, Context, dict], Awaitable[bool]]
 
 @dataclass(frozen=True)
 class Steps:
-    text: Step              # a text message
-    file: Step | None       # a document or a photo (None: the file goes to the default)
+    text: Step  # a text message
+    file: Step | None  # a document or a photo (None: the file goes to the default)
 
 
 STEPS: dict[Kind, Steps] = {

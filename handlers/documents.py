@@ -98,8 +98,9 @@ async def restore(update: Update, context: Context, rest: str) -> None:
     except HistoryError as exc:
         await reply(update, texts.documents.restore_refused(str(exc), Path(name).name))
         return
-    log.info("document %s: version %s restored as %s by %s", done.file_name, done.restored, done.version,
-             user_id(update))
+    log.info(
+        "document %s: version %s restored as %s by %s", done.file_name, done.restored, done.version, user_id(update)
+    )
     await reply(update, texts.documents.restored(done))
 
 

@@ -60,8 +60,9 @@ async def on_error(update: object, context: Context) -> None:
         log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id,
-                                           texts.common.DB_UNAVAILABLE if outage else texts.common.ERROR_APOLOGY)
+            await context.bot.send_message(
+                update.effective_chat.id, texts.common.DB_UNAVAILABLE if outage else texts.common.ERROR_APOLOGY
+            )
         except TelegramError:
             log.warning("could not apologise to chat %s", update.effective_chat.id)
     kind = "database" if outage else type(error).__name__
@@ -80,11 +81,11 @@ async def on_error(update: object, context: Context) -> None:
     more = texts.common.errors_held_back(held_back)
     if outage:
         reason = redact(str(error).splitlines()[0] if str(error) else repr(error), secrets)
-        text = texts.common.database_error_report(html.escape(where), html.escape(reason[:300]), more,
-                                                  int(QUIET // 60))
+        text = texts.common.database_error_report(html.escape(where), html.escape(reason[:300]), more, int(QUIET // 60))
     else:
-        text = texts.common.error_report(html.escape(where), html.escape(redact(repr(error), secrets)[:500]), more,
-                                         html.escape(tb[-2500:]))
+        text = texts.common.error_report(
+            html.escape(where), html.escape(redact(repr(error), secrets)[:500]), more, html.escape(tb[-2500:])
+        )
     for admin in context.settings.admin_ids:
         try:
             await context.bot.send_message(admin, text)

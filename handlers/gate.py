@@ -29,8 +29,12 @@ log = logging.getLogger(__name__)
 
 def for_business(update: Update) -> bool:
     """An update about a Telegram Business account's chats (or a button on a message sent in one)."""
-    if (update.business_connection is not None or update.business_message is not None
-            or update.edited_business_message is not None or update.deleted_business_messages is not None):
+    if (
+        update.business_connection is not None
+        or update.business_message is not None
+        or update.edited_business_message is not None
+        or update.deleted_business_messages is not None
+    ):
         return True
     message = update.effective_message
     return message is not None and getattr(message, "business_connection_id", None) is not None
@@ -61,7 +65,8 @@ async def is_staff(context: Context, telegram_id: int) -> bool:
     """Whether ``telegram_id`` is linked to a staff member; not when the database cannot say."""
     try:
         return await context.bot_data.db.transaction(
-            lambda session: staff_by_telegram(session=session, telegram_id=telegram_id) is not None)
+            lambda session: staff_by_telegram(session=session, telegram_id=telegram_id) is not None
+        )
     except Exception as error:  # noqa: BLE001 - e.g. the database is unreachable: a stranger's rate
         log.warning("flood control could not look up user %s: %s", telegram_id, error)
         return False
@@ -101,8 +106,12 @@ async def admit(update: object, context: Context) -> None:
             who = "group"
         else:
             who = "staff" if staff or flood.known_staff(user, now) else "stranger"
-        log.info("flood control: %s %s over the rate, ignored for %s s", "chat" if who == "group" else "user",
-                 group if who == "group" else user, flood.pause_seconds)
+        log.info(
+            "flood control: %s %s over the rate, ignored for %s s",
+            "chat" if who == "group" else "user",
+            group if who == "group" else user,
+            flood.pause_seconds,
+        )
         try:
             await reply(update, texts.common.slow_down(who, flood.pause_seconds))
         except TelegramError as error:

@@ -21,8 +21,17 @@ from telegram.error import BadRequest
 import texts.leaders as copy
 from bot.context import Context
 from handlers.buttons import Invalid, button
-from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, private_only,
-                             reply, send_html)
+from handlers.common import (
+    actor_of,
+    answer_button,
+    command_args,
+    edit_or_send,
+    guarded,
+    in_db,
+    private_only,
+    reply,
+    send_html,
+)
 from tracking import leaders
 from tracking.service import Actor
 
@@ -112,8 +121,9 @@ async def open_card(update: Update, context: Context, task_id: int = 0, *_) -> N
 async def send_evidence(update: Update, context: Context, evidence_id: int = 0, *_) -> None:
     """``ev:<evidence id>``: the file sent back by its Telegram file id (a photo as a photo)."""
     tz = context.settings.tz
-    item, task = await _as_actor(update, context,
-                                 lambda session, actor: leaders.evidence_file(session, actor, evidence_id))
+    item, task = await _as_actor(
+        update, context, lambda session, actor: leaders.evidence_file(session, actor, evidence_id)
+    )
     await answer_button(update, copy.EVIDENCE_SENT)
     caption = copy.evidence_caption(task.code, item.file_name, item.created_at, tz)
     chat_id = update.effective_chat.id
@@ -129,8 +139,9 @@ async def send_evidence(update: Update, context: Context, evidence_id: int = 0, 
 @button()
 async def ask_extension(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``xe:<task id>``: the owner is shown how to ask for a later deadline (``/xingiahan``)."""
-    task = await _as_actor(update, context,
-                           lambda session, actor: leaders.task_for_action(session, actor, task_id, "ask_extension"))
+    task = await _as_actor(
+        update, context, lambda session, actor: leaders.task_for_action(session, actor, task_id, "ask_extension")
+    )
     await answer_button(update)
     await reply(update, copy.ask_extension_hint(task.code, task.deadline))
 
@@ -138,7 +149,8 @@ async def ask_extension(update: Update, context: Context, task_id: int = 0, *_) 
 @button()
 async def reassign(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``gl:<task id>``: a manager of the task's scope (or an admin) is shown how to reassign it (``/giao``)."""
-    task = await _as_actor(update, context,
-                           lambda session, actor: leaders.task_for_action(session, actor, task_id, "reassign"))
+    task = await _as_actor(
+        update, context, lambda session, actor: leaders.task_for_action(session, actor, task_id, "reassign")
+    )
     await answer_button(update)
     await reply(update, copy.reassign_hint(task.code))

@@ -33,8 +33,11 @@ async def leave(update: Update, context: Context) -> None:
         if len(args) > 2:
             await reply(update, copy.LEAVE_USAGE)
             return
-        done = await guarded(update, context, lambda s, a: service.end_early(
-            s, a, code=args[1] if len(args) == 2 else None, today=today, now=now))
+        done = await guarded(
+            update,
+            context,
+            lambda s, a: service.end_early(s, a, code=args[1] if len(args) == 2 else None, today=today, now=now),
+        )
         if done is not None:
             await reply(update, copy.leave_ended(done.leave, done.staff, done.own, today))
         return

@@ -1,5 +1,6 @@
 """Managers' journey: the digest of their scope (/tonghop), one unit (/donvi),
-and everyone's XLSX export of the tasks they can see (/xuatbaocao)."""
+and everyone's XLSX export of the tasks they can see (/xuatbaocao). Lateness is counted in working
+days of the office's calendar, as the reminders and escalations count it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from bot.context import Context
 import texts.reminders as copy
 from tracking import service
 from tracking.service import Actor
+from handlers.calendar import national
 from handlers.common import command_args, guarded, in_db, private_only, reply
+from tracking.office_calendar import office_calendar
 from reminders.digest import build_digest, digest_blocks
 from texts.review import invite_all_keyboard
 from storage import tracking as db
@@ -23,8 +26,14 @@ async def digest(update: Update, context: Context) -> None:
 
     def work(session: Session, actor: Actor):
         service.require_manager(actor, copy.DIGEST_FOR)
-        return build_digest(session=session, scope=actor.scope(session), today=day, now=moment,
-                            title=service.scope_title(session, actor.staff, everything=actor.is_admin))
+        return build_digest(
+            session=session,
+            scope=actor.scope(session),
+            today=day,
+            now=moment,
+            title=service.scope_title(session, actor.staff, everything=actor.is_admin),
+            calendar=office_calendar(session, national(context)),
+        )
 
     result = await _read_scope(update, context, work)
     if result is not None:  # staff not connected: a button makes their invite links (handlers.review)
@@ -46,6 +55,7 @@ async def unit_digest(update: Update, context: Context) -> None:
     day, moment = context.today, context.now
 
     if not name:
+
         def listing(session: Session, actor: Actor):
             units = service.units_in_scope(session, actor)
             return [(u.name, u.path.count("/") - 2) for u in units]
@@ -58,8 +68,14 @@ async def unit_digest(update: Update, context: Context) -> None:
 
     def work(session: Session, actor: Actor):
         unit = service.unit_by_name(session, actor, name)
-        return build_digest(session=session, scope=db.Scope(unit_path=unit.path), today=day, now=moment,
-                            title=db.unit_full_name(session=session, unit=unit))
+        return build_digest(
+            session=session,
+            scope=db.Scope(unit_path=unit.path),
+            today=day,
+            now=moment,
+            title=db.unit_full_name(session=session, unit=unit),
+            calendar=office_calendar(session, national(context)),
+        )
 
     result = await _read_scope(update, context, work)
     if result is not None:
@@ -81,5 +97,5 @@ async def export(update: Update, context: Context) -> None:
         return
     data = await context.bot_data.export(scope=scope, today=day)
     await update.effective_message.reply_document(
-        document=data, filename=f"bao-cao-nhiem-vu-{day:%Y%m%d}.xlsx",
-        caption=copy.export_caption(day))
+        document=data, filename=f"bao-cao-nhiem-vu-{day:%Y%m%d}.xlsx", caption=copy.export_caption(day)
+    )

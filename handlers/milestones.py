@@ -29,8 +29,11 @@ class MilestoneReport(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         parts = (message.text or "").split(maxsplit=3)
-        return (len(parts) >= 3 and parts[0].split("@", 1)[0].lower() in ("/baocao", "/report")
-                and key(parts[2]) in MILESTONE_WORDS)
+        return (
+            len(parts) >= 3
+            and parts[0].split("@", 1)[0].lower() in ("/baocao", "/report")
+            and key(parts[2]) in MILESTONE_WORDS
+        )
 
 
 MILESTONE_REPORT = MilestoneReport()
@@ -65,8 +68,9 @@ async def report_button(update: Update, context: Context, milestone_id: int = 0,
     at = context.now
 
     def work(session: Session):
-        task, mark, number = marks.report_by_id(session, actor_of(session, update, context),
-                                                milestone_id=milestone_id, percent=percent, at=at)
+        task, mark, number = marks.report_by_id(
+            session, actor_of(session, update, context), milestone_id=milestone_id, percent=percent, at=at
+        )
         return copy.saved(task.code, number, mark.title, mark.progress), number
 
     text, number = await in_db(context, work)

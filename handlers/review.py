@@ -81,8 +81,11 @@ async def invite_all(update: Update, context: Context, *_) -> None:
     await answer_button(update)
     links = [(staff, f"https://t.me/{context.bot.username}?start={invite.code}") for invite, staff in pairs]
     expires = min((invite.expires_at for invite, _ in pairs), default=None)
-    shown = (expires.replace(tzinfo=expires.tzinfo or timezone.utc).astimezone(context.settings.tz)
-             .strftime("%d/%m/%Y") if expires else "")
+    shown = (
+        expires.replace(tzinfo=expires.tzinfo or timezone.utc).astimezone(context.settings.tz).strftime("%d/%m/%Y")
+        if expires
+        else ""
+    )
     await reply(update, copy.invites_made(links, left, shown))
 
 
@@ -100,4 +103,6 @@ async def ask_done(update: Update, context: Context, task_id: int = 0, *_) -> No
 
     task = await _as_actor(update, context, work)
     await answer_button(update)
-    await reply(update, copy.ask_done(task, context.settings.review_completion), reply_markup=copy.done_keyboard(task.id))
+    await reply(
+        update, copy.ask_done(task, context.settings.review_completion), reply_markup=copy.done_keyboard(task.id)
+    )

@@ -20,8 +20,18 @@ import texts.talk as copy
 from bot.context import Context
 from handlers import flows
 from handlers.buttons import button
-from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_private,
-                             private_only, reply, user_id)
+from handlers.common import (
+    actor_of,
+    answer_button,
+    command_args,
+    edit_or_send,
+    guarded,
+    in_db,
+    is_private,
+    private_only,
+    reply,
+    user_id,
+)
 from handlers.flows import Kind
 from storage import tracking as db
 from tracking import talk
@@ -61,8 +71,11 @@ async def ask_extension(update: Update, context: Context) -> None:
         return
     code, day, reason = parts[0], parts[1], parts[2] if len(parts) > 2 else ""
     today, now = context.today, context.now
-    done = await guarded(update, context, lambda s, a: talk.request_extension(
-        s, a, code=code, day=day, reason=reason, today=today, now=now))
+    done = await guarded(
+        update,
+        context,
+        lambda s, a: talk.request_extension(s, a, code=code, day=day, reason=reason, today=today, now=now),
+    )
     if done is not None:
         await reply(update, copy.extension_requested(done.task, done.request.new_deadline, done.told))
 
@@ -77,8 +90,13 @@ async def on_reply(update: Update, context: Context) -> bool:
     names; False when the message is not such a reply (it then goes on as any text)."""
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
-    if (replied is None or not is_private(update) or replied.from_user is None
-            or replied.from_user.id != context.bot.id or not (message.text or "").strip()):
+    if (
+        replied is None
+        or not is_private(update)
+        or replied.from_user is None
+        or replied.from_user.id != context.bot.id
+        or not (message.text or "").strip()
+    ):
         return False
     about = replied.text or replied.caption or ""
     codes = await in_db(context, lambda s: talk.codes_in(s, actor_of(s, update, context), about))
@@ -117,8 +135,9 @@ async def start_comment(update: Update, context: Context, task_id: int = 0, *_) 
 async def approve_extension(update: Update, context: Context, request_id: int = 0, *_) -> None:
     """``xa:<request id>``: approve; the deadline moves and the owner is told."""
     today, now = context.today, context.now
-    done = await _as_actor(update, context, lambda s, a: talk.approve(s, a, request_id=request_id, today=today,
-                                                                       now=now))
+    done = await _as_actor(
+        update, context, lambda s, a: talk.approve(s, a, request_id=request_id, today=today, now=now)
+    )
     await answer_button(update, copy.APPROVED_ALERT)
     await edit_or_send(update, copy.extension_approved(done.task, done.old))
 
@@ -130,8 +149,9 @@ async def refuse_extension(update: Update, context: Context, request_id: int = 0
 
     def work(session: Session, actor: Actor):
         task = talk.check_decider(session, actor, request_id)
-        flows.start(session, context, telegram_id=telegram_id, kind=Kind.REFUSE_EXTENSION,
-                    data={"request_id": request_id})
+        flows.start(
+            session, context, telegram_id=telegram_id, kind=Kind.REFUSE_EXTENSION, data={"request_id": request_id}
+        )
         return task.code
 
     code = await _as_actor(update, context, work)

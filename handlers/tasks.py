@@ -30,14 +30,23 @@ from handlers import buttons, flows
 from tracking import refusals as no
 from handlers.buttons import button
 from handlers.flows import Kind
-from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, private_only, reply,
-                             send_html, user_id)
+from handlers.common import (
+    actor_of,
+    answer_button,
+    command_args,
+    edit_or_send,
+    guarded,
+    in_db,
+    private_only,
+    reply,
+    send_html,
+    user_id,
+)
 from storage import tracking as db
 from storage.models import Task
 
 LIST_LIMIT = 10
 BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")
-
 
 
 # --------------------------------------------------------------------------
@@ -78,7 +87,7 @@ def _split_report_args(args: str) -> tuple[str, str, str] | None:
     folded = key(f"{amount} {note}")
     for word in BLOCKED_WORDS:
         if folded == word or folded.startswith(word + " "):
-            return code, "blocked", " ".join(f"{amount} {note}".split()[len(word.split()):])
+            return code, "blocked", " ".join(f"{amount} {note}".split()[len(word.split()) :])
     return code, amount, note
 
 
@@ -107,8 +116,16 @@ async def report_command(update: Update, context: Context) -> None:
             percent = task.progress
         else:
             percent = amount
-        task, entry = service.report(session, actor, task=task, percent=percent, blocked=blocked, note=note, at=at,
-                                     review=context.settings.review_completion)
+        task, entry = service.report(
+            session,
+            actor,
+            task=task,
+            percent=percent,
+            blocked=blocked,
+            note=note,
+            at=at,
+            review=context.settings.review_completion,
+        )
         # The same window as after a report by button: a note or evidence file sent next belongs to this
         # report, until «Bỏ qua ghi chú» (or 30 minutes).
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
@@ -118,8 +135,11 @@ async def report_command(update: Update, context: Context) -> None:
     if result is None:
         return
     task, entry = result
-    await reply(update, copy.report_saved(task, entry, context.settings.tz) + "\n\n" + copy.ASK_NOTE,
-                reply_markup=copy.after_report_keyboard(entry.id))
+    await reply(
+        update,
+        copy.report_saved(task, entry, context.settings.tz) + "\n\n" + copy.ASK_NOTE,
+        reply_markup=copy.after_report_keyboard(entry.id),
+    )
 
 
 async def correct_command(update: Update, context: Context) -> None:
@@ -136,8 +156,15 @@ async def correct_command(update: Update, context: Context) -> None:
             percent = last.percent if blocked else parse_percent(amount)
         except InputError as exc:
             raise no.Unreadable("correct", str(exc)) from None
-        entry = service.correct_report(session, actor, report_id=last.id, percent=percent, blocked=blocked,
-                                       note=note or None, review=context.settings.review_completion)
+        entry = service.correct_report(
+            session,
+            actor,
+            report_id=last.id,
+            percent=percent,
+            blocked=blocked,
+            note=note or None,
+            review=context.settings.review_completion,
+        )
         return task, entry
 
     result = await guarded(update, context, work)
@@ -165,8 +192,9 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
     telegram_id = user_id(update)
 
     def work(session: Session, actor: Actor):
-        task, entry = service.report(session, actor, task=task_id, percent=percent, at=at,
-                                     review=context.settings.review_completion)
+        task, entry = service.report(
+            session, actor, task=task_id, percent=percent, at=at, review=context.settings.review_completion
+        )
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
         return task, entry
 
@@ -217,6 +245,7 @@ async def skip_note(update: Update, context: Context, report_id: int = 0, *_) ->
 @button()
 async def correct(update: Update, context: Context, report_id: int = 0, *_) -> None:
     """``c:<report id>``: correct a report (shows the percentages again)."""
+
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
         task = session.get(Task, entry.task_id)
@@ -227,8 +256,7 @@ async def correct(update: Update, context: Context, report_id: int = 0, *_) -> N
 
     task, entry = await _as_actor(update, context, work)
     await answer_button(update)
-    await reply(update, copy.ask_correction(task.code, entry.percent),
-                reply_markup=copy.correction_keyboard(entry.id))
+    await reply(update, copy.ask_correction(task.code, entry.percent), reply_markup=copy.correction_keyboard(entry.id))
 
 
 @button()
@@ -237,8 +265,9 @@ async def corrected(update: Update, context: Context, report_id: int = 0, percen
     percent = buttons.percent(percent)
 
     def work(session: Session, actor: Actor):
-        entry = service.correct_report(session, actor, report_id=report_id, percent=percent,
-                                       review=context.settings.review_completion)
+        entry = service.correct_report(
+            session, actor, report_id=report_id, percent=percent, review=context.settings.review_completion
+        )
         return session.get(Task, entry.task_id), entry
 
     task, entry = await _as_actor(update, context, work)
@@ -253,8 +282,7 @@ async def correct_blocked(update: Update, context: Context, report_id: int = 0, 
 
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
-        flows.start(session, context, telegram_id=telegram_id, kind=Kind.CORRECT_BLOCKED,
-                    data={"report_id": entry.id})
+        flows.start(session, context, telegram_id=telegram_id, kind=Kind.CORRECT_BLOCKED, data={"report_id": entry.id})
         return entry
 
     await _as_actor(update, context, work)
@@ -275,7 +303,9 @@ async def open_task(update: Update, context: Context, task_id: int = 0, *_) -> N
 
     line = await _as_actor(update, context, work)
     await answer_button(update)
-    await send_html(context.bot, update.effective_chat.id, copy.task_card(line, day), copy.report_keyboard(line.task.id))
+    await send_html(
+        context.bot, update.effective_chat.id, copy.task_card(line, day), copy.report_keyboard(line.task.id)
+    )
 
 
 @button()
@@ -309,17 +339,18 @@ async def continue_blocked(update: Update, context: Context, data: dict) -> bool
 
     def work(session: Session, actor: Actor):
         task = service.visible_task(session, actor, int(data["task_id"]))
-        task, entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text,
-                                     at=at)
+        task, entry = service.report(session, actor, task=task, percent=task.progress, blocked=True, note=text, at=at)
         flows.start(session, context, telegram_id=telegram_id, kind=Kind.NOTE, data={"report_id": entry.id})
         return task, entry
 
     result = await guarded(update, context, work)
     if result is not None:
         task, entry = result
-        await reply(update, copy.report_saved(task, entry, context.settings.tz)
-                    + copy.EVIDENCE_OR_SKIP,
-                    reply_markup=copy.after_report_keyboard(entry.id))
+        await reply(
+            update,
+            copy.report_saved(task, entry, context.settings.tz) + copy.EVIDENCE_OR_SKIP,
+            reply_markup=copy.after_report_keyboard(entry.id),
+        )
     return True
 
 
@@ -331,8 +362,9 @@ async def continue_correct_blocked(update: Update, context: Context, data: dict)
 
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, int(data["report_id"]))
-        entry = service.correct_report(session, actor, report_id=entry.id, percent=entry.percent,
-                                       blocked=True, note=text)
+        entry = service.correct_report(
+            session, actor, report_id=entry.id, percent=entry.percent, blocked=True, note=text
+        )
         db.clear_flow(session=session, telegram_id=telegram_id)
         return session.get(Task, entry.task_id), entry
 
@@ -350,6 +382,7 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
     report_id = int(data["report_id"])
     attachment = _attachment(message)
     if attachment is not None:
+
         def work(session: Session, actor: Actor):
             item = service.add_evidence(session, actor, report_id=report_id, **attachment)
             if text:
@@ -359,8 +392,7 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
 
         item = await guarded(update, context, work)
         if item is not None:
-            await reply(update, copy.evidence_saved(item.file_name),
-                        reply_markup=copy.after_report_keyboard(report_id))
+            await reply(update, copy.evidence_saved(item.file_name), reply_markup=copy.after_report_keyboard(report_id))
         return True
     if not text:
         return False
@@ -380,12 +412,22 @@ async def continue_note(update: Update, context: Context, data: dict) -> bool:
 def _attachment(message) -> dict | None:
     if message.document is not None:
         d = message.document
-        return dict(file_id=d.file_id, file_unique_id=d.file_unique_id, file_name=d.file_name or "",
-                    mime_type=d.mime_type or "", size_bytes=d.file_size or 0)
+        return dict(
+            file_id=d.file_id,
+            file_unique_id=d.file_unique_id,
+            file_name=d.file_name or "",
+            mime_type=d.mime_type or "",
+            size_bytes=d.file_size or 0,
+        )
     if message.photo:
         p = message.photo[-1]
-        return dict(file_id=p.file_id, file_unique_id=p.file_unique_id, file_name="ảnh.jpg",
-                    mime_type="image/jpeg", size_bytes=p.file_size or 0)
+        return dict(
+            file_id=p.file_id,
+            file_unique_id=p.file_unique_id,
+            file_name="ảnh.jpg",
+            mime_type="image/jpeg",
+            size_bytes=p.file_size or 0,
+        )
     return None
 
 
@@ -401,4 +443,3 @@ async def cancel(update: Update, context: Context) -> None:
 
     had = await in_db(context, work)
     await reply(update, copy.CANCELLED if had else copy.NOTHING_TO_CANCEL)
-

@@ -30,7 +30,7 @@ from datetime import date
 from kb.structure import units
 from kb.text import Token, fold, is_stopword, places_named, tokens, years_in
 
-ANALYSER_VERSION = 8   # bump when ``analyse`` changes what it produces
+ANALYSER_VERSION = 8  # bump when ``analyse`` changes what it produces
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class IndexedDoc:
     issuer: str | None = None
     date: date | None = None
     doc_id: int | None = None
-    kind: str | None = None          # "document" or "article": how it is cited (kb.meta)
-    source: str | None = None        # an article's publisher
-    reports_on: str | None = None    # the document an article reports on
+    kind: str | None = None  # "document" or "article": how it is cited (kb.meta)
+    source: str | None = None  # an article's publisher
+    reports_on: str | None = None  # the document an article reports on
 
 
 @dataclass
@@ -59,9 +59,9 @@ class PassageData:
     sent: int
     label: str
     context: tuple[str, ...]
-    terms: list[str]        # with repeats: term frequencies
-    ctx_terms: list[str]    # distinct terms of the heading path
-    numbers: list[str]      # numbers and codes in the passage
+    terms: list[str]  # with repeats: term frequencies
+    ctx_terms: list[str]  # distinct terms of the heading path
+    numbers: list[str]  # numbers and codes in the passage
     length: int
 
 
@@ -74,7 +74,7 @@ class DocAnalysis:
     meta_terms: list[str]
     places: list[str]
     years: list[str]
-    home_places: list[str] = field(default_factory=list)   # named in its title or letterhead
+    home_places: list[str] = field(default_factory=list)  # named in its title or letterhead
 
 
 def label_key(label: str) -> str:
@@ -113,7 +113,7 @@ def split_sentences(text: str) -> list[str]:
 _CLAUSE_END = re.compile(r"(?<=;)\s+")
 _COMMA = re.compile(r"(?<=,)\s+")
 CHUNK = 320
-UNIT_WHOLE = 420   # a list item or table row up to this long is one passage
+UNIT_WHOLE = 420  # a list item or table row up to this long is one passage
 
 
 def split_chunks(sentence: str, limit: int = CHUNK) -> list[str]:
@@ -165,8 +165,9 @@ def _ctx_terms(context: tuple[str, ...], cache: dict[tuple[str, ...], list[str]]
 
 def analyse(doc: IndexedDoc) -> DocAnalysis:
     """One document read into passages and their terms (pure; the part of the index kept per document)."""
-    meta_text = " ".join(x for x in (doc.title, doc.number or "", doc.issuer or "", doc.reports_on or "",
-                                     doc.source or "") if x)
+    meta_text = " ".join(
+        x for x in (doc.title, doc.number or "", doc.issuer or "", doc.reports_on or "", doc.source or "") if x
+    )
     meta_toks = tokens(meta_text)
     meta_terms = set(_passage_terms(meta_toks))
     # The document's own places: its title, issuer and letterhead.
@@ -176,7 +177,7 @@ def analyse(doc: IndexedDoc) -> DocAnalysis:
     for line in doc.text.splitlines():
         counts.update(places_named(line))
     places = set(counts) | home
-    if counts and not home:   # an article's title may not say where: the place it names most
+    if counts and not home:  # an article's title may not say where: the place it names most
         top, n = counts.most_common(1)[0]
         if n >= 3:
             home.add(top)
@@ -204,8 +205,14 @@ def analyse(doc: IndexedDoc) -> DocAnalysis:
                 if p.length:
                     passages.append(p)
             sent += 1
-    return DocAnalysis(ANALYSER_VERSION, passages, sorted(meta_terms), sorted(places),
-                       sorted(years_in(f"{doc.title} {doc.text}")), sorted(home))
+    return DocAnalysis(
+        ANALYSER_VERSION,
+        passages,
+        sorted(meta_terms),
+        sorted(places),
+        sorted(years_in(f"{doc.title} {doc.text}")),
+        sorted(home),
+    )
 
 
 _UNPAD = re.compile(r"(?<![\d/])0(\d)(?=/)|(?<=/)0(\d)(?=/)")
@@ -225,11 +232,21 @@ def byline(text: str) -> str:
     return ""
 
 
-_SIGNER_TITLE = re.compile(r"(PHÓ CHỦ TỊCH|CHỦ TỊCH|PHÓ GIÁM ĐỐC|GIÁM ĐỐC|PHÓ TRƯỞNG BAN|TRƯỞNG BAN|"
-                           r"CHÁNH VĂN PHÒNG|BÍ THƯ|THỦ TRƯỞNG)")
-_TITLE_CASE = {"PHÓ CHỦ TỊCH": "Phó Chủ tịch", "CHỦ TỊCH": "Chủ tịch", "PHÓ GIÁM ĐỐC": "Phó Giám đốc",
-               "GIÁM ĐỐC": "Giám đốc", "PHÓ TRƯỞNG BAN": "Phó Trưởng ban", "TRƯỞNG BAN": "Trưởng ban",
-               "CHÁNH VĂN PHÒNG": "Chánh Văn phòng", "BÍ THƯ": "Bí thư", "THỦ TRƯỞNG": "Thủ trưởng"}
+_SIGNER_TITLE = re.compile(
+    r"(PHÓ CHỦ TỊCH|CHỦ TỊCH|PHÓ GIÁM ĐỐC|GIÁM ĐỐC|PHÓ TRƯỞNG BAN|TRƯỞNG BAN|"
+    r"CHÁNH VĂN PHÒNG|BÍ THƯ|THỦ TRƯỞNG)"
+)
+_TITLE_CASE = {
+    "PHÓ CHỦ TỊCH": "Phó Chủ tịch",
+    "CHỦ TỊCH": "Chủ tịch",
+    "PHÓ GIÁM ĐỐC": "Phó Giám đốc",
+    "GIÁM ĐỐC": "Giám đốc",
+    "PHÓ TRƯỞNG BAN": "Phó Trưởng ban",
+    "TRƯỞNG BAN": "Trưởng ban",
+    "CHÁNH VĂN PHÒNG": "Chánh Văn phòng",
+    "BÍ THƯ": "Bí thư",
+    "THỦ TRƯỞNG": "Thủ trưởng",
+}
 _NAME = re.compile(r"(?:\(Đã ký\)\s*)?([A-ZĐ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐ][a-zà-ỹđ]+){1,3})\s*$")
 
 
@@ -279,12 +296,20 @@ def document_facts(doc: IndexedDoc) -> str:
     return text + "."
 
 
-def _passage(text: str, kind: str, unit: int, sent: int, label: str, context: tuple[str, ...],
-             ctx_cache: dict[tuple[str, ...], list[str]]) -> PassageData:
+def _passage(
+    text: str,
+    kind: str,
+    unit: int,
+    sent: int,
+    label: str,
+    context: tuple[str, ...],
+    ctx_cache: dict[tuple[str, ...], list[str]],
+) -> PassageData:
     toks = tokens(text)
     terms = _passage_terms(toks)
     if label:
         terms.append(label_key(label))
     numbers = sorted({t.folded for t in toks if t.kind in ("num", "code")})
-    return PassageData(text, kind, unit, sent, label, context, terms, _ctx_terms(context, ctx_cache),
-                       numbers, len(toks))
+    return PassageData(
+        text, kind, unit, sent, label, context, terms, _ctx_terms(context, ctx_cache), numbers, len(toks)
+    )

@@ -15,13 +15,13 @@ from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label
 from kb.lexicon import expand_shorthand
 from kb.text import acronyms_in, fold, places_in, tokens, years_in
 
-MAX_ANSWER = 700        # hard limit of an answer
-COMFORT = 620           # a longer sentence is trimmed to its best clauses
-MIN_COVERAGE = 0.62     # share of the question's content that must be found
-CANDIDATES = 3          # the best hits tried in turn (within 70% of the best score)
-EXTRA_CANDIDATES = 2    # ... and after them, passages that have (nearly) all of its words
+MAX_ANSWER = 700  # hard limit of an answer
+COMFORT = 620  # a longer sentence is trimmed to its best clauses
+MIN_COVERAGE = 0.62  # share of the question's content that must be found
+CANDIDATES = 3  # the best hits tried in turn (within 70% of the best score)
+EXTRA_CANDIDATES = 2  # ... and after them, passages that have (nearly) all of its words
 EXTRA_COVERAGE = 0.9
-MAX_UNKNOWN = 2         # content words found in no document at all: the question is about something else
+MAX_UNKNOWN = 2  # content words found in no document at all: the question is about something else
 
 
 @dataclass(frozen=True)
@@ -30,45 +30,59 @@ class Source:
     title: str
     score: float
     number: str | None = None
-    date: str | None = None   # dd/mm/yyyy
+    date: str | None = None  # dd/mm/yyyy
     issuer: str | None = None
-    kind: str | None = None         # "document" or "article" (kb.meta)
-    source: str | None = None       # an article's publisher
-    reports_on: str | None = None   # the document an article reports on
+    kind: str | None = None  # "document" or "article" (kb.meta)
+    source: str | None = None  # an article's publisher
+    reports_on: str | None = None  # the document an article reports on
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "title": self.title, "score": round(self.score, 4),
-                "number": self.number, "date": self.date, "issuer": self.issuer, "kind": self.kind,
-                "source": self.source, "reports_on": self.reports_on}
+        return {
+            "file": self.file,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "number": self.number,
+            "date": self.date,
+            "issuer": self.issuer,
+            "kind": self.kind,
+            "source": self.source,
+            "reports_on": self.reports_on,
+        }
 
 
 @dataclass
 class Answer:
     found: bool
-    text: str                       # the quoted passage, or why nothing was found
+    text: str  # the quoted passage, or why nothing was found
     sources: list[Source] = field(default_factory=list)
     coverage: float = 0.0
-    reason: str = ""                # for logs: why a question was refused
+    reason: str = ""  # for logs: why a question was refused
 
     def to_dict(self) -> dict:
         return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
 
 
-_TARGET_Q = re.compile(r"\b(chi tieu|muc tieu|phan dau|ke hoach|dat ra|de ra|toi thieu|it nhat|toi da|"
-                       r"muon|can dat|phai dat|yeu cau|quy dinh|tieu chuan|dieu kien|duoc xet|de duoc|"
-                       r"dat tu|tro len|du kien|nham)\b")
+_TARGET_Q = re.compile(
+    r"\b(chi tieu|muc tieu|phan dau|ke hoach|dat ra|de ra|toi thieu|it nhat|toi da|"
+    r"muon|can dat|phai dat|yeu cau|quy dinh|tieu chuan|dieu kien|duoc xet|de duoc|"
+    r"dat tu|tro len|du kien|nham)\b"
+)
 _RESULT_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|da dat|thuc te|ket qua|dat \w+ (?:bao nhieu|phan tram))\b")
-_TARGET_P = re.compile(r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
-                       r"chi tieu|muc tieu|ke hoach)\b")
+_TARGET_P = re.compile(
+    r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
+    r"chi tieu|muc tieu|ke hoach)\b"
+)
 _RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep thu|tang|giam)\b|\bdat \d")
 # A question asking for a set target («chỉ tiêu… là bao nhiêu», «phấn đấu đạt mức nào») and not
 # for what was achieved; a passage, its headings or its document must then speak of a target.
 _ASKS_TARGET = re.compile(r"\b(chi tieu|muc tieu|phan dau|dat ra|de ra)\b")
-_TARGET_NEAR = re.compile(r"\b(chi tieu|muc tieu|phan dau|ke hoach|tro len|it nhat|toi thieu|khong duoi|"
-                          r"dat tu|dat tren|nham|huong toi|yeu cau|nhiem vu)\b")
+_TARGET_NEAR = re.compile(
+    r"\b(chi tieu|muc tieu|phan dau|ke hoach|tro len|it nhat|toi thieu|khong duoi|"
+    r"dat tu|dat tren|nham|huong toi|yeu cau|nhiem vu)\b"
+)
 _ACHIEVED_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|thuc te|ket qua)\b")
 # «Ai ký…», «người ký…»: the document's signer, from its facts.
-_SIGNER_Q = re.compile(r"\b(ai k[yi]|nguoi k[yi]|k[yi] boi)\b")   # folded: «ký» is «ki»
+_SIGNER_Q = re.compile(r"\b(ai k[yi]|nguoi k[yi]|k[yi] boi)\b")  # folded: «ký» is «ki»
 
 
 # Short forms so common in these documents that they say nothing about the indicator.
@@ -112,9 +126,9 @@ def _figure_places(text: str, known) -> list[set[str]]:
     out = []
     for m in _FIGURE.finditer(text):
         raw = m.group(0).strip()
-        if _YEAR_TOKEN.fullmatch(raw) or text[m.end():m.end() + 1] in "/-" or len(raw) <= 2 and not raw.endswith("%"):
+        if _YEAR_TOKEN.fullmatch(raw) or text[m.end() : m.end() + 1] in "/-" or len(raw) <= 2 and not raw.endswith("%"):
             continue
-        before = text[max(0, m.start() - 40):m.start()]
+        before = text[max(0, m.start() - 40) : m.start()]
         out.append(places_in(tokens(before.split(";")[-1].split(":")[-1]), known))
     return out
 
@@ -140,7 +154,7 @@ _YEAR_TOKEN = re.compile(r"\b(?:19|20)\d\d\b")
 def _local_text(index: KnowledgeIndex, p) -> str:
     """The passage's unit, its neighbouring sentences and its heading path."""
     parts = [q.text for q in index.unit_of_passage(p)]
-    if p.kind not in ("row", "item"):   # a list's or table's neighbours are other facts
+    if p.kind not in ("row", "item"):  # a list's or table's neighbours are other facts
         for q in (p.pid - 1, p.pid + 1):
             if 0 <= q < index.n and index.passages[q].doc == p.doc:
                 parts.append(index.passages[q].text)
@@ -152,10 +166,14 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
     """Why the hit cannot be what the question is about (another place or year), or ''."""
     p = hit.passage
     alts = {qt.folded: qt.alts for qt in terms if qt.alts}
-    return (_place_problem(index, p, qtoks) or _indicator_problem(index, p, qtoks, alts)
-            or _result_problem(index, p, qtoks) or _target_problem(index, p, qtoks)
-            or _period_problem(index, p, qtoks)
-            or _year_problem(index, p, qtoks, terms))
+    return (
+        _place_problem(index, p, qtoks)
+        or _indicator_problem(index, p, qtoks, alts)
+        or _result_problem(index, p, qtoks)
+        or _target_problem(index, p, qtoks)
+        or _period_problem(index, p, qtoks)
+        or _year_problem(index, p, qtoks, terms)
+    )
 
 
 def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:
@@ -183,15 +201,25 @@ def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[st
     """An abbreviation the question names (SIPAS, PAR INDEX, DVCTT…) is not in the document,
     or not what the passage is about."""
     doc = p.doc
-    missing = [a for a in acronyms_in(qtoks) if a not in index.doc_terms[doc]
-               and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))]
+    missing = [
+        a
+        for a in acronyms_in(qtoks)
+        if a not in index.doc_terms[doc] and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))
+    ]
     if missing:
         return f"{missing} not in document"
     # The indicator the question names (SIPAS, PAR INDEX, DVCTT…) must be what the passage is about.
     local = {t.folded for t in tokens(_local_text(index, p))} | index.meta_terms[doc]
     typed = {t.folded for t in qtoks if " " not in t.surface}
-    far = [a for a in acronyms_in(qtoks) if "/" not in a and a in typed and a not in _COMMON_TERMS
-           and a not in local and not any(x in local for x in alts.get(a, ()))]
+    far = [
+        a
+        for a in acronyms_in(qtoks)
+        if "/" not in a
+        and a in typed
+        and a not in _COMMON_TERMS
+        and a not in local
+        and not any(x in local for x in alts.get(a, ()))
+    ]
     if far:
         return f"{far} not near the passage"
     return ""
@@ -209,8 +237,12 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
     clauses = [c for c in re.split(r"[;()]", unit) if c.strip()]
     of_year = [c for c in clauses if asked & _period_years(c)]
     open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
-    if asked and of_year and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_) \
-            and all(_states_target_only(c) for c in of_year):
+    if (
+        asked
+        and of_year
+        and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_)
+        and all(_states_target_only(c) for c in of_year)
+    ):
         return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"
     return ""
 
@@ -291,8 +323,9 @@ def _clause_year_problem(sentence: str, years: set[str], terms: list[QueryTerm])
             best, best_n = clause, n
     in_clause = _period_years(best)
     # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
-    figure_of_year = any(years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c))
-                         for c in _CLAUSE_SPLIT.split(sentence))
+    figure_of_year = any(
+        years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c)) for c in _CLAUSE_SPLIT.split(sentence)
+    )
     if in_clause and not years & in_clause and best_n >= 2 and not figure_of_year:
         return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
     return ""
@@ -357,15 +390,18 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     chosen: Hit | None = None
     reason = ""
     # «Mục tiêu số 11», «Điều 20»: an item the documents number must be found as numbered.
-    label_nouns = {label: noun for label, noun in question_label_nouns(question).items()
-                   if label.startswith("dieu ") or (noun and noun != "xep")}
+    label_nouns = {
+        label: noun
+        for label, noun in question_label_nouns(question).items()
+        if label.startswith("dieu ") or (noun and noun != "xep")
+    }
     numbered = index.label_hits(label_nouns) if label_nouns else None
     signed = _signer_hit(index, hits, qtoks)
-    for rank, hit in enumerate(hits[:CANDIDATES + EXTRA_CANDIDATES] if signed is None else ()):
+    for rank, hit in enumerate(hits[: CANDIDATES + EXTRA_CANDIDATES] if signed is None else ()):
         if hit.score < 0.7 * hits[0].score:
             break
         if rank >= CANDIDATES and hit.coverage < EXTRA_COVERAGE:
-            continue   # past the first few, only a passage with (nearly) all the question's words
+            continue  # past the first few, only a passage with (nearly) all the question's words
         if hit.coverage < MIN_COVERAGE:
             reason = reason or f"coverage {hit.coverage:.2f} (missing {hit.missing})"
             continue
@@ -382,7 +418,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
 
     text = _with_children(index, chosen.passage) or _trim(_with_sentence_context(index, chosen, terms), terms)
-    text = _YEAR_RANGE.sub(r"\1-\2", text)   # «2021 - 2030» written as a period is read as one
+    text = _YEAR_RANGE.sub(r"\1-\2", text)  # «2021 - 2030» written as a period is read as one
     sources: list[Source] = []
     seen: set[int] = set()
     for hit in [chosen] + [h for h in hits if h is not chosen]:
@@ -393,8 +429,19 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
             continue
         seen.add(d)
         doc = index.docs[d]
-        sources.append(Source(doc.file_name, doc.title, hit.score, doc.number, _fmt_date(doc.date),
-                              doc.issuer, doc.kind, doc.source, doc.reports_on))
+        sources.append(
+            Source(
+                doc.file_name,
+                doc.title,
+                hit.score,
+                doc.number,
+                _fmt_date(doc.date),
+                doc.issuer,
+                doc.kind,
+                doc.source,
+                doc.reports_on,
+            )
+        )
     return Answer(True, text, sources, coverage=chosen.coverage)
 
 
@@ -403,8 +450,11 @@ _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)\d\d)\b")
 
 def _heads_a_list(p) -> bool:
     text = p.text.rstrip()
-    return p.kind == "heading" or p.label.startswith("dieu") or (
-        p.kind == "item" and (text.endswith(":") or (len(text) <= 100 and not text.endswith((".", ";")))))
+    return (
+        p.kind == "heading"
+        or p.label.startswith("dieu")
+        or (p.kind == "item" and (text.endswith(":") or (len(text) <= 100 and not text.endswith((".", ";")))))
+    )
 
 
 def _with_children(index: KnowledgeIndex, p) -> str:
@@ -456,7 +506,8 @@ def _with_sentence_context(index: KnowledgeIndex, hit: Hit, terms: list[QueryTer
     # question words the passage lacks is added while the answer stays short enough.
     have: set[str] = set().union(*(index.passage_terms[q] for q in range(lo, hi + 1)))
     wanted = {q.key for q in terms if q.unigram and q.weight >= 1.0} | {
-        q.folded for q in terms if q.unigram and q.weight >= 1.0 and q.folded}
+        q.folded for q in terms if q.unigram and q.weight >= 1.0 and q.folded
+    }
     lacking = wanted - have - index.meta_terms[p.doc] - index.passage_ctx[p.pid]
     for q in (hi + 1, lo - 1):
         if not lacking or not (0 <= q < index.n) or index.passages[q].doc != p.doc or same_sentence(q):

@@ -55,16 +55,22 @@ def worth_keeping(question: str) -> bool:
 
 def record_answer(session: Session, *, question: str, source: str, passage: str, at: datetime) -> int:
     """The id of this answer (question and passage) for its 👍/👎 buttons."""
-    return db.record_answer(session=session, key=_answer_key(question, source, passage), question=clean(question),
-                            source=source[:255], at=at)
+    return db.record_answer(
+        session=session,
+        key=_answer_key(question, source, passage),
+        question=clean(question),
+        source=source[:255],
+        at=at,
+    )
 
 
 def record_refusal(session: Session, *, question: str, at: datetime) -> None:
     """The bot found nothing: keep the question (asked again, it counts up)."""
     if worth_keeping(question):
         text = clean(question)
-        db.keep_question(session=session, key=question_key(text), text=text, at=at, refused=1,
-                         prefer_text=has_diacritics(text))
+        db.keep_question(
+            session=session, key=question_key(text), text=text, at=at, refused=1, prefer_text=has_diacritics(text)
+        )
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,14 @@ def vote(session: Session, *, answer_id: int, telegram_id: int, vote: int, at: d
     if done.previous != vote:
         key = question_key(answer.question)
         if vote == DOWN:
-            db.keep_question(session=session, key=key, text=answer.question, at=at, disliked=1,
-                             prefer_text=has_diacritics(answer.question))
+            db.keep_question(
+                session=session,
+                key=key,
+                text=answer.question,
+                at=at,
+                disliked=1,
+                prefer_text=has_diacritics(answer.question),
+            )
         elif done.previous == DOWN:
             db.unkeep_dislike(session=session, key=key)
     counts = db.count_votes(session=session, answer_id=answer_id)

@@ -22,8 +22,8 @@ class Target:
     target: str
     year: int
     place: str
-    kind: str     # "chỉ tiêu" (a target) or "kết quả" (a reported result)
-    source: str   # the source document's number
+    kind: str  # "chỉ tiêu" (a target) or "kết quả" (a reported result)
+    source: str  # the source document's number
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +45,8 @@ def search(query: str = "", targets: tuple[Target, ...] | None = None) -> list[T
             rows = [t for t in rows if t.year == int(word)]
             continue
         rows = [
-            t for t in rows
+            t
+            for t in rows
             if word in _words(f"{t.indicator} {t.target} {t.place} {t.kind} {t.source}")
             or word == "".join(_words(t.place))
             or (len(word) >= 4 and word in fold(f"{t.indicator} {t.place}"))

@@ -26,37 +26,37 @@ from kb.text import Token, fold, is_stopword, tokens
 K1 = 1.2
 B = 0.75
 TITLE_FACTOR = 0.6
-CTX_WEIGHT = 0.45      # a question word found in the heading path, against one in the passage
-DOC_CREDIT = 0.6       # coverage: a question word found elsewhere in the passage's document
-FOLDED_CREDIT = 0.25    # ... near the passage but only without its diacritics (maybe another word)
-TOPIC_DISCOUNT = 0.5   # a question word that is in the document's title, as found in one of its passages
-LABEL_BOOST = 2.5      # ... and as a factor
-LABEL_WEIGHT = 1.0     # "số 9" matching an item numbered 9, in units of the largest idf
+CTX_WEIGHT = 0.45  # a question word found in the heading path, against one in the passage
+DOC_CREDIT = 0.6  # coverage: a question word found elsewhere in the passage's document
+FOLDED_CREDIT = 0.25  # ... near the passage but only without its diacritics (maybe another word)
+TOPIC_DISCOUNT = 0.5  # a question word that is in the document's title, as found in one of its passages
+LABEL_BOOST = 2.5  # ... and as a factor
+LABEL_WEIGHT = 1.0  # "số 9" matching an item numbered 9, in units of the largest idf
 
 
 @dataclass
 class Passage:
-    doc: int            # position in KnowledgeIndex.docs
-    ord: int            # position in its document
+    doc: int  # position in KnowledgeIndex.docs
+    ord: int  # position in its document
     text: str
     is_title: bool = False
-    sent: int = 0       # passages cut from one sentence share this number
-    length: int = 0     # number of unigram tokens
-    pid: int = 0        # position in KnowledgeIndex.passages
-    unit: int = 0       # passages of one paragraph, item or table row share this number
+    sent: int = 0  # passages cut from one sentence share this number
+    length: int = 0  # number of unigram tokens
+    pid: int = 0  # position in KnowledgeIndex.passages
+    unit: int = 0  # passages of one paragraph, item or table row share this number
     kind: str = "text"  # "title", "facts", "heading", "item", "row", "text"
-    label: str = ""     # the unit's own number ("9", "3.5", "dieu 7")
+    label: str = ""  # the unit's own number ("9", "3.5", "dieu 7")
     context: tuple[str, ...] = ()
 
 
 @dataclass
 class QueryTerm:
     key: str
-    weight: float       # importance in the question (before idf)
-    unigram: bool       # counts for coverage
-    folded: str = ""    # the folded key, for partial credit
+    weight: float  # importance in the question (before idf)
+    unigram: bool  # counts for coverage
+    folded: str = ""  # the folded key, for partial credit
     token: Token | None = None
-    alts: tuple[str, ...] = ()   # other keys that count as this term (synonyms)
+    alts: tuple[str, ...] = ()  # other keys that count as this term (synonyms)
 
 
 @dataclass
@@ -71,19 +71,42 @@ class Hit:
 # -- what a question asks for ---------------------------------------------------
 
 _NUMBER_Q = re.compile(r"\b(bao nhieu|may|so luong|ty le|ti le|phan tram|thu may|xep thu|bao xa|muc nao|diem)\b")
-_DATE_Q = re.compile(r"\b(ngay nao|ngay may|khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|nam nao|thang nao|"
-                     r"giai doan nao|dip nao|thoi han|han chot|truoc ngay|han nop|han gui|den ngay|tu ngay)\b")
-_ORG_Q = re.compile(r"\b(co quan nao|don vi nao|ai ban hanh|ai k[yi]|cap nao|do ai|ben nao|to chuc nao|so nao|"
-                    r"ai chu tri|ai phoi hop|ai la|la ai|ai viet|tac gia)\b")
-NUMBER_WORDS = frozenset("e:" + w for w in "mươi2 mươi hai ba bôn1 sau1 bay3 tam1 chin1 trăm nghin2 ngan2 triêu5 ty3 ti3 chuc5".split())
+_DATE_Q = re.compile(
+    r"\b(ngay nao|ngay may|khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|nam nao|thang nao|"
+    r"giai doan nao|dip nao|thoi han|han chot|truoc ngay|han nop|han gui|den ngay|tu ngay)\b"
+)
+_ORG_Q = re.compile(
+    r"\b(co quan nao|don vi nao|ai ban hanh|ai k[yi]|cap nao|do ai|ben nao|to chuc nao|so nao|"
+    r"ai chu tri|ai phoi hop|ai la|la ai|ai viet|tac gia)\b"
+)
+NUMBER_WORDS = frozenset(
+    "e:" + w for w in ["mươi2", "mươi", "hai", "ba", "bôn1", "sau1", "bay3", "tam1", "chin1", "trăm", "nghin2", "ngan2", "triêu5", "ty3", "ti3", "chuc5"]
+)
 DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2,4})?|(19|20)\d\d[-/](19|20)\d\d")
 # Words of the question's frame ("what is the target..."), weak evidence either way.
-GENERIC_PHRASES = frozenset(tuple(p.split()) for p in (
-    "chi tieu", "muc tieu", "ket qua", "thuc hien", "phan dau", "noi dung", "quy dinh", "cu the",
-    "de ra", "dat duoc", "nhu the", "the nao", "ra sao", "gom nhung", "bao gom"))
+GENERIC_PHRASES = frozenset(
+    tuple(p.split())
+    for p in (
+        "chi tieu",
+        "muc tieu",
+        "ket qua",
+        "thuc hien",
+        "phan dau",
+        "noi dung",
+        "quy dinh",
+        "cu the",
+        "de ra",
+        "dat duoc",
+        "nhu the",
+        "the nao",
+        "ra sao",
+        "gom nhung",
+        "bao gom",
+    )
+)
 DOC_KIND_WORDS = frozenset(
-    "so ke hoach kh quyet dinh qd chuong trinh ctr chi thi ct nghi quyet nq bao cao bc cong van cv thong tu "
-    "thong bao tb huong dan hd theo tai cua".split())
+    ["so", "ke", "hoach", "kh", "quyet", "dinh", "qd", "chuong", "trinh", "ctr", "chi", "thi", "ct", "nghi", "quyet", "nq", "bao", "cao", "bc", "cong", "van", "cv", "thong", "tu", "thong", "bao", "tb", "huong", "dan", "hd", "theo", "tai", "cua"]
+)
 YEAR_RE = re.compile(r"(19|20)\d\d")
 
 
@@ -100,15 +123,28 @@ def answer_type(toks: list[Token]) -> str:
 
 
 # "mục tiêu số 9", "chỉ tiêu thứ 7", "tiêu chí 3.2", "Điều 7", "yếu tố thứ ba", "xếp thứ 2"
-_ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6", "bay": "7", "tam": "8",
-             "chin": "9", "muoi": "10"}
-_LABEL_NOUNS = (r"muc tieu|chi tieu|nhiem vu|tieu chi thanh phan|tieu chi|yeu to|khoan|muc|diem|noi dung|"
-                r"giai phap|nhom|linh vuc|phan|chuong|stt|dong|hang|bieu")
+_ORDINALS = {
+    "nhat": "1",
+    "hai": "2",
+    "ba": "3",
+    "tu": "4",
+    "nam": "5",
+    "sau": "6",
+    "bay": "7",
+    "tam": "8",
+    "chin": "9",
+    "muoi": "10",
+}
+_LABEL_NOUNS = (
+    r"muc tieu|chi tieu|nhiem vu|tieu chi thanh phan|tieu chi|yeu to|khoan|muc|diem|noi dung|"
+    r"giai phap|nhom|linh vuc|phan|chuong|stt|dong|hang|bieu"
+)
 _LABEL_Q = re.compile(
     rf"\bdieu\s+(?P<article>\d{{1,3}})\b"
     rf"|\b(?:{_LABEL_NOUNS})\s+(?:so\s+|thu\s+)?(?P<code>\d{{1,2}}(?:[.,]\d{{1,2}}){{0,3}})(?![\d/])"
     rf"|\b(?:so|thu)\s+(?P<num>\d{{1,2}})(?![\d/.,])"
-    rf"|\bthu\s+(?P<word>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b")
+    rf"|\bthu\s+(?P<word>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b"
+)
 
 
 def question_labels(question: str) -> set[str]:
@@ -125,8 +161,9 @@ def question_label_nouns(question: str) -> dict[str, str]:
         noun = ""
         if m.group("article"):
             # The kind of text the article belongs to, when the question names it.
-            kind = re.search(r"\b(quy che|quyet dinh|quy dinh|ke hoach|huong dan|nghi dinh|thong tu)\b",
-                             folded[m.end():])
+            kind = re.search(
+                r"\b(quy che|quyet dinh|quy dinh|ke hoach|huong dan|nghi dinh|thong tu)\b", folded[m.end() :]
+            )
             out[f"dieu {m.group('article')}"] = kind.group(1) if kind else ""
             continue
         if m.group("code"):
@@ -141,7 +178,7 @@ def question_label_nouns(question: str) -> dict[str, str]:
             before = folded[: m.start()].split()[-3:]
             noun = " ".join(before[-2:]) if before else ""
             if before and before[-1] in ("xep", "dung", "hang"):
-                noun = "xep"   # «xếp thứ 2», «đứng thứ 2»: a ranking
+                noun = "xep"  # «xếp thứ 2», «đứng thứ 2»: a ranking
         out[label] = noun
     return out
 
@@ -154,10 +191,10 @@ class Postings(Mapping):
     cut when the term is looked up (cutting every term's slices up front was a good part of
     assembling an index: bench/kb_scale.py, figures in bench/README.md)."""
 
-    __slots__ = ("_number", "_bounds", "_ids", "_weights")
+    __slots__ = ("_bounds", "_ids", "_number", "_weights")
 
     def __init__(self, number: dict[str, int], bounds: list[int], ids: np.ndarray, weights: np.ndarray) -> None:
-        self._number = number    # term -> its postings' place: ids[bounds[i]:bounds[i + 1]]
+        self._number = number  # term -> its postings' place: ids[bounds[i]:bounds[i + 1]]
         self._bounds = bounds
         self._ids = ids
         self._weights = weights
@@ -196,8 +233,7 @@ class KnowledgeIndex:
         self.docs = list(docs)
         got = list(analyses) if analyses is not None else [None] * len(self.docs)
         self.analyses: list[DocAnalysis] = [
-            a if a is not None and a.version == ANALYSER_VERSION else analyse(d)
-            for d, a in zip(self.docs, got)
+            a if a is not None and a.version == ANALYSER_VERSION else analyse(d) for d, a in zip(self.docs, got)
         ]
         flat_terms, sizes, ctx_groups = self._gather_passages()
         self.n = len(self.passages)
@@ -239,8 +275,21 @@ class KnowledgeIndex:
             doc_ctx: dict[tuple[str, ...], frozenset[str]] = {}
             for o, pd in enumerate(an.passages):
                 pid = len(self.passages)
-                self.passages.append(Passage(d, o, pd.text, pd.kind == "title", pd.sent, pd.length, pid,
-                                             pd.unit, pd.kind, pd.label, pd.context))
+                self.passages.append(
+                    Passage(
+                        d,
+                        o,
+                        pd.text,
+                        pd.kind == "title",
+                        pd.sent,
+                        pd.length,
+                        pid,
+                        pd.unit,
+                        pd.kind,
+                        pd.label,
+                        pd.context,
+                    )
+                )
                 flat_terms.extend(pd.terms)
                 sizes.append(len(pd.terms))
                 key = tuple(pd.ctx_terms)
@@ -274,8 +323,7 @@ class KnowledgeIndex:
         vocab = list(dict.fromkeys(flat_terms))
         number = {t: i for i, t in enumerate(vocab)}
         codes = np.fromiter(map(number.__getitem__, flat_terms), dtype=np.int64, count=len(flat_terms))
-        pair, counts = np.unique(codes * n + np.repeat(np.arange(n, dtype=np.int64), sizes),
-                                 return_counts=True)
+        pair, counts = np.unique(codes * n + np.repeat(np.arange(n, dtype=np.int64), sizes), return_counts=True)
         term_of = pair // n
         ids = pair - term_of * n
         dfs = np.bincount(term_of, minlength=len(vocab))
@@ -295,7 +343,8 @@ class KnowledgeIndex:
         self.meta_docs = {t: np.array(ds, dtype=np.int64) for t, ds in meta_docs.items()}
         # Documents' own numbers, and those of the documents articles report on.
         self.numbers = {fold(d.number) for d in self.docs if d.number} | {
-            t.folded for d in self.docs if d.reports_on for t in tokens(d.reports_on) if t.kind == "code"}
+            t.folded for d in self.docs if d.reports_on for t in tokens(d.reports_on) if t.kind == "code"
+        }
         self.known_places = frozenset().union(*self.doc_places) if self.doc_places else frozenset()
         self.meta_places = [set(an.home_places) for an in self.analyses]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
@@ -314,7 +363,7 @@ class KnowledgeIndex:
                 while j < len(toks) and toks[j].in_code:
                     skip.add(j)
                     j += 1
-                j = i - 1   # "Kế hoạch (số) 27/KH-UBND": the words naming the document
+                j = i - 1  # "Kế hoạch (số) 27/KH-UBND": the words naming the document
                 while j >= 0 and toks[j].folded in DOC_KIND_WORDS:
                     skip.add(j)
                     j -= 1
@@ -336,7 +385,7 @@ class KnowledgeIndex:
             if key != t.folded:
                 terms.append(QueryTerm(t.folded, 0.35, False, t.folded, t))
         for a, b in zip(toks, toks[1:]):
-            if is_stopword(a) and is_stopword(b) or a.in_code or b.in_code:
+            if (is_stopword(a) and is_stopword(b)) or a.in_code or b.in_code:
                 continue
             key = f"b:{a.folded} {b.folded}"
             if key not in seen:
@@ -366,9 +415,14 @@ class KnowledgeIndex:
     def unknown_words(self, terms: list[QueryTerm]) -> list[str]:
         """Content words of the question that no document contains, accented or not."""
         return [
-            qt.key for qt in terms
-            if qt.unigram and qt.token is not None and qt.token.kind == "word" and qt.weight >= 1.0
-            and qt.key not in self.idf and qt.folded not in self.idf
+            qt.key
+            for qt in terms
+            if qt.unigram
+            and qt.token is not None
+            and qt.token.kind == "word"
+            and qt.weight >= 1.0
+            and qt.key not in self.idf
+            and qt.folded not in self.idf
             and not any(a in self.idf for a in qt.alts)
         ]
 
@@ -401,8 +455,8 @@ class KnowledgeIndex:
                 # A word of a document's title says which document, not which passage:
                 # the document bonus below counts it, its passages count it less.
                 topic = self.meta_mask(qt.key)
-                scores[ids] += qt.weight * w * (np.where(topic[self.doc_of[ids]], TOPIC_DISCOUNT, 1.0)
-                                                if topic is not None else 1.0)
+                discount = np.where(topic[self.doc_of[ids]], TOPIC_DISCOUNT, 1.0) if topic is not None else 1.0
+                scores[ids] += qt.weight * w * discount
             if qt.unigram or qt.weight >= 0.8:
                 cids = self.ctx_postings.get(qt.key)
                 if cids is None and qt.folded:
@@ -430,11 +484,12 @@ class KnowledgeIndex:
                 doc_bonus[hit] += gain
         is_title = self.is_title
         relevant = (scores > 0) | label_hit
-        total = (scores + 0.25 * ctx + CTX_WEIGHT * ctx_scores
-                 + np.where(is_title, 0.0, doc_bonus[self.doc_of])) * relevant
+        total = (
+            scores + 0.25 * ctx + CTX_WEIGHT * ctx_scores + np.where(is_title, 0.0, doc_bonus[self.doc_of])
+        ) * relevant
         if labels:
             # "Điều 10", "mục tiêu số 9": the item of that number, over items that share more words.
-            total = total * LABEL_BOOST ** label_hits + label_hit * LABEL_WEIGHT * self.max_idf
+            total = total * LABEL_BOOST**label_hits + label_hit * LABEL_WEIGHT * self.max_idf
         pool = min(max(k, 40), self.n)
         top = np.argpartition(-total, pool - 1)[:pool] if self.n > pool else np.arange(self.n)
         want = answer_type(toks)
@@ -450,9 +505,9 @@ class KnowledgeIndex:
             factor = 0.4 + cov
             p = self.passages[pid]
             if (p.is_title or p.kind == "heading") and not (want == "number" and self.passage_numbers[pid]):
-                factor *= TITLE_FACTOR   # a heading names the topic; it rarely answers (unless it has the figure)
+                factor *= TITLE_FACTOR  # a heading names the topic; it rarely answers (unless it has the figure)
             elif p.kind == "facts" and want not in ("date", "org"):
-                factor *= TITLE_FACTOR   # who issued it and when: for questions that ask that
+                factor *= TITLE_FACTOR  # who issued it and when: for questions that ask that
             if want in ("number", "date"):
                 factor *= 1.25 if self.has_type(pid, want, q_numbers) else 0.75
             if want in ("org", "date") and own:

@@ -29,20 +29,103 @@ GREETING, THANKS, BYE, ACK = "greeting", "thanks", "bye", "ack"
 # Phrases, folded; a message made of several takes the kind first in this order.
 _PRIORITY = (BYE, THANKS, GREETING, ACK)
 _PHRASES: dict[str, tuple[str, ...]] = {
-    GREETING: ("chao", "xin chao", "kinh chao", "chao buoi sang", "chao buoi trua", "chao buoi chieu",
-               "chao buoi toi", "hi", "hello", "helo", "hey", "alo", "a lo", "good morning",
-               "good afternoon", "good evening"),
-    THANKS: ("cam on", "xin cam on", "thanks", "thank", "thank you", "thankyou", "thanks a lot", "thx", "tks",
-             "thks", "cam ta"),
+    GREETING: (
+        "chao",
+        "xin chao",
+        "kinh chao",
+        "chao buoi sang",
+        "chao buoi trua",
+        "chao buoi chieu",
+        "chao buoi toi",
+        "hi",
+        "hello",
+        "helo",
+        "hey",
+        "alo",
+        "a lo",
+        "good morning",
+        "good afternoon",
+        "good evening",
+    ),
+    THANKS: (
+        "cam on",
+        "xin cam on",
+        "thanks",
+        "thank",
+        "thank you",
+        "thankyou",
+        "thanks a lot",
+        "thx",
+        "tks",
+        "thks",
+        "cam ta",
+    ),
     BYE: ("tam biet", "bye", "bye bye", "byebye", "goodbye", "good bye", "hen gap lai", "see you"),
-    ACK: ("ok", "oke", "okay", "okie", "oki", "ok roi", "duoc roi", "vang", "da", "u", "uh", "uhm", "um",
-          "ro roi", "hieu roi", "da hieu", "dung roi", "tot", "tot qua", "tuyet", "tuyet voi", "hay qua",
-          "good", "great", "nice"),
+    ACK: (
+        "ok",
+        "oke",
+        "okay",
+        "okie",
+        "oki",
+        "ok roi",
+        "duoc roi",
+        "vang",
+        "da",
+        "u",
+        "uh",
+        "uhm",
+        "um",
+        "ro roi",
+        "hieu roi",
+        "da hieu",
+        "dung roi",
+        "tot",
+        "tot qua",
+        "tuyet",
+        "tuyet voi",
+        "hay qua",
+        "good",
+        "great",
+        "nice",
+    ),
 }
 # Words that only address someone, soften or stress: allowed around the phrases, never enough alone.
-_FILLERS = ("bot", "ban", "anh", "chi", "em", "ad", "admin", "tro ly", "dong chi", "ca nha", "moi nguoi",
-            "toi", "minh", "oi", "nhe", "nha", "a", "ah", "ha", "nhi", "nhieu", "lam", "rat", "qua", "nhe",
-            "hihi", "hehe", "haha", "so much", "very much", "a lot", "you", "nhieu nhe", "lan nua")
+_FILLERS = (
+    "bot",
+    "ban",
+    "anh",
+    "chi",
+    "em",
+    "ad",
+    "admin",
+    "tro ly",
+    "dong chi",
+    "ca nha",
+    "moi nguoi",
+    "toi",
+    "minh",
+    "oi",
+    "nhe",
+    "nha",
+    "a",
+    "ah",
+    "ha",
+    "nhi",
+    "nhieu",
+    "lam",
+    "rat",
+    "qua",
+    "nhe",
+    "hihi",
+    "hehe",
+    "haha",
+    "so much",
+    "very much",
+    "a lot",
+    "you",
+    "nhieu nhe",
+    "lan nua",
+)
 _MAX_WORDS = 12
 
 
@@ -72,7 +155,7 @@ def small_talk(text: str) -> str | None:
         if reach[i] is None:
             continue
         for n in range(1, min(longest, len(toks) - i) + 1):
-            piece = tuple(toks[i:i + n])
+            piece = tuple(toks[i : i + n])
             if piece in lexicon:
                 kind = lexicon[piece]
                 found = reach[i] | ({kind} if kind else set())
@@ -88,23 +171,33 @@ def small_talk(text: str) -> str | None:
 _SELF = r"(?:toi|minh|em|tui)"
 _WORK = r"(?:nhiem vu|cong viec|viec|task|tasks|phan viec|dau viec|nv)"
 _SOME = r"(?:(?:cac|nhung|tat ca|tat ca cac|toan bo|bao nhieu) )?"
-_STATE = (r"(?: (?:duoc giao|dang duoc giao|duoc phan cong|can lam|phai lam|dang lam|dang mo|con lai|con mo|"
-          r"chua xong|chua hoan thanh|sap den han|qua han|phu trach|dang thuc hien))?")
-_HAS = (r"(?:co|dang co|con|duoc giao|dang duoc giao|duoc phan cong|phai lam|can lam|dang lam|phu trach|"
-        r"dang phu trach|dang thuc hien)")
+_STATE = (
+    r"(?: (?:duoc giao|dang duoc giao|duoc phan cong|can lam|phai lam|dang lam|dang mo|con lai|con mo|"
+    r"chua xong|chua hoan thanh|sap den han|qua han|phu trach|dang thuc hien))?"
+)
+_HAS = (
+    r"(?:co|dang co|con|duoc giao|dang duoc giao|duoc phan cong|phai lam|can lam|dang lam|phu trach|"
+    r"dang phu trach|dang thuc hien)"
+)
 _WHICH = r"(?: (?:gi|nao|gi khong|nao khong|khong|gi chua))?"
-_CORE = "|".join([
-    rf"{_SOME}{_WORK}{_STATE} (?:cua|cho|giao cho) {_SELF}",   # nhiệm vụ của tôi, việc được giao cho tôi
-    rf"{_SOME}{_WORK} {_SELF}",                                 # việc tôi, nhiệm vụ em
-    rf"{_SELF} {_HAS} {_SOME}{_WORK}{_WHICH}",                  # tôi có việc gì, tôi được giao nhiệm vụ nào
-    rf"{_SELF} (?:can|phai) lam (?:gi|nhung gi|viec gi)",       # tôi cần làm gì
-    r"my (?:tasks?|work|jobs?|to ?do(?: list)?)",               # my tasks
-])
-_OPENING = (r"(?:(?:bot oi|oi|cho (?:toi|minh|em) (?:xem|biet|hoi)|xem|xem giup|liet ke|danh sach|ds|hien thi|"
-            r"kiem tra|tra cuu|cho hoi|hoi|vui long|lam on|hay|hom nay|tuan nay|thang nay|hien nay|show) )*")
-_CLOSING = (r"(?: (?:la gi|la nhung gi|la nhung viec gi|gi|nao|nhe|nha|a|voi|di|hom nay|tuan nay|thang nay|"
-            r"hien nay|hien tai|bay gio|the nao|ra sao|o dau|dau|bot|oi|khong|dang mo|con lai|chua xong|"
-            r"sap den han|qua han|please))*")
+_CORE = "|".join(
+    [
+        rf"{_SOME}{_WORK}{_STATE} (?:cua|cho|giao cho) {_SELF}",  # nhiệm vụ của tôi, việc được giao cho tôi
+        rf"{_SOME}{_WORK} {_SELF}",  # việc tôi, nhiệm vụ em
+        rf"{_SELF} {_HAS} {_SOME}{_WORK}{_WHICH}",  # tôi có việc gì, tôi được giao nhiệm vụ nào
+        rf"{_SELF} (?:can|phai) lam (?:gi|nhung gi|viec gi)",  # tôi cần làm gì
+        r"my (?:tasks?|work|jobs?|to ?do(?: list)?)",  # my tasks
+    ]
+)
+_OPENING = (
+    r"(?:(?:bot oi|oi|cho (?:toi|minh|em) (?:xem|biet|hoi)|xem|xem giup|liet ke|danh sach|ds|hien thi|"
+    r"kiem tra|tra cuu|cho hoi|hoi|vui long|lam on|hay|hom nay|tuan nay|thang nay|hien nay|show) )*"
+)
+_CLOSING = (
+    r"(?: (?:la gi|la nhung gi|la nhung viec gi|gi|nao|nhe|nha|a|voi|di|hom nay|tuan nay|thang nay|"
+    r"hien nay|hien tai|bay gio|the nao|ra sao|o dau|dau|bot|oi|khong|dang mo|con lai|chua xong|"
+    r"sap den han|qua han|please))*"
+)
 _OWN_TASKS = re.compile(rf"{_OPENING}(?:{_CORE}){_CLOSING}")
 
 

@@ -86,13 +86,12 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("lay y kien", "hoi y kien"), "khao sat phieu"),
     (("so mau", "co mau"), "so phieu"),
     (("dot pha", "trong tam", "uu tien"), "dot pha trong tam"),
-    
 )
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, ...], tuple[str, ...]]:
-    from kb.text import tokens   # the same folding as questions and documents
+    from kb.text import tokens  # the same folding as questions and documents
 
     table: dict[tuple[str, ...], list[str]] = {}
     for variants, term in LEXICON:
@@ -125,11 +124,34 @@ def expansions(folded: list[str]) -> list[tuple[frozenset[str], str]]:
 
 # Chat shorthand, written out before a question is read («bn» → «bao nhiêu»).  Whole words only.
 SHORTHAND: dict[str, str] = {
-    "bn": "bao nhiêu", "bnhieu": "bao nhiêu", "dc": "được", "đc": "được", "ko": "không", "k": "không",
-    "kh0": "không", "hok": "không", "ntn": "như thế nào", "cq": "cơ quan", "dv": "đơn vị", "đv": "đơn vị",
-    "sl": "số lượng", "tg": "thời gian", "vs": "với", "j": "gì", "ng": "người", "tl": "tỷ lệ",
-    "nhiu": "nhiêu", "bao nhiu": "bao nhiêu", "trc": "trước", "ngay nao": "ngày nào", "nvu": "nhiệm vụ",
-    "ctieu": "chỉ tiêu", "mtieu": "mục tiêu", "hso": "hồ sơ", "tthai": "trạng thái", "qly": "quản lý",
+    "bn": "bao nhiêu",
+    "bnhieu": "bao nhiêu",
+    "dc": "được",
+    "đc": "được",
+    "ko": "không",
+    "k": "không",
+    "kh0": "không",
+    "hok": "không",
+    "ntn": "như thế nào",
+    "cq": "cơ quan",
+    "dv": "đơn vị",
+    "đv": "đơn vị",
+    "sl": "số lượng",
+    "tg": "thời gian",
+    "vs": "với",
+    "j": "gì",
+    "ng": "người",
+    "tl": "tỷ lệ",
+    "nhiu": "nhiêu",
+    "bao nhiu": "bao nhiêu",
+    "trc": "trước",
+    "ngay nao": "ngày nào",
+    "nvu": "nhiệm vụ",
+    "ctieu": "chỉ tiêu",
+    "mtieu": "mục tiêu",
+    "hso": "hồ sơ",
+    "tthai": "trạng thái",
+    "qly": "quản lý",
 }
 _SHORTHAND_RE = None
 
@@ -141,6 +163,7 @@ def expand_shorthand(question: str) -> str:
     global _SHORTHAND_RE
     if _SHORTHAND_RE is None:
         words = sorted(SHORTHAND, key=len, reverse=True)
-        _SHORTHAND_RE = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w/-])",
-                                   re.IGNORECASE)
+        _SHORTHAND_RE = re.compile(
+            r"(?<![\w/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w/-])", re.IGNORECASE
+        )
     return _SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group(1).lower()], question)

@@ -46,7 +46,7 @@ from storage.models import Document, DocumentVersion
 
 log = logging.getLogger(__name__)
 
-CLI_ACTOR = "dòng lệnh"   # who the audit log names for a change made from the command line
+CLI_ACTOR = "dòng lệnh"  # who the audit log names for a change made from the command line
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,16 @@ class Added:
     number: str | None
     replaced: bool
     kind: str | None = None
-    reports_on: str | None = None   # an article's subject, e.g. "Kế hoạch 27/KH-UBND của ..."
-    version: int = 1                 # the file's version number now
-    kept: int | None = None          # the replaced version, now in the history
+    reports_on: str | None = None  # an article's subject, e.g. "Kế hoạch 27/KH-UBND của ..."
+    version: int = 1  # the file's version number now
+    kept: int | None = None  # the replaced version, now in the history
 
 
 @dataclass(frozen=True)
 class Removed:
     file_name: str
-    version: int                     # the version removed
-    kept: bool                       # it is in the history (KB_KEEP_VERSIONS > 0): it can be restored
+    version: int  # the version removed
+    kept: bool  # it is in the history (KB_KEEP_VERSIONS > 0): it can be restored
 
 
 @dataclass(frozen=True)
@@ -87,15 +87,15 @@ class Version:
     number: str | None
     sha256: str
     size_bytes: int
-    added_at: datetime               # when it became the file's current version
-    retired_at: datetime | None      # when it stopped being so; None: it is the current version
-    retired_how: str = ""            # replace | remove | restore
+    added_at: datetime  # when it became the file's current version
+    retired_at: datetime | None  # when it stopped being so; None: it is the current version
+    retired_how: str = ""  # replace | remove | restore
 
 
 @dataclass(frozen=True)
 class History:
     file_name: str
-    versions: list[Version]          # newest first; the current one (if any) first of all
+    versions: list[Version]  # newest first; the current one (if any) first of all
 
     @property
     def current(self) -> Version | None:
@@ -111,26 +111,32 @@ class FileHistory:
     """A file with kept versions, for the list of them."""
 
     file_name: str
-    versions: int                    # kept versions
-    last_change: datetime            # when the newest of them was replaced or removed
-    current: int | None              # the current version's number; None: the file is removed
+    versions: int  # kept versions
+    last_change: datetime  # when the newest of them was replaced or removed
+    current: int | None  # the current version's number; None: the file is removed
 
 
 @dataclass(frozen=True)
 class Restored:
     file_name: str
     title: str
-    restored: int                    # the version brought back
-    version: int                     # its number as the current version
-    previous: int | None             # the version it replaced, now in the history (None: the file was removed)
+    restored: int  # the version brought back
+    version: int  # its number as the current version
+    previous: int | None  # the version it replaced, now in the history (None: the file was removed)
 
 
 class HistoryError(ValueError):
     """A version cannot be listed or restored; ``str(error)`` says why and what to do, in Vietnamese."""
 
 
-def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
-            max_bytes: int = MAX_BYTES, caps: DocumentCaps | None = None) -> Document:
+def prepare(
+    file_name: str,
+    data: bytes,
+    *,
+    added_by: int | None = None,
+    max_bytes: int = MAX_BYTES,
+    caps: DocumentCaps | None = None,
+) -> Document:
     """Read and describe a file; raises DocumentError (Vietnamese) when it cannot be used."""
     name = Path(file_name).name
     if len(data) > max_bytes:
@@ -140,10 +146,18 @@ def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
     text = read_document(name, data, caps)
     meta = extract_meta(text, name)
     doc = Document(
-        file_name=name, title=meta.title[:500], number=meta.number, issuer=meta.issuer,
-        doc_date=meta.date, kind=meta.kind, source=meta.source and meta.source[:255],
-        reports_on=meta.reports_on, text=text, sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data), added_by=added_by,
+        file_name=name,
+        title=meta.title[:500],
+        number=meta.number,
+        issuer=meta.issuer,
+        doc_date=meta.date,
+        kind=meta.kind,
+        source=meta.source and meta.source[:255],
+        reports_on=meta.reports_on,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        added_by=added_by,
     )
     doc.analysis, doc.analysis_version = dump_analysis(analyse(indexed_doc(doc, text))), ANALYSER_VERSION
     return doc
@@ -152,11 +166,21 @@ def prepare(file_name: str, data: bytes, *, added_by: int | None = None,
 def indexed_doc(row: Any, text: str = "") -> IndexedDoc:
     """What the index needs of a document (a ``Document`` or a row with its columns). The text
     is needed only to analyse it: an index assembled from stored analyses never reads it."""
-    return IndexedDoc(row.file_name, row.title, text, row.number, row.issuer, row.doc_date, row.id,
-                      kind=row.kind, source=row.source, reports_on=row.reports_on)
+    return IndexedDoc(
+        row.file_name,
+        row.title,
+        text,
+        row.number,
+        row.issuer,
+        row.doc_date,
+        row.id,
+        kind=row.kind,
+        source=row.source,
+        reports_on=row.reports_on,
+    )
 
 
-Key = tuple[str, datetime]   # what a stored analysis was made of: the document's sha256 and updated_at
+Key = tuple[str, datetime]  # what a stored analysis was made of: the document's sha256 and updated_at
 
 
 def _key(row: Any) -> Key:
@@ -169,23 +193,25 @@ class Build:
 
     documents: int
     passages: int
-    kept: int          # analyses kept from the previous index of this process
-    loaded: int        # stored analyses read from the database
-    analysed: int      # documents analysed from their text (and the analysis written back)
-    load_s: float      # reading the database, deserialising and analysing
+    kept: int  # analyses kept from the previous index of this process
+    loaded: int  # stored analyses read from the database
+    analysed: int  # documents analysed from their text (and the analysis written back)
+    load_s: float  # reading the database, deserialising and analysing
     assemble_s: float  # KnowledgeIndex(...) from the analyses
 
     def __str__(self) -> str:
-        return (f"{self.documents} documents, {self.passages} passages in {self.load_s + self.assemble_s:.2f} s "
-                f"({self.kept} kept, {self.loaded} loaded, {self.analysed} analysed; "
-                f"load {self.load_s:.2f} s, assembly {self.assemble_s:.2f} s)")
+        return (
+            f"{self.documents} documents, {self.passages} passages in {self.load_s + self.assemble_s:.2f} s "
+            f"({self.kept} kept, {self.loaded} loaded, {self.analysed} analysed; "
+            f"load {self.load_s:.2f} s, assembly {self.assemble_s:.2f} s)"
+        )
 
 
 class Closing(Exception):
     """The knowledge base was closed while it analysed documents."""
 
 
-ANALYSE_BATCH = 16   # documents analysed, then written back, at a time
+ANALYSE_BATCH = 16  # documents analysed, then written back, at a time
 
 
 @contextmanager
@@ -204,21 +230,23 @@ def _gc_paused() -> Iterator[None]:
 
 
 class KnowledgeBase:
-    def __init__(self, engine: Engine, caps: DocumentCaps | None = None, *,
-                 keep_versions: int = repo.KEEP_VERSIONS) -> None:
+    def __init__(
+        self, engine: Engine, caps: DocumentCaps | None = None, *, keep_versions: int = repo.KEEP_VERSIONS
+    ) -> None:
         self.engine = engine
         self.caps = caps or DocumentCaps()  # what one document may hold (settings DOC_MAX_*)
         self.keep_versions = keep_versions  # replaced and removed versions kept per file (KB_KEEP_VERSIONS)
         self._lock = threading.Lock()
         self._index: KnowledgeIndex | None = None
         self._revision = -1
-        self._analyses: dict[int, tuple[Key, DocAnalysis]] = {}   # by document id, those of ``_index``
+        self._analyses: dict[int, tuple[Key, DocAnalysis]] = {}  # by document id, those of ``_index``
         self._closing = threading.Event()
         self.last_build: Build | None = None
 
     # -- changes (all-or-nothing; each in the audit log, what it replaced or removed kept) --------
-    def add(self, files: Sequence[tuple[str, bytes]], *, added_by: int | None = None,
-            by: Editor | None = None) -> list[Added]:
+    def add(
+        self, files: Sequence[tuple[str, bytes]], *, added_by: int | None = None, by: Editor | None = None
+    ) -> list[Added]:
         """Add or replace documents; if any file is unusable nothing is stored. A replaced version
         is kept in the history; each file's change is a line of the audit log, in the same
         transaction (``by``: who; else the Telegram id ``added_by``, else the command line)."""
@@ -232,14 +260,36 @@ class KnowledgeBase:
                 if not change.replaced:
                     action, note = "document_add", f"phiên bản {row.version}"
                 elif change.old_version == row.version:
-                    action, note = "document_replace", f"gửi lại đúng tệp ấy, nội dung không đổi (phiên bản {row.version})"
+                    action, note = (
+                        "document_replace",
+                        f"gửi lại đúng tệp ấy, nội dung không đổi (phiên bản {row.version})",
+                    )
                 else:
-                    action, note = "document_replace", (f"phiên bản {row.version} thay phiên bản {change.old_version}"
-                                                        + self._kept_note(change))
-                self._audit(session, by, action, row.file_name, change.old_sha256, row.sha256,
-                            f"{note}{self._dropped_note(change)} · {row.title}")
-                out.append(Added(row.file_name, row.title, row.number, change.replaced, row.kind, row.reports_on,
-                                 row.version, change.kept))
+                    action, note = (
+                        "document_replace",
+                        (f"phiên bản {row.version} thay phiên bản {change.old_version}" + self._kept_note(change)),
+                    )
+                self._audit(
+                    session,
+                    by,
+                    action,
+                    row.file_name,
+                    change.old_sha256,
+                    row.sha256,
+                    f"{note}{self._dropped_note(change)} · {row.title}",
+                )
+                out.append(
+                    Added(
+                        row.file_name,
+                        row.title,
+                        row.number,
+                        change.replaced,
+                        row.kind,
+                        row.reports_on,
+                        row.version,
+                        change.kept,
+                    )
+                )
         return out
 
     def add_paths(self, paths: Sequence[str | Path]) -> list[Added]:
@@ -259,8 +309,15 @@ class KnowledgeBase:
             change = repo.remove_document(session=session, file_name=name, keep=self.keep_versions)
             if change is None:
                 return None
-            self._audit(session, by, "document_remove", name, change.old_sha256, "",
-                        f"gỡ phiên bản {change.old_version}{self._kept_note(change)}{self._dropped_note(change)}")
+            self._audit(
+                session,
+                by,
+                "document_remove",
+                name,
+                change.old_sha256,
+                "",
+                f"gỡ phiên bản {change.old_version}{self._kept_note(change)}{self._dropped_note(change)}",
+            )
         return Removed(name, change.old_version or 0, change.kept is not None)
 
     def history(self, file_name: str) -> History | None:
@@ -269,10 +326,25 @@ class KnowledgeBase:
         with session_scope(self.engine) as session:
             current = repo.get_document(session=session, file_name=name)
             kept = repo.version_heads(session=session, file_name=name)
-        versions = [Version(current.version, current.title, current.number, current.sha256, current.size_bytes,
-                            current.updated_at, None)] if current is not None else []
-        versions += [Version(v.version, v.title, v.number, v.sha256, v.size_bytes, v.added_at, v.retired_at,
-                             v.retired_how) for v in kept]
+        versions = (
+            [
+                Version(
+                    current.version,
+                    current.title,
+                    current.number,
+                    current.sha256,
+                    current.size_bytes,
+                    current.updated_at,
+                    None,
+                )
+            ]
+            if current is not None
+            else []
+        )
+        versions += [
+            Version(v.version, v.title, v.number, v.sha256, v.size_bytes, v.added_at, v.retired_at, v.retired_how)
+            for v in kept
+        ]
         return History(name, versions) if versions else None
 
     def files_with_history(self, limit: int = 50) -> tuple[list[FileHistory], int]:
@@ -291,21 +363,33 @@ class KnowledgeBase:
             old = self._version_to_restore(session, name, version)
             current = repo.get_document(session=session, file_name=name)
             if current is not None and current.sha256 == old.sha256 and current.text == old.text:
-                raise HistoryError(f"Phiên bản {version} của «{name}» giống hệt phiên bản đang dùng "
-                                   f"({current.version}).")
+                raise HistoryError(
+                    f"Phiên bản {version} của «{name}» giống hệt phiên bản đang dùng ({current.version})."
+                )
         # Analysed outside any transaction, as a new file is (a second or so for a long document).
-        doc = Document(file_name=name, added_by=by.telegram_id,
-                       **{field: getattr(old, field) for field in repo.CONTENT})
+        doc = Document(
+            file_name=name, added_by=by.telegram_id, **{field: getattr(old, field) for field in repo.CONTENT}
+        )
         doc.analysis, doc.analysis_version = dump_analysis(analyse(indexed_doc(doc, doc.text))), ANALYSER_VERSION
         with session_scope(self.engine) as session:
-            self._version_to_restore(session, name, version)   # still kept (not dropped meanwhile)
+            self._version_to_restore(session, name, version)  # still kept (not dropped meanwhile)
             change = repo.upsert_document(session=session, doc=doc, keep=self.keep_versions, retired_how="restore")
             row = change.row
-            previous = (f", thay phiên bản {change.old_version}{self._kept_note(change)}"
-                        if change.replaced else " (tệp đã bị gỡ trước đó)")
-            self._audit(session, by, "document_restore", name, change.old_sha256, row.sha256,
-                        f"khôi phục phiên bản {version} thành phiên bản {row.version}{previous}"
-                        f"{self._dropped_note(change)} · {row.title}")
+            previous = (
+                f", thay phiên bản {change.old_version}{self._kept_note(change)}"
+                if change.replaced
+                else " (tệp đã bị gỡ trước đó)"
+            )
+            self._audit(
+                session,
+                by,
+                "document_restore",
+                name,
+                change.old_sha256,
+                row.sha256,
+                f"khôi phục phiên bản {version} thành phiên bản {row.version}{previous}"
+                f"{self._dropped_note(change)} · {row.title}",
+            )
         return Restored(name, row.title, version, row.version, change.old_version)
 
     @staticmethod
@@ -318,12 +402,16 @@ class KnowledgeBase:
         if current is not None and current.version == version:
             raise HistoryError(f"Phiên bản {version} là phiên bản đang dùng của «{name}».")
         if kept:
-            raise HistoryError(f"Tệp «{name}» không có phiên bản {version} được lưu. Các phiên bản còn lưu: "
-                               f"{', '.join(map(str, kept))}.")
+            raise HistoryError(
+                f"Tệp «{name}» không có phiên bản {version} được lưu. Các phiên bản còn lưu: "
+                f"{', '.join(map(str, kept))}."
+            )
         if current is not None:
             raise HistoryError(f"Tệp «{name}» chưa có phiên bản cũ nào được lưu (chưa bị thay hay gỡ lần nào).")
-        raise HistoryError(f"Không có tài liệu hay phiên bản cũ nào tên «{name}». Hãy kiểm tra tên tệp "
-                           "(đúng cả phần đuôi, ví dụ .docx) trong danh sách các tệp có lịch sử.")
+        raise HistoryError(
+            f"Không có tài liệu hay phiên bản cũ nào tên «{name}». Hãy kiểm tra tên tệp "
+            "(đúng cả phần đuôi, ví dụ .docx) trong danh sách các tệp có lịch sử."
+        )
 
     def _kept_note(self, change: repo.Change) -> str:
         if change.kept is not None:
@@ -333,13 +421,23 @@ class KnowledgeBase:
     def _dropped_note(self, change: repo.Change) -> str:
         if not change.dropped:
             return ""
-        return (f"; bỏ phiên bản cũ {', '.join(map(str, change.dropped))} "
-                f"(chỉ lưu {self.keep_versions} phiên bản gần nhất)")
+        return (
+            f"; bỏ phiên bản cũ {', '.join(map(str, change.dropped))} (chỉ lưu {self.keep_versions} phiên bản gần nhất)"
+        )
 
     @staticmethod
     def _audit(session, by: Editor, action: str, file_name: str, old_sha: str, new_sha: str, note: str) -> None:
-        line = audit_log.audit_values(actor=None, actor_name=by.name, action=action, entity="document",
-                                      entity_code=file_name, field="sha256", old=old_sha, new=new_sha, note=note)
+        line = audit_log.audit_values(
+            actor=None,
+            actor_name=by.name,
+            action=action,
+            entity="document",
+            entity_code=file_name,
+            field="sha256",
+            old=old_sha,
+            new=new_sha,
+            note=note,
+        )
         line["actor_id"] = by.staff_id
         audit_log.audit_many(session=session, lines=[line])
 
@@ -391,7 +489,7 @@ class KnowledgeBase:
         docs, analyses = [], []
         for head in heads:
             entry = got.get(head.id)
-            if entry is not None:   # else it was removed while this was built
+            if entry is not None:  # else it was removed while this was built
                 docs.append(indexed_doc(head))
                 analyses.append(entry[1])
         loaded_at = time.perf_counter()
@@ -402,8 +500,15 @@ class KnowledgeBase:
         # (see _key): the revision moved too, so the next question builds again and reuses it.
         self._analyses = got
         self._index, self._revision = index, revision
-        self.last_build = Build(len(docs), index.n, n_kept, len(got) - n_kept - n_analysed, n_analysed,
-                                loaded_at - started, done - loaded_at)
+        self.last_build = Build(
+            len(docs),
+            index.n,
+            n_kept,
+            len(got) - n_kept - n_analysed,
+            n_analysed,
+            loaded_at - started,
+            done - loaded_at,
+        )
         log.info("knowledge base index built: %s", self.last_build)
 
     @staticmethod
@@ -440,9 +545,15 @@ class KnowledgeBase:
             try:
                 with session_scope(self.engine) as session:
                     for row, blob in made:
-                        repo.save_analysis(session=session, doc_id=row.id, sha256=row.sha256,
-                                           updated_at=row.updated_at, analysis=blob, version=ANALYSER_VERSION)
-            except Exception:   # the analyses still serve this process; another will write them
+                        repo.save_analysis(
+                            session=session,
+                            doc_id=row.id,
+                            sha256=row.sha256,
+                            updated_at=row.updated_at,
+                            analysis=blob,
+                            version=ANALYSER_VERSION,
+                        )
+            except Exception:  # the analyses still serve this process; another will write them
                 log.warning("could not store %d document analyses", len(made), exc_info=True)
         if n_made:
             log.info("analysed %d documents whose stored analysis was missing or of another version", n_made)
@@ -458,5 +569,19 @@ def _editor(by: Editor | None, telegram_id: int | None = None) -> Editor:
     return Editor(name=f"Telegram {telegram_id}", telegram_id=telegram_id) if telegram_id else Editor()
 
 
-__all__ = ["KnowledgeBase", "Added", "Build", "Closing", "DocumentError", "Editor", "FileHistory", "History",
-           "HistoryError", "Removed", "Restored", "Version", "indexed_doc", "prepare"]
+__all__ = [
+    "KnowledgeBase",
+    "Added",
+    "Build",
+    "Closing",
+    "DocumentError",
+    "Editor",
+    "FileHistory",
+    "History",
+    "HistoryError",
+    "Removed",
+    "Restored",
+    "Version",
+    "indexed_doc",
+    "prepare",
+]

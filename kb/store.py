@@ -30,18 +30,24 @@ from kb.analysis import ANALYSER_VERSION, DocAnalysis, PassageData
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1            # the layout of the blob below, not the analyser's version
-_LEVEL = 6            # zlib: smaller than level 1, as quick to read (bench/README.md); writing is per document
+FORMAT = 1  # the layout of the blob below, not the analyser's version
+_LEVEL = 6  # zlib: smaller than level 1, as quick to read (bench/README.md); writing is per document
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(DocAnalysis))
 _PASSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(PassageData))
 # What the blob may hold besides the built-in containers, strings and numbers.
-_SAFE_GLOBALS = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
-                 ("datetime", "timezone"), ("builtins", "set"), ("builtins", "frozenset")}
+_SAFE_GLOBALS = {
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+}
 
 
 def dump_analysis(analysis: DocAnalysis) -> bytes:
     """The blob for ``Document.analysis``."""
-    same: dict[Any, Any] = {}   # equal strings and tuples pickled once, and shared once loaded
+    same: dict[Any, Any] = {}  # equal strings and tuples pickled once, and shared once loaded
 
     def shared(value: Any) -> Any:
         if isinstance(value, str):
@@ -52,7 +58,7 @@ def dump_analysis(analysis: DocAnalysis) -> bytes:
             value = tuple(shared(v) for v in value)
             try:
                 return same.setdefault(value, value)
-            except TypeError:   # a tuple holding a list
+            except TypeError:  # a tuple holding a list
                 return value
         return value
 
@@ -81,7 +87,7 @@ def load_analysis(blob: bytes | None) -> DocAnalysis | None:
         values = dict(zip(_DOC_FIELDS, rest))
         values["passages"] = [PassageData(*p) for p in passages]
         analysis = DocAnalysis(**values)
-    except Exception as exc:   # damaged or foreign bytes: the text is analysed again
+    except Exception as exc:  # damaged or foreign bytes: the text is analysed again
         log.warning("a stored analysis could not be read (%s: %s)", type(exc).__name__, exc)
         return None
     return analysis if analysis.version == ANALYSER_VERSION else None

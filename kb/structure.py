@@ -21,16 +21,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_HEADING = 160   # characters of a heading kept in a context path
+MAX_HEADING = 160  # characters of a heading kept in a context path
 
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    text: str               # as shown to the user
-    kind: str               # "heading", "item", "row", "text"
+    text: str  # as shown to the user
+    kind: str  # "heading", "item", "row", "text"
     context: tuple[str, ...] = ()
-    label: str = ""         # "9", "3.5", "dieu 7", "a"
-    line: int = 0           # line number in the text
+    label: str = ""  # "9", "3.5", "dieu 7", "a"
+    line: int = 0  # line number in the text
 
 
 _ROMAN = r"[IVXLC]{1,6}"
@@ -78,8 +78,11 @@ def _row_text(cells: list[str], header: list[str] | None) -> tuple[str, str]:
 
 
 def _looks_like_header(cells: list[str]) -> bool:
-    return (all(len(c) <= 60 for c in cells) and not _ROW_LABEL.match(cells[0] or "0")
-            and not any(re.fullmatch(r"[\d.,%/ ]+", c) for c in cells))
+    return (
+        all(len(c) <= 60 for c in cells)
+        and not _ROW_LABEL.match(cells[0] or "0")
+        and not any(re.fullmatch(r"[\d.,%/ ]+", c) for c in cells)
+    )
 
 
 def _table(lines: list[str], i: int, j: int, ctx: tuple[str, ...]) -> list[Unit]:
@@ -90,7 +93,7 @@ def _table(lines: list[str], i: int, j: int, ctx: tuple[str, ...]) -> list[Unit]
     out: list[Unit] = []
     if header:
         out.append(Unit(" | ".join(header), "heading", ctx, "", i))
-    groups: list[tuple[str, str]] = []   # (label, row text) of the rows heading the current one
+    groups: list[tuple[str, str]] = []  # (label, row text) of the rows heading the current one
     for k in range(i + 1 if header else i, j):
         cells = _cells(lines[k])
         row, label = _row_text(cells, header)
@@ -99,8 +102,13 @@ def _table(lines: list[str], i: int, j: int, ctx: tuple[str, ...]) -> list[Unit]
         while groups and not (label and label.startswith(groups[-1][0] + ".")):
             groups.pop()
         out.append(Unit(row, "row", ctx + tuple(_short(g[1]) for g in groups), label, k))
-        if label and (len(cells) > 1 and _is_caps(cells[1]) or "." not in label or
-                      k + 1 < j and _cells(lines[k + 1])[0].startswith(label + ".")):
+        if label and (
+            len(cells) > 1
+            and _is_caps(cells[1])
+            or "." not in label
+            or k + 1 < j
+            and _cells(lines[k + 1])[0].startswith(label + ".")
+        ):
             groups.append((label, row))
     return out
 
@@ -143,10 +151,10 @@ class _UnitReader:
         self.lines = [ln.strip() for ln in text.splitlines()]
         self.out: list[Unit] = []
         self.outline = _Outline()
-        self.pending_name: int | None = None   # a «Chương I» whose name is on the next line
-        self.nested: list[float] = []           # [level, last number] of a numbered list nested in an item
+        self.pending_name: int | None = None  # a «Chương I» whose name is on the next line
+        self.nested: list[float] = []  # [level, last number] of a numbered list nested in an item
         self.heading_item: float | None = None  # the level of the item just before, if it heads a list
-        self.i = 0                              # the next line to read
+        self.i = 0  # the next line to read
 
     def read(self) -> list[Unit]:
         while self.i < len(self.lines):
@@ -260,18 +268,30 @@ class _UnitReader:
 
     def _caps_heading(self, line: str, n: int) -> None:
         out, lines = self.out, self.lines
-        if out and out[-1].kind == "heading" and not out[-1].context and out[-1].line == n - 1 \
-                and _is_caps(out[-1].text):
-            self.outline.extend(0, line)   # a caps title over two lines
+        if (
+            out
+            and out[-1].kind == "heading"
+            and not out[-1].context
+            and out[-1].line == n - 1
+            and _is_caps(out[-1].text)
+        ):
+            self.outline.extend(0, line)  # a caps title over two lines
         else:
             self.outline.set(0, line)
         out.append(Unit(line, "heading", (), "", n))
         # The subject line under a caps heading («KẾ HOẠCH» / «Cải cách hành chính năm 2024…»).
         i = self.i
-        if i < len(lines) and lines[i] and len(lines[i]) <= MAX_HEADING and not _is_caps(lines[i]) \
-                and not lines[i].endswith((".", ";", ":")) and "|" not in lines[i] \
-                and not any(p.match(lines[i]) for p in (_PART, _ARTICLE, _ROMAN_HEAD, _MULTI, _NUMBERED,
-                                                           _LETTERED, _BULLET)):
+        if (
+            i < len(lines)
+            and lines[i]
+            and len(lines[i]) <= MAX_HEADING
+            and not _is_caps(lines[i])
+            and not lines[i].endswith((".", ";", ":"))
+            and "|" not in lines[i]
+            and not any(
+                p.match(lines[i]) for p in (_PART, _ARTICLE, _ROMAN_HEAD, _MULTI, _NUMBERED, _LETTERED, _BULLET)
+            )
+        ):
             self.outline.extend(0, lines[i])
             out.append(Unit(lines[i], "heading", (), "", i))
             self.i += 1

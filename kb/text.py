@@ -95,11 +95,11 @@ STOPWORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    surface: str     # as written (NFC)
-    folded: str      # search key without diacritics
-    exact: str       # search key with diacritics (tone at the end)
-    accented: bool   # the writer typed diacritics on this token
-    kind: str        # "word", "num", "code", "abbr"
+    surface: str  # as written (NFC)
+    folded: str  # search key without diacritics
+    exact: str  # search key with diacritics (tone at the end)
+    accented: bool  # the writer typed diacritics on this token
+    kind: str  # "word", "num", "code", "abbr"
     in_code: bool = False  # a part of a code also indexed whole ("27" of "27/KH-UBND")
 
 
@@ -121,9 +121,7 @@ def canonical_number(raw: str) -> str:
         return raw.lstrip("0") or "0"
     seps = re.findall(r"[.,]", raw)
     # Thousands separators: every group after the first has three digits and all seps agree.
-    if all(len(p) == 3 for p in parts[1:]) and (len(set(seps)) == 1) and not (
-        seps[0] == "," and len(parts) == 2
-    ):
+    if all(len(p) == 3 for p in parts[1:]) and (len(set(seps)) == 1) and not (seps[0] == "," and len(parts) == 2):
         return "".join(parts).lstrip("0") or "0"
     head = "".join(parts[:-1]).lstrip("0") or "0"
     return f"{head},{parts[-1]}"
@@ -226,12 +224,15 @@ def _place_type(toks: list[Token], i: int) -> int:
 
 
 # Capitalised words that follow a place-type word but start an organisation or a sentence.
-_NOT_PLACE = frozenset("so bo ban phong uy ubnd van trung chu co bang giay hoi dang nha cong chi ke quyet "
-                       "thong bao nghi lien tong khoi nhom muc dieu chuong phan doan cuc vien truong "
-                       "khong cac nhung mot".split())
+_NOT_PLACE = frozenset(
+    "so bo ban phong uy ubnd van trung chu co bang giay hoi dang nha cong chi ke quyet "
+    "thong bao nghi lien tong khoi nhom muc dieu chuong phan doan cuc vien truong "
+    "khong cac nhung mot".split()
+)
 _PLACE_AFTER_TYPE = re.compile(
     r"\b(?:tỉnh|TỈNH|[Tt]hành phố|THÀNH PHỐ|TP\.?|[Hh]uyện|HUYỆN|[Qq]uận|[Tt]hị xã|THỊ XÃ|[Tt]hị trấn|[Xx]ã|[Pp]hường)"
-    r"[ \t]+((?:[A-ZĐÀ-Ỹ][^\W\d_]*[ \t]?){1,3})")
+    r"[ \t]+((?:[A-ZĐÀ-Ỹ][^\W\d_]*[ \t]?){1,3})"
+)
 
 
 def places_named(text: str) -> set[str]:

@@ -42,13 +42,23 @@ class Away:
         return None
 
     def substitutes(self) -> set[int]:
-        return {leave.substitute_id for leaves in self.by_staff.values() for leave in leaves
-                if leave.substitute_id is not None}
+        return {
+            leave.substitute_id
+            for leaves in self.by_staff.values()
+            for leave in leaves
+            if leave.substitute_id is not None
+        }
 
     def waits(self, task: Task) -> tuple[Window, ...]:
         """The owner's and the accountable leader's leave with no substitute: escalations wait."""
-        return tuple(sorted((leave.start, leave.end) for staff_id in {task.owner_id, task.accountable_id}
-                            for leave in self.by_staff.get(staff_id, ()) if leave.substitute_id is None))
+        return tuple(
+            sorted(
+                (leave.start, leave.end)
+                for staff_id in {task.owner_id, task.accountable_id}
+                for leave in self.by_staff.get(staff_id, ())
+                if leave.substitute_id is None
+            )
+        )
 
     def recipient(self, task: Task, due: Due) -> tuple[int | None, Leave | None]:
         """Whom ``due`` goes to, and the leave they stand in for (None: to the person themself);

@@ -111,9 +111,7 @@ class OfficeCalendar:
         self.work_week: frozenset[int] = parse_work_week(work_week)
         source = public_holidays.strip().lower()
         if source not in (HOLIDAYS_VN, HOLIDAYS_NONE):
-            raise ValueError(
-                f'Lịch ngày lễ "{public_holidays}" không hợp lệ: chỉ nhận "VN" hoặc "none".'
-            )
+            raise ValueError(f'Lịch ngày lễ "{public_holidays}" không hợp lệ: chỉ nhận "VN" hoặc "none".')
         self.public_holidays: str = source
         self.working_days: dict[date, str] = _notes(working_days, "Ngày làm việc bù")
         self.days_off: dict[date, str] = _notes(days_off, "Ngày nghỉ của cơ quan")
@@ -124,9 +122,7 @@ class OfficeCalendar:
                 " mỗi ngày chỉ được ghi một loại."
             )
 
-    def with_overrides(
-        self, working_days: DayNotes | None = None, days_off: DayNotes | None = None
-    ) -> OfficeCalendar:
+    def with_overrides(self, working_days: DayNotes | None = None, days_off: DayNotes | None = None) -> OfficeCalendar:
         """The same work week and public holidays with these office overrides instead."""
         week = ",".join(DAY_NAMES[i] for i in sorted(self.work_week))
         return OfficeCalendar(week, self.public_holidays, working_days, days_off)
@@ -191,14 +187,9 @@ class OfficeCalendar:
         count = weeks * len(self.work_week)
         count += sum((start + timedelta(days=i)).weekday() in self.work_week for i in range(1, rest + 1))
         for year in range(start.year, end.year + 1):
-            count -= sum(
-                start < day <= end and day.weekday() in self.work_week
-                for day in self._holidays_of(year)
-            )
+            count -= sum(start < day <= end and day.weekday() in self.work_week for day in self._holidays_of(year))
         # The office's overrides, where they change what the national calendar says.
-        count += sum(
-            start < day <= end and not self._national_working_day(day) for day in self.working_days
-        )
+        count += sum(start < day <= end and not self._national_working_day(day) for day in self.working_days)
         count -= sum(start < day <= end and self._national_working_day(day) for day in self.days_off)
         return count
 

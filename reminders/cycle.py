@@ -46,9 +46,17 @@ class CycleResult:
 
 
 class ReminderCycle:
-    def __init__(self, engine: Engine, bot: Bot, config: ScanConfig, *,
-                 clock: Callable[[], datetime] = utc_clock, dispatcher: Dispatcher | None = None,
-                 exports: ExportWorkers | None = None, retention: timedelta = RETENTION) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        bot: Bot,
+        config: ScanConfig,
+        *,
+        clock: Callable[[], datetime] = utc_clock,
+        dispatcher: Dispatcher | None = None,
+        exports: ExportWorkers | None = None,
+        retention: timedelta = RETENTION,
+    ) -> None:
         self.engine = engine
         self.retention = retention
         self.exports = exports  # the export worker, for weekly digests' workbooks
@@ -71,8 +79,11 @@ class ReminderCycle:
             beat(session, process=PROCESS, at=now)
             purged = purge(session, before=now - self.retention)
         if any(purged.values()):
-            log.info("purged after %s days: %s", self.retention.days,
-                     ", ".join(f"{count} {kind}" for kind, count in purged.items() if count))
+            log.info(
+                "purged after %s days: %s",
+                self.retention.days,
+                ", ".join(f"{count} {kind}" for kind, count in purged.items() if count),
+            )
         return result
 
     async def send(self) -> DispatchStats:
@@ -97,7 +108,14 @@ class ReminderCycle:
                 raise error
             found = scanning.result()
             if found.messages or found.digests or found.failed or sent.sent or sent.failed:
-                log.info("reminders: %s queued, %s digests, %s skipped; sent %s, retried %s, unreachable %s, "
-                         "failed %s", found.messages, found.digests, found.failed, sent.sent, sent.retried,
-                         sent.unreachable, sent.failed)
+                log.info(
+                    "reminders: %s queued, %s digests, %s skipped; sent %s, retried %s, unreachable %s, failed %s",
+                    found.messages,
+                    found.digests,
+                    found.failed,
+                    sent.sent,
+                    sent.retried,
+                    sent.unreachable,
+                    sent.failed,
+                )
             return CycleResult(found, sent)

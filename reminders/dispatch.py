@@ -46,9 +46,15 @@ LEASE = timedelta(minutes=2)
 class Pacer:
     """When each send may go, by Telegram's limits; the clock is injectable."""
 
-    def __init__(self, *, per_second: float = 30.0, per_chat_interval: float = 1.0, group_per_minute: int = 20,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        per_second: float = 30.0,
+        per_chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = 1.0 / per_second
         self.per_chat_interval = per_chat_interval
         self.group_per_minute = group_per_minute
@@ -104,10 +110,21 @@ def utc_clock() -> datetime:
 
 
 class Dispatcher:
-    def __init__(self, engine: Engine, bot: Bot, *, clock: Callable[[], datetime] = utc_clock,
-                 pacer: Pacer | None = None, worker: str | None = None, batch: int = 60,
-                 max_attempts: int = 8, lease: timedelta = LEASE, concurrency: int = 30,
-                 presence: Presence | None = None, hours: WorkHours | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        bot: Bot,
+        *,
+        clock: Callable[[], datetime] = utc_clock,
+        pacer: Pacer | None = None,
+        worker: str | None = None,
+        batch: int = 60,
+        max_attempts: int = 8,
+        lease: timedelta = LEASE,
+        concurrency: int = 30,
+        presence: Presence | None = None,
+        hours: WorkHours | None = None,
+    ) -> None:
         self.engine = engine
         self.bot = bot
         self.clock = clock
@@ -167,11 +184,9 @@ class Dispatcher:
         """Rows claimed, and this process's epoch they were claimed in (no beat meanwhile)."""
         if self.presence is None:
             with session_scope(self.engine) as session:
-                return box.claim(session=session, token=token, now=self.clock(), limit=self.batch,
-                                 held_kinds=held), 0
+                return box.claim(session=session, token=token, now=self.clock(), limit=self.batch, held_kinds=held), 0
         with self.presence.claiming() as epoch, session_scope(self.engine) as session:
-            return box.claim(session=session, token=token, now=self.clock(), limit=self.batch,
-                             held_kinds=held), epoch
+            return box.claim(session=session, token=token, now=self.clock(), limit=self.batch, held_kinds=held), epoch
 
     def _mark(self, fn, **kwargs) -> None:
         with session_scope(self.engine) as session:
@@ -186,22 +201,31 @@ class Dispatcher:
         try:
             await self._call(row)
         except RetryAfter as exc:
-            seconds = float(exc.retry_after if not isinstance(exc.retry_after, timedelta)
-                            else exc.retry_after.total_seconds())
+            seconds = float(
+                exc.retry_after if not isinstance(exc.retry_after, timedelta) else exc.retry_after.total_seconds()
+            )
             self.pacer.hold(seconds)
             stats.rate_limited += 1
-            await asyncio.to_thread(self._mark, box.retry_later, row_id=row.id, token=token,
-                                    at=self.clock() + timedelta(seconds=seconds), error=f"429 {seconds:g}s",
-                                    count_attempt=False)
+            await asyncio.to_thread(
+                self._mark,
+                box.retry_later,
+                row_id=row.id,
+                token=token,
+                at=self.clock() + timedelta(seconds=seconds),
+                error=f"429 {seconds:g}s",
+                count_attempt=False,
+            )
         except Forbidden as exc:
             stats.unreachable += 1
-            await asyncio.to_thread(self._mark, box.mark_unreachable, row=row, token=token, now=self.clock(),
-                                    error=str(exc))
+            await asyncio.to_thread(
+                self._mark, box.mark_unreachable, row=row, token=token, now=self.clock(), error=str(exc)
+            )
         except BadRequest as exc:
             if "chat not found" in str(exc).lower() or "user not found" in str(exc).lower():
                 stats.unreachable += 1
-                await asyncio.to_thread(self._mark, box.mark_unreachable, row=row, token=token,
-                                        now=self.clock(), error=str(exc))
+                await asyncio.to_thread(
+                    self._mark, box.mark_unreachable, row=row, token=token, now=self.clock(), error=str(exc)
+                )
             else:  # the message itself is wrong: retrying will not help
                 stats.failed += 1
                 stats.errors.append(str(exc))
@@ -214,9 +238,15 @@ class Dispatcher:
                 await asyncio.to_thread(self._mark, box.mark_failed, row_id=row.id, token=token, error=str(exc))
             else:
                 stats.retried += 1
-                backoff = min(300.0, 2.0 ** row.attempts)
-                await asyncio.to_thread(self._mark, box.retry_later, row_id=row.id, token=token,
-                                        at=self.clock() + timedelta(seconds=backoff), error=str(exc))
+                backoff = min(300.0, 2.0**row.attempts)
+                await asyncio.to_thread(
+                    self._mark,
+                    box.retry_later,
+                    row_id=row.id,
+                    token=token,
+                    at=self.clock() + timedelta(seconds=backoff),
+                    error=str(exc),
+                )
         else:
             stats.sent += 1
             await asyncio.to_thread(self._mark, box.mark_sent, row_id=row.id, token=token, now=self.clock())
@@ -225,10 +255,17 @@ class Dispatcher:
     async def _call(self, row: Outbox) -> None:
         markup = InlineKeyboardMarkup.de_json(json.loads(row.markup), self.bot) if row.markup else None
         if row.photo is not None:
-            await self.bot.send_photo(row.chat_id, photo=row.photo, caption=row.text or None, parse_mode="HTML",
-                                      reply_markup=markup)
+            await self.bot.send_photo(
+                row.chat_id, photo=row.photo, caption=row.text or None, parse_mode="HTML", reply_markup=markup
+            )
         elif row.document is not None:
-            await self.bot.send_document(row.chat_id, document=row.document, filename=row.file_name or None,
-                                         caption=row.text or None, parse_mode="HTML", reply_markup=markup)
+            await self.bot.send_document(
+                row.chat_id,
+                document=row.document,
+                filename=row.file_name or None,
+                caption=row.text or None,
+                parse_mode="HTML",
+                reply_markup=markup,
+            )
         else:
             await self.bot.send_message(row.chat_id, row.text, parse_mode="HTML", reply_markup=markup)

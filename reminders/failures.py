@@ -48,8 +48,17 @@ def pending(session: Session, *, kind: str) -> dict[int, ScanFailure]:
     return {row.item_id: row for row in session.exec(select(ScanFailure).where(ScanFailure.kind == kind)).all()}
 
 
-def failed(session: Session, *, kind: str, item_id: int, code: str, error: BaseException, now: datetime,
-           admins: tuple[int, ...] | list[int] = (), scan_from: date | None = None) -> bool:
+def failed(
+    session: Session,
+    *,
+    kind: str,
+    item_id: int,
+    code: str,
+    error: BaseException,
+    now: datetime,
+    admins: tuple[int, ...] | list[int] = (),
+    scan_from: date | None = None,
+) -> bool:
     """Remember that the item failed again, or for the first time: then the admins are told, and
     True is returned. ``scan_from`` (tasks): the day after which reminders are still to be found."""
     reason = reason_of(error)
@@ -63,16 +72,25 @@ def failed(session: Session, *, kind: str, item_id: int, code: str, error: BaseE
         session.add(row)
         return False
     log.error("reminders: %s %s skipped, tried again every cycle: %s", kind, code, reason, exc_info=error)
-    row = ScanFailure(kind=kind, item_id=item_id, code=code[:120], scan_from=scan_from, reason=reason[:500],
-                      first_at=now, last_at=now)
+    row = ScanFailure(
+        kind=kind, item_id=item_id, code=code[:120], scan_from=scan_from, reason=reason[:500], first_at=now, last_at=now
+    )
     session.add(row)
     session.flush()
     text = _report(kind, code, reason)
     for chat_id in admin_chats(session, admins):
         # The key names this failure (its item and first moment): a later failure of the same item,
         # after it went through, is reported again.
-        box.enqueue(session=session, row=Outbox(key=f"f:{kind}:{item_id}:{now.isoformat()}:{chat_id}"[:160],
-                                                kind=ALERT, chat_id=chat_id, text=text, not_before=now))
+        box.enqueue(
+            session=session,
+            row=Outbox(
+                key=f"f:{kind}:{item_id}:{now.isoformat()}:{chat_id}"[:160],
+                kind=ALERT,
+                chat_id=chat_id,
+                text=text,
+                not_before=now,
+            ),
+        )
     return True
 
 
@@ -80,24 +98,32 @@ def went_through(session: Session, *, kind: str, item_ids) -> None:
     """These items went through (or are gone): forget their failures."""
     ids = sorted(set(item_ids))
     for start in range(0, len(ids), 500):
-        for row in session.exec(select(ScanFailure).where(ScanFailure.kind == kind,
-                                                           col(ScanFailure.item_id).in_(ids[start:start + 500]))):
+        for row in session.exec(
+            select(ScanFailure).where(ScanFailure.kind == kind, col(ScanFailure.item_id).in_(ids[start : start + 500]))
+        ):
             log.info("reminders: %s %s goes through again after %s failed attempts", kind, row.code, row.attempts)
             session.delete(row)
 
 
 def forget_gone(session: Session) -> None:
     """Failures of tasks now done or deleted, and of subscriptions cancelled, are no longer tried."""
-    session.execute(delete(ScanFailure).where(ScanFailure.kind == TASK, ~exists().where(
-        Task.id == ScanFailure.item_id, Task.status != STATUS_DONE)).execution_options(synchronize_session=False))
-    session.execute(delete(ScanFailure).where(ScanFailure.kind == DIGEST, ~exists().where(
-        Subscription.id == ScanFailure.item_id)).execution_options(synchronize_session=False))
+    session.execute(
+        delete(ScanFailure)
+        .where(ScanFailure.kind == TASK, ~exists().where(Task.id == ScanFailure.item_id, Task.status != STATUS_DONE))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(ScanFailure)
+        .where(ScanFailure.kind == DIGEST, ~exists().where(Subscription.id == ScanFailure.item_id))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def admin_chats(session: Session, admins: tuple[int, ...] | list[int] = ()) -> list[int]:
     """The admins' chats: ``ADMIN_IDS`` and the staff whose role is admin and who use the bot."""
-    staff = session.exec(select(Staff.telegram_id).where(Staff.role == ROLE_ADMIN,
-                                                         col(Staff.telegram_id).is_not(None))).all()
+    staff = session.exec(
+        select(Staff.telegram_id).where(Staff.role == ROLE_ADMIN, col(Staff.telegram_id).is_not(None))
+    ).all()
     return sorted(set(admins) | {int(t) for t in staff})
 
 
@@ -108,6 +134,8 @@ def _report(kind: str, code: str, reason: str) -> str:
     else:
         what = f"bản tổng hợp {html.escape(code)}"
         check = "phạm vi của bản tổng hợp (tên đơn vị, người đăng ký...)"
-    return (f"⚠️ <b>Nhắc việc</b>: chưa lập được {what}, lỗi <code>{html.escape(reason)}</code>.\n"
-            "Các lời nhắc và bản tổng hợp khác vẫn được gửi. Bot thử lại ở mỗi lượt quét và gửi bù khi được; "
-            f"đồng chí hãy kiểm tra dữ liệu của {check}. Lỗi này chỉ báo một lần.")
+    return (
+        f"⚠️ <b>Nhắc việc</b>: chưa lập được {what}, lỗi <code>{html.escape(reason)}</code>.\n"
+        "Các lời nhắc và bản tổng hợp khác vẫn được gửi. Bot thử lại ở mỗi lượt quét và gửi bù khi được; "
+        f"đồng chí hãy kiểm tra dữ liệu của {check}. Lỗi này chỉ báo một lần."
+    )

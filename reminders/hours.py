@@ -23,7 +23,7 @@ HELD_KINDS: tuple[str, ...] = ("reminder",)  # the outbox kind of reminders and 
 
 
 def parse_work_hours(spec: str) -> tuple[time, time]:
-    """"07:30-17:00" → (07:30, 17:00), "00:00-24:00" the whole day; ``ValueError`` (in Vietnamese)
+    """ "07:30-17:00" → (07:30, 17:00), "00:00-24:00" the whole day; ``ValueError`` (in Vietnamese)
     for anything else."""
     parts = str(spec).replace("–", "-").split("-")
     if len(parts) != 2:
@@ -32,8 +32,7 @@ def parse_work_hours(spec: str) -> tuple[time, time]:
         start = parse_hhmm(parts[0].strip())
         end = time.max if parts[1].strip() == "24:00" else parse_hhmm(parts[1].strip())
     except ValueError:
-        raise ValueError(f"'{spec}' không phải khung giờ làm việc; hãy viết HH:MM-HH:MM, ví dụ 07:30-17:00") \
-            from None
+        raise ValueError(f"'{spec}' không phải khung giờ làm việc; hãy viết HH:MM-HH:MM, ví dụ 07:30-17:00") from None
     if end <= start:
         raise ValueError(f"Khung giờ '{spec}': giờ kết thúc phải sau giờ bắt đầu, ví dụ 07:30-17:00")
     return start, end

@@ -21,9 +21,10 @@ DIGEST_AHEAD_DAYS = 7  # a digest lists the milestones due within a week
 def facts_of(session: Session, tasks: list[Task]) -> dict[int, tuple[MilestoneFacts, ...]]:
     """The open milestones of ``tasks``, by task id."""
     found = rows.open_of_tasks(session=session, task_ids=[task.id for task in tasks])
-    return {task_id: tuple(MilestoneFacts(number=number, title=mark.title, due=mark.due_date)
-                           for number, mark in marks)
-            for task_id, marks in found.items()}
+    return {
+        task_id: tuple(MilestoneFacts(number=number, title=mark.title, due=mark.due_date) for number, mark in marks)
+        for task_id, marks in found.items()
+    }
 
 
 def split(dues: list[Due]) -> tuple[list[Due], list[Due]]:
@@ -49,8 +50,10 @@ def message(task: Task, marks: list[Due], today: date) -> str:
 def digest_block(session: Session, *, scope: Scope, today: date) -> str:
     """The scope's milestones not done: past their date, and due within ``DIGEST_AHEAD_DAYS``."""
     tasks = and_(scope.task_filter(), Task.status != STATUS_DONE)
-    late = rows.in_scope(session=session, task_filter=tasks, first=date.min, last=today - timedelta(days=1),
-                         open_only=True)
-    soon = rows.in_scope(session=session, task_filter=tasks, first=today,
-                         last=today + timedelta(days=DIGEST_AHEAD_DAYS), open_only=True)
+    late = rows.in_scope(
+        session=session, task_filter=tasks, first=date.min, last=today - timedelta(days=1), open_only=True
+    )
+    soon = rows.in_scope(
+        session=session, task_filter=tasks, first=today, last=today + timedelta(days=DIGEST_AHEAD_DAYS), open_only=True
+    )
     return copy.digest_block(late, soon, days=DIGEST_AHEAD_DAYS)

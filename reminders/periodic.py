@@ -130,11 +130,21 @@ def figures(session: Session, *, scope: Scope, span: Span, tz: tzinfo) -> Figure
             on_time += _aware(done_at).astimezone(tz).date() <= deadline
         if deadline <= span.last and _aware(created_at) < end and not done_by_end:
             overdue += 1
-    reports = session.exec(select(func.count()).select_from(Report).join(Task, col(Task.id) == col(Report.task_id))
-                           .where(scope.task_filter(), Report.created_at >= start, Report.created_at < end)).one()
+    reports = session.exec(
+        select(func.count())
+        .select_from(Report)
+        .join(Task, col(Task.id) == col(Report.task_id))
+        .where(scope.task_filter(), Report.created_at >= start, Report.created_at < end)
+    ).one()
     marks = rows.in_scope(session=session, task_filter=scope.task_filter(), first=span.first, last=span.last)
-    return Figures(finished=finished, on_time=on_time, overdue=overdue, reports=reports,
-                   milestones_due=len(marks), milestones_done=sum(1 for m in marks if m.done))
+    return Figures(
+        finished=finished,
+        on_time=on_time,
+        overdue=overdue,
+        reports=reports,
+        milestones_due=len(marks),
+        milestones_done=sum(1 for m in marks if m.done),
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -144,5 +154,10 @@ def _aware(moment: datetime) -> datetime:
 def comparison_block(session: Session, *, sub: Subscription, period: str, scope: Scope, tz: tzinfo) -> str:
     """The figures of the period the digest covers against the period before."""
     this, before = spans(sub, period)
-    return copy.comparison(sub.frequency, this, before, figures(session, scope=scope, span=this, tz=tz),
-                           figures(session, scope=scope, span=before, tz=tz))
+    return copy.comparison(
+        sub.frequency,
+        this,
+        before,
+        figures(session, scope=scope, span=this, tz=tz),
+        figures(session, scope=scope, span=before, tz=tz),
+    )

@@ -210,9 +210,7 @@ class Due:
         return f"{self.kind}:{self.task_id}:{self.on.isoformat()}"
 
 
-def due_between(
-    task: TaskFacts, start: date, end: date, cal: WorkCalendar, policy: Policy
-) -> list[Due]:
+def due_between(task: TaskFacts, start: date, end: date, cal: WorkCalendar, policy: Policy) -> list[Due]:
     """Every reminder of ``task`` due on a day d with start < d <= end, sorted by day."""
     if task.done or end <= start:
         return []
@@ -226,7 +224,8 @@ def due_between(
         if kept is None or _OWNER_PRECEDENCE.index(due.kind) < _OWNER_PRECEDENCE.index(kept.kind):
             owner[due.on] = due
     result = [
-        due for due in [*owner.values(), *_milestones(task, window, cal, policy)]
+        due
+        for due in [*owner.values(), *_milestones(task, window, cal, policy)]
         if task.snoozed_until is None or due.on >= task.snoozed_until
     ]
     result.extend(_escalation(task, window, cal, policy))
@@ -242,9 +241,7 @@ def _in(day: date, window: Window) -> bool:
     return window[0] <= day <= window[1]
 
 
-def _owner_candidates(
-    task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy
-) -> Iterator[Due]:
+def _owner_candidates(task: TaskFacts, window: Window, cal: WorkCalendar, policy: Policy) -> Iterator[Due]:
     yield from _before(task, window, cal, policy)
     yield from _due_today(task, window, cal)
     yield from _overdue(task, window, cal, policy)
@@ -253,7 +250,7 @@ def _owner_candidates(
 
 
 def _snoozed(task: TaskFacts, window: Window, cal: WorkCalendar) -> Iterator[Due]:
-    """"Remind me tomorrow": the owner hears of the task on the first working day
+    """ "Remind me tomorrow": the owner hears of the task on the first working day
     from ``snoozed_until``, whatever else is (not) due that day."""
     if task.snoozed_until is None:
         return
@@ -332,8 +329,9 @@ def policy_reach(policy: Policy) -> int:
     return max(policy.before_days, default=0) + _FAR
 
 
-def _milestone_overdue(task: TaskFacts, mark: MilestoneFacts, window: Window, cal: WorkCalendar,
-                       policy: Policy) -> Iterator[Due]:
+def _milestone_overdue(
+    task: TaskFacts, mark: MilestoneFacts, window: Window, cal: WorkCalendar, policy: Policy
+) -> Iterator[Due]:
     last = min(window[1], task.deadline)  # then the task's own overdue reminders nag
     if mark.due >= last:
         return

@@ -99,18 +99,31 @@ class Presence:
     """This process in ``bot_process``: its id (the prefix of its outbox claims), its beats, and
     its view of the others. ``clock`` and ``pid_running`` are injectable for the tests."""
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_clock,
-                 gone_after: timedelta = GONE_AFTER, process_id: str | None = None, host: str | None = None,
-                 pid: int | None = None, pid_space: str | None = None,
-                 pid_running: Callable[[int], bool | None] = pid_running) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], datetime] = utc_clock,
+        gone_after: timedelta = GONE_AFTER,
+        process_id: str | None = None,
+        host: str | None = None,
+        pid: int | None = None,
+        pid_space: str | None = None,
+        pid_running: Callable[[int], bool | None] = pid_running,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.gone_after = gone_after
         self.pid_running = pid_running
         now = clock()
-        self.row = BotProcess(id=process_id or uuid.uuid4().hex[:16], host=(host or socket.gethostname())[:255],
-                              pid=os.getpid() if pid is None else pid,
-                              pid_space=pid_space or local_pid_space(), started_at=now, seen_at=now)
+        self.row = BotProcess(
+            id=process_id or uuid.uuid4().hex[:16],
+            host=(host or socket.gethostname())[:255],
+            pid=os.getpid() if pid is None else pid,
+            pid_space=pid_space or local_pid_space(),
+            started_at=now,
+            seen_at=now,
+        )
         # Bumped when this process learns it was taken for gone: claims made before are not its own.
         self.epoch = 0
         self._joined = False
@@ -157,15 +170,25 @@ class Presence:
                 told.append((other, why, released))
         # Committed. No claim ran meanwhile (``claiming`` waits for the lock this beat holds).
         self._joined = True
-        self._observed = {key: value for key, value in self._observed.items()
-                          if key in present and key not in result.gone}
+        self._observed = {
+            key: value for key, value in self._observed.items() if key in present and key not in result.gone
+        }
         if result.rejoined:
             self.epoch += 1
-            log.warning("this process (%s) was taken for gone by another: the messages it had claimed are "
-                        "sent again, not by it in the round it was in", self.id)
+            log.warning(
+                "this process (%s) was taken for gone by another: the messages it had claimed are "
+                "sent again, not by it in the round it was in",
+                self.id,
+            )
         for other, why, released in told:
-            log.warning("process %s (pid %s on %s) is gone: %s; %d message(s) it was sending released",
-                        other.id, other.pid, other.host, why, released)
+            log.warning(
+                "process %s (pid %s on %s) is gone: %s; %d message(s) it was sending released",
+                other.id,
+                other.pid,
+                other.host,
+                why,
+                released,
+            )
 
     def _why_gone(self, other: BotProcess, now: datetime) -> str | None:
         if other.pid_space == self.row.pid_space:

@@ -45,27 +45,51 @@ def schedule(application: Application) -> ReminderCycle:
     # A message a dead process was sending is sent again as soon as this process sees it gone
     # (its heartbeat), or else after OUTBOX_LEASE_SECONDS.
     presence = Presence(data.engine, clock=data.clock, gone_after=timedelta(seconds=settings.process_gone_seconds))
-    dispatcher = Dispatcher(data.engine, application.bot, clock=data.clock,
-                            lease=timedelta(seconds=settings.outbox_lease_seconds), presence=presence,
-                            hours=WorkHours.from_settings(settings))
-    cycle = ReminderCycle(data.engine, application.bot, ScanConfig.from_settings(settings), clock=data.clock,
-                          dispatcher=dispatcher, exports=data.exports,
-                          retention=timedelta(days=settings.retention_days))
+    dispatcher = Dispatcher(
+        data.engine,
+        application.bot,
+        clock=data.clock,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        presence=presence,
+        hours=WorkHours.from_settings(settings),
+    )
+    cycle = ReminderCycle(
+        data.engine,
+        application.bot,
+        ScanConfig.from_settings(settings),
+        clock=data.clock,
+        dispatcher=dispatcher,
+        exports=data.exports,
+        retention=timedelta(days=settings.retention_days),
+    )
     data.reminders = cycle
     queue = application.job_queue
     # At start, and when a beat finds a process gone, what is due is sent at once (a job: one
     # running at a clean stop is finished first, as the ticks are).
-    presence.start(settings.process_heartbeat_seconds,
-                   send=lambda: queue.run_once(_send, when=0, name="outbox-send"))
+    presence.start(settings.process_heartbeat_seconds, send=lambda: queue.run_once(_send, when=0, name="outbox-send"))
     at = settings.reminder_at
-    queue.run_custom(_tick, job_kwargs={
-        "trigger": "cron", "day_of_week": cron_days(settings.work_week), "hour": at.hour, "minute": at.minute,
-        "timezone": settings.tz, "misfire_grace_time": 3600, "coalesce": True,
-    }, name="reminders-daily")
+    queue.run_custom(
+        _tick,
+        job_kwargs={
+            "trigger": "cron",
+            "day_of_week": cron_days(settings.work_week),
+            "hour": at.hour,
+            "minute": at.minute,
+            "timezone": settings.tz,
+            "misfire_grace_time": 3600,
+            "coalesce": True,
+        },
+        name="reminders-daily",
+    )
     # Two at a time: while one tick's scan takes long (digests of a large province), the next
     # tick sends what is queued meanwhile (``ReminderCycle.run`` only sends while a scan runs).
-    queue.run_repeating(_tick, interval=settings.reminder_scan_seconds, first=5, name="reminders-scan",
-                        job_kwargs={"coalesce": True, "max_instances": 2})
+    queue.run_repeating(
+        _tick,
+        interval=settings.reminder_scan_seconds,
+        first=5,
+        name="reminders-scan",
+        job_kwargs={"coalesce": True, "max_instances": 2},
+    )
     return cycle
 
 

@@ -55,6 +55,7 @@ def sqlite_path(url: str) -> Path:
 
 # ---- what check reads ----------------------------------------------------------------------
 
+
 def record_backup(session: Session, *, at: datetime, file: Path) -> None:
     value = f"{at.astimezone(timezone.utc).isoformat(timespec='seconds')} {file.name}"[:255]
     row = session.get(AppState, LAST_BACKUP)
@@ -77,6 +78,7 @@ def last_backup(session: Session) -> LastBackup | None:
 
 
 # ---- making a backup -------------------------------------------------------------------------
+
 
 def backup_sqlite(source: Path, target: Path) -> None:
     """Copy the database at ``source`` to ``target`` through SQLite's online backup API, into a
@@ -102,8 +104,10 @@ def pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: [int(x) if x.isdigit() else 0 for x in Path(p).parts[-3].split(".")])
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: [int(x) if x.isdigit() else 0 for x in Path(p).parts[-3].split(".")],
+    )
     if candidates:
         return candidates[-1]
     raise BackupError(f"Không tìm thấy {name}: cài gói postgresql-client (cùng phiên bản máy chủ) rồi chạy lại.")
@@ -155,6 +159,7 @@ def make_backup(url: str, target: Path) -> None:
 
 
 # ---- putting one back ------------------------------------------------------------------------
+
 
 def kind_of(file: Path) -> str:
     """``sqlite`` or ``pg_dump``, read from the file's first bytes."""
@@ -213,14 +218,19 @@ def restore_postgres(file: Path, url: str) -> None:
     that a newer version of the bot added are dropped too, and the migrations bring the schema
     up to date afterwards)."""
     uri, env = _libpq(make_url(url))
-    script = subprocess.run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", "-", str(file)],
-                            env=env, capture_output=True)
+    script = subprocess.run(
+        [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file", "-", str(file)], env=env, capture_output=True
+    )
     if script.returncode != 0:
         reason = script.stderr.decode(errors="replace").strip().splitlines()
         raise BackupError(f"pg_restore thất bại: {reason[-1] if reason else script.returncode}")
     sql = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n" + script.stdout
-    done = subprocess.run([pg_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction", "-v", "ON_ERROR_STOP=1",
-                           "--dbname", uri], input=sql, env=env, capture_output=True)
+    done = subprocess.run(
+        [pg_tool("psql"), "--quiet", "--no-psqlrc", "--single-transaction", "-v", "ON_ERROR_STOP=1", "--dbname", uri],
+        input=sql,
+        env=env,
+        capture_output=True,
+    )
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
         raise BackupError(f"psql thất bại, cơ sở dữ liệu giữ nguyên: {reason[-1] if reason else done.returncode}")

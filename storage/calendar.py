@@ -40,8 +40,9 @@ def office_day(*, session: Session, day: date) -> OfficeDay | None:
     return session.get(OfficeDay, day)
 
 
-def put_office_day(*, session: Session, day: date, kind: str, note: str, created_by: int | None,
-                   now: datetime) -> tuple[OfficeDay, OfficeDay | None]:
+def put_office_day(
+    *, session: Session, day: date, kind: str, note: str, created_by: int | None, now: datetime
+) -> tuple[OfficeDay, OfficeDay | None]:
     """Record ``day`` as ``kind`` (OFFICE_WORKDAY or OFFICE_DAY_OFF) with ``note``, replacing what the
     day was; returns the row and a copy of the row it replaced (None if the day was not listed)."""
     if kind not in (OFFICE_WORKDAY, OFFICE_DAY_OFF):
@@ -51,8 +52,7 @@ def put_office_day(*, session: Session, day: date, kind: str, note: str, created
     if row is None:
         row = OfficeDay(day=day, kind=kind, note=note[:255], created_by=created_by, created_at=now)
     else:
-        old = OfficeDay(day=row.day, kind=row.kind, note=row.note, created_by=row.created_by,
-                        created_at=row.created_at)
+        old = OfficeDay(day=row.day, kind=row.kind, note=row.note, created_by=row.created_by, created_at=row.created_at)
         row.kind, row.note, row.created_by, row.created_at = kind, note[:255], created_by, now
     session.add(row)
     session.flush()
@@ -78,8 +78,9 @@ def _live():
     return col(Leave.end) >= col(Leave.start)
 
 
-def leaves_between(*, session: Session, first: date, last: date,
-                   staff_ids: Sequence[int] | None = None) -> Sequence[Leave]:
+def leaves_between(
+    *, session: Session, first: date, last: date, staff_ids: Sequence[int] | None = None
+) -> Sequence[Leave]:
     """Leave overlapping the days ``first``..``last`` (of these people), by start."""
     query = select(Leave).where(_live(), col(Leave.start) <= last, col(Leave.end) >= first)
     if staff_ids is not None:
@@ -97,20 +98,40 @@ def leaves_from(*, session: Session, day: date, staff_ids: Sequence[int] | None 
 
 def overlapping(*, session: Session, staff_id: int, start: date, end: date) -> Leave | None:
     """A leave of ``staff_id`` overlapping ``start``..``end``, if any."""
-    return session.exec(select(Leave).where(_live(), Leave.staff_id == staff_id, col(Leave.start) <= end,
-                                            col(Leave.end) >= start).order_by(col(Leave.start))).first()
+    return session.exec(
+        select(Leave)
+        .where(_live(), Leave.staff_id == staff_id, col(Leave.start) <= end, col(Leave.end) >= start)
+        .order_by(col(Leave.start))
+    ).first()
 
 
 def substituting(*, session: Session, staff_id: int, start: date, end: date) -> Leave | None:
     """A leave overlapping ``start``..``end`` for which ``staff_id`` is the substitute, if any."""
-    return session.exec(select(Leave).where(_live(), Leave.substitute_id == staff_id, col(Leave.start) <= end,
-                                            col(Leave.end) >= start)).first()
+    return session.exec(
+        select(Leave).where(_live(), Leave.substitute_id == staff_id, col(Leave.start) <= end, col(Leave.end) >= start)
+    ).first()
 
 
-def add_leave(*, session: Session, staff_id: int, start: date, end: date, substitute_id: int | None,
-              note: str, created_by: int | None, now: datetime) -> Leave:
-    row = Leave(staff_id=staff_id, start=start, end=end, substitute_id=substitute_id, note=note[:255],
-                created_by=created_by, created_at=now)
+def add_leave(
+    *,
+    session: Session,
+    staff_id: int,
+    start: date,
+    end: date,
+    substitute_id: int | None,
+    note: str,
+    created_by: int | None,
+    now: datetime,
+) -> Leave:
+    row = Leave(
+        staff_id=staff_id,
+        start=start,
+        end=end,
+        substitute_id=substitute_id,
+        note=note[:255],
+        created_by=created_by,
+        created_at=now,
+    )
     session.add(row)
     session.flush()
     return row
@@ -127,12 +148,13 @@ def end_leave(*, session: Session, leave: Leave, today: date, now: datetime) -> 
 
 
 def current_leave(*, session: Session, staff_id: int, day: date) -> Leave | None:
-    return session.exec(select(Leave).where(_live(), Leave.staff_id == staff_id, col(Leave.start) <= day,
-                                            col(Leave.end) >= day)).first()
+    return session.exec(
+        select(Leave).where(_live(), Leave.staff_id == staff_id, col(Leave.start) <= day, col(Leave.end) >= day)
+    ).first()
 
 
 def leave_or_next(*, session: Session, staff_id: int, day: date) -> Leave | None:
     """The leave of ``staff_id`` current on ``day``, or else the next one to come."""
-    return session.exec(select(Leave).where(_live(), Leave.staff_id == staff_id, col(Leave.end) >= day)
-                        .order_by(col(Leave.start))).first()
-
+    return session.exec(
+        select(Leave).where(_live(), Leave.staff_id == staff_id, col(Leave.end) >= day).order_by(col(Leave.start))
+    ).first()

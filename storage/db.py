@@ -20,6 +20,7 @@ from sqlmodel import Session, create_engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_LOCK_WAIT_MS = 30_000  # how long a SQLite transaction waits for another's write lock
 
+
 def _create_private(path: Path) -> None:
     """Create a SQLite database file readable by its owner only (SQLite gives its WAL and
     shared-memory files the same permissions): it holds staff names and Telegram ids."""
@@ -35,9 +36,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:" and parsed.query.get("mode") != "memory":
             _create_private(Path(parsed.database).expanduser())
-        engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
@@ -69,8 +68,7 @@ def make_async_engine(engine: Engine):
 
     url = asyncpg_url(engine.url)
     connect_args = {"async_creator_fn": _asyncpg_connect} if url is not None else {}
-    async_engine = create_async_engine(url or engine.url, pool_size=10, max_overflow=10,
-                                       connect_args=connect_args)
+    async_engine = create_async_engine(url or engine.url, pool_size=10, max_overflow=10, connect_args=connect_args)
     event.listen(async_engine.sync_engine, "before_cursor_execute", _without_nul, retval=True)
     return async_engine
 
@@ -88,8 +86,9 @@ def asyncpg_url(url: URL) -> URL | None:
         import asyncpg  # noqa: F401
     except ImportError:
         return None
-    return url.set(drivername="postgresql+asyncpg",
-                   query={_ASYNCPG_OPTIONS[key]: value for key, value in url.query.items()})
+    return url.set(
+        drivername="postgresql+asyncpg", query={_ASYNCPG_OPTIONS[key]: value for key, value in url.query.items()}
+    )
 
 
 async def _asyncpg_connect(*args, **kwargs):
@@ -117,9 +116,13 @@ def _without_nul(_conn, _cursor, statement, parameters, _context, executemany):
         parameters = {k: _clean(v) for k, v in parameters.items()}
     elif isinstance(parameters, (list, tuple)):
         parameters = type(parameters)(
-            {k: _clean(v) for k, v in p.items()} if isinstance(p, dict)
-            else type(p)(_clean(v) for v in p) if isinstance(p, (list, tuple)) else _clean(p)
-            for p in parameters)
+            {k: _clean(v) for k, v in p.items()}
+            if isinstance(p, dict)
+            else type(p)(_clean(v) for v in p)
+            if isinstance(p, (list, tuple))
+            else _clean(p)
+            for p in parameters
+        )
     return statement, parameters
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from storage.models import AppState, Document, DocumentVersion, utcnow
 
 KB_REVISION = "kb_revision"
-KEEP_VERSIONS = 10   # replaced and removed versions kept per file name (setting KB_KEEP_VERSIONS)
+KEEP_VERSIONS = 10  # replaced and removed versions kept per file name (setting KB_KEEP_VERSIONS)
 # What a kept version takes from the document it was, and gives back when it is restored.
 CONTENT = ("title", "number", "issuer", "doc_date", "kind", "source", "reports_on", "text", "sha256", "size_bytes")
 
@@ -23,10 +23,10 @@ CONTENT = ("title", "number", "issuer", "doc_date", "kind", "source", "reports_o
 class Change:
     """What a change did to one file of the knowledge base."""
 
-    row: Document | None        # the file's document after the change; None once removed
-    old_sha256: str = ""        # the replaced or removed version's, "" when the file had none
+    row: Document | None  # the file's document after the change; None once removed
+    old_sha256: str = ""  # the replaced or removed version's, "" when the file had none
     old_version: int | None = None
-    kept: int | None = None     # the version this change put in the history (None: none, or identical)
+    kept: int | None = None  # the version this change put in the history (None: none, or identical)
     dropped: list[int] = field(default_factory=list)  # versions dropped beyond the cap, oldest first
 
     @property
@@ -36,8 +36,11 @@ class Change:
 
 def list_documents(*, session: Session) -> Sequence[Document]:
     """Every document, by file name; without its stored analysis, which only the index reads."""
-    return session.exec(select(Document).options(defer(Document.analysis))  # type: ignore[arg-type]
-                        .order_by(col(Document.file_name))).all()
+    return session.exec(
+        select(Document)
+        .options(defer(Document.analysis))  # type: ignore[arg-type]
+        .order_by(col(Document.file_name))
+    ).all()
 
 
 def get_document(*, session: Session, file_name: str, for_update: bool = False) -> Document | None:
@@ -47,8 +50,9 @@ def get_document(*, session: Session, file_name: str, for_update: bool = False) 
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
-def upsert_document(*, session: Session, doc: Document, keep: int = KEEP_VERSIONS,
-                    retired_how: str = "replace") -> Change:
+def upsert_document(
+    *, session: Session, doc: Document, keep: int = KEEP_VERSIONS, retired_how: str = "replace"
+) -> Change:
     """Insert, or replace the document of the same file name; the replaced version is kept in the
     history (``retired_how``: "replace", or "restore" when an older version comes back), unless it
     was the very same file (same checksum and text). ``doc.version`` is set here: one more than any
@@ -98,28 +102,40 @@ def _keep(*, session: Session, doc: Document, how: str, keep: int) -> int | None
     """Put the document's current version in the history (nothing when none are kept)."""
     if keep <= 0:
         return None
-    session.add(DocumentVersion(file_name=doc.file_name, version=doc.version, added_at=doc.updated_at,
-                                retired_at=utcnow(), retired_how=how,
-                                **{name: getattr(doc, name) for name in CONTENT}))
+    session.add(
+        DocumentVersion(
+            file_name=doc.file_name,
+            version=doc.version,
+            added_at=doc.updated_at,
+            retired_at=utcnow(),
+            retired_how=how,
+            **{name: getattr(doc, name) for name in CONTENT},
+        )
+    )
     session.flush()
     return doc.version
 
 
 def next_version(*, session: Session, file_name: str, current: int = 0) -> int:
     """The number of the file's next version: one more than any it had, kept or current."""
-    kept = session.exec(select(func.max(DocumentVersion.version))
-                        .where(DocumentVersion.file_name == file_name)).one()
+    kept = session.exec(select(func.max(DocumentVersion.version)).where(DocumentVersion.file_name == file_name)).one()
     return max(current, kept or 0) + 1
 
 
 def prune_versions(*, session: Session, file_name: str, keep: int) -> list[int]:
     """Drop the file's kept versions beyond the newest ``keep``; their numbers, oldest first."""
-    numbers = session.exec(select(DocumentVersion.version).where(DocumentVersion.file_name == file_name)
-                           .order_by(col(DocumentVersion.version).desc())).all()
-    dropped = sorted(numbers[max(keep, 0):])
+    numbers = session.exec(
+        select(DocumentVersion.version)
+        .where(DocumentVersion.file_name == file_name)
+        .order_by(col(DocumentVersion.version).desc())
+    ).all()
+    dropped = sorted(numbers[max(keep, 0) :])
     if dropped:
-        session.execute(delete(DocumentVersion).where(col(DocumentVersion.file_name) == file_name,
-                                                      col(DocumentVersion.version).in_(dropped)))
+        session.execute(
+            delete(DocumentVersion).where(
+                col(DocumentVersion.file_name) == file_name, col(DocumentVersion.version).in_(dropped)
+            )
+        )
     return dropped
 
 
@@ -128,27 +144,45 @@ _VERSION_HEAD = [c for c in DocumentVersion.__table__.c if c.name != "text"]  # 
 
 def version_heads(*, session: Session, file_name: str) -> list[Row]:
     """The file's kept versions, newest first, without their texts."""
-    return list(session.execute(sa_select(*_VERSION_HEAD).where(DocumentVersion.file_name == file_name)
-                                .order_by(col(DocumentVersion.version).desc())))
+    return list(
+        session.execute(
+            sa_select(*_VERSION_HEAD)
+            .where(DocumentVersion.file_name == file_name)
+            .order_by(col(DocumentVersion.version).desc())
+        )
+    )
 
 
 def get_version(*, session: Session, file_name: str, version: int) -> DocumentVersion | None:
-    return session.exec(select(DocumentVersion).where(DocumentVersion.file_name == file_name,
-                                                      DocumentVersion.version == version)).first()
+    return session.exec(
+        select(DocumentVersion).where(DocumentVersion.file_name == file_name, DocumentVersion.version == version)
+    ).first()
 
 
 def files_with_history(*, session: Session, limit: int) -> tuple[list[Row], int]:
     """The files that have kept versions, the most recently changed first (at most ``limit``):
     (file_name, versions, last_retired_at, current_version or None); and how many there are."""
-    grouped = (sa_select(DocumentVersion.file_name, func.count().label("versions"),
-                         func.max(DocumentVersion.retired_at).label("last_retired_at"))
-               .group_by(DocumentVersion.file_name).subquery())
+    grouped = (
+        sa_select(
+            DocumentVersion.file_name,
+            func.count().label("versions"),
+            func.max(DocumentVersion.retired_at).label("last_retired_at"),
+        )
+        .group_by(DocumentVersion.file_name)
+        .subquery()
+    )
     total = session.execute(sa_select(func.count()).select_from(grouped)).scalar_one()
     rows = session.execute(
-        sa_select(grouped.c.file_name, grouped.c.versions, grouped.c.last_retired_at,
-                  Document.version.label("current_version"))
+        sa_select(
+            grouped.c.file_name,
+            grouped.c.versions,
+            grouped.c.last_retired_at,
+            Document.version.label("current_version"),
+        )
         .outerjoin(Document, Document.file_name == grouped.c.file_name)
-        .order_by(grouped.c.last_retired_at.desc(), grouped.c.file_name).limit(limit))
+        .order_by(grouped.c.last_retired_at.desc(), grouped.c.file_name)
+        .limit(limit)
+    )
     return list(rows), total
 
 
@@ -178,7 +212,7 @@ def count_documents(*, session: Session) -> int:
 # 200 documents' stored analyses, not their texts.
 
 _HEAD = [c for c in Document.__table__.c if c.name not in ("text", "analysis")]  # type: ignore[attr-defined]
-_CHUNK = 500   # ids per IN (...)
+_CHUNK = 500  # ids per IN (...)
 
 
 def document_heads(*, session: Session) -> list[Row]:
@@ -196,10 +230,15 @@ def stored_analyses(*, session: Session, ids: Iterable[int], version: int) -> li
     """(id, sha256, updated_at, analysis) of those documents whose stored analysis is of ``version``."""
     out: list[Row] = []
     for chunk in _chunks(ids):
-        out.extend(session.execute(
-            sa_select(Document.id, Document.sha256, Document.updated_at, Document.analysis)
-            .where(col(Document.id).in_(chunk), Document.analysis_version == version,
-                   col(Document.analysis).is_not(None))))
+        out.extend(
+            session.execute(
+                sa_select(Document.id, Document.sha256, Document.updated_at, Document.analysis).where(
+                    col(Document.id).in_(chunk),
+                    Document.analysis_version == version,
+                    col(Document.analysis).is_not(None),
+                )
+            )
+        )
     return out
 
 
@@ -211,15 +250,20 @@ def document_texts(*, session: Session, ids: Iterable[int]) -> list[Row]:
     return out
 
 
-def save_analysis(*, session: Session, doc_id: int, sha256: str, updated_at: datetime,
-                  analysis: bytes, version: int) -> bool:
+def save_analysis(
+    *, session: Session, doc_id: int, sha256: str, updated_at: datetime, analysis: bytes, version: int
+) -> bool:
     """Keep the analysis of a document as it was read (same sha256 and updated_at: not replaced
     since), unless a newer analyser's is already there. Not a change of the knowledge base: the
     revision stays."""
     result = session.execute(
         update(Document)
-        .where(col(Document.id) == doc_id, col(Document.sha256) == sha256,
-               col(Document.updated_at) == updated_at,
-               or_(col(Document.analysis_version).is_(None), col(Document.analysis_version) <= version))
-        .values(analysis=analysis, analysis_version=version))
+        .where(
+            col(Document.id) == doc_id,
+            col(Document.sha256) == sha256,
+            col(Document.updated_at) == updated_at,
+            or_(col(Document.analysis_version).is_(None), col(Document.analysis_version) <= version),
+        )
+        .values(analysis=analysis, analysis_version=version)
+    )
     return result.rowcount == 1

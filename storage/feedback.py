@@ -19,8 +19,8 @@ from sqlmodel import Session, col
 
 from storage.models import AnswerGiven, AnswerVote, KeptQuestion
 
-KEPT_QUESTIONS_CAP = 5_000   # questions kept for /cauhoi; beyond, those asked longest ago go
-ANSWERS_CAP = 20_000         # answers whose buttons can still be pressed; beyond, those given longest ago go
+KEPT_QUESTIONS_CAP = 5_000  # questions kept for /cauhoi; beyond, those asked longest ago go
+ANSWERS_CAP = 20_000  # answers whose buttons can still be pressed; beyond, those given longest ago go
 UP, DOWN = 1, -1
 
 
@@ -31,9 +31,11 @@ def _insert(session: Session):
 
 def _prune(session: Session, model, cap: int) -> list[int]:
     """The ids of the rows beyond the ``cap`` most recent (by ``last_at``), to drop."""
-    return list(session.execute(
-        select(model.id).order_by(col(model.last_at).desc(), col(model.id).desc()).offset(cap).limit(500)
-    ).scalars())
+    return list(
+        session.execute(
+            select(model.id).order_by(col(model.last_at).desc(), col(model.id).desc()).offset(cap).limit(500)
+        ).scalars()
+    )
 
 
 # --------------------------------------------------------------------------
@@ -41,15 +43,18 @@ def _prune(session: Session, model, cap: int) -> list[int]:
 # --------------------------------------------------------------------------
 
 
-def record_answer(*, session: Session, key: str, question: str, source: str, at: datetime,
-                  cap: int = ANSWERS_CAP) -> int:
+def record_answer(
+    *, session: Session, key: str, question: str, source: str, at: datetime, cap: int = ANSWERS_CAP
+) -> int:
     """The id of the answer ``key`` (a question and the passage given for it), counted once more,
     or added."""
     table = AnswerGiven.__table__
-    statement = _insert(session)(table).values(key=key, question=question, source=source, times=1,
-                                               first_at=at, last_at=at)
+    statement = _insert(session)(table).values(
+        key=key, question=question, source=source, times=1, first_at=at, last_at=at
+    )
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.key], set_={"times": table.c.times + 1, "last_at": at},
+        index_elements=[table.c.key],
+        set_={"times": table.c.times + 1, "last_at": at},
     ).returning(table.c.id, table.c.times)
     answer_id, times = session.execute(statement).one()
     if times == 1:  # a new row
@@ -77,22 +82,26 @@ class Voted:
 def set_vote(*, session: Session, answer: AnswerGiven, telegram_id: int, vote: int, at: datetime) -> Voted:
     """Record ``telegram_id``'s vote on ``answer``: a second press changes the vote, never adds one."""
     previous = session.execute(
-        select(AnswerVote.vote).where(AnswerVote.answer_id == answer.id, AnswerVote.telegram_id == telegram_id)
+        select(AnswerVote.vote)
+        .where(AnswerVote.answer_id == answer.id, AnswerVote.telegram_id == telegram_id)
         .with_for_update()
     ).scalar_one_or_none()
     if previous != vote:
         table = AnswerVote.__table__
-        statement = _insert(session)(table).values(answer_id=answer.id, telegram_id=telegram_id, vote=vote,
-                                                   voted_at=at)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.answer_id, table.c.telegram_id], set_={"vote": vote, "voted_at": at}))
+        statement = _insert(session)(table).values(answer_id=answer.id, telegram_id=telegram_id, vote=vote, voted_at=at)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.answer_id, table.c.telegram_id], set_={"vote": vote, "voted_at": at}
+            )
+        )
     return Voted(answer, previous, vote)
 
 
 def count_votes(*, session: Session, answer_id: int) -> dict[int, int]:
     """{vote: how many} on one answer."""
-    rows = session.execute(select(AnswerVote.vote, func.count()).where(AnswerVote.answer_id == answer_id)
-                           .group_by(AnswerVote.vote))
+    rows = session.execute(
+        select(AnswerVote.vote, func.count()).where(AnswerVote.answer_id == answer_id).group_by(AnswerVote.vote)
+    )
     return {vote: count for vote, count in rows}
 
 
@@ -101,17 +110,31 @@ def count_votes(*, session: Session, answer_id: int) -> dict[int, int]:
 # --------------------------------------------------------------------------
 
 
-def keep_question(*, session: Session, key: str, text: str, at: datetime, refused: int = 0, disliked: int = 0,
-                  prefer_text: bool = False, cap: int = KEPT_QUESTIONS_CAP) -> None:
+def keep_question(
+    *,
+    session: Session,
+    key: str,
+    text: str,
+    at: datetime,
+    refused: int = 0,
+    disliked: int = 0,
+    prefer_text: bool = False,
+    cap: int = KEPT_QUESTIONS_CAP,
+) -> None:
     """Count the question ``key`` once more as refused or disliked (or add it). Its first wording is
     kept, unless ``prefer_text`` (e.g. the new one has its diacritics and the old one had not)."""
     table = KeptQuestion.__table__
     times = refused + disliked
     assert times > 0, "a kept question counts at least once"
-    statement = _insert(session)(table).values(key=key, text=text, refused=refused, disliked=disliked, times=times,
-                                               first_at=at, last_at=at)
-    updates = {"refused": table.c.refused + refused, "disliked": table.c.disliked + disliked,
-               "times": table.c.times + times, "last_at": at}
+    statement = _insert(session)(table).values(
+        key=key, text=text, refused=refused, disliked=disliked, times=times, first_at=at, last_at=at
+    )
+    updates = {
+        "refused": table.c.refused + refused,
+        "disliked": table.c.disliked + disliked,
+        "times": table.c.times + times,
+        "last_at": at,
+    }
     if prefer_text:
         updates["text"] = statement.excluded.text
     statement = statement.on_conflict_do_update(index_elements=[table.c.key], set_=updates)
@@ -138,10 +161,14 @@ def unkeep_dislike(*, session: Session, key: str) -> None:
 
 def kept_questions(*, session: Session, offset: int = 0, limit: int = 20) -> list[KeptQuestion]:
     """Most often first, then most recent."""
-    return list(session.execute(
-        select(KeptQuestion).order_by(col(KeptQuestion.times).desc(), col(KeptQuestion.last_at).desc(),
-                                      col(KeptQuestion.id).desc()).offset(offset).limit(limit)
-    ).scalars())
+    return list(
+        session.execute(
+            select(KeptQuestion)
+            .order_by(col(KeptQuestion.times).desc(), col(KeptQuestion.last_at).desc(), col(KeptQuestion.id).desc())
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def count_kept_questions(*, session: Session) -> int:
@@ -150,4 +177,3 @@ def count_kept_questions(*, session: Session) -> int:
 
 def kept_question(*, session: Session, key: str) -> KeptQuestion | None:
     return session.execute(select(KeptQuestion).where(KeptQuestion.key == key)).scalar_one_or_none()
-

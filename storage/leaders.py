@@ -65,31 +65,40 @@ def _watch_conditions(scope: Scope, wanted: WatchFilter, today: date) -> list:
     return conditions
 
 
-def watch_tasks(*, session: Session, scope: Scope, wanted: WatchFilter, today: date, offset: int = 0,
-                limit: int = 10) -> tuple[list[Task], int]:
+def watch_tasks(
+    *, session: Session, scope: Scope, wanted: WatchFilter, today: date, offset: int = 0, limit: int = 10
+) -> tuple[list[Task], int]:
     """One page of the tasks in ``scope`` matching ``wanted``, most urgent first (blocked and
     awaiting review before the rest, then by deadline), and how many there are in all."""
     conditions = and_(*_watch_conditions(scope, wanted, today))
     total = session.exec(select(func.count()).select_from(Task).where(conditions)).one()
     urgent = case((col(Task.status).in_((STATUS_BLOCKED, STATUS_REVIEW)), 0), else_=1)
-    rows = session.exec(select(Task).where(conditions)
-                        .order_by(urgent, col(Task.deadline), col(Task.code))
-                        .offset(max(0, offset)).limit(limit)).all()
+    rows = session.exec(
+        select(Task)
+        .where(conditions)
+        .order_by(urgent, col(Task.deadline), col(Task.code))
+        .offset(max(0, offset))
+        .limit(limit)
+    ).all()
     return list(rows), int(total)
 
 
 def units_named(*, session: Session, key_part: str, limit: int = 20) -> Sequence[Unit]:
     """Units whose folded full-name key contains ``key_part`` (already folded)."""
-    return session.exec(select(Unit).where(col(Unit.key).contains(key_part)).order_by(col(Unit.path))
-                        .limit(limit)).all()
+    return session.exec(
+        select(Unit).where(col(Unit.key).contains(key_part)).order_by(col(Unit.path)).limit(limit)
+    ).all()
 
 
 # ---- a task's conversation, evidence and extension requests -----------------------------------
 
-def add_comment(*, session: Session, task: Task, staff: Staff | None, author: str, text: str,
-                at: datetime) -> TaskComment:
-    comment = TaskComment(task_id=task.id, staff_id=staff.id if staff else None, author=author[:255],
-                          text=text[:2000], created_at=at)
+
+def add_comment(
+    *, session: Session, task: Task, staff: Staff | None, author: str, text: str, at: datetime
+) -> TaskComment:
+    comment = TaskComment(
+        task_id=task.id, staff_id=staff.id if staff else None, author=author[:255], text=text[:2000], created_at=at
+    )
     session.add(comment)
     session.flush()
     return comment
@@ -98,28 +107,41 @@ def add_comment(*, session: Session, task: Task, staff: Staff | None, author: st
 def comments_of(*, session: Session, task_id: int, limit: int = 10) -> tuple[list[TaskComment], int]:
     """The latest ``limit`` comments, oldest first, and how many there are."""
     total = session.exec(select(func.count()).select_from(TaskComment).where(TaskComment.task_id == task_id)).one()
-    rows = session.exec(select(TaskComment).where(TaskComment.task_id == task_id)
-                        .order_by(col(TaskComment.created_at).desc(), col(TaskComment.id).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(TaskComment)
+        .where(TaskComment.task_id == task_id)
+        .order_by(col(TaskComment.created_at).desc(), col(TaskComment.id).desc())
+        .limit(limit)
+    ).all()
     return list(reversed(rows)), int(total)
 
 
 def evidence_of(*, session: Session, task_id: int, limit: int = 20) -> list[tuple[Evidence, Report]]:
-    rows = session.exec(select(Evidence, Report).join(Report, col(Evidence.report_id) == col(Report.id))
-                        .where(Report.task_id == task_id)
-                        .order_by(col(Evidence.created_at).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Evidence, Report)
+        .join(Report, col(Evidence.report_id) == col(Report.id))
+        .where(Report.task_id == task_id)
+        .order_by(col(Evidence.created_at).desc())
+        .limit(limit)
+    ).all()
     return [(evidence, report) for evidence, report in rows]
 
 
 def evidence_by_id(*, session: Session, evidence_id: int) -> tuple[Evidence, Report] | None:
-    row = session.exec(select(Evidence, Report).join(Report, col(Evidence.report_id) == col(Report.id))
-                       .where(Evidence.id == evidence_id)).first()
+    row = session.exec(
+        select(Evidence, Report)
+        .join(Report, col(Evidence.report_id) == col(Report.id))
+        .where(Evidence.id == evidence_id)
+    ).first()
     return (row[0], row[1]) if row else None
 
 
 def pending_extension(*, session: Session, task_id: int) -> ExtensionRequest | None:
-    return session.exec(select(ExtensionRequest).where(ExtensionRequest.task_id == task_id,
-                                                       ExtensionRequest.status == EXTENSION_PENDING)
-                        .order_by(col(ExtensionRequest.id).desc())).first()
+    return session.exec(
+        select(ExtensionRequest)
+        .where(ExtensionRequest.task_id == task_id, ExtensionRequest.status == EXTENSION_PENDING)
+        .order_by(col(ExtensionRequest.id).desc())
+    ).first()
 
 
 def extension_by_id(*, session: Session, request_id: int, for_update: bool = False) -> ExtensionRequest | None:
@@ -130,13 +152,18 @@ def extension_by_id(*, session: Session, request_id: int, for_update: bool = Fal
 
 
 def pending_extensions(*, session: Session, scope: Scope, limit: int = 20) -> list[tuple[ExtensionRequest, Task]]:
-    rows = session.exec(select(ExtensionRequest, Task).join(Task, col(ExtensionRequest.task_id) == col(Task.id))
-                        .where(ExtensionRequest.status == EXTENSION_PENDING, scope.task_filter())
-                        .order_by(col(ExtensionRequest.created_at)).limit(limit)).all()
+    rows = session.exec(
+        select(ExtensionRequest, Task)
+        .join(Task, col(ExtensionRequest.task_id) == col(Task.id))
+        .where(ExtensionRequest.status == EXTENSION_PENDING, scope.task_filter())
+        .order_by(col(ExtensionRequest.created_at))
+        .limit(limit)
+    ).all()
     return [(request, task) for request, task in rows]
 
 
 # ---- who is not connected -------------------------------------------------------------------------
+
 
 def unlinked_staff(*, session: Session, scope: Scope, limit: int = 200) -> list[Staff]:
     """Staff of ``scope`` (its units' people, or for an admin everyone) who never linked Telegram."""
@@ -151,20 +178,29 @@ def unlinked_staff(*, session: Session, scope: Scope, limit: int = 200) -> list[
 
 # ---- a task's card: milestones, report history, who may be filtered on -------------------------
 
+
 def milestones_of(*, session: Session, task_id: int) -> list[Milestone]:
-    return list(session.exec(select(Milestone).where(Milestone.task_id == task_id)
-                             .order_by(col(Milestone.due_date), col(Milestone.id))).all())
+    return list(
+        session.exec(
+            select(Milestone).where(Milestone.task_id == task_id).order_by(col(Milestone.due_date), col(Milestone.id))
+        ).all()
+    )
 
 
 def reports_page(*, session: Session, task_id: int, limit: int = 10) -> tuple[list[Report], int]:
     """The latest ``limit`` reports of a task, newest first, and how many there are."""
     total = session.exec(select(func.count()).select_from(Report).where(Report.task_id == task_id)).one()
-    rows = session.exec(select(Report).where(Report.task_id == task_id)
-                        .order_by(col(Report.created_at).desc(), col(Report.id).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Report)
+        .where(Report.task_id == task_id)
+        .order_by(col(Report.created_at).desc(), col(Report.id).desc())
+        .limit(limit)
+    ).all()
     return list(rows), int(total)
 
 
 def owns_task_in_scope(*, session: Session, scope: Scope, staff_id: int) -> bool:
     """Whether ``staff_id`` carries out any task of ``scope``."""
-    return session.exec(select(Task.id).where(Task.owner_id == staff_id, scope.task_filter()).limit(1)).first() \
-        is not None
+    return (
+        session.exec(select(Task.id).where(Task.owner_id == staff_id, scope.task_filter()).limit(1)).first() is not None
+    )

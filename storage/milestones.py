@@ -17,19 +17,27 @@ from storage.tracking import batches
 
 def of_task(*, session: Session, task_id: int) -> list[Milestone]:
     """A task's milestones, numbered from 1 in this order (by date, then as entered)."""
-    return list(session.exec(select(Milestone).where(Milestone.task_id == task_id)
-                             .order_by(col(Milestone.due_date), col(Milestone.id))).all())
+    return list(
+        session.exec(
+            select(Milestone).where(Milestone.task_id == task_id).order_by(col(Milestone.due_date), col(Milestone.id))
+        ).all()
+    )
 
 
 def open_of_tasks(*, session: Session, task_ids: list[int]) -> dict[int, list[tuple[int, Milestone]]]:
     """The milestones not done of each task, with their numbers: task id → [(number, milestone)]."""
     by_task: dict[int, list[Milestone]] = {}
     for batch in batches(sorted(set(task_ids))):
-        for mark in session.exec(select(Milestone).where(col(Milestone.task_id).in_(batch))
-                                 .order_by(col(Milestone.due_date), col(Milestone.id))):
+        for mark in session.exec(
+            select(Milestone)
+            .where(col(Milestone.task_id).in_(batch))
+            .order_by(col(Milestone.due_date), col(Milestone.id))
+        ):
             by_task.setdefault(mark.task_id, []).append(mark)
-    return {task_id: [(number, mark) for number, mark in enumerate(marks, 1) if not mark.done]
-            for task_id, marks in by_task.items()}
+    return {
+        task_id: [(number, mark) for number, mark in enumerate(marks, 1) if not mark.done]
+        for task_id, marks in by_task.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -41,16 +49,20 @@ class DueMilestone:
     done: bool
 
 
-def in_scope(*, session: Session, task_filter: ColumnElement[bool], first: date, last: date,
-             open_only: bool = False) -> list[DueMilestone]:
+def in_scope(
+    *, session: Session, task_filter: ColumnElement[bool], first: date, last: date, open_only: bool = False
+) -> list[DueMilestone]:
     """The milestones of the tasks ``task_filter`` selects (a ``Scope.task_filter()``) dated from
     ``first`` to ``last``, by date; ``open_only``: those not done."""
-    query = (select(Task.code, Milestone.title, Milestone.due_date, Milestone.progress, Milestone.done)
-             .join(Task, col(Task.id) == col(Milestone.task_id))
-             .where(task_filter, Milestone.due_date >= first, Milestone.due_date <= last))
+    query = (
+        select(Task.code, Milestone.title, Milestone.due_date, Milestone.progress, Milestone.done)
+        .join(Task, col(Task.id) == col(Milestone.task_id))
+        .where(task_filter, Milestone.due_date >= first, Milestone.due_date <= last)
+    )
     if open_only:
         query = query.where(col(Milestone.done).is_(False))
     rows = session.execute(query.order_by(col(Milestone.due_date), col(Task.code), col(Milestone.id)))
-    return [DueMilestone(task_code=code, title=title, due=due, progress=progress or 0, done=bool(done))
-            for code, title, due, progress, done in rows]
-
+    return [
+        DueMilestone(task_code=code, title=title, due=due, progress=progress or 0, done=bool(done))
+        for code, title, due, progress, done in rows
+    ]

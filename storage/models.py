@@ -30,7 +30,7 @@ class Document(SQLModel, table=True):
     doc_date: date | None = None
     # "document" (an official document) or "article" (a news article about one)
     kind: str | None = Field(default=None, max_length=20)
-    source: str | None = Field(default=None, max_length=255)      # an article's publisher
+    source: str | None = Field(default=None, max_length=255)  # an article's publisher
     reports_on: str | None = Field(default=None, max_length=255)  # the document an article reports on
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
@@ -69,9 +69,9 @@ class DocumentVersion(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
     size_bytes: int = 0
-    added_at: datetime                                 # when it became the file's current version
+    added_at: datetime  # when it became the file's current version
     retired_at: datetime = Field(default_factory=utcnow)  # when it stopped being so
-    retired_how: str = Field(max_length=16)            # replace | remove | restore (another version restored)
+    retired_how: str = Field(max_length=16)  # replace | remove | restore (another version restored)
 
 
 class AppState(SQLModel, table=True):
@@ -331,7 +331,7 @@ class TaskSeries(SQLModel, table=True):
 
 
 OFFICE_WORKDAY = "work"  # a make-up working day (a Saturday worked in exchange for a bridge day)
-OFFICE_DAY_OFF = "off"   # a local day off
+OFFICE_DAY_OFF = "off"  # a local day off
 
 
 class OfficeDay(SQLModel, table=True):
@@ -592,6 +592,7 @@ class KeptQuestion(SQLModel, table=True):
     first_at: datetime = Field(default_factory=utcnow)
     last_at: datetime = Field(default_factory=utcnow, index=True)
 
+
 # Codes are looked up whatever their case (``upper(code) = 'NV001'``): index that expression.
 from sqlalchemy import Index, func  # noqa: E402
 
@@ -600,5 +601,11 @@ Index("ix_target_code_upper", func.upper(Target.__table__.c.code))
 Index("ix_task_code_upper", func.upper(Task.__table__.c.code))
 Index("ix_task_series_code_upper", func.upper(TaskSeries.__table__.c.code))
 # One instance of a series a period.
-Index("uq_task_series_period", Task.__table__.c.series_id, Task.__table__.c.period_key, unique=True,
-      postgresql_where=Task.__table__.c.series_id.isnot(None), sqlite_where=Task.__table__.c.series_id.isnot(None))
+Index(
+    "uq_task_series_period",
+    Task.__table__.c.series_id,
+    Task.__table__.c.period_key,
+    unique=True,
+    postgresql_where=Task.__table__.c.series_id.isnot(None),
+    sqlite_where=Task.__table__.c.series_id.isnot(None),
+)

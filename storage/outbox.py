@@ -31,7 +31,7 @@ from storage.models import (
 def existing_keys(*, session: Session, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         found.update(session.exec(select(Outbox.key).where(col(Outbox.key).in_(chunk))).all())
     return found
 
@@ -69,15 +69,19 @@ def release_claims_of(*, session: Session, process_id: str) -> int:
     return result.rowcount or 0
 
 
-def claim(*, session: Session, token: str, now: datetime, limit: int,
-          held_kinds: Sequence[str] = ()) -> list[Outbox]:
+def claim(*, session: Session, token: str, now: datetime, limit: int, held_kinds: Sequence[str] = ()) -> list[Outbox]:
     """Claim up to ``limit`` due rows for the sender identified by ``token``; rows of ``held_kinds``
     (reminders outside working hours) stay queued."""
-    due = (select(Outbox.id)
-           .where(Outbox.status == OUTBOX_PENDING, col(Outbox.not_before) <= now,
-                  col(Outbox.kind).not_in(held_kinds) if held_kinds else Outbox.id.is_not(None))
-           .order_by(col(Outbox.not_before), col(Outbox.id))
-           .limit(limit))
+    due = (
+        select(Outbox.id)
+        .where(
+            Outbox.status == OUTBOX_PENDING,
+            col(Outbox.not_before) <= now,
+            col(Outbox.kind).not_in(held_kinds) if held_kinds else Outbox.id.is_not(None),
+        )
+        .order_by(col(Outbox.not_before), col(Outbox.id))
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         # Not ``id IN (subquery)``: PostgreSQL may run a locking subquery there once for each row it
         # looks at (a semi-join), each run skipping the rows the runs before locked, and so claim
@@ -92,15 +96,21 @@ def claim(*, session: Session, token: str, now: datetime, limit: int,
         .values(status=OUTBOX_SENDING, claimed_by=token, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return list(session.exec(select(Outbox).where(Outbox.claimed_by == token, Outbox.status == OUTBOX_SENDING)
-                             .order_by(col(Outbox.id))).all())
+    return list(
+        session.exec(
+            select(Outbox).where(Outbox.claimed_by == token, Outbox.status == OUTBOX_SENDING).order_by(col(Outbox.id))
+        ).all()
+    )
 
 
 def _finish(session: Session, row_id: int, token: str, **values) -> bool:
     """Update a row only while this sender still holds it."""
     result = session.execute(
-        update(Outbox).where(Outbox.id == row_id, Outbox.claimed_by == token, Outbox.status == OUTBOX_SENDING)
-        .values(**values).execution_options(synchronize_session=False))
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.claimed_by == token, Outbox.status == OUTBOX_SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     return bool(result.rowcount)
 
 
@@ -108,8 +118,9 @@ def mark_sent(*, session: Session, row_id: int, token: str, now: datetime) -> bo
     return _finish(session, row_id, token, status=OUTBOX_SENT, sent_at=now, error="")
 
 
-def retry_later(*, session: Session, row_id: int, token: str, at: datetime, error: str,
-                count_attempt: bool = True) -> bool:
+def retry_later(
+    *, session: Session, row_id: int, token: str, at: datetime, error: str, count_attempt: bool = True
+) -> bool:
     values = dict(status=OUTBOX_PENDING, not_before=at, claimed_by="", error=error[:500])
     if count_attempt:
         values["attempts"] = Outbox.attempts + 1
@@ -124,8 +135,12 @@ def mark_unreachable(*, session: Session, row: Outbox, token: str, now: datetime
     """The chat refused the bot (blocked, never started): the row stops here and
     the person is marked unreachable, for their manager's digest."""
     done = _finish(session, row.id, token, status=OUTBOX_UNREACHABLE, error=error[:500])
-    session.execute(update(Staff).where(and_(Staff.telegram_id == row.chat_id, Staff.unreachable_since.is_(None)))
-                    .values(unreachable_since=now).execution_options(synchronize_session=False))
+    session.execute(
+        update(Staff)
+        .where(and_(Staff.telegram_id == row.chat_id, Staff.unreachable_since.is_(None)))
+        .values(unreachable_since=now)
+        .execution_options(synchronize_session=False)
+    )
     return done
 
 

@@ -17,15 +17,28 @@ def beat(session: Session, *, row: BotProcess, at: datetime) -> bool:
     """Count one beat of ``row``'s process; False when its row was not there (never joined, or
     deleted by another process that took it for gone): it is written again."""
     done = session.execute(
-        update(BotProcess).where(BotProcess.id == row.id)
-        .values(beats=BotProcess.beats + 1, seen_at=at).execution_options(synchronize_session=False))
+        update(BotProcess)
+        .where(BotProcess.id == row.id)
+        .values(beats=BotProcess.beats + 1, seen_at=at)
+        .execution_options(synchronize_session=False)
+    )
     if done.rowcount:
         return True
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    values = dict(id=row.id, host=row.host[:255], pid=row.pid, pid_space=row.pid_space, started_at=row.started_at,
-                  seen_at=at, beats=1)
-    session.execute(insert(BotProcess).values(**values)
-                    .on_conflict_do_update(index_elements=["id"], set_={"seen_at": at, "beats": BotProcess.beats + 1}))
+    values = dict(
+        id=row.id,
+        host=row.host[:255],
+        pid=row.pid,
+        pid_space=row.pid_space,
+        started_at=row.started_at,
+        seen_at=at,
+        beats=1,
+    )
+    session.execute(
+        insert(BotProcess)
+        .values(**values)
+        .on_conflict_do_update(index_elements=["id"], set_={"seen_at": at, "beats": BotProcess.beats + 1})
+    )
     return False
 
 
@@ -44,5 +57,8 @@ def forget(session: Session, *, process_id: str, beats: int | None = None) -> bo
 
 def running(session: Session, *, since: datetime) -> list[BotProcess]:
     """The processes that beat at ``since`` or later (by their own clocks), most recent first."""
-    return list(session.exec(select(BotProcess).where(BotProcess.seen_at >= since)
-                             .order_by(col(BotProcess.seen_at).desc())).all())
+    return list(
+        session.exec(
+            select(BotProcess).where(BotProcess.seen_at >= since).order_by(col(BotProcess.seen_at).desc())
+        ).all()
+    )

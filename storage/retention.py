@@ -14,8 +14,10 @@ person's actions).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
@@ -35,8 +37,8 @@ from storage.models import (
     ScanFailure,
     Staff,
     Subscription,
-    Task,
     TargetValue,
+    Task,
 )
 
 ERASED_NOTE = ""
@@ -47,17 +49,28 @@ def purge(session: Session, *, before: datetime) -> dict[str, int]:
     done = (OUTBOX_SENT, OUTBOX_FAILED, OUTBOX_UNREACHABLE)
     emptied = session.execute(
         update(Outbox)
-        .where(col(Outbox.status).in_(done), Outbox.created_at < before,
-               or_(Outbox.text != "", Outbox.markup != "", col(Outbox.photo).is_not(None),
-                   col(Outbox.document).is_not(None)))
+        .where(
+            col(Outbox.status).in_(done),
+            Outbox.created_at < before,
+            or_(
+                Outbox.text != "",
+                Outbox.markup != "",
+                col(Outbox.photo).is_not(None),
+                col(Outbox.document).is_not(None),
+            ),
+        )
         .values(text="", markup="", photo=None, document=None)
-        .execution_options(synchronize_session=False)).rowcount
-    flows = session.execute(delete(Flow).where(Flow.expires_at < before)
-                            .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    flows = session.execute(
+        delete(Flow).where(Flow.expires_at < before).execution_options(synchronize_session=False)
+    ).rowcount
     invites = session.execute(
-        delete(Invite).where(Invite.expires_at < before).execution_options(synchronize_session=False)).rowcount
-    failures = session.execute(delete(ScanFailure).where(ScanFailure.last_at < before)
-                               .execution_options(synchronize_session=False)).rowcount
+        delete(Invite).where(Invite.expires_at < before).execution_options(synchronize_session=False)
+    ).rowcount
+    failures = session.execute(
+        delete(ScanFailure).where(ScanFailure.last_at < before).execution_options(synchronize_session=False)
+    ).rowcount
     return {"outbox": emptied or 0, "flows": flows or 0, "invites": invites or 0, "scan_failures": failures or 0}
 
 
@@ -74,6 +87,17 @@ def pseudonym_of(staff: Staff) -> str:
     return f"Ẩn danh {digest}"
 
 
+def _erase_messages(run: Callable[[str, Any], None], to_them: Any) -> None:
+    """Messages to them (``to_them`` picks them): the pending ones are not sent, the text of all of them goes."""
+    run(
+        "outbox",
+        update(Outbox)
+        .where(to_them, Outbox.status == OUTBOX_PENDING)
+        .values(status=OUTBOX_FAILED, error="người nhận đã yêu cầu xoá dữ liệu"),
+    )
+    run("outbox", update(Outbox).where(to_them).values(text="", markup="", photo=None, document=None))
+
+
 def erase_person(session: Session, *, staff: Staff, at: datetime) -> Erased:
     """Remove ``staff``'s personal data. The caller writes the audit line of the erasure."""
     alias = pseudonym_of(staff)
@@ -81,29 +105,41 @@ def erase_person(session: Session, *, staff: Staff, at: datetime) -> Erased:
     counts: dict[str, int] = {}
 
     def run(key: str, statement) -> None:
-        counts[key] = counts.get(key, 0) + (session.execute(
-            statement.execution_options(synchronize_session=False)).rowcount or 0)
+        counts[key] = counts.get(key, 0) + (
+            session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+        )
 
     # The notes they wrote, and the reasons for blocked tasks taken from them.
     notes = [n for n in session.exec(select(Report.note).where(Report.staff_id == staff.id, Report.note != ""))]
     run("report_notes", update(Report).where(Report.staff_id == staff.id, Report.note != "").values(note=ERASED_NOTE))
     if notes:
         run("blocked_reasons", update(Task).where(col(Task.blocked_reason).in_(set(notes))).values(blocked_reason=""))
-    run("target_notes", update(TargetValue).where(TargetValue.recorded_by == staff.id, TargetValue.note != "")
-        .values(note=ERASED_NOTE))
+    run(
+        "target_notes",
+        update(TargetValue).where(TargetValue.recorded_by == staff.id, TargetValue.note != "").values(note=ERASED_NOTE),
+    )
     # The audit trail: their own lines name them by the pseudonym and lose the note text they
     # typed; every line that wrote their name or Telegram id as a value gets the pseudonym.
     run("audit", update(AuditEntry).where(AuditEntry.actor_id == staff.id).values(actor=alias))
-    run("audit", update(AuditEntry).where(AuditEntry.actor_id == staff.id,
-                                         col(AuditEntry.action).in_(("report", "report_note", "report_correct",
-                                                                     "target_value")))
-        .values(note=ERASED_NOTE))
+    run(
+        "audit",
+        update(AuditEntry)
+        .where(
+            AuditEntry.actor_id == staff.id,
+            col(AuditEntry.action).in_(("report", "report_note", "report_correct", "target_value")),
+        )
+        .values(note=ERASED_NOTE),
+    )
     if len(name.strip()) >= 3:
         for column in ("actor", "old_value", "new_value", "note"):
             attr = getattr(AuditEntry, column)
             for entry_id, value in session.execute(select(AuditEntry.id, attr).where(col(attr).contains(name))):
-                run("audit", update(AuditEntry).where(AuditEntry.id == entry_id)
-                    .values({column: value.replace(name, alias)[:1000]}))
+                run(
+                    "audit",
+                    update(AuditEntry)
+                    .where(AuditEntry.id == entry_id)
+                    .values({column: value.replace(name, alias)[:1000]}),
+                )
     if telegram_id is not None:
         tid = str(telegram_id)
         for column in ("old_value", "new_value"):
@@ -112,20 +148,18 @@ def erase_person(session: Session, *, staff: Staff, at: datetime) -> Erased:
         run("flows", delete(Flow).where(Flow.telegram_id == telegram_id))
         run("votes", delete(AnswerVote).where(AnswerVote.telegram_id == telegram_id))
         run("documents", update(Document).where(Document.added_by == telegram_id).values(added_by=None))
-        run("subscriptions", update(Subscription).where(Subscription.owner_telegram_id == telegram_id)
-            .values(owner_telegram_id=None))
-        # Messages to them: the pending ones are not sent, the text of all of them goes.
-        run("outbox", update(Outbox).where(Outbox.chat_id == telegram_id, Outbox.status == OUTBOX_PENDING)
-            .values(status=OUTBOX_FAILED, error="người nhận đã yêu cầu xoá dữ liệu"))
-        run("outbox", update(Outbox).where(Outbox.chat_id == telegram_id)
-            .values(text="", markup="", photo=None, document=None))
-    run("outbox", update(Outbox).where(Outbox.staff_id == staff.id, Outbox.status == OUTBOX_PENDING)
-        .values(status=OUTBOX_FAILED, error="người nhận đã yêu cầu xoá dữ liệu"))
-    run("outbox", update(Outbox).where(Outbox.staff_id == staff.id).values(text="", markup="", photo=None,
-                                                                          document=None))
-    run("subscriptions", update(Subscription).where(Subscription.staff_id == staff.id,
-                                                    col(Subscription.disabled_at).is_(None))
-        .values(disabled_at=at, disabled_reason="người đăng ký đã yêu cầu xoá dữ liệu cá nhân"))
+        run(
+            "subscriptions",
+            update(Subscription).where(Subscription.owner_telegram_id == telegram_id).values(owner_telegram_id=None),
+        )
+        _erase_messages(run, Outbox.chat_id == telegram_id)
+    _erase_messages(run, Outbox.staff_id == staff.id)
+    run(
+        "subscriptions",
+        update(Subscription)
+        .where(Subscription.staff_id == staff.id, col(Subscription.disabled_at).is_(None))
+        .values(disabled_at=at, disabled_reason="người đăng ký đã yêu cầu xoá dữ liệu cá nhân"),
+    )
     run("invites", delete(Invite).where(Invite.staff_id == staff.id))
     run("invites", update(Invite).where(Invite.created_by == staff.id).values(created_by=None))
     staff.full_name = alias

@@ -11,31 +11,42 @@ from sqlmodel import Session, col, select
 from storage.models import STATUS_REVIEW, Evidence, Report, Task, utcnow
 
 
-def move_status(*, session: Session, task: Task, from_status: str, to_status: str,
-                done_at: datetime | None) -> bool:
+def move_status(*, session: Session, task: Task, from_status: str, to_status: str, done_at: datetime | None) -> bool:
     """Move ``task`` from ``from_status`` to ``to_status`` (and set its ``done_at``) if it is still in
     ``from_status``; False when someone else moved it first."""
-    changed = session.execute(update(Task).where(Task.id == task.id, Task.status == from_status).values(
-        status=to_status, done_at=done_at, updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    changed = session.execute(
+        update(Task)
+        .where(Task.id == task.id, Task.status == from_status)
+        .values(status=to_status, done_at=done_at, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     session.expire(task)
     return bool(changed)
 
 
 def set_done_at(*, session: Session, task_id: int, done_at: datetime | None) -> None:
-    session.execute(update(Task).where(Task.id == task_id).values(done_at=done_at)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Task).where(Task.id == task_id).values(done_at=done_at).execution_options(synchronize_session=False)
+    )
 
 
 def review_report(*, session: Session, task_id: int) -> Report | None:
     """The newest report of ``task_id`` if it is the one that put the task in review."""
-    newest = session.exec(select(Report).where(Report.task_id == task_id)
-                          .order_by(col(Report.created_at).desc(), col(Report.id).desc()).limit(1)).first()
+    newest = session.exec(
+        select(Report)
+        .where(Report.task_id == task_id)
+        .order_by(col(Report.created_at).desc(), col(Report.id).desc())
+        .limit(1)
+    ).first()
     return newest if newest is not None and newest.status == STATUS_REVIEW else None
 
 
 def evidence_of_report(*, session: Session, report_id: int, limit: int = 20) -> list[Evidence]:
-    return list(session.exec(select(Evidence).where(Evidence.report_id == report_id)
-                             .order_by(col(Evidence.id)).limit(limit)).all())
+    return list(
+        session.exec(
+            select(Evidence).where(Evidence.report_id == report_id).order_by(col(Evidence.id)).limit(limit)
+        ).all()
+    )
 
 
 def last_task_id(*, session: Session) -> int:

@@ -56,7 +56,7 @@ def new_revision(message: str, *, empty: bool = False, migrations: Path = MIGRAT
 
     message = " ".join(message.split())
     if not message:
-        raise ValueError("cần ghi migration thay đổi gì (-m \"...\")")
+        raise ValueError('cần ghi migration thay đổi gì (-m "...")')
     versions = migrations / "versions"
     number = next_number(versions)
     with tempfile.TemporaryDirectory(prefix="revision-") as scratch:
@@ -74,8 +74,9 @@ def new_revision(message: str, *, empty: bool = False, migrations: Path = MIGRAT
     path = Path(script.path)
     changes = not empty and not _only_pass(path, "upgrade")
     down = ScriptDirectory.from_config(config).get_revision(number).down_revision
-    return NewRevision(path=path, revision=number, down_revision=down if isinstance(down, str) else None,
-                       changes=changes)
+    return NewRevision(
+        path=path, revision=number, down_revision=down if isinstance(down, str) else None, changes=changes
+    )
 
 
 def _only_pass(path: Path, function: str) -> bool:

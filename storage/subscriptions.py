@@ -15,16 +15,19 @@ def _owned_by(*, staff_id: int | None, telegram_id: int | None):
     return (Subscription.staff_id.is_(None)) & (Subscription.owner_telegram_id == telegram_id)
 
 
-def owned_subscription(*, session: Session, chat_id: int, staff_id: int | None,
-                       telegram_id: int | None) -> Subscription | None:
+def owned_subscription(
+    *, session: Session, chat_id: int, staff_id: int | None, telegram_id: int | None
+) -> Subscription | None:
     """The subscription of ``chat_id`` its owner (``staff_id``, else ``telegram_id``) made, if any."""
-    query = select(Subscription).where(Subscription.chat_id == chat_id,
-                                       _owned_by(staff_id=staff_id, telegram_id=telegram_id))
+    query = select(Subscription).where(
+        Subscription.chat_id == chat_id, _owned_by(staff_id=staff_id, telegram_id=telegram_id)
+    )
     return session.exec(query).first()
 
 
-def chat_subscriptions(*, session: Session, chat_id: int, everyone: bool, staff_id: int | None = None,
-                       telegram_id: int | None = None) -> list[Subscription]:
+def chat_subscriptions(
+    *, session: Session, chat_id: int, everyone: bool, staff_id: int | None = None, telegram_id: int | None = None
+) -> list[Subscription]:
     """The subscriptions of ``chat_id``: all of them (``everyone``), or those of one owner."""
     query = select(Subscription).where(Subscription.chat_id == chat_id)
     if not everyone:

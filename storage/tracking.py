@@ -68,8 +68,9 @@ def unit_by_key(*, session: Session, key: str) -> Unit | None:
 
 def units_by_name_key(*, session: Session, name_key: str) -> Sequence[Unit]:
     """Units whose own (last) name folds to ``name_key``."""
-    return session.exec(select(Unit).where(
-        or_(Unit.key == name_key, col(Unit.key).endswith(UNIT_SEPARATOR + name_key)))).all()
+    return session.exec(
+        select(Unit).where(or_(Unit.key == name_key, col(Unit.key).endswith(UNIT_SEPARATOR + name_key)))
+    ).all()
 
 
 def ensure_unit_path(*, session: Session, names: Sequence[str], keys: Sequence[str]) -> Unit:
@@ -164,7 +165,8 @@ class Scope:
             units = subtree_unit_ids(self.unit_path)
             in_units = col(Staff.unit_id).in_(units)
             owners = select(Staff.id).where(
-                or_(in_units, Staff.manager_id == self.staff_id) if self.staff_id is not None else in_units)
+                or_(in_units, Staff.manager_id == self.staff_id) if self.staff_id is not None else in_units
+            )
             conditions += [col(Task.host_unit_id).in_(units), col(Task.owner_id).in_(owners)]
         if not conditions:
             return Task.id.is_(None)
@@ -213,35 +215,67 @@ _ADD_REPORT = insert(_REPORT).returning(_REPORT.c.id)
 _TASK = Task.__table__
 # Only if no later report landed meanwhile (bind names differ from the columns'; SQLAlchemy keeps
 # those for itself).
-_MOVE_TASK = (update(_TASK)
-              .where(_TASK.c.id == bindparam("task_id"),
-                     or_(_TASK.c.last_report_at.is_(None), _TASK.c.last_report_at <= bindparam("reported_at")))
-              .values(progress=bindparam("new_progress"), status=bindparam("new_status"),
-                      last_report_at=bindparam("reported_at"), updated_at=bindparam("changed_at"),
-                      blocked_reason=bindparam("new_blocked_reason")))
+_MOVE_TASK = (
+    update(_TASK)
+    .where(
+        _TASK.c.id == bindparam("task_id"),
+        or_(_TASK.c.last_report_at.is_(None), _TASK.c.last_report_at <= bindparam("reported_at")),
+    )
+    .values(
+        progress=bindparam("new_progress"),
+        status=bindparam("new_status"),
+        last_report_at=bindparam("reported_at"),
+        updated_at=bindparam("changed_at"),
+        blocked_reason=bindparam("new_blocked_reason"),
+    )
+)
 
 
-def add_report(*, session: Session, task: Task, staff: Staff, percent: int, status: str,
-               note: str = "", at: datetime | None = None) -> Report:
+def add_report(
+    *, session: Session, task: Task, staff: Staff, percent: int, status: str, note: str = "", at: datetime | None = None
+) -> Report:
     """Record a report and move the task's progress to it.
 
     The task row is updated only if no later report has landed meanwhile, so
     two reports at the same moment both land and the task shows the latest.
     The report is written at once; the object returned is not kept by the session."""
-    values = dict(task_id=task.id, staff_id=staff.id, created_at=at or utcnow(), percent=percent, status=status,
-                  note=note, corrected_at=None)
+    values = dict(
+        task_id=task.id,
+        staff_id=staff.id,
+        created_at=at or utcnow(),
+        percent=percent,
+        status=status,
+        note=note,
+        corrected_at=None,
+    )
     report = Report(id=session.connection().execute(_ADD_REPORT, values).scalar_one(), **values)
     _apply_report_to_task(session=session, task=task, report=report)
     return report
 
 
 def _apply_report_to_task(*, session: Session, task: Task, report: Report) -> None:
-    values = dict(progress=report.percent, status=report.status, last_report_at=report.created_at,
-                  updated_at=utcnow(), blocked_reason=report.note if report.status == "blocked" else "")
-    changed = session.connection().execute(_MOVE_TASK, {
-        "task_id": task.id, "reported_at": report.created_at, "new_progress": values["progress"],
-        "new_status": values["status"], "changed_at": values["updated_at"],
-        "new_blocked_reason": values["blocked_reason"]}).rowcount
+    values = dict(
+        progress=report.percent,
+        status=report.status,
+        last_report_at=report.created_at,
+        updated_at=utcnow(),
+        blocked_reason=report.note if report.status == "blocked" else "",
+    )
+    changed = (
+        session.connection()
+        .execute(
+            _MOVE_TASK,
+            {
+                "task_id": task.id,
+                "reported_at": report.created_at,
+                "new_progress": values["progress"],
+                "new_status": values["status"],
+                "changed_at": values["updated_at"],
+                "new_blocked_reason": values["blocked_reason"],
+            },
+        )
+        .rowcount
+    )
     if changed:  # the row now holds these values: so does the object, without reading it back
         for name, value in values.items():
             set_committed_value(task, name, value)
@@ -251,8 +285,9 @@ def _apply_report_to_task(*, session: Session, task: Task, report: Report) -> No
 
 _OWN_TASKS = select(Task).where(Task.owner_id == bindparam("owner_id")).order_by(col(Task.deadline), col(Task.code))
 _OWN_OPEN_TASKS = _OWN_TASKS.where(Task.status != STATUS_DONE)
-_COUNT_OWN_OPEN_TASKS = select(func.count()).select_from(Task).where(Task.owner_id == bindparam("owner_id"),
-                                                                     Task.status != STATUS_DONE)
+_COUNT_OWN_OPEN_TASKS = (
+    select(func.count()).select_from(Task).where(Task.owner_id == bindparam("owner_id"), Task.status != STATUS_DONE)
+)
 
 
 def own_tasks(*, session: Session, owner_id: int, open_only: bool = True, limit: int = 30) -> Sequence[Task]:
@@ -277,8 +312,12 @@ def latest_reports(*, session: Session, task_ids: Sequence[int]) -> dict[int, Re
     builds limit how many values one statement may carry)."""
     found: dict[int, Report] = {}
     for ids in batches(task_ids):
-        newest = (select(Report.task_id, func.max(Report.id).label("rid"))
-                  .where(col(Report.task_id).in_(ids)).group_by(Report.task_id).subquery())
+        newest = (
+            select(Report.task_id, func.max(Report.id).label("rid"))
+            .where(col(Report.task_id).in_(ids))
+            .group_by(Report.task_id)
+            .subquery()
+        )
         rows = session.exec(select(Report).join(newest, and_(Report.id == newest.c.rid))).all()
         found.update((r.task_id, r) for r in rows)
     return found
@@ -293,25 +332,48 @@ def correct_report(*, session: Session, report: Report, percent: int, status: st
     session.flush()
     newest = latest_report(session=session, task_id=report.task_id)
     if newest is not None and newest.id == report.id:
-        session.execute(update(Task).where(Task.id == report.task_id).values(
-            progress=percent, status=status, updated_at=utcnow(),
-            blocked_reason=note if status == "blocked" else "").execution_options(synchronize_session=False))
+        session.execute(
+            update(Task)
+            .where(Task.id == report.task_id)
+            .values(
+                progress=percent, status=status, updated_at=utcnow(), blocked_reason=note if status == "blocked" else ""
+            )
+            .execution_options(synchronize_session=False)
+        )
         session.expire_all()
     return report
 
 
-def add_evidence(*, session: Session, report: Report, file_id: str, file_unique_id: str = "",
-                 file_name: str = "", mime_type: str = "", size_bytes: int = 0) -> Evidence:
-    item = Evidence(report_id=report.id, file_id=file_id, file_unique_id=file_unique_id,
-                    file_name=file_name, mime_type=mime_type, size_bytes=size_bytes)
+def add_evidence(
+    *,
+    session: Session,
+    report: Report,
+    file_id: str,
+    file_unique_id: str = "",
+    file_name: str = "",
+    mime_type: str = "",
+    size_bytes: int = 0,
+) -> Evidence:
+    item = Evidence(
+        report_id=report.id,
+        file_id=file_id,
+        file_unique_id=file_unique_id,
+        file_name=file_name,
+        mime_type=mime_type,
+        size_bytes=size_bytes,
+    )
     session.add(item)
     session.flush()
     return item
 
 
 def reports_of_task(*, session: Session, task_id: int, limit: int = 20) -> Sequence[Report]:
-    return session.exec(select(Report).where(Report.task_id == task_id)
-                        .order_by(col(Report.created_at).desc(), col(Report.id).desc()).limit(limit)).all()
+    return session.exec(
+        select(Report)
+        .where(Report.task_id == task_id)
+        .order_by(col(Report.created_at).desc(), col(Report.id).desc())
+        .limit(limit)
+    ).all()
 
 
 # --------------------------------------------------------------------------
@@ -338,8 +400,12 @@ def next_target_code(*, session: Session) -> str:
 def latest_target_values(*, session: Session, target_ids: Sequence[int]) -> dict[int, TargetValue]:
     if not target_ids:
         return {}
-    newest = (select(TargetValue.target_id, func.max(TargetValue.id).label("vid"))
-              .where(col(TargetValue.target_id).in_(target_ids)).group_by(TargetValue.target_id).subquery())
+    newest = (
+        select(TargetValue.target_id, func.max(TargetValue.id).label("vid"))
+        .where(col(TargetValue.target_id).in_(target_ids))
+        .group_by(TargetValue.target_id)
+        .subquery()
+    )
     rows = session.exec(select(TargetValue).join(newest, TargetValue.id == newest.c.vid)).all()
     return {v.target_id: v for v in rows}
 
@@ -356,21 +422,61 @@ def list_targets(*, session: Session) -> Sequence[Target]:
 _AUDIT = insert(AuditEntry.__table__)
 
 
-def audit_values(*, actor: Staff | None, actor_name: str = "", action: str, entity: str, entity_code: str = "",
-                 field: str = "", old: object = "", new: object = "", note: str = "") -> dict:
+def audit_values(
+    *,
+    actor: Staff | None,
+    actor_name: str = "",
+    action: str,
+    entity: str,
+    entity_code: str = "",
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    note: str = "",
+) -> dict:
     """One line of the audit log, as column values."""
-    return dict(at=utcnow(), actor_id=actor.id if actor else None,
-                actor=(actor.full_name if actor else actor_name)[:255], action=action, entity=entity,
-                entity_code=entity_code[:255], field=field, old_value=_text(old)[:1000],
-                new_value=_text(new)[:1000], note=note[:1000])
+    return dict(
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor=(actor.full_name if actor else actor_name)[:255],
+        action=action,
+        entity=entity,
+        entity_code=entity_code[:255],
+        field=field,
+        old_value=_text(old)[:1000],
+        new_value=_text(new)[:1000],
+        note=note[:1000],
+    )
 
 
-def audit(*, session: Session, actor: Staff | None, actor_name: str = "", action: str, entity: str,
-          entity_code: str = "", field: str = "", old: object = "", new: object = "", note: str = "") -> None:
+def audit(
+    *,
+    session: Session,
+    actor: Staff | None,
+    actor_name: str = "",
+    action: str,
+    entity: str,
+    entity_code: str = "",
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    note: str = "",
+) -> None:
     """Write a line of the audit log now (one INSERT; many lines at once: ``audit_many``)."""
-    session.connection().execute(_AUDIT, audit_values(
-        actor=actor, actor_name=actor_name, action=action, entity=entity, entity_code=entity_code, field=field,
-        old=old, new=new, note=note))
+    session.connection().execute(
+        _AUDIT,
+        audit_values(
+            actor=actor,
+            actor_name=actor_name,
+            action=action,
+            entity=entity,
+            entity_code=entity_code,
+            field=field,
+            old=old,
+            new=new,
+            note=note,
+        ),
+    )
 
 
 def audit_many(*, session: Session, lines: Sequence[dict]) -> None:
@@ -399,11 +505,23 @@ def audit_entries(*, session: Session, entity_code: str | None = None, limit: in
 # --------------------------------------------------------------------------
 
 
-def create_invite(*, session: Session, staff: Staff, created_by: Staff | None, now: datetime,
-                  valid_for: timedelta, relink: bool = False) -> Invite:
-    invite = Invite(code=secrets.token_urlsafe(12), staff_id=staff.id,
-                    created_by=created_by.id if created_by else None,
-                    created_at=now, expires_at=now + valid_for, relink=relink)
+def create_invite(
+    *,
+    session: Session,
+    staff: Staff,
+    created_by: Staff | None,
+    now: datetime,
+    valid_for: timedelta,
+    relink: bool = False,
+) -> Invite:
+    invite = Invite(
+        code=secrets.token_urlsafe(12),
+        staff_id=staff.id,
+        created_by=created_by.id if created_by else None,
+        created_at=now,
+        expires_at=now + valid_for,
+        relink=relink,
+    )
     session.add(invite)
     session.flush()
     return invite
@@ -426,8 +544,9 @@ def claim_invite(*, session: Session, code: str, telegram_id: int, now: datetime
     return session.get(Invite, code)
 
 
-def revoke_invites(*, session: Session, staff_id: int, now: datetime, code: str | None = None,
-                   keep: str | None = None) -> int:
+def revoke_invites(
+    *, session: Session, staff_id: int, now: datetime, code: str | None = None, keep: str | None = None
+) -> int:
     """Revoke the open invites of a staff member (only ``code``, if given; all but ``keep``); how many."""
     query = update(Invite).where(Invite.staff_id == staff_id, _open_invite(now))
     if code is not None:
@@ -440,8 +559,13 @@ def revoke_invites(*, session: Session, staff_id: int, now: datetime, code: str 
 
 def open_invites(*, session: Session, now: datetime, limit: int = 30) -> list[tuple[Invite, Staff]]:
     """The invites still usable, soonest to expire first, with their staff member."""
-    rows = session.exec(select(Invite, Staff).join(Staff, Staff.id == Invite.staff_id).where(_open_invite(now))
-                        .order_by(col(Invite.expires_at), col(Invite.code)).limit(limit)).all()
+    rows = session.exec(
+        select(Invite, Staff)
+        .join(Staff, Staff.id == Invite.staff_id)
+        .where(_open_invite(now))
+        .order_by(col(Invite.expires_at), col(Invite.code))
+        .limit(limit)
+    ).all()
     return [(invite, staff) for invite, staff in rows]
 
 
@@ -470,16 +594,24 @@ def get_flow(*, session: Session, telegram_id: int, now: datetime) -> tuple[str,
 
 # The same words on SQLite (3.24 and later) and PostgreSQL; as text, since SQLAlchemy compiles its
 # dialects' INSERT ... ON CONFLICT constructs anew each time.
-_SET_FLOW = text("INSERT INTO flow (telegram_id, kind, data, expires_at) "
-                 "VALUES (:telegram_id, :kind, :data, :expires_at) ON CONFLICT (telegram_id) DO UPDATE "
-                 "SET kind = excluded.kind, data = excluded.data, expires_at = excluded.expires_at").bindparams(
-    *(bindparam(c.name, type_=c.type) for c in Flow.__table__.columns))
+_SET_FLOW = text(
+    "INSERT INTO flow (telegram_id, kind, data, expires_at) "
+    "VALUES (:telegram_id, :kind, :data, :expires_at) ON CONFLICT (telegram_id) DO UPDATE "
+    "SET kind = excluded.kind, data = excluded.data, expires_at = excluded.expires_at"
+).bindparams(*(bindparam(c.name, type_=c.type) for c in Flow.__table__.columns))
 
 
 def set_flow(*, session: Session, telegram_id: int, kind: str, data: dict, expires_at: datetime) -> None:
     """Start (or replace) the user's conversation in progress, in one statement."""
-    session.connection().execute(_SET_FLOW, {"telegram_id": telegram_id, "kind": kind, "expires_at": expires_at,
-                                             "data": json.dumps(data, ensure_ascii=False, default=str)})
+    session.connection().execute(
+        _SET_FLOW,
+        {
+            "telegram_id": telegram_id,
+            "kind": kind,
+            "expires_at": expires_at,
+            "data": json.dumps(data, ensure_ascii=False, default=str),
+        },
+    )
     known = session.identity_map.get(session.identity_key(Flow, telegram_id))
     if known is not None:  # loaded earlier in this transaction: read it again if used
         session.expire(known)

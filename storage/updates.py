@@ -22,10 +22,13 @@ def _insert(session: Session):
 
 # The same words on SQLite (3.35 and later) and PostgreSQL. Written as text, since SQLAlchemy
 # compiles its dialects' INSERT ... ON CONFLICT constructs anew each time, and this runs once an update.
-_CLAIM = text("INSERT INTO handled_update (update_id, handled_at) VALUES (:update_id, :handled_at) "
-              "ON CONFLICT (update_id) DO NOTHING RETURNING update_id").bindparams(
+_CLAIM = text(
+    "INSERT INTO handled_update (update_id, handled_at) VALUES (:update_id, :handled_at) "
+    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+).bindparams(
     bindparam("update_id", type_=HandledUpdate.__table__.c.update_id.type),
-    bindparam("handled_at", type_=HandledUpdate.__table__.c.handled_at.type))
+    bindparam("handled_at", type_=HandledUpdate.__table__.c.handled_at.type),
+)
 
 
 def claim_update(session: Session, *, update_id: int, at: datetime) -> bool:
@@ -39,17 +42,23 @@ def forget_handled_updates(session: Session, *, before: datetime) -> int:
     return session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before)).rowcount
 
 
-_RECEIVE = text("INSERT INTO received_update (update_id, payload, received_at, retry_at) "
-                "VALUES (:update_id, :payload, :received_at, :retry_at) ON CONFLICT (update_id) DO NOTHING").bindparams(
-    *(bindparam(c.name, type_=c.type) for c in ReceivedUpdate.__table__.columns))
+_RECEIVE = text(
+    "INSERT INTO received_update (update_id, payload, received_at, retry_at) "
+    "VALUES (:update_id, :payload, :received_at, :retry_at) ON CONFLICT (update_id) DO NOTHING"
+).bindparams(*(bindparam(c.name, type_=c.type) for c in ReceivedUpdate.__table__.columns))
 
 
 def keep_received(session: Session, *, updates: list[tuple[int, str]], at: datetime, retry_at: datetime) -> None:
     """Keep updates (id, JSON as Telegram sent it) as they arrive, in one statement (a second
     delivery of an update changes nothing); one still here at ``retry_at`` was not seen through."""
     if updates:
-        session.execute(_RECEIVE, [{"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at}
-                                   for update_id, payload in updates])
+        session.execute(
+            _RECEIVE,
+            [
+                {"update_id": update_id, "payload": payload, "received_at": at, "retry_at": retry_at}
+                for update_id, payload in updates
+            ],
+        )
 
 
 def forget_received(session: Session, *, update_ids: list[int]) -> None:
@@ -58,8 +67,9 @@ def forget_received(session: Session, *, update_ids: list[int]) -> None:
         session.execute(delete(ReceivedUpdate).where(ReceivedUpdate.update_id.in_(batch)))
 
 
-def take_unfinished(session: Session, *, now: datetime, retry_at: datetime, everything: bool = False,
-                    limit: int = 500) -> list[tuple[int, str]]:
+def take_unfinished(
+    session: Session, *, now: datetime, retry_at: datetime, everything: bool = False, limit: int = 500
+) -> list[tuple[int, str]]:
     """Updates left unfinished (due for a retry; with ``everything``, all of them), oldest first,
     to be handled again; they are due again at ``retry_at``, so no other process takes them
     meanwhile. Those some process did handle (only the note that it finished was lost) are dropped."""
@@ -67,12 +77,18 @@ def take_unfinished(session: Session, *, now: datetime, retry_at: datetime, ever
     handled = select(HandledUpdate.update_id).where(HandledUpdate.update_id == ReceivedUpdate.update_id).exists()
     session.execute(delete(ReceivedUpdate).where(due, handled))
     rows = session.execute(
-        select(ReceivedUpdate.update_id, ReceivedUpdate.payload).where(due)
-        .order_by(ReceivedUpdate.update_id).limit(limit).with_for_update(skip_locked=True)).all()
+        select(ReceivedUpdate.update_id, ReceivedUpdate.payload)
+        .where(due)
+        .order_by(ReceivedUpdate.update_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
     if rows:
-        session.execute(ReceivedUpdate.__table__.update()
-                        .where(ReceivedUpdate.update_id.in_([update_id for update_id, _ in rows]))
-                        .values(retry_at=retry_at))
+        session.execute(
+            ReceivedUpdate.__table__.update()
+            .where(ReceivedUpdate.update_id.in_([update_id for update_id, _ in rows]))
+            .values(retry_at=retry_at)
+        )
     return [(update_id, payload) for update_id, payload in rows]
 
 
@@ -90,13 +106,16 @@ def beat(session: Session, *, process: str, at: datetime) -> None:
     process; ``python -m bot check`` lists them)."""
     key = (HEARTBEAT_PREFIX + process)[:64]
     value = at.astimezone(timezone.utc).isoformat(timespec="seconds")
-    session.execute(_insert(session)(AppState).values(key=key, value=value)
-                    .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    session.execute(
+        _insert(session)(AppState)
+        .values(key=key, value=value)
+        .on_conflict_do_update(index_elements=["key"], set_={"value": value})
+    )
 
 
 def heartbeats(session: Session) -> dict[str, datetime]:
     rows = session.execute(select(AppState.key, AppState.value).where(AppState.key.startswith(HEARTBEAT_PREFIX)))
-    return {key[len(HEARTBEAT_PREFIX):]: datetime.fromisoformat(value) for key, value in rows}
+    return {key[len(HEARTBEAT_PREFIX) :]: datetime.fromisoformat(value) for key, value in rows}
 
 
 def forget_heartbeats(session: Session, *, before: datetime) -> int:

@@ -172,14 +172,26 @@ def _drop_database(admin, name: str) -> None:
 
 @pytest.fixture
 def settings(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "TELEGRAM_API_BASE_URL",
-                "TELEGRAM_API_FILE_URL", "BOT_TIMEZONE"):
+    for var in (
+        "TELEGRAM_BOT_TOKEN",
+        "DATABASE_URL",
+        "ADMIN_IDS",
+        "TELEGRAM_API_BASE_URL",
+        "TELEGRAM_API_FILE_URL",
+        "BOT_TIMEZONE",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(ROOT)  # no stray .env is read from elsewhere
     # Flood control off: many tests send hundreds of updates from one user at once; tests/test_flood.py
     # turns it on at its defaults (and the real processes of tests/processes.py run with it).
-    return Settings.from_env(DATABASE_URL=db_url, ADMIN_IDS=str(ADMIN_ID), _env_file=None, FLOOD_STAFF_PER_MINUTE=0,
-                             FLOOD_STRANGER_PER_MINUTE=0, FLOOD_GROUP_PER_MINUTE=0)
+    return Settings.from_env(
+        DATABASE_URL=db_url,
+        ADMIN_IDS=str(ADMIN_ID),
+        _env_file=None,
+        FLOOD_STAFF_PER_MINUTE=0,
+        FLOOD_STRANGER_PER_MINUTE=0,
+        FLOOD_GROUP_PER_MINUTE=0,
+    )
 
 
 @pytest.fixture
@@ -206,21 +218,29 @@ async def running_bot(settings: Settings, engine, emulator):
     move it: ``application.bot_data.clock``); yields (application, emulator)."""
     from bot.app import build_application, polling
 
-    test_settings = settings.model_copy(update={
-        "telegram_api_base_url": emulator.base_url,
-        "telegram_api_file_url": emulator.base_file_url,
-    })
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    clock=Clock(NOW), schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={
+            "telegram_api_base_url": emulator.base_url,
+            "telegram_api_file_url": emulator.base_file_url,
+        }
+    )
+    application = build_application(
+        test_settings,
+        engine=engine,
+        token=emulator.token,
+        rate_limiter=False,
+        clock=Clock(NOW),
+        schedule_reminders=False,
+    )
     async with polling(application, timeout=1):
         yield application, emulator
 
 
-MANAGER_ID = 5001      # LD01, Phòng Cải cách hành chính (manager of CB01, CB02)
-OFFICER2_ID = 1002     # CB02, same division as CB01
+MANAGER_ID = 5001  # LD01, Phòng Cải cách hành chính (manager of CB01, CB02)
+OFFICER2_ID = 1002  # CB02, same division as CB01
 WARD_MANAGER_ID = 5002  # LD02, UBND phường Phú Hội (another branch of the tree)
 WARD_OFFICER_ID = 1003  # CB03, UBND phường Phú Hội
-STRANGER_ID = 4242     # nobody: not in the staff list
+STRANGER_ID = 4242  # nobody: not in the staff list
 
 
 def seed_tracking(engine, *, now: datetime = NOW) -> None:

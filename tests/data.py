@@ -43,18 +43,52 @@ STAFF_ROWS = [
 
 # code, task, owner, accountable, deadline in days from today, expected result, target
 TASK_ROWS = [
-    ("NV001", "Khảo sát sự hài lòng của người dân tại Bộ phận Một cửa", "CB01", "LD01", 3,
-     "Báo cáo kết quả khảo sát 300 phiếu", "Chỉ số SIPAS > 85%"),
-    ("NV002", "Rà soát, đề xuất đơn giản hóa TTHC lĩnh vực nội vụ", "CB01", "LD01", 10,
-     "Phương án đơn giản hóa ít nhất 20% TTHC được phê duyệt", ""),
-    ("NV003", "Số hóa hồ sơ, kết quả giải quyết TTHC năm nay", "CB02", "LD01", -5,
-     "100% hồ sơ tiếp nhận được số hóa", "Tỷ lệ hồ sơ giải quyết đúng hạn > 99%"),
-    ("NV004", "Đưa DVC trực tuyến toàn trình lên Cổng DVC quốc gia", "CB03", "LD02", 20,
-     "Thêm 15 dịch vụ công trực tuyến toàn trình", "Chỉ số SIPAS > 85%"),
-    ("NV005", "Niêm yết công khai TTHC tại trụ sở phường", "CB03", "LD02", -2,
-     "Bảng niêm yết đúng danh mục TTHC mới nhất", ""),
-    ("NV006", "Báo cáo kết quả CCHC quý", "CB01", "LD01", 30,
-     "Báo cáo gửi Sở Nội vụ đúng hạn", ""),
+    (
+        "NV001",
+        "Khảo sát sự hài lòng của người dân tại Bộ phận Một cửa",
+        "CB01",
+        "LD01",
+        3,
+        "Báo cáo kết quả khảo sát 300 phiếu",
+        "Chỉ số SIPAS > 85%",
+    ),
+    (
+        "NV002",
+        "Rà soát, đề xuất đơn giản hóa TTHC lĩnh vực nội vụ",
+        "CB01",
+        "LD01",
+        10,
+        "Phương án đơn giản hóa ít nhất 20% TTHC được phê duyệt",
+        "",
+    ),
+    (
+        "NV003",
+        "Số hóa hồ sơ, kết quả giải quyết TTHC năm nay",
+        "CB02",
+        "LD01",
+        -5,
+        "100% hồ sơ tiếp nhận được số hóa",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn > 99%",
+    ),
+    (
+        "NV004",
+        "Đưa DVC trực tuyến toàn trình lên Cổng DVC quốc gia",
+        "CB03",
+        "LD02",
+        20,
+        "Thêm 15 dịch vụ công trực tuyến toàn trình",
+        "Chỉ số SIPAS > 85%",
+    ),
+    (
+        "NV005",
+        "Niêm yết công khai TTHC tại trụ sở phường",
+        "CB03",
+        "LD02",
+        -2,
+        "Bảng niêm yết đúng danh mục TTHC mới nhất",
+        "",
+    ),
+    ("NV006", "Báo cáo kết quả CCHC quý", "CB01", "LD01", 30, "Báo cáo gửi Sở Nội vụ đúng hạn", ""),
 ]
 
 # The history the tasks come with: a report long ago (silent since), a blocker, a target's value.
@@ -94,10 +128,21 @@ def staff_sheet() -> bytes:
 
 
 def task_sheet(today: date = TODAY) -> bytes:
-    return _csv([(code, title, owner, accountable, (today + timedelta(days=days)).strftime("%d/%m/%Y"), result,
-                  target) for code, title, owner, accountable, days, result, target in TASK_ROWS],
-                ["Mã nhiệm vụ", "Nhiệm vụ", "Người thực hiện", "Người chịu trách nhiệm", "Thời hạn",
-                 "Kết quả cần đạt", "Chỉ tiêu"])
+    return _csv(
+        [
+            (code, title, owner, accountable, (today + timedelta(days=days)).strftime("%d/%m/%Y"), result, target)
+            for code, title, owner, accountable, days, result, target in TASK_ROWS
+        ],
+        [
+            "Mã nhiệm vụ",
+            "Nhiệm vụ",
+            "Người thực hiện",
+            "Người chịu trách nhiệm",
+            "Thời hạn",
+            "Kết quả cần đạt",
+            "Chỉ tiêu",
+        ],
+    )
 
 
 def seed(engine: Engine, *, now: datetime = NOW) -> None:
@@ -115,8 +160,9 @@ def seed(engine: Engine, *, now: datetime = NOW) -> None:
     today = now.astimezone(TZ).date()
     with session_scope(engine) as session:
         import_sheet(session=session, file_name="can-bo.csv", data=staff_sheet(), actor=None, actor_name="dữ liệu thử")
-        import_sheet(session=session, file_name="nhiem-vu.csv", data=task_sheet(today), actor=None,
-                     actor_name="dữ liệu thử")
+        import_sheet(
+            session=session, file_name="nhiem-vu.csv", data=task_sheet(today), actor=None, actor_name="dữ liệu thử"
+        )
         for task in session.exec(select(Task)):
             task.created_at = task.updated_at = now
         worker = Actor(telegram_id=None, staff=db.staff_by_code(session=session, code="CB02"))
@@ -124,5 +170,11 @@ def seed(engine: Engine, *, now: datetime = NOW) -> None:
         ward = Actor(telegram_id=None, staff=db.staff_by_code(session=session, code="CB03"))
         report(session, ward, task="NV004", percent=30, blocked=True, note=NOTES["NV004"], at=now - timedelta(days=2))
         target = db.target_by_key(session=session, key="chi so sipas > 85%")
-        record_target(session, cli_actor(), target_code=target.code, value=TARGET_VALUE, note="số liệu quý trước",
-                      at=now - timedelta(days=20))
+        record_target(
+            session,
+            cli_actor(),
+            target_code=target.code,
+            value=TARGET_VALUE,
+            note="số liệu quý trước",
+            at=now - timedelta(days=20),
+        )

@@ -17,10 +17,27 @@ from tests.conftest import ADMIN_ID, ROOT
 PUBLIC_WEBHOOK = "https://bot.example.gov.vn/telegram"
 
 # Variables of the developer's shell that must not leak into a test process.
-SCRUBBED = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_TIMEZONE", "WEBHOOK_URL", "WEBHOOK_SECRET",
-            "WEBHOOK_PORT", "WEBHOOK_LISTEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_API_FILE_URL", "REMINDER_TIME",
-            "WORK_WEEK", "PUBLIC_HOLIDAYS", "REMINDER_SCAN_SECONDS", "WORK_HOURS", "LOG_LEVEL", "OUTBOX_LEASE_SECONDS",
-            "PROCESS_HEARTBEAT_SECONDS", "PROCESS_GONE_SECONDS")
+SCRUBBED = (
+    "TELEGRAM_BOT_TOKEN",
+    "DATABASE_URL",
+    "ADMIN_IDS",
+    "BOT_TIMEZONE",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "WEBHOOK_PORT",
+    "WEBHOOK_LISTEN",
+    "TELEGRAM_API_BASE_URL",
+    "TELEGRAM_API_FILE_URL",
+    "REMINDER_TIME",
+    "WORK_WEEK",
+    "PUBLIC_HOLIDAYS",
+    "REMINDER_SCAN_SECONDS",
+    "WORK_HOURS",
+    "LOG_LEVEL",
+    "OUTBOX_LEASE_SECONDS",
+    "PROCESS_HEARTBEAT_SECONDS",
+    "PROCESS_GONE_SECONDS",
+)
 
 
 def free_port() -> int:
@@ -60,8 +77,16 @@ class BotProcess:
 
     async def start(self) -> BotProcess:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *self.args, env=self.env, cwd=self.cwd,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, preexec_fn=self.preexec_fn)
+            sys.executable,
+            "-m",
+            "bot",
+            *self.args,
+            env=self.env,
+            cwd=self.cwd,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=self.preexec_fn,
+        )
         self._reader = asyncio.create_task(self._read())
         return self
 

@@ -52,11 +52,14 @@ def test_long_sentence_chunks_keep_whole_clauses():
     assert " ".join(chunks) == sentence
 
 
-@pytest.mark.parametrize("question", [
-    "SIPAS Quảng Ninh năm 2023 phấn đấu đạt bao nhiêu?",
-    "chi so hai long quang ninh 2023",
-    "chỉ tiêu sipas của tỉnh theo kế hoạch 15/KH-UBND",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "SIPAS Quảng Ninh năm 2023 phấn đấu đạt bao nhiêu?",
+        "chi so hai long quang ninh 2023",
+        "chỉ tiêu sipas của tỉnh theo kế hoạch 15/KH-UBND",
+    ],
+)
 def test_finds_the_sentence_and_cites_the_document(index, question):
     # (A plan's target answers "phấn đấu đạt bao nhiêu"; "đạt bao nhiêu" asks what was achieved: see below.)
     answer = answer_question(index, question)
@@ -80,15 +83,18 @@ def test_picks_the_right_document_by_place(index):
     assert answer.sources[0].file == "tinh-b-2021.txt"
 
 
-@pytest.mark.parametrize("question", [
-    "Lương cơ sở năm 2024 là bao nhiêu?",
-    "thoi tiet ngay mai",
-    "Chỉ số PAR INDEX của tỉnh Quảng Ninh năm 2021?",      # the PAR figure is Ninh Bình's
-    "chỉ số PCI của Ninh Bình",                            # PCI is not in any document
-    "SIPAS của tỉnh Ninh Bình năm 2023",                   # SIPAS is Quảng Ninh's
-    "chi so par index nam 2019",                           # the documents speak of 2021
-    "",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Lương cơ sở năm 2024 là bao nhiêu?",
+        "thoi tiet ngay mai",
+        "Chỉ số PAR INDEX của tỉnh Quảng Ninh năm 2021?",  # the PAR figure is Ninh Bình's
+        "chỉ số PCI của Ninh Bình",  # PCI is not in any document
+        "SIPAS của tỉnh Ninh Bình năm 2023",  # SIPAS is Quảng Ninh's
+        "chi so par index nam 2019",  # the documents speak of 2021
+        "",
+    ],
+)
 def test_refuses_what_the_documents_do_not_say(index, question):
     answer = answer_question(index, question)
     assert not answer.found, (question, answer.text)
@@ -114,28 +120,39 @@ def test_a_target_is_not_what_was_achieved(index):
 
 
 def test_a_heading_item_is_answered_with_its_list():
-    doc = IndexedDoc("qc.txt", "Quy chế thi đua", "QUY CHẾ THI ĐUA\nChương I\nQUY ĐỊNH CHUNG\n"
-                     "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc thi đua.\n"
-                     "Điều 2. Các trường hợp không xét tặng\n1. Có nhiệm vụ quá hạn.\n2. Bị kỷ luật.\n"
-                     "Điều 3. Hiệu lực\nQuy chế có hiệu lực từ ngày ký.\n")
+    doc = IndexedDoc(
+        "qc.txt",
+        "Quy chế thi đua",
+        "QUY CHẾ THI ĐUA\nChương I\nQUY ĐỊNH CHUNG\n"
+        "Điều 1. Phạm vi điều chỉnh\nQuy chế này quy định việc thi đua.\n"
+        "Điều 2. Các trường hợp không xét tặng\n1. Có nhiệm vụ quá hạn.\n2. Bị kỷ luật.\n"
+        "Điều 3. Hiệu lực\nQuy chế có hiệu lực từ ngày ký.\n",
+    )
     answer = answer_question(KnowledgeIndex([doc]), "Điều 2 của quy chế quy định gì?")
     assert answer.found, answer.reason
     assert "không xét tặng" in answer.text and "Bị kỷ luật" in answer.text and "Hiệu lực" not in answer.text
 
 
 def test_a_table_row_is_quoted_with_its_headers_and_found_by_number():
-    doc = IndexedDoc("pl.txt", "Phụ lục nhiệm vụ", "PHỤ LỤC NHIỆM VỤ\n"
-                     "STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành\n"
-                     "1 | Số hóa hồ sơ | Sở Nội vụ | Trước ngày 31/3/2024\n"
-                     "2 | Giao tự chủ tài chính | Sở Tài chính | Trước ngày 31/12/2024\n")
+    doc = IndexedDoc(
+        "pl.txt",
+        "Phụ lục nhiệm vụ",
+        "PHỤ LỤC NHIỆM VỤ\n"
+        "STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành\n"
+        "1 | Số hóa hồ sơ | Sở Nội vụ | Trước ngày 31/3/2024\n"
+        "2 | Giao tự chủ tài chính | Sở Tài chính | Trước ngày 31/12/2024\n",
+    )
     answer = answer_question(KnowledgeIndex([doc]), "nhiệm vụ số 2 trong phụ lục do ai chủ trì, hoàn thành khi nào?")
     assert answer.found, answer.reason
     assert "Đơn vị chủ trì: Sở Tài chính" in answer.text and "31/12/2024" in answer.text
 
 
 PLAN = IndexedDoc(
-    file_name="kh-2024.txt", title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Bình Sơn", number="18/KH-UBND",
-    date=date(2024, 1, 12), issuer="UBND tỉnh Bình Sơn",
+    file_name="kh-2024.txt",
+    title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Bình Sơn",
+    number="18/KH-UBND",
+    date=date(2024, 1, 12),
+    issuer="UBND tỉnh Bình Sơn",
     text=(
         "KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Bình Sơn\n"
         "I. CHỈ TIÊU CHỦ YẾU NĂM 2024\n"
@@ -153,12 +170,15 @@ def plan() -> KnowledgeIndex:
     return KnowledgeIndex([PLAN])
 
 
-@pytest.mark.parametrize("question,why", [
-    ("Chỉ số SIPAS năm 2024 của tỉnh Bình Sơn đạt được bao nhiêu?", "target"),      # a target, not a result
-    ("Chỉ tiêu số 7 trong kế hoạch CCHC 2024 của Bình Sơn là gì?", "numbered"),      # the plan has two
-    ("Tỷ lệ hồ sơ trực tuyến toàn trình quý IV năm 2024 của Bình Sơn?", "period"),  # it gives 9 months
-    ("Năm 2016 Bình Sơn đơn giản hóa bao nhiêu thủ tục hành chính?", "period"),     # 2016-2020 as a whole
-])
+@pytest.mark.parametrize(
+    "question,why",
+    [
+        ("Chỉ số SIPAS năm 2024 của tỉnh Bình Sơn đạt được bao nhiêu?", "target"),  # a target, not a result
+        ("Chỉ tiêu số 7 trong kế hoạch CCHC 2024 của Bình Sơn là gì?", "numbered"),  # the plan has two
+        ("Tỷ lệ hồ sơ trực tuyến toàn trình quý IV năm 2024 của Bình Sơn?", "period"),  # it gives 9 months
+        ("Năm 2016 Bình Sơn đơn giản hóa bao nhiêu thủ tục hành chính?", "period"),  # 2016-2020 as a whole
+    ],
+)
 def test_refuses_what_the_passage_is_not_about(plan, question, why):
     answer = answer_question(plan, question)
     assert not answer.found, (why, answer.text)
@@ -172,13 +192,20 @@ def test_the_figure_of_the_asked_year_is_an_answer(plan):
 
 def test_figures_of_places_not_asked_about_are_no_answer():
     report = IndexedDoc(
-        "bc-q3.txt", "Báo cáo kết quả cải cách hành chính 9 tháng năm 2024 của tỉnh Bình Sơn", number="298/BC-UBND",
+        "bc-q3.txt",
+        "Báo cáo kết quả cải cách hành chính 9 tháng năm 2024 của tỉnh Bình Sơn",
+        number="298/BC-UBND",
         text="BÁO CÁO\nKết quả 9 tháng năm 2024 của tỉnh Bình Sơn\n"
-             "Tỷ lệ hồ sơ trực tuyến toàn trình còn thấp: thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%.\n")
+        "Tỷ lệ hồ sơ trực tuyến toàn trình còn thấp: thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%.\n",
+    )
     index = KnowledgeIndex([report])
-    answer = answer_question(index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của tỉnh Bình Sơn là bao nhiêu?")
+    answer = answer_question(
+        index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của tỉnh Bình Sơn là bao nhiêu?"
+    )
     assert not answer.found and "figures are for" in answer.reason, (answer.text, answer.reason)
-    answer = answer_question(index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của thị xã Bến Đá là bao nhiêu?")
+    answer = answer_question(
+        index, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của thị xã Bến Đá là bao nhiêu?"
+    )
     assert answer.found and "19,6%" in answer.text, answer.reason
 
 
@@ -210,8 +237,10 @@ PLAN_C = IndexedDoc(
 
 def test_who_signed_is_answered_from_the_documents_facts():
     idx = KnowledgeIndex([SIGNED, PLAN_C, DOC_B])
-    for question in ("Ai ký Báo cáo 07/BC-UBND về cải cách hành chính của tỉnh Hòa Bình?",
-                     "ai ky bao cao cai cach hanh chinh 9 thang nam 2024 cua tinh hoa binh"):
+    for question in (
+        "Ai ký Báo cáo 07/BC-UBND về cải cách hành chính của tỉnh Hòa Bình?",
+        "ai ky bao cao cai cach hanh chinh 9 thang nam 2024 cua tinh hoa binh",
+    ):
         ans = answer_question(idx, question)
         assert ans.found and "Nguyễn Văn Hải" in ans.text, question
 

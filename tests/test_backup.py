@@ -33,7 +33,6 @@ from storage.retention import erase_person, pseudonym_of, purge
 from tests.conftest import ROOT, on_postgres, seed_tracking
 
 
-
 def _pg_tools_missing() -> bool:
     try:
         pg_tool("pg_dump")
@@ -48,8 +47,15 @@ pytestmark = pytest.mark.skipif(on_postgres() and _pg_tools_missing(), reason="p
 def run_bot(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "ADMIN_IDS")}
     env.update(PYTHONPATH=str(ROOT), DATABASE_URL=db_url)
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def count(engine, model) -> int:
@@ -106,8 +112,9 @@ def test_backup_while_writing_is_consistent_and_restore_puts_it_back(engine, db_
     engine.dispose()
     restored = count(engine, AuditEntry)
     with session_scope(engine) as session:
-        test_lines = session.exec(select(func.count()).select_from(AuditEntry)
-                                  .where(AuditEntry.entity == "batch")).one()
+        test_lines = session.exec(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "batch")
+        ).one()
         titles = session.exec(select(Task.title)).all()
     assert test_lines % 50 == 0 and 0 < test_lines <= written
     assert restored >= test_lines
@@ -126,8 +133,17 @@ def test_restore_is_refused_while_a_bot_runs_and_for_foreign_files(engine, db_ur
     assert run_bot(db_url, "backup", str(file)).returncode == 0
     now = datetime.now(timezone.utc)
     with session_scope(engine) as session:
-        session.add(BotProcess(id=uuid.uuid4().hex[:16], host="may-chu-1", pid=4321, pid_space="x",
-                               started_at=now, seen_at=now, beats=3))
+        session.add(
+            BotProcess(
+                id=uuid.uuid4().hex[:16],
+                host="may-chu-1",
+                pid=4321,
+                pid_space="x",
+                started_at=now,
+                seen_at=now,
+                beats=3,
+            )
+        )
     refused = run_bot(db_url, "restore", str(file))
     assert refused.returncode == 1
     assert "đang chạy" in refused.stderr and "may-chu-1" in refused.stderr
@@ -152,12 +168,34 @@ def test_purge_empties_old_sent_payloads_only(engine):
     now = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
     old = now - timedelta(days=100)
     with session_scope(engine) as session:
-        session.add(Outbox(key="old-sent", kind="digest", chat_id=1, text="x", photo=b"png", document=b"xlsx",
-                           status=OUTBOX_SENT, created_at=old, sent_at=old))
-        session.add(Outbox(key="old-pending", kind="reminder", chat_id=1, text="y", status=OUTBOX_PENDING,
-                           created_at=old))
-        session.add(Outbox(key="new-sent", kind="digest", chat_id=1, text="z", photo=b"png", status=OUTBOX_SENT,
-                           created_at=now, sent_at=now))
+        session.add(
+            Outbox(
+                key="old-sent",
+                kind="digest",
+                chat_id=1,
+                text="x",
+                photo=b"png",
+                document=b"xlsx",
+                status=OUTBOX_SENT,
+                created_at=old,
+                sent_at=old,
+            )
+        )
+        session.add(
+            Outbox(key="old-pending", kind="reminder", chat_id=1, text="y", status=OUTBOX_PENDING, created_at=old)
+        )
+        session.add(
+            Outbox(
+                key="new-sent",
+                kind="digest",
+                chat_id=1,
+                text="z",
+                photo=b"png",
+                status=OUTBOX_SENT,
+                created_at=now,
+                sent_at=now,
+            )
+        )
     with session_scope(engine) as session:
         counts = purge(session, before=now - timedelta(days=90))
     assert counts["outbox"] == 1
@@ -185,15 +223,48 @@ def test_erase_removes_name_telegram_id_and_notes_keeping_a_readable_audit_trail
         staff = session.exec(select(Staff).where(Staff.code == "CB01")).one()
         name, telegram_id = staff.full_name, staff.telegram_id
         task = session.exec(select(Task).where(Task.owner_id == staff.id)).first()
-        session.add(Report(task_id=task.id, staff_id=staff.id, percent=40, status="blocked",
-                           note="Vướng vì chờ ý kiến sở, gọi số riêng 0912345678"))
+        session.add(
+            Report(
+                task_id=task.id,
+                staff_id=staff.id,
+                percent=40,
+                status="blocked",
+                note="Vướng vì chờ ý kiến sở, gọi số riêng 0912345678",
+            )
+        )
         task.blocked_reason = "Vướng vì chờ ý kiến sở, gọi số riêng 0912345678"
-        session.add(AuditEntry(actor_id=staff.id, actor=name, action="report", entity="task",
-                               entity_code=task.code, note="Vướng vì chờ ý kiến sở, gọi số riêng 0912345678"))
-        session.add(AuditEntry(actor="Quản trị", action="link", entity="staff", entity_code="CB01",
-                               field="Telegram ID", old_value="", new_value=str(telegram_id)))
-        session.add(AuditEntry(actor="Quản trị", action="reassign", entity="task", entity_code=task.code,
-                               field="người thực hiện", old_value="Ai đó", new_value=name))
+        session.add(
+            AuditEntry(
+                actor_id=staff.id,
+                actor=name,
+                action="report",
+                entity="task",
+                entity_code=task.code,
+                note="Vướng vì chờ ý kiến sở, gọi số riêng 0912345678",
+            )
+        )
+        session.add(
+            AuditEntry(
+                actor="Quản trị",
+                action="link",
+                entity="staff",
+                entity_code="CB01",
+                field="Telegram ID",
+                old_value="",
+                new_value=str(telegram_id),
+            )
+        )
+        session.add(
+            AuditEntry(
+                actor="Quản trị",
+                action="reassign",
+                entity="task",
+                entity_code=task.code,
+                field="người thực hiện",
+                old_value="Ai đó",
+                new_value=name,
+            )
+        )
         session.add(Subscription(chat_id=-100, staff_id=staff.id, owner_telegram_id=telegram_id))
         staff_id, task_code = staff.id, task.code
     assert name in every_text(engine)
@@ -241,14 +312,28 @@ def test_each_reminder_cycle_purges_after_the_days_set(engine, settings):
 
     now = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
     with session_scope(engine) as session:
-        session.add(Outbox(key="sent-40-days-ago", kind="digest", chat_id=1, text="x", photo=b"png",
-                           status=OUTBOX_SENT, created_at=now - timedelta(days=40)))
+        session.add(
+            Outbox(
+                key="sent-40-days-ago",
+                kind="digest",
+                chat_id=1,
+                text="x",
+                photo=b"png",
+                status=OUTBOX_SENT,
+                created_at=now - timedelta(days=40),
+            )
+        )
     keep_90 = ReminderCycle(engine, None, ScanConfig.from_settings(settings), clock=lambda: now)
     keep_90.scan_now()
     with session_scope(engine) as session:
         assert session.exec(select(Outbox.photo)).one() == b"png"
-    keep_30 = ReminderCycle(engine, None, ScanConfig.from_settings(settings), clock=lambda: now,
-                            retention=timedelta(days=settings.retention_days - 60))
+    keep_30 = ReminderCycle(
+        engine,
+        None,
+        ScanConfig.from_settings(settings),
+        clock=lambda: now,
+        retention=timedelta(days=settings.retention_days - 60),
+    )
     keep_30.scan_now()
     with session_scope(engine) as session:
         assert session.exec(select(Outbox.photo)).one() is None

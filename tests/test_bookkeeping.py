@@ -10,8 +10,16 @@ from sqlmodel import func, select
 
 from storage.db import session_scope
 from storage.models import ReceivedUpdate
-from storage.updates import (beat, claim_update, forget_handled_updates, forget_heartbeats, forget_old_received,
-                             heartbeats, keep_received, take_unfinished)
+from storage.updates import (
+    beat,
+    claim_update,
+    forget_handled_updates,
+    forget_heartbeats,
+    forget_old_received,
+    heartbeats,
+    keep_received,
+    take_unfinished,
+)
 from tests.data import Clock
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
@@ -98,10 +106,17 @@ async def test_updates_are_kept_until_handled(running_bot):
 async def test_a_clean_stop_leaves_no_kept_update(settings, engine, emulator):
     from bot.app import build_application, polling
 
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    clock=Clock(NOW), schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
+    application = build_application(
+        test_settings,
+        engine=engine,
+        token=emulator.token,
+        rate_limiter=False,
+        clock=Clock(NOW),
+        schedule_reminders=False,
+    )
     async with polling(application, timeout=1):
         for user in (4244, 4245, 4246):
             emulator.send_text(user, "/huongdan")

@@ -65,9 +65,18 @@ def test_tet_2027_in_working_days() -> None:
     assert VN.next_working_day(D(2027, 2, 6)) == D(2027, 2, 11)
 
 
-@pytest.mark.parametrize(("n", "expected"), [(1, D(2027, 2, 1)), (3, D(2027, 2, 3)), (4, D(2027, 2, 11)),
-                                              (15, D(2027, 2, 26)), (-1, D(2027, 2, 26)),
-                                              (-2, D(2027, 2, 25)), (-15, D(2027, 2, 1))])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, D(2027, 2, 1)),
+        (3, D(2027, 2, 3)),
+        (4, D(2027, 2, 11)),
+        (15, D(2027, 2, 26)),
+        (-1, D(2027, 2, 26)),
+        (-2, D(2027, 2, 25)),
+        (-15, D(2027, 2, 1)),
+    ],
+)
 def test_nth_working_day_of_month(n: int, expected: date) -> None:
     assert VN.nth_working_day_of_month(2027, 2, n) == expected
 
@@ -202,8 +211,11 @@ def test_add_working_days_inverts_counting(cal: OfficeCalendar, day: date, n: in
 @given(calendars, st.integers(2026, 2026), st.integers(1, 12))
 def test_nth_working_day_walks_the_month(cal: OfficeCalendar, year: int, month: int) -> None:
     count = cal.working_days_in_month(year, month)
-    listed = [d for d in days(D(year, month, 1), D(year, month, 28) + timedelta(days=3))
-              if d.month == month and cal.is_working_day(d)]
+    listed = [
+        d
+        for d in days(D(year, month, 1), D(year, month, 28) + timedelta(days=3))
+        if d.month == month and cal.is_working_day(d)
+    ]
     assert count == len(listed)
     assert [cal.nth_working_day_of_month(year, month, n) for n in range(1, count + 1)] == listed
     assert [cal.nth_working_day_of_month(year, month, -n) for n in range(1, count + 1)] == listed[::-1]

@@ -16,12 +16,16 @@ from tests.conftest import ROOT
 def run(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     import os
 
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_TIMEZONE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_TIMEZONE")
+    }
     env.update(env_extra)
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
 
 
 @pytest.fixture
@@ -29,12 +33,15 @@ def env(db_url: str) -> dict[str, str]:
     return {"DATABASE_URL": db_url}
 
 
-@pytest.mark.parametrize("variable,value", [
-    ("ADMIN_IDS", "12,abc"),
-    ("BOT_TIMEZONE", "Mars/Olympus"),
-    ("DATABASE_URL", "mysql://x"),
-    ("TELEGRAM_API_BASE_URL", "ftp://x"),
-])
+@pytest.mark.parametrize(
+    "variable,value",
+    [
+        ("ADMIN_IDS", "12,abc"),
+        ("BOT_TIMEZONE", "Mars/Olympus"),
+        ("DATABASE_URL", "mysql://x"),
+        ("TELEGRAM_API_BASE_URL", "ftp://x"),
+    ],
+)
 def test_malformed_setting_is_one_line_exit_2(tmp_path, variable, value):
     proc = run(["kb", "list"], {variable: value}, tmp_path)
     assert proc.returncode == 2
@@ -57,9 +64,12 @@ def test_env_file_is_read(tmp_path):
 
 def test_kb_add_list_replace_remove_and_ask(tmp_path, env):
     doc = tmp_path / "ke-hoach-15.md"
-    doc.write_text("# Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n\n"
-                   "Ngày 05/01/2023, UBND tỉnh Quảng Ninh ban hành Kế hoạch số 15/KH-UBND.\n\n"
-                   "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 90%.\n", encoding="utf-8")
+    doc.write_text(
+        "# Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n\n"
+        "Ngày 05/01/2023, UBND tỉnh Quảng Ninh ban hành Kế hoạch số 15/KH-UBND.\n\n"
+        "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 90%.\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "anh.png"
     bad.write_bytes(b"\x89PNG....")
     proc = run(["kb", "add", str(doc), str(bad)], env, tmp_path)
@@ -96,8 +106,10 @@ def test_kb_history_and_restore_from_the_command_line(tmp_path, env):
     import hashlib
 
     doc = tmp_path / "ke-hoach-15.md"
-    good = ("# Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n\n"
-            "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 85%.\n").encode()
+    good = (
+        "# Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n\n"
+        "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 85%.\n"
+    ).encode()
     bad = good.replace(b"85%", b"50%")
     question = ["ask", "--json", "chi so sipas quang ninh 2023"]
     doc.write_bytes(good)
@@ -138,13 +150,17 @@ def test_kb_history_and_restore_from_the_command_line(tmp_path, env):
 
     engine = make_engine(env["DATABASE_URL"])
     with session_scope(engine) as session:
-        audit = [(e.actor, e.action, e.entity_code, e.old_value, e.new_value)
-                 for e in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+        audit = [
+            (e.actor, e.action, e.entity_code, e.old_value, e.new_value)
+            for e in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+        ]
     engine.dispose()
-    assert audit == [("dòng lệnh", "document_add", "ke-hoach-15.md", "", good_sha),
-                     ("dòng lệnh", "document_replace", "ke-hoach-15.md", good_sha, bad_sha),
-                     ("dòng lệnh", "document_remove", "ke-hoach-15.md", bad_sha, ""),
-                     ("dòng lệnh", "document_restore", "ke-hoach-15.md", "", good_sha)]
+    assert audit == [
+        ("dòng lệnh", "document_add", "ke-hoach-15.md", "", good_sha),
+        ("dòng lệnh", "document_replace", "ke-hoach-15.md", good_sha, bad_sha),
+        ("dòng lệnh", "document_remove", "ke-hoach-15.md", bad_sha, ""),
+        ("dòng lệnh", "document_restore", "ke-hoach-15.md", "", good_sha),
+    ]
 
 
 def test_db_upgrade_is_idempotent(tmp_path, empty_db_url):
@@ -160,8 +176,9 @@ def test_token_never_logged():
     from bot.logs import RedactToken
 
     token = "1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-    record = logging.LogRecord("httpx", logging.INFO, __file__, 1,
-                               "POST https://api.telegram.org/bot%s/getUpdates", (token,), None)
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST https://api.telegram.org/bot%s/getUpdates", (token,), None
+    )
     RedactToken([token]).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
 
@@ -171,25 +188,40 @@ def test_template_then_import_from_the_command_line(tmp_path, env):
     made = run(["template", str(tmp_path / "mau")], env, tmp_path)
     assert made.returncode == 0, made.stderr
     names = sorted(p.name for p in (tmp_path / "mau").iterdir())
-    assert names == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-lich-co-quan.csv", "mau-lich-co-quan.xlsx",
-                     "mau-nhiem-vu.csv", "mau-nhiem-vu.xlsx"]
+    assert names == [
+        "mau-can-bo.csv",
+        "mau-can-bo.xlsx",
+        "mau-lich-co-quan.csv",
+        "mau-lich-co-quan.xlsx",
+        "mau-nhiem-vu.csv",
+        "mau-nhiem-vu.xlsx",
+    ]
 
     staff = tmp_path / "can-bo.csv"
     header = (tmp_path / "mau" / "mau-can-bo.csv").read_text(encoding="utf-8-sig").strip()
-    staff.write_text(header + "\n"
-                     "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,,LD01\n"
-                     "LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,,\n", encoding="utf-8-sig")
+    staff.write_text(
+        header + "\n"
+        "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,,LD01\n"
+        "LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,,\n",
+        encoding="utf-8-sig",
+    )
     tasks = tmp_path / "nhiem-vu.csv"
-    tasks.write_text("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-                     "NV001,Khảo sát SIPAS,CB01,LD01,31/12/2030,Báo cáo khảo sát\n", encoding="utf-8")
+    tasks.write_text(
+        "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+        "NV001,Khảo sát SIPAS,CB01,LD01,31/12/2030,Báo cáo khảo sát\n",
+        encoding="utf-8",
+    )
     done = run(["import", str(staff), str(tasks)], env, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "can-bo.csv" in done.stdout and "nhiem-vu.csv" in done.stdout
 
     bad = tmp_path / "sai.csv"
-    bad.write_text("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-                   "NV002,Việc mới,CB01,LD01,30/06/2030,Kết quả\n"
-                   "NV003,Việc khác,CB01,LD01,31/02/2030,Kết quả\n", encoding="utf-8")
+    bad.write_text(
+        "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+        "NV002,Việc mới,CB01,LD01,30/06/2030,Kết quả\n"
+        "NV003,Việc khác,CB01,LD01,31/02/2030,Kết quả\n",
+        encoding="utf-8",
+    )
     refused = run(["import", str(bad)], env, tmp_path)
     assert refused.returncode == 1
     assert "Dòng 3" in refused.stderr and "không có gì được ghi" in refused.stderr

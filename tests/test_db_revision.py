@@ -39,8 +39,10 @@ def head_of(migrations: Path) -> str:
 def test_numbers_and_names() -> None:
     assert next_number(MIGRATIONS / "versions") == f"{int(head_of(MIGRATIONS)) + 1:04d}"
     assert slug("Thêm cột «độ ưu tiên» cho nhiệm vụ") == "them_cot_do_uu_tien_cho_nhiem_vu"
-    assert slug("task: add a priority column, index it and backfill it from the reports") == \
-        "task_add_a_priority_column_index_it_and"
+    assert (
+        slug("task: add a priority column, index it and backfill it from the reports")
+        == "task_add_a_priority_column_index_it_and"
+    )
     assert slug("!!!") == "revision"
 
 
@@ -66,8 +68,12 @@ def test_autogenerate_finds_nothing_when_the_models_match(migrations: Path) -> N
 
 
 def test_autogenerate_writes_what_the_models_add_and_it_applies(migrations: Path, tmp_path: Path) -> None:
-    probe = sa.Table("probe_priority", SQLModel.metadata, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("label", sa.String(40), nullable=False))
+    probe = sa.Table(
+        "probe_priority",
+        SQLModel.metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("label", sa.String(40), nullable=False),
+    )
     try:
         new = new_revision("add probe_priority", migrations=migrations)
     finally:
@@ -90,8 +96,9 @@ def test_autogenerate_writes_what_the_models_add_and_it_applies(migrations: Path
 
 
 def test_the_command_line(migrations: Path, monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path) -> None:
-    monkeypatch.setattr(storage.revision, "new_revision",
-                        functools.partial(storage.revision.new_revision, migrations=migrations))
+    monkeypatch.setattr(
+        storage.revision, "new_revision", functools.partial(storage.revision.new_revision, migrations=migrations)
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     number = next_number(migrations / "versions")

@@ -24,11 +24,17 @@ def test_demo_chats_in_the_terminal(tmp_path, db_url):
     doc.mkdir()
     (doc / "ke-hoach.txt").write_text(
         "Kế hoạch số 15/KH-UBND về cải cách hành chính năm 2023 của tỉnh Quảng Ninh\n"
-        "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 90%.\n", encoding="utf-8")
+        "Năm 2023, tỉnh phấn đấu chỉ số SIPAS đạt trên 90%.\n",
+        encoding="utf-8",
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "demo", "--docs", str(doc), "--all"],
         input="/start\nsipas quang ninh 2023\n:admin\n/huongdan\n:thoat\n",
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -58,7 +64,7 @@ class Terminal:
             self.lines.put_nowait(line + "\n")
 
     def since(self) -> str:
-        return self.out.getvalue()[self.seen:]
+        return self.out.getvalue()[self.seen :]
 
     async def expect(self, text: str, timeout: float = 60) -> str:
         """Wait until ``text`` is printed after what was already expected; the output up to it."""
@@ -76,8 +82,12 @@ def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x00" * 6 + b"\x00" + b"\x00" * 6)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x00" * 6 + b"\x00" + b"\x00" * 6))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def test_messages_say_whom_they_are_for_and_only_the_played_persons_are_shown(tmp_path):
@@ -96,8 +106,12 @@ async def test_messages_say_whom_they_are_for_and_only_the_played_persons_are_sh
                 assert "🤖 Bot → cán bộ Nguyễn Thị Lan (CB01), chat 1001:\n  Nhắc việc cho chị Lan" in text
                 # The manager's messages are announced, not shown, while the officer is played.
                 assert "Báo cáo lãnh đạo" not in text and "bao-cao.xlsx" not in text
-                assert text.count("(🔔 Có tin mới cho lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC), chat 5001; "
-                                  "gõ :lanhdao để xem.)") == 2
+                assert (
+                    text.count(
+                        "(🔔 Có tin mới cho lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC), chat 5001; gõ :lanhdao để xem.)"
+                    )
+                    == 2
+                )
                 # Every file is saved as it arrives, whoever it is for.
                 saved = tmp_path / "files" / "bao-cao.xlsx"
                 assert saved.read_bytes() == b"PK fake xlsx"
@@ -125,14 +139,17 @@ async def test_messages_say_whom_they_are_for_and_only_the_played_persons_are_sh
                 await emu.wait_for(lambda m: m.text == "Lại cho chị Lan")
                 await asyncio.sleep(0.1)
                 assert "Lại cho chị Lan" not in out.getvalue()
-                assert "(🔔 Có tin mới cho cán bộ Nguyễn Thị Lan (CB01), chat 1001; gõ :canbo để xem.)" \
-                       in out.getvalue()
+                assert (
+                    "(🔔 Có tin mới cho cán bộ Nguyễn Thị Lan (CB01), chat 1001; gõ :canbo để xem.)" in out.getvalue()
+                )
                 # :bam presses a button of the played person's last message: the manager has none.
-                await bot.send_message(demo.OFFICER.id, "Có nút", reply_markup={"inline_keyboard": [[
-                    {"text": "Nút của Lan", "callback_data": "x"}]]})
+                await bot.send_message(
+                    demo.OFFICER.id,
+                    "Có nút",
+                    reply_markup={"inline_keyboard": [[{"text": "Nút của Lan", "callback_data": "x"}]]},
+                )
                 assert await screen.handle(":bam 1")
-                assert "(Tin cuối gửi lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC) không có nút đó." \
-                       in out.getvalue()
+                assert "(Tin cuối gửi lãnh đạo Phạm Quốc Hùng (LD01, Phòng CCHC) không có nút đó." in out.getvalue()
                 assert emu.pending_updates == []
                 assert not await screen.handle(":thoat")
             finally:
@@ -173,8 +190,17 @@ async def test_demo_session_buttons_files_remind_and_reset(settings, tmp_path):
 
     # One reminder cycle from another process, on the demo's database, through the demo's emulator.
     remind = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "remind", "--now", "--demo", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "remind",
+        "--now",
+        "--demo",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     stdout, stderr = await asyncio.wait_for(remind.communicate(), 120)
     assert remind.returncode == 0, stderr.decode()
     assert "Quét đến ngày" in stdout.decode()
@@ -185,15 +211,23 @@ async def test_demo_session_buttons_files_remind_and_reset(settings, tmp_path):
 
     # Without a running demo, remind --demo says so.
     alone = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "remind", "--now", "--demo", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "remind",
+        "--now",
+        "--demo",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, stderr = await asyncio.wait_for(alone.communicate(), 60)
     assert alone.returncode == 1 and "Bản chạy thử chưa chạy" in stderr.decode()
 
     # --reset: the sample data afresh (NV002 back to 0%), the saved files gone.
     terminal = Terminal()
-    running = asyncio.create_task(demo.session(settings, reset=True, read_line=terminal.read_line,
-                                               out=terminal.out))
+    running = asyncio.create_task(demo.session(settings, reset=True, read_line=terminal.read_line, out=terminal.out))
     intro = await terminal.expect("python -m bot remind --now --demo")
     assert "Đã xóa dữ liệu chạy thử cũ." in intro and "Đã tạo dữ liệu mẫu" in intro
     assert not list(files.glob("*"))

@@ -13,9 +13,11 @@ from tests.conftest import ADMIN_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID
 from tests.data import Clock
 
 DOC_NAME = "mau-son-2023.txt"
-DOC_TEXT = ("Kế hoạch số 12/KH-UBND ngày 03/01/2023 của UBND tỉnh Mẫu Sơn về cải cách hành chính năm 2023\n"
-            "Năm 2023, tỉnh phấn đấu tỷ lệ hồ sơ trực tuyến toàn trình đạt 42% trên tổng số hồ sơ.\n"
-            "Chỉ số SIPAS của tỉnh phấn đấu đạt trên 88%.\n").encode()
+DOC_TEXT = (
+    "Kế hoạch số 12/KH-UBND ngày 03/01/2023 của UBND tỉnh Mẫu Sơn về cải cách hành chính năm 2023\n"
+    "Năm 2023, tỉnh phấn đấu tỷ lệ hồ sơ trực tuyến toàn trình đạt 42% trên tổng số hồ sơ.\n"
+    "Chỉ số SIPAS của tỉnh phấn đấu đạt trên 88%.\n"
+).encode()
 QUESTION = "ty le ho so truc tuyen toan trinh nam 2023"
 
 
@@ -51,8 +53,9 @@ async def press(emu, user_id: int, message, data: str, *, edited: bool = False) 
     after the keyboard was changed too)."""
     mark = len(emu.calls)
     query_id = emu.press_button(emu.user(user_id, "Người dùng"), message, data)
-    answered = await emu.wait_for_call("answerCallbackQuery", lambda p: p.get("callback_query_id") == query_id,
-                                       after=mark)
+    answered = await emu.wait_for_call(
+        "answerCallbackQuery", lambda p: p.get("callback_query_id") == query_id, after=mark
+    )
     if edited:
         await emu.wait_for_call("editMessageReplyMarkup", after=mark)
     return answered.get("text") or ""
@@ -122,8 +125,16 @@ async def test_forged_and_garbled_vote_buttons_are_refused(running_bot, engine):
         said = await emu.wait_for(lambda m: m.chat_id == OFFICER_ID, after=mark)
         assert "⛔" in said.plain_text and "không ghi nhận" in said.plain_text
     # Garbled: not numbers, a vote that is no vote, huge or missing ids, extra parts.
-    for data in ("v:", "v:x:1", f"v:{answer_id}:5", f"v:{answer_id}:0", "v:99999999999999999999:1",
-                 f"v:{answer_id}", f"v:{answer_id}:1:1", "v:-3:1"):
+    for data in (
+        "v:",
+        "v:x:1",
+        f"v:{answer_id}:5",
+        f"v:{answer_id}:0",
+        "v:99999999999999999999:1",
+        f"v:{answer_id}",
+        f"v:{answer_id}:1:1",
+        "v:-3:1",
+    ):
         assert "không hợp lệ" in await press(emu, OFFICER_ID, answer, data)
     assert votes(engine) == [] and kept(engine) == []
     # The genuine button still works.
@@ -197,10 +208,18 @@ async def test_greetings_and_thanks_get_a_short_reply_not_a_search(running_bot, 
     real_ask = application.bot_data.kb.ask
     monkeypatch.setattr(application.bot_data.kb, "ask", lambda q: asked.append(q) or real_ask(q))
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
-    for text, expected in (("chào", "Chào đồng chí"), ("xin chào bot", "Chào đồng chí"), ("chao ban", "Chào đồng chí"),
-                           ("Hi!", "Chào đồng chí"), ("cảm ơn", "Không có gì"), ("cam on nhieu", "Không có gì"),
-                           ("thanks", "Không có gì"), ("/hoi cảm ơn bạn nhé", "Không có gì"), ("ok", "Vâng"),
-                           ("tạm biệt", "chúc đồng chí")):
+    for text, expected in (
+        ("chào", "Chào đồng chí"),
+        ("xin chào bot", "Chào đồng chí"),
+        ("chao ban", "Chào đồng chí"),
+        ("Hi!", "Chào đồng chí"),
+        ("cảm ơn", "Không có gì"),
+        ("cam on nhieu", "Không có gì"),
+        ("thanks", "Không có gì"),
+        ("/hoi cảm ơn bạn nhé", "Không có gì"),
+        ("ok", "Vâng"),
+        ("tạm biệt", "chúc đồng chí"),
+    ):
         reply = await officer.say(text)
         assert expected in reply.plain_text, (text, reply.plain_text)
         assert "không tìm thấy" not in reply.plain_text.lower() and len(reply.plain_text) < 250
@@ -221,8 +240,7 @@ async def test_asking_for_my_tasks_in_words_gives_the_task_list(tracked, monkeyp
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
     listed = await officer.say("/nhiemvu")
     assert "3 nhiệm vụ đang mở" in listed.plain_text
-    for text in ("nhiệm vụ của tôi", "nhiem vu cua toi", "Việc của tôi?", "tôi có việc gì",
-                 "/hoi công việc của tôi"):
+    for text in ("nhiệm vụ của tôi", "nhiem vu cua toi", "Việc của tôi?", "tôi có việc gì", "/hoi công việc của tôi"):
         reply = await officer.say(text)
         assert reply.plain_text == listed.plain_text, text
         assert reply.buttons() == listed.buttons()

@@ -35,8 +35,8 @@ async def test_question_with_and_without_diacritics_cites_document(running_bot, 
     for question in ("chi tieu sipas nam 2022", "Chỉ tiêu SIPAS năm 2022 là bao nhiêu?"):
         reply = await chat.say(question)
         assert "85%" in reply.text
-        assert "27/KH-UBND" in reply.text                    # the citation: number
-        assert "hanoi-2022-kh27-5-ro.txt" in reply.text      # and file
+        assert "27/KH-UBND" in reply.text  # the citation: number
+        assert "hanoi-2022-kh27-5-ro.txt" in reply.text  # and file
         assert reply.parse_mode == "HTML"
     reply = await chat.say("/hoi Hà Nội có bao nhiêu TTHC đủ điều kiện triển khai DVCTT mức độ 3, 4?")
     assert "1.720" in reply.text
@@ -78,9 +78,11 @@ async def test_admin_adds_document_in_chat_and_others_cannot(running_bot):
     application, emu = running_bot
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
-    text = ("Kế hoạch số 12/KH-UBND ngày 03/01/2023 của UBND tỉnh Mẫu Sơn về cải cách hành chính năm 2023\n"
-            "Năm 2023, tỉnh phấn đấu tỷ lệ hồ sơ trực tuyến toàn trình đạt 42% <so với> năm trước & hơn nữa.\n"
-            "Chỉ số SIPAS của tỉnh phấn đấu đạt trên 88%.\n").encode()
+    text = (
+        "Kế hoạch số 12/KH-UBND ngày 03/01/2023 của UBND tỉnh Mẫu Sơn về cải cách hành chính năm 2023\n"
+        "Năm 2023, tỉnh phấn đấu tỷ lệ hồ sơ trực tuyến toàn trình đạt 42% <so với> năm trước & hơn nữa.\n"
+        "Chỉ số SIPAS của tỉnh phấn đấu đạt trên 88%.\n"
+    ).encode()
     reply = await officer.send_document("mau-son-2023.txt", text)
     assert "Chỉ quản trị viên" in reply.text
     assert await asyncio.to_thread(application.bot_data.kb.documents) == []

@@ -30,9 +30,7 @@ from telegram.ext import (
 )
 
 # PTB itself warns about RetryAfter.retry_after becoming a timedelta when raising it.
-_IGNORE_PTB_RETRY_AFTER_WARNING = pytest.mark.filterwarnings(
-    "ignore::telegram.warnings.PTBDeprecationWarning"
-)
+_IGNORE_PTB_RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 from devtools.emulator import (
     BotAPIEmulator,
@@ -71,9 +69,7 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
-    await update.effective_message.reply_document(
-        document=b"hello report", filename="report.txt", caption="Báo cáo"
-    )
+    await update.effective_message.reply_document(document=b"hello report", filename="report.txt", caption="Báo cáo")
 
 
 async def _document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -97,13 +93,7 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _build_app(emu: BotAPIEmulator) -> Application:
-    app = (
-        ApplicationBuilder()
-        .token(emu.token)
-        .base_url(emu.base_url)
-        .base_file_url(emu.base_file_url)
-        .build()
-    )
+    app = ApplicationBuilder().token(emu.token).base_url(emu.base_url).base_file_url(emu.base_file_url).build()
     app.add_handler(CommandHandler("start", _start))
     app.add_handler(CommandHandler("menu", _menu))
     app.add_handler(CommandHandler("report", _report))
@@ -354,9 +344,7 @@ async def test_blocked_chat_gives_forbidden(emu: BotAPIEmulator, bot: Bot) -> No
 
 @_IGNORE_PTB_RETRY_AFTER_WARNING
 async def test_fault_injection(emu: BotAPIEmulator, bot: Bot) -> None:
-    emu.fault = lambda method, params: (
-        {"status": 429, "retry_after": 3} if method == "sendMessage" else None
-    )
+    emu.fault = lambda method, params: {"status": 429, "retry_after": 3} if method == "sendMessage" else None
     with pytest.raises(RetryAfter, match="3"):
         await bot.send_message(3002, "x")
     assert emu.stats["429"] == 1
@@ -427,9 +415,7 @@ async def test_formatting_errors_like_telegram(emu: BotAPIEmulator, bot: Bot) ->
         await bot.send_message(
             5001,
             "x",
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton("b", callback_data="x" * 65)]]
-            ),
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("b", callback_data="x" * 65)]]),
         )
 
     message = await bot.send_message(5001, "<b>đậm</b> và &lt;.", parse_mode=ParseMode.HTML)
@@ -488,13 +474,17 @@ def test_parsers() -> None:
         {"type": "code", "offset": 7, "length": 3},
     ]
     # Telegram counts the offset of a bad tag in UTF-8 bytes: "Hạn " is 6 of them.
-    for source, error in (("Hạn <x>", 'Unsupported start tag "x" at byte offset 6'),
-                          ("Hạn <b>x</i>", 'Unmatched end tag at byte offset 10, expected "</b>", found "</i>"'),
-                          ("ô </b>", 'Unexpected end tag "b" at byte offset 3')):
+    for source, error in (
+        ("Hạn <x>", 'Unsupported start tag "x" at byte offset 6'),
+        ("Hạn <b>x</i>", 'Unmatched end tag at byte offset 10, expected "</b>", found "</i>"'),
+        ("ô </b>", 'Unexpected end tag "b" at byte offset 3'),
+    ):
         with pytest.raises(Exception, match=re.escape(error)):
             parse_html(source)
-    text, entities = parse_html('<u>gạch</u> <tg-spoiler>ẩn</tg-spoiler> <pre><code class="language-py">'
-                                'a</code></pre> <blockquote expandable>b</blockquote>')
+    text, entities = parse_html(
+        '<u>gạch</u> <tg-spoiler>ẩn</tg-spoiler> <pre><code class="language-py">'
+        "a</code></pre> <blockquote expandable>b</blockquote>"
+    )
     assert text == "gạch ẩn a b"
     assert [e["type"] for e in entities] == ["underline", "spoiler", "pre", "expandable_blockquote"]
     assert entities[2]["language"] == "py"

@@ -43,8 +43,13 @@ async def database_outage(engine, db_url: str):
         admin = create_engine(make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
         try:
             yield
         finally:
@@ -111,9 +116,13 @@ async def test_connections_the_server_cut_are_replaced_unnoticed(tracked, db_url
     assert "Nhiệm vụ của" in reply.text
     admin = create_engine(make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        cut = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                "WHERE datname = :name AND pid <> pg_backend_pid()"),
-                           {"name": make_url(db_url).database}).scalar()
+        cut = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": make_url(db_url).database},
+        ).scalar()
     admin.dispose()
     assert cut >= 1
     caplog.clear()
@@ -162,11 +171,13 @@ async def test_one_call_in_ten_failing_loses_no_answer_report_or_reminder(settin
     from bot.app import build_application, polling
 
     seed_tracking(engine)
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
     # The production configuration: the patient rate limiter on every call.
-    application = build_application(test_settings, engine=engine, token=emulator.token, clock=Clock(NOW),
-                                    schedule_reminders=False)
+    application = build_application(
+        test_settings, engine=engine, token=emulator.token, clock=Clock(NOW), schedule_reminders=False
+    )
     flaky = Flaky()
     async with polling(application, timeout=1):
         emulator.fault = flaky
@@ -175,25 +186,35 @@ async def test_one_call_in_ten_failing_loses_no_answer_report_or_reminder(settin
             emulator.send_text(user, "/start")
             emulator.send_text(user, "/huongdan")
         before = count_reports(engine)
-        for user, line in ((OFFICER_ID, "/baocao NV001 40"), (OFFICER2_ID, "/baocao NV003 60"),
-                           (WARD_OFFICER_ID, "/baocao NV005 30")):
+        for user, line in (
+            (OFFICER_ID, "/baocao NV001 40"),
+            (OFFICER2_ID, "/baocao NV003 60"),
+            (WARD_OFFICER_ID, "/baocao NV005 30"),
+        ):
             emulator.send_text(user, line)
         for user in strangers:
-            await emulator.wait_for(lambda m, user=user: m.chat_id == user and "/nhiemvu" in (m.text or ""),
-                                    timeout=60)
+            await emulator.wait_for(lambda m, user=user: m.chat_id == user and "/nhiemvu" in (m.text or ""), timeout=60)
         for user in (OFFICER_ID, OFFICER2_ID, WARD_OFFICER_ID):
-            await emulator.wait_for(lambda m, user=user: m.chat_id == user and "Đã ghi báo cáo" in (m.text or ""),
-                                    timeout=60)
+            await emulator.wait_for(
+                lambda m, user=user: m.chat_id == user and "Đã ghi báo cáo" in (m.text or ""), timeout=60
+            )
         assert count_reports(engine) == before + 3
 
         # Reminders through the same flaky API: each is delivered once in the end.
         moments = iter(NOW + timedelta(minutes=10 * i) for i in range(1000))
         clock = lambda: next(moments)  # noqa: E731 - each run a little later, past any backoff
-        every_day = test_settings.model_copy(update={"reminder_time": "00:00", "work_week": "mon-sun",
-                                                     "public_holidays": "none"})
-        cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(every_day), clock=clock,
-                              dispatcher=Dispatcher(engine, application.bot, clock=clock,
-                                                    pacer=Pacer(per_second=10_000, per_chat_interval=0)))
+        every_day = test_settings.model_copy(
+            update={"reminder_time": "00:00", "work_week": "mon-sun", "public_holidays": "none"}
+        )
+        cycle = ReminderCycle(
+            engine,
+            application.bot,
+            ScanConfig.from_settings(every_day),
+            clock=clock,
+            dispatcher=Dispatcher(
+                engine, application.bot, clock=clock, pacer=Pacer(per_second=10_000, per_chat_interval=0)
+            ),
+        )
         for _ in range(20):
             await cycle.run()
             with session_scope(engine) as session:

@@ -57,12 +57,20 @@ def test_a_long_question_is_cut_to_its_column(engine):
 def test_votes_change_rather_than_add_and_a_withdrawn_dislike_is_uncounted(engine):
     with session_scope(engine) as session:
         answer_id = feedback.record_answer(session, question="SIPAS 2022?", source="a.txt", passage="Trên 85%.", at=T0)
-        assert feedback.record_answer(session, question="sipas 2022", source="a.txt", passage="Trên 85%.",
-                                      at=T0) == answer_id
-        assert feedback.record_answer(session, question="sipas 2022", source="b.txt", passage="Khác.",
-                                      at=T0) != answer_id
-    steps = [(10, feedback.DOWN, None, 1), (10, feedback.DOWN, feedback.DOWN, 1), (11, feedback.DOWN, None, 2),
-             (10, feedback.UP, feedback.DOWN, 1), (11, feedback.UP, feedback.DOWN, None)]
+        assert (
+            feedback.record_answer(session, question="sipas 2022", source="a.txt", passage="Trên 85%.", at=T0)
+            == answer_id
+        )
+        assert (
+            feedback.record_answer(session, question="sipas 2022", source="b.txt", passage="Khác.", at=T0) != answer_id
+        )
+    steps = [
+        (10, feedback.DOWN, None, 1),
+        (10, feedback.DOWN, feedback.DOWN, 1),
+        (11, feedback.DOWN, None, 2),
+        (10, feedback.UP, feedback.DOWN, 1),
+        (11, feedback.UP, feedback.DOWN, None),
+    ]
     for who, vote, previous, disliked in steps:
         with session_scope(engine) as session:
             result = feedback.vote(session, answer_id=answer_id, telegram_id=who, vote=vote, at=T0)
@@ -79,13 +87,19 @@ def test_votes_change_rather_than_add_and_a_withdrawn_dislike_is_uncounted(engin
 def test_both_stores_are_bounded_dropping_the_oldest(engine):
     with session_scope(engine) as session:
         for n in range(8):
-            store.keep_question(session=session, key=f"k{n}", text=f"q{n}", refused=1, at=T0 + timedelta(minutes=n),
-                                cap=5)
+            store.keep_question(
+                session=session, key=f"k{n}", text=f"q{n}", refused=1, at=T0 + timedelta(minutes=n), cap=5
+            )
         store.keep_question(session=session, key="k3", text="q3", refused=1, at=T0 + timedelta(hours=1), cap=5)
-        ids = [store.record_answer(session=session, key=f"a{n}", question=f"q{n}", source="", at=T0 + timedelta(
-            minutes=n), cap=3) for n in range(5)]
-        store.set_vote(session=session, answer=store.get_answer(session=session, answer_id=ids[-1]), telegram_id=1,
-                       vote=1, at=T0)
+        ids = [
+            store.record_answer(
+                session=session, key=f"a{n}", question=f"q{n}", source="", at=T0 + timedelta(minutes=n), cap=3
+            )
+            for n in range(5)
+        ]
+        store.set_vote(
+            session=session, answer=store.get_answer(session=session, answer_id=ids[-1]), telegram_id=1, vote=1, at=T0
+        )
         first = store.get_answer(session=session, answer_id=ids[2])
         store.set_vote(session=session, answer=first, telegram_id=1, vote=-1, at=T0)
         store.record_answer(session=session, key="a5", question="q5", source="", at=T0 + timedelta(hours=1), cap=3)

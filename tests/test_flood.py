@@ -29,15 +29,30 @@ from bot.settings import Settings
 from bot.ptb.slots import Slots, given_up
 from storage.db import session_scope
 from storage.models import Document, HandledUpdate, Report
-from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,
-                            WARD_OFFICER_ID, seed_tracking)
+from tests.conftest import (
+    ADMIN_ID,
+    MANAGER_ID,
+    OFFICER2_ID,
+    OFFICER_ID,
+    STRANGER_ID,
+    WARD_MANAGER_ID,
+    WARD_OFFICER_ID,
+    seed_tracking,
+)
 from tests.data import NOW, Clock
 
-ADMIT, DROP, NOTE_USER, NOTE_CHAT, ASK = (Verdict.ADMIT, Verdict.DROP, Verdict.NOTE_USER, Verdict.NOTE_CHAT,
-                                          Verdict.ASK)
+ADMIT, DROP, NOTE_USER, NOTE_CHAT, ASK = (
+    Verdict.ADMIT,
+    Verdict.DROP,
+    Verdict.NOTE_USER,
+    Verdict.NOTE_CHAT,
+    Verdict.ASK,
+)
 # The production defaults (the other tests run with flood control off: see conftest).
-DEFAULTS = {name: Settings.model_fields[name].default for name in
-            ("flood_staff_per_minute", "flood_stranger_per_minute", "flood_group_per_minute", "flood_pause_seconds")}
+DEFAULTS = {
+    name: Settings.model_fields[name].default
+    for name in ("flood_staff_per_minute", "flood_stranger_per_minute", "flood_group_per_minute", "flood_pause_seconds")
+}
 STAFF = [OFFICER_ID, OFFICER2_ID, MANAGER_ID, WARD_MANAGER_ID, WARD_OFFICER_ID, ADMIN_ID]
 SLOW_DOWN = "Tôi tạm không trả lời"
 
@@ -91,7 +106,7 @@ def test_the_bucket_leaks_at_its_rate():
     flood.remember(7, False, t)
     for _ in range(10):
         assert flood.admit(t, user=7, chat=None) is ADMIT
-    assert flood.admit(t + 6.0, user=7, chat=None) is ADMIT   # 10 a minute: one every 6 s
+    assert flood.admit(t + 6.0, user=7, chat=None) is ADMIT  # 10 a minute: one every 6 s
     assert flood.admit(t + 11.9, user=7, chat=None) is NOTE_USER  # the next one not before 12 s
 
 
@@ -192,9 +207,11 @@ async def test_given_up_outside_an_update_or_its_task_does_nothing_and_a_cancell
 
     async def starts_a_task():
         async with slots.held():
+
             async def child():  # inherits the context, not the slot
                 async with given_up():
                     return slots.free
+
             return await asyncio.create_task(child())
 
     assert await starts_a_task() == 0 and slots.free == 1
@@ -260,10 +277,17 @@ async def bot_on(settings, engine, emulator, *, rate_limiter=True, flood: bool =
     not refill: a minute's worth is exactly that)."""
     from bot.app import build_application, polling
 
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url, **DEFAULTS})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=rate_limiter,
-                                     clock=Clock(NOW), schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url, **DEFAULTS}
+    )
+    application = build_application(
+        test_settings,
+        engine=engine,
+        token=emulator.token,
+        rate_limiter=rate_limiter,
+        clock=Clock(NOW),
+        schedule_reminders=False,
+    )
     if not flood:
         application.bot_data.flood = None
     async with polling(application, timeout=1):
@@ -389,7 +413,8 @@ async def test_the_slow_down_note_is_sent_once_a_window(tracked):
     assert len(said(STRANGER_ID)) == 11
     assert [t for t in said(STRANGER_ID) if SLOW_DOWN in t] == [
         "⏳ Bạn gửi quá nhanh. Tôi tạm không trả lời tin nhắn của bạn trong 1 phút; "
-        "sau đó xin bạn gửi lại từng yêu cầu một."]
+        "sau đó xin bạn gửi lại từng yêu cầu một."
+    ]
     clock.at += timedelta(seconds=59)
     await done.all([emu.send_text(STRANGER_ID, "/start") for _ in range(5)])
     assert len(said(STRANGER_ID)) == 11  # still paused: nothing, not even a note
@@ -412,7 +437,8 @@ async def test_the_slow_down_note_is_sent_once_a_window(tracked):
     await done.all([emu.send_text(members[n % 5], "/start", chat=group) for n in range(25)])
     assert len(said(group)) == 21
     assert [t for t in said(group) if SLOW_DOWN in t] == [
-        "⏳ Nhóm này gửi cho tôi quá nhiều yêu cầu. Tôi tạm không trả lời trong nhóm 1 phút."]
+        "⏳ Nhóm này gửi cho tôi quá nhiều yêu cầu. Tôi tạm không trả lời trong nhóm 1 phút."
+    ]
     # Dropped updates were not recorded as handled: no database work for a flood.
     with session_scope(engine) as session:
         handled = session.exec(select(func.count()).select_from(HandledUpdate)).one()
@@ -442,28 +468,61 @@ async def test_telegram_business_updates_are_ignored(tracked):
     customer = {"id": 880_001, "type": "private", "first_name": "Khách hàng"}
     lan = {"id": OFFICER_ID, "is_bot": False, "first_name": "Lan"}
     minh = {"id": ADMIN_ID, "is_bot": False, "first_name": "Minh"}
-    price_list = StoredFile(file_id="BQACbiz-1", file_unique_id="AQADbiz1", data=b"Bang gia dich vu 2026\n",
-                            file_name="bang-gia.txt", mime_type="text/plain", kind="document",
-                            file_path="documents/bang-gia.txt")
+    price_list = StoredFile(
+        file_id="BQACbiz-1",
+        file_unique_id="AQADbiz1",
+        data=b"Bang gia dich vu 2026\n",
+        file_name="bang-gia.txt",
+        mime_type="text/plain",
+        kind="document",
+        file_path="documents/bang-gia.txt",
+    )
     emu.files[price_list.file_id] = price_list
     now = int(time.time())
 
     def business(sender: dict, message_id: int, connection: str, **content) -> dict:
-        return {"message_id": message_id, "from": sender, "chat": customer, "date": now,
-                "business_connection_id": connection, **content}
+        return {
+            "message_id": message_id,
+            "from": sender,
+            "chat": customer,
+            "date": now,
+            "business_connection_id": connection,
+            **content,
+        }
 
     mark = emu.mark()
-    updates = [emu.inject_update(update) for update in (
-        {"business_connection": {"id": "bc-lan", "user": lan, "user_chat_id": OFFICER_ID, "date": now,
-                                 "is_enabled": True}},
-        {"business_message": business(lan, 1, "bc-lan", text="Dạ, hồ sơ của anh đã xong, mời qua nhận")},
-        {"edited_business_message": business(lan, 1, "bc-lan", text="Dạ, hồ sơ đã xong", edit_date=now)},
-        {"business_message": business(lan, 2, "bc-lan", text="/baocao NV001 100 xong")},
-        {"business_message": business(minh, 3, "bc-minh", document={
-            "file_id": price_list.file_id, "file_unique_id": price_list.file_unique_id,
-            "file_name": price_list.file_name, "mime_type": "text/plain", "file_size": price_list.file_size})},
-        {"deleted_business_messages": {"business_connection_id": "bc-lan", "chat": customer, "message_ids": [1]}},
-    )]
+    updates = [
+        emu.inject_update(update)
+        for update in (
+            {
+                "business_connection": {
+                    "id": "bc-lan",
+                    "user": lan,
+                    "user_chat_id": OFFICER_ID,
+                    "date": now,
+                    "is_enabled": True,
+                }
+            },
+            {"business_message": business(lan, 1, "bc-lan", text="Dạ, hồ sơ của anh đã xong, mời qua nhận")},
+            {"edited_business_message": business(lan, 1, "bc-lan", text="Dạ, hồ sơ đã xong", edit_date=now)},
+            {"business_message": business(lan, 2, "bc-lan", text="/baocao NV001 100 xong")},
+            {
+                "business_message": business(
+                    minh,
+                    3,
+                    "bc-minh",
+                    document={
+                        "file_id": price_list.file_id,
+                        "file_unique_id": price_list.file_unique_id,
+                        "file_name": price_list.file_name,
+                        "mime_type": "text/plain",
+                        "file_size": price_list.file_size,
+                    },
+                )
+            },
+            {"deleted_business_messages": {"business_connection_id": "bc-lan", "chat": customer, "message_ids": [1]}},
+        )
+    ]
     await done.all(updates)
     assert emu.sent[mark:] == []
     with session_scope(engine) as session:

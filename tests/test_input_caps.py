@@ -71,8 +71,9 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def sheet_xml(rows: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows}'
-            "</sheetData></worksheet>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
 
 
 def header_row() -> str:
@@ -114,8 +115,7 @@ def xlsx_sparse() -> bytes:
     """A staff sheet of about 100 KB that deflates as real sheets do (no zip bomb): ten
     thousand rows, each with a number in the sheet's last column."""
     chance = random.Random(18)
-    rows = "".join(f'<row r="{n}"><c r="XFD{n}"><v>{chance.randrange(10**6)}</v></c></row>'
-                   for n in range(2, 10_000))
+    rows = "".join(f'<row r="{n}"><c r="XFD{n}"><v>{chance.randrange(10**6)}</v></c></row>' for n in range(2, 10_000))
     return rezip(xlsx([["x"]]), {SHEET: sheet_xml(header_row() + rows)})
 
 
@@ -173,8 +173,7 @@ def test_the_zip_directory_is_checked_before_anything_is_inflated():
         open_checked(many.getvalue(), max_unpacked=100 * megabyte)
     assert caught.value.reason == "ratio"
     with pytest.raises(ZipRefused) as caught:  # stored, so no bomb: just more than the cap
-        open_checked(one_entry_zip("a.bin", random.randbytes(2 * megabyte), zipfile.ZIP_STORED),
-                     max_unpacked=megabyte)
+        open_checked(one_entry_zip("a.bin", random.randbytes(2 * megabyte), zipfile.ZIP_STORED), max_unpacked=megabyte)
     assert (caught.value.reason, caught.value.unpacked) == ("size", 2 * megabyte)
     open_checked(one_entry_zip("a.xml", b"<a>x</a>" * 1000), max_unpacked=megabyte).close()
 
@@ -186,9 +185,11 @@ def test_the_zip_directory_is_checked_before_anything_is_inflated():
 
 def rows_of(count: int, columns: int = 4, start: int = 2) -> str:
     return "".join(
-        f'<row r="{n}">' + "".join(f'<c r="{openpyxl.utils.get_column_letter(c)}{n}"><v>{c}</v></c>'
-                                   for c in range(1, columns + 1)) + "</row>"
-        for n in range(start, start + count))
+        f'<row r="{n}">'
+        + "".join(f'<c r="{openpyxl.utils.get_column_letter(c)}{n}"><v>{c}</v></c>' for c in range(1, columns + 1))
+        + "</row>"
+        for n in range(start, start + count)
+    )
 
 
 def test_xlsx_rows_cap():
@@ -209,8 +210,11 @@ def test_xlsx_columns_cap_counts_the_far_column_of_a_sparse_row():
 
 
 def test_xlsx_cells_cap_counts_cells_and_shared_strings():
-    message = refusal("can-bo.xlsx", workbook_with(rows_of(18, columns=20) + rows_of(1, columns=20, start=20)),
-                      SheetCaps(rows=20, columns=20, cells=300))
+    message = refusal(
+        "can-bo.xlsx",
+        workbook_with(rows_of(18, columns=20) + rows_of(1, columns=20, start=20)),
+        SheetCaps(rows=20, columns=20, cells=300),
+    )
     assert "có hơn 300 ô" in message and "quá giới hạn" in message
     strings = (f'<?xml version="1.0"?><sst xmlns="{MAIN}">' + "<si><t>x</t></si>" * 1_001 + "</sst>").encode()
     data = rezip(workbook_with(rows_of(1)), {"xl/sharedStrings.xml": strings}, stored=True)
@@ -220,10 +224,12 @@ def test_xlsx_cells_cap_counts_cells_and_shared_strings():
 
 
 def test_xlsx_other_elements_cap():
-    styles = (f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs>' + "<xf/>" * 100_001
-              + "</cellXfs></styleSheet>").encode()
-    message = refusal("can-bo.xlsx", rezip(workbook_with(rows_of(1)), {"xl/styles.xml": styles}, stored=True),
-                      SheetCaps())
+    styles = (
+        f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs>' + "<xf/>" * 100_001 + "</cellXfs></styleSheet>"
+    ).encode()
+    message = refusal(
+        "can-bo.xlsx", rezip(workbook_with(rows_of(1)), {"xl/styles.xml": styles}, stored=True), SheetCaps()
+    )
     assert "quá nhiều định dạng" in message and "Dán đặc biệt" in message
 
 
@@ -237,8 +243,14 @@ def test_xlsx_uncompressed_size_and_ratio_caps():
 
 def test_xlsx_with_entities_is_refused():
     rows = '<row r="2"><c r="A2" t="inlineStr"><is><t>&a;</t></is></c></row>'
-    data = rezip(xlsx([["x"]]), {SHEET: b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "b">]>'
-                                 + sheet_xml(header_row() + rows).split(b"?>", 1)[1]}, stored=True)
+    data = rezip(
+        xlsx([["x"]]),
+        {
+            SHEET: b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "b">]>'
+            + sheet_xml(header_row() + rows).split(b"?>", 1)[1]
+        },
+        stored=True,
+    )
     assert "Không mở được tệp Excel" in refusal("can-bo.xlsx", data, SheetCaps())
 
 
@@ -258,17 +270,33 @@ def test_csv_caps():
 
 
 def test_the_sheet_caps_are_settings(settings, monkeypatch):
-    for variable in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS", "IMPORT_MAX_CELLS", "IMPORT_MAX_UNPACKED_MB",
-                     "DOC_MAX_UNPACKED_MB", "DOC_MAX_CHARS", "DOC_MAX_PDF_PAGES"):
+    for variable in (
+        "IMPORT_MAX_ROWS",
+        "IMPORT_MAX_COLUMNS",
+        "IMPORT_MAX_CELLS",
+        "IMPORT_MAX_UNPACKED_MB",
+        "DOC_MAX_UNPACKED_MB",
+        "DOC_MAX_CHARS",
+        "DOC_MAX_PDF_PAGES",
+    ):
         monkeypatch.delenv(variable, raising=False)
     settings = Settings.from_env(_env_file=None)
-    changed = Settings.from_env(IMPORT_MAX_ROWS="500", IMPORT_MAX_COLUMNS="30", IMPORT_MAX_CELLS="9000",
-                                IMPORT_MAX_UNPACKED_MB="7", DOC_MAX_UNPACKED_MB="8", DOC_MAX_CHARS="20000",
-                                DOC_MAX_PDF_PAGES="9", _env_file=None)
-    assert SheetCaps.from_settings(changed) == SheetCaps(rows=500, columns=30, cells=9000,
-                                                         unpacked_bytes=7 * 1024 * 1024)
-    assert DocumentCaps.from_settings(changed) == DocumentCaps(unpacked_bytes=8 * 1024 * 1024, chars=20_000,
-                                                               pdf_pages=9)
+    changed = Settings.from_env(
+        IMPORT_MAX_ROWS="500",
+        IMPORT_MAX_COLUMNS="30",
+        IMPORT_MAX_CELLS="9000",
+        IMPORT_MAX_UNPACKED_MB="7",
+        DOC_MAX_UNPACKED_MB="8",
+        DOC_MAX_CHARS="20000",
+        DOC_MAX_PDF_PAGES="9",
+        _env_file=None,
+    )
+    assert SheetCaps.from_settings(changed) == SheetCaps(
+        rows=500, columns=30, cells=9000, unpacked_bytes=7 * 1024 * 1024
+    )
+    assert DocumentCaps.from_settings(changed) == DocumentCaps(
+        unpacked_bytes=8 * 1024 * 1024, chars=20_000, pdf_pages=9
+    )
     assert SheetCaps.from_settings(settings) == SheetCaps()
     assert DocumentCaps.from_settings(settings) == DocumentCaps()
     with pytest.raises(SettingsError) as caught:
@@ -298,20 +326,29 @@ def test_a_unit_path_longer_than_its_column_is_refused_with_its_row(engine):
     with pytest.raises(SheetError) as caught:
         import_staff(engine, [STAFF_ROW, ["CB02", "Lê Văn Nam", too_long, "cán bộ"]])
     message = str(caught.value)
-    assert re.search(rf"Dòng 3 \(Đơn vị\): đường dẫn đơn vị dài \d+ ký tự \(kể cả dấu >\), quá giới hạn "
-                     rf"{UNIT_PATH_MAX}", message), message
+    assert re.search(
+        rf"Dòng 3 \(Đơn vị\): đường dẫn đơn vị dài \d+ ký tự \(kể cả dấu >\), quá giới hạn "
+        rf"{UNIT_PATH_MAX}",
+        message,
+    ), message
     assert "viết tắt" in message
     deep = " > ".join(f"C{i}" for i in range(UNIT_DEPTH_MAX + 1))
     with pytest.raises(SheetError) as caught:
         import_staff(engine, [["CB02", "Lê Văn Nam", deep, "cán bộ"]])
-    assert f"Dòng 2 (Đơn vị): đơn vị lồng {UNIT_DEPTH_MAX + 1} cấp, quá giới hạn {UNIT_DEPTH_MAX} cấp" \
-        in str(caught.value)
+    assert f"Dòng 2 (Đơn vị): đơn vị lồng {UNIT_DEPTH_MAX + 1} cấp, quá giới hạn {UNIT_DEPTH_MAX} cấp" in str(
+        caught.value
+    )
     assert units(engine) == 0
     # A path that just fits its column, and the deepest one, are stored whole on every database.
     fits = " > ".join(["x" * 247] * 3 + ["y" * 250])
     assert len(fits) == UNIT_PATH_MAX
-    import_staff(engine, [["CB02", "Lê Văn Nam", fits, "cán bộ"],
-                          ["CB03", "Hồ Văn An", " > ".join(f"C{i}" for i in range(UNIT_DEPTH_MAX)), "cán bộ"]])
+    import_staff(
+        engine,
+        [
+            ["CB02", "Lê Văn Nam", fits, "cán bộ"],
+            ["CB03", "Hồ Văn An", " > ".join(f"C{i}" for i in range(UNIT_DEPTH_MAX)), "cán bộ"],
+        ],
+    )
     with session_scope(engine) as session:
         stored = session.exec(select(Unit).order_by(func.length(Unit.key).desc())).first()
         assert len(stored.key) == UNIT_PATH_MAX
@@ -351,8 +388,9 @@ def test_docx_zip_bomb_and_uncompressed_size():
     assert len(bomb) < 150_000
     message = document_refusal("ke-hoach.docx", bomb)
     assert "giải nén ra lớn bất thường" in message and "lưu lại dưới dạng .docx" in message
-    pictured = rezip(docx_with_text("Kế hoạch"), {"word/media/image1.png": random.randbytes(2 * 1024 * 1024)},
-                     stored=True)
+    pictured = rezip(
+        docx_with_text("Kế hoạch"), {"word/media/image1.png": random.randbytes(2 * 1024 * 1024)}, stored=True
+    )
     message = document_refusal("ke-hoach.docx", pictured, DocumentCaps(unpacked_bytes=2 * 1024 * 1024))
     assert re.search(r"khi giải nén ra tới 2,\d MB .*, quá giới hạn 2 MB", message), message
     assert "xóa bớt hình ảnh" in message
@@ -364,8 +402,12 @@ def test_text_cap_for_every_format():
     line = "Cải cách hành chính, rõ người, rõ việc. " * 5
     text = "\n".join([line] * 60)  # about 12,000 characters
     pdf = make_pdf([["Cai cach hanh chinh, ro nguoi, ro viec, ro trach nhiem, ro tien do, ro hieu qua. " * 1] * 45] * 4)
-    for name, data in (("a.txt", text.encode()), ("a.md", text.encode()), ("a.docx", docx_with_text(text)),
-                       ("a.pdf", pdf)):
+    for name, data in (
+        ("a.txt", text.encode()),
+        ("a.md", text.encode()),
+        ("a.docx", docx_with_text(text)),
+        ("a.pdf", pdf),
+    ):
         message = document_refusal(name, data, caps)
         assert f"Tệp «{name}» có hơn 10.000 ký tự, quá giới hạn một tài liệu" in message, (name, message)
         assert read_document(name, data)  # within the default cap
@@ -400,8 +442,10 @@ async def test_sheets_are_imported_in_private_chats_only(tracked):
     _, emu, engine = tracked
     admin = emu.user(ADMIN_ID, "Minh")
     group = emu.group(-100_1818, "Tổ công tác CCHC")
-    sheet = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID\n"
-             f"CB10,Đặng Thu Hà,UBND tỉnh Thừa Thiên Huế > Sở Nội vụ,cán bộ,{OFFICER_ID}\n").encode()
+    sheet = (
+        "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID\n"
+        f"CB10,Đặng Thu Hà,UBND tỉnh Thừa Thiên Huế > Sở Nội vụ,cán bộ,{OFFICER_ID}\n"
+    ).encode()
     in_group = await emu.chat(admin, group).send_document("can-bo.csv", sheet)
     assert "tin nhắn riêng" in in_group.plain_text and "Không có gì thay đổi" in in_group.plain_text
     shown = "\n".join(m.plain_text or "" for m in emu.messages_to(group["id"]))
@@ -437,7 +481,8 @@ def _address_space_cap() -> None:  # a bot that failed its caps dies of MemoryEr
 @pytest.mark.process
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the peak memory from /proc")
 async def test_crafted_files_are_refused_within_seconds_in_little_memory_while_an_officer_is_answered(
-        emulator, engine, db_url, tmp_path):
+    emulator, engine, db_url, tmp_path
+):
     seed_tracking(engine, now=wall_now())  # read by a real process, on the machine's clock
     files = {"can-bo.xlsx": xlsx_zip_bomb(), "nhiem-vu.xlsx": xlsx_sparse(), "ke-hoach.docx": docx_bomb()}
     for name, data in files.items():
@@ -458,8 +503,13 @@ async def test_crafted_files_are_refused_within_seconds_in_little_memory_while_a
             return loop.time() - sent_at
 
         officer_answered = await answer(OFFICER_ID, "NV001")
-        refused = {name: await answer(ADMIN_ID, f"Không nhập tệp «{name}»" if name.endswith(".xlsx")
-                                      else f"Không thêm được tài liệu: Tệp «{name}»") for name in files}
+        refused = {
+            name: await answer(
+                ADMIN_ID,
+                f"Không nhập tệp «{name}»" if name.endswith(".xlsx") else f"Không thêm được tài liệu: Tệp «{name}»",
+            )
+            for name in files
+        }
         peak = peak_rss_mb(bot.proc.pid)
     messages = "\n".join(m.plain_text for m in emulator.messages_to(ADMIN_ID))
     assert "lớn bất thường" in messages and "dài tới cột XFD" in messages, messages

@@ -29,8 +29,13 @@ STRANGERS = list(range(7000, 7016))
 
 # Every day a working day at every hour and reminders due from midnight, so that the test
 # finds reminders due whatever day it runs; a scan every second.
-REMINDER_ENV = {"WORK_WEEK": "mon-sun", "PUBLIC_HOLIDAYS": "none", "REMINDER_TIME": "00:00",
-                "REMINDER_SCAN_SECONDS": "1", "WORK_HOURS": "00:00-24:00"}
+REMINDER_ENV = {
+    "WORK_WEEK": "mon-sun",
+    "PUBLIC_HOLIDAYS": "none",
+    "REMINDER_TIME": "00:00",
+    "REMINDER_SCAN_SECONDS": "1",
+    "WORK_HOURS": "00:00-24:00",
+}
 
 
 async def until(condition, *, timeout: float, what: str, every: float = 0.1):
@@ -53,10 +58,21 @@ def subscribe_digests(engine) -> None:
     with session_scope(engine) as session:
         manager = staff_by_code(session=session, code="LD01")
         long_ago = datetime.now(timezone.utc) - timedelta(days=10)
-        session.add(Subscription(chat_id=MANAGER_ID, staff_id=manager.id, frequency="daily", at_time="00:00",
-                                 created_at=long_ago))
-        session.add(Subscription(chat_id=GROUP_ID, staff_id=manager.id, frequency="weekly",
-                                 weekday=local_now.weekday(), at_time="00:00", created_at=long_ago))
+        session.add(
+            Subscription(
+                chat_id=MANAGER_ID, staff_id=manager.id, frequency="daily", at_time="00:00", created_at=long_ago
+            )
+        )
+        session.add(
+            Subscription(
+                chat_id=GROUP_ID,
+                staff_id=manager.id,
+                frequency="weekly",
+                weekday=local_now.weekday(),
+                at_time="00:00",
+                created_at=long_ago,
+            )
+        )
 
 
 def reports_by_user(engine) -> Counter:
@@ -71,7 +87,8 @@ def outbox_rows(engine) -> list[Outbox]:
 
 
 async def test_two_processes_send_each_reminder_and_digest_once_and_handle_each_update_once(
-        emulator, engine, db_url, tmp_path):
+    emulator, engine, db_url, tmp_path
+):
     seed_tracking(engine, now=wall_now())  # read by real processes, on the machine's clock
     subscribe_digests(engine)
     emulator.group(GROUP_ID, "Tổ công tác CCHC", admins=[MANAGER_ID])
@@ -82,23 +99,29 @@ async def test_two_processes_send_each_reminder_and_digest_once_and_handle_each_
     chance = random.Random(20261123)
     emulator.webhook_fault = lambda update: "lose" if chance.random() < 0.2 else None
 
-    processes = [BotProcess(["run", "--webhook"],
-                            bot_env(emulator, db_url, WEBHOOK_URL=PUBLIC_WEBHOOK, WEBHOOK_PORT=str(port),
-                                    **REMINDER_ENV), tmp_path)
-                 for port in ports]
+    processes = [
+        BotProcess(
+            ["run", "--webhook"],
+            bot_env(emulator, db_url, WEBHOOK_URL=PUBLIC_WEBHOOK, WEBHOOK_PORT=str(port), **REMINDER_ENV),
+            tmp_path,
+        )
+        for port in ports
+    ]
     for process in processes:
         await process.start()
     try:
-        await until(lambda: sum(1 for name, _ in emulator.calls if name == "setWebhook") >= 2,
-                    timeout=60, what="both processes to set the webhook")
+        await until(
+            lambda: sum(1 for name, _ in emulator.calls if name == "setWebhook") >= 2,
+            timeout=60,
+            what="both processes to set the webhook",
+        )
 
         # Users talk while the reminders go out: strangers ask for help twice
         # each, officers report on their tasks from the chat.
         for user in STRANGERS:
             emulator.send_text(user, "/start")
             emulator.send_text(user, "/huongdan")
-        reports = {OFFICER_ID: "/baocao NV001 40", OFFICER2_ID: "/baocao NV003 60",
-                   WARD_OFFICER_ID: "/baocao NV005 30"}
+        reports = {OFFICER_ID: "/baocao NV001 40", OFFICER2_ID: "/baocao NV003 60", WARD_OFFICER_ID: "/baocao NV005 30"}
         for user, text in reports.items():
             emulator.send_text(user, text)
 
@@ -141,8 +164,9 @@ async def test_two_processes_send_each_reminder_and_digest_once_and_handle_each_
     # Each outbox row (reminder, escalation, digest text, chart, workbook) reached its chat once.
     rows = outbox_rows(engine)
     assert {r.kind for r in rows} >= {"reminder", "digest"}, Counter(r.kind for r in rows)
-    delivered = Counter((m.chat_id, m.text if m.method == "sendMessage" else m.caption)
-                        for m in emulator.sent if not m.edited)
+    delivered = Counter(
+        (m.chat_id, m.text if m.method == "sendMessage" else m.caption) for m in emulator.sent if not m.edited
+    )
     for row in rows:
         assert delivered[(row.chat_id, row.text or None)] == 1, (row.key, delivered[(row.chat_id, row.text)])
     group = emulator.messages_to(GROUP_ID)
@@ -175,13 +199,17 @@ async def test_a_killed_process_loses_nothing_and_a_new_one_takes_over(emulator,
     emulator.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
     # Slow sends, so that the kill lands in the middle of a dispatch.
     emulator.fault = lambda method, params: {"delay": 0.3} if method.startswith("send") else None
-    env = bot_env(emulator, db_url, WEBHOOK_URL=PUBLIC_WEBHOOK, WEBHOOK_PORT=str(port),
-                  OUTBOX_LEASE_SECONDS="5", **REMINDER_ENV)
+    env = bot_env(
+        emulator, db_url, WEBHOOK_URL=PUBLIC_WEBHOOK, WEBHOOK_PORT=str(port), OUTBOX_LEASE_SECONDS="5", **REMINDER_ENV
+    )
 
     first = await BotProcess(["run", "--webhook"], env, tmp_path).start()
     try:
-        await until(lambda: any(r.status == "sent" for r in outbox_rows(engine)), timeout=90,
-                    what="the first reminder to be sent")
+        await until(
+            lambda: any(r.status == "sent" for r in outbox_rows(engine)),
+            timeout=90,
+            what="the first reminder to be sent",
+        )
     except AssertionError:
         first.kill()
         raise AssertionError(first.text[-4000:]) from None
@@ -195,18 +223,28 @@ async def test_a_killed_process_loses_nothing_and_a_new_one_takes_over(emulator,
 
     async with BotProcess(["run", "--webhook"], env, tmp_path) as second:
         try:
-            await until(lambda: all(emulator.messages_to(u) for u in down), timeout=90,
-                        what="the messages written during the downtime to be answered")
+            await until(
+                lambda: all(emulator.messages_to(u) for u in down),
+                timeout=90,
+                what="the messages written during the downtime to be answered",
+            )
             # The first process may have died before its scan queued the digests (what the scan
             # queued first goes out while it renders them): the new one queues them.
-            await until(lambda: (rows := outbox_rows(engine)) and {r.kind for r in rows} >= {"reminder", "digest"}
-                        and all(r.status == "sent" for r in rows), timeout=90,
-                        what="the reminders and digests to be sent")
+            await until(
+                lambda: (
+                    (rows := outbox_rows(engine))
+                    and {r.kind for r in rows} >= {"reminder", "digest"}
+                    and all(r.status == "sent" for r in rows)
+                ),
+                timeout=90,
+                what="the reminders and digests to be sent",
+            )
         except AssertionError as failure:
             raise AssertionError(f"{failure}\n{second.text[-4000:]}") from None
     rows = outbox_rows(engine)
-    delivered = Counter((m.chat_id, m.text if m.method == "sendMessage" else m.caption)
-                        for m in emulator.sent if not m.edited)
+    delivered = Counter(
+        (m.chat_id, m.text if m.method == "sendMessage" else m.caption) for m in emulator.sent if not m.edited
+    )
     repeats = 0
     for row in rows:
         count = delivered[(row.chat_id, row.text or None)]
@@ -257,8 +295,11 @@ async def test_updates_taken_but_not_yet_handled_survive_a_kill(emulator, engine
 
     async with BotProcess(args, env, tmp_path) as second:
         try:
-            await until(lambda: all(emulator.messages_to(u) for u in strangers if u not in in_flight),
-                        timeout=60, what="the updates queued in the killed process to be answered")
+            await until(
+                lambda: all(emulator.messages_to(u) for u in strangers if u not in in_flight),
+                timeout=60,
+                what="the updates queued in the killed process to be answered",
+            )
         except AssertionError as failure:
             raise AssertionError(f"{failure}\n{second.text[-4000:]}") from None
     for user in strangers:

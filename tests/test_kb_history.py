@@ -27,15 +27,17 @@ NAME = "ke-hoach-cchc-2024.txt"
 
 
 def plan(sipas: str) -> bytes:
-    return ("KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
-            "I. CHỈ TIÊU\n"
-            f"1. Chỉ số hài lòng của người dân (SIPAS) đạt trên {sipas}.\n"
-            "2. Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%.\n"
-            "II. NHIỆM VỤ\n"
-            "1. Sở Nội vụ chủ trì tổng hợp báo cáo trước ngày 15/12/2024.\n").encode()
+    return (
+        "KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
+        "I. CHỈ TIÊU\n"
+        f"1. Chỉ số hài lòng của người dân (SIPAS) đạt trên {sipas}.\n"
+        "2. Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%.\n"
+        "II. NHIỆM VỤ\n"
+        "1. Sở Nội vụ chủ trì tổng hợp báo cáo trước ngày 15/12/2024.\n"
+    ).encode()
 
 
-GOOD, BAD = plan("85%"), plan("50%")   # what the bot answered before, and after the unlucky replacement
+GOOD, BAD = plan("85%"), plan("50%")  # what the bot answered before, and after the unlucky replacement
 QUESTION = "Chỉ số SIPAS năm 2024 phải đạt bao nhiêu?"
 MINH = Editor("Trần Văn Minh", None, ADMIN_ID)
 
@@ -46,8 +48,9 @@ def sha(data: bytes) -> str:
 
 def audit_lines(engine) -> list[AuditEntry]:
     with session_scope(engine) as session:
-        return list(session.execute(select(AuditEntry).where(AuditEntry.entity == "document")
-                                    .order_by(AuditEntry.id)).scalars())
+        return list(
+            session.execute(select(AuditEntry).where(AuditEntry.entity == "document").order_by(AuditEntry.id)).scalars()
+        )
 
 
 def current(engine, name: str = NAME) -> Document | None:
@@ -66,7 +69,7 @@ def test_add_replace_and_remove_each_write_an_audit_line(engine):
     started = datetime.now(timezone.utc)
     kb.add([(NAME, GOOD)], by=MINH)
     kb.add([(NAME, BAD)], by=Editor("Lê Thị Hoa", None, 777))
-    assert kb.remove(NAME)   # from the command line: no editor given
+    assert kb.remove(NAME)  # from the command line: no editor given
     finished = datetime.now(timezone.utc)
 
     lines = audit_lines(engine)
@@ -107,7 +110,10 @@ def test_history_lists_the_versions_newest_first_with_dates_and_checksums(engine
     kb.add([(NAME, third)])
     history = kb.history(NAME)
     assert [(v.version, v.sha256, v.retired_how) for v in history.versions] == [
-        (3, sha(third), ""), (2, sha(BAD), "replace"), (1, sha(GOOD), "replace")]
+        (3, sha(third), ""),
+        (2, sha(BAD), "replace"),
+        (1, sha(GOOD), "replace"),
+    ]
     assert history.current.version == 3 and history.current.retired_at is None
     v2, v1 = history.kept
     assert t0 <= v1.added_at <= t1 <= v1.retired_at <= v2.added_at <= t2
@@ -121,14 +127,17 @@ def test_history_lists_the_versions_newest_first_with_dates_and_checksums(engine
     kb.remove(NAME)
     history = kb.history(NAME)
     assert history.current is None and [(v.version, v.retired_how) for v in history.versions] == [
-        (3, "remove"), (2, "replace"), (1, "replace")]
+        (3, "remove"),
+        (2, "replace"),
+        (1, "replace"),
+    ]
     files, total = kb.files_with_history()
     assert total == 1 and (files[0].file_name, files[0].versions, files[0].current) == (NAME, 3, None)
     assert kb.history("khong-co.txt") is None
 
 
 def test_a_restored_version_is_answered_from_again_in_every_process(engine, monkeypatch):
-    ours, theirs = KnowledgeBase(engine), KnowledgeBase(engine)   # two bot processes
+    ours, theirs = KnowledgeBase(engine), KnowledgeBase(engine)  # two bot processes
     ours.add([(NAME, GOOD)])
     assert "85%" in answer(ours) and "85%" in answer(theirs)
     ours.add([(NAME, BAD)], by=MINH)
@@ -148,11 +157,15 @@ def test_a_restored_version_is_answered_from_again_in_every_process(engine, monk
     monkeypatch.setattr(service, "analyse", fail)
     monkeypatch.setattr(index_module, "analyse", fail)
     assert "85%" in answer(ours) and "50%" not in answer(ours)
-    assert "85%" in answer(KnowledgeBase(engine))   # a process started now
+    assert "85%" in answer(KnowledgeBase(engine))  # a process started now
 
     line = audit_lines(engine)[-1]
     assert (line.action, line.actor, line.old_value, line.new_value) == (
-        "document_restore", "Lê Thị Hoa", sha(BAD), sha(GOOD))
+        "document_restore",
+        "Lê Thị Hoa",
+        sha(BAD),
+        sha(GOOD),
+    )
     assert "khôi phục phiên bản 1 thành phiên bản 3" in line.note
     # The version it replaced is kept: restoring it again is possible.
     assert [(v.version, v.retired_how) for v in ours.history(NAME).kept] == [(2, "restore"), (1, "replace")]
@@ -170,7 +183,9 @@ def test_a_removed_document_can_be_restored(engine):
     assert (done.restored, done.version, done.previous) == (1, 2, None)
     assert "85%" in answer(kb)
     assert [(e.action, e.old_value, e.new_value) for e in audit_lines(engine)][-2:] == [
-        ("document_remove", sha(GOOD), ""), ("document_restore", "", sha(GOOD))]
+        ("document_remove", sha(GOOD), ""),
+        ("document_restore", "", sha(GOOD)),
+    ]
 
 
 def test_what_cannot_be_restored_is_refused_and_changes_nothing(engine):
@@ -183,7 +198,7 @@ def test_what_cannot_be_restored_is_refused_and_changes_nothing(engine):
     kb.add([(NAME, BAD)])
     with pytest.raises(HistoryError, match="không có phiên bản 7 được lưu. Các phiên bản còn lưu: 1"):
         kb.restore(NAME, 7)
-    kb.add([(NAME, GOOD)])   # version 3: the same file as version 1
+    kb.add([(NAME, GOOD)])  # version 3: the same file as version 1
     with pytest.raises(HistoryError, match="giống hệt"):
         kb.restore(NAME, 1)
     assert len(audit_lines(engine)) == 3 and current(engine).version == 3
@@ -200,7 +215,7 @@ def test_versions_beyond_the_cap_are_dropped_oldest_first(engine):
     assert "bỏ phiên bản cũ 1" in notes[4] and "bỏ phiên bản cũ 2" in notes[5]
     with pytest.raises(HistoryError, match="Các phiên bản còn lưu: 5, 4, 3"):
         kb.restore(NAME, 2)
-    kb.remove(NAME)   # removing keeps the removed version, dropping the oldest
+    kb.remove(NAME)  # removing keeps the removed version, dropping the oldest
     assert [v.version for v in kb.history(NAME).versions] == [6, 5, 4]
 
     # A lower cap (the setting lowered) applies at the file's next change.
@@ -242,12 +257,17 @@ async def test_admins_list_and_restore_versions_in_chat(tracked):
     assert [(e.action, e.actor, e.actor_id is not None, e.old_value, e.new_value) for e in lines] == [
         ("document_add", "Trần Văn Minh", True, "", sha(GOOD)),
         ("document_replace", "Trần Văn Minh", True, sha(GOOD), sha(BAD)),
-        ("document_remove", "Trần Văn Minh", True, sha(BAD), "")]
+        ("document_remove", "Trần Văn Minh", True, sha(BAD), ""),
+    ]
     reply = await admin.say(f"/nhatky {NAME}")
     assert "gỡ tài liệu" in reply.plain_text and sha(GOOD) in reply.plain_text
 
-    for text in ("/tailieu lichsu", f"/tailieu lichsu {NAME}", f"/tailieu khoiphuc {NAME} 1",
-                 f"/documents history {NAME}"):
+    for text in (
+        "/tailieu lichsu",
+        f"/tailieu lichsu {NAME}",
+        f"/tailieu khoiphuc {NAME} 1",
+        f"/documents history {NAME}",
+    ):
         reply = await officer.say(text)
         assert "Chỉ quản trị viên" in reply.text and sha(GOOD) not in reply.plain_text, text
     assert current(engine) is None and len(audit_lines(engine)) == 3
@@ -257,7 +277,7 @@ async def test_admins_list_and_restore_versions_in_chat(tracked):
     reply = await admin.say(f"/tailieu lịch sử {NAME}")
     shown = reply.plain_text
     assert "đã được gỡ" in shown
-    assert shown.index("Phiên bản 2") < shown.index("Phiên bản 1")   # newest first
+    assert shown.index("Phiên bản 2") < shown.index("Phiên bản 1")  # newest first
     assert sha(BAD) in shown and sha(GOOD) in shown and "thay bằng bản mới" in shown
 
     reply = await admin.say(f"/tailieu khoiphuc {NAME} 9")
@@ -270,7 +290,11 @@ async def test_admins_list_and_restore_versions_in_chat(tracked):
 
     line = audit_lines(engine)[-1]
     assert (line.action, line.actor, line.old_value, line.new_value) == (
-        "document_restore", "Trần Văn Minh", "", sha(GOOD))
+        "document_restore",
+        "Trần Văn Minh",
+        "",
+        sha(GOOD),
+    )
     # Restored in chat, it is added by the admin: their Telegram id, as for a file sent.
     assert current(engine).added_by == ADMIN_ID
     assert not emu.errors

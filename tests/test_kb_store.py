@@ -25,26 +25,43 @@ from storage.models import Document
 from tests.conftest import CORPUS
 from tests.data import NOW, Clock
 
-PLAN = ("KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
-        "I. CHỈ TIÊU\n"
-        "1. Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%.\n"
-        "2. Chỉ số hài lòng của người dân (SIPAS) đạt trên 85%.\n"
-        "II. NHIỆM VỤ\n"
-        "1. Sở Nội vụ chủ trì tổng hợp báo cáo trước ngày 15/12/2024.\n")
-DIGITAL = ("KẾ HOẠCH\nChuyển đổi số năm 2024 của tỉnh Hòa Bình\n"
-           "Mục tiêu: 80% thủ tục hành chính được cung cấp dịch vụ công trực tuyến toàn trình.\n"
-           "Sở Thông tin và Truyền thông chủ trì, phối hợp với các sở, ngành.\n"
-           "STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành\n"
-           "1 | Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính | Văn phòng UBND tỉnh | Quý II/2024\n")
-REWARD = ("QUYẾT ĐỊNH\nKhen thưởng phong trào thi đua cải cách hành chính năm 2023\n"
-          "Tặng Bằng khen cho 12 tập thể có thành tích xuất sắc trong cải cách hành chính.\n")
-NEW = ("THÔNG BÁO\nKết quả chỉ số cải cách hành chính năm 2023\n"
-       "Chỉ số cải cách hành chính của tỉnh đạt 89,5%, xếp thứ 9/63 tỉnh, thành phố.\n")
-FILES = [("ke-hoach-cchc.txt", PLAN.encode()), ("chuyen-doi-so.txt", DIGITAL.encode()),
-         ("khen-thuong.txt", REWARD.encode())]
-QUESTIONS = ["Tỷ lệ hồ sơ giải quyết đúng hạn là bao nhiêu?", "chi so sipas dat bao nhieu",
-             "Ai chủ trì chuyển đổi số?", "Bao nhiêu tập thể được tặng Bằng khen?",
-             "Số hóa hồ sơ hoàn thành khi nào?", "Giá xăng hôm nay?", "Chỉ số cải cách hành chính xếp thứ mấy?"]
+PLAN = (
+    "KẾ HOẠCH\nCải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
+    "I. CHỈ TIÊU\n"
+    "1. Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%.\n"
+    "2. Chỉ số hài lòng của người dân (SIPAS) đạt trên 85%.\n"
+    "II. NHIỆM VỤ\n"
+    "1. Sở Nội vụ chủ trì tổng hợp báo cáo trước ngày 15/12/2024.\n"
+)
+DIGITAL = (
+    "KẾ HOẠCH\nChuyển đổi số năm 2024 của tỉnh Hòa Bình\n"
+    "Mục tiêu: 80% thủ tục hành chính được cung cấp dịch vụ công trực tuyến toàn trình.\n"
+    "Sở Thông tin và Truyền thông chủ trì, phối hợp với các sở, ngành.\n"
+    "STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành\n"
+    "1 | Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính | Văn phòng UBND tỉnh | Quý II/2024\n"
+)
+REWARD = (
+    "QUYẾT ĐỊNH\nKhen thưởng phong trào thi đua cải cách hành chính năm 2023\n"
+    "Tặng Bằng khen cho 12 tập thể có thành tích xuất sắc trong cải cách hành chính.\n"
+)
+NEW = (
+    "THÔNG BÁO\nKết quả chỉ số cải cách hành chính năm 2023\n"
+    "Chỉ số cải cách hành chính của tỉnh đạt 89,5%, xếp thứ 9/63 tỉnh, thành phố.\n"
+)
+FILES = [
+    ("ke-hoach-cchc.txt", PLAN.encode()),
+    ("chuyen-doi-so.txt", DIGITAL.encode()),
+    ("khen-thuong.txt", REWARD.encode()),
+]
+QUESTIONS = [
+    "Tỷ lệ hồ sơ giải quyết đúng hạn là bao nhiêu?",
+    "chi so sipas dat bao nhieu",
+    "Ai chủ trì chuyển đổi số?",
+    "Bao nhiêu tập thể được tặng Bằng khen?",
+    "Số hóa hồ sơ hoàn thành khi nào?",
+    "Giá xăng hôm nay?",
+    "Chỉ số cải cách hành chính xếp thứ mấy?",
+]
 
 
 def rows(engine) -> dict[str, Document]:
@@ -97,14 +114,14 @@ def test_the_analysis_is_stored_on_add_and_replaced_on_replace(engine):
 
 def test_a_new_process_builds_from_the_stored_analyses_and_answers_as_from_the_texts(engine, monkeypatch):
     files = list(FILES)
-    if CORPUS.is_dir():   # the campaign documents too, where they are
+    if CORPUS.is_dir():  # the campaign documents too, where they are
         files += [(p.name, p.read_bytes()) for p in sorted(CORPUS.glob("*.txt"))]
     KnowledgeBase(engine).add(files)
     with session_scope(engine) as session:
         from_texts = KnowledgeIndex([indexed_doc(d, d.text) for d in repo.list_documents(session=session)])
 
     forbid_analysing(monkeypatch)
-    kb = KnowledgeBase(engine)   # as a freshly started process has it
+    kb = KnowledgeBase(engine)  # as a freshly started process has it
     index = kb.index()
     assert kb.last_build.loaded == len(files) and kb.last_build.analysed == 0
     assert index.n == from_texts.n and all(d.text == "" for d in index.docs)
@@ -117,10 +134,14 @@ def test_a_new_process_builds_from_the_stored_analyses_and_answers_as_from_the_t
 def test_a_stale_or_unreadable_analysis_is_recomputed_once_and_written_back(engine, calls):
     KnowledgeBase(engine).add(FILES)
     with session_scope(engine) as session:
-        session.execute(update(Document).where(Document.file_name == "ke-hoach-cchc.txt")
-                        .values(analysis_version=ANALYSER_VERSION - 1))
-        session.execute(update(Document).where(Document.file_name == "chuyen-doi-so.txt")
-                        .values(analysis=b"not an analysis"))
+        session.execute(
+            update(Document)
+            .where(Document.file_name == "ke-hoach-cchc.txt")
+            .values(analysis_version=ANALYSER_VERSION - 1)
+        )
+        session.execute(
+            update(Document).where(Document.file_name == "chuyen-doi-so.txt").values(analysis=b"not an analysis")
+        )
     calls.clear()
 
     kb = KnowledgeBase(engine)
@@ -132,7 +153,7 @@ def test_a_stale_or_unreadable_analysis_is_recomputed_once_and_written_back(engi
         assert load_analysis(row.analysis) == analyse(indexed_doc(row, row.text))
 
     calls.clear()
-    KnowledgeBase(engine).index()   # the next process finds them written back
+    KnowledgeBase(engine).index()  # the next process finds them written back
     assert calls == []
 
 
@@ -140,7 +161,7 @@ def test_adding_a_document_to_a_built_index_analyses_only_that_document(engine, 
     kb = KnowledgeBase(engine)
     kb.add(FILES)
     kb.index()
-    assert len(calls) == len(FILES)   # once each, when added
+    assert len(calls) == len(FILES)  # once each, when added
     calls.clear()
 
     kb.add([("ket-qua-par.txt", NEW.encode())])
@@ -180,7 +201,7 @@ def test_concurrent_first_questions_build_once(engine, monkeypatch):
     def slow_index(docs, analyses):
         builds.append(len(docs))
         started.set()
-        threading.Event().wait(0.2)   # the second question arrives during the build
+        threading.Event().wait(0.2)  # the second question arrives during the build
         return KnowledgeIndex(docs, analyses)
 
     monkeypatch.setattr(service, "KnowledgeIndex", slow_index)
@@ -199,16 +220,34 @@ def test_a_write_back_does_not_overwrite_a_replaced_document(engine):
     with session_scope(engine) as session:
         head = next(h for h in repo.document_heads(session=session) if h.file_name == "khen-thuong.txt")
     old = dump_analysis(analyse(indexed_doc(head, REWARD)))
-    kb.add([("khen-thuong.txt", NEW.encode())])   # replaced after the head was read
+    kb.add([("khen-thuong.txt", NEW.encode())])  # replaced after the head was read
     with session_scope(engine) as session:
-        assert not repo.save_analysis(session=session, doc_id=head.id, sha256=head.sha256,
-                                      updated_at=head.updated_at, analysis=old, version=ANALYSER_VERSION)
+        assert not repo.save_analysis(
+            session=session,
+            doc_id=head.id,
+            sha256=head.sha256,
+            updated_at=head.updated_at,
+            analysis=old,
+            version=ANALYSER_VERSION,
+        )
         now = next(h for h in repo.document_heads(session=session) if h.file_name == "khen-thuong.txt")
         # The same document as read now is written (a newer analyser's analysis is not).
-        assert repo.save_analysis(session=session, doc_id=now.id, sha256=now.sha256, updated_at=now.updated_at,
-                                  analysis=old, version=ANALYSER_VERSION)
-        assert not repo.save_analysis(session=session, doc_id=now.id, sha256=now.sha256,
-                                      updated_at=now.updated_at, analysis=old, version=ANALYSER_VERSION - 1)
+        assert repo.save_analysis(
+            session=session,
+            doc_id=now.id,
+            sha256=now.sha256,
+            updated_at=now.updated_at,
+            analysis=old,
+            version=ANALYSER_VERSION,
+        )
+        assert not repo.save_analysis(
+            session=session,
+            doc_id=now.id,
+            sha256=now.sha256,
+            updated_at=now.updated_at,
+            analysis=old,
+            version=ANALYSER_VERSION - 1,
+        )
 
 
 def test_the_stored_form_round_trips_and_refuses_what_it_cannot_use():
@@ -224,10 +263,10 @@ def test_the_stored_form_round_trips_and_refuses_what_it_cannot_use():
         def __reduce__(self):
             return (print, ("this must not run",))
 
-    assert load_analysis(zlib.compress(pickle.dumps(Boom()))) is None   # no class or function is loaded
+    assert load_analysis(zlib.compress(pickle.dumps(Boom()))) is None  # no class or function is loaded
     fmt, doc_fields, passage_fields, rest, passages = pickle.loads(zlib.decompress(blob))
     changed = (fmt, doc_fields, passage_fields[:-1], rest, [p[:-1] for p in passages])
-    assert load_analysis(zlib.compress(pickle.dumps(changed))) is None   # a field was added or removed
+    assert load_analysis(zlib.compress(pickle.dumps(changed))) is None  # a field was added or removed
 
 
 async def test_the_bot_answers_while_its_index_is_built_at_start_up(settings, engine, emulator, monkeypatch):
@@ -250,12 +289,19 @@ async def test_the_bot_answers_while_its_index_is_built_at_start_up(settings, en
         build(self)
 
     monkeypatch.setattr(KnowledgeBase, "_build", slow_build)
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                     clock=Clock(NOW), schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
+    application = build_application(
+        test_settings,
+        engine=engine,
+        token=emulator.token,
+        rate_limiter=False,
+        clock=Clock(NOW),
+        schedule_reminders=False,
+    )
     async with polling(application, timeout=1):
-        assert await asyncio.to_thread(entered.wait, 10)   # started up while the index is being built
+        assert await asyncio.to_thread(entered.wait, 10)  # started up while the index is being built
         chat = emulator.chat(emulator.user(OFFICER_ID, "Lan"))
         assert "Xin chào" in (await chat.say("/start")).text
         question = asyncio.create_task(chat.say("Tỷ lệ hồ sơ giải quyết đúng hạn là bao nhiêu?"))

@@ -16,8 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own top-level packages (an import of anything else is a library's).
-PROJECT = frozenset({"bot", "handlers", "kb", "tracking", "reminders", "storage", "common", "texts",
-                     "devtools", "tests", "bench"})
+PROJECT = frozenset(
+    {"bot", "handlers", "kb", "tracking", "reminders", "storage", "common", "texts", "devtools", "tests", "bench"}
+)
 DOMAINS = ("kb", "tracking", "reminders")
 SHELL_AND_ABOVE = frozenset({"bot", "handlers", "devtools", "tests", "bench"})
 
@@ -86,5 +87,4 @@ def test_the_rules_see_every_kind_of_import(tmp_path: Path) -> None:
         "    from storage.models import Task\n",
         encoding="utf-8",
     )
-    assert imported_packages(source, "reminders") == {"bot": [4], "handlers": [6], "reminders": [7],
-                                                       "storage": [8]}
+    assert imported_packages(source, "reminders") == {"bot": [4], "handlers": [6], "reminders": [7], "storage": [8]}

@@ -10,8 +10,7 @@ from sqlmodel import func, select
 from storage.db import session_scope
 from storage.models import AuditEntry, ExtensionRequest, Outbox, TaskComment
 from storage.tracking import staff_by_code, task_by_code
-from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,
-                            WARD_OFFICER_ID)
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID, WARD_OFFICER_ID
 from tests.data import TODAY
 
 
@@ -26,9 +25,18 @@ def _count(engine, model, *where) -> int:
 
 
 def _chats(emu):
-    return {name: emu.chat(emu.user(uid, name)) for name, uid in (
-        ("officer", OFFICER_ID), ("leader", MANAGER_ID), ("admin", ADMIN_ID), ("ward", WARD_MANAGER_ID),
-        ("ward_officer", WARD_OFFICER_ID), ("officer2", OFFICER2_ID), ("stranger", STRANGER_ID))}
+    return {
+        name: emu.chat(emu.user(uid, name))
+        for name, uid in (
+            ("officer", OFFICER_ID),
+            ("leader", MANAGER_ID),
+            ("admin", ADMIN_ID),
+            ("ward", WARD_MANAGER_ID),
+            ("ward_officer", WARD_OFFICER_ID),
+            ("officer2", OFFICER2_ID),
+            ("stranger", STRANGER_ID),
+        )
+    }
 
 
 async def _forge(chat, data: str):
@@ -42,6 +50,7 @@ def _to(emu, chat_id, needle):
 
 
 # ---- blockers ---------------------------------------------------------------------------------------------
+
 
 async def test_a_blocker_reaches_the_accountable_leader_at_once_and_once(tracked):
     application, emu, engine = tracked
@@ -104,6 +113,7 @@ async def test_the_daily_digest_lists_blocked_tasks_with_their_reasons(tracked):
 
 # ---- comments ---------------------------------------------------------------------------------------------
 
+
 async def test_comments_go_to_the_owner_and_the_leader_and_stay_on_the_task(tracked):
     _, emu, engine = tracked
     c = _chats(emu)
@@ -130,8 +140,11 @@ async def test_comments_go_to_the_owner_and_the_leader_and_stay_on_the_task(trac
 
     with session_scope(engine) as session:
         texts = [t.text for t in session.exec(select(TaskComment).order_by(TaskComment.id))]
-        audited = session.exec(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "comment", AuditEntry.entity_code == "NV001")).one()
+        audited = session.exec(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "comment", AuditEntry.entity_code == "NV001")
+        ).one()
     assert texts == ["Em gửi dự thảo vào thứ Sáu được không ạ?", "Được, đồng chí gửi trước 16 giờ", "Vâng ạ"]
     assert audited == 3
 
@@ -140,7 +153,7 @@ async def test_a_reply_naming_no_task_or_several_says_how_to_comment(tracked):
     _, emu, _ = tracked
     c = _chats(emu)
     listing = await c["officer"].say("/nhiemvu")  # names NV001, NV002 and NV006
-    hello = await c["officer"].say("/start")       # names no task
+    hello = await c["officer"].say("/start")  # names no task
     for replied, expected in ((listing, "nhiều nhiệm vụ"), (hello, "không nói về nhiệm vụ nào")):
         mark = emu.mark()
         emu.send_text(c["officer"].user, "cho hỏi", chat=OFFICER_ID, reply_to=replied)
@@ -163,6 +176,7 @@ async def test_comments_are_refused_outside_the_task(tracked):
 
 
 # ---- extension requests -----------------------------------------------------------------------------------
+
 
 def _later(days: int) -> str:
     return (TODAY + timedelta(days=days)).strftime("%d/%m/%Y")
@@ -254,6 +268,7 @@ async def test_extension_requests_are_refused_when_they_should_be(tracked):
 
 # ---- «Gia hạn» from a blocker notice ------------------------------------------------------------------------
 
+
 async def test_the_leader_extends_from_the_blocker_notice_and_an_officer_cannot(tracked):
     _, emu, engine = tracked
     c = _chats(emu)
@@ -268,8 +283,7 @@ async def test_the_leader_extends_from_the_blocker_notice_and_an_officer_cannot(
     assert _task(engine, "NV001").deadline == TODAY + timedelta(days=40)
     await c["officer"].expect(lambda m: "Được gia hạn" in (m.plain_text or ""))
     task = _task(engine, "NV001")
-    for who, expected in (("officer", "Chỉ lãnh đạo"), ("ward", "phạm vi của đồng chí"),
-                          ("stranger", "chưa được gắn")):
+    for who, expected in (("officer", "Chỉ lãnh đạo"), ("ward", "phạm vi của đồng chí"), ("stranger", "chưa được gắn")):
         refused = await _forge(c[who], f"xg:{task.id}")
         assert expected in refused.plain_text, who
     assert _task(engine, "NV001").deadline == date.fromordinal((TODAY + timedelta(days=40)).toordinal())

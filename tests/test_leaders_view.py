@@ -13,8 +13,16 @@ from sqlmodel import select
 
 from storage import tracking as db
 from storage.db import session_scope
-from storage.models import (EXTENSION_PENDING, STATUS_REVIEW, Evidence, ExtensionRequest, Milestone, Task, TaskSeries,
-                            TaskComment)
+from storage.models import (
+    EXTENSION_PENDING,
+    STATUS_REVIEW,
+    Evidence,
+    ExtensionRequest,
+    Milestone,
+    Task,
+    TaskSeries,
+    TaskComment,
+)
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, TODAY
 
@@ -53,13 +61,21 @@ async def test_manager_sees_his_scope_and_filters_it(tracked):
     assert "NV004" not in everything.plain_text and "NV005" not in everything.plain_text
     assert [d for _, d in everything.buttons()] == [f"cd:{_task(engine, c).id}" for c in _codes(everything)]
 
-    for typed, expected in (("quá hạn", ["NV003"]), ("qua han", ["NV003"]), ("tre han", ["NV003"]),
-                            ("vướng mắc", ["NV001"]), ("bi vuong", ["NV001"]),
-                            ("chờ duyệt", ["NV002"]), ("can duyet", ["NV002"]),
-                            ("sắp đến hạn", ["NV001"]), ("sap het han", ["NV001"]),
-                            ("CB02", ["NV003"]), ("cb01 sap den han", ["NV001"]),
-                            ("Phòng CCHC", ["NV001", "NV002", "NV003", "NV006"]),
-                            ("vuong mac phong cai cach hanh chinh", ["NV001"])):
+    for typed, expected in (
+        ("quá hạn", ["NV003"]),
+        ("qua han", ["NV003"]),
+        ("tre han", ["NV003"]),
+        ("vướng mắc", ["NV001"]),
+        ("bi vuong", ["NV001"]),
+        ("chờ duyệt", ["NV002"]),
+        ("can duyet", ["NV002"]),
+        ("sắp đến hạn", ["NV001"]),
+        ("sap het han", ["NV001"]),
+        ("CB02", ["NV003"]),
+        ("cb01 sap den han", ["NV001"]),
+        ("Phòng CCHC", ["NV001", "NV002", "NV003", "NV006"]),
+        ("vuong mac phong cai cach hanh chinh", ["NV001"]),
+    ):
         listed = await manager.say(f"/theodoi {typed}")
         assert sorted(_codes(listed)) == expected, (typed, listed.plain_text)
     both = await manager.say("/watch quá hạn và vướng mắc")  # filters combine: both must hold
@@ -114,9 +130,18 @@ async def test_paging_ten_a_page(tracked):
     with session_scope(engine) as session:
         template = db.task_by_code(session=session, code="NV003")
         for n in range(1, 22):  # 21 more overdue tasks in the division: 25 in the manager's scope
-            session.add(Task(code=f"NX{n:03d}", title=f"Việc thêm số {n}", owner_id=template.owner_id,
-                             accountable_id=template.accountable_id, host_unit_id=template.host_unit_id,
-                             deadline=TODAY + timedelta(days=40 + n), expected_result="Kết quả", created_at=NOW))
+            session.add(
+                Task(
+                    code=f"NX{n:03d}",
+                    title=f"Việc thêm số {n}",
+                    owner_id=template.owner_id,
+                    accountable_id=template.accountable_id,
+                    host_unit_id=template.host_unit_id,
+                    deadline=TODAY + timedelta(days=40 + n),
+                    expected_result="Kết quả",
+                    created_at=NOW,
+                )
+            )
     manager = _chat(emu, MANAGER_ID, "Hùng")
     first = await manager.say("/theodoi")
     assert "25 nhiệm vụ" in first.plain_text and "trang 1/3" in first.plain_text
@@ -159,24 +184,59 @@ async def test_card_shows_the_five_points_history_and_conversation(tracked):
         task.description = "Số hóa toàn bộ hồ sơ TTHC tiếp nhận từ 01/01."
         task.coordinating_units = "Văn phòng UBND tỉnh; Sở Thông tin và Truyền thông"
         task.measure = "Tỷ lệ hồ sơ được số hóa"
-        session.add(Milestone(task_id=task.id, title="Xong hồ sơ quý I", due_date=TODAY + timedelta(days=5),
-                              progress=60))
+        session.add(
+            Milestone(task_id=task.id, title="Xong hồ sơ quý I", due_date=TODAY + timedelta(days=5), progress=60)
+        )
         lan = db.staff_by_code(session=session, code="LD01")
-        session.add(TaskComment(task_id=task.id, staff_id=lan.id, author=lan.full_name,
-                                text="Đồng chí ưu tiên hồ sơ đất đai", created_at=NOW - timedelta(hours=3)))
-        session.add(ExtensionRequest(task_id=task.id, staff_id=task.owner_id, old_deadline=task.deadline,
-                                     new_deadline=TODAY + timedelta(days=20), reason="chờ máy quét mới",
-                                     status=EXTENSION_PENDING, created_at=NOW))
+        session.add(
+            TaskComment(
+                task_id=task.id,
+                staff_id=lan.id,
+                author=lan.full_name,
+                text="Đồng chí ưu tiên hồ sơ đất đai",
+                created_at=NOW - timedelta(hours=3),
+            )
+        )
+        session.add(
+            ExtensionRequest(
+                task_id=task.id,
+                staff_id=task.owner_id,
+                old_deadline=task.deadline,
+                new_deadline=TODAY + timedelta(days=20),
+                reason="chờ máy quét mới",
+                status=EXTENSION_PENDING,
+                created_at=NOW,
+            )
+        )
     manager = _chat(emu, MANAGER_ID, "Hùng")
     card = await manager.say("/xem nv003")
     text = card.plain_text
-    for shown in ("NV003", "Rõ việc", "Số hóa toàn bộ hồ sơ", "Rõ người", "Lê Văn Nam (CB02)",
-                  "Rõ trách nhiệm", "Phạm Quốc Hùng (LD01)", "Phòng Cải cách hành chính", "Sở Thông tin",
-                  "Rõ tiến độ", "40%", "quá hạn 5 ngày", "Xong hồ sơ quý I", "60%",
-                  "Rõ hiệu quả", "100% hồ sơ tiếp nhận được số hóa", "Tỷ lệ hồ sơ được số hóa",
-                  "Tỷ lệ hồ sơ giải quyết đúng hạn",
-                  "Báo cáo", NOTES["NV003"], "Trao đổi", "ưu tiên hồ sơ đất đai",
-                  "Đề nghị gia hạn đang chờ", "chờ máy quét mới"):
+    for shown in (
+        "NV003",
+        "Rõ việc",
+        "Số hóa toàn bộ hồ sơ",
+        "Rõ người",
+        "Lê Văn Nam (CB02)",
+        "Rõ trách nhiệm",
+        "Phạm Quốc Hùng (LD01)",
+        "Phòng Cải cách hành chính",
+        "Sở Thông tin",
+        "Rõ tiến độ",
+        "40%",
+        "quá hạn 5 ngày",
+        "Xong hồ sơ quý I",
+        "60%",
+        "Rõ hiệu quả",
+        "100% hồ sơ tiếp nhận được số hóa",
+        "Tỷ lệ hồ sơ được số hóa",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn",
+        "Báo cáo",
+        NOTES["NV003"],
+        "Trao đổi",
+        "ưu tiên hồ sơ đất đai",
+        "Đề nghị gia hạn đang chờ",
+        "chờ máy quét mới",
+    ):
         assert shown in text, (shown, text)
     labels = [label for label, _ in card.buttons()]
     # LD01 answers for NV003: he decides the extension, talks, extends, reassigns; he does not report.
@@ -242,8 +302,10 @@ async def test_evidence_is_sent_back_by_its_button(tracked):
     manager = _chat(emu, MANAGER_ID, "Hùng")
     card = await manager.say("/xem NV001")
     assert "Minh chứng" in card.plain_text and "2 tệp" in card.plain_text
-    assert dict(card.buttons())[next(label for label, _ in card.buttons() if "bien-ban.pdf" in label)] == \
-        f"ev:{items['bien-ban.pdf'].id}"
+    assert (
+        dict(card.buttons())[next(label for label, _ in card.buttons() if "bien-ban.pdf" in label)]
+        == f"ev:{items['bien-ban.pdf'].id}"
+    )
     document = await manager.click(card, "bien-ban.pdf", predicate=lambda m: m.method == "sendDocument")
     assert document.document == b"%PDF-1.4 bien ban khao sat" and "NV001" in document.caption
     photo = await manager.click(card, "ảnh.jpg", predicate=lambda m: m.method == "sendPhoto")
@@ -262,8 +324,13 @@ async def test_evidence_is_sent_back_by_its_button(tracked):
 async def test_a_long_card_stays_one_message(tracked):
     _, emu, engine = tracked
     long = "🚧 vướng mắc kéo dài " * 120
-    _set(engine, "NV001", description="📄 mô tả rất dài " * 200, coordinating_units="Sở Nội vụ; " * 90,
-         measure="đo " * 80)
+    _set(
+        engine,
+        "NV001",
+        description="📄 mô tả rất dài " * 200,
+        coordinating_units="Sở Nội vụ; " * 90,
+        measure="đo " * 80,
+    )
     officer = _chat(emu, OFFICER_ID, "Lan")
     for n in range(12):
         await officer.say(f"/baocao NV001 {n * 5} {long}")
@@ -304,10 +371,16 @@ async def test_a_periodic_reports_card_names_its_series_and_period(tracked):
     _, emu, engine = tracked
     with session_scope(engine) as session:
         task = db.task_by_code(session=session, code="NV006")
-        series = TaskSeries(code="DK01", rule="hằng quý ngày 15 tháng cuối quý", title=task.title,
-                            owner_id=task.owner_id, accountable_id=task.accountable_id,
-                            host_unit_id=task.host_unit_id, expected_result=task.expected_result,
-                            starts_on=TODAY - timedelta(days=60))
+        series = TaskSeries(
+            code="DK01",
+            rule="hằng quý ngày 15 tháng cuối quý",
+            title=task.title,
+            owner_id=task.owner_id,
+            accountable_id=task.accountable_id,
+            host_unit_id=task.host_unit_id,
+            expected_result=task.expected_result,
+            starts_on=TODAY - timedelta(days=60),
+        )
         session.add(series)
         session.flush()
         task.series_id, task.period_key = series.id, "2026-Q1"

@@ -23,8 +23,10 @@ def leaves(engine) -> list[tuple[str, date, date, str | None]]:
     """Every leave: whose, first and last day, the substitute's code."""
     with session_scope(engine) as session:
         code = {s.id: s.code for s in session.exec(select(Staff))}
-        return [(code[r.staff_id], r.start, r.end, code.get(r.substitute_id))
-                for r in session.exec(select(Leave).order_by(Leave.id))]
+        return [
+            (code[r.staff_id], r.start, r.end, code.get(r.substitute_id))
+            for r in session.exec(select(Leave).order_by(Leave.id))
+        ]
 
 
 # --------------------------------------------------------------------------
@@ -43,7 +45,8 @@ async def test_an_officer_records_their_leave_the_substitute_is_told_and_it_is_a
         audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "leave")).all()
         notice = session.exec(select(Outbox).where(Outbox.kind == "notice")).one()
     assert [(a.action, a.entity_code, a.new_value) for a in audit] == [
-        ("leave_add", "CB01", "16/03/2026 → 20/03/2026, người thay CB02")]
+        ("leave_add", "CB01", "16/03/2026 → 20/03/2026, người thay CB02")
+    ]
     assert notice.chat_id == OFFICER2_ID
     await cycle_of(application, engine).run()  # the notice goes out with the next cycle, at once
     told = [m.plain_text for m in emu.sent if m.chat_id == OFFICER2_ID]
@@ -52,8 +55,9 @@ async def test_an_officer_records_their_leave_the_substitute_is_told_and_it_is_a
     same = await officer.say("/leave 18/03/2026 25/03/2026")
     assert "đã có kỳ nghỉ từ 16/03/2026 đến 20/03/2026" in same.plain_text
     listing = await officer.say("/nghiphep")
-    assert "Nguyễn Thị Lan (CB01) — sắp nghỉ 16/03/2026 → 20/03/2026, người thay: Lê Văn Nam (CB02)" \
-        in listing.plain_text
+    assert (
+        "Nguyễn Thị Lan (CB01) — sắp nghỉ 16/03/2026 → 20/03/2026, người thay: Lê Văn Nam (CB02)" in listing.plain_text
+    )
 
 
 async def test_bad_input_and_clashes_get_a_clear_message(tracked):
@@ -85,15 +89,22 @@ async def test_managers_act_for_their_scope_only_and_strangers_not_at_all(tracke
     manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
     saved = await manager.say("/nghiphep CB01 16/03/2026 17/03/2026")
     assert "Nguyễn Thị Lan (CB01) nghỉ phép" in saved.plain_text and "/nghiphep huy CB01" in saved.plain_text
-    for telegram_id, command in ((WARD_MANAGER_ID, "/nghiphep CB01 23/03/2026 24/03/2026"),
-                                 (OFFICER2_ID, "/nghiphep CB01 23/03/2026 24/03/2026"),
-                                 (WARD_MANAGER_ID, "/nghiphep huy CB01"),
-                                 (MANAGER_ID, "/nghiphep CB03 23/03/2026 24/03/2026")):
+    for telegram_id, command in (
+        (WARD_MANAGER_ID, "/nghiphep CB01 23/03/2026 24/03/2026"),
+        (OFFICER2_ID, "/nghiphep CB01 23/03/2026 24/03/2026"),
+        (WARD_MANAGER_ID, "/nghiphep huy CB01"),
+        (MANAGER_ID, "/nghiphep CB03 23/03/2026 24/03/2026"),
+    ):
         answer = await emu.chat(emu.user(telegram_id, "Ai đó")).say(command)
         assert "thuộc phạm vi" in answer.plain_text, (telegram_id, command, answer.plain_text)
         assert "Nguyễn Thị Lan" not in answer.plain_text and "Võ Minh Tuấn" not in answer.plain_text
     stranger = emu.chat(emu.user(STRANGER_ID, "Khách"))
-    for command in ("/nghiphep", "/nghiphep 16/03/2026 17/03/2026", "/nghiphep huy", "/nghiphep CB01 16/03/2026 17/03/2026"):
+    for command in (
+        "/nghiphep",
+        "/nghiphep 16/03/2026 17/03/2026",
+        "/nghiphep huy",
+        "/nghiphep CB01 16/03/2026 17/03/2026",
+    ):
         answer = await stranger.say(command)
         assert "chưa được gắn" in answer.plain_text, command
         assert "Nguyễn Thị Lan" not in answer.plain_text
@@ -122,8 +133,9 @@ async def test_over_a_reminder_day_the_substitute_gets_it_on_behalf_and_the_owne
     clock.set(date(2026, 3, 12))
     got = about(emu, OFFICER2_ID, "NV001")
     assert len(got) == 2, got  # a day before, and the day
-    assert all(text.startswith("👥 Nhận thay cho Nguyễn Thị Lan (CB01), đang nghỉ phép đến hết 13/03/2026")
-               for text in got)
+    assert all(
+        text.startswith("👥 Nhận thay cho Nguyễn Thị Lan (CB01), đang nghỉ phép đến hết 13/03/2026") for text in got
+    )
     assert "Còn 1 ngày" in got[0] and "Hạn là hôm nay" in got[1]
     # Back on Monday: the owner hears again (not late enough for a nag yet), the substitute no more.
     mark = len(emu.sent)
@@ -187,7 +199,9 @@ async def test_a_leader_away_with_a_substitute_has_escalations_go_to_the_substit
     assert leader == {}
     clock.set(date(2026, 3, 18))
     got = about(emu, ADMIN_ID, "NV001")
-    assert len(got) == 1 and got[0].startswith("👥 Nhận thay cho Phạm Quốc Hùng (LD01)") and "Báo cáo lãnh đạo" in got[0]
+    assert (
+        len(got) == 1 and got[0].startswith("👥 Nhận thay cho Phạm Quốc Hùng (LD01)") and "Báo cáo lãnh đạo" in got[0]
+    )
 
 
 def test_digests_show_who_is_away_and_until_when(engine):
@@ -196,7 +210,6 @@ def test_digests_show_who_is_away_and_until_when(engine):
         lan = staff_by_code(session=session, code="CB01")
         session.add(Leave(staff_id=lan.id, start=TODAY, end=date(2026, 3, 20)))
         session.flush()
-        digest = build_digest(session=session, scope=Scope(everything=True), today=TODAY,
-                              now=NOW, title="Toàn tỉnh")
+        digest = build_digest(session=session, scope=Scope(everything=True), today=TODAY, now=NOW, title="Toàn tỉnh")
         text = "\n".join(digest_blocks(digest))
     assert "Đang nghỉ phép" in text and "Nguyễn Thị Lan (CB01) đến hết 20/03/2026 (không có người thay)" in text

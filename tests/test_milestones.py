@@ -11,8 +11,7 @@ from sqlmodel import select
 
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import Dispatcher, Pacer
-from reminders.policy import (MS_BEFORE, MS_DUE, MS_OVERDUE, MilestoneFacts, Policy, TaskFacts, WorkCalendar,
-                              due_between)
+from reminders.policy import MS_BEFORE, MS_DUE, MS_OVERDUE, MilestoneFacts, Policy, TaskFacts, WorkCalendar, due_between
 from reminders.scan import SCANNED_THROUGH, ScanConfig
 from storage.db import session_scope
 from storage.models import AppState, AuditEntry, Milestone, Reminder
@@ -21,8 +20,8 @@ from tests.conftest import MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import TODAY
 
 # NV002 (CB01's, deadline 20/03/2026) gets two milestones; TODAY is Tuesday 10/03/2026.
-SURVEY = ("Khảo sát hiện trạng", date(2026, 3, 13))   # a Friday
-DRAFT = ("Dự thảo phương án", date(2026, 3, 17))      # a Tuesday
+SURVEY = ("Khảo sát hiện trạng", date(2026, 3, 13))  # a Friday
+DRAFT = ("Dự thảo phương án", date(2026, 3, 17))  # a Tuesday
 CAL = WorkCalendar("mon-fri", "VN")
 
 
@@ -41,22 +40,32 @@ def add_milestones(engine, code: str = "NV002", items=(SURVEY, DRAFT)) -> list[i
 
 
 def facts(*marks: MilestoneFacts, deadline: date = date(2026, 3, 20), snoozed: date | None = None) -> TaskFacts:
-    return TaskFacts(id=7, deadline=deadline, done=False, created=date(2026, 3, 1), last_report=date(2026, 3, 9),
-                     snoozed_until=snoozed, milestones=marks)
+    return TaskFacts(
+        id=7,
+        deadline=deadline,
+        done=False,
+        created=date(2026, 3, 1),
+        last_report=date(2026, 3, 9),
+        snoozed_until=snoozed,
+        milestones=marks,
+    )
 
 
 def milestone_dues(task: TaskFacts, first: date, last: date):
-    return [(d.kind, d.on, d.days) for d in due_between(task, first - timedelta(days=1), last, CAL, Policy())
-            if d.milestone is not None]
+    return [
+        (d.kind, d.on, d.days)
+        for d in due_between(task, first - timedelta(days=1), last, CAL, Policy())
+        if d.milestone is not None
+    ]
 
 
 def test_a_milestone_is_reminded_before_on_and_after_its_date():
     mark = MilestoneFacts(number=1, title=SURVEY[0], due=SURVEY[1])
     assert milestone_dues(facts(mark), date(2026, 3, 1), date(2026, 3, 20)) == [
-        (MS_BEFORE, date(2026, 3, 6), 7),    # 7 days before
-        (MS_BEFORE, date(2026, 3, 10), 3),   # 3 days before
-        (MS_BEFORE, date(2026, 3, 12), 1),   # the day before
-        (MS_DUE, date(2026, 3, 13), 0),      # on its date
+        (MS_BEFORE, date(2026, 3, 6), 7),  # 7 days before
+        (MS_BEFORE, date(2026, 3, 10), 3),  # 3 days before
+        (MS_BEFORE, date(2026, 3, 12), 1),  # the day before
+        (MS_DUE, date(2026, 3, 13), 0),  # on its date
         (MS_OVERDUE, date(2026, 3, 17), 2),  # every 2 working days after it
         (MS_OVERDUE, date(2026, 3, 19), 4),
     ]
@@ -65,17 +74,20 @@ def test_a_milestone_is_reminded_before_on_and_after_its_date():
 def test_a_milestone_on_a_weekend_is_reminded_the_working_day_before_and_late_ones_stop_at_the_deadline():
     mark = MilestoneFacts(number=1, title="Tổng hợp", due=date(2026, 3, 14))  # a Saturday
     dues = milestone_dues(facts(mark, deadline=date(2026, 3, 18)), date(2026, 3, 10), date(2026, 3, 31))
-    assert dues == [(MS_BEFORE, date(2026, 3, 11), 3),
-                    (MS_DUE, date(2026, 3, 13), 0),  # the day before (Friday 13/03) is the day itself
-                    (MS_OVERDUE, date(2026, 3, 17), 2)]  # none after the task's own deadline (18/03)
+    assert dues == [
+        (MS_BEFORE, date(2026, 3, 11), 3),
+        (MS_DUE, date(2026, 3, 13), 0),  # the day before (Friday 13/03) is the day itself
+        (MS_OVERDUE, date(2026, 3, 17), 2),
+    ]  # none after the task's own deadline (18/03)
 
 
 def test_no_reminder_for_a_done_milestone_a_done_task_or_a_snoozed_day():
     done = MilestoneFacts(number=1, title=SURVEY[0], due=SURVEY[1], done=True)
     assert milestone_dues(facts(done), date(2026, 3, 1), date(2026, 3, 31)) == []
     open_ = MilestoneFacts(number=1, title=SURVEY[0], due=SURVEY[1])
-    task = TaskFacts(id=7, deadline=date(2026, 3, 20), done=True, created=date(2026, 3, 1), last_report=None,
-                     milestones=(open_,))
+    task = TaskFacts(
+        id=7, deadline=date(2026, 3, 20), done=True, created=date(2026, 3, 1), last_report=None, milestones=(open_,)
+    )
     assert due_between(task, date(2026, 3, 1), date(2026, 3, 31), CAL, Policy()) == []
     snoozed = milestone_dues(facts(open_, snoozed=date(2026, 3, 13)), date(2026, 3, 12), date(2026, 3, 13))
     assert snoozed == [(MS_DUE, date(2026, 3, 13), 0)]
@@ -103,9 +115,14 @@ async def world(tracked, settings):
     clock = application.bot_data.clock
     config = ScanConfig.from_settings(application.bot_data.settings)
     fast = Pacer(per_second=10_000, per_chat_interval=0)
-    cycle = ReminderCycle(engine, application.bot, config, clock=clock,
-                          dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-                          exports=application.bot_data.exports)
+    cycle = ReminderCycle(
+        engine,
+        application.bot,
+        config,
+        clock=clock,
+        dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+        exports=application.bot_data.exports,
+    )
     ids = add_milestones(engine)
     with session_scope(engine) as session:
         session.merge(AppState(key=SCANNED_THROUGH, value=(TODAY - timedelta(days=1)).isoformat()))
@@ -133,16 +150,16 @@ async def test_milestone_reminders_before_on_and_after_and_none_once_done(world)
     assert "/baocao NV002 moc 1 100" in sent[0]
     assert await cycle_on(cycle, clock, emu, date(2026, 3, 10)) == []  # once
     assert "(còn 1 ngày)" in (await cycle_on(cycle, clock, emu, date(2026, 3, 12)))[0]
-    on_the_day, = await cycle_on(cycle, clock, emu, date(2026, 3, 13))
+    (on_the_day,) = await cycle_on(cycle, clock, emu, date(2026, 3, 13))
     assert "Khảo sát hiện trạng” của nhiệm vụ NV002 đến hạn ngày 13/03/2026: ⏰ hôm nay" in on_the_day
     assert "Còn 7 ngày đến hạn" in on_the_day  # the task's own reminder of that day, in the same message
 
     answer = await officer.say("/baocao NV002 moc 1 100")
     assert "Đã ghi tiến độ mốc 1 «Khảo sát hiện trạng» của nhiệm vụ NV002: 100% (đã xong)" in answer.plain_text
-    tuesday, = await cycle_on(cycle, clock, emu, date(2026, 3, 17))
+    (tuesday,) = await cycle_on(cycle, clock, emu, date(2026, 3, 17))
     assert "Khảo sát hiện trạng" not in tuesday  # done: not reminded though 2 working days past its date
     assert "Dự thảo phương án” của nhiệm vụ NV002 đến hạn ngày 17/03/2026: ⏰ hôm nay" in tuesday
-    late, = await cycle_on(cycle, clock, emu, date(2026, 3, 19))
+    (late,) = await cycle_on(cycle, clock, emu, date(2026, 3, 19))
     assert "Dự thảo phương án” của nhiệm vụ NV002 đến hạn ngày 17/03/2026: 🔴 đã quá hạn, trễ 2 ngày làm việc" in late
     with session_scope(engine) as session:
         kinds = sorted(r.kind for r in session.exec(select(Reminder).where(Reminder.kind.startswith("ms_"))))
@@ -183,11 +200,11 @@ async def test_owner_and_leader_report_a_milestone_others_are_refused(world):
     with session_scope(engine) as session:
         marks = [session.get(Milestone, i) for i in ids]
         assert [(m.progress, m.done) for m in marks] == [(75, False), (50, False)]
-        audit = session.exec(select(AuditEntry).where(AuditEntry.action == "milestone")
-                             .order_by(AuditEntry.id)).all()
+        audit = session.exec(select(AuditEntry).where(AuditEntry.action == "milestone").order_by(AuditEntry.id)).all()
         assert [(a.actor, a.entity_code, a.field, a.old_value, a.new_value) for a in audit] == [
             ("Nguyễn Thị Lan", "NV002", "mốc 2", "0%", "50%"),
-            ("Phạm Quốc Hùng", "NV002", "mốc 1", "0%", "75%")]
+            ("Phạm Quốc Hùng", "NV002", "mốc 1", "0%", "75%"),
+        ]
 
 
 async def test_bad_milestone_reports_say_what_is_wrong_with_an_example(world):
@@ -198,7 +215,9 @@ async def test_bad_milestone_reports_say_what_is_wrong_with_an_example(world):
     assert "/baocao NV001 moc 1 50" in (await officer.say("/baocao NV002 moc 1 năm mươi")).plain_text
     assert "Thiếu số thứ tự" in (await officer.say("/baocao NV002 moc 1")).plain_text
     assert "chưa có mốc tiến độ" in (await officer.say("/baocao NV001 moc 1 50")).plain_text
-    assert "Phần trăm phải từ 0 đến 100 (đồng chí ghi 150)." in (await officer.say("/baocao NV002 moc 1 150")).plain_text
+    assert (
+        "Phần trăm phải từ 0 đến 100 (đồng chí ghi 150)." in (await officer.say("/baocao NV002 moc 1 150")).plain_text
+    )
     # The task's own one-line report is unchanged.
     assert "Đã ghi báo cáo NV002: 40%" in (await officer.say("/baocao NV002 40 ghi chú")).plain_text
     with session_scope(engine) as session:

@@ -31,10 +31,12 @@ def cycle_of(application, engine, *, hours: bool = True) -> ReminderCycle:
     settings = application.bot_data.settings
     clock = application.bot_data.clock
     fast = Pacer(per_second=10_000, per_chat_interval=0)
-    dispatcher = Dispatcher(engine, application.bot, clock=clock, pacer=fast,
-                            hours=WorkHours.from_settings(settings) if hours else None)
-    return ReminderCycle(engine, application.bot, ScanConfig.from_settings(settings), clock=clock,
-                         dispatcher=dispatcher)
+    dispatcher = Dispatcher(
+        engine, application.bot, clock=clock, pacer=fast, hours=WorkHours.from_settings(settings) if hours else None
+    )
+    return ReminderCycle(
+        engine, application.bot, ScanConfig.from_settings(settings), clock=clock, dispatcher=dispatcher
+    )
 
 
 def scanned_through(engine, day: date) -> None:
@@ -51,12 +53,16 @@ def move_task(engine, code: str, deadline: date, created: date) -> None:
 
 def about(emu, chat_id: int, code: str, since: int = 0) -> list[str]:
     """The texts sent to ``chat_id`` that name task ``code`` (from the ``since``-th message sent)."""
-    return [m.plain_text for m in emu.sent[since:]
-            if m.chat_id == chat_id and m.method.startswith("send") and code in (m.plain_text or "")]
+    return [
+        m.plain_text
+        for m in emu.sent[since:]
+        if m.chat_id == chat_id and m.method.startswith("send") and code in (m.plain_text or "")
+    ]
 
 
-async def day_by_day(cycle, clock, emu, first: date, last: date, chat_id: int, code: str,
-                     hour: int = 9) -> dict[date, list[str]]:
+async def day_by_day(
+    cycle, clock, emu, first: date, last: date, chat_id: int, code: str, hour: int = 9
+) -> dict[date, list[str]]:
     """Run the cycle on each day from ``first`` to ``last`` at ``hour``; what ``chat_id`` got about
     ``code`` each day."""
     got: dict[date, list[str]] = {}
@@ -123,11 +129,15 @@ async def test_admin_adds_lists_and_removes_office_days_and_every_change_is_audi
     assert "Đã bỏ" in removed.plain_text
     with session_scope(engine) as session:
         assert [(d.day, d.kind) for d in session.exec(select(OfficeDay))] == [(date(2026, 3, 14), OFFICE_WORKDAY)]
-        audit = [(a.action, a.entity_code, a.new_value) for a in
-                 session.exec(select(AuditEntry).where(AuditEntry.entity == "office_day").order_by(AuditEntry.id))]
-    assert audit == [("calendar_workday", "14/03/2026", "làm việc bù: làm bù cho ngày 30/4"),
-                     ("calendar_day_off", "16/03/2026", "nghỉ: lễ hội địa phương"),
-                     ("calendar_remove", "16/03/2026", "")]
+        audit = [
+            (a.action, a.entity_code, a.new_value)
+            for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "office_day").order_by(AuditEntry.id))
+        ]
+    assert audit == [
+        ("calendar_workday", "14/03/2026", "làm việc bù: làm bù cho ngày 30/4"),
+        ("calendar_day_off", "16/03/2026", "nghỉ: lễ hội địa phương"),
+        ("calendar_remove", "16/03/2026", ""),
+    ]
 
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
     seen = await officer.say("/lich 2026")
@@ -160,8 +170,12 @@ async def test_only_admins_change_the_calendar_and_strangers_see_nothing(tracked
     _, emu, engine = tracked
     for telegram_id in (OFFICER_ID, MANAGER_ID, STRANGER_ID):
         chat = emu.chat(emu.user(telegram_id, "Ai đó"))
-        for command in ("/ngaylamviec 14/03/2026", "/ngaynghi 16/03/2026 lễ hội", "/lich xoa 14/03/2026",
-                        "/ngaylamviec"):
+        for command in (
+            "/ngaylamviec 14/03/2026",
+            "/ngaynghi 16/03/2026 lễ hội",
+            "/lich xoa 14/03/2026",
+            "/ngaylamviec",
+        ):
             answer = await chat.say(command)
             assert "Chỉ quản trị viên" in answer.plain_text or "chưa được gắn" in answer.plain_text, command
     stranger = await emu.chat(emu.user(STRANGER_ID, "Khách")).say("/lich")
@@ -173,35 +187,48 @@ async def test_only_admins_change_the_calendar_and_strangers_see_nothing(tracked
 async def test_a_calendar_sheet_is_imported_all_or_nothing_and_audited(tracked):
     _, emu, engine = tracked
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
-    bad = ("Ngày,Loại,Ghi chú\n"
-           "09/05/2026,làm việc,Làm bù cho 30/4\n"
-           "31/04/2026,nghỉ,Không có ngày này\n"
-           "15/06/2026,nghi,\n"
-           "16/06/2026,nửa ngày,\n"
-           "09/05/2026,lam viec,Lặp lại\n")
+    bad = (
+        "Ngày,Loại,Ghi chú\n"
+        "09/05/2026,làm việc,Làm bù cho 30/4\n"
+        "31/04/2026,nghỉ,Không có ngày này\n"
+        "15/06/2026,nghi,\n"
+        "16/06/2026,nửa ngày,\n"
+        "09/05/2026,lam viec,Lặp lại\n"
+    )
     refused = await admin.send_document("lich.csv", bad.encode("utf-8-sig"))
     text = refused.plain_text
-    for expected in ("Dòng 3 (Ngày)", "không có thật", "Dòng 4 (Ghi chú): ngày nghỉ cần ghi lý do",
-                     "Dòng 5 (Loại): «nửa ngày» không phải loại ngày", "Dòng 6 (Ngày): ngày 09/05/2026 đã có ở dòng 2"):
+    for expected in (
+        "Dòng 3 (Ngày)",
+        "không có thật",
+        "Dòng 4 (Ghi chú): ngày nghỉ cần ghi lý do",
+        "Dòng 5 (Loại): «nửa ngày» không phải loại ngày",
+        "Dòng 6 (Ngày): ngày 09/05/2026 đã có ở dòng 2",
+    ):
         assert expected in text, (expected, text)
     with session_scope(engine) as session:
         assert not session.exec(select(OfficeDay)).all()
 
-    good = ("LỊCH LÀM VIỆC 2026\n"
-            "Ngày,Loại,Ghi chú\n"
-            "09/05/2026,Làm việc,Làm bù cho 30/4\n"
-            "15/06/2026,NGHI,Lễ hội địa phương\n")
+    good = (
+        "LỊCH LÀM VIỆC 2026\n"
+        "Ngày,Loại,Ghi chú\n"
+        "09/05/2026,Làm việc,Làm bù cho 30/4\n"
+        "15/06/2026,NGHI,Lễ hội địa phương\n"
+    )
     done = await admin.send_document("lich.csv", good.encode("utf-8-sig"))
     assert "thêm 2" in done.plain_text, done.plain_text
     again = await admin.send_document("lich.csv", good.replace("Lễ hội địa phương", "Lễ hội đền").encode("utf-8-sig"))
     assert "cập nhật 1" in again.plain_text and "không đổi 1" in again.plain_text
     with session_scope(engine) as session:
         assert [(d.day, d.kind, d.note) for d in session.exec(select(OfficeDay).order_by(OfficeDay.day))] == [
-            (date(2026, 5, 9), OFFICE_WORKDAY, "Làm bù cho 30/4"), (date(2026, 6, 15), OFFICE_DAY_OFF, "Lễ hội đền")]
+            (date(2026, 5, 9), OFFICE_WORKDAY, "Làm bù cho 30/4"),
+            (date(2026, 6, 15), OFFICE_DAY_OFF, "Lễ hội đền"),
+        ]
         audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "office_day")).all()
     assert [(a.entity_code, a.old_value, a.new_value) for a in audit] == [
-        ("09/05/2026", "", "làm việc bù: Làm bù cho 30/4"), ("15/06/2026", "", "nghỉ: Lễ hội địa phương"),
-        ("15/06/2026", "nghỉ: Lễ hội địa phương", "nghỉ: Lễ hội đền")]
+        ("09/05/2026", "", "làm việc bù: Làm bù cho 30/4"),
+        ("15/06/2026", "", "nghỉ: Lễ hội địa phương"),
+        ("15/06/2026", "nghỉ: Lễ hội địa phương", "nghỉ: Lễ hội đền"),
+    ]
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
     assert "quản trị" in (await officer.send_document("lich.csv", good.encode("utf-8-sig"))).plain_text
 
@@ -322,8 +349,7 @@ async def test_answers_and_digests_are_not_held(tracked):
     answer = await emu.chat(emu.user(OFFICER_ID, "Lan")).say("/baocao NV001 50 tối vẫn làm")
     assert "50%" in answer.plain_text  # an answer to one's own action goes at once
     with session_scope(engine) as session:
-        session.add(Outbox(key="d:test", kind="digest", chat_id=MANAGER_ID, text="Tổng hợp tối",
-                           not_before=clock.at))
+        session.add(Outbox(key="d:test", kind="digest", chat_id=MANAGER_ID, text="Tổng hợp tối", not_before=clock.at))
     await cycle.run()
     assert [m.plain_text for m in emu.sent if m.chat_id == MANAGER_ID and m.plain_text == "Tổng hợp tối"]
 

@@ -24,10 +24,16 @@ from tests.conftest import MANAGER_ID, OFFICER_ID, STRANGER_ID
 from tests.data import TZ
 
 
-def sub(frequency: str, month_day: int = 1, at: str = "08:00", last: str = "",
-        created: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc)) -> Subscription:
-    return Subscription(chat_id=1, frequency=frequency, month_day=month_day, at_time=at, last_period=last,
-                        created_at=created)
+def sub(
+    frequency: str,
+    month_day: int = 1,
+    at: str = "08:00",
+    last: str = "",
+    created: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc),
+) -> Subscription:
+    return Subscription(
+        chat_id=1, frequency=frequency, month_day=month_day, at_time=at, last_period=last, created_at=created
+    )
 
 
 def at(day: date, hour: int = 8, minute: int = 30) -> datetime:
@@ -76,10 +82,18 @@ def test_a_new_subscription_waits_for_its_first_time():
 def test_the_period_covered_and_the_one_before():
     this, before = periodic.spans(sub("monthly"), "2026-12")
     assert (this.first, this.last, before.first, before.last) == (
-        date(2026, 11, 1), date(2026, 11, 30), date(2026, 10, 1), date(2026, 10, 31))
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+    )
     this, before = periodic.spans(sub("quarter"), "2027-Q1")
     assert (this.first, this.last, before.first, before.last) == (
-        date(2026, 10, 1), date(2026, 12, 31), date(2026, 7, 1), date(2026, 9, 30))
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+    )
     this, _ = periodic.spans(sub("monthly", 31), "2026-12")  # sent 31/12, the one before 30/11
     assert (this.first, this.last) == (date(2026, 11, 30), date(2026, 12, 30))
 
@@ -94,9 +108,14 @@ async def world(tracked):
     application, emu, engine = tracked
     clock = application.bot_data.clock
     fast = Pacer(per_second=10_000, per_chat_interval=0)
-    cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(application.bot_data.settings),
-                          clock=clock, dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-                          exports=application.bot_data.exports)
+    cycle = ReminderCycle(
+        engine,
+        application.bot,
+        ScanConfig.from_settings(application.bot_data.settings),
+        clock=clock,
+        dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+        exports=application.bot_data.exports,
+    )
     yield cycle, clock, emu, engine
 
 
@@ -119,12 +138,23 @@ def history(engine) -> None:
     13/03), NV002 done late (25/03, due 20/03), NV003 open and overdue since 05/03; a milestone of NV002
     due 18/03, done. February: NV006 done on time (20/02). CB02's report on NV003 is of 26/02."""
     with session_scope(engine) as session:
-        for code, when in (("NV001", at(date(2026, 3, 12), 10)), ("NV002", at(date(2026, 3, 25), 10)),
-                           ("NV006", at(date(2026, 2, 20), 10))):
+        for code, when in (
+            ("NV001", at(date(2026, 3, 12), 10)),
+            ("NV002", at(date(2026, 3, 25), 10)),
+            ("NV006", at(date(2026, 2, 20), 10)),
+        ):
             task = task_by_code(session=session, code=code)
             task.status, task.progress, task.done_at = "done", 100, when
-        session.add(Milestone(task_id=task_by_code(session=session, code="NV002").id, title="Dự thảo",
-                              due_date=date(2026, 3, 18), done=True, progress=100, done_at=at(date(2026, 3, 17))))
+        session.add(
+            Milestone(
+                task_id=task_by_code(session=session, code="NV002").id,
+                title="Dự thảo",
+                due_date=date(2026, 3, 18),
+                done=True,
+                progress=100,
+                done_at=at(date(2026, 3, 17)),
+            )
+        )
 
 
 def text_of(messages) -> str:
@@ -153,7 +183,7 @@ async def test_monthly_digest_compares_with_the_month_before_once_a_month(world)
     assert "📝 Báo cáo đã gửi: 2 (▲ 1; kỳ trước 1)" in text
     assert "📍 Mốc đến hạn trong kỳ: 1, đã xong 1 (kỳ trước 0, đã xong 0)" in text
     assert any(m.photo is not None and m.photo[:4] == b"\x89PNG" for m in sent)  # the chart
-    workbook, = [m for m in sent if m.document is not None]
+    (workbook,) = [m for m in sent if m.document is not None]
     assert workbook.file_name.endswith(".xlsx") and "tổng hợp hằng tháng" in (workbook.caption or "")
     rows = openpyxl.load_workbook(io.BytesIO(workbook.document)).worksheets[0].iter_rows(min_row=2, values_only=True)
     assert sorted(row[0] for row in rows) == ["NV001", "NV002", "NV003", "NV006"]

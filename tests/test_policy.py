@@ -349,14 +349,22 @@ BACKDATED_PLAN = {
 
 # Task 7: the ordinary task, snoozed until the deadline: only owner reminders before it go.
 SNOOZED = TaskFacts(
-    id=7, deadline=D(2026, 3, 20), done=False, created=D(2026, 3, 2), last_report=None,
+    id=7,
+    deadline=D(2026, 3, 20),
+    done=False,
+    created=D(2026, 3, 2),
+    last_report=None,
     snoozed_until=D(2026, 3, 20),
 )
 SNOOZED_PLAN = {day: plan for day, plan in ORDINARY_PLAN.items() if day >= D(2026, 3, 20)}
 
 # Task 8: snoozed far away: the escalation still goes to the leader.
 SNOOZED_LONG = TaskFacts(
-    id=8, deadline=D(2026, 3, 20), done=False, created=D(2026, 3, 2), last_report=None,
+    id=8,
+    deadline=D(2026, 3, 20),
+    done=False,
+    created=D(2026, 3, 2),
+    last_report=None,
     snoozed_until=D(2026, 6, 1),
 )
 SNOOZED_LONG_PLAN = {D(2026, 3, 25): [("escalate", 3, "accountable")]}
@@ -443,7 +451,9 @@ def test_stale_moves_forward_over_a_weekend() -> None:
     task = TaskFacts(id=12, deadline=D(2026, 4, 24), done=False, created=D(2026, 3, 7), last_report=None)
     stale = [due for due in due_between(task, D(2026, 3, 1), D(2026, 3, 31), VN, POLICY) if due.kind == "stale"]
     assert [(due.on, due.days) for due in stale] == [
-        (D(2026, 3, 16), 9), (D(2026, 3, 23), 16), (D(2026, 3, 30), 23),
+        (D(2026, 3, 16), 9),
+        (D(2026, 3, 23), 16),
+        (D(2026, 3, 30), 23),
     ]
 
 
@@ -579,10 +589,16 @@ def test_invariants_of_a_whole_history(task: TaskFacts, policy: Policy, cal: Wor
     assert len(owner_days) == len(set(owner_days))
     assert len([due for due in history if due.kind == "escalate"]) <= 1
     assert len([due for due in history if due.kind == "due_today"]) <= 1
-    assert due_between(
-        TaskFacts(task.id, task.deadline, True, task.created, task.last_report, task.snoozed_until),
-        start, end, cal, policy,
-    ) == []
+    assert (
+        due_between(
+            TaskFacts(task.id, task.deadline, True, task.created, task.last_report, task.snoozed_until),
+            start,
+            end,
+            cal,
+            policy,
+        )
+        == []
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -622,7 +638,9 @@ def test_remind_me_tomorrow_reminds_on_the_next_working_day():
     Monday, though the policy alone has nothing due that day."""
     cal = WorkCalendar()
     policy = Policy(before_days=(7, 3, 1), overdue_every=2, escalate_after=3, stale_days=7)
-    base = TaskFacts(id=1, deadline=date(2026, 12, 10), done=False, created=date(2026, 11, 20), last_report=date(2026, 11, 27))
+    base = TaskFacts(
+        id=1, deadline=date(2026, 12, 10), done=False, created=date(2026, 11, 20), last_report=date(2026, 11, 27)
+    )
     assert due_today(base, date(2026, 11, 30), cal, policy) == []
     snoozed = TaskFacts(**{**base.__dict__, "snoozed_until": date(2026, 11, 28)})
     assert [(d.kind, d.days) for d in due_today(snoozed, date(2026, 11, 30), cal, policy)] == [("before", 10)]
@@ -630,7 +648,6 @@ def test_remind_me_tomorrow_reminds_on_the_next_working_day():
     assert [(d.kind, d.days) for d in due_today(late, date(2026, 11, 30), cal, policy)] == [("overdue", 2)]
     done = TaskFacts(**{**snoozed.__dict__, "done": True})
     assert due_today(done, date(2026, 11, 30), cal, policy) == []
-
 
 
 @pytest.mark.parametrize("deadline", [date.max, D(9999, 12, 20), D(2101, 1, 1)])
@@ -644,9 +661,12 @@ def test_a_deadline_centuries_away_gives_stale_nudges_and_no_overflow(deadline: 
     assert dues == due_between(next_year, D(2026, 10, 31), D(2026, 11, 30), VN, POLICY)
     snoozed = TaskFacts(1, deadline, False, D(2026, 10, 1), D(2026, 11, 25), snoozed_until=D(2026, 11, 28))
     assert brief(due_between(snoozed, D(2026, 11, 27), D(2026, 11, 30), VN, POLICY)) == [
-        ("before", (deadline - D(2026, 11, 30)).days, "owner")]
-    assert due_between(TaskFacts(1, deadline, True, D(2026, 10, 1), None), D(2026, 10, 31), D(2026, 11, 30),
-                       VN, POLICY) == []
+        ("before", (deadline - D(2026, 11, 30)).days, "owner")
+    ]
+    assert (
+        due_between(TaskFacts(1, deadline, True, D(2026, 10, 1), None), D(2026, 10, 31), D(2026, 11, 30), VN, POLICY)
+        == []
+    )
 
 
 @pytest.mark.parametrize("deadline", [date.min, D(1, 1, 9), D(1899, 12, 31)])

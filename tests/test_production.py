@@ -38,8 +38,11 @@ async def test_check_without_token_names_the_variable(emulator, db_url, tmp_path
 
 async def test_check_reports_an_unreachable_database_and_telegram(emulator, tmp_path):
     port = free_port()  # nothing listens there
-    env = bot_env(emulator, f"postgresql://campaign@127.0.0.1:{port}/campaign",
-                  TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    env = bot_env(
+        emulator,
+        f"postgresql://campaign@127.0.0.1:{port}/campaign",
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot",
+    )
     code, out = await run_cli(["check"], env, tmp_path)
     assert code == 1, out
     assert f"✗ Không kết nối được cơ sở dữ liệu (PostgreSQL, cơ sở campaign tại 127.0.0.1:{port}" in out
@@ -81,9 +84,16 @@ async def test_webhook_server_answers_users_and_refuses_forged_posts(emulator, d
         assert "Xin chào" in reply.text
 
         # Anyone may find the address; only Telegram knows the secret.
-        forged = {"update_id": 999_999, "message": {
-            "message_id": 1, "date": 1_700_000_000, "chat": {"id": 4243, "type": "private"},
-            "from": {"id": 4243, "is_bot": False, "first_name": "X"}, "text": "/start"}}
+        forged = {
+            "update_id": 999_999,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": 4243, "type": "private"},
+                "from": {"id": 4243, "is_bot": False, "first_name": "X"},
+                "text": "/start",
+            },
+        }
         async with aiohttp.ClientSession() as http:
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
                 async with http.post(emulator.webhook_targets[0], json=forged, headers=headers) as answer:

@@ -155,8 +155,7 @@ def pdf_table(rows: list[list[str]], widths: list[int], **options: object) -> ob
     from reportlab.platypus import Table, TableStyle
 
     table = Table([[pdf_paragraph(cell, 10) for cell in row] for row in rows], colWidths=widths, **options)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
@@ -269,45 +268,49 @@ def test_normalize_text_is_idempotent() -> None:
 
 
 def test_markdown_is_stripped_lightly() -> None:
-    md = "\n".join([
-        "# Kế hoạch **số 27/KH-UBND** #",
-        "",
-        "Phương châm *5 rõ* và __trách nhiệm__, ~~bỏ~~ giữ snake_case_name và 2 * 3 * 4.",
-        "Xem [Cổng dịch vụ công](https://dichvucong.gov.vn/p/home) hoặc ![sơ đồ](a.png).",
-        "Liên hệ <https://hanoi.gov.vn> và [mục lục][1].",
-        "> Trích dẫn quan trọng",
-        "* Mục một",
-        "+ Mục hai",
-        "1. Mục có số",
-        "",
-        "| Nhiệm vụ | Thời hạn |",
-        "|---|:---:|",
-        "| Rà soát | 30/6 |",
-        "",
-        "***",
-        "```",
-        "**giữ nguyên trong khối mã**",
-        "```",
-        "Dùng `**mã**` và \\*không nghiêng\\*.",
-        "[1]: https://example.vn/muc-luc",
-    ])
-    assert read_document("a.md", md.encode()) == "\n".join([
-        "Kế hoạch số 27/KH-UBND",
-        "",
-        "Phương châm 5 rõ và trách nhiệm, bỏ giữ snake_case_name và 2 * 3 * 4.",
-        "Xem Cổng dịch vụ công hoặc sơ đồ.",
-        "Liên hệ https://hanoi.gov.vn và mục lục.",
-        "Trích dẫn quan trọng",
-        "- Mục một",
-        "- Mục hai",
-        "1. Mục có số",
-        "",
-        "Nhiệm vụ | Thời hạn",
-        "Rà soát | 30/6",
-        "",
-        "**giữ nguyên trong khối mã**",
-        "Dùng **mã** và *không nghiêng*.",
-    ])
+    md = "\n".join(
+        [
+            "# Kế hoạch **số 27/KH-UBND** #",
+            "",
+            "Phương châm *5 rõ* và __trách nhiệm__, ~~bỏ~~ giữ snake_case_name và 2 * 3 * 4.",
+            "Xem [Cổng dịch vụ công](https://dichvucong.gov.vn/p/home) hoặc ![sơ đồ](a.png).",
+            "Liên hệ <https://hanoi.gov.vn> và [mục lục][1].",
+            "> Trích dẫn quan trọng",
+            "* Mục một",
+            "+ Mục hai",
+            "1. Mục có số",
+            "",
+            "| Nhiệm vụ | Thời hạn |",
+            "|---|:---:|",
+            "| Rà soát | 30/6 |",
+            "",
+            "***",
+            "```",
+            "**giữ nguyên trong khối mã**",
+            "```",
+            "Dùng `**mã**` và \\*không nghiêng\\*.",
+            "[1]: https://example.vn/muc-luc",
+        ]
+    )
+    assert read_document("a.md", md.encode()) == "\n".join(
+        [
+            "Kế hoạch số 27/KH-UBND",
+            "",
+            "Phương châm 5 rõ và trách nhiệm, bỏ giữ snake_case_name và 2 * 3 * 4.",
+            "Xem Cổng dịch vụ công hoặc sơ đồ.",
+            "Liên hệ https://hanoi.gov.vn và mục lục.",
+            "Trích dẫn quan trọng",
+            "- Mục một",
+            "- Mục hai",
+            "1. Mục có số",
+            "",
+            "Nhiệm vụ | Thời hạn",
+            "Rà soát | 30/6",
+            "",
+            "**giữ nguyên trong khối mã**",
+            "Dùng **mã** và *không nghiêng*.",
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -316,15 +319,17 @@ def test_markdown_is_stripped_lightly() -> None:
 
 
 def test_docx_paragraphs_and_tables_in_order() -> None:
-    assert read_document("kh.docx", make_docx()) == "\n".join([
-        "Kế hoạch cải cách hành chính năm 2022",
-        "Đoạn mở đầu trước bảng.",
-        "",
-        "Nhiệm vụ | Đơn vị chủ trì | Thời hạn",
-        "Rà soát TTHC | Sở Nội vụ | 30/6/2022",
-        "Số hóa hồ sơ | Quý IV",
-        "Đoạn kết sau bảng.",
-    ])
+    assert read_document("kh.docx", make_docx()) == "\n".join(
+        [
+            "Kế hoạch cải cách hành chính năm 2022",
+            "Đoạn mở đầu trước bảng.",
+            "",
+            "Nhiệm vụ | Đơn vị chủ trì | Thời hạn",
+            "Rà soát TTHC | Sở Nội vụ | 30/6/2022",
+            "Số hóa hồ sơ | Quý IV",
+            "Đoạn kết sau bảng.",
+        ]
+    )
 
 
 def test_docx_vertical_merge_and_empty_cells() -> None:
@@ -336,9 +341,7 @@ def test_docx_vertical_merge_and_empty_cells() -> None:
     table.cell(1, 1).text = "Việc 2"
     table.cell(2, 0).text = "UBND quận"
     table.cell(2, 2).text = "Quý III"  # middle cell left empty
-    assert read_document("a.docx", docx_bytes(d)) == (
-        "Sở Nội vụ | Việc 1 | Quý I\n | Việc 2\nUBND quận | | Quý III"
-    )
+    assert read_document("a.docx", docx_bytes(d)) == ("Sở Nội vụ | Việc 1 | Quý I\n | Việc 2\nUBND quận | | Quý III")
 
 
 def test_docx_tracked_changes_and_hyperlinks() -> None:
@@ -413,21 +416,24 @@ def test_old_doc_renamed_to_docx() -> None:
 
 
 def test_pdf_text_is_extracted() -> None:
-    data = make_pdf([["Administrative reform plan 2022", "Five groups of tasks."],
-                     ["Second page (annex)."]])
+    data = make_pdf([["Administrative reform plan 2022", "Five groups of tasks."], ["Second page (annex)."]])
     text = read_document("plan.pdf", data)
     assert text == "Administrative reform plan 2022\nFive groups of tasks.\n\nSecond page (annex)."
 
 
 def test_pdf_wrapped_lines_are_rejoined_conservatively() -> None:
-    data = make_pdf([[
-        "The administrative reform plan for this year covers five",
-        "groups of tasks and sets targets for every department.",
-        "Second paragraph starts with a capital letter and is long",
-        "a) list items are never glued to the previous line either",
-        "Short heading",
-        "lower-case line after a short one stays where it is.",
-    ]])
+    data = make_pdf(
+        [
+            [
+                "The administrative reform plan for this year covers five",
+                "groups of tasks and sets targets for every department.",
+                "Second paragraph starts with a capital letter and is long",
+                "a) list items are never glued to the previous line either",
+                "Short heading",
+                "lower-case line after a short one stays where it is.",
+            ]
+        ]
+    )
     assert read_document("plan.pdf", data).split("\n") == [
         "The administrative reform plan for this year covers five groups of tasks and sets "
         "targets for every department.",
@@ -447,31 +453,52 @@ def test_scanned_pdf_needs_ocr() -> None:
 # a ruled table that runs over a page break, a row split by it, paragraphs around it
 TABLE_HEADER = ["Mã số", "Tiêu chí", "Điểm tối đa", "Cách chấm điểm, tài liệu kiểm chứng"]
 TABLE_ROWS = [
-    ["1.1", "Ban hành kế hoạch cải cách hành chính năm đúng thời hạn", "1",
-     "Ban hành trước ngày 31/01: 1 điểm; sau thời hạn: 0 điểm."],
-    ["1.2", "Mức độ hoàn thành kế hoạch cải cách hành chính năm của cơ quan, đơn vị", "2",
-     "Đạt khi " + "các nhiệm vụ được giao hoàn thành đúng hạn và có tài liệu kiểm chứng kèm theo, " * 9
-     + "còn lại không có điểm."],
-    ["1.3", "Kiểm tra công tác cải cách hành chính đối với đơn vị trực thuộc", "2",
-     "Kiểm tra từ 30% đơn vị trở lên: 2 điểm; dưới 30%: 1 điểm; không kiểm tra: 0 điểm."],
+    [
+        "1.1",
+        "Ban hành kế hoạch cải cách hành chính năm đúng thời hạn",
+        "1",
+        "Ban hành trước ngày 31/01: 1 điểm; sau thời hạn: 0 điểm.",
+    ],
+    [
+        "1.2",
+        "Mức độ hoàn thành kế hoạch cải cách hành chính năm của cơ quan, đơn vị",
+        "2",
+        "Đạt khi "
+        + "các nhiệm vụ được giao hoàn thành đúng hạn và có tài liệu kiểm chứng kèm theo, " * 9
+        + "còn lại không có điểm.",
+    ],
+    [
+        "1.3",
+        "Kiểm tra công tác cải cách hành chính đối với đơn vị trực thuộc",
+        "2",
+        "Kiểm tra từ 30% đơn vị trở lên: 2 điểm; dưới 30%: 1 điểm; không kiểm tra: 0 điểm.",
+    ],
     ["", "TỔNG CỘNG", "5", ""],
 ]
-PARAGRAPH_BEFORE = ("Bộ tiêu chí dùng để đánh giá kết quả thực hiện nhiệm vụ cải cách hành chính của các "
-                    "cơ quan chuyên môn thuộc tỉnh, bảo đảm khách quan, công khai và đúng quy định.")
-PARAGRAPH_AFTER = ("Các cơ quan tự chấm điểm từng tiêu chí trên phần mềm và gửi kèm tài liệu kiểm chứng, "
-                   "bảo đảm số liệu khớp với báo cáo năm và không tự tổng hợp thủ công.")
+PARAGRAPH_BEFORE = (
+    "Bộ tiêu chí dùng để đánh giá kết quả thực hiện nhiệm vụ cải cách hành chính của các "
+    "cơ quan chuyên môn thuộc tỉnh, bảo đảm khách quan, công khai và đúng quy định."
+)
+PARAGRAPH_AFTER = (
+    "Các cơ quan tự chấm điểm từng tiêu chí trên phần mềm và gửi kèm tài liệu kiểm chứng, "
+    "bảo đảm số liệu khớp với báo cáo năm và không tự tổng hợp thủ công."
+)
 
 
 def split_table_pdf(space_before: int = 440) -> bytes:
     from reportlab.platypus import Spacer
 
-    return make_table_pdf([[
-        pdf_paragraph(PARAGRAPH_BEFORE),
-        Spacer(1, space_before),  # pushes the table down: row 1.2 is split by the page break
-        pdf_table([TABLE_HEADER, *TABLE_ROWS], [50, 150, 50, 230], repeatRows=1, splitByRow=0, splitInRow=1),
-        pdf_paragraph("III. TỔ CHỨC THỰC HIỆN", 12),
-        pdf_paragraph(PARAGRAPH_AFTER),
-    ]])
+    return make_table_pdf(
+        [
+            [
+                pdf_paragraph(PARAGRAPH_BEFORE),
+                Spacer(1, space_before),  # pushes the table down: row 1.2 is split by the page break
+                pdf_table([TABLE_HEADER, *TABLE_ROWS], [50, 150, 50, 230], repeatRows=1, splitByRow=0, splitInRow=1),
+                pdf_paragraph("III. TỔ CHỨC THỰC HIỆN", 12),
+                pdf_paragraph(PARAGRAPH_AFTER),
+            ]
+        ]
+    )
 
 
 def expected_row(cells: list[str]) -> str:
@@ -511,13 +538,24 @@ def test_pdf_table_rows_survive_wherever_the_page_breaks(space_before: int) -> N
 
 
 def test_pdf_table_on_one_page_and_text_pages_around_it() -> None:
-    data = make_table_pdf([
-        [pdf_paragraph("Trang đầu chỉ có chữ, không có bảng.")],
-        [pdf_paragraph("Phụ lục"), pdf_table([["Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn"],
-                                              ["Rà soát thủ tục hành chính", "Sở Nội vụ", "30/6/2024"],
-                                              ["Số hóa hồ sơ", "", "Quý IV"]], [200, 150, 100])],
-        [pdf_paragraph("Trang cuối.")],
-    ], page_numbers=False)
+    data = make_table_pdf(
+        [
+            [pdf_paragraph("Trang đầu chỉ có chữ, không có bảng.")],
+            [
+                pdf_paragraph("Phụ lục"),
+                pdf_table(
+                    [
+                        ["Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn"],
+                        ["Rà soát thủ tục hành chính", "Sở Nội vụ", "30/6/2024"],
+                        ["Số hóa hồ sơ", "", "Quý IV"],
+                    ],
+                    [200, 150, 100],
+                ),
+            ],
+            [pdf_paragraph("Trang cuối.")],
+        ],
+        page_numbers=False,
+    )
     assert read_document("phu-luc.pdf", data).split("\n") == [
         "Trang đầu chỉ có chữ, không có bảng.",
         "",
@@ -538,6 +576,7 @@ def test_only_pages_that_draw_a_grid_are_searched_for_tables() -> None:
     table_pages = PdfReader(io.BytesIO(split_table_pdf())).pages
     assert [pdf_reader._draws_rules(page) for page in table_pages] == [True, True]
 
+
 def test_pdf_framed_paragraph_is_not_a_table() -> None:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
@@ -554,15 +593,17 @@ def test_pdf_tables_on_two_pages_are_joined_only_when_one_continues_the_other() 
         return pdf_reader._PdfTable([list(row) for row in rows], [50.0, 100.0, 250.0, 300.0])
 
     header = ["Mã số", "Tiêu chí", "Điểm"]
-    first = table(header, ["1.1", "Kế hoạch cải cách hành chính", "3"],
-                  ["1.2", "Thực hiện chế độ báo cáo", "2"])
+    first = table(header, ["1.1", "Kế hoạch cải cách hành chính", "3"], ["1.2", "Thực hiện chế độ báo cáo", "2"])
     rest = table(header, ["", "định kỳ hằng quý", ""], ["", "TỔNG CỘNG", "5"])
     other = pdf_reader._PdfTable([["Đơn vị", "Điểm"], ["Sở Nội vụ", "95"]], [50.0, 200.0, 300.0])
     pages: list[list[pdf_reader._PdfBlock]] = [["Bảng 1", first, "Trang 1"], ["2", rest], [other]]
     pdf_reader._join_split_tables(pages)
-    assert first.rows == [header, ["1.1", "Kế hoạch cải cách hành chính", "3"],
-                          ["1.2", "Thực hiện chế độ báo cáo định kỳ hằng quý", "2"],
-                          ["", "TỔNG CỘNG", "5"]]
+    assert first.rows == [
+        header,
+        ["1.1", "Kế hoạch cải cách hành chính", "3"],
+        ["1.2", "Thực hiện chế độ báo cáo định kỳ hằng quý", "2"],
+        ["", "TỔNG CỘNG", "5"],
+    ]
     assert pages == [["Bảng 1", first, "Trang 1"], ["2"], [other]]  # another table stays apart
 
     # a new row at the top of a page is not glued to the last one
@@ -598,23 +639,24 @@ def test_province_criteria_pdf_table_rows() -> None:
     lines = read_document(path.name, path.read_bytes()).split("\n")
     # the header once, though each of the three pages repeats it
     assert [line for line in lines if line.startswith("Mã số")] == [
-        "Mã số | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | "
-        "Cách chấm điểm, tài liệu kiểm chứng"]
+        "Mã số | Lĩnh vực / Tiêu chí / Tiêu chí thành phần | Điểm tối đa | Cách chấm điểm, tài liệu kiểm chứng"
+    ]
     # one line per row: 7 areas, 35 criteria and 12 sub-criteria, then the total
     codes = [line.split(" | ")[0] for line in lines if re.match(r"\d(\.\d)* \| ", line)]
     assert len(codes) == 54 and len(set(codes)) == 54
     assert codes[:4] == ["1", "1.1", "1.1.1", "1.1.2"] and codes[-1] == "7.6"
     assert " | TỔNG CỘNG | 100" in lines
-    assert ("3.5 | Tiếp nhận, trả kết quả qua dịch vụ bưu chính công ích | 2 | Từ 15% hồ sơ trở lên: "
-            "2 điểm; từ 10% đến dưới 15%: 1 điểm; dưới 10%: 0 điểm.") in lines
+    assert (
+        "3.5 | Tiếp nhận, trả kết quả qua dịch vụ bưu chính công ích | 2 | Từ 15% hồ sơ trở lên: "
+        "2 điểm; từ 10% đến dưới 15%: 1 điểm; dưới 10%: 0 điểm."
+    ) in lines
     row = next(line for line in lines if line.startswith("1.1.2 | "))
     assert "Mức độ hoàn thành kế hoạch cải cách hành chính năm | 2 |" in row
     assert row.endswith("TLKC: báo cáo năm kèm danh mục nhiệm vụ.")
     # the paragraphs around the table are still paragraphs
     assert "BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH" in lines
     assert "II. HƯỚNG DẪN TỰ ĐÁNH GIÁ, CHẤM ĐIỂM" in lines
-    assert any(line.startswith("2. Tự đánh giá:") and line.endswith("tài liệu kiểm chứng đính kèm.")
-               for line in lines)
+    assert any(line.startswith("2. Tự đánh giá:") and line.endswith("tài liệu kiểm chứng đính kèm.") for line in lines)
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a pdf", b"garbage bytes", make_pdf([["x y z"]])[:60]])
@@ -688,8 +730,7 @@ def test_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_messages_are_vietnamese_with_diacritics() -> None:
-    bad = [("x.exe", b"1"), ("a.txt", b""), ("a.pdf", b"zz"), ("a.docx", b"zz"),
-           ("a.pdf", make_pdf([[]]))]
+    bad = [("x.exe", b"1"), ("a.txt", b""), ("a.pdf", b"zz"), ("a.docx", b"zz"), ("a.pdf", make_pdf([[]]))]
     for name, data in bad:
         with pytest.raises(DocumentError) as err:
             read_document(name, data)

@@ -44,8 +44,15 @@ class Clock:
 def queue(engine, n: int, *, chat_from: int = 800_000, at: datetime = NOW) -> None:
     with session_scope(engine) as session:
         for i in range(n):
-            session.add(Outbox(key=f"test:{i}", kind="reminder", chat_id=chat_from + i, text=f"Nhắc việc số {i}",
-                               not_before=at - timedelta(minutes=1)))
+            session.add(
+                Outbox(
+                    key=f"test:{i}",
+                    kind="reminder",
+                    chat_id=chat_from + i,
+                    text=f"Nhắc việc số {i}",
+                    not_before=at - timedelta(minutes=1),
+                )
+            )
 
 
 def claim_as(presence: Presence, engine, clock, limit: int) -> list[Outbox]:
@@ -65,8 +72,16 @@ def process_ids(engine) -> set[str]:
 
 
 def presence(engine, clock, name: str, *, machine: str, pid: int, running=lambda pid: True) -> Presence:
-    return Presence(engine, clock=clock, gone_after=timedelta(seconds=15), process_id=name * 16, host=machine,
-                    pid=pid, pid_space=machine, pid_running=running)
+    return Presence(
+        engine,
+        clock=clock,
+        gone_after=timedelta(seconds=15),
+        process_id=name * 16,
+        host=machine,
+        pid=pid,
+        pid_space=machine,
+        pid_running=running,
+    )
 
 
 def test_a_process_silent_for_the_gone_time_has_its_claims_released_at_once(engine):
@@ -233,8 +248,9 @@ async def test_a_process_taken_for_gone_while_alive_sends_none_of_its_claims(eng
     async with Bot(emulator.token, base_url=emulator.base_url) as bot:
         first = await Dispatcher(engine, bot, clock=clock, pacer=pacer, presence=a).run_once(max_rounds=1)
         assert first.sent == 1 and first.handed_over == 5
-        rest = await Dispatcher(engine, bot, clock=clock, pacer=Pacer(per_second=10_000, per_chat_interval=0),
-                                presence=b).run_once()
+        rest = await Dispatcher(
+            engine, bot, clock=clock, pacer=Pacer(per_second=10_000, per_chat_interval=0), presence=b
+        ).run_once()
     # The first message was in flight when b released it: b sends it again, and the five others once.
     assert rest.sent == 6
     delivered = Counter(m.chat_id for m in emulator.sent)
@@ -255,7 +271,8 @@ REMINDERS = 600
 
 @pytest.mark.process
 async def test_a_process_killed_a_third_of_the_way_through_600_reminders_and_restarted_sends_them_all_soon(
-        emulator, engine, db_url, tmp_path):
+    emulator, engine, db_url, tmp_path
+):
     """SIGKILL a third of the way through 600 reminders; the process restarted at once sends all the
     rest within 30 s, the ones the dead process had claimed included (with OUTBOX_LEASE_SECONDS at
     its default 120 s), each once except those in flight."""
@@ -286,8 +303,11 @@ async def test_a_process_killed_a_third_of_the_way_through_600_reminders_and_res
     await second.start()
     try:
         texts = {f"Nhắc việc số {i}" for i in range(REMINDERS)}
-        await until(lambda: {m.text for m in emulator.sent} >= texts, timeout=30,
-                    what="every reminder to be sent within 30 s of the restart")
+        await until(
+            lambda: {m.text for m in emulator.sent} >= texts,
+            timeout=30,
+            what="every reminder to be sent within 30 s of the restart",
+        )
         took = loop.time() - restarted
         await until(lambda: statuses(engine) == {"sent": REMINDERS}, timeout=10, what="every row marked sent")
     except AssertionError as failure:
@@ -318,14 +338,16 @@ def test_a_claim_takes_its_batch_and_no_more(engine):
 
 def a_dead_pid() -> int:
     """The pid of a process of this machine that has run and exited."""
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     return int(done.stdout)
 
 
 @pytest.mark.process
 async def test_remind_now_sends_at_once_what_a_process_killed_on_this_machine_had_claimed(
-        emulator, engine, db_url, tmp_path):
+    emulator, engine, db_url, tmp_path
+):
     """``remind --now`` (cron) is among the processes sending: it sees at its first beat that a
     process of this machine died holding claims, and sends those messages in its one cycle."""
     now = datetime.now(timezone.utc)

@@ -65,8 +65,9 @@ def test_the_phrasings_file_has_two_halves_of_enough_phrasings() -> None:
     assert all(sum(h == half for h, _, _ in rows) >= 20 for half in halves)
 
 
-@pytest.mark.parametrize(("half", "typed", "expected"), read_phrasings(),
-                         ids=[f"{h}:{t}" for h, t, _ in read_phrasings()])
+@pytest.mark.parametrize(
+    ("half", "typed", "expected"), read_phrasings(), ids=[f"{h}:{t}" for h, t, _ in read_phrasings()]
+)
 def test_phrasings(half: str, typed: str, expected: str) -> None:
     if expected == "!":
         with pytest.raises(RuleError):
@@ -177,8 +178,9 @@ def day_anchor(months: int) -> st.SearchStrategy[Anchor]:
 
 def dated_anchor(first_month: int, months: int) -> st.SearchStrategy[Anchor]:
     return st.integers(0, months - 1).flatmap(
-        lambda m: st.builds(Anchor, st.just(m), st.integers(1, [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-                                                             [first_month - 1 + m]))
+        lambda m: st.builds(
+            Anchor, st.just(m), st.integers(1, [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][first_month - 1 + m])
+        )
     )
 
 
@@ -381,8 +383,7 @@ def test_due_date_rule(rule: Rule, day: date) -> None:
         ("hằng tháng ngày 10", D(2027, 2, 8), "Tháng 03/2027", D(2027, 3, 10)),
     ],
 )
-def test_first_instance_of_a_series_created_mid_period(typed: str, created: date, label: str,
-                                                       due_on: date) -> None:
+def test_first_instance_of_a_series_created_mid_period(typed: str, created: date, label: str, due_on: date) -> None:
     first = first_instance(parse(typed), created, VN)
     assert (first.period.label, first.due) == (label, due_on)
 

@@ -16,6 +16,7 @@ from storage.tracking import task_by_code
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOW
 
+
 def _task(engine, code: str) -> Task:
     with session_scope(engine) as session:
         return task_by_code(session=session, code=code)
@@ -27,9 +28,17 @@ def _count(engine, model, *where) -> int:
 
 
 def _chats(emu):
-    return {name: emu.chat(emu.user(uid, name)) for name, uid in (
-        ("officer", OFFICER_ID), ("leader", MANAGER_ID), ("admin", ADMIN_ID), ("ward", WARD_MANAGER_ID),
-        ("officer2", OFFICER2_ID), ("stranger", STRANGER_ID))}
+    return {
+        name: emu.chat(emu.user(uid, name))
+        for name, uid in (
+            ("officer", OFFICER_ID),
+            ("leader", MANAGER_ID),
+            ("admin", ADMIN_ID),
+            ("ward", WARD_MANAGER_ID),
+            ("officer2", OFFICER2_ID),
+            ("stranger", STRANGER_ID),
+        )
+    }
 
 
 async def _press(chat, data: str):
@@ -81,8 +90,9 @@ async def test_a_completion_awaits_the_leader_who_confirms_it_once(tracked):
     own = await _press(c["officer"], f"rc:{task_id}")
     assert "Chỉ lãnh đạo chịu trách nhiệm" in own.plain_text
     assert _task(engine, "NV001").status == "review"
-    assert not [m for m in emu.sent[before:] if m.chat_id not in (WARD_MANAGER_ID, OFFICER2_ID, STRANGER_ID,
-                                                                  OFFICER_ID)]
+    assert not [
+        m for m in emu.sent[before:] if m.chat_id not in (WARD_MANAGER_ID, OFFICER2_ID, STRANGER_ID, OFFICER_ID)
+    ]
 
     done = await c["leader"].press(asked, f"rc:{task_id}")
     assert "Đã xác nhận hoàn thành NV001" in done.plain_text

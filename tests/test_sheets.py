@@ -30,8 +30,15 @@ STAFF_ROWS = [
     ["CB02", "Lê Văn Nam", "Phòng CCHC", "cán bộ", "", "LD01"],  # a lone name: the unit written above
     ["QT01", "Trần Văn Minh", "UBND tỉnh", "quản trị", "9001", ""],
 ]
-TASK_HEADER = ["Mã nhiệm vụ", "Nhiệm vụ", "Người thực hiện", "Người chịu trách nhiệm", "Thời hạn",
-               "Kết quả cần đạt", "Chỉ tiêu"]
+TASK_HEADER = [
+    "Mã nhiệm vụ",
+    "Nhiệm vụ",
+    "Người thực hiện",
+    "Người chịu trách nhiệm",
+    "Thời hạn",
+    "Kết quả cần đạt",
+    "Chỉ tiêu",
+]
 TASK_ROWS = [
     ["NV001", "Khảo sát sự hài lòng", "CB01", "LD01", "30/06/2026", "300 phiếu khảo sát", "Tỷ lệ hài lòng SIPAS > 85%"],
     ["NV002", "Rà soát thủ tục", "CB02", "LD01", "30/04/2026", "Danh mục thủ tục", "ty le hai long sipas > 85%"],
@@ -95,12 +102,16 @@ def tasked(staffed):
 FOLDED_HEADER = ["MA CAN BO", "ho  va   ten", "Don vi", "VAI TRÒ", "telegram id", "cap tren"]
 
 
-@pytest.mark.parametrize("file_name,data", [
-    ("can-bo.csv", csv_bytes([STAFF_HEADER, *STAFF_ROWS], bom=True)),
-    ("can-bo.csv", csv_bytes([FOLDED_HEADER, *STAFF_ROWS], bom=False, delimiter=";")),
-    ("can-bo.csv", csv_bytes([FOLDED_HEADER, *STAFF_ROWS], bom=False, delimiter="\t")),
-    ("Can-Bo.XLSX", xlsx_bytes([[h.upper() for h in STAFF_HEADER], *STAFF_ROWS], blank_rows_before=2)),
-], ids=["csv-bom", "csv-semicolon-folded-headers", "csv-tab", "xlsx-upper-headers"])
+@pytest.mark.parametrize(
+    "file_name,data",
+    [
+        ("can-bo.csv", csv_bytes([STAFF_HEADER, *STAFF_ROWS], bom=True)),
+        ("can-bo.csv", csv_bytes([FOLDED_HEADER, *STAFF_ROWS], bom=False, delimiter=";")),
+        ("can-bo.csv", csv_bytes([FOLDED_HEADER, *STAFF_ROWS], bom=False, delimiter="\t")),
+        ("Can-Bo.XLSX", xlsx_bytes([[h.upper() for h in STAFF_HEADER], *STAFF_ROWS], blank_rows_before=2)),
+    ],
+    ids=["csv-bom", "csv-semicolon-folded-headers", "csv-tab", "xlsx-upper-headers"],
+)
 def test_good_staff_file(engine, file_name, data):
     result = run_import(engine, file_name, data)
     assert (result.kind, result.created, result.updated, result.unchanged) == ("staff", 4, 0, 0)
@@ -111,8 +122,9 @@ def test_good_staff_file(engine, file_name, data):
         assert (hung.role, hung.telegram_id, minh.role, minh.telegram_id) == ("manager", 1002, "admin", 9001)
         assert lan.manager_id == hung.id and nam.manager_id == hung.id and hung.manager_id is None
         assert nam.unit_id == lan.unit_id
-        assert unit_full_name(session=session, unit=session.get(Unit, lan.unit_id)) == \
-            "UBND tỉnh > Sở Nội vụ > Phòng CCHC"
+        assert (
+            unit_full_name(session=session, unit=session.get(Unit, lan.unit_id)) == "UBND tỉnh > Sở Nội vụ > Phòng CCHC"
+        )
         assert session.get(Unit, minh.unit_id).parent_id is None
         entries = session.exec(select(AuditEntry)).all()
     assert counts(engine)["Unit"] == 3
@@ -121,11 +133,17 @@ def test_good_staff_file(engine, file_name, data):
 
 
 def test_a_title_above_the_table_is_skipped(engine):
-    rows = [["DANH SÁCH CÁN BỘ THAM GIA PHONG TRÀO"], [], STAFF_HEADER, STAFF_ROWS[1],
-            ["CB01", "Nguyễn Thị Lan", "UBND tỉnh > Sở Nội vụ", "trưởng nhóm", "", ""]]
+    rows = [
+        ["DANH SÁCH CÁN BỘ THAM GIA PHONG TRÀO"],
+        [],
+        STAFF_HEADER,
+        STAFF_ROWS[1],
+        ["CB01", "Nguyễn Thị Lan", "UBND tỉnh > Sở Nội vụ", "trưởng nhóm", "", ""],
+    ]
     error = refused(engine, "can-bo.xlsx", xlsx_bytes(rows))
-    assert error.errors == ["Dòng 5 (Vai trò): vai trò «trưởng nhóm» không hợp lệ; hãy ghi: cán bộ, lãnh đạo "
-                            "hoặc quản trị."]
+    assert error.errors == [
+        "Dòng 5 (Vai trò): vai trò «trưởng nhóm» không hợp lệ; hãy ghi: cán bộ, lãnh đạo hoặc quản trị."
+    ]
     rows[-1][3] = "cán bộ"
     assert run_import(engine, "can-bo.xlsx", xlsx_bytes(rows)).created == 2
 
@@ -162,8 +180,10 @@ def test_staff_manager_and_unit_changes_are_shown_by_name(staffed):
     with session_scope(staffed) as session:
         nam = staff_by_code(session=session, code="CB02")
         assert nam.manager_id is None
-        changes = {e.field: (e.old_value, e.new_value)
-                   for e in session.exec(select(AuditEntry).where(AuditEntry.field != "")).all()}
+        changes = {
+            e.field: (e.old_value, e.new_value)
+            for e in session.exec(select(AuditEntry).where(AuditEntry.field != "")).all()
+        }
     assert changes == {
         "Đơn vị": ("UBND tỉnh > Sở Nội vụ > Phòng CCHC", "UBND tỉnh > Sở Nội vụ"),
         "Cấp trên": ("Phạm Quốc Hùng (LD01)", ""),
@@ -171,26 +191,49 @@ def test_staff_manager_and_unit_changes_are_shown_by_name(staffed):
 
 
 def test_a_lone_unit_name_matches_the_database_or_is_created_at_the_root(staffed):
-    run_import(staffed, "them.csv", csv_bytes([STAFF_HEADER[:4], ["CB05", "Hồ Văn Tư", "phong cchc", "cán bộ"],
-                                                ["CB06", "Mai Thu", "Văn phòng", "cán bộ"]]))
+    run_import(
+        staffed,
+        "them.csv",
+        csv_bytes(
+            [
+                STAFF_HEADER[:4],
+                ["CB05", "Hồ Văn Tư", "phong cchc", "cán bộ"],
+                ["CB06", "Mai Thu", "Văn phòng", "cán bộ"],
+            ]
+        ),
+    )
     with session_scope(staffed) as session:
         tu, thu, lan = (staff_by_code(session=session, code=c) for c in ("CB05", "CB06", "CB01"))
         assert tu.unit_id == lan.unit_id
         assert session.get(Unit, thu.unit_id).parent_id is None
 
 
-@pytest.mark.parametrize("row,expected", [
-    (["CB07", "", "UBND tỉnh", "", "", ""], "Dòng 3: thiếu «Họ và tên», «Vai trò»."),
-    (["CB07", "Hà", "UBND tỉnh", "thủ trưởng", "", ""], "Dòng 3 (Vai trò): vai trò «thủ trưởng» không hợp lệ"),
-    (["CB07", "Hà", "UBND tỉnh", "cán bộ", "12ab", ""], "Dòng 3 (Telegram ID): «12ab» không phải là Telegram ID"),
-    (["CB07", "Hà", "UBND tỉnh", "cán bộ", "9001", ""], "Dòng 3 (Telegram ID): Telegram ID 9001 đã gắn với cán bộ "
-                                                        "Trần Văn Minh (QT01)."),
-    (["CB07", "Hà", "UBND tỉnh", "cán bộ", "555", ""], "Dòng 3 (Telegram ID): Telegram ID 555 trùng với dòng 2."),
-    (["CB06", "Hà", "UBND tỉnh", "cán bộ", "", ""], "Dòng 3 (Mã cán bộ): mã «CB06» trùng với dòng 2."),
-    (["CB07", "Hà", "UBND tỉnh", "cán bộ", "", "LD99"], "Dòng 3 (Cấp trên): mã cán bộ «LD99» chưa có"),
-    (["CB07", "Hà", "UBND tỉnh", "cán bộ", "", "cb07"], "Dòng 3 (Cấp trên): một người không thể là cấp trên"),
-], ids=["missing", "role", "telegram-format", "telegram-taken", "telegram-twice", "duplicate-code",
-        "unknown-manager", "own-manager"])
+@pytest.mark.parametrize(
+    "row,expected",
+    [
+        (["CB07", "", "UBND tỉnh", "", "", ""], "Dòng 3: thiếu «Họ và tên», «Vai trò»."),
+        (["CB07", "Hà", "UBND tỉnh", "thủ trưởng", "", ""], "Dòng 3 (Vai trò): vai trò «thủ trưởng» không hợp lệ"),
+        (["CB07", "Hà", "UBND tỉnh", "cán bộ", "12ab", ""], "Dòng 3 (Telegram ID): «12ab» không phải là Telegram ID"),
+        (
+            ["CB07", "Hà", "UBND tỉnh", "cán bộ", "9001", ""],
+            "Dòng 3 (Telegram ID): Telegram ID 9001 đã gắn với cán bộ Trần Văn Minh (QT01).",
+        ),
+        (["CB07", "Hà", "UBND tỉnh", "cán bộ", "555", ""], "Dòng 3 (Telegram ID): Telegram ID 555 trùng với dòng 2."),
+        (["CB06", "Hà", "UBND tỉnh", "cán bộ", "", ""], "Dòng 3 (Mã cán bộ): mã «CB06» trùng với dòng 2."),
+        (["CB07", "Hà", "UBND tỉnh", "cán bộ", "", "LD99"], "Dòng 3 (Cấp trên): mã cán bộ «LD99» chưa có"),
+        (["CB07", "Hà", "UBND tỉnh", "cán bộ", "", "cb07"], "Dòng 3 (Cấp trên): một người không thể là cấp trên"),
+    ],
+    ids=[
+        "missing",
+        "role",
+        "telegram-format",
+        "telegram-taken",
+        "telegram-twice",
+        "duplicate-code",
+        "unknown-manager",
+        "own-manager",
+    ],
+)
 def test_bad_staff_row_refuses_the_whole_file(staffed, row, expected):
     good = ["CB06", "Đỗ Minh", "UBND tỉnh", "cán bộ", "555", "LD01"]
     error = refused(staffed, "can-bo.csv", csv_bytes([STAFF_HEADER, good, row]))
@@ -226,8 +269,12 @@ def test_good_task_file_with_every_date_form(staffed):
     assert (result.kind, result.created, result.updated, result.unchanged) == ("tasks", 4, 0, 0)
     with session_scope(staffed) as session:
         tasks = {c: task_by_code(session=session, code=c) for c in ("NV001", "NV002", "NV003", "NV004")}
-        assert [t.deadline for t in tasks.values()] == [date(2026, 6, 30), date(2026, 7, 15), date(2026, 8, 31),
-                                                        date(2026, 9, 30)]
+        assert [t.deadline for t in tasks.values()] == [
+            date(2026, 6, 30),
+            date(2026, 7, 15),
+            date(2026, 8, 31),
+            date(2026, 9, 30),
+        ]
         first = tasks["NV001"]
         lan = staff_by_code(session=session, code="CB01")
         assert (first.status, first.progress, first.start_date) == ("not_started", 0, date(2026, 3, 1))
@@ -237,7 +284,9 @@ def test_good_task_file_with_every_date_form(staffed):
         assert tasks["NV003"].accountable_id == staff_by_code(session=session, code="QT01").id
         steps = session.exec(select(Milestone).order_by(Milestone.due_date)).all()
         assert [(m.task_id, m.due_date, m.title) for m in steps] == [
-            (first.id, date(2026, 3, 15), "Khảo sát"), (first.id, date(2026, 4, 30), "Báo cáo")]
+            (first.id, date(2026, 3, 15), "Khảo sát"),
+            (first.id, date(2026, 4, 30), "Báo cáo"),
+        ]
         audited = session.exec(select(AuditEntry).where(AuditEntry.entity == "task")).all()
     assert sorted(e.entity_code for e in audited) == ["NV001", "NV002", "NV003", "NV004"]
 
@@ -252,8 +301,12 @@ def test_targets_are_created_from_task_rows_and_shared(staffed):
         targets = session.exec(select(Target).order_by(Target.code)).all()
         assert [t.code for t in targets] == ["CT01", "CT02"]
         sipas = targets[1]
-        assert (sipas.name, sipas.target_value, sipas.measure_unit, sipas.higher_is_better) == \
-            ("Tỷ lệ hài lòng SIPAS > 85%", 85.0, "%", True)
+        assert (sipas.name, sipas.target_value, sipas.measure_unit, sipas.higher_is_better) == (
+            "Tỷ lệ hài lòng SIPAS > 85%",
+            85.0,
+            "%",
+            True,
+        )
         codes = {c: task_by_code(session=session, code=c).target_id for c in ("NV001", "NV002", "NV003")}
     assert codes == {"NV001": sipas.id, "NV002": sipas.id, "NV003": targets[0].id}
 
@@ -261,8 +314,14 @@ def test_targets_are_created_from_task_rows_and_shared(staffed):
 def test_task_reimport_updates_fields_not_progress_and_replaces_milestones(tasked):
     with session_scope(tasked) as session:
         task = task_by_code(session=session, code="NV001")
-        add_report(session=session, task=task, staff=staff_by_code(session=session, code="CB01"), percent=50,
-                   status="in_progress", note="Đã thu 150 phiếu")
+        add_report(
+            session=session,
+            task=task,
+            staff=staff_by_code(session=session, code="CB01"),
+            percent=50,
+            status="in_progress",
+            note="Đã thu 150 phiếu",
+        )
     header = TASK_HEADER + ["Mốc tiến độ"]
     rows = [[*r, ""] for r in TASK_ROWS]
     rows[0][4] = "31/07/2026"
@@ -273,28 +332,46 @@ def test_task_reimport_updates_fields_not_progress_and_replaces_milestones(taske
     with session_scope(tasked) as session:
         task = task_by_code(session=session, code="NV001")
         nam = staff_by_code(session=session, code="CB02")
-        assert (task.progress, task.status, task.deadline, task.owner_id) == (50, "in_progress", date(2026, 7, 31),
-                                                                              nam.id)
+        assert (task.progress, task.status, task.deadline, task.owner_id) == (
+            50,
+            "in_progress",
+            date(2026, 7, 31),
+            nam.id,
+        )
         assert [m.title for m in session.exec(select(Milestone)).all()] == ["Tổng hợp"]
-        changes = {e.field: (e.old_value, e.new_value)
-                   for e in session.exec(select(AuditEntry).where(AuditEntry.field != "")).all()}
+        changes = {
+            e.field: (e.old_value, e.new_value)
+            for e in session.exec(select(AuditEntry).where(AuditEntry.field != "")).all()
+        }
     assert changes["Thời hạn"] == ("30/06/2026", "31/07/2026")
     assert changes["Người thực hiện"] == ("Nguyễn Thị Lan (CB01)", "Lê Văn Nam (CB02)")
     assert changes["Mốc tiến độ"] == ("", "01/06/2026: Tổng hợp")
     assert "Đơn vị chủ trì" not in changes  # both work in the same unit
 
 
-@pytest.mark.parametrize("change,expected", [
-    ((1, 5, ""), "Dòng 3: thiếu «Kết quả cần đạt»."),
-    ((1, 1, ""), "Dòng 3: thiếu «Nhiệm vụ»."),
-    ((1, 2, "CB99"), "Dòng 3: mã cán bộ «CB99» ở cột «Người thực hiện» chưa có trong danh sách cán bộ."),
-    ((1, 3, "LD99"), "Dòng 3: mã cán bộ «LD99» ở cột «Người chịu trách nhiệm» chưa có"),
-    ((1, 4, "31/02/2026"), "Dòng 3 (Thời hạn): ngày «31/02/2026» không có thật."),
-    ((1, 4, "sớm nhất có thể"), "Dòng 3 (Thời hạn): «sớm nhất có thể» không phải là ngày"),
-    ((1, 0, "nv001"), "Dòng 3 (Mã nhiệm vụ): mã «nv001» trùng với dòng 2."),
-    ((1, 6, "CT42"), "Dòng 3 (Chỉ tiêu): chưa có chỉ tiêu mã «CT42»."),
-], ids=["missing-result", "missing-title", "unknown-owner", "unknown-accountable", "impossible-date", "not-a-date",
-        "duplicate-code", "unknown-target-code"])
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        ((1, 5, ""), "Dòng 3: thiếu «Kết quả cần đạt»."),
+        ((1, 1, ""), "Dòng 3: thiếu «Nhiệm vụ»."),
+        ((1, 2, "CB99"), "Dòng 3: mã cán bộ «CB99» ở cột «Người thực hiện» chưa có trong danh sách cán bộ."),
+        ((1, 3, "LD99"), "Dòng 3: mã cán bộ «LD99» ở cột «Người chịu trách nhiệm» chưa có"),
+        ((1, 4, "31/02/2026"), "Dòng 3 (Thời hạn): ngày «31/02/2026» không có thật."),
+        ((1, 4, "sớm nhất có thể"), "Dòng 3 (Thời hạn): «sớm nhất có thể» không phải là ngày"),
+        ((1, 0, "nv001"), "Dòng 3 (Mã nhiệm vụ): mã «nv001» trùng với dòng 2."),
+        ((1, 6, "CT42"), "Dòng 3 (Chỉ tiêu): chưa có chỉ tiêu mã «CT42»."),
+    ],
+    ids=[
+        "missing-result",
+        "missing-title",
+        "unknown-owner",
+        "unknown-accountable",
+        "impossible-date",
+        "not-a-date",
+        "duplicate-code",
+        "unknown-target-code",
+    ],
+)
 def test_bad_task_row_refuses_the_whole_file(staffed, change, expected):
     rows = [list(r) for r in TASK_ROWS]
     index, column, value = change
@@ -355,25 +432,37 @@ def test_long_error_lists_are_cut_short():
     assert len(lines) == 31 and lines[-1] == "… và 20 lỗi khác."
 
 
-@pytest.mark.parametrize("rows,expected", [
-    ([["Họ tên", "Số điện thoại"], ["A", "1"]], "Không nhận ra bảng"),
-    ([TASK_HEADER[:4] + TASK_HEADER[5:], ["NV001", "Việc", "CB01", "LD01", "Kết quả", ""]],
-     "Tệp giống danh sách nhiệm vụ nhưng thiếu cột: «Thời hạn»."),
-    ([STAFF_HEADER], "chưa có dòng dữ liệu"),
-    ([STAFF_HEADER + ["STT"], ["", "", "", "", "", "", "1"]], "chưa có dòng dữ liệu"),
-    ([STAFF_HEADER + ["Họ và tên"], ["CB01", "A", "UBND tỉnh", "cán bộ", "", "", "B"]], "Cột «Họ và tên» có nhiều lần"),
-], ids=["unknown", "missing-column", "header-only", "only-row-numbers", "doubled-column"])
+@pytest.mark.parametrize(
+    "rows,expected",
+    [
+        ([["Họ tên", "Số điện thoại"], ["A", "1"]], "Không nhận ra bảng"),
+        (
+            [TASK_HEADER[:4] + TASK_HEADER[5:], ["NV001", "Việc", "CB01", "LD01", "Kết quả", ""]],
+            "Tệp giống danh sách nhiệm vụ nhưng thiếu cột: «Thời hạn».",
+        ),
+        ([STAFF_HEADER], "chưa có dòng dữ liệu"),
+        ([STAFF_HEADER + ["STT"], ["", "", "", "", "", "", "1"]], "chưa có dòng dữ liệu"),
+        (
+            [STAFF_HEADER + ["Họ và tên"], ["CB01", "A", "UBND tỉnh", "cán bộ", "", "", "B"]],
+            "Cột «Họ và tên» có nhiều lần",
+        ),
+    ],
+    ids=["unknown", "missing-column", "header-only", "only-row-numbers", "doubled-column"],
+)
 def test_bad_header_or_no_data_refuses_the_file(staffed, rows, expected):
     error = refused(staffed, "bang.csv", csv_bytes(rows))
     assert expected in str(error)
 
 
-@pytest.mark.parametrize("file_name,data,expected", [
-    ("bang.csv", b"M\xe3 c\xe1n b\xf4\xf2;H\xf4 t\xean\r\n", "UTF-8"),  # "Mã cán bộ;Hô tên" in Windows-1258
-    ("bang.xlsx", b"PK\x03\x04 not really a workbook", "Không mở được tệp Excel"),
-    ("bang.xls", b"\xd0\xcf\x11\xe0", ".xlsx"),
-    ("bang.csv", b"\n  \n", "trống"),
-])
+@pytest.mark.parametrize(
+    "file_name,data,expected",
+    [
+        ("bang.csv", b"M\xe3 c\xe1n b\xf4\xf2;H\xf4 t\xean\r\n", "UTF-8"),  # "Mã cán bộ;Hô tên" in Windows-1258
+        ("bang.xlsx", b"PK\x03\x04 not really a workbook", "Không mở được tệp Excel"),
+        ("bang.xls", b"\xd0\xcf\x11\xe0", ".xlsx"),
+        ("bang.csv", b"\n  \n", "trống"),
+    ],
+)
 def test_unreadable_files(engine, file_name, data, expected):
     with pytest.raises(SheetError) as caught:
         read_table(file_name, data)
@@ -394,8 +483,14 @@ def test_read_table_numbers_rows_as_the_sheet_does():
 
 def test_templates_read_back_and_import(engine, tmp_path: Path):
     paths = write_templates(tmp_path / "mau")
-    assert sorted(p.name for p in paths) == ["mau-can-bo.csv", "mau-can-bo.xlsx", "mau-lich-co-quan.csv",
-                                             "mau-lich-co-quan.xlsx", "mau-nhiem-vu.csv", "mau-nhiem-vu.xlsx"]
+    assert sorted(p.name for p in paths) == [
+        "mau-can-bo.csv",
+        "mau-can-bo.xlsx",
+        "mau-lich-co-quan.csv",
+        "mau-lich-co-quan.xlsx",
+        "mau-nhiem-vu.csv",
+        "mau-nhiem-vu.xlsx",
+    ]
     staff_csv = (tmp_path / "mau" / "mau-can-bo.csv").read_bytes()
     assert staff_csv.startswith(b"\xef\xbb\xbf")
     for path in paths:
@@ -419,8 +514,15 @@ def test_templates_read_back_and_import(engine, tmp_path: Path):
 
     task_csv = (tmp_path / "mau" / "mau-nhiem-vu.csv").read_text(encoding="utf-8-sig")
     header = next(csv.reader(io.StringIO(task_csv)))
-    values = {"Mã nhiệm vụ": "NV010", "Nhiệm vụ": "Việc", "Người thực hiện": "CB01", "Người chịu trách nhiệm": "LD01",
-              "Thời hạn": "30/06/2026", "Kết quả cần đạt": "Kết quả", "Mốc tiến độ": "01/05/2026: Bắt đầu"}
+    values = {
+        "Mã nhiệm vụ": "NV010",
+        "Nhiệm vụ": "Việc",
+        "Người thực hiện": "CB01",
+        "Người chịu trách nhiệm": "LD01",
+        "Thời hạn": "30/06/2026",
+        "Kết quả cần đạt": "Kết quả",
+        "Mốc tiến độ": "01/05/2026: Bắt đầu",
+    }
     row = [values.get(h, "") for h in header]
     result = run_import(engine, "mau-nhiem-vu.csv", csv_bytes([header, row]))
     assert (result.kind, result.created) == ("tasks", 1)
@@ -442,13 +544,27 @@ def test_export_reflects_reports_and_overdue(tasked):
     with session_scope(tasked) as session:
         lan = staff_by_code(session=session, code="CB01")
         task = task_by_code(session=session, code="NV001")
-        add_report(session=session, task=task, staff=lan, percent=25, status="in_progress", note="Bắt đầu",
-                   at=at - timedelta(days=1))
-        add_report(session=session, task=task, staff=lan, percent=50, status="in_progress",
-                   note="Đã thu 150/300 phiếu", at=at)
+        add_report(
+            session=session,
+            task=task,
+            staff=lan,
+            percent=25,
+            status="in_progress",
+            note="Bắt đầu",
+            at=at - timedelta(days=1),
+        )
+        add_report(
+            session=session, task=task, staff=lan, percent=50, status="in_progress", note="Đã thu 150/300 phiếu", at=at
+        )
         done = task_by_code(session=session, code="NV003")
-        add_report(session=session, task=done, staff=staff_by_code(session=session, code="CB02"), percent=100,
-                   status="done", at=at)
+        add_report(
+            session=session,
+            task=done,
+            staff=staff_by_code(session=session, code="CB02"),
+            percent=100,
+            status="done",
+            at=at,
+        )
     book = exported(tasked, Scope(everything=True), today=date(2026, 5, 10))
     assert book.sheetnames == ["Nhiệm vụ", "Tổng hợp"]
     sheet = book["Nhiệm vụ"]
@@ -476,8 +592,13 @@ def test_export_reflects_reports_and_overdue(tasked):
 
     summary = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Ngày xuất"] == datetime(2026, 5, 10)
-    assert [summary[s] for s in ("chưa bắt đầu", "đang thực hiện", "vướng mắc", "hoàn thành", "Tổng số")] == \
-        [1, 1, 0, 1, 3]
+    assert [summary[s] for s in ("chưa bắt đầu", "đang thực hiện", "vướng mắc", "hoàn thành", "Tổng số")] == [
+        1,
+        1,
+        0,
+        1,
+        3,
+    ]
     assert summary["quá hạn (chưa hoàn thành, đã qua thời hạn)"] == 1
 
 

@@ -1,7 +1,14 @@
 """Unit tests of Vietnamese normalisation and tokenisation."""
 
 from kb.text import (
-    acronyms_in, canonical_number, exact_key, fold, has_diacritics, is_syllable, places_in, tokens,
+    acronyms_in,
+    canonical_number,
+    exact_key,
+    fold,
+    has_diacritics,
+    is_syllable,
+    places_in,
+    tokens,
 )
 
 

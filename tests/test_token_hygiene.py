@@ -73,8 +73,10 @@ def refused_env(telegram, db_url: str, command: str, failure: str) -> tuple[dict
         line = f"Không khởi động được: Không có Bot API tại {base} (404 Not Found): kiểm tra TELEGRAM_API_BASE_URL"
     elif failure == "404 json":  # Telegram's own answer to a malformed token: JSON, 404
         telegram.fault = lambda method, params: {"status": 404, "description": "Not Found"}
-        line = (f"Không khởi động được: Không có Bot API tại {telegram.base_url} (404 Not Found): "
-                "kiểm tra TELEGRAM_API_BASE_URL")
+        line = (
+            f"Không khởi động được: Không có Bot API tại {telegram.base_url} (404 Not Found): "
+            "kiểm tra TELEGRAM_API_BASE_URL"
+        )
     else:  # "401 after getMe": the token revoked while the bot starts (setMyCommands, setWebhook...)
         calls = {"getMe": 0}
 
@@ -131,8 +133,9 @@ async def test_check_names_the_setting_without_the_token(telegram, db_url, tmp_p
 @pytest.mark.process
 async def test_an_unreachable_telegram_is_one_line_for_remind_and_a_warning_a_try_for_run(db_url, tmp_path):
     port = free_port()  # nothing listens there
-    nowhere = SimpleNamespace(token=TOKEN, base_url=f"http://127.0.0.1:{port}/bot",
-                              base_file_url=f"http://127.0.0.1:{port}/file/bot")
+    nowhere = SimpleNamespace(
+        token=TOKEN, base_url=f"http://127.0.0.1:{port}/bot", base_file_url=f"http://127.0.0.1:{port}/file/bot"
+    )
     env = bot_env(nowhere, db_url)
     code, out = await run_cli(["remind", "--now"], env, tmp_path)
     assert not leaks(out, TOKEN), out
@@ -204,23 +207,25 @@ async def test_error_reports_to_admins_never_carry_the_token(settings, engine, t
 
     from bot.app import build_application, polling
 
-    app_settings = settings.model_copy(update={"telegram_api_base_url": telegram.base_url,
-                                               "telegram_api_file_url": telegram.base_file_url})
-    application = build_application(app_settings, engine=engine, token=TOKEN, rate_limiter=False,
-                                    clock=Clock(NOW), schedule_reminders=False)
+    app_settings = settings.model_copy(
+        update={"telegram_api_base_url": telegram.base_url, "telegram_api_file_url": telegram.base_file_url}
+    )
+    application = build_application(
+        app_settings, engine=engine, token=TOKEN, rate_limiter=False, clock=Clock(NOW), schedule_reminders=False
+    )
 
     async def broken(update, context):
         try:
-            raise ValueError(f"{telegram.base_url}{quote(TOKEN, safe='')}/sendMessage: "
-                             f"secret {TOKEN.split(':', 1)[1]}")
+            raise ValueError(f"{telegram.base_url}{quote(TOKEN, safe='')}/sendMessage: secret {TOKEN.split(':', 1)[1]}")
         except ValueError as exc:
             raise NetworkError(f"aiohttp.InvalidURL: {telegram.base_url}{TOKEN}/sendMessage") from exc
 
     application.handlers[0].insert(0, CommandHandler("hong", broken))
     async with polling(application, timeout=1):
         telegram.send_text(4242, "/hong")
-        report = await telegram.wait_for(lambda m: m.chat_id == ADMIN_ID and "NetworkError" in (m.text or ""),
-                                         timeout=30)
+        report = await telegram.wait_for(
+            lambda m: m.chat_id == ADMIN_ID and "NetworkError" in (m.text or ""), timeout=30
+        )
     sent = [str(params) for _, params in telegram.calls]
     assert not leaks(report.text, TOKEN), report.text
     assert not [call for call in sent if leaks(call, TOKEN)]

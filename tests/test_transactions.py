@@ -146,7 +146,8 @@ def test_the_handlers_reach_postgresql_through_asyncpg_with_the_urls_options():
     pytest.importorskip("asyncpg")
     url = make_url("postgresql+psycopg://bot:secret@db.internal:6432/campaign?sslmode=require")
     assert asyncpg_url(url).render_as_string(hide_password=False) == (
-        "postgresql+asyncpg://bot:secret@db.internal:6432/campaign?ssl=require")
+        "postgresql+asyncpg://bot:secret@db.internal:6432/campaign?ssl=require"
+    )
     socket = make_url("postgresql+psycopg://bot@/campaign?host=/run/postgresql&port=5433")
     assert asyncpg_url(socket).query == {"host": "/run/postgresql", "port": "5433"}
 
@@ -190,7 +191,7 @@ def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
 
     from storage.db import open_database
 
-    old = os.umask(0o022)   # a usual umask: files world-readable unless made otherwise
+    old = os.umask(0o022)  # a usual umask: files world-readable unless made otherwise
     try:
         engine = open_database(f"sqlite:///{tmp_path / 'data' / 'bot.db'}")
         with engine.begin() as conn:

@@ -32,8 +32,12 @@ class Server:
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
-        entry = {"method": request.method, "path": request.path, "agent": request.headers.get("User-Agent", ""),
-                 "type": request.content_type}
+        entry = {
+            "method": request.method,
+            "path": request.path,
+            "agent": request.headers.get("User-Agent", ""),
+            "type": request.content_type,
+        }
         if request.content_type == "multipart/form-data":
             fields, files = {}, {}
             reader = await request.multipart()
@@ -84,8 +88,9 @@ def params(**values) -> RequestData:
 
 async def test_parameters_go_form_encoded_as_with_ptbs_own_client():
     async with Server() as server, opened() as request:
-        result = await request.post(f"{server.url}/botTOKEN/sendMessage",
-                                    params(chat_id=42, text="Chào & «bạn» 100%", reply_markup={"a": [1]}))
+        result = await request.post(
+            f"{server.url}/botTOKEN/sendMessage", params(chat_id=42, text="Chào & «bạn» 100%", reply_markup={"a": [1]})
+        )
     (seen,) = server.seen
     assert seen["method"] == "POST" and seen["path"] == "/botTOKEN/sendMessage"
     assert seen["type"] == "application/x-www-form-urlencoded"
@@ -97,12 +102,18 @@ async def test_parameters_go_form_encoded_as_with_ptbs_own_client():
 async def test_a_file_goes_as_a_multipart_form_with_its_name_and_type():
     async with Server() as server, opened() as request:
         # PTB's own parameters for a document, as sendDocument makes them.
-        await request.post(f"{server.url}/bot1:TOKEN/sendDocument", params(
-            chat_id=7, caption="Báo cáo tuần", document=InputFile(b"PK\x03\x04 workbook", filename="báo cáo tuần.xlsx")))
+        await request.post(
+            f"{server.url}/bot1:TOKEN/sendDocument",
+            params(
+                chat_id=7,
+                caption="Báo cáo tuần",
+                document=InputFile(b"PK\x03\x04 workbook", filename="báo cáo tuần.xlsx"),
+            ),
+        )
     (seen,) = server.seen
     assert seen["type"] == "multipart/form-data"
     assert seen["fields"] == {"chat_id": "7", "caption": "Báo cáo tuần"}
-    (name, mime, content), = seen["files"].values()
+    ((name, mime, content),) = seen["files"].values()
     assert name == "báo cáo tuần.xlsx" and content == b"PK\x03\x04 workbook"
     assert mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -171,8 +182,14 @@ async def test_a_multipart_form_reads_as_ptbs_own_client_writes_it():
         for request in (HTTPXRequest(), AiohttpRequest()):
             await request.initialize()
             try:
-                await request.post(url, params(chat_id=7, caption="Báo cáo «tuần» 48",
-                                               document=InputFile(b"PK\x03\x04", filename='báo "cáo".xlsx')))
+                await request.post(
+                    url,
+                    params(
+                        chat_id=7,
+                        caption="Báo cáo «tuần» 48",
+                        document=InputFile(b"PK\x03\x04", filename='báo "cáo".xlsx'),
+                    ),
+                )
             finally:
                 await request.shutdown()
     finally:
@@ -184,8 +201,9 @@ async def test_a_multipart_form_reads_as_ptbs_own_client_writes_it():
         for chunk in body.split(boundary)[1:-1]:
             head, _, content = chunk.strip(b"\r\n").partition(b"\r\n\r\n")
             lines = [line.lower() for line in head.split(b"\r\n")]
-            found.append((sorted(line for line in lines if line != b"content-type: text/plain; charset=utf-8"),
-                          content))
+            found.append(
+                (sorted(line for line in lines if line != b"content-type: text/plain; charset=utf-8"), content)
+            )
         return found
 
     (theirs_type, theirs), (ours_type, ours) = bodies

@@ -69,7 +69,9 @@ def test_the_worker_writes_the_workbook_the_bot_would(engine, exports):
 
         task_by_code(session=session, code="NV001").title = "Tiêu đề mới của NV001"
     again = exports.result(exports.submit(scope=EVERYTHING, today=TODAY, tz=TZ))
-    assert b"Ti\xc3\xaau \xc4\x91\xe1\xbb\x81 m\xe1\xbb\x9bi c\xe1\xbb\xa7a NV001" in sheets(again)["xl/sharedStrings.xml"]
+    assert (
+        b"Ti\xc3\xaau \xc4\x91\xe1\xbb\x81 m\xe1\xbb\x9bi c\xe1\xbb\xa7a NV001" in sheets(again)["xl/sharedStrings.xml"]
+    )
 
 
 async def test_waiting_for_the_worker_leaves_the_event_loop_free(engine, exports):
@@ -158,8 +160,9 @@ def test_a_killed_bot_takes_its_worker_with_it(db_url, engine):
         "    print(*(p.pid for p in multiprocessing.active_children()), flush=True)\n"
         "    sys.stdin.read()\n"
     )
-    bot = subprocess.Popen([sys.executable, "-c", script, db_url], cwd=ROOT, stdin=subprocess.PIPE,
-                           stdout=subprocess.PIPE, text=True)
+    bot = subprocess.Popen(
+        [sys.executable, "-c", script, db_url], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         worker = int(bot.stdout.readline().split()[0])
         os.kill(bot.pid, signal.SIGKILL)
@@ -187,7 +190,11 @@ async def test_xuatbaocao_is_written_by_the_worker_or_in_the_bot(tracked):
         mark = emu.mark()
         emu.send_text(manager.user, "/xuatbaocao")
         sent = await emu.wait_for(lambda m: m.chat_id == MANAGER_ID and m.document is not None, after=mark)
-        codes = {row[0] for row in openpyxl.load_workbook(io.BytesIO(sent.document)).worksheets[0]
-                 .iter_rows(min_row=2, values_only=True)}
+        codes = {
+            row[0]
+            for row in openpyxl.load_workbook(io.BytesIO(sent.document))
+            .worksheets[0]
+            .iter_rows(min_row=2, values_only=True)
+        }
         assert codes == {"NV001", "NV002", "NV003", "NV006"}  # his division, not the ward's
         assert exports.running is worker

@@ -50,13 +50,24 @@ def roundtrip(text: str) -> object:
 
 
 def test_values_keep_their_types_and_dates_their_formats():
-    data = one_sheet([
-        ["chữ", 42, 2.5, date(2026, 6, 30), datetime(2026, 4, 2, 8, 30), True, False, Decimal("1.25"), -7],
-    ])
+    data = one_sheet(
+        [
+            ["chữ", 42, 2.5, date(2026, 6, 30), datetime(2026, 4, 2, 8, 30), True, False, Decimal("1.25"), -7],
+        ]
+    )
     sheet = load(data)["Trang 1"]
     cells = sheet[1]
-    assert [c.value for c in cells] == ["chữ", 42, 2.5, datetime(2026, 6, 30), datetime(2026, 4, 2, 8, 30),
-                                        True, False, 1.25, -7]
+    assert [c.value for c in cells] == [
+        "chữ",
+        42,
+        2.5,
+        datetime(2026, 6, 30),
+        datetime(2026, 4, 2, 8, 30),
+        True,
+        False,
+        1.25,
+        -7,
+    ]
     assert [type(c.value) for c in cells] == [str, int, float, datetime, datetime, bool, bool, float, int]
     assert sheet["D1"].number_format == "dd/mm/yyyy" and sheet["D1"].is_date
     assert sheet["E1"].number_format == "dd/mm/yyyy hh:mm" and sheet["E1"].is_date
@@ -64,14 +75,20 @@ def test_values_keep_their_types_and_dates_their_formats():
 
 
 def test_dates_are_excel_serial_numbers():
-    data = one_sheet([[date(2026, 6, 30), datetime(2026, 6, 30, 18, 0), date(1900, 3, 1), date(1900, 2, 28),
-                       date(1900, 1, 1)]])
+    data = one_sheet(
+        [[date(2026, 6, 30), datetime(2026, 6, 30, 18, 0), date(1900, 3, 1), date(1900, 2, 28), date(1900, 1, 1)]]
+    )
     values = re.findall(r"<v>([^<]*)</v>", part(data, "xl/worksheets/sheet1.xml"))
     # 1900-03-01 is day 61 since Excel counts a 29 February 1900; days before it are one lower.
     assert values == [str((date(2026, 6, 30) - date(1899, 12, 30)).days), "46203.75", "61", "59", "1"]
     sheet = load(data)["Trang 1"]
-    assert [c.value for c in sheet[1]] == [datetime(2026, 6, 30), datetime(2026, 6, 30, 18), datetime(1900, 3, 1),
-                                           datetime(1900, 2, 28), datetime(1900, 1, 1)]
+    assert [c.value for c in sheet[1]] == [
+        datetime(2026, 6, 30),
+        datetime(2026, 6, 30, 18),
+        datetime(1900, 3, 1),
+        datetime(1900, 2, 28),
+        datetime(1900, 1, 1),
+    ]
 
 
 def test_datetimes_keep_seconds_and_dates_before_1900_become_text():
@@ -193,8 +210,7 @@ def test_styled_cells_and_row_styles_combine_with_date_formats():
     sheet = book.sheet("Tổng hợp", widths=[44, 14])
     sheet.row([Styled("Tổng số", BOLD), 3])
     sheet.row([date(2026, 5, 10), "đậm"], style=BOLD)
-    sheet.row([Styled(date(2026, 5, 10), Style(wrap=True, vertical="top")),
-               Styled(7, Style(number_format="0.00"))])
+    sheet.row([Styled(date(2026, 5, 10), Style(wrap=True, vertical="top")), Styled(7, Style(number_format="0.00"))])
     read = load(book.to_bytes())["Tổng hợp"]
     assert read["A1"].font.b and not read["B1"].font.b and read.freeze_panes is None
     assert read["A2"].font.b and read["A2"].number_format == "dd/mm/yyyy" and read["B2"].font.b
@@ -240,8 +256,9 @@ def test_many_rows_cross_chunk_boundaries_and_read_back_in_order():
     assert read.auto_filter.ref == "A1:D1301"
 
 
-@pytest.mark.parametrize("name", ["", "x" * 32, "a/b", "a\\b", "[a]", "a:b", "a*b", "a?b", "'quoted'", "a\x01",
-                                  "History"])
+@pytest.mark.parametrize(
+    "name", ["", "x" * 32, "a/b", "a\\b", "[a]", "a:b", "a*b", "a?b", "'quoted'", "a\x01", "History"]
+)
 def test_sheet_names_excel_refuses_are_refused(name: str):
     with pytest.raises(ValueError):
         Workbook().sheet(name)
@@ -265,8 +282,16 @@ def test_a_workbook_needs_a_sheet():
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (1, 26, 27, 52, 53, 702, 703, 16_384)] == \
-        ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+    assert [column_letter(i) for i in (1, 26, 27, 52, 53, 702, 703, 16_384)] == [
+        "A",
+        "Z",
+        "AA",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+        "XFD",
+    ]
     with pytest.raises(ValueError):
         column_letter(16_385)
 
@@ -296,9 +321,18 @@ def test_the_package_is_a_valid_zip_of_well_formed_parts():
         types = ET.fromstring(archive.read("[Content_Types].xml"))
         rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     assert len(names) == len(set(names))
-    assert {"[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "xl/workbook.xml",
-            "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml",
-            "xl/worksheets/sheet2.xml"} == set(names)
+    assert {
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "docProps/app.xml",
+        "docProps/core.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/sharedStrings.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+    } == set(names)
     overridden = {o.get("PartName").lstrip("/") for o in types if o.tag.endswith("Override")}
     assert overridden == {n for n in names if n.endswith(".xml") and n != "[Content_Types].xml"}
     targets = {r.get("Target") for r in rels}

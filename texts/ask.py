@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from kb.feedback import KeptPage
     from kb.handbook import Target
 
+
 def cite_parts(item) -> tuple[str, str, str]:
     """How a document is cited, in plain text: (what to cite, what follows it, its title when
     the first part does not hold it). ``item`` is a stored ``Document`` or an answer's ``Source``.
@@ -61,21 +62,23 @@ def answer_blocks(answer: Answer, titles: Sequence[str]) -> list[str]:
         blocks = [f"<blockquote>{esc(answer.text)}</blockquote>", citation(answer)]
         others = answer.sources[1:3]
         if others:
-            blocks.append("Xem thêm: " + "; ".join(
-                esc(s.title) + (f" ({esc(s.number)})" if s.number else "") for s in others))
+            blocks.append(
+                "Xem thêm: " + "; ".join(esc(s.title) + (f" ({esc(s.number)})" if s.number else "") for s in others)
+            )
         return blocks
     return not_found_blocks(titles)
 
 
 def not_found_blocks(titles: Sequence[str]) -> list[str]:
     if not titles:
-        return ["Hiện chưa có tài liệu nào để tra cứu. Quản trị viên cần thêm văn bản trước "
-                "(gửi tệp cho bot, hoặc lệnh <code>python -m bot kb add</code>)."]
+        return [
+            "Hiện chưa có tài liệu nào để tra cứu. Quản trị viên cần thêm văn bản trước "
+            "(gửi tệp cho bot, hoặc lệnh <code>python -m bot kb add</code>)."
+        ]
     blocks = [
         "Tôi không tìm thấy nội dung trả lời câu hỏi này trong các văn bản hiện có, "
         "nên không trả lời để tránh sai lệch.",
-        "Tôi trả lời được các câu hỏi về nội dung những văn bản sau:\n"
-        + "\n".join(f"• {esc(t)}" for t in titles[:8]),
+        "Tôi trả lời được các câu hỏi về nội dung những văn bản sau:\n" + "\n".join(f"• {esc(t)}" for t in titles[:8]),
         "Hãy thử hỏi cụ thể hơn (địa phương, năm, chỉ tiêu), ví dụ <i>chỉ tiêu SIPAS năm 2022</i>, "
         "hoặc xem bảng chỉ tiêu: /chitieu",
     ]
@@ -83,15 +86,19 @@ def not_found_blocks(titles: Sequence[str]) -> list[str]:
 
 
 def ask_usage() -> str:
-    return ("Hãy viết câu hỏi sau lệnh, ví dụ: <code>/hoi chỉ tiêu SIPAS năm 2022</code>\n"
-            "Hoặc cứ gõ thẳng câu hỏi, không cần lệnh.")
+    return (
+        "Hãy viết câu hỏi sau lệnh, ví dụ: <code>/hoi chỉ tiêu SIPAS năm 2022</code>\n"
+        "Hoặc cứ gõ thẳng câu hỏi, không cần lệnh."
+    )
 
 
 def targets_blocks(rows: Sequence[Target], query: str) -> list[str]:
     if not rows:
-        return [f"Không có chỉ tiêu nào khớp với «{esc(query)}». "
-                "Thử theo năm (<code>/chitieu 2022</code>), địa phương (<code>/chitieu Huế</code>) "
-                "hoặc từ khóa (<code>/chitieu sipas</code>)."]
+        return [
+            f"Không có chỉ tiêu nào khớp với «{esc(query)}». "
+            "Thử theo năm (<code>/chitieu 2022</code>), địa phương (<code>/chitieu Huế</code>) "
+            "hoặc từ khóa (<code>/chitieu sipas</code>)."
+        ]
     head = "<b>Chỉ tiêu và kết quả CCHC</b>" + (f" — lọc: «{esc(query)}»" if query else "")
     blocks = [head]
     group_key = None
@@ -107,8 +114,10 @@ def targets_blocks(rows: Sequence[Target], query: str) -> list[str]:
 
 
 SMALL_TALK_REPLIES = {
-    "greeting": ("Chào đồng chí! Đồng chí cứ gõ câu hỏi về phong trào thi đua CCHC, ví dụ "
-                 "<i>chỉ tiêu SIPAS năm 2022</i>; gõ /nhiemvu để xem nhiệm vụ của mình, /huongdan để xem các lệnh."),
+    "greeting": (
+        "Chào đồng chí! Đồng chí cứ gõ câu hỏi về phong trào thi đua CCHC, ví dụ "
+        "<i>chỉ tiêu SIPAS năm 2022</i>; gõ /nhiemvu để xem nhiệm vụ của mình, /huongdan để xem các lệnh."
+    ),
     "thanks": "Không có gì ạ! Đồng chí cần tra cứu gì thêm cứ hỏi tôi nhé.",
     "bye": "Chào đồng chí, chúc đồng chí một ngày làm việc hiệu quả! Cần gì đồng chí cứ nhắn tôi.",
     "ack": "Vâng ạ. Đồng chí cần tra cứu gì thêm cứ gõ câu hỏi nhé.",
@@ -141,8 +150,11 @@ def kept_questions_blocks(page: KeptPage, tz: tzinfo) -> list[str]:
     """One page of ``kb.feedback.KeptPage``: the kept questions, most often first."""
     if not page.total:
         return ["Chưa có câu hỏi nào mà tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎."]
-    head = (f"<b>Câu hỏi chưa được trả lời tốt</b> — {page.total} câu, hỏi nhiều nhất trước"
-            + (f" (trang {page.page}/{page.pages})" if page.pages > 1 else "") + ":")
+    head = (
+        f"<b>Câu hỏi chưa được trả lời tốt</b> — {page.total} câu, hỏi nhiều nhất trước"
+        + (f" (trang {page.page}/{page.pages})" if page.pages > 1 else "")
+        + ":"
+    )
     lines = [head]
     for number, row in enumerate(page.rows, page.first):
         text = row.text if len(row.text) <= 200 else row.text[:199] + "…"
@@ -154,9 +166,11 @@ def kept_questions_blocks(page: KeptPage, tz: tzinfo) -> list[str]:
         when = row.last_at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
         lines.append(f"{number}. «{esc(text)}»\n    <b>{row.times} lần</b> · {' · '.join(why)} · gần nhất {when}")
     blocks = ["\n".join(lines)]
-    blocks.append("👉 Câu «không tìm thấy»: các văn bản hiện có không nói đến; hãy bổ sung văn bản còn thiếu "
-                  "(gửi tệp .txt, .md, .docx, .pdf cho tôi) rồi hỏi lại để kiểm tra. Câu bị 👎: xem lại văn bản "
-                  "nguồn của câu trả lời, có thể cần văn bản mới hơn hoặc đầy đủ hơn.")
+    blocks.append(
+        "👉 Câu «không tìm thấy»: các văn bản hiện có không nói đến; hãy bổ sung văn bản còn thiếu "
+        "(gửi tệp .txt, .md, .docx, .pdf cho tôi) rồi hỏi lại để kiểm tra. Câu bị 👎: xem lại văn bản "
+        "nguồn của câu trả lời, có thể cần văn bản mới hơn hoặc đầy đủ hơn."
+    )
     if page.page < page.pages:
         blocks.append(f"Trang sau: /cauhoi {page.page + 1}")
     return blocks

@@ -22,22 +22,28 @@ if TYPE_CHECKING:
 
 WATCH_FOR = "theo dõi nhiệm vụ của đơn vị; đồng chí xem nhiệm vụ của mình bằng /nhiemvu"  # after «Chỉ lãnh đạo … mới»
 FILTER_LABELS = {"overdue": "quá hạn", "blocked": "vướng mắc", "review": "chờ duyệt", "due_soon": "sắp đến hạn"}
-FILTERS_HELP = ("Bộ lọc: <code>quá hạn</code>, <code>vướng mắc</code>, <code>chờ duyệt</code>, "
-                "<code>sắp đến hạn</code> (7 ngày tới), tên một đơn vị hoặc mã một cán bộ trong phạm vi của "
-                "đồng chí; gõ có dấu hay không dấu đều được, ghép được nhiều bộ lọc.\n"
-                "Ví dụ: <code>/theodoi quá hạn</code>, <code>/theodoi vuong mac Phong CCHC</code>, "
-                "<code>/theodoi sắp đến hạn CB01</code>.")
+FILTERS_HELP = (
+    "Bộ lọc: <code>quá hạn</code>, <code>vướng mắc</code>, <code>chờ duyệt</code>, "
+    "<code>sắp đến hạn</code> (7 ngày tới), tên một đơn vị hoặc mã một cán bộ trong phạm vi của "
+    "đồng chí; gõ có dấu hay không dấu đều được, ghép được nhiều bộ lọc.\n"
+    "Ví dụ: <code>/theodoi quá hạn</code>, <code>/theodoi vuong mac Phong CCHC</code>, "
+    "<code>/theodoi sắp đến hạn CB01</code>."
+)
 ONE_STAFF_ONLY = "Mỗi lần chỉ lọc theo một cán bộ. Ví dụ: <code>/theodoi quá hạn CB01</code>."
 UNIT_NOT_IN_SCOPE = "Đơn vị này không thuộc phạm vi của đồng chí. Gõ /theodoi để xem mọi nhiệm vụ trong phạm vi."
 
 
-STAFF_NOT_IN_SCOPE = ("Cán bộ này không thuộc phạm vi của đồng chí. "
-                      "Ví dụ đúng: <code>/theodoi CB01</code> (mã cán bộ như trong danh sách).")
+STAFF_NOT_IN_SCOPE = (
+    "Cán bộ này không thuộc phạm vi của đồng chí. "
+    "Ví dụ đúng: <code>/theodoi CB01</code> (mã cán bộ như trong danh sách)."
+)
 
 
 def unknown_filter(rest: str) -> str:
-    return (f"Không hiểu bộ lọc «{esc(clip(rest, 100))}»: đó không phải một bộ lọc, "
-            f"cũng không phải tên đơn vị hay mã cán bộ trong phạm vi của đồng chí.\n{FILTERS_HELP}")
+    return (
+        f"Không hiểu bộ lọc «{esc(clip(rest, 100))}»: đó không phải một bộ lọc, "
+        f"cũng không phải tên đơn vị hay mã cán bộ trong phạm vi của đồng chí.\n{FILTERS_HELP}"
+    )
 
 
 def _filters_named(page: WatchPage) -> list[str]:
@@ -65,12 +71,16 @@ def watch_message(page: WatchPage, today: date) -> str:
     for number, line in enumerate(page.lines, first + 1):
         task = line.task
         who = f" · 👤 {esc(clip(line.owner.full_name, 40))}" if line.owner is not None else ""
-        rows.append(f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 70))}\n"
-                    f"    ⏰ {deadline_text(task, today)} · 📈 {task.progress}% · {status_text(task, today)}{who}")
+        rows.append(
+            f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 70))}\n"
+            f"    ⏰ {deadline_text(task, today)} · 📈 {task.progress}% · {status_text(task, today)}{who}"
+        )
     tail = "Bấm một nhiệm vụ để mở thẻ nhiệm vụ."
     if not named:
-        tail += " Lọc: <code>/theodoi quá hạn</code>, <code>vướng mắc</code>, <code>chờ duyệt</code>, " \
-                "<code>sắp đến hạn</code>, tên đơn vị, mã cán bộ."
+        tail += (
+            " Lọc: <code>/theodoi quá hạn</code>, <code>vướng mắc</code>, <code>chờ duyệt</code>, "
+            "<code>sắp đến hạn</code>, tên đơn vị, mã cán bộ."
+        )
     return "\n\n".join([head, "\n".join(rows), tail])
 
 
@@ -80,8 +90,13 @@ def watch_keyboard(page: WatchPage) -> InlineKeyboardMarkup | None:
     first = (page.page - 1) * 10
     for number, line in enumerate(page.lines, first + 1):
         task = line.task
-        rows.append([InlineKeyboardButton(f"{number}. {task.code} · {task.progress}% · {clip(task.title, 28)}",
-                                          callback_data=f"cd:{task.id}")])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"{number}. {task.code} · {task.progress}% · {clip(task.title, 28)}", callback_data=f"cd:{task.id}"
+                )
+            ]
+        )
     state = page.watch.state()
     nav = []
     if page.page > 1:
@@ -94,14 +109,20 @@ def watch_keyboard(page: WatchPage) -> InlineKeyboardMarkup | None:
 
 
 def unit_choice_message(choice: UnitChoice) -> str:
-    return (f"Có {len(choice.units)} đơn vị khớp «{esc(choice.text)}» trong phạm vi của đồng chí. "
-            "Chọn một đơn vị:")
+    return f"Có {len(choice.units)} đơn vị khớp «{esc(choice.text)}» trong phạm vi của đồng chí. Chọn một đơn vị:"
 
 
 def unit_choice_keyboard(choice: UnitChoice) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(clip(_short_path(name), 60), callback_data=f"w:1:{choice.watch.with_unit(unit.id).state()}")]
-        for unit, name in choice.units])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    clip(_short_path(name), 60), callback_data=f"w:1:{choice.watch.with_unit(unit.id).state()}"
+                )
+            ]
+            for unit, name in choice.units
+        ]
+    )
 
 
 def _short_path(full_name: str) -> str:
@@ -114,8 +135,10 @@ def _short_path(full_name: str) -> str:
 # /xem: the card
 # --------------------------------------------------------------------------
 
-SHOW_USAGE = ("Cách dùng: <code>/xem MÃ_NHIỆM_VỤ</code>, ví dụ <code>/xem NV001</code>.\n"
-              "Xem danh sách: /nhiemvu (nhiệm vụ của đồng chí) hoặc /theodoi (lãnh đạo).")
+SHOW_USAGE = (
+    "Cách dùng: <code>/xem MÃ_NHIỆM_VỤ</code>, ví dụ <code>/xem NV001</code>.\n"
+    "Xem danh sách: /nhiemvu (nhiệm vụ của đồng chí) hoặc /theodoi (lãnh đạo)."
+)
 
 ACTION_LABELS = {
     "report": "📝 Báo cáo tiến độ",
@@ -131,26 +154,33 @@ ACTION_LABELS = {
 
 
 _NOT_ALLOWED = {
-    "ask_extension": ("Chỉ người thực hiện mới xin gia hạn nhiệm vụ <code>{code}</code>, khi nhiệm vụ chưa xong "
-                      "và chưa có đề nghị nào đang chờ."),
+    "ask_extension": (
+        "Chỉ người thực hiện mới xin gia hạn nhiệm vụ <code>{code}</code>, khi nhiệm vụ chưa xong "
+        "và chưa có đề nghị nào đang chờ."
+    ),
     "reassign": "Chỉ lãnh đạo phụ trách phạm vi có nhiệm vụ <code>{code}</code> và quản trị viên mới giao lại được.",
 }
 
 
 def action_not_allowed(kind: str, code: str) -> str:
     return _NOT_ALLOWED.get(kind, "Đồng chí không làm được việc này với nhiệm vụ <code>{code}</code>.").format(
-        code=esc(code))
+        code=esc(code)
+    )
 
 
 def ask_extension_hint(code: str, deadline: date) -> str:
-    return (f"⏳ Xin gia hạn nhiệm vụ <b>{esc(code)}</b> (hạn hiện tại {deadline:%d/%m/%Y}): gõ ngày mới và lý do, "
-            f"ví dụ <code>/xingiahan {esc(code)} {deadline + timedelta(days=14):%d/%m/%Y} chờ số liệu của các xã</code>. "
-            "Lãnh đạo phụ trách sẽ đồng ý hoặc từ chối.")
+    return (
+        f"⏳ Xin gia hạn nhiệm vụ <b>{esc(code)}</b> (hạn hiện tại {deadline:%d/%m/%Y}): gõ ngày mới và lý do, "
+        f"ví dụ <code>/xingiahan {esc(code)} {deadline + timedelta(days=14):%d/%m/%Y} chờ số liệu của các xã</code>. "
+        "Lãnh đạo phụ trách sẽ đồng ý hoặc từ chối."
+    )
 
 
 def reassign_hint(code: str) -> str:
-    return (f"🔁 Giao lại nhiệm vụ <b>{esc(code)}</b>: gõ mã cán bộ nhận, ví dụ "
-            f"<code>/giao {esc(code)} CB02</code>. Cả người cũ và người mới sẽ được báo.")
+    return (
+        f"🔁 Giao lại nhiệm vụ <b>{esc(code)}</b>: gõ mã cán bộ nhận, ví dụ "
+        f"<code>/giao {esc(code)} CB02</code>. Cả người cũ và người mới sẽ được báo."
+    )
 
 
 def _number(value: float) -> str:
@@ -170,14 +200,18 @@ def _five(c: Card, today: date, tz: tzinfo, long: int) -> list[str]:
         what += f"\n{esc(clip(task.description, long * 2))}"
     blocks.append(what)
     blocks.append(f"<b>Rõ người</b>: 👤 {_person(c.owner)}")
-    who = [f"<b>Rõ trách nhiệm</b>: lãnh đạo chịu trách nhiệm {_person(c.accountable)}",
-           f"🏢 Chủ trì: {esc(clip(c.host_unit, 200)) or '—'}"]
+    who = [
+        f"<b>Rõ trách nhiệm</b>: lãnh đạo chịu trách nhiệm {_person(c.accountable)}",
+        f"🏢 Chủ trì: {esc(clip(c.host_unit, 200)) or '—'}",
+    ]
     if task.coordinating_units:
         who.append(f"🤝 Phối hợp: {esc(clip(task.coordinating_units, long))}")
     blocks.append("\n".join(who))
-    when = [f"<b>Rõ tiến độ</b>: 📈 <b>{task.progress}%</b> · {status_text(task, today)}",
-            (f"🗓 Bắt đầu: {task.start_date:%d/%m/%Y} · " if task.start_date else "🗓 ")
-            + f"⏰ Hạn: {deadline_text(task, today)}"]
+    when = [
+        f"<b>Rõ tiến độ</b>: 📈 <b>{task.progress}%</b> · {status_text(task, today)}",
+        (f"🗓 Bắt đầu: {task.start_date:%d/%m/%Y} · " if task.start_date else "🗓 ")
+        + f"⏰ Hạn: {deadline_text(task, today)}",
+    ]
     if c.series is not None:
         when.append(f"🔁 Báo cáo định kỳ {esc(c.series.code)}: {esc(c.series.rule)} · kỳ {esc(c.period)}")
     if task.status == STATUS_BLOCKED and task.blocked_reason:
@@ -196,8 +230,10 @@ def _five(c: Card, today: date, tz: tzinfo, long: int) -> list[str]:
         goal = f" · mục tiêu {_number(t.target_value)}{esc(t.measure_unit)}" if t.target_value is not None else ""
         line = f"📊 Chỉ tiêu {esc(t.code)}: {esc(clip(t.name, 200))}{goal}"
         if c.target_value is not None:
-            line += (f" · mới nhất: <b>{_number(c.target_value.value)}{esc(t.measure_unit)}</b> "
-                     f"({c.target_value.recorded_at.astimezone(tz):%d/%m/%Y})")
+            line += (
+                f" · mới nhất: <b>{_number(c.target_value.value)}{esc(t.measure_unit)}</b> "
+                f"({c.target_value.recorded_at.astimezone(tz):%d/%m/%Y})"
+            )
         else:
             line += " · chưa có số liệu"
         result.append(line)
@@ -212,8 +248,10 @@ def _history(c: Card, tz: tzinfo, note: int, shown: int) -> list[str]:
         lines = [f"<b>Báo cáo</b> ({len(reports)} gần nhất / {c.reports_total}):"]
         for r in reports:
             author = c.authors.get(r.staff_id)
-            line = (f"• {local(r.corrected_at or r.created_at, tz)} · {esc(author.full_name) if author else '—'} · "
-                    f"{r.percent}% · {STATUS_LABELS.get(r.status, r.status)}")
+            line = (
+                f"• {local(r.corrected_at or r.created_at, tz)} · {esc(author.full_name) if author else '—'} · "
+                f"{r.percent}% · {STATUS_LABELS.get(r.status, r.status)}"
+            )
             if r.note and note:
                 line += f" — {esc(clip(r.note, note))}"
             lines.append(line)
@@ -235,9 +273,11 @@ def _history(c: Card, tz: tzinfo, note: int, shown: int) -> list[str]:
     if c.pending is not None:
         p = c.pending
         asker = c.authors.get(p.staff_id)
-        blocks.append(f"⏳ <b>Đề nghị gia hạn đang chờ</b>: {esc(asker.full_name) if asker else '—'} xin đến "
-                      f"<b>{p.new_deadline:%d/%m/%Y}</b> (hạn hiện tại {p.old_deadline:%d/%m/%Y}): "
-                      f"{esc(clip(p.reason, max(note, 80)))}")
+        blocks.append(
+            f"⏳ <b>Đề nghị gia hạn đang chờ</b>: {esc(asker.full_name) if asker else '—'} xin đến "
+            f"<b>{p.new_deadline:%d/%m/%Y}</b> (hạn hiện tại {p.old_deadline:%d/%m/%Y}): "
+            f"{esc(clip(p.reason, max(note, 80)))}"
+        )
     return blocks
 
 
@@ -265,9 +305,11 @@ def card_keyboard(c: Card) -> InlineKeyboardMarkup | None:
     """The actions (two a row), then a button per evidence file (``ev:<evidence id>``)."""
     rows: list[list[InlineKeyboardButton]] = []
     actions = [InlineKeyboardButton(ACTION_LABELS[a.kind], callback_data=a.data) for a in c.actions]
-    rows += [actions[i:i + 2] for i in range(0, len(actions), 2)]
-    rows += [[InlineKeyboardButton(_evidence_label(n, e.file_name, e.mime_type), callback_data=f"ev:{e.id}")]
-             for n, (e, _) in enumerate(c.evidence, 1)]
+    rows += [actions[i : i + 2] for i in range(0, len(actions), 2)]
+    rows += [
+        [InlineKeyboardButton(_evidence_label(n, e.file_name, e.mime_type), callback_data=f"ev:{e.id}")]
+        for n, (e, _) in enumerate(c.evidence, 1)
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

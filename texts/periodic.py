@@ -14,13 +14,15 @@ def _day(value: date) -> str:
 def schedule_label(frequency: str, month_day: int, at: str) -> str:
     """``/dangkytonghop``'s confirmation, and the notice of a stopped subscription."""
     if frequency == "quarter":
-        return (f"hằng quý vào ngày {month_day} tháng đầu quý (tháng 1, 4, 7, 10) lúc {at}, "
-                "so sánh với quý trước, kèm bảng Excel")
+        return (
+            f"hằng quý vào ngày {month_day} tháng đầu quý (tháng 1, 4, 7, 10) lúc {at}, "
+            "so sánh với quý trước, kèm bảng Excel"
+        )
     return f"hằng tháng vào ngày {month_day} lúc {at}, so sánh với tháng trước, kèm bảng Excel"
 
 
 def _span_label(frequency: str, span) -> str:
-    """"tháng 11/2026", "quý 4/2026" for a whole month or quarter; else the first and last days."""
+    """ "tháng 11/2026", "quý 4/2026" for a whole month or quarter; else the first and last days."""
     whole = span.first.day == 1 and span.last.day == calendar.monthrange(span.last.year, span.last.month)[1]
     months = (span.last.year - span.first.year) * 12 + span.last.month - span.first.month + 1
     if whole and frequency == "monthly" and months == 1:
@@ -42,15 +44,19 @@ def comparison(frequency: str, this, before, now, prev) -> str:
     """``this`` and ``before``: the spans (``reminders.periodic.Span``); ``now`` and ``prev`` their
     ``reminders.periodic.Figures``."""
     this_label, before_label = _span_label(frequency, this), _span_label(frequency, before)
-    rows = [("✅ Hoàn thành", now.finished, prev.finished),
-            ("⏱ Hoàn thành đúng hạn", now.on_time, prev.on_time),
-            ("🔴 Quá hạn (cuối kỳ)", now.overdue, prev.overdue),
-            ("📝 Báo cáo đã gửi", now.reports, prev.reports)]
+    rows = [
+        ("✅ Hoàn thành", now.finished, prev.finished),
+        ("⏱ Hoàn thành đúng hạn", now.on_time, prev.on_time),
+        ("🔴 Quá hạn (cuối kỳ)", now.overdue, prev.overdue),
+        ("📝 Báo cáo đã gửi", now.reports, prev.reports),
+    ]
     lines = [f"<b>📅 {this_label[:1].upper()}{this_label[1:]} so với {before_label}</b>"]
     lines += [f"{label}: <b>{a}</b> ({_delta(a, b)}; kỳ trước {b})" for label, a, b in rows]
     if now.milestones_due or prev.milestones_due:
-        lines.append(f"📍 Mốc đến hạn trong kỳ: <b>{now.milestones_due}</b>, đã xong {now.milestones_done} "
-                     f"(kỳ trước {prev.milestones_due}, đã xong {prev.milestones_done})")
+        lines.append(
+            f"📍 Mốc đến hạn trong kỳ: <b>{now.milestones_due}</b>, đã xong {now.milestones_done} "
+            f"(kỳ trước {prev.milestones_due}, đã xong {prev.milestones_done})"
+        )
     return "\n".join(lines)
 
 

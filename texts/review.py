@@ -23,35 +23,48 @@ def who(staff: Staff | None) -> str:
 
 # ---- the leader's side ---------------------------------------------------------------------------
 
+
 def review_keyboard(task_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(CONFIRM, callback_data=f"rc:{task_id}"),
-                                  InlineKeyboardButton(RETURN, callback_data=f"rr:{task_id}")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(CONFIRM, callback_data=f"rc:{task_id}"),
+                InlineKeyboardButton(RETURN, callback_data=f"rr:{task_id}"),
+            ]
+        ]
+    )
 
 
 def _evidence_lines(evidence: Sequence[Evidence]) -> list[str]:
     if not evidence:
         return ["📎 Chưa có tệp minh chứng (người thực hiện có thể gửi thêm; đồng chí sẽ được báo)."]
-    return [f"📎 Minh chứng ({len(evidence)}): "
-            + "; ".join(f"«{esc(clip(e.file_name or 'tệp', 80))}»" for e in evidence)]
+    return [
+        f"📎 Minh chứng ({len(evidence)}): " + "; ".join(f"«{esc(clip(e.file_name or 'tệp', 80))}»" for e in evidence)
+    ]
 
 
 def review_asked(task: Task, owner: Staff | None, report: Report, evidence: Sequence[Evidence]) -> str:
     """To the accountable leader: a task reported 100%, awaiting confirmation."""
-    lines = [f"🟣 <b>Chờ duyệt hoàn thành: {esc(task.code)}</b> · {esc(clip(task.title, 300))}",
-             f"👤 {who(owner)} báo cáo <b>100%</b>, hạn {task.deadline:%d/%m/%Y}.",
-             f"🎯 Kết quả cần đạt: {esc(clip(task.expected_result, 400))}"]
+    lines = [
+        f"🟣 <b>Chờ duyệt hoàn thành: {esc(task.code)}</b> · {esc(clip(task.title, 300))}",
+        f"👤 {who(owner)} báo cáo <b>100%</b>, hạn {task.deadline:%d/%m/%Y}.",
+        f"🎯 Kết quả cần đạt: {esc(clip(task.expected_result, 400))}",
+    ]
     if report.note:
         lines.append(f"📝 {esc(clip(report.note, 800))}")
     lines += _evidence_lines(evidence)
-    lines.append("Nhiệm vụ chỉ được tính là hoàn thành khi đồng chí xác nhận. "
-                 "Nếu chưa đạt, bấm «Trả lại» và nhắn lý do.")
+    lines.append(
+        "Nhiệm vụ chỉ được tính là hoàn thành khi đồng chí xác nhận. Nếu chưa đạt, bấm «Trả lại» và nhắn lý do."
+    )
     return "\n".join(lines)
 
 
 def review_added(task: Task, owner: Staff | None, what: str) -> str:
     """To the accountable leader: a note or a file added to the report awaiting confirmation."""
-    return (f"📎 <b>{esc(task.code)}</b> (chờ duyệt): {who(owner)} gửi thêm {esc(clip(what, 300))}.\n"
-            "Đồng chí xác nhận hoàn thành hay trả lại?")
+    return (
+        f"📎 <b>{esc(task.code)}</b> (chờ duyệt): {who(owner)} gửi thêm {esc(clip(what, 300))}.\n"
+        "Đồng chí xác nhận hoàn thành hay trả lại?"
+    )
 
 
 def confirmed(task: Task, owner: Staff | None) -> str:
@@ -59,34 +72,46 @@ def confirmed(task: Task, owner: Staff | None) -> str:
 
 
 def confirmed_notice(task: Task, leader: str) -> str:
-    return (f"✅ Nhiệm vụ <b>{esc(task.code)}</b> · {esc(clip(task.title, 300))} đã được {esc(leader)} "
-            "xác nhận hoàn thành. Cảm ơn đồng chí!")
+    return (
+        f"✅ Nhiệm vụ <b>{esc(task.code)}</b> · {esc(clip(task.title, 300))} đã được {esc(leader)} "
+        "xác nhận hoàn thành. Cảm ơn đồng chí!"
+    )
 
 
 def ask_return_reason(task: Task) -> str:
-    return (f"↩️ Trả lại <b>{esc(task.code)}</b>: đồng chí hãy nhắn <b>lý do</b> trong một tin nhắn "
-            "(ví dụ: <i>Thiếu biên bản nghiệm thu, đề nghị bổ sung</i>). Gõ /huy để thôi.")
+    return (
+        f"↩️ Trả lại <b>{esc(task.code)}</b>: đồng chí hãy nhắn <b>lý do</b> trong một tin nhắn "
+        "(ví dụ: <i>Thiếu biên bản nghiệm thu, đề nghị bổ sung</i>). Gõ /huy để thôi."
+    )
 
 
 def returned(task: Task, owner: Staff | None, reason: str) -> str:
-    return (f"↩️ Đã trả lại <b>{esc(task.code)}</b> cho {who(owner)}; nhiệm vụ trở về «đang thực hiện».\n"
-            f"Lý do: {esc(reason)}")
+    return (
+        f"↩️ Đã trả lại <b>{esc(task.code)}</b> cho {who(owner)}; nhiệm vụ trở về «đang thực hiện».\n"
+        f"Lý do: {esc(reason)}"
+    )
 
 
 def returned_notice(task: Task, leader: str, reason: str) -> str:
-    return (f"↩️ Nhiệm vụ <b>{esc(task.code)}</b> · {esc(clip(task.title, 300))} được {esc(leader)} "
-            f"<b>trả lại</b>, chưa được xác nhận hoàn thành.\nLý do: {esc(clip(reason, 1000))}\n"
-            "Đồng chí hoàn thiện rồi báo cáo lại bằng các nút dưới đây.")
+    return (
+        f"↩️ Nhiệm vụ <b>{esc(task.code)}</b> · {esc(clip(task.title, 300))} được {esc(leader)} "
+        f"<b>trả lại</b>, chưa được xác nhận hoàn thành.\nLý do: {esc(clip(reason, 1000))}\n"
+        "Đồng chí hoàn thiện rồi báo cáo lại bằng các nút dưới đây."
+    )
 
 
 def already_decided(task: Task) -> str:
-    return (f"Nhiệm vụ <code>{esc(task.code)}</code> không còn chờ duyệt (hiện: "
-            f"{STATUS_LABELS.get(task.status, task.status)}): việc xác nhận hay trả lại đã được quyết định rồi.")
+    return (
+        f"Nhiệm vụ <code>{esc(task.code)}</code> không còn chờ duyệt (hiện: "
+        f"{STATUS_LABELS.get(task.status, task.status)}): việc xác nhận hay trả lại đã được quyết định rồi."
+    )
 
 
 def not_reviewer(task: Task) -> str:
-    return (f"Chỉ lãnh đạo chịu trách nhiệm nhiệm vụ <code>{esc(task.code)}</code> hoặc quản trị viên "
-            "mới xác nhận hay trả lại được.")
+    return (
+        f"Chỉ lãnh đạo chịu trách nhiệm nhiệm vụ <code>{esc(task.code)}</code> hoặc quản trị viên "
+        "mới xác nhận hay trả lại được."
+    )
 
 
 REASON_EXPECTED = "Đồng chí hãy nhắn lý do trả lại bằng chữ, ví dụ: <i>Thiếu biên bản nghiệm thu</i>."
@@ -95,15 +120,25 @@ REASON_TOO_LONG = "Lý do trả lại dài quá 1000 ký tự; đồng chí hãy
 
 # ---- the owner's side: «✅ Đã xong» on a reminder ---------------------------------------------------
 
+
 def ask_done(task: Task, review: bool) -> str:
-    then = ("Báo cáo 100% sẽ được gửi lãnh đạo phụ trách xác nhận hoàn thành." if review
-            else "Nhiệm vụ sẽ được ghi là hoàn thành (100%).")
+    then = (
+        "Báo cáo 100% sẽ được gửi lãnh đạo phụ trách xác nhận hoàn thành."
+        if review
+        else "Nhiệm vụ sẽ được ghi là hoàn thành (100%)."
+    )
     return f"Xác nhận đã xong nhiệm vụ <b>{esc(task.code)}</b> · {esc(clip(task.title, 300))}?\n{then}"
 
 
 def done_keyboard(task_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("✅ Đúng, đã xong", callback_data=f"p:{task_id}:100"),
-                                  InlineKeyboardButton("✖️ Chưa", callback_data=f"t:{task_id}")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("✅ Đúng, đã xong", callback_data=f"p:{task_id}:100"),
+                InlineKeyboardButton("✖️ Chưa", callback_data=f"t:{task_id}"),
+            ]
+        ]
+    )
 
 
 IN_REVIEW = "\n🟣 Đã gửi lãnh đạo phụ trách xác nhận hoàn thành; nhiệm vụ «chờ duyệt» đến khi được xác nhận."
@@ -111,26 +146,35 @@ IN_REVIEW = "\n🟣 Đã gửi lãnh đạo phụ trách xác nhận hoàn thàn
 
 # ---- notices of changes to one's work -------------------------------------------------------------
 
+
 def given_notice(task: Task, by: str) -> str:
-    return (f"📌 Đồng chí được {esc(by)} giao nhiệm vụ mới <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))}\n"
-            f"Hạn {task.deadline:%d/%m/%Y}. Kết quả cần đạt: {esc(clip(task.expected_result, 400))}\n"
-            "Gõ /nhiemvu để xem và báo cáo.")
+    return (
+        f"📌 Đồng chí được {esc(by)} giao nhiệm vụ mới <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))}\n"
+        f"Hạn {task.deadline:%d/%m/%Y}. Kết quả cần đạt: {esc(clip(task.expected_result, 400))}\n"
+        "Gõ /nhiemvu để xem và báo cáo."
+    )
 
 
 def moved_to_notice(task: Task, by: str, old: Staff | None) -> str:
     came = f" (trước đây do {who(old)} thực hiện)" if old is not None else ""
-    return (f"📌 Đồng chí được {esc(by)} giao nhiệm vụ <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))}"
-            f"{came}, hạn {task.deadline:%d/%m/%Y}. Gõ /nhiemvu để xem.")
+    return (
+        f"📌 Đồng chí được {esc(by)} giao nhiệm vụ <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))}"
+        f"{came}, hạn {task.deadline:%d/%m/%Y}. Gõ /nhiemvu để xem."
+    )
 
 
 def moved_from_notice(task: Task, by: str, new: Staff) -> str:
-    return (f"🔁 Nhiệm vụ <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))} đã được {esc(by)} giao lại cho "
-            f"{who(new)}. Đồng chí không còn phải báo cáo nhiệm vụ này.")
+    return (
+        f"🔁 Nhiệm vụ <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))} đã được {esc(by)} giao lại cho "
+        f"{who(new)}. Đồng chí không còn phải báo cáo nhiệm vụ này."
+    )
 
 
 def extended_notice(task: Task, by: str, old: date, reason: str) -> str:
-    return (f"⏰ Nhiệm vụ <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))} được {esc(by)} gia hạn: "
-            f"{old:%d/%m/%Y} → <b>{task.deadline:%d/%m/%Y}</b>.\nLý do: {esc(clip(reason, 1000))}")
+    return (
+        f"⏰ Nhiệm vụ <b>{esc(task.code)}</b>: {esc(clip(task.title, 300))} được {esc(by)} gia hạn: "
+        f"{old:%d/%m/%Y} → <b>{task.deadline:%d/%m/%Y}</b>.\nLý do: {esc(clip(reason, 1000))}"
+    )
 
 
 def imported_notice(tasks: Sequence[Task]) -> str:
@@ -150,8 +194,10 @@ INVITE_ALL = "🔗 Tạo mã mời cho tất cả"
 
 
 def unlinked_block(people: Sequence[Staff], total: int) -> str:
-    lines = [f"<b>🔌 Chưa kết nối Telegram ({total})</b>",
-             "Các cán bộ này chưa gắn tài khoản nên không nhận được nhiệm vụ, nhắc hạn hay thông báo nào:"]
+    lines = [
+        f"<b>🔌 Chưa kết nối Telegram ({total})</b>",
+        "Các cán bộ này chưa gắn tài khoản nên không nhận được nhiệm vụ, nhắc hạn hay thông báo nào:",
+    ]
     lines += [f"• {who(s)}" for s in people]
     if total > len(people):
         lines.append(f"… và {total - len(people)} cán bộ khác")
@@ -166,8 +212,10 @@ def invite_all_keyboard() -> InlineKeyboardMarkup:
 def invites_made(rows: Sequence[tuple[Staff, str]], skipped: int, expires: str) -> list[str]:
     if not rows:
         return ["Mọi cán bộ trong phạm vi của đồng chí đều đã kết nối Telegram; không cần mã mời nào."]
-    head = (f"🔗 Đã tạo <b>{len(rows)}</b> mã mời (dùng một lần, hết hạn {expires}). "
-            "Đồng chí gửi riêng đường dẫn cho từng người; họ bấm vào rồi bấm «Bắt đầu»:")
+    head = (
+        f"🔗 Đã tạo <b>{len(rows)}</b> mã mời (dùng một lần, hết hạn {expires}). "
+        "Đồng chí gửi riêng đường dẫn cho từng người; họ bấm vào rồi bấm «Bắt đầu»:"
+    )
     lines = [head] + [f"• {who(s)}: {esc(link)}" for s, link in rows]
     if skipped:
         lines.append(f"… còn {skipped} cán bộ nữa: bấm lại nút để tạo tiếp.")
@@ -175,5 +223,7 @@ def invites_made(rows: Sequence[tuple[Staff, str]], skipped: int, expires: str) 
 
 
 def not_a_leader(staff: Staff) -> str:
-    return (f"{who(staff)} là cán bộ, không phải lãnh đạo: người chịu trách nhiệm phải là lãnh đạo hoặc "
-            "quản trị viên. Hãy nhập mã của lãnh đạo phụ trách, ví dụ <code>LD01</code>.")
+    return (
+        f"{who(staff)} là cán bộ, không phải lãnh đạo: người chịu trách nhiệm phải là lãnh đạo hoặc "
+        "quản trị viên. Hãy nhập mã của lãnh đạo phụ trách, ví dụ <code>LD01</code>."
+    )

@@ -53,32 +53,42 @@ def task_card(line: TaskLine, today: date) -> str:
 
 
 def report_keyboard(task_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(f"{p}%", callback_data=f"p:{task_id}:{p}") for p in PERCENTS],
-        [InlineKeyboardButton("🟠 Vướng mắc", callback_data=f"b:{task_id}")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(f"{p}%", callback_data=f"p:{task_id}:{p}") for p in PERCENTS],
+            [InlineKeyboardButton("🟠 Vướng mắc", callback_data=f"b:{task_id}")],
+        ]
+    )
 
 
 def correction_keyboard(report_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(f"{p}%", callback_data=f"k:{report_id}:{p}") for p in PERCENTS],
-        [InlineKeyboardButton("🟠 Vướng mắc", callback_data=f"kb:{report_id}")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(f"{p}%", callback_data=f"k:{report_id}:{p}") for p in PERCENTS],
+            [InlineKeyboardButton("🟠 Vướng mắc", callback_data=f"kb:{report_id}")],
+        ]
+    )
 
 
 def after_report_keyboard(report_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton("Bỏ qua ghi chú", callback_data=f"n:{report_id}"),
-        InlineKeyboardButton("✏️ Sửa báo cáo", callback_data=f"c:{report_id}"),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Bỏ qua ghi chú", callback_data=f"n:{report_id}"),
+                InlineKeyboardButton("✏️ Sửa báo cáo", callback_data=f"c:{report_id}"),
+            ]
+        ]
+    )
 
 
 def report_saved(task: Task, report: Report, tz: tzinfo, *, corrected: bool = False) -> str:
     """One message (edited in place of the buttons), so a long note is shown shortened."""
     verb = "Đã sửa báo cáo" if corrected else "Đã ghi báo cáo"
     status = STATUS_LABELS.get(report.status, report.status)
-    text = (f"✅ {verb} <b>{esc(task.code)}</b>: <b>{report.percent}%</b> · {status} "
-            f"(lúc {local(report.corrected_at or report.created_at, tz)}).")
+    text = (
+        f"✅ {verb} <b>{esc(task.code)}</b>: <b>{report.percent}%</b> · {status} "
+        f"(lúc {local(report.corrected_at or report.created_at, tz)})."
+    )
     if report.note:
         text += f"\n📝 {esc(clip(report.note, 1000))}"
     if report.status == STATUS_REVIEW:
@@ -88,8 +98,10 @@ def report_saved(task: Task, report: Report, tz: tzinfo, *, corrected: bool = Fa
     return text
 
 
-ASK_NOTE = ("Đồng chí có thể gửi thêm <b>ghi chú</b> (một tin nhắn chữ) hoặc <b>tệp/ảnh minh chứng</b> "
-            "trong 30 phút tới, hoặc bấm «Bỏ qua ghi chú».")
+ASK_NOTE = (
+    "Đồng chí có thể gửi thêm <b>ghi chú</b> (một tin nhắn chữ) hoặc <b>tệp/ảnh minh chứng</b> "
+    "trong 30 phút tới, hoặc bấm «Bỏ qua ghi chú»."
+)
 
 
 def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, today: date) -> list[str]:
@@ -104,8 +116,10 @@ def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, toda
     rows = []
     for number, line in enumerate(lines, 1):
         task = line.task
-        rows.append(f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 80))}\n"
-                    f"    ⏰ {deadline_text(task, today)} · 📈 <b>{task.progress}%</b> · {status_text(task, today)}")
+        rows.append(
+            f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 80))}\n"
+            f"    ⏰ {deadline_text(task, today)} · 📈 <b>{task.progress}%</b> · {status_text(task, today)}"
+        )
     return [head, *rows, "Bấm một nhiệm vụ để báo cáo tiến độ hoặc vướng mắc."]
 
 
@@ -113,20 +127,30 @@ def my_tasks_keyboard(lines: Sequence[TaskLine]) -> InlineKeyboardMarkup | None:
     """One button per listed task: ``t:<task id>`` sends its card with the report buttons."""
     if not lines:
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(f"{number}. {line.task.code} · {line.task.progress}% · {clip(line.task.title, 28)}",
-                              callback_data=f"t:{line.task.id}")]
-        for number, line in enumerate(lines, 1)])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{number}. {line.task.code} · {line.task.progress}% · {clip(line.task.title, 28)}",
+                    callback_data=f"t:{line.task.id}",
+                )
+            ]
+            for number, line in enumerate(lines, 1)
+        ]
+    )
 
 
-
-REPORT_USAGE = ("Cách báo cáo nhanh: <code>/baocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
-                "Ví dụ: <code>/baocao NV001 50 đã khảo sát xong 3/6 xã</code>\n"
-                "Vướng mắc: <code>/baocao NV001 vướng mắc chờ số liệu của Sở</code>\n"
-                "Hoặc gõ /nhiemvu rồi bấm nút.")
-CORRECT_USAGE = ("Cách sửa báo cáo gần nhất của đồng chí: "
-                 "<code>/suabaocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
-                 "Ví dụ: <code>/suabaocao NV001 40</code>")
+REPORT_USAGE = (
+    "Cách báo cáo nhanh: <code>/baocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
+    "Ví dụ: <code>/baocao NV001 50 đã khảo sát xong 3/6 xã</code>\n"
+    "Vướng mắc: <code>/baocao NV001 vướng mắc chờ số liệu của Sở</code>\n"
+    "Hoặc gõ /nhiemvu rồi bấm nút."
+)
+CORRECT_USAGE = (
+    "Cách sửa báo cáo gần nhất của đồng chí: "
+    "<code>/suabaocao MÃ_NHIỆM_VỤ PHẦN_TRĂM [ghi chú]</code>\n"
+    "Ví dụ: <code>/suabaocao NV001 40</code>"
+)
 
 
 # Buttons: the short notification on the button, then the message.
@@ -143,8 +167,10 @@ SNOOZED = "Sẽ nhắc lại ngày mai"
 
 
 def ask_blocked_reason(code: str) -> str:
-    return (f"🟠 Vướng mắc ở nhiệm vụ <b>{esc(code)}</b>: hãy gõ <b>lý do</b> trong một tin nhắn "
-            "(ví dụ: <i>chờ số liệu của Sở Thông tin và Truyền thông</i>). Gõ /huy để thôi.")
+    return (
+        f"🟠 Vướng mắc ở nhiệm vụ <b>{esc(code)}</b>: hãy gõ <b>lý do</b> trong một tin nhắn "
+        "(ví dụ: <i>chờ số liệu của Sở Thông tin và Truyền thông</i>). Gõ /huy để thôi."
+    )
 
 
 ASK_CORRECTED_REASON = "🟠 Hãy gõ <b>lý do vướng mắc</b> trong một tin nhắn. Gõ /huy để thôi."
@@ -163,8 +189,7 @@ EVIDENCE_OR_SKIP = "\nĐồng chí có thể gửi thêm tệp/ảnh minh chứn
 
 
 def evidence_saved(file_name: str) -> str:
-    return (f"📎 Đã lưu minh chứng «{esc(file_name or 'tệp')}». "
-            "Gửi thêm tệp, hoặc bấm «Bỏ qua ghi chú» để kết thúc.")
+    return f"📎 Đã lưu minh chứng «{esc(file_name or 'tệp')}». Gửi thêm tệp, hoặc bấm «Bỏ qua ghi chú» để kết thúc."
 
 
 NOTE_ADDED = "📝 Đã thêm ghi chú.\n"

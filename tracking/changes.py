@@ -27,25 +27,41 @@ def _not_self(actor: Actor, staff: Staff | None) -> bool:
 
 def given(session: Session, actor: Actor, task: Task, owner: Staff, *, at: datetime) -> None:
     if _not_self(actor, owner):
-        notices.tell_staff(session, owner, key=f"task:{task.id}:given", now=at,
-                           text=copy.given_notice(task, actor.name))
+        notices.tell_staff(
+            session, owner, key=f"task:{task.id}:given", now=at, text=copy.given_notice(task, actor.name)
+        )
 
 
 def moved(session: Session, actor: Actor, task: Task, old: Staff | None, new: Staff, *, at: datetime) -> None:
     stamp = at.isoformat()
     if _not_self(actor, new):
-        notices.tell_staff(session, new, key=f"task:{task.id}:to:{new.id}:{stamp}", now=at,
-                           text=copy.moved_to_notice(task, actor.name, old))
+        notices.tell_staff(
+            session,
+            new,
+            key=f"task:{task.id}:to:{new.id}:{stamp}",
+            now=at,
+            text=copy.moved_to_notice(task, actor.name, old),
+        )
     if _not_self(actor, old):
-        notices.tell_staff(session, old, key=f"task:{task.id}:from:{old.id}:{stamp}", now=at,
-                           text=copy.moved_from_notice(task, actor.name, new))
+        notices.tell_staff(
+            session,
+            old,
+            key=f"task:{task.id}:from:{old.id}:{stamp}",
+            now=at,
+            text=copy.moved_from_notice(task, actor.name, new),
+        )
 
 
 def extended(session: Session, actor: Actor, task: Task, old: date, reason: str, *, at: datetime) -> None:
     owner = session.get(Staff, task.owner_id)
     if _not_self(actor, owner):
-        notices.tell_staff(session, owner, key=f"task:{task.id}:deadline:{task.deadline.isoformat()}", now=at,
-                           text=copy.extended_notice(task, actor.name, old, reason))
+        notices.tell_staff(
+            session,
+            owner,
+            key=f"task:{task.id}:deadline:{task.deadline.isoformat()}",
+            now=at,
+            text=copy.extended_notice(task, actor.name, old, reason),
+        )
 
 
 def imported(session: Session, actor: Actor | None, tasks: Iterable[Task], *, at: datetime) -> int:
@@ -59,8 +75,13 @@ def imported(session: Session, actor: Actor | None, tasks: Iterable[Task], *, at
         if actor is not None and not _not_self(actor, owner):
             continue
         key = f"import:{owner_id}:{at.isoformat()}:{min(t.id for t in theirs)}"
-        told += notices.tell_staff(session, owner, key=key, now=at, text=copy.imported_notice(
-            sorted(theirs, key=lambda t: (t.deadline, t.code))))
+        told += notices.tell_staff(
+            session,
+            owner,
+            key=key,
+            now=at,
+            text=copy.imported_notice(sorted(theirs, key=lambda t: (t.deadline, t.code))),
+        )
     return told
 
 
@@ -85,6 +106,9 @@ def invite_unlinked(session: Session, actor: Actor, *, now: datetime) -> tuple[l
     pairs = []
     for staff in people[:INVITES_AT_ONCE]:
         invite = open_by_staff.get(staff.id)
-        pairs.append((invite, staff) if invite is not None
-                     else create_invite(session, actor, staff_code=staff.code, now=now, scoped=True))
+        pairs.append(
+            (invite, staff)
+            if invite is not None
+            else create_invite(session, actor, staff_code=staff.code, now=now, scoped=True)
+        )
     return pairs, max(0, len(people) - INVITES_AT_ONCE)

@@ -30,12 +30,41 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 EXPORT_COLUMNS = (
-    ("Mã nhiệm vụ", 12), ("Nhiệm vụ", 40), ("Người thực hiện", 26), ("Đơn vị chủ trì", 36),
-    ("Người chịu trách nhiệm", 26), ("Ngày bắt đầu", 13), ("Thời hạn", 12), ("Tiến độ (%)", 10),
-    ("Trạng thái", 28), ("Số ngày quá hạn", 10), ("Báo cáo gần nhất", 17), ("Người báo cáo", 26),
-    ("Ghi chú gần nhất", 40), ("Kết quả cần đạt", 40), ("Chỉ tiêu", 36),
+    ("Mã nhiệm vụ", 12),
+    ("Nhiệm vụ", 40),
+    ("Người thực hiện", 26),
+    ("Đơn vị chủ trì", 36),
+    ("Người chịu trách nhiệm", 26),
+    ("Ngày bắt đầu", 13),
+    ("Thời hạn", 12),
+    ("Tiến độ (%)", 10),
+    ("Trạng thái", 28),
+    ("Số ngày quá hạn", 10),
+    ("Báo cáo gần nhất", 17),
+    ("Người báo cáo", 26),
+    ("Ghi chú gần nhất", 40),
+    ("Kết quả cần đạt", 40),
+    ("Chỉ tiêu", 36),
 )
 _FETCH_BATCH = 2000  # rows fetched at a time: the tasks are streamed, never all held at once
+# The export's query: each task with its latest report, the report's time as a plain DateTime, as the
+# digest's columns (DigestTally.COLUMNS) read theirs.
+_QUERY_COLUMNS = (
+    Task.code,
+    Task.title,
+    Task.owner_id,
+    Task.host_unit_id,
+    Task.accountable_id,
+    Task.start_date,
+    Task.deadline,
+    Task.progress,
+    Task.status,
+    Task.expected_result,
+    Task.target_id,
+    type_coerce(Report.created_at, DateTime()),
+    Report.staff_id,
+    Report.note,
+)
 
 
 class ExportWorkers(Protocol):
@@ -49,8 +78,9 @@ class ExportWorkers(Protocol):
     def result(self, pending: Any | None) -> bytes | None: ...
 
 
-def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
-                 tally: DigestTally | None = None) -> bytes:
+def export_tasks(
+    *, session: Session, scope: db.Scope, today: date, tz: tzinfo, tally: DigestTally | None = None
+) -> bytes:
     """The tasks in ``scope`` as an .xlsx: a «Nhiệm vụ» sheet and a «Tổng hợp» sheet.
 
     Written by the streaming writer of :mod:`tracking.xlsx` (openpyxl would take seconds for a
@@ -61,62 +91,71 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
     the export runs in the bot's own process) is given every task on the way."""
     session.flush()  # the connection does not autoflush as session.execute would
     connection = session.connection()
-    people = {i: f"{name} ({code})"
-              for i, name, code in connection.execute(select(Staff.id, Staff.full_name, Staff.code))}
+    people = {
+        i: f"{name} ({code})" for i, name, code in connection.execute(select(Staff.id, Staff.full_name, Staff.code))
+    }
     units = _unit_full_names(session)
     # Targets are few (campaign indicators): all of them, rather than a second pass over the scope.
-    targets = {i: f"{code} · {name}"
-               for i, code, name in connection.execute(select(Target.id, Target.code, Target.name))}
+    targets = {
+        i: f"{code} · {name}" for i, code, name in connection.execute(select(Target.id, Target.code, Target.name))
+    }
     book = Workbook(date_format=DATE_FORMAT, datetime_format=DATETIME_FORMAT)
-    sheet = book.sheet("Nhiệm vụ", widths=[width for _, width in EXPORT_COLUMNS], freeze_header=True,
-                       auto_filter=True)
+    sheet = book.sheet("Nhiệm vụ", widths=[width for _, width in EXPORT_COLUMNS], freeze_header=True, auto_filter=True)
     sheet.row([title for title, _ in EXPORT_COLUMNS], style=HEADER)
 
     # The latest report of each task, looked up through the report.task_id index (the highest id
     # is the newest, as reports are only added).
     latest = aliased(Report)
     newest = select(func.max(latest.id)).where(latest.task_id == Task.id).correlate(Task).scalar_subquery()
-    # The report's time as a plain DateTime, as the digest's columns (DigestTally.COLUMNS) read theirs.
-    columns = [Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.accountable_id, Task.start_date,
-               Task.deadline, Task.progress, Task.status, Task.expected_result, Task.target_id,
-               type_coerce(Report.created_at, DateTime()), Report.staff_id, Report.note]
+    columns = list(_QUERY_COLUMNS)
     if tally is not None:
         columns += tally.COLUMNS[7:9]  # its task's last sign of life, and whether that was a report
     # Sorted after the scan: ``coalesce`` hides the deadline index from SQLite's planner, which would
     # otherwise read the whole table in deadline order, one random page at a time (slower: bench/README.md).
     order = (func.coalesce(Task.deadline, Task.deadline), col(Task.code))
-    rows = connection.execute(select(*columns).outerjoin(Report, Report.id == newest)
-                              .where(scope.task_filter()).order_by(*order)
-                              .execution_options(yield_per=_FETCH_BATCH))
+    rows = connection.execute(
+        select(*columns)
+        .outerjoin(Report, Report.id == newest)
+        .where(scope.task_filter())
+        .order_by(*order)
+        .execution_options(yield_per=_FETCH_BATCH)
+    )
 
     counts = dict.fromkeys(STATUSES, 0)
     overdue_count = 0
-    labels: dict[str, str] = {}
-    late_labels: dict[str, str] = {}
+    labels: dict[tuple[str, bool], str] = {}
     write = sheet.row
-    for (code, title, owner_id, unit_id, accountable_id, start, deadline, progress, status, expected, target_id,
-         reported_at, reporter, note, *last_sign) in rows:
+    for row in rows:  # the columns of _QUERY_COLUMNS, then the tally's
+        code, title, owner_id, unit_id, accountable_id, start, deadline, progress, status = row[:9]
+        expected, target_id, reported_at, reporter, note = row[9:14]
         if tally is not None:  # with the digest's columns (DigestTally.COLUMNS): the last sign of life, a report?
-            tally.add(code, title, owner_id, unit_id, status, deadline, progress, *last_sign, target_id)
+            tally.add(code, title, owner_id, unit_id, status, deadline, progress, *row[14:], target_id)
         counts[status] = counts.get(status, 0) + 1
-        if status != STATUS_DONE and deadline < today:
-            overdue = (today - deadline).days
-            overdue_count += 1
-            label = late_labels.get(status)
-            if label is None:
-                label = f"{STATUS_LABELS['overdue']} ({STATUS_LABELS.get(status, status)})"
-                late_labels[status] = label
-        else:
-            overdue = None
-            label = labels.get(status)
-            if label is None:
-                label = labels[status] = STATUS_LABELS.get(status, status)
-        write((
-            code, title, people.get(owner_id), units.get(unit_id), people.get(accountable_id), start, deadline,
-            progress, label, overdue, _local(reported_at, tz) if reported_at else None,
-            people.get(reporter) if reporter else None, note or None, expected or None,
-            targets.get(target_id) if target_id else None,
-        ))
+        late = status != STATUS_DONE and deadline < today
+        overdue = (today - deadline).days if late else None
+        overdue_count += late
+        label = labels.get((status, late))
+        if label is None:
+            label = labels[status, late] = _status_label(status, late)
+        write(
+            (
+                code,
+                title,
+                people.get(owner_id),
+                units.get(unit_id),
+                people.get(accountable_id),
+                start,
+                deadline,
+                progress,
+                label,
+                overdue,
+                _local(reported_at, tz) if reported_at else None,
+                people.get(reporter) if reporter else None,
+                note or None,
+                expected or None,
+                targets.get(target_id) if target_id else None,
+            )
+        )
     _summary_sheet(book, counts, overdue_count, today)
     return book.to_bytes()
 
@@ -124,10 +163,18 @@ def export_tasks(*, session: Session, scope: db.Scope, today: date, tz: tzinfo,
 def _unit_full_names(session: Session) -> dict[int, str]:
     """Every unit's full name, from one query (a parent's path sorts before its children's)."""
     names: dict[int, str] = {}
-    for unit_id, parent_id, name in session.execute(select(Unit.id, Unit.parent_id, Unit.name).order_by(col(Unit.path))):
+    for unit_id, parent_id, name in session.execute(
+        select(Unit.id, Unit.parent_id, Unit.name).order_by(col(Unit.path))
+    ):
         parent = names.get(parent_id) if parent_id else None
         names[unit_id] = f"{parent}{db.UNIT_SEPARATOR}{name}" if parent else name
     return names
+
+
+def _status_label(status: str, late: bool) -> str:
+    """The status as the sheet writes it: «Quá hạn (…)» around it when the task is late."""
+    label = STATUS_LABELS.get(status, status)
+    return f"{STATUS_LABELS['overdue']} ({label})" if late else label
 
 
 def _local(moment: datetime, tz: tzinfo) -> datetime:

@@ -42,35 +42,108 @@ import texts.leaders as copy
 from kb.text import ABBREVIATIONS
 from storage import leaders as store
 from storage import tracking as db
-from storage.models import (STATUS_DONE, STATUS_REVIEW, Evidence, ExtensionRequest, Milestone, Report, Staff, Target,
-                            TargetValue, Task, TaskComment, TaskSeries, Unit)
+from storage.models import (
+    STATUS_DONE,
+    STATUS_REVIEW,
+    Evidence,
+    ExtensionRequest,
+    Milestone,
+    Report,
+    Staff,
+    Target,
+    TargetValue,
+    Task,
+    TaskComment,
+    TaskSeries,
+    Unit,
+)
 from tracking import refusals as no
 from tracking.parse import key
 from tracking.refusals import Refused
 from tracking.service import Actor, require_manager, visible_task
 
 PAGE_SIZE = 10
-HISTORY = 10    # reports on the card
-COMMENTS = 10   # comments on the card
-EVIDENCE = 8    # evidence buttons on the card
+HISTORY = 10  # reports on the card
+COMMENTS = 10  # comments on the card
+EVIDENCE = 8  # evidence buttons on the card
 UNIT_CHOICES = 8
 
 # The filters and how officers type them (folded: no diacritics, lower case, single spaces).
 FILTER_WORDS: dict[str, tuple[str, ...]] = {
-    "overdue": ("qua han", "da qua han", "tre han", "bi tre", "tre hen", "tre tien do", "cham tien do", "bi cham",
-                "het han", "qua thoi han", "quahan", "overdue"),
-    "blocked": ("vuong mac", "bi vuong", "dang vuong", "vuong", "kho khan", "gap kho khan", "bi ket", "vuongmac",
-                "vm", "blocked"),
-    "review": ("cho duyet", "can duyet", "cho phe duyet", "cho xac nhan", "can xac nhan", "cho nghiem thu",
-               "choduyet", "review"),
-    "due_soon": ("sap den han", "sap het han", "sap toi han", "gan den han", "gan toi han", "sap dao han",
-                 "sap han", "gan han", "sapdenhan", "due soon"),
+    "overdue": (
+        "qua han",
+        "da qua han",
+        "tre han",
+        "bi tre",
+        "tre hen",
+        "tre tien do",
+        "cham tien do",
+        "bi cham",
+        "het han",
+        "qua thoi han",
+        "quahan",
+        "overdue",
+    ),
+    "blocked": (
+        "vuong mac",
+        "bi vuong",
+        "dang vuong",
+        "vuong",
+        "kho khan",
+        "gap kho khan",
+        "bi ket",
+        "vuongmac",
+        "vm",
+        "blocked",
+    ),
+    "review": (
+        "cho duyet",
+        "can duyet",
+        "cho phe duyet",
+        "cho xac nhan",
+        "can xac nhan",
+        "cho nghiem thu",
+        "choduyet",
+        "review",
+    ),
+    "due_soon": (
+        "sap den han",
+        "sap het han",
+        "sap toi han",
+        "gan den han",
+        "gan toi han",
+        "sap dao han",
+        "sap han",
+        "gan han",
+        "sapdenhan",
+        "due soon",
+    ),
 }
-_PHRASES = sorted(((tuple(p.split()), name) for name, ps in FILTER_WORDS.items() for p in ps),
-                  key=lambda item: -len(item[0]))
+_PHRASES = sorted(
+    ((tuple(p.split()), name) for name, ps in FILTER_WORDS.items() for p in ps), key=lambda item: -len(item[0])
+)
 # Words joining filters ("quá hạn và vướng mắc"), dropped at the edges of what is left.
-_JOINERS = [tuple(p.split()) for p in ("nhiem vu", "don vi", "can bo", "cua", "va", "voi", "tai", "o", "thuoc",
-                                       "loc", "theo", "cac", "tat ca", "all", "and", "of")]
+_JOINERS = [
+    tuple(p.split())
+    for p in (
+        "nhiem vu",
+        "don vi",
+        "can bo",
+        "cua",
+        "va",
+        "voi",
+        "tai",
+        "o",
+        "thuoc",
+        "loc",
+        "theo",
+        "cac",
+        "tat ca",
+        "all",
+        "and",
+        "of",
+    )
+]
 _STAFF_CODE = re.compile(r"^[a-z]{1,6}\d{1,6}$")
 _STATE = re.compile(r"^(o?)(b?)(r?)(s?)(?:u(\d{1,9}))?(?:p(\d{1,9}))?$")
 
@@ -87,10 +160,16 @@ class Watch:
     owner_id: int | None = None
 
     def state(self) -> str:
-        flags = "".join(letter for letter, on in (("o", self.overdue), ("b", self.blocked), ("r", self.review),
-                                                   ("s", self.due_soon)) if on)
-        return (flags + (f"u{self.unit_id}" if self.unit_id is not None else "")
-                + (f"p{self.owner_id}" if self.owner_id is not None else ""))
+        flags = "".join(
+            letter
+            for letter, on in (("o", self.overdue), ("b", self.blocked), ("r", self.review), ("s", self.due_soon))
+            if on
+        )
+        return (
+            flags
+            + (f"u{self.unit_id}" if self.unit_id is not None else "")
+            + (f"p{self.owner_id}" if self.owner_id is not None else "")
+        )
 
     @classmethod
     def from_state(cls, state: str) -> Watch | None:
@@ -109,14 +188,14 @@ class UnitChoice:
     """Several units of the scope match the name typed: the leader picks one (a button each)."""
 
     text: str
-    watch: Watch                      # the other filters, kept for the chosen unit
-    units: list[tuple[Unit, str]]     # (unit, full name)
+    watch: Watch  # the other filters, kept for the chosen unit
+    units: list[tuple[Unit, str]]  # (unit, full name)
 
 
 @dataclass
 class WatchPage:
     watch: Watch
-    lines: list                       # tracking.service.TaskLine, with owner and accountable
+    lines: list  # tracking.service.TaskLine, with owner and accountable
     total: int
     page: int
     pages: int
@@ -144,7 +223,7 @@ def _split(text: str) -> tuple[set[str], list[str], dict[str, str]]:
     i = 0
     while i < len(words):
         for phrase, name in _PHRASES:
-            if tuple(words[i:i + len(phrase)]) == phrase:
+            if tuple(words[i : i + len(phrase)]) == phrase:
                 found.add(name)
                 i += len(phrase)
                 break
@@ -196,8 +275,11 @@ def _staff_in_scope(session: Session, actor: Actor, staff: Staff) -> bool:
         return True
     scope = actor.scope(session)
     unit = session.get(Unit, staff.unit_id)
-    return ((unit is not None and scope.covers_unit(unit)) or staff.manager_id == scope.staff_id
-            or store.owns_task_in_scope(session=session, scope=scope, staff_id=staff.id))
+    return (
+        (unit is not None and scope.covers_unit(unit))
+        or staff.manager_id == scope.staff_id
+        or store.owns_task_in_scope(session=session, scope=scope, staff_id=staff.id)
+    )
 
 
 def read_filter(session: Session, actor: Actor, text: str) -> Watch | UnitChoice:
@@ -225,8 +307,9 @@ def read_filter(session: Session, actor: Actor, text: str) -> Watch | UnitChoice
         raise Refused(copy.unknown_filter(" ".join(typed.get(w, w) for w in rest)))
     if len(units) == 1:
         return watch.with_unit(units[0].id)
-    return UnitChoice(text=query, watch=watch,
-                      units=[(u, db.unit_full_name(session=session, unit=u)) for u in units[:UNIT_CHOICES]])
+    return UnitChoice(
+        text=query, watch=watch, units=[(u, db.unit_full_name(session=session, unit=u)) for u in units[:UNIT_CHOICES]]
+    )
 
 
 def watch_page(session: Session, actor: Actor, watch: Watch, *, page: int, today: date) -> WatchPage:
@@ -246,19 +329,34 @@ def watch_page(session: Session, actor: Actor, watch: Watch, *, page: int, today
         owner = session.get(Staff, watch.owner_id)
         if owner is None or not _staff_in_scope(session, actor, owner):
             raise Refused(copy.STAFF_NOT_IN_SCOPE)
-    wanted = store.WatchFilter(overdue=watch.overdue, blocked=watch.blocked, review=watch.review,
-                               due_soon=watch.due_soon, unit_path=unit_path, owner_id=watch.owner_id)
+    wanted = store.WatchFilter(
+        overdue=watch.overdue,
+        blocked=watch.blocked,
+        review=watch.review,
+        due_soon=watch.due_soon,
+        unit_path=unit_path,
+        owner_id=watch.owner_id,
+    )
     page = max(1, page)
-    tasks, total = store.watch_tasks(session=session, scope=scope, wanted=wanted, today=today,
-                                     offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    tasks, total = store.watch_tasks(
+        session=session, scope=scope, wanted=wanted, today=today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages and total:
         page = pages
-        tasks, total = store.watch_tasks(session=session, scope=scope, wanted=wanted, today=today,
-                                         offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    return WatchPage(watch=watch, lines=task_lines(session, tasks), total=total, page=page, pages=pages,
-                     unit_name=unit_name, owner=owner,
-                     scope_title=scope_title(session, actor.staff, everything=actor.is_admin))
+        tasks, total = store.watch_tasks(
+            session=session, scope=scope, wanted=wanted, today=today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    return WatchPage(
+        watch=watch,
+        lines=task_lines(session, tasks),
+        total=total,
+        page=page,
+        pages=pages,
+        unit_name=unit_name,
+        owner=owner,
+        scope_title=scope_title(session, actor.staff, everything=actor.is_admin),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -287,8 +385,9 @@ def _manages(session: Session, actor: Actor, task: Task) -> bool:
     return actor.is_manager and db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)
 
 
-def card_actions(session: Session, actor: Actor, task: Task,
-                 pending: ExtensionRequest | None | bool = False) -> list[CardAction]:
+def card_actions(
+    session: Session, actor: Actor, task: Task, pending: ExtensionRequest | None | bool = False
+) -> list[CardAction]:
     """The buttons ``actor`` may press on ``task``'s card (see the module's table), in the order
     shown. ``pending``: the task's pending extension request if already read (False: read it)."""
     if pending is False:
@@ -306,11 +405,12 @@ def card_actions(session: Session, actor: Actor, task: Task,
     if owner and not done and pending is None:
         actions.append(CardAction("ask_extension", f"xe:{task.id}"))
     if pending is not None and leader:
-        actions += [CardAction("approve_extension", f"xa:{pending.id}"),
-                    CardAction("refuse_extension", f"xr:{pending.id}")]
+        actions += [
+            CardAction("approve_extension", f"xa:{pending.id}"),
+            CardAction("refuse_extension", f"xr:{pending.id}"),
+        ]
     if task.status == STATUS_REVIEW and leader:
-        actions += [CardAction("confirm_completion", f"rc:{task.id}"),
-                    CardAction("return_completion", f"rr:{task.id}")]
+        actions += [CardAction("confirm_completion", f"rc:{task.id}"), CardAction("return_completion", f"rr:{task.id}")]
     if manages and not done:
         actions += [CardAction("extend", f"xg:{task.id}"), CardAction("reassign", f"gl:{task.id}")]
     return actions
@@ -345,7 +445,7 @@ class Card:
     target_value: TargetValue | None
     actions: list[CardAction] = field(default_factory=list)
     series: TaskSeries | None = None  # a periodic report's instance: its series
-    period: str = ""                  # and its period, as officers name it ("Quý I/2026")
+    period: str = ""  # and its period, as officers name it ("Quý I/2026")
 
 
 def period_label(rule_text: str, key_text: str) -> str:
@@ -375,20 +475,37 @@ def card(session: Session, actor: Actor, code_or_id: str | int) -> Card:
     comments, comments_total = store.comments_of(session=session, task_id=task.id, limit=COMMENTS)
     evidence = store.evidence_of(session=session, task_id=task.id, limit=EVIDENCE)
     pending = store.pending_extension(session=session, task_id=task.id)
-    people = db.staff_by_ids(session=session, ids=[task.owner_id, task.accountable_id]
-                             + [r.staff_id for r in reports] + ([pending.staff_id] if pending else []))
+    people = db.staff_by_ids(
+        session=session,
+        ids=[task.owner_id, task.accountable_id]
+        + [r.staff_id for r in reports]
+        + ([pending.staff_id] if pending else []),
+    )
     unit = session.get(Unit, task.host_unit_id)
     series = session.get(TaskSeries, task.series_id) if task.series_id is not None else None
     target = session.get(Target, task.target_id) if task.target_id is not None else None
-    value = (db.latest_target_values(session=session, target_ids=[target.id]).get(target.id)
-             if target is not None else None)
-    return Card(task=task, owner=people.get(task.owner_id), accountable=people.get(task.accountable_id),
-                host_unit=db.unit_full_name(session=session, unit=unit) if unit else "",
-                milestones=store.milestones_of(session=session, task_id=task.id), reports=reports,
-                reports_total=reports_total, authors=people, evidence=evidence, comments=comments,
-                comments_total=comments_total, pending=pending, target=target, target_value=value,
-                actions=card_actions(session, actor, task, pending), series=series,
-                period=period_label(series.rule, task.period_key) if series is not None else "")
+    value = (
+        db.latest_target_values(session=session, target_ids=[target.id]).get(target.id) if target is not None else None
+    )
+    return Card(
+        task=task,
+        owner=people.get(task.owner_id),
+        accountable=people.get(task.accountable_id),
+        host_unit=db.unit_full_name(session=session, unit=unit) if unit else "",
+        milestones=store.milestones_of(session=session, task_id=task.id),
+        reports=reports,
+        reports_total=reports_total,
+        authors=people,
+        evidence=evidence,
+        comments=comments,
+        comments_total=comments_total,
+        pending=pending,
+        target=target,
+        target_value=value,
+        actions=card_actions(session, actor, task, pending),
+        series=series,
+        period=period_label(series.rule, task.period_key) if series is not None else "",
+    )
 
 
 def evidence_file(session: Session, actor: Actor, evidence_id: int) -> tuple[Evidence, Task]:

@@ -117,15 +117,38 @@ def record(session: Session, actor: Actor, *, args: list[str], today: date, now:
         away = store.overlapping(session=session, staff_id=substitute.id, start=start, end=end)
         if away is not None:
             raise Refused(copy.substitute_away(substitute, away))
-    leave = store.add_leave(session=session, staff_id=staff.id, start=start, end=end,
-                            substitute_id=substitute.id if substitute else None, note="",
-                            created_by=me.id if me else None, now=now)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="leave_add", entity=ENTITY,
-             entity_code=staff.code, field="leave", new=_shown(leave, substitute))
+    leave = store.add_leave(
+        session=session,
+        staff_id=staff.id,
+        start=start,
+        end=end,
+        substitute_id=substitute.id if substitute else None,
+        note="",
+        created_by=me.id if me else None,
+        now=now,
+    )
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="leave_add",
+        entity=ENTITY,
+        entity_code=staff.code,
+        field="leave",
+        new=_shown(leave, substitute),
+    )
     if substitute is not None and substitute.telegram_id is not None:  # told through the outbox
-        box.enqueue(session=session, row=Outbox(
-            key=f"leave:{leave.id}:substitute", kind="notice", chat_id=substitute.telegram_id,
-            staff_id=substitute.id, text=copy.substitute_told(leave, staff), not_before=now))
+        box.enqueue(
+            session=session,
+            row=Outbox(
+                key=f"leave:{leave.id}:substitute",
+                kind="notice",
+                chat_id=substitute.telegram_id,
+                staff_id=substitute.id,
+                text=copy.substitute_told(leave, staff),
+                not_before=now,
+            ),
+        )
     return Recorded(leave, staff, substitute, own=me is not None and staff.id == me.id)
 
 
@@ -142,9 +165,17 @@ def end_early(session: Session, actor: Actor, *, code: str | None, today: date, 
         raise Refused(copy.no_leave_to_end(staff))
     before = _shown(leave, None)
     store.end_leave(session=session, leave=leave, today=today, now=now)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="leave_end", entity=ENTITY,
-             entity_code=staff.code, field="leave", old=before,
-             new="hủy" if leave.end < leave.start else f"đến {format_date(leave.end)}")
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="leave_end",
+        entity=ENTITY,
+        entity_code=staff.code,
+        field="leave",
+        old=before,
+        new="hủy" if leave.end < leave.start else f"đến {format_date(leave.end)}",
+    )
     substitute = session.get(Staff, leave.substitute_id) if leave.substitute_id else None
     return Recorded(leave, staff, substitute, own=actor.staff is not None and staff.id == actor.staff.id)
 
@@ -156,8 +187,7 @@ def listing(session: Session, actor: Actor, *, today: date) -> list[tuple[Leave,
         require_linked(actor)
     rows = store.leaves_from(session=session, day=today)
     ids = {leave.staff_id for leave in rows} | {leave.substitute_id for leave in rows if leave.substitute_id}
-    people = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(sorted(ids)))).all()} if ids \
-        else {}
+    people = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(sorted(ids)))).all()} if ids else {}
     seen = []
     for leave in rows:
         staff = people.get(leave.staff_id)

@@ -39,8 +39,9 @@ def reportable(session: Session, actor: Actor, code: str | int) -> tuple[Task, l
     return task, marks
 
 
-def report(session: Session, actor: Actor, *, task: str, number: str, percent: str | int,
-           at: datetime) -> tuple[Task, Milestone, int]:
+def report(
+    session: Session, actor: Actor, *, task: str, number: str, percent: str | int, at: datetime
+) -> tuple[Task, Milestone, int]:
     """``/baocao <task> moc <number> <percent>``: the task, the milestone and its number."""
     found, marks = reportable(session, actor, task)
     if not number.isdigit() or not 1 <= int(number) <= len(marks):
@@ -49,8 +50,9 @@ def report(session: Session, actor: Actor, *, task: str, number: str, percent: s
     return found, _record(session, actor, found, marks[place - 1], place, percent, at), place
 
 
-def report_by_id(session: Session, actor: Actor, *, milestone_id: int, percent: int,
-                 at: datetime) -> tuple[Task, Milestone, int]:
+def report_by_id(
+    session: Session, actor: Actor, *, milestone_id: int, percent: int, at: datetime
+) -> tuple[Task, Milestone, int]:
     """A milestone button ``ms:<id>:<percent>``: checked as the command is."""
     mark = session.get(Milestone, milestone_id)
     if mark is None:
@@ -61,8 +63,9 @@ def report_by_id(session: Session, actor: Actor, *, milestone_id: int, percent: 
     return task, _record(session, actor, task, mark, place, percent, at), place
 
 
-def _record(session: Session, actor: Actor, task: Task, mark: Milestone, number: int, percent: str | int,
-            at: datetime) -> Milestone:
+def _record(
+    session: Session, actor: Actor, task: Task, mark: Milestone, number: int, percent: str | int, at: datetime
+) -> Milestone:
     if not isinstance(percent, int):
         try:
             percent = parse_percent(percent)
@@ -76,7 +79,16 @@ def _record(session: Session, actor: Actor, task: Task, mark: Milestone, number:
     mark.done_at = at if mark.done else None
     session.add(mark)
     session.flush()
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="milestone", entity="task",
-             entity_code=task.code, field=f"mốc {number}", old=old,
-             new=f"{percent}%" + (" (xong)" if mark.done else ""), note=mark.title)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="milestone",
+        entity="task",
+        entity_code=task.code,
+        field=f"mốc {number}",
+        old=old,
+        new=f"{percent}%" + (" (xong)" if mark.done else ""),
+        note=mark.title,
+    )
     return mark

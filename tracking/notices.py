@@ -44,23 +44,41 @@ def collecting() -> Batch:
     return batch
 
 
-def tell(session: Session, *, key: str, chat_id: int, text: str, now: datetime, staff_id: int | None = None,
-         markup: dict | None = None) -> bool:
+def tell(
+    session: Session,
+    *,
+    key: str,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    staff_id: int | None = None,
+    markup: dict | None = None,
+) -> bool:
     """Queue ``text`` (HTML) for ``chat_id`` under ``key``, with an inline keyboard (``markup``: the
     Bot API's ``reply_markup`` as a dict); False when a notice with that key was queued before."""
     import json
 
-    queued = box.enqueue(session=session, row=Outbox(
-        key=key[:KEY_MAX], kind=NOTICE, chat_id=chat_id, staff_id=staff_id, text=text,
-        markup=json.dumps(markup, ensure_ascii=False) if markup else "", not_before=now))
+    queued = box.enqueue(
+        session=session,
+        row=Outbox(
+            key=key[:KEY_MAX],
+            kind=NOTICE,
+            chat_id=chat_id,
+            staff_id=staff_id,
+            text=text,
+            markup=json.dumps(markup, ensure_ascii=False) if markup else "",
+            not_before=now,
+        ),
+    )
     batch = _batch.get()
     if queued and batch is not None:
         batch.queued += 1
     return queued
 
 
-def tell_staff(session: Session, staff: Staff | None, *, key: str, text: str, now: datetime,
-               markup: dict | None = None) -> bool:
+def tell_staff(
+    session: Session, staff: Staff | None, *, key: str, text: str, now: datetime, markup: dict | None = None
+) -> bool:
     """``tell`` a staff member in their private chat; False when they have no linked account."""
     if staff is None or staff.telegram_id is None:
         return False

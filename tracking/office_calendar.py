@@ -51,8 +51,9 @@ def check_day(base: OfficeCalendar, day: date, kind: str) -> None:
         raise Refused(copy.already_off(day, base.off_reason(day) or ""))
 
 
-def set_day(session: Session, actor: Actor, *, day: date | str, kind: str, note: str, base: OfficeCalendar,
-            now: datetime) -> tuple[OfficeDay, OfficeDay | None]:
+def set_day(
+    session: Session, actor: Actor, *, day: date | str, kind: str, note: str, base: OfficeCalendar, now: datetime
+) -> tuple[OfficeDay, OfficeDay | None]:
     """Record ``day`` as a make-up working day or a day off of the office; audited."""
     require_admin(actor, copy.CALENDAR_ACTION)
     usage = copy.WORKDAY_USAGE if kind == OFFICE_WORKDAY else copy.DAY_OFF_USAGE
@@ -62,11 +63,20 @@ def set_day(session: Session, actor: Actor, *, day: date | str, kind: str, note:
     if kind == OFFICE_DAY_OFF and not note:
         raise Refused(copy.day_off_needs_reason())
     check_day(base, day, kind)
-    row, old = store.put_office_day(session=session, day=day, kind=kind, note=note,
-                                    created_by=actor.staff.id if actor.staff else None, now=now)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name,
-             action="calendar_workday" if kind == OFFICE_WORKDAY else "calendar_day_off", entity=ENTITY,
-             entity_code=format_date(day), field="kind", old=_shown(old), new=_shown(row))
+    row, old = store.put_office_day(
+        session=session, day=day, kind=kind, note=note, created_by=actor.staff.id if actor.staff else None, now=now
+    )
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="calendar_workday" if kind == OFFICE_WORKDAY else "calendar_day_off",
+        entity=ENTITY,
+        entity_code=format_date(day),
+        field="kind",
+        old=_shown(old),
+        new=_shown(row),
+    )
     return row, old
 
 
@@ -78,8 +88,17 @@ def remove_day(session: Session, actor: Actor, *, day: date | str) -> OfficeDay:
     row = store.remove_office_day(session=session, day=day)
     if row is None:
         raise Refused(copy.not_listed(day))
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="calendar_remove", entity=ENTITY,
-             entity_code=format_date(day), field="kind", old=_shown(row), new="")
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="calendar_remove",
+        entity=ENTITY,
+        entity_code=format_date(day),
+        field="kind",
+        old=_shown(row),
+        new="",
+    )
     return row
 
 

@@ -38,8 +38,10 @@ def check_date_bounds(day: date) -> date:
     if FIRST_DAY <= day <= LAST_DAY:
         return day
     shown = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime drops a year's leading zeros
-    why = (f"ngày «{shown}» nằm ngoài khoảng cho phép: chỉ nhận ngày từ {format_date(FIRST_DAY)} "
-           f"đến {format_date(LAST_DAY)}")
+    why = (
+        f"ngày «{shown}» nằm ngoài khoảng cho phép: chỉ nhận ngày từ {format_date(FIRST_DAY)} "
+        f"đến {format_date(LAST_DAY)}"
+    )
     if day > LAST_DAY:
         why += "; nếu chưa có hạn cụ thể, hãy ghi một hạn thật (ví dụ cuối năm nay) rồi gia hạn khi cần"
     raise InputError(why)
@@ -86,7 +88,7 @@ def format_date(value: date | None) -> str:
 
 
 def parse_percent(text: str) -> int:
-    """"50", "50%", "50 %" → 50; refuses what is not a whole number from 0 to 100."""
+    """ "50", "50%", "50 %" → 50; refuses what is not a whole number from 0 to 100."""
     raw = str(text).strip().rstrip("%").strip().replace(",", ".")
     try:
         number = float(raw)
@@ -98,10 +100,19 @@ def parse_percent(text: str) -> int:
 
 
 _ROLES = {
-    "can bo": ROLE_OFFICER, "cong chuc": ROLE_OFFICER, "chuyen vien": ROLE_OFFICER, "vien chuc": ROLE_OFFICER,
-    "officer": ROLE_OFFICER, "nhan vien": ROLE_OFFICER,
-    "lanh dao": ROLE_MANAGER, "quan ly": ROLE_MANAGER, "manager": ROLE_MANAGER, "truong phong": ROLE_MANAGER,
-    "quan tri": ROLE_ADMIN, "quan tri vien": ROLE_ADMIN, "admin": ROLE_ADMIN,
+    "can bo": ROLE_OFFICER,
+    "cong chuc": ROLE_OFFICER,
+    "chuyen vien": ROLE_OFFICER,
+    "vien chuc": ROLE_OFFICER,
+    "officer": ROLE_OFFICER,
+    "nhan vien": ROLE_OFFICER,
+    "lanh dao": ROLE_MANAGER,
+    "quan ly": ROLE_MANAGER,
+    "manager": ROLE_MANAGER,
+    "truong phong": ROLE_MANAGER,
+    "quan tri": ROLE_ADMIN,
+    "quan tri vien": ROLE_ADMIN,
+    "admin": ROLE_ADMIN,
 }
 
 
@@ -113,7 +124,7 @@ def parse_role(text: str) -> str:
 
 
 def unit_path(text: str) -> list[str]:
-    """"UBND tỉnh > Sở Nội vụ > Phòng CCHC" → the names of each level."""
+    """ "UBND tỉnh > Sở Nội vụ > Phòng CCHC" → the names of each level."""
     parts = [" ".join(p.split()) for p in re.split(r"\s*[>›»]\s*", nfc(str(text or "")))]
     parts = [p for p in parts if p]
     if not parts:
@@ -121,8 +132,9 @@ def unit_path(text: str) -> list[str]:
     return parts
 
 
-_VALUE = re.compile(r"(?P<op>>=|<=|≥|≤|>|<)?\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm|diem|hồ sơ|ho so)?",
-                    re.IGNORECASE)
+_VALUE = re.compile(
+    r"(?P<op>>=|<=|≥|≤|>|<)?\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>%|điểm|diem|hồ sơ|ho so)?", re.IGNORECASE
+)
 
 
 def target_value_in(text: str) -> tuple[float | None, str, bool]:

@@ -176,7 +176,7 @@ class Period:
         year = self.start.year
         if self.every == WEEK:
             iso_year, week, _ = self.start.isocalendar()
-            return (f"Tuần {week:02d}/{iso_year} ({self.start:%d/%m}–{self.end:%d/%m/%Y})")
+            return f"Tuần {week:02d}/{iso_year} ({self.start:%d/%m}–{self.end:%d/%m/%Y})"
         if self.every == MONTH:
             return f"Tháng {self.start.month:02d}/{year}"
         if self.every == QUARTER:
@@ -268,18 +268,14 @@ def due_date(rule: Rule, period: Period, calendar: WorkingDays) -> date:
     return instance(rule, period, calendar).due
 
 
-def first_instance(
-    rule: Rule, day: date, calendar: WorkingDays, *, after: date | None = None
-) -> Instance:
+def first_instance(rule: Rule, day: date, calendar: WorkingDays, *, after: date | None = None) -> Instance:
     """The instance a series created (or edited) on ``day`` starts with: the first,
     in period order, whose due date is ``day`` or later, among the periods that
     start after ``after`` (the end of the last period already made), if given."""
     return next(instances_from(rule, day, calendar, after=after))
 
 
-def instances_from(
-    rule: Rule, day: date, calendar: WorkingDays, *, after: date | None = None
-) -> Iterator[Instance]:
+def instances_from(rule: Rule, day: date, calendar: WorkingDays, *, after: date | None = None) -> Iterator[Instance]:
     """``first_instance`` and every later period's instance, in order (endless)."""
     period = previous_period(rule, period_of(rule, day))
     if after is not None and period.start <= after:
@@ -361,8 +357,18 @@ def _day_words(anchor: Anchor) -> str:
 # -- reading rules --------------------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
-    "tam": 8, "chin": 9, "muoi": 10,
+    "nhat": 1,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "bon": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
 }
 _ORDINAL = r"(\d{1,2}|nhat|hai|ba|tu|bon|nam|sau|bay|tam|chin|muoi)"
 _WEEKDAY = r"(2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)"
@@ -374,8 +380,17 @@ _FILLERS = frozenset(
 )
 
 _UNIT_WORDS = {"tuan": WEEK, "thang": MONTH, "quy": QUARTER, "nam": YEAR}
-_POSITIONS = {"dau": "first", "giua": "middle", "cuoi": "last", "1": "first", "2": "middle", "3": "last",
-              "nhat": "first", "hai": "middle", "ba": "last"}
+_POSITIONS = {
+    "dau": "first",
+    "giua": "middle",
+    "cuoi": "last",
+    "1": "first",
+    "2": "middle",
+    "3": "last",
+    "nhat": "first",
+    "hai": "middle",
+    "ba": "last",
+}
 
 
 def _number(word: str) -> int:
@@ -439,8 +454,9 @@ def parse(text: str) -> Rule:
     _take_last_days(r)
     for m in r.take(r" (\d{1,2})/(\d{1,2})(/\d{1,4})?(?= )"):
         if m.group(3):
-            raise RuleError(f"quy tắc định kỳ không ghi năm («{m.group(0).strip()}»)",
-                            HALF if HALF in r.units else YEAR)
+            raise RuleError(
+                f"quy tắc định kỳ không ghi năm («{m.group(0).strip()}»)", HALF if HALF in r.units else YEAR
+            )
         r.dates.append((int(m.group(1)), int(m.group(2))))
     for m in r.take(r" ngay (\d{1,3})(?= )"):
         r.set_day(int(m.group(1)))
@@ -455,8 +471,10 @@ def _take_dates_and_halves(r: _Reading) -> None:
     for m in r.take(r" ngay (\d{1,2}) thang (\d{1,2})(?= )| (\d{1,2}) thang (\d{1,2})(?= )"):
         day, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         r.dates.append((int(day), int(month)))
-    if r.take(r" (?<!thu )(?<!ngay )(6|sau) thang( mot lan)?(?= )"
-              r"| nua nam( mot lan)?(?= )| hai lan (mot|moi) nam(?= )"):
+    if r.take(
+        r" (?<!thu )(?<!ngay )(6|sau) thang( mot lan)?(?= )"
+        r"| nua nam( mot lan)?(?= )| hai lan (mot|moi) nam(?= )"
+    ):
         r.units.append(HALF)
 
 
@@ -472,9 +490,11 @@ def _take_working_days(r: _Reading) -> None:
 
 
 def _take_months_of_the_period(r: _Reading) -> None:
-    """"tháng cuối quý", "tháng đầu quý sau", "tháng thứ 2 của quý", "tháng sau"."""
-    for m in r.take(r" thang (dau|giua|cuoi|thu (1|2|3|nhat|hai|ba)) (cua )?(moi )?(quy|ky)"
-                    r"( sau| tiep theo| ke tiep)?(?= )"):
+    """ "tháng cuối quý", "tháng đầu quý sau", "tháng thứ 2 của quý", "tháng sau"."""
+    for m in r.take(
+        r" thang (dau|giua|cuoi|thu (1|2|3|nhat|hai|ba)) (cua )?(moi )?(quy|ky)"
+        r"( sau| tiep theo| ke tiep)?(?= )"
+    ):
         position = _POSITIONS[m.group(2) or m.group(1)]
         if m.group(6):
             if position != "first":
@@ -488,7 +508,7 @@ def _take_months_of_the_period(r: _Reading) -> None:
 
 
 def _take_last_days(r: _Reading) -> None:
-    """"ngày cuối tháng", "cuối mỗi quý", "ngày cuối cùng của năm", "ngày cuối"."""
+    """ "ngày cuối tháng", "cuối mỗi quý", "ngày cuối cùng của năm", "ngày cuối"."""
     for m in r.take(r" (ngay )?cuoi (cung )?(cua )?(moi )?(thang|quy|nam|ky)(?= )"):
         r.set_day(LAST)
         unit = m.group(5)
@@ -554,7 +574,7 @@ def _build(every: str, r: _Reading, shown: str) -> Rule:
             # "hằng quý 18/3, 18/6, 18/9, 18/12": the same day of the same month of each quarter
             places = {((month - 1) % 3, day) for day, month in r.dates}
             if len(places) == 1 and all(1 <= m <= 12 and 1 <= d <= _last_day(2000, m) for d, m in r.dates):
-                (month, day), = places
+                ((month, day),) = places
                 return Rule(QUARTER, (Anchor(month, day),))
             raise RuleError("các ngày đến hạn của định kỳ hằng quý phải cùng ngày, cùng tháng trong quý", QUARTER)
         if r.dates:
@@ -575,8 +595,9 @@ def _build(every: str, r: _Reading, shown: str) -> Rule:
         if dates or r.position not in ("first", "last", None):
             raise RuleError(f"không hiểu ngày đến hạn trong «{shown}»", every)
         if r.position is None and r.day != LAST:
-            raise RuleError(f"«{shown}» cần đúng một ngày/tháng đến hạn"
-                            + (" cho mỗi 6 tháng" if every == HALF else ""), every)
+            raise RuleError(
+                f"«{shown}» cần đúng một ngày/tháng đến hạn" + (" cho mỗi 6 tháng" if every == HALF else ""), every
+            )
         months = _MONTHS[every]
         month = 1 if r.position == "first" else months
         starts = (1, 7) if every == HALF else (1,)
@@ -599,6 +620,5 @@ def _build(every: str, r: _Reading, shown: str) -> Rule:
         dates = [(min(day, _last_day(2000, m)), m) for m in ((month - 1) % 6 + 1, (month - 1) % 6 + 7)]
     (day1, month1), (day2, month2) = dates
     if not (month1 <= 6 < month2):
-        raise RuleError("hai ngày đến hạn phải một ngày trong 6 tháng đầu năm, một ngày trong 6 tháng cuối năm",
-                        HALF)
+        raise RuleError("hai ngày đến hạn phải một ngày trong 6 tháng đầu năm, một ngày trong 6 tháng cuối năm", HALF)
     return Rule(HALF, (Anchor(month1 - 1, day1), Anchor(month2 - 7, day2)))

@@ -42,9 +42,14 @@ def ask_leader(session: Session, task: Task, report: Report, *, at: datetime) ->
     leader = session.get(Staff, task.accountable_id)
     owner = session.get(Staff, task.owner_id)
     evidence = rows.evidence_of_report(session=session, report_id=report.id)
-    return notices.tell_staff(session, leader, key=f"review:{report.id}", now=at,
-                              text=copy.review_asked(task, owner, report, evidence),
-                              markup=copy.review_keyboard(task.id).to_dict())
+    return notices.tell_staff(
+        session,
+        leader,
+        key=f"review:{report.id}",
+        now=at,
+        text=copy.review_asked(task, owner, report, evidence),
+        markup=copy.review_keyboard(task.id).to_dict(),
+    )
 
 
 def added_to_report(session: Session, report: Report, *, what: str, key: str, at: datetime) -> None:
@@ -55,9 +60,14 @@ def added_to_report(session: Session, report: Report, *, what: str, key: str, at
     current = rows.review_report(session=session, task_id=task.id)
     if current is None or current.id != report.id:
         return
-    notices.tell_staff(session, session.get(Staff, task.accountable_id), key=f"review:{report.id}:{key}", now=at,
-                       text=copy.review_added(task, session.get(Staff, task.owner_id), what),
-                       markup=copy.review_keyboard(task.id).to_dict())
+    notices.tell_staff(
+        session,
+        session.get(Staff, task.accountable_id),
+        key=f"review:{report.id}:{key}",
+        now=at,
+        text=copy.review_added(task, session.get(Staff, task.owner_id), what),
+        markup=copy.review_keyboard(task.id).to_dict(),
+    )
 
 
 def reviewable(session: Session, actor: Actor, task_id: int) -> Task:
@@ -74,20 +84,34 @@ def reviewable(session: Session, actor: Actor, task_id: int) -> Task:
 def confirm(session: Session, actor: Actor, *, task_id: int, now: datetime) -> tuple[Task, Staff | None]:
     """«Xác nhận hoàn thành»: the task is done from ``now``; the owner is told; audited."""
     task = reviewable(session, actor, task_id)
-    if not rows.move_status(session=session, task=task, from_status=STATUS_REVIEW, to_status=STATUS_DONE,
-                            done_at=now):
+    if not rows.move_status(session=session, task=task, from_status=STATUS_REVIEW, to_status=STATUS_DONE, done_at=now):
         session.refresh(task)
         raise Refused(copy.already_decided(task))
     owner = session.get(Staff, task.owner_id)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="review_confirm", entity="task",
-             entity_code=task.code, field="trạng thái", old="chờ duyệt", new="hoàn thành")
-    notices.tell_staff(session, owner, key=f"review:{task.id}:confirm:{now.isoformat()}", now=now,
-                       text=copy.confirmed_notice(task, actor.name))
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="review_confirm",
+        entity="task",
+        entity_code=task.code,
+        field="trạng thái",
+        old="chờ duyệt",
+        new="hoàn thành",
+    )
+    notices.tell_staff(
+        session,
+        owner,
+        key=f"review:{task.id}:confirm:{now.isoformat()}",
+        now=now,
+        text=copy.confirmed_notice(task, actor.name),
+    )
     return task, owner
 
 
-def send_back(session: Session, actor: Actor, *, task_id: int, reason: str,
-              now: datetime) -> tuple[Task, Staff | None, str]:
+def send_back(
+    session: Session, actor: Actor, *, task_id: int, reason: str, now: datetime
+) -> tuple[Task, Staff | None, str]:
     """«Trả lại» with ``reason``: the task is in progress again; the owner is told why; audited."""
     from texts.tasks import report_keyboard
 
@@ -97,14 +121,30 @@ def send_back(session: Session, actor: Actor, *, task_id: int, reason: str,
     if len(reason) > REASON_MAX:
         raise Refused(copy.REASON_TOO_LONG)
     task = reviewable(session, actor, task_id)
-    if not rows.move_status(session=session, task=task, from_status=STATUS_REVIEW, to_status=STATUS_IN_PROGRESS,
-                            done_at=None):
+    if not rows.move_status(
+        session=session, task=task, from_status=STATUS_REVIEW, to_status=STATUS_IN_PROGRESS, done_at=None
+    ):
         session.refresh(task)
         raise Refused(copy.already_decided(task))
     owner = session.get(Staff, task.owner_id)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="review_return", entity="task",
-             entity_code=task.code, field="trạng thái", old="chờ duyệt", new="đang thực hiện", note=reason)
-    notices.tell_staff(session, owner, key=f"review:{task.id}:return:{now.isoformat()}", now=now,
-                       text=copy.returned_notice(task, actor.name, reason),
-                       markup=report_keyboard(task.id).to_dict())
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="review_return",
+        entity="task",
+        entity_code=task.code,
+        field="trạng thái",
+        old="chờ duyệt",
+        new="đang thực hiện",
+        note=reason,
+    )
+    notices.tell_staff(
+        session,
+        owner,
+        key=f"review:{task.id}:return:{now.isoformat()}",
+        now=now,
+        text=copy.returned_notice(task, actor.name, reason),
+        markup=report_keyboard(task.id).to_dict(),
+    )
     return task, owner, reason

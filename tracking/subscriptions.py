@@ -53,8 +53,11 @@ def owner_of(session: Session, sub: Subscription, *, admin_ids) -> Actor:
     elif sub.owner_telegram_id is not None:
         telegram_id = sub.owner_telegram_id
         staff = db.staff_by_telegram(session=session, telegram_id=telegram_id)
-        who = (f"đồng chí {staff.full_name} ({staff.code})" if staff is not None
-               else f"người đăng ký (tài khoản Telegram {telegram_id})")
+        who = (
+            f"đồng chí {staff.full_name} ({staff.code})"
+            if staff is not None
+            else f"người đăng ký (tài khoản Telegram {telegram_id})"
+        )
         actor = Actor(telegram_id=telegram_id, staff=staff, super_admin=telegram_id in admin_ids)
         if staff is None and not actor.super_admin:
             raise Stopped(f"{who} không còn là quản trị viên")
@@ -73,46 +76,95 @@ def stop(session: Session, sub: Subscription, *, reason: str, now: datetime) -> 
     sub.disabled_at = now
     sub.disabled_reason = reason[:500]
     session.add(sub)
-    text = (f"⏹ Bot đã dừng gửi bản tổng hợp định kỳ ({schedule_label(sub)}) ở chat này vì {esc(reason)}, "
-            "nên không còn quyền nhận tổng hợp này.\n"
-            "Muốn nhận lại, một lãnh đạo hoặc quản trị viên gõ /dangkytonghop tại đây.")
-    box.enqueue(session=session, row=Outbox(key=f"s:{sub.id}:stop:{now.isoformat()}"[:160], kind=NOTICE,
-                                            chat_id=sub.chat_id, text=text, not_before=now))
-    db.audit(session=session, actor=None, actor_name="bot", action="subscribe", entity="chat",
-             entity_code=str(sub.chat_id), new="dừng", note=reason)
+    text = (
+        f"⏹ Bot đã dừng gửi bản tổng hợp định kỳ ({schedule_label(sub)}) ở chat này vì {esc(reason)}, "
+        "nên không còn quyền nhận tổng hợp này.\n"
+        "Muốn nhận lại, một lãnh đạo hoặc quản trị viên gõ /dangkytonghop tại đây."
+    )
+    box.enqueue(
+        session=session,
+        row=Outbox(
+            key=f"s:{sub.id}:stop:{now.isoformat()}"[:160], kind=NOTICE, chat_id=sub.chat_id, text=text, not_before=now
+        ),
+    )
+    db.audit(
+        session=session,
+        actor=None,
+        actor_name="bot",
+        action="subscribe",
+        entity="chat",
+        entity_code=str(sub.chat_id),
+        new="dừng",
+        note=reason,
+    )
     return True
 
 
-def subscribe(session: Session, actor: Actor, *, chat_id: int, frequency: str, weekday: int, at: str,
-              now: datetime, month_day: int = 1) -> Subscription:
+def subscribe(
+    session: Session,
+    actor: Actor,
+    *,
+    chat_id: int,
+    frequency: str,
+    weekday: int,
+    at: str,
+    now: datetime,
+    month_day: int = 1,
+) -> Subscription:
     """Subscribe the chat to the actor's digest (or change the time of theirs; a stopped one starts again).
     ``month_day``: the day of the month of a monthly or quarterly digest (a day the month lacks: its last).
     Changed to another frequency, it starts afresh: its first digest comes at its next time."""
     require_manager(actor, "đăng ký nhận tổng hợp")
-    sub = rows.owned_subscription(session=session, chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None,
-                                  telegram_id=actor.telegram_id)
+    sub = rows.owned_subscription(
+        session=session,
+        chat_id=chat_id,
+        staff_id=actor.staff.id if actor.staff else None,
+        telegram_id=actor.telegram_id,
+    )
     if sub is None:
-        sub = Subscription(chat_id=chat_id, staff_id=actor.staff.id if actor.staff else None,
-                           owner_telegram_id=None if actor.staff else actor.telegram_id, created_at=now)
+        sub = Subscription(
+            chat_id=chat_id,
+            staff_id=actor.staff.id if actor.staff else None,
+            owner_telegram_id=None if actor.staff else actor.telegram_id,
+            created_at=now,
+        )
     if sub.id is not None and sub.frequency != frequency:
         sub.last_period, sub.created_at = "", now
     sub.frequency, sub.weekday, sub.at_time, sub.month_day = frequency, weekday, at, month_day
     sub.disabled_at, sub.disabled_reason = None, ""
     session.add(sub)
     session.flush()
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
-             entity_code=str(chat_id), new=f"{frequency} {at}" + (f" ngày {month_day}" if frequency in
-                                                                    ("monthly", "quarter") else ""))
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="subscribe",
+        entity="chat",
+        entity_code=str(chat_id),
+        new=f"{frequency} {at}" + (f" ngày {month_day}" if frequency in ("monthly", "quarter") else ""),
+    )
     return sub
 
 
 def unsubscribe(session: Session, actor: Actor, *, chat_id: int) -> int:
     """Stop this chat's digests: an admin's stops them all, a manager's their own; how many."""
     require_manager(actor, "hủy đăng ký tổng hợp")
-    subs = rows.chat_subscriptions(session=session, chat_id=chat_id, everyone=actor.is_admin,
-                                   staff_id=actor.staff.id if actor.staff else None, telegram_id=actor.telegram_id)
+    subs = rows.chat_subscriptions(
+        session=session,
+        chat_id=chat_id,
+        everyone=actor.is_admin,
+        staff_id=actor.staff.id if actor.staff else None,
+        telegram_id=actor.telegram_id,
+    )
     rows.delete_subscriptions(session=session, subscriptions=subs)
     if subs:
-        db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="subscribe", entity="chat",
-                 entity_code=str(chat_id), new="hủy")
+        db.audit(
+            session=session,
+            actor=actor.staff,
+            actor_name=actor.name,
+            action="subscribe",
+            entity="chat",
+            entity_code=str(chat_id),
+            new="hủy",
+        )
     return len(subs)

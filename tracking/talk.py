@@ -22,8 +22,19 @@ from sqlmodel import Session, col, select
 import texts.talk as copy
 from storage import leaders as talk_db
 from storage import tracking as db
-from storage.models import (EXTENSION_APPROVED, EXTENSION_PENDING, EXTENSION_REFUSED, ROLE_ADMIN, ROLE_MANAGER,
-                            STATUS_DONE, ExtensionRequest, Report, Staff, Task, TaskComment)
+from storage.models import (
+    EXTENSION_APPROVED,
+    EXTENSION_PENDING,
+    EXTENSION_REFUSED,
+    ROLE_ADMIN,
+    ROLE_MANAGER,
+    STATUS_DONE,
+    ExtensionRequest,
+    Report,
+    Staff,
+    Task,
+    TaskComment,
+)
 from tracking import notices, service
 from tracking.parse import InputError, parse_date
 from tracking.refusals import Refused
@@ -47,8 +58,9 @@ def _leader_or_admins(session: Session, task: Task, *, but: int | None) -> tuple
 
 def _admins_with_telegram(session: Session, *, but: int | None) -> list[Staff]:
     """The staff admins who use the bot (told in place of a leader who does not), ``but`` one."""
-    rows = session.exec(select(Staff).where(Staff.role == ROLE_ADMIN, col(Staff.telegram_id).is_not(None))
-                        .order_by(col(Staff.code))).all()
+    rows = session.exec(
+        select(Staff).where(Staff.role == ROLE_ADMIN, col(Staff.telegram_id).is_not(None)).order_by(col(Staff.code))
+    ).all()
     return [s for s in rows if s.id != but]
 
 
@@ -65,6 +77,7 @@ def may_extend(session: Session, staff: Staff | None, task: Task) -> bool:
 
 # ---- blockers ---------------------------------------------------------------------------------------------
 
+
 def blocker_reported(session: Session, actor: Actor, *, task: Task, report: Report, now: datetime) -> int:
     """Tell the accountable leader (else the admins) of a «vướng mắc» report just saved; how many were
     told. Only reports made in chat tell anyone (the command line and the sample data tell nobody)."""
@@ -76,12 +89,14 @@ def blocker_reported(session: Session, actor: Actor, *, task: Task, report: Repo
     for person in people:
         text = copy.blocked_notice(task, owner, actor.staff, report.note, for_admin=for_admin)
         markup = copy.blocked_keyboard(task.id, may_extend=may_extend(session, person, task))
-        told += notices.tell_staff(session, person, key=f"blk:{report.id}:{report.status}:{person.id}", text=text,
-                                   now=now, markup=markup)
+        told += notices.tell_staff(
+            session, person, key=f"blk:{report.id}:{report.status}:{person.id}", text=text, now=now, markup=markup
+        )
     return told
 
 
 # ---- comments ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Comment:
@@ -102,16 +117,29 @@ def comment(session: Session, actor: Actor, *, task: Task | str | int, text: str
         raise Refused(copy.COMMENT_EMPTY)
     author = actor.staff
     entry = talk_db.add_comment(session=session, task=task, staff=author, author=actor.name, text=text, at=now)
-    db.audit(session=session, actor=author, actor_name=actor.name, action="comment", entity="task",
-             entity_code=task.code, field="trao đổi", new=text)
+    db.audit(
+        session=session,
+        actor=author,
+        actor_name=actor.name,
+        action="comment",
+        entity="task",
+        entity_code=task.code,
+        field="trao đổi",
+        new=text,
+    )
     told = []
     for staff_id in dict.fromkeys((task.owner_id, task.accountable_id)):
         if staff_id is None or (author is not None and staff_id == author.id):
             continue
         person = session.get(Staff, staff_id)
-        if notices.tell_staff(session, person, key=f"cm:{entry.id}:{staff_id}",
-                              text=copy.comment_notice(task, actor.name, text), now=now,
-                              markup=copy.comment_keyboard(task.id)):
+        if notices.tell_staff(
+            session,
+            person,
+            key=f"cm:{entry.id}:{staff_id}",
+            text=copy.comment_notice(task, actor.name, text),
+            now=now,
+            markup=copy.comment_keyboard(task.id),
+        ):
             told.append(person)
     return Comment(task, entry, told)
 
@@ -142,6 +170,7 @@ def codes_in(session: Session, actor: Actor, text: str) -> list[str]:
 
 # ---- extension requests -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Requested:
     task: Task
@@ -149,8 +178,9 @@ class Requested:
     told: list[Staff]
 
 
-def request_extension(session: Session, actor: Actor, *, code: str, day: str, reason: str, today: date,
-                      now: datetime) -> Requested:
+def request_extension(
+    session: Session, actor: Actor, *, code: str, day: str, reason: str, today: date, now: datetime
+) -> Requested:
     """The owner asks for ``day`` as the new deadline; the accountable leader (else the admins) gets
     «Đồng ý» / «Từ chối». Audited."""
     staff = service.require_linked(actor)
@@ -173,17 +203,35 @@ def request_extension(session: Session, actor: Actor, *, code: str, day: str, re
     pending = talk_db.pending_extension(session=session, task_id=task.id)
     if pending is not None:
         raise Refused(copy.extension_pending(task.code, pending.new_deadline))
-    request = ExtensionRequest(task_id=task.id, staff_id=staff.id, old_deadline=task.deadline, new_deadline=new,
-                               reason=reason, created_at=now)
+    request = ExtensionRequest(
+        task_id=task.id, staff_id=staff.id, old_deadline=task.deadline, new_deadline=new, reason=reason, created_at=now
+    )
     session.add(request)
     session.flush()
-    db.audit(session=session, actor=staff, action="extension_request", entity="task", entity_code=task.code,
-             field="thời hạn", old=task.deadline, new=new, note=reason)
+    db.audit(
+        session=session,
+        actor=staff,
+        action="extension_request",
+        entity="task",
+        entity_code=task.code,
+        field="thời hạn",
+        old=task.deadline,
+        new=new,
+        note=reason,
+    )
     people, for_admin = _leader_or_admins(session, task, but=staff.id)
-    told = [p for p in people if notices.tell_staff(
-        session, p, key=f"xq:{request.id}:{p.id}", now=now,
-        text=copy.extension_request_notice(task, staff, request, for_admin=for_admin),
-        markup=copy.extension_keyboard(request.id, task.id))]
+    told = [
+        p
+        for p in people
+        if notices.tell_staff(
+            session,
+            p,
+            key=f"xq:{request.id}:{p.id}",
+            now=now,
+            text=copy.extension_request_notice(task, staff, request, for_admin=for_admin),
+            markup=copy.extension_keyboard(request.id, task.id),
+        )
+    ]
     return Requested(task, request, told)
 
 
@@ -220,12 +268,24 @@ def _deciding(actor: Actor) -> Actor:
 
 def approve(session: Session, actor: Actor, *, request_id: int, today: date, now: datetime) -> Decision:
     request, task = _decidable(session, actor, request_id)
-    task, old = service.extend(session, _deciding(actor), task_code=task.code, new_deadline=request.new_deadline,
-                               reason=f"đồng ý yêu cầu gia hạn: {request.reason}", today=today)
+    task, old = service.extend(
+        session,
+        _deciding(actor),
+        task_code=task.code,
+        new_deadline=request.new_deadline,
+        reason=f"đồng ý yêu cầu gia hạn: {request.reason}",
+        today=today,
+    )
     _decide(session, actor, request, task, approved=True, note="", now=now)
     owner = session.get(Staff, task.owner_id)
-    notices.tell_staff(session, owner, key=f"xd:{request.id}", text=copy.approved_notice(task, old, actor.name),
-                       now=now, markup=copy.comment_keyboard(task.id))
+    notices.tell_staff(
+        session,
+        owner,
+        key=f"xd:{request.id}",
+        text=copy.approved_notice(task, old, actor.name),
+        now=now,
+        markup=copy.comment_keyboard(task.id),
+    )
     return Decision(task, request, old)
 
 
@@ -236,26 +296,42 @@ def refuse(session: Session, actor: Actor, *, request_id: int, reason: str, now:
         raise Refused(copy.REFUSAL_NO_REASON)
     _decide(session, actor, request, task, approved=False, note=reason, now=now)
     owner = session.get(Staff, task.owner_id)
-    notices.tell_staff(session, owner, key=f"xd:{request.id}", text=copy.refused_notice(task, request, actor.name),
-                       now=now, markup=copy.comment_keyboard(task.id))
+    notices.tell_staff(
+        session,
+        owner,
+        key=f"xd:{request.id}",
+        text=copy.refused_notice(task, request, actor.name),
+        now=now,
+        markup=copy.comment_keyboard(task.id),
+    )
     return Decision(task, request, task.deadline)
 
 
-def _decide(session: Session, actor: Actor, request: ExtensionRequest, task: Task, *, approved: bool, note: str,
-            now: datetime) -> None:
+def _decide(
+    session: Session, actor: Actor, request: ExtensionRequest, task: Task, *, approved: bool, note: str, now: datetime
+) -> None:
     request.status = EXTENSION_APPROVED if approved else EXTENSION_REFUSED
     request.decided_by = actor.staff.id if actor.staff else None
     request.decided_at = now
     request.decision_note = note
     session.add(request)
     session.flush()
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name,
-             action="extension_approve" if approved else "extension_refuse", entity="task", entity_code=task.code,
-             field="yêu cầu gia hạn", old=f"{request.old_deadline:%d/%m/%Y}",
-             new=f"{request.new_deadline:%d/%m/%Y} ({'đồng ý' if approved else 'từ chối'})", note=note)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="extension_approve" if approved else "extension_refuse",
+        entity="task",
+        entity_code=task.code,
+        field="yêu cầu gia hạn",
+        old=f"{request.old_deadline:%d/%m/%Y}",
+        new=f"{request.new_deadline:%d/%m/%Y} ({'đồng ý' if approved else 'từ chối'})",
+        note=note,
+    )
 
 
 # ---- «Gia hạn» on a blocker notice ----------------------------------------------------------------------------
+
 
 def task_to_extend(session: Session, actor: Actor, task_id: int) -> Task:
     """A task the actor may extend: admins, managers on their scope."""
@@ -265,19 +341,24 @@ def task_to_extend(session: Session, actor: Actor, task_id: int) -> Task:
     return task
 
 
-def extend(session: Session, actor: Actor, *, task_id: int, text: str, today: date,
-           now: datetime) -> tuple[Task, date]:
+def extend(session: Session, actor: Actor, *, task_id: int, text: str, today: date, now: datetime) -> tuple[Task, date]:
     """``<ngày> <lý do>`` typed after «Gia hạn»: the deadline moved (``service.extend``'s checks and
     audit), and the owner told."""
     task = task_to_extend(session, actor, task_id)
     parts = text.split(maxsplit=1)
     if len(parts) < 2:
         raise Refused(copy.EXTEND_UNREADABLE)
-    task, old = service.extend(session, _deciding(actor), task_code=task.code, new_deadline=parts[0],
-                               reason=parts[1], today=today)
+    task, old = service.extend(
+        session, _deciding(actor), task_code=task.code, new_deadline=parts[0], reason=parts[1], today=today
+    )
     owner = session.get(Staff, task.owner_id)
     if owner is not None and (actor.staff is None or owner.id != actor.staff.id):
-        notices.tell_staff(session, owner, key=f"xg:{task.id}:{task.deadline.isoformat()}:{now.isoformat()}",
-                           text=copy.extended_notice(task, old, actor.name), now=now,
-                           markup=copy.comment_keyboard(task.id))
+        notices.tell_staff(
+            session,
+            owner,
+            key=f"xg:{task.id}:{task.deadline.isoformat()}:{now.isoformat()}",
+            text=copy.extended_notice(task, old, actor.name),
+            now=now,
+            markup=copy.comment_keyboard(task.id),
+        )
     return task, old

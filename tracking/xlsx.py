@@ -75,8 +75,21 @@ _ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 _BUILTIN_NUMBER_FORMATS = {
-    "General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "0.00E+00": 11,
-    "mm-dd-yy": 14, "d-mmm-yy": 15, "d-mmm": 16, "mmm-yy": 17, "h:mm": 20, "h:mm:ss": 21, "@": 49,
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+    "0.00E+00": 11,
+    "mm-dd-yy": 14,
+    "d-mmm-yy": 15,
+    "d-mmm": 16,
+    "mmm-yy": 17,
+    "h:mm": 20,
+    "h:mm:ss": 21,
+    "@": 49,
 }
 _FIRST_CUSTOM_NUMBER_FORMAT = 164  # lower ids are Excel's built-in formats
 
@@ -161,14 +174,21 @@ def _truncated(text: str) -> str:
     if len(encoded) <= 2 * MAX_CELL_CHARS:
         return text
     # Cutting may split a surrogate pair; its dangling half is dropped.
-    return encoded[:2 * MAX_CELL_CHARS].decode("utf-16-le", "ignore")
+    return encoded[: 2 * MAX_CELL_CHARS].decode("utf-16-le", "ignore")
 
 
 def _attribute(text: str) -> str:
     """``text`` escaped for a double-quoted attribute."""
     text = _ILLEGAL_XML.sub("", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("\t", "&#9;")
+    )
 
 
 def _check_sheet_name(name: str, taken: Sequence[str]) -> None:
@@ -252,13 +272,17 @@ def _zip(entries: Sequence[_Entry], moment: datetime) -> bytes:
         name = entry.name.encode("ascii")
         if max(entry.size, entry.compressed_size, offset) >= 0xFFFFFFFF:
             raise ValueError("the workbook is too large for a zip file without ZIP64")
-        common = struct.pack("<HHHHHIII", 20, 0, 8, dos_time, dos_date, entry.crc, entry.compressed_size,
-                             entry.size)
+        common = struct.pack("<HHHHHIII", 20, 0, 8, dos_time, dos_date, entry.crc, entry.compressed_size, entry.size)
         header = b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name
         out.append(header)
         out.extend(entry.chunks)
-        directory.append(b"PK\x01\x02" + struct.pack("<H", 20) + common
-                         + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, offset) + name)
+        directory.append(
+            b"PK\x01\x02"
+            + struct.pack("<H", 20)
+            + common
+            + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, offset)
+            + name
+        )
         offset += len(header) + entry.compressed_size
     listing = b"".join(directory)
     end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(entries), len(entries), len(listing), offset, 0)
@@ -273,8 +297,16 @@ def _zip(entries: Sequence[_Entry], moment: datetime) -> bytes:
 class Sheet:
     """One worksheet, written a row at a time (see :meth:`row`); made by :meth:`Workbook.sheet`."""
 
-    def __init__(self, book: Workbook, title: str, index: int, *, widths: Sequence[float | None],
-                 freeze_header: bool, auto_filter: bool) -> None:
+    def __init__(
+        self,
+        book: Workbook,
+        title: str,
+        index: int,
+        *,
+        widths: Sequence[float | None],
+        freeze_header: bool,
+        auto_filter: bool,
+    ) -> None:
         self.title = title
         self.index = index
         self.auto_filter = auto_filter
@@ -288,20 +320,25 @@ class Sheet:
         """What precedes the rows: views (the frozen pane), the default row format, column widths."""
         selected = ' tabSelected="1"' if self.index == 1 else ""
         if freeze_header:
-            view = (f'<sheetView{selected} workbookViewId="0">'
-                    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
+            view = (
+                f'<sheetView{selected} workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
+            )
         else:
             view = f'<sheetView{selected} workbookViewId="0"/>'
         if len(widths) > MAX_COLUMNS:
             raise ValueError(f"at most {MAX_COLUMNS} columns")
-        cols = "".join(f'<col min="{i}" max="{i}" width="{float(w):g}" customWidth="1"/>'
-                       for i, w in enumerate(widths, start=1) if w is not None)
-        return (f'<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
-                f"<sheetViews>{view}</sheetViews>"
-                '<sheetFormatPr defaultRowHeight="15"/>'
-                + (f"<cols>{cols}</cols>" if cols else "")
-                + "<sheetData>")
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{float(w):g}" customWidth="1"/>'
+            for i, w in enumerate(widths, start=1)
+            if w is not None
+        )
+        return (
+            f'<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
+            f"<sheetViews>{view}</sheetViews>"
+            '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
+        )
 
     def row(self, values: Sequence[object], *, style: Style | None = None) -> None:
         """Append a row: str, int, float, Decimal, bool, date, datetime (naive) or None (no cell).
@@ -388,8 +425,14 @@ class Sheet:
 class Workbook:
     """A workbook written as it is filled: add sheets, add rows, then :meth:`to_bytes` once done."""
 
-    def __init__(self, *, date_format: str = "dd/mm/yyyy", datetime_format: str = "dd/mm/yyyy hh:mm",
-                 created: datetime | None = None, compress_level: int = COMPRESS_LEVEL) -> None:
+    def __init__(
+        self,
+        *,
+        date_format: str = "dd/mm/yyyy",
+        datetime_format: str = "dd/mm/yyyy hh:mm",
+        created: datetime | None = None,
+        compress_level: int = COMPRESS_LEVEL,
+    ) -> None:
         self.compress_level = compress_level
         self.created = (created or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
         # The shared strings, in index order: text -> the rest of its cells' XML (' t="s"><v>7</v></c>').
@@ -408,12 +451,14 @@ class Workbook:
         self._datetime_open = f'" s="{self._datetime_xf}"><v>'
         self._dated: dict[tuple[int, bool], int] = {}
 
-    def sheet(self, title: str, *, widths: Sequence[float | None] = (), freeze_header: bool = False,
-              auto_filter: bool = False) -> Sheet:
+    def sheet(
+        self, title: str, *, widths: Sequence[float | None] = (), freeze_header: bool = False, auto_filter: bool = False
+    ) -> Sheet:
         """A new sheet after the others; ``widths`` in Excel's character units, from column A."""
         _check_sheet_name(title, [s.title for s in self._sheets])
-        sheet = Sheet(self, title, len(self._sheets) + 1, widths=widths, freeze_header=freeze_header,
-                      auto_filter=auto_filter)
+        sheet = Sheet(
+            self, title, len(self._sheets) + 1, widths=widths, freeze_header=freeze_header, auto_filter=auto_filter
+        )
         self._sheets.append(sheet)
         return sheet
 
@@ -488,11 +533,18 @@ class Workbook:
         if not self._sheets:
             raise ValueError("a workbook needs at least one sheet")
         sheets = [sheet.close() for sheet in self._sheets]
-        parts = [self._part(name, xml) for name, xml in (
-            ("[Content_Types].xml", self._content_types()), ("_rels/.rels", self._package_rels()),
-            ("docProps/app.xml", self._app()), ("docProps/core.xml", self._core()),
-            ("xl/workbook.xml", self._workbook()), ("xl/_rels/workbook.xml.rels", self._workbook_rels()),
-            ("xl/styles.xml", self._styles_xml()))]
+        parts = [
+            self._part(name, xml)
+            for name, xml in (
+                ("[Content_Types].xml", self._content_types()),
+                ("_rels/.rels", self._package_rels()),
+                ("docProps/app.xml", self._app()),
+                ("docProps/core.xml", self._core()),
+                ("xl/workbook.xml", self._workbook()),
+                ("xl/_rels/workbook.xml.rels", self._workbook_rels()),
+                ("xl/styles.xml", self._styles_xml()),
+            )
+        ]
         return _zip([*parts, *sheets, self._shared_strings()], self.created)
 
     def _part(self, name: str, xml: str) -> _Entry:
@@ -504,87 +556,111 @@ class Workbook:
     def _shared_strings(self) -> _Entry:
         """The shared string table, escaped and deflated a slice at a time."""
         entry = _Entry("xl/sharedStrings.xml", self.compress_level)
-        entry.write((f'{_XML_DECLARATION}<sst xmlns="{_NS_MAIN}" count="{self._string_refs}" '
-                     f'uniqueCount="{len(self._strings)}">').encode("utf-8"))
+        entry.write(
+            (
+                f'{_XML_DECLARATION}<sst xmlns="{_NS_MAIN}" count="{self._string_refs}" '
+                f'uniqueCount="{len(self._strings)}">'
+            ).encode("utf-8")
+        )
         texts = list(self._strings)
         for start in range(0, len(texts), _STRINGS_PER_CHUNK):
-            entry.write("".join(f"<si>{_cell_text(text)}</si>"
-                                for text in texts[start:start + _STRINGS_PER_CHUNK]).encode("utf-8"))
+            entry.write(
+                "".join(f"<si>{_cell_text(text)}</si>" for text in texts[start : start + _STRINGS_PER_CHUNK]).encode(
+                    "utf-8"
+                )
+            )
         entry.write(b"</sst>")
         entry.close()
         return entry
 
     def _content_types(self) -> str:
         sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{s.index}.xml" ContentType="{sheet}"/>'
-                            for s in self._sheets)
-        return ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/xl/workbook.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                + overrides +
-                '<Override PartName="/xl/styles.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                '<Override PartName="/xl/sharedStrings.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                '<Override PartName="/docProps/core.xml" '
-                'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-                '<Override PartName="/docProps/app.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-                "</Types>")
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{s.index}.xml" ContentType="{sheet}"/>' for s in self._sheets
+        )
+        return (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + overrides
+            + '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            "</Types>"
+        )
 
     @staticmethod
     def _package_rels() -> str:
-        return (f'<Relationships xmlns="{_NS_PKG_REL}">'
-                f'<Relationship Id="rId1" Type="{_NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
-                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
-                'metadata/core-properties" Target="docProps/core.xml"/>'
-                f'<Relationship Id="rId3" Type="{_NS_REL}/extended-properties" Target="docProps/app.xml"/>'
-                "</Relationships>")
+        return (
+            f'<Relationships xmlns="{_NS_PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{_NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+            'metadata/core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_NS_REL}/extended-properties" Target="docProps/app.xml"/>'
+            "</Relationships>"
+        )
 
     @staticmethod
     def _app() -> str:
-        return ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-                'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-                "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop></Properties>")
+        return (
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop></Properties>"
+        )
 
     def _core(self) -> str:
         moment = self.created.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return ('<cp:coreProperties '
-                'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-                'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-                'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
-                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified>'
-                "</cp:coreProperties>")
+        return (
+            "<cp:coreProperties "
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified>'
+            "</cp:coreProperties>"
+        )
 
     def _workbook(self) -> str:
-        sheets = "".join(f'<sheet name="{_attribute(s.title)}" sheetId="{s.index}" r:id="rId{s.index}"/>'
-                         for s in self._sheets)
+        sheets = "".join(
+            f'<sheet name="{_attribute(s.title)}" sheetId="{s.index}" r:id="rId{s.index}"/>' for s in self._sheets
+        )
         # Excel keeps each sheet's filter range in this hidden name too, and writes it so.
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{s.index - 1}" hidden="1">'
             f"{_attribute(_quoted(s.title))}!{_absolute(s.filter_range())}</definedName>"
-            for s in self._sheets if s.auto_filter)
-        return (f'<workbook xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
-                '<workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
-                f"<sheets>{sheets}</sheets>"
-                + (f"<definedNames>{names}</definedNames>" if names else "")
-                + "</workbook>")
+            for s in self._sheets
+            if s.auto_filter
+        )
+        return (
+            f'<workbook xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
+            '<workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
+            f"<sheets>{sheets}</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>"
+        )
 
     def _workbook_rels(self) -> str:
         count = len(self._sheets)
-        sheets = "".join(f'<Relationship Id="rId{s.index}" Type="{_NS_REL}/worksheet" '
-                         f'Target="worksheets/sheet{s.index}.xml"/>' for s in self._sheets)
-        return (f'<Relationships xmlns="{_NS_PKG_REL}">{sheets}'
-                f'<Relationship Id="rId{count + 1}" Type="{_NS_REL}/styles" Target="styles.xml"/>'
-                f'<Relationship Id="rId{count + 2}" Type="{_NS_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-                "</Relationships>")
+        sheets = "".join(
+            f'<Relationship Id="rId{s.index}" Type="{_NS_REL}/worksheet" Target="worksheets/sheet{s.index}.xml"/>'
+            for s in self._sheets
+        )
+        return (
+            f'<Relationships xmlns="{_NS_PKG_REL}">{sheets}'
+            f'<Relationship Id="rId{count + 1}" Type="{_NS_REL}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{count + 2}" Type="{_NS_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        )
 
     def _styles_xml(self) -> str:
-        formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attribute(code)}"/>'
-                          for code, i in self._number_formats.items())
+        formats = "".join(
+            f'<numFmt numFmtId="{i}" formatCode="{_attribute(code)}"/>' for code, i in self._number_formats.items()
+        )
         font = '<sz val="11"/><name val="Calibri"/><family val="2"/><scheme val="minor"/>'
         xfs = []
         for style in self._style_list:
@@ -595,23 +671,26 @@ class Workbook:
                 attrs += ' applyNumberFormat="1"'
             if style.bold:
                 attrs += ' applyFont="1"'
-            alignment = ((f' vertical="{style.vertical}"' if style.vertical else "")
-                         + (' wrapText="1"' if style.wrap else ""))
+            alignment = (f' vertical="{style.vertical}"' if style.vertical else "") + (
+                ' wrapText="1"' if style.wrap else ""
+            )
             if alignment:
                 xfs.append(f'<xf {attrs} applyAlignment="1"><alignment{alignment}/></xf>')
             else:
                 xfs.append(f"<xf {attrs}/>")
-        return (f'<styleSheet xmlns="{_NS_MAIN}">'
-                + (f'<numFmts count="{len(self._number_formats)}">{formats}</numFmts>' if formats else "")
-                + f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
-                '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-                '<fill><patternFill patternType="gray125"/></fill></fills>'
-                '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-                f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-                '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-                '<dxfs count="0"/><tableStyles count="0"/>'
-                "</styleSheet>")
+        return (
+            f'<styleSheet xmlns="{_NS_MAIN}">'
+            + (f'<numFmts count="{len(self._number_formats)}">{formats}</numFmts>' if formats else "")
+            + f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            '<dxfs count="0"/><tableStyles count="0"/>'
+            "</styleSheet>"
+        )
 
 
 def _quoted(title: str) -> str:
@@ -620,5 +699,5 @@ def _quoted(title: str) -> str:
 
 
 def _absolute(ref: str) -> str:
-    """"A1:O10" as "$A$1:$O$10"."""
+    """ "A1:O10" as "$A$1:$O$10"."""
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))

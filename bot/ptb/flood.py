@@ -23,17 +23,17 @@ from dataclasses import dataclass
 
 
 class Verdict(enum.Enum):
-    ADMIT = "admit"          # handle it
-    DROP = "drop"            # ignore it: its sender or its group is paused
+    ADMIT = "admit"  # handle it
+    DROP = "drop"  # ignore it: its sender or its group is paused
     NOTE_USER = "note_user"  # the sender just went over: one note to them, then ignore
     NOTE_CHAT = "note_chat"  # the group just went over: one note to the group, then ignore
-    ASK = "ask"              # over a stranger's rate: say whether the sender is staff, then ask again
+    ASK = "ask"  # over a stranger's rate: say whether the sender is staff, then ask again
 
 
 @dataclass
 class _Bucket:
-    level: float = 0.0        # updates counted and not yet leaked away
-    at: float = 0.0           # when ``level`` was last brought up to date
+    level: float = 0.0  # updates counted and not yet leaked away
+    at: float = 0.0  # when ``level`` was last brought up to date
     paused_until: float = 0.0
     staff: bool | None = None  # known class of a person, until ``known_until``
     known_until: float = 0.0
@@ -45,8 +45,16 @@ class _Bucket:
 class FloodControl:
     """The buckets of one process; ``now`` is in seconds (any epoch), given by the caller."""
 
-    def __init__(self, *, staff_per_minute: int, stranger_per_minute: int, group_per_minute: int,
-                 pause_seconds: float, known_for: float = 600.0, max_entries: int = 100_000) -> None:
+    def __init__(
+        self,
+        *,
+        staff_per_minute: int,
+        stranger_per_minute: int,
+        group_per_minute: int,
+        pause_seconds: float,
+        known_for: float = 600.0,
+        max_entries: int = 100_000,
+    ) -> None:
         self.staff_per_minute = staff_per_minute  # 0: no limit
         self.stranger_per_minute = stranger_per_minute
         self.group_per_minute = group_per_minute
@@ -58,10 +66,12 @@ class FloodControl:
 
     @classmethod
     def from_settings(cls, settings) -> FloodControl:
-        return cls(staff_per_minute=settings.flood_staff_per_minute,
-                   stranger_per_minute=settings.flood_stranger_per_minute,
-                   group_per_minute=settings.flood_group_per_minute,
-                   pause_seconds=settings.flood_pause_seconds)
+        return cls(
+            staff_per_minute=settings.flood_staff_per_minute,
+            stranger_per_minute=settings.flood_stranger_per_minute,
+            group_per_minute=settings.flood_group_per_minute,
+            pause_seconds=settings.flood_pause_seconds,
+        )
 
     def remember(self, user: int, staff: bool, now: float) -> None:
         """Whether ``user`` is staff, as the database said at ``now``."""
@@ -125,12 +135,15 @@ class FloodControl:
     def _make_room(self, table: dict[int, _Bucket], now: float) -> None:
         """Drop the buckets that hold nothing (empty, not paused), then, if that was not enough, the
         least recently used, down to three quarters of ``max_entries`` (so this runs rarely)."""
-        slowest = min((rate for rate in (self.staff_per_minute, self.stranger_per_minute, self.group_per_minute)
-                       if rate), default=1)
-        for key in [key for key, bucket in table.items()
-                    if bucket.paused_until <= now and bucket.leaked(now, slowest) == 0.0]:
+        slowest = min(
+            (rate for rate in (self.staff_per_minute, self.stranger_per_minute, self.group_per_minute) if rate),
+            default=1,
+        )
+        for key in [
+            key for key, bucket in table.items() if bucket.paused_until <= now and bucket.leaked(now, slowest) == 0.0
+        ]:
             del table[key]
         keep = self.max_entries * 3 // 4
         if len(table) > keep:
-            for key in list(table)[:len(table) - keep]:
+            for key in list(table)[: len(table) - keep]:
                 del table[key]

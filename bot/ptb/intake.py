@@ -68,8 +68,11 @@ class DurableQueue(asyncio.Queue):
         serializing PTB's objects again."""
         if self.data is None:
             return
-        batch = [(item["update_id"], json.dumps(item, ensure_ascii=False)) for item in updates
-                 if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
+        batch = [
+            (item["update_id"], json.dumps(item, ensure_ascii=False))
+            for item in updates
+            if isinstance(item, dict) and isinstance(item.get("update_id"), int)
+        ]
         if await self._write_down(batch):
             self._kept.update(update_id for update_id, _ in batch)
 
@@ -120,7 +123,8 @@ class DurableQueue(asyncio.Queue):
         data = self.data
         now = data.clock()
         rows = await data.db.transaction(
-            lambda session: take_unfinished(session, now=now, retry_at=now + RETRY_AFTER, everything=everything))
+            lambda session: take_unfinished(session, now=now, retry_at=now + RETRY_AFTER, everything=everything)
+        )
         for update_id, payload in rows:
             try:
                 update = Update.de_json(json.loads(payload), self.bot)
@@ -198,8 +202,9 @@ async def start(application: Application) -> None:
         return
     await queue.take_up_unfinished(everything=True)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(look_for_unfinished, interval=CHECK_EVERY, first=CHECK_EVERY,
-                                            name="unfinished updates")
+        application.job_queue.run_repeating(
+            look_for_unfinished, interval=CHECK_EVERY, first=CHECK_EVERY, name="unfinished updates"
+        )
 
 
 async def stop(application: Application) -> None:

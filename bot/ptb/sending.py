@@ -47,26 +47,35 @@ NOT_RETRIED = {"getupdates", "setwebhook", "deletewebhook"}
 def puts_a_message(endpoint: str) -> bool:
     """Whether the call adds a message to a chat (what Telegram's per-chat limits count)."""
     name = endpoint.lower()
-    return (name.startswith("send") and name != "sendchataction") or name.startswith(("copymessage",
-                                                                                     "forwardmessage"))
+    return (name.startswith("send") and name != "sendchataction") or name.startswith(("copymessage", "forwardmessage"))
 
 
 @dataclass
 class _Chat:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # its messages go one after another
-    users: int = 0           # calls sending to it now or waiting to
-    tokens: float = 0.0      # a private chat's burst left, as of ``stamp``
+    users: int = 0  # calls sending to it now or waiting to
+    tokens: float = 0.0  # a private chat's burst left, as of ``stamp``
     stamp: float = 0.0
     sent: deque[float] = field(default_factory=deque)  # a group's last messages (when answered)
     not_before: float = 0.0  # held back by a 429 until then
 
 
 class PatientRateLimiter(BaseRateLimiter):
-    def __init__(self, *, max_retries: int = 3, network_retries: int = 4, first_backoff: float = 0.25,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 clock: Callable[[], float] = time.monotonic, per_second: int = 30, private_burst: int = 3,
-                 private_per_second: float = 1.0, group_per_minute: int = 20, max_chats: int = 1000,
-                 margin: float = 0.05) -> None:
+    def __init__(
+        self,
+        *,
+        max_retries: int = 3,
+        network_retries: int = 4,
+        first_backoff: float = 0.25,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        per_second: int = 30,
+        private_burst: int = 3,
+        private_per_second: float = 1.0,
+        group_per_minute: int = 20,
+        max_chats: int = 1000,
+        margin: float = 0.05,
+    ) -> None:
         self.max_retries = max_retries  # after a 429
         self.network_retries = network_retries
         self.first_backoff = first_backoff
@@ -137,8 +146,9 @@ class PatientRateLimiter(BaseRateLimiter):
                     await self._sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
-    async def _in_chat(self, key: int | str, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
-                       kwargs: dict[str, Any]) -> Any:
+    async def _in_chat(
+        self, key: int | str, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: dict[str, Any]
+    ) -> Any:
         """One message to one chat: after the chat's earlier ones, when its limit allows, in its turn."""
         chat = self._chat(key)
         chat.users += 1
@@ -236,9 +246,14 @@ class PatientRateLimiter(BaseRateLimiter):
     def _forget_idle(self) -> None:
         """Drop the chats nothing waits on and whose limits have nothing left to count."""
         now = self._clock()
-        for key in [key for key, chat in self._chats.items()
-                    if not chat.users and self._chat_wait(chat, key) == 0 and not chat.sent
-                    and chat.tokens + (now - chat.stamp) * self.private_per_second >= self.private_burst]:
+        for key in [
+            key
+            for key, chat in self._chats.items()
+            if not chat.users
+            and self._chat_wait(chat, key) == 0
+            and not chat.sent
+            and chat.tokens + (now - chat.stamp) * self.private_per_second >= self.private_burst
+        ]:
             del self._chats[key]
 
 

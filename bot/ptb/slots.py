@@ -24,7 +24,7 @@ class Slots:
             raise ValueError("at least one slot")
         self.size = size
         self.free = size
-        self._new: deque[asyncio.Future] = deque()       # updates that have not started
+        self._new: deque[asyncio.Future] = deque()  # updates that have not started
         self._resuming: deque[asyncio.Future] = deque()  # updates back from a wait: first
 
     @property

@@ -13,9 +13,7 @@ class CallbacksMixin:
         self._callback_queries: dict[str, bool] = {}  # id -> answered
         self._next_callback_id = 1
 
-    def press_button(
-        self, user: FakeUser | int, message: SentMessage, callback_data: str
-    ) -> str:
+    def press_button(self, user: FakeUser | int, message: SentMessage, callback_data: str) -> str:
         """Queue a CallbackQuery as if ``user`` pressed a button of ``message``.
 
         ``callback_data`` is *not* checked against the keyboard, so tests can
@@ -43,9 +41,7 @@ class CallbacksMixin:
     def _api_answerCallbackQuery(self, p: JSONDict, files: dict[str, Upload]) -> bool:
         query_id = str(p.get("callback_query_id") or "")
         if self._callback_queries.get(query_id, True):
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
         if len(str(p.get("text") or "")) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         self._callback_queries[query_id] = True

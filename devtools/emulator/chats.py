@@ -37,9 +37,7 @@ class ChatsMixin:
         self._chats[id] = user.private_chat()
         return user
 
-    def group(
-        self, id: int, title: str, *, admins: Iterable[int] = ()
-    ) -> JSONDict:
+    def group(self, id: int, title: str, *, admins: Iterable[int] = ()) -> JSONDict:
         """Create a group chat (``id`` must be negative; <= -10**12 gives a supergroup)."""
         if id >= 0:
             raise ValueError("group chat ids must be negative")
@@ -69,9 +67,7 @@ class ChatsMixin:
         content: JSONDict = {"text": text}
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0] if text.strip() else text
-            content["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
-            ]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
         return self._queue_user_message(sender, chat, content, reply_to)
 
     def send_document(
@@ -87,9 +83,7 @@ class ChatsMixin:
         """Queue an Update with a document sent by ``user``; the bytes are downloadable."""
         sender = self._as_user(user)
         mime = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-        stored = self._store_file(
-            bytes(data), file_name=file_name, mime_type=mime, kind="document"
-        )
+        stored = self._store_file(bytes(data), file_name=file_name, mime_type=mime, kind="document")
         content: JSONDict = {"document": self._document_dict(stored)}
         if caption is not None:
             content["caption"] = caption
@@ -105,9 +99,7 @@ class ChatsMixin:
     ) -> JSONDict:
         """Queue an Update with a photo sent by ``user``."""
         sender = self._as_user(user)
-        stored = self._store_file(
-            bytes(data), file_name=None, mime_type="image/jpeg", kind="photo"
-        )
+        stored = self._store_file(bytes(data), file_name=None, mime_type="image/jpeg", kind="photo")
         content: JSONDict = {"photo": self._photo_sizes(stored)}
         if caption is not None:
             content["caption"] = caption

@@ -178,11 +178,7 @@ class SentMessage:
         """
         markup = self.reply_markup or {}
         rows = markup.get("inline_keyboard") or []
-        return [
-            (str(button.get("text", "")), str(button.get("callback_data", "")))
-            for row in rows
-            for button in row
-        ]
+        return [(str(button.get("text", "")), str(button.get("callback_data", ""))) for row in rows for button in row]
 
     def button_data(self, label: str) -> str:
         """``callback_data`` of the first button whose text equals, else contains, ``label``."""

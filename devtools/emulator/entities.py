@@ -142,9 +142,7 @@ class _HtmlParser:
             raise ParseError(f'Unexpected end tag "{name}" at byte offset {self._at(i)}')
         top, start, attrs = stack[-1]
         if top != name:
-            raise ParseError(
-                f'Unmatched end tag at byte offset {self._at(i)}, expected "</{top}>", found "</{name}>"'
-            )
+            raise ParseError(f'Unmatched end tag at byte offset {self._at(i)}, expected "</{top}>", found "</{name}>"')
         stack.pop()
         depth = len(stack)
         if name == "code" and stack and stack[-1][0] == "pre":

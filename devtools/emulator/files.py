@@ -56,9 +56,7 @@ class FilesMixin:
         """Bytes of a stored file."""
         return self.files[file_id].data
 
-    def _store_file(
-        self, data: bytes, *, file_name: str | None, mime_type: str | None, kind: str
-    ) -> StoredFile:
+    def _store_file(self, data: bytes, *, file_name: str | None, mime_type: str | None, kind: str) -> StoredFile:
         self._file_counter += 1
         number = self._file_counter
         prefix = "AgAC" if kind == "photo" else "BQAC"
@@ -104,9 +102,7 @@ class FilesMixin:
             }
         ]
 
-    def _input_file(
-        self, p: JSONDict, files: dict[str, Upload], field_name: str, kind: str
-    ) -> StoredFile:
+    def _input_file(self, p: JSONDict, files: dict[str, Upload], field_name: str, kind: str) -> StoredFile:
         """Resolve a ``document``/``photo`` parameter: upload, attach:// or file_id."""
         value = p.get(field_name)
         upload: Upload | None = None
@@ -119,9 +115,7 @@ class FilesMixin:
             if len(upload.data) > limit:
                 raise BotAPIError(413, "Request Entity Too Large")
             if kind == "photo":
-                return self._store_file(
-                    upload.data, file_name=None, mime_type="image/jpeg", kind="photo"
-                )
+                return self._store_file(upload.data, file_name=None, mime_type="image/jpeg", kind="photo")
             name = upload.filename or "document"
             mime = upload.content_type
             if not mime or mime == "application/octet-stream":
@@ -152,16 +146,10 @@ class FilesMixin:
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             self.stats["401"] += 1
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
-            )
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         path = request.match_info["file_path"]
         for stored in self.files.values():
             if stored.file_path == path:
-                return web.Response(
-                    body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-                )
+                return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
         self.stats["404"] += 1
-        return web.json_response(
-            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
-        )
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)

@@ -80,9 +80,7 @@ class FloodLimiter:
                 waits.append(group[0] + 60.0 - now)
         else:
             tokens, last = self._private.get(chat_id, (float(self.private_burst), now))
-            tokens = min(
-                float(self.private_burst), tokens + max(0.0, now - last) * self.private_per_second
-            )
+            tokens = min(float(self.private_burst), tokens + max(0.0, now - last) * self.private_per_second)
             if tokens < 1.0:
                 waits.append((1.0 - tokens) / self.private_per_second)
         if waits:
@@ -122,6 +120,4 @@ class LimitsMixin:
             return
         retry_after = self.limiter.acquire(chat_id)
         if retry_after is not None:
-            raise BotAPIError(
-                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
-            )
+            raise BotAPIError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)

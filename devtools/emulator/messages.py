@@ -71,8 +71,7 @@ class MessagesMixin:
         rows = markup.get("inline_keyboard")
         if rows is not None:
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardMarkup "
-                                  "must be an Array of Arrays")
+                raise bad_request("can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays")
             for row in rows:
                 for button in row:
                     self._check_button(button)
@@ -84,8 +83,7 @@ class MessagesMixin:
             raise bad_request("text buttons are unallowed in the inline keyboard")
         actions = set(button) - {"text"}
         if not actions:
-            raise bad_request("can't parse inline keyboard button: "
-                              "Text buttons are unallowed in the inline keyboard")
+            raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
         data = button.get("callback_data")
         if data is not None and not (1 <= len(str(data).encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES):
             raise bad_request("BUTTON_DATA_INVALID")
@@ -120,9 +118,7 @@ class MessagesMixin:
             raise bad_request("message caption is too long" if caption else "message is too long")
         return plain, ents
 
-    def _bot_message(
-        self, chat: JSONDict, p: JSONDict, content: JSONDict, markup: JSONDict | None
-    ) -> JSONDict:
+    def _bot_message(self, chat: JSONDict, p: JSONDict, content: JSONDict, markup: JSONDict | None) -> JSONDict:
         content = {**content, **self._reply_to(int(chat["id"]), p)}
         keyboard = inline_keyboard(markup)
         if keyboard is not None:
@@ -179,9 +175,7 @@ class MessagesMixin:
         plain: str | None = None
         if caption not in (None, ""):
             caption = str(caption)
-            plain, entities = self._render_checked(
-                caption, parse_mode, p.get("caption_entities"), caption=True
-            )
+            plain, entities = self._render_checked(caption, parse_mode, p.get("caption_entities"), caption=True)
             content["caption"] = plain
             if entities:
                 content["caption_entities"] = entities

@@ -47,8 +47,7 @@ class UpdatesMixin:
                     await self._ack_signal.wait()
         except TimeoutError:
             raise asyncio.TimeoutError(
-                f"{len(self._updates)} update(s) still pending after {timeout}s "
-                "(is the bot polling?)"
+                f"{len(self._updates)} update(s) still pending after {timeout}s (is the bot polling?)"
             ) from None
 
     async def _api_getUpdates(self, p: JSONDict, files: dict[str, Upload]) -> list[JSONDict]:
@@ -74,8 +73,7 @@ class UpdatesMixin:
             if generation != self._poll_generation:
                 raise BotAPIError(
                     409,
-                    "Conflict: terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running",
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
                 )
             batch = self._select_updates(limit)
             if batch or self._closing:

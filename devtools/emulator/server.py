@@ -137,9 +137,7 @@ class BotAPIEmulator(
         self._init_webhook()
         self._init_limits(clock)
         self._methods: dict[str, Callable[[JSONDict, dict[str, Upload]], Any]] = {
-            name[len("_api_") :].lower(): getattr(self, name)
-            for name in dir(self)
-            if name.startswith("_api_")
+            name[len("_api_") :].lower(): getattr(self, name) for name in dir(self) if name.startswith("_api_")
         }
 
     # -- lifecycle ----------------------------------------------------------- #
@@ -161,9 +159,7 @@ class BotAPIEmulator(
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_file)
-        runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
+        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()
@@ -270,7 +266,7 @@ class BotAPIEmulator(
     def _api_setMyCommands(self, p: JSONDict, files: dict[str, Upload]) -> bool:
         commands = p.get("commands")
         if not isinstance(commands, list):
-            raise bad_request("parameter \"commands\" is required")
+            raise bad_request('parameter "commands" is required')
         if len(commands) > 100:
             raise bad_request("too many commands")
         for command in commands:
@@ -281,7 +277,5 @@ class BotAPIEmulator(
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         scope = p.get("scope") or {"type": "default"}
         key = json.dumps(scope, sort_keys=True), str(p.get("language_code") or "")
-        self.commands[key] = copy_json(
-            [{"command": c["command"], "description": c["description"]} for c in commands]
-        )
+        self.commands[key] = copy_json([{"command": c["command"], "description": c["description"]} for c in commands])
         return True

@@ -19,9 +19,7 @@ class ChatSession:
     this session has not seen yet.  ``history`` lists the bot's messages here.
     """
 
-    def __init__(
-        self, emulator: BotAPIEmulator, user: FakeUser, chat: JSONDict | int | None = None
-    ) -> None:
+    def __init__(self, emulator: BotAPIEmulator, user: FakeUser, chat: JSONDict | int | None = None) -> None:
         self.emu = emulator
         self.user = user
         self.chat: JSONDict = emulator._chat_for(user, chat)
@@ -29,9 +27,7 @@ class ChatSession:
         self._cursor = emulator.mark()
         self.last_callback_id: str | None = None
 
-    def _in_chat(
-        self, predicate: Callable[[SentMessage], bool] | None
-    ) -> Callable[[SentMessage], bool]:
+    def _in_chat(self, predicate: Callable[[SentMessage], bool] | None) -> Callable[[SentMessage], bool]:
         def check(message: SentMessage) -> bool:
             return message.chat_id == self.chat_id and (predicate is None or predicate(message))
 
@@ -70,9 +66,7 @@ class ChatSession:
     ) -> SentMessage:
         """Send a document and return the first bot message in this chat after it."""
         mark = self.emu.mark()
-        self.emu.send_document(
-            self.user, file_name, data, mime_type=mime_type, caption=caption, chat=self.chat_id
-        )
+        self.emu.send_document(self.user, file_name, data, mime_type=mime_type, caption=caption, chat=self.chat_id)
         return await self._next(None, mark, timeout)
 
     async def expect(

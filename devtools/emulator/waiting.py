@@ -64,16 +64,12 @@ class WaitingMixin:
                     while index < len(self.calls):
                         name, params = self.calls[index]
                         index += 1
-                        if name.lower() == wanted and (
-                            predicate is None or predicate(params)
-                        ):
+                        if name.lower() == wanted and (predicate is None or predicate(params)):
                             return params
                     await self._call_signal.wait()
         except TimeoutError:
             seen = [name for name, _ in self.calls[after:] if name.lower() != "getupdates"]
-            raise asyncio.TimeoutError(
-                f"no {method} call within {timeout}s; calls since #{after}: {seen}"
-            ) from None
+            raise asyncio.TimeoutError(f"no {method} call within {timeout}s; calls since #{after}: {seen}") from None
 
     @staticmethod
     def _matches(predicate: Callable[[SentMessage], bool], message: SentMessage) -> bool:
@@ -94,8 +90,5 @@ class WaitingMixin:
             lines.append(f"{len(self._updates)} update(s) not yet fetched by the bot.")
         if self.errors:
             lines.append("Recent API errors returned to the bot:")
-            lines.extend(
-                f"  {method} -> {status} {description}"
-                for method, _, status, description in self.errors[-5:]
-            )
+            lines.extend(f"  {method} -> {status} {description}" for method, _, status, description in self.errors[-5:])
         return "\n".join(lines)

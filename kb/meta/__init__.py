@@ -53,7 +53,12 @@ from kb.meta.issuers import _issuer_from_code, _places
 from kb.meta.title import MAX_TITLE_CHARS, _find_title, _stem
 
 __all__ = [
-    "ARTICLE", "DOCUMENT", "DocMeta", "MAX_TITLE_CHARS", "doc_type_name", "extract_meta",
+    "ARTICLE",
+    "DOCUMENT",
+    "DocMeta",
+    "MAX_TITLE_CHARS",
+    "doc_type_name",
+    "extract_meta",
     "find_document_numbers",
 ]
 
@@ -65,12 +70,12 @@ ARTICLE = "article"
 class DocMeta:
     """What a document is and how to cite it, as far as its text tells."""
 
-    title: str                   # headline / subject; never empty, at most MAX_TITLE_CHARS
-    number: str | None           # an official document's own number, e.g. "27/KH-UBND"
-    issuer: str | None           # who issued it, with its place, e.g. "UBND thành phố Hà Nội"
-    date: datetime.date | None   # a document's date; an article's publication date
-    kind: str = DOCUMENT         # DOCUMENT or ARTICLE
-    source: str | None = None    # an article's publisher, as the text states it
+    title: str  # headline / subject; never empty, at most MAX_TITLE_CHARS
+    number: str | None  # an official document's own number, e.g. "27/KH-UBND"
+    issuer: str | None  # who issued it, with its place, e.g. "UBND thành phố Hà Nội"
+    date: datetime.date | None  # a document's date; an article's publication date
+    kind: str = DOCUMENT  # DOCUMENT or ARTICLE
+    source: str | None = None  # an article's publisher, as the text states it
     reports_on: str | None = None  # the document an article reports on, e.g.
     # "Kế hoạch 05/KH-HĐTĐKT ngày 20/04/2021 của Hội đồng Thi đua - Khen thưởng thành phố Hà Nội"
 
@@ -107,12 +112,13 @@ def extract_meta(text: str, file_name: str) -> DocMeta:
     number = issuer = date = None
     annex = _code_after(_ANNEX_RE.search(header.text), header.text)
     formal = _code_after(_FORMAL_TITLE_RE.match(title), title)
-    if formal and ": " in title[formal.end():]:
+    if formal and ": " in title[formal.end() :]:
         formal = None  # "Kế hoạch số 27/KH-UBND: Hà Nội phấn đấu ...", a headline
     if header.number:
         number = header.number
-        date = header.place_date or (_date_next_to(header.text, [(0, header.number_end)])
-                                     if header.number_end >= 0 else None)
+        date = header.place_date or (
+            _date_next_to(header.text, [(0, header.number_end)]) if header.number_end >= 0 else None
+        )
         issuer = lh_issuer or _issuer_from_code(number)
     elif annex:
         number, date, issuer = _named_with(annex, header.text, places, lh_issuer)
@@ -124,7 +130,11 @@ def extract_meta(text: str, file_name: str) -> DocMeta:
     else:
         published, unit = _publication(lines)
         return DocMeta(
-            title=title, number=None, issuer=None, date=published, kind=ARTICLE,
+            title=title,
+            number=None,
+            issuer=None,
+            date=published,
+            kind=ARTICLE,
             source=_source(text, lines, unit),
             reports_on=_reported(text, title, published, places),
         )

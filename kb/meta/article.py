@@ -102,8 +102,7 @@ def _source(text: str, lines: Sequence[str], dateline_unit: str | None) -> str |
 
 
 # a line that opens citing it: "(Quyết định số 9535/QĐ-UBND ngày ...)", "Theo Kế hoạch số 45/KH-UBND ..."
-_CITING_LINE_RE = re.compile(
-    rf"^\s*(?:\(\s*(?:theo\s+)?|theo\s+)(?:{_TYPES_ALT})(?:\s+số)?\s*:?\s*$", re.IGNORECASE)
+_CITING_LINE_RE = re.compile(rf"^\s*(?:\(\s*(?:theo\s+)?|theo\s+)(?:{_TYPES_ALT})(?:\s+số)?\s*:?\s*$", re.IGNORECASE)
 _SENTENCE_DATE_RE = re.compile(
     r"^\s*(?:\([^()\n]{2,60}\)\s*[-–—:]\s*)?"  # after the lead's "(Chinhphu.vn) - "
     r"Ngày\s+(?:(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?"
@@ -116,8 +115,7 @@ _SHORT_DATE_AFTER = re.compile(
 )
 
 
-def _with_year(day: str, month: str, year: str | None,
-               published: datetime.date | None) -> datetime.date | None:
+def _with_year(day: str, month: str, year: str | None, published: datetime.date | None) -> datetime.date | None:
     """A date; one written without its year ("ngày 20/4") is the last such day up to the
     article's publication."""
     if year:
@@ -130,8 +128,9 @@ def _with_year(day: str, month: str, year: str | None,
     return value
 
 
-def _date_beside(text: str, span: tuple[int, int], issued: bool,
-                 published: datetime.date | None) -> datetime.date | None:
+def _date_beside(
+    text: str, span: tuple[int, int], issued: bool, published: datetime.date | None
+) -> datetime.date | None:
     """A date the article gives a number short: "05/KH-HĐTĐKT ngày 20/4", or at the head
     of the sentence that issues it: "Ngày 20/4, Hội đồng ... có Kế hoạch số 05/KH-HĐTĐKT"."""
     short = _SHORT_DATE_AFTER.match(text, span[1])
@@ -139,17 +138,15 @@ def _date_beside(text: str, span: tuple[int, int], issued: bool,
         return _with_year(short.group(1), short.group(2), None, published)
     if not issued:
         return None
-    line = text[text.rfind("\n", 0, span[0]) + 1:span[0]]
+    line = text[text.rfind("\n", 0, span[0]) + 1 : span[0]]
     m = _SENTENCE_DATE_RE.match(re.split(r"(?<=[.;!?])\s+", line)[-1])
     if not m:
         return None
     g = m.groups()
-    return (_with_year(g[0], g[1], g[2], published) if g[0] is not None
-            else _with_year(g[3], g[4], g[5], published))
+    return _with_year(g[0], g[1], g[2], published) if g[0] is not None else _with_year(g[3], g[4], g[5], published)
 
 
-def _reported(text: str, title: str, published: datetime.date | None,
-              places: Sequence[tuple[str, str]]) -> str | None:
+def _reported(text: str, title: str, published: datetime.date | None, places: Sequence[tuple[str, str]]) -> str | None:
     """The document an article reports on, written out: its type, number, date and issuer.
 
     A code counts when the headline names it, when the subject of its sentence issues it
@@ -165,20 +162,22 @@ def _reported(text: str, title: str, published: datetime.date | None,
     def strength(code: str, span: tuple[int, int]) -> int:
         if code in title:
             return 2
-        line = text[text.rfind("\n", 0, span[0]) + 1:span[0]]
+        line = text[text.rfind("\n", 0, span[0]) + 1 : span[0]]
         return 1 if clauses[span][0] or _CITING_LINE_RE.match(line) else 0
 
-    best = max(((strength(code, span), -span[0], code) for code, spans in occ.items() for span in spans),
-               default=None)
+    best = max(((strength(code, span), -span[0], code) for code, spans in occ.items() for span in spans), default=None)
     if best is None or best[0] == 0:
         return None
     code, spans = best[2], occ[best[2]]
     kind = _type_before(text, -best[1]) or doc_type_name(code) or "Văn bản"
     date = _date_next_to(text, spans) or next(
-        (d for span in spans if (d := _date_beside(text, span, clauses[span][0], published))), None)
-    issuer = (next((org for _, end in spans if (org := _issuer_after(text, end))), None)
-              or next((clauses[span][1] for span in spans if clauses[span][1]), None)
-              or _issuer_from_code(code))
+        (d for span in spans if (d := _date_beside(text, span, clauses[span][0], published))), None
+    )
+    issuer = (
+        next((org for _, end in spans if (org := _issuer_after(text, end))), None)
+        or next((clauses[span][1] for span in spans if clauses[span][1]), None)
+        or _issuer_from_code(code)
+    )
     out = f"{kind} {code}"
     if date:
         out += f" ngày {date:%d/%m/%Y}"

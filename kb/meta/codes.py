@@ -12,8 +12,7 @@ import unicodedata
 
 def _vietnamese_upper() -> str:
     letters = {"Đ"}
-    for base in ("A", "A\u0306", "A\u0302", "E", "E\u0302", "I", "O", "O\u0302", "O\u031b",
-                 "U", "U\u031b", "Y"):
+    for base in ("A", "A\u0306", "A\u0302", "E", "E\u0302", "I", "O", "O\u0302", "O\u031b", "U", "U\u031b", "Y"):
         for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"):
             ch = unicodedata.normalize("NFC", base + tone)
             if len(ch) == 1 and not ch.isascii():
@@ -68,9 +67,27 @@ def find_document_numbers(text: str) -> list[str]:
 
 # The types of official documents, as prose writes them before a number.
 _DOC_TYPES = (
-    "kế hoạch", "quyết định", "chỉ thị", "nghị quyết", "nghị định", "thông tư", "thông tư liên tịch",
-    "công văn", "chương trình", "thông báo", "hướng dẫn", "báo cáo", "tờ trình", "đề án", "luật",
-    "quy định", "quy chế", "kết luận", "công điện", "chương trình hành động", "chương trình phối hợp",
+    "kế hoạch",
+    "quyết định",
+    "chỉ thị",
+    "nghị quyết",
+    "nghị định",
+    "thông tư",
+    "thông tư liên tịch",
+    "công văn",
+    "chương trình",
+    "thông báo",
+    "hướng dẫn",
+    "báo cáo",
+    "tờ trình",
+    "đề án",
+    "luật",
+    "quy định",
+    "quy chế",
+    "kết luận",
+    "công điện",
+    "chương trình hành động",
+    "chương trình phối hợp",
 )
 
 
@@ -82,12 +99,32 @@ _DOC_TYPES = (
 # the Party's own): "18/KH-UBND" is a Kế hoạch, "08-CTr/TU" a Chương trình. A number with
 # no type before the issuer's abbreviation ("356/SNV-CCHC") is a Công văn's.
 _TYPE_CODES = {
-    "NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết định", "CT": "Chỉ thị", "TT": "Thông tư",
-    "TTLT": "Thông tư liên tịch", "QC": "Quy chế", "QyĐ": "Quy định", "QYĐ": "Quy định",
-    "TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình", "KH": "Kế hoạch",
-    "PA": "Phương án", "ĐA": "Đề án", "DA": "Dự án", "BC": "Báo cáo", "BB": "Biên bản",
-    "TTr": "Tờ trình", "HĐ": "Hợp đồng", "CĐ": "Công điện", "KL": "Kết luận", "GM": "Giấy mời",
-    "CV": "Công văn", "L": "Luật",
+    "NQ": "Nghị quyết",
+    "NĐ": "Nghị định",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "QC": "Quy chế",
+    "QyĐ": "Quy định",
+    "QYĐ": "Quy định",
+    "TC": "Thông cáo",
+    "TB": "Thông báo",
+    "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "KH": "Kế hoạch",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "DA": "Dự án",
+    "BC": "Báo cáo",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "HĐ": "Hợp đồng",
+    "CĐ": "Công điện",
+    "KL": "Kết luận",
+    "GM": "Giấy mời",
+    "CV": "Công văn",
+    "L": "Luật",
 }
 
 
@@ -118,7 +155,7 @@ _TYPE_BEFORE_CODE = re.compile(rf"(?<!\w)({_TYPES_ALT})[^\S\n]+(?:số[^\S\n]*:?
 
 
 def _type_before(text: str, start: int) -> str | None:
-    m = _TYPE_BEFORE_CODE.search(text[max(0, start - 40):start])
+    m = _TYPE_BEFORE_CODE.search(text[max(0, start - 40) : start])
     if not m:
         return None
     kind = " ".join(m.group(1).lower().split())

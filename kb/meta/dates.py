@@ -9,9 +9,7 @@ from collections.abc import Sequence
 
 _NUM_DATE = r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})"
 _LONG_DATE = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
-_ANY_DATE = re.compile(
-    rf"(?<![\d/.\-]){_NUM_DATE}(?!\d)(?![/.\-]\d)|{_LONG_DATE}", re.IGNORECASE
-)
+_ANY_DATE = re.compile(rf"(?<![\d/.\-]){_NUM_DATE}(?!\d)(?![/.\-]\d)|{_LONG_DATE}", re.IGNORECASE)
 _DATE_AFTER_NUMBER = re.compile(
     r"[^\S\n]*,?[^\S\n]*(?:(?:được\s+)?(?:ban\s+hành|ký)\s+)?ngày\s+"
     rf"(?:{_NUM_DATE}(?!\d)|(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+(\d{{4}}))",

@@ -32,23 +32,21 @@ _PLACE_DATE_FULL = re.compile(
     r"|[\s.…_]*tháng[\s.…_]*năm\s*\d{4})\s*\.?$",
     re.IGNORECASE,
 )
-_ANNEX_RE = re.compile(
-    rf"Ban\s+hành\s+kèm\s+theo\s+({_TYPES_ALT})\s+số\s*:?\s*", re.IGNORECASE
-)
+_ANNEX_RE = re.compile(rf"Ban\s+hành\s+kèm\s+theo\s+({_TYPES_ALT})\s+số\s*:?\s*", re.IGNORECASE)
 _FORMAL_TITLE_RE = re.compile(rf"^(?:{_TYPES_ALT})\s+số\s*:?\s*", re.IGNORECASE)
 _BODY_START_RE = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)(?!\w)")
 
 
 @dataclass
 class _Header:
-    letterhead: list[str]              # its upper-case lines, in order
-    number: str | None = None          # after "Số:"
-    number_end: int = -1               # where that number ends in the header's text
+    letterhead: list[str]  # its upper-case lines, in order
+    number: str | None = None  # after "Số:"
+    number_end: int = -1  # where that number ends in the header's text
     place_date: datetime.date | None = None
-    dated_line: bool = False           # a place-and-date line, even with the date left blank
+    dated_line: bool = False  # a place-and-date line, even with the date left blank
     motto: bool = False
-    doc_type_line: bool = False        # "KẾ HOẠCH", "QUYẾT ĐỊNH" alone on a line
-    text: str = ""                     # the header's lines joined by spaces
+    doc_type_line: bool = False  # "KẾ HOẠCH", "QUYẾT ĐỊNH" alone on a line
+    text: str = ""  # the header's lines joined by spaces
 
 
 def _motto_mark(m: re.Match[str]) -> str:
@@ -101,7 +99,7 @@ def _read_header(lines: Sequence[str]) -> _Header:
                     found = h.text.find(code.group())
                     h.number_end = found + len(code.group()) if found >= 0 else -1
                 collecting = False
-                piece = piece[code.end():].strip()  # "Số: 47/TB-UBND Bình Sơn, ngày ..." from a PDF
+                piece = piece[code.end() :].strip()  # "Số: 47/TB-UBND Bình Sơn, ngày ..." from a PDF
             pd = _PLACE_DATE_FULL.match(piece)
             if pd:
                 h.dated_line = True
@@ -120,7 +118,8 @@ def _read_header(lines: Sequence[str]) -> _Header:
                 collecting = False
                 continue
             starts = _is_letterhead(piece) or (
-                h.letterhead and piece == piece.upper() and _words(piece) and len(_words(piece)) <= 10)
+                h.letterhead and piece == piece.upper() and _words(piece) and len(_words(piece)) <= 10
+            )
             if collecting and starts and len(h.letterhead) < 4:
                 h.letterhead.append(piece)
             else:
@@ -160,8 +159,9 @@ def _code_after(label: re.Match[str] | None, text: str) -> re.Match[str] | None:
     return code if code and _is_code(code.group()) else None
 
 
-def _named_with(code: re.Match[str], text: str, places: Sequence[tuple[str, str]],
-                letterhead_issuer: str | None) -> tuple[str, datetime.date | None, str | None]:
+def _named_with(
+    code: re.Match[str], text: str, places: Sequence[tuple[str, str]], letterhead_issuer: str | None
+) -> tuple[str, datetime.date | None, str | None]:
     """Number, date and issuer of a document named by its number in ``text``: "Quyết định số
     315/QĐ-UBND ngày 02/02/2024 của Ủy ban nhân dân tỉnh Bình Sơn"."""
     number = code.group().translate(_LOOKALIKES)

@@ -21,10 +21,17 @@ _ORG_HEAD_RE = re.compile(
     rf"|Đảng\s+bộ|Liên\s+đoàn|Đoàn|Hội){_NAME_NEXT}"
     r")(?!\w)"
 )
-_BARE_ORGS = frozenset({
-    "UBND", "HĐND", "Ủy ban nhân dân", "Uỷ ban nhân dân", "Hội đồng nhân dân",
-    "Chủ tịch UBND", "Chủ tịch HĐND",
-})
+_BARE_ORGS = frozenset(
+    {
+        "UBND",
+        "HĐND",
+        "Ủy ban nhân dân",
+        "Uỷ ban nhân dân",
+        "Hội đồng nhân dân",
+        "Chủ tịch UBND",
+        "Chủ tịch HĐND",
+    }
+)
 _ORG_TOKEN_RE = re.compile(r"[^\S\n]*(TP\.|Tp\.|,|[^\s,.;:!?()\[\]{}“”\"'«»/]+)")
 # Heads whose proper names may contain a comma: "Bộ Văn hóa, Thể thao và Du lịch".
 _COMMA_HEADS = frozenset({"Bộ", "Sở"})
@@ -42,8 +49,7 @@ _OF_AFTER_NUMBER = re.compile(
     r"[^\S\n]*,?[^\S\n]*)?của[^\S\n]+"
 )
 _DOC_TYPE_TAIL = re.compile(
-    r"(?:^|\s)(?:" + "|".join(sorted(_DOC_TYPES, key=len, reverse=True))
-    + r"|văn bản)\s*(?:số\s*:?\s*)?$",
+    r"(?:^|\s)(?:" + "|".join(sorted(_DOC_TYPES, key=len, reverse=True)) + r"|văn bản)\s*(?:số\s*:?\s*)?$",
     re.IGNORECASE,
 )
 _VERB_TAIL = re.compile(
@@ -73,8 +79,12 @@ def _org_span(text: str, pos: int) -> tuple[str, int] | None:
         token = m.group(1)
         if token == ",":
             nxt = _ORG_TOKEN_RE.match(text, m.end())
-            if (words[0] in _COMMA_HEADS and nxt and nxt.group(1)[0].isupper()
-                    and not _ORG_HEAD_RE.match(text, m.end() + len(nxt.group()) - len(nxt.group(1)))):
+            if (
+                words[0] in _COMMA_HEADS
+                and nxt
+                and nxt.group(1)[0].isupper()
+                and not _ORG_HEAD_RE.match(text, m.end() + len(nxt.group()) - len(nxt.group(1)))
+            ):
                 words[-1] += ","
                 i = m.end()
                 continue
@@ -96,7 +106,7 @@ def _org_span(text: str, pos: int) -> tuple[str, int] | None:
 
 
 def _issuer_after(text: str, end: int) -> str | None:
-    """"08-CTr/TU của Thành ủy Hà Nội", "9535/QĐ-UBND ngày 25/12/2020 của UBND thành phố"."""
+    """ "08-CTr/TU của Thành ủy Hà Nội", "9535/QĐ-UBND ngày 25/12/2020 của UBND thành phố"."""
     m = _OF_AFTER_NUMBER.match(text, end)
     return _org_at(text, m.end()) if m else None
 
@@ -105,7 +115,7 @@ def _issuing_clause(text: str, start: int) -> tuple[bool, str | None]:
     """Is the code at ``start`` issued by the subject of its sentence, and by whom:
     "UBND thành phố Hà Nội vừa ban hành Kế hoạch số 27/KH-UBND" → (True, "UBND thành phố
     Hà Nội"); "tỉnh đã ban hành Kế hoạch số 45/KH-UBND" → (True, None)."""
-    sentence = _CLAUSE_BREAK.split(text[max(0, start - 300):start])[-1]
+    sentence = _CLAUSE_BREAK.split(text[max(0, start - 300) : start])[-1]
     doc_type = _DOC_TYPE_TAIL.search(sentence)
     if not doc_type:
         return False, None
@@ -193,7 +203,7 @@ def _complete_place(org: str, places: Sequence[tuple[str, str]]) -> str:
     if bare:
         level = _level(bare.group(1))
         name = next((n for lv, n in places if lv == level), None)
-        return f"{org[:bare.start(1)]}{level} {name}" if name else org
+        return f"{org[: bare.start(1)]}{level} {name}" if name else org
     if org in _PARTY_BARE:
         name = next((n for lv, n in places if lv == _PARTY_BARE[org]), None)
         return f"{org} {name}" if name else org
@@ -209,17 +219,43 @@ _HDND_RE = re.compile(r"(?<!\w)hội\s+đồng\s+nhân\s+dân(?!\w)", re.IGNOREC
 _PARTY_HEAD_RE = re.compile(r"(?<!\w)(Thành|Tỉnh|Huyện|Quận|Thị|Đảng)\s+uỷ(?!\w)")
 # the type words that open a body's name; the next word starts its proper name
 _BODY_TYPES = (
-    ("TỔNG", "CỤC"), ("CHI", "CỤC"), ("VĂN", "PHÒNG"), ("HỘI", "ĐỒNG"), ("TRUNG", "TÂM"),
-    ("CÔNG", "AN"), ("BƯU", "ĐIỆN"), ("ĐẢNG", "BỘ"), ("LIÊN", "ĐOÀN"), ("SỞ",), ("BỘ",), ("BAN",),
-    ("PHÒNG",), ("CỤC",), ("ĐOÀN",), ("HỘI",), ("VIỆN",),
+    ("TỔNG", "CỤC"),
+    ("CHI", "CỤC"),
+    ("VĂN", "PHÒNG"),
+    ("HỘI", "ĐỒNG"),
+    ("TRUNG", "TÂM"),
+    ("CÔNG", "AN"),
+    ("BƯU", "ĐIỆN"),
+    ("ĐẢNG", "BỘ"),
+    ("LIÊN", "ĐOÀN"),
+    ("SỞ",),
+    ("BỘ",),
+    ("BAN",),
+    ("PHÒNG",),
+    ("CỤC",),
+    ("ĐOÀN",),
+    ("HỘI",),
+    ("VIỆN",),
 )
-_PARTY_UPPER = {("THÀNH", "ỦY"), ("TỈNH", "ỦY"), ("HUYỆN", "ỦY"), ("QUẬN", "ỦY"), ("THỊ", "ỦY"),
-                ("ĐẢNG", "ỦY")}
-_PROPER_WORDS = {("CHÍNH", "PHỦ"): "Chính phủ", ("TRUNG", "ƯƠNG"): "Trung ương",
-                 ("VIỆT", "NAM"): "Việt Nam", ("QUỐC", "HỘI"): "Quốc hội"}
-_UPPER_LEVELS = {("THÀNH", "PHỐ"): "thành phố", ("THỊ", "XÃ"): "thị xã", ("THỊ", "TRẤN"): "thị trấn",
-                 ("TỈNH",): "tỉnh", ("HUYỆN",): "huyện", ("QUẬN",): "quận", ("PHƯỜNG",): "phường",
-                 ("XÃ",): "xã", ("TP",): "thành phố", ("TP.",): "thành phố"}
+_PARTY_UPPER = {("THÀNH", "ỦY"), ("TỈNH", "ỦY"), ("HUYỆN", "ỦY"), ("QUẬN", "ỦY"), ("THỊ", "ỦY"), ("ĐẢNG", "ỦY")}
+_PROPER_WORDS = {
+    ("CHÍNH", "PHỦ"): "Chính phủ",
+    ("TRUNG", "ƯƠNG"): "Trung ương",
+    ("VIỆT", "NAM"): "Việt Nam",
+    ("QUỐC", "HỘI"): "Quốc hội",
+}
+_UPPER_LEVELS = {
+    ("THÀNH", "PHỐ"): "thành phố",
+    ("THỊ", "XÃ"): "thị xã",
+    ("THỊ", "TRẤN"): "thị trấn",
+    ("TỈNH",): "tỉnh",
+    ("HUYỆN",): "huyện",
+    ("QUẬN",): "quận",
+    ("PHƯỜNG",): "phường",
+    ("XÃ",): "xã",
+    ("TP",): "thành phố",
+    ("TP.",): "thành phố",
+}
 _VOWELS = set("AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ")
 
 
@@ -231,7 +267,7 @@ _ACRONYMS = frozenset({"UBND", "HĐND", "UBMTTQ", "UBMTTQVN", "MTTQ", "CCHC", "T
 
 
 def _is_acronym(word: str) -> bool:
-    """"UBND", "HĐND", or capitals with no vowel ("TP", "KT")."""
+    """ "UBND", "HĐND", or capitals with no vowel ("TP", "KT")."""
     letters = [c for c in word if c.isalpha()]
     return word in _ACRONYMS or (len(letters) >= 2 and not any(c in _VOWELS for c in letters))
 
@@ -243,7 +279,7 @@ def _upper_place_start(words: Sequence[str]) -> int:
     while i < len(words) - 1:
         for key in sorted(_UPPER_LEVELS, key=len, reverse=True):
             n = len(key)
-            if tuple(words[i:i + n]) == key and i + n < len(words):
+            if tuple(words[i : i + n]) == key and i + n < len(words):
                 if words[i + n] in ("HỘI", "ỦY") and n == 1:
                     continue  # XÃ HỘI, TỈNH ỦY
                 start = i
@@ -263,7 +299,7 @@ def _case_upper_name(name: str) -> str:
     out: list[str] = []
     i, cap_next, proper = 0, False, False
     while i < len(body):
-        pair = tuple(body[i:i + 2])
+        pair = tuple(body[i : i + 2])
         if pair in _PARTY_UPPER:
             out += [_cap_word(body[i]), body[i + 1].lower()]
             i, proper = i + 2, True
@@ -274,8 +310,8 @@ def _case_upper_name(name: str) -> str:
             continue
         if not out:
             for key in _BODY_TYPES:
-                if tuple(body[:len(key)]) == key:
-                    out.append(" ".join(body[:len(key)]).lower().capitalize())
+                if tuple(body[: len(key)]) == key:
+                    out.append(" ".join(body[: len(key)]).lower().capitalize())
                     i, cap_next = len(key), True
                     break
             else:
@@ -298,10 +334,9 @@ def _case_upper_name(name: str) -> str:
             out.append(word.lower())
         i += 1
     if place:
-        level_words = next(k for k in sorted(_UPPER_LEVELS, key=len, reverse=True)
-                           if tuple(place[:len(k)]) == k)
+        level_words = next(k for k in sorted(_UPPER_LEVELS, key=len, reverse=True) if tuple(place[: len(k)]) == k)
         out.append(_UPPER_LEVELS[level_words])
-        out += [_cap_word(w) for w in place[len(level_words):]]
+        out += [_cap_word(w) for w in place[len(level_words) :]]
     return " ".join(out)
 
 

@@ -12,21 +12,46 @@ from kb.meta.dates import _ANY_DATE, _NUM_DATE
 MAX_TITLE_CHARS = 200
 
 _FURNITURE_PHRASES = (
-    r"bỏ qua nội dung chính", r"chuyển đến nội dung chính", r"đi tới nội dung chính",
-    r"skip to (?:main )?content", r"danh mục", r"(?:xem )?cỡ chữ", r"(?:nghe )?đọc bài viết",
-    r"nghe bài viết", r"in bài viết", r"bản in", r"in trang", r"chia sẻ", r"trang chủ",
-    r"quay lại", r"trở về", r"tin (?:mới hơn|cũ hơn|đã đưa|liên quan|khác)",
-    r"bài viết liên quan", r"xem (?:tiếp|thêm|theo ngày)", r"số lượt (?:người )?(?:xem|truy cập)",
-    r"lượt xem", r"top", r"menu", r"tìm kiếm", r"đăng nhập", r"email", r"facebook", r"zalo",
-    r"twitter", r"print", r"(?:lên|về) đầu trang", r"cập nhật", r"ngày (?:đăng|cập nhật)",
-    r"đăng (?:lúc|ngày)", r"thời gian", r"lúc", r"ngày", r"gmt\s*\+\s*7",
+    r"bỏ qua nội dung chính",
+    r"chuyển đến nội dung chính",
+    r"đi tới nội dung chính",
+    r"skip to (?:main )?content",
+    r"danh mục",
+    r"(?:xem )?cỡ chữ",
+    r"(?:nghe )?đọc bài viết",
+    r"nghe bài viết",
+    r"in bài viết",
+    r"bản in",
+    r"in trang",
+    r"chia sẻ",
+    r"trang chủ",
+    r"quay lại",
+    r"trở về",
+    r"tin (?:mới hơn|cũ hơn|đã đưa|liên quan|khác)",
+    r"bài viết liên quan",
+    r"xem (?:tiếp|thêm|theo ngày)",
+    r"số lượt (?:người )?(?:xem|truy cập)",
+    r"lượt xem",
+    r"top",
+    r"menu",
+    r"tìm kiếm",
+    r"đăng nhập",
+    r"email",
+    r"facebook",
+    r"zalo",
+    r"twitter",
+    r"print",
+    r"(?:lên|về) đầu trang",
+    r"cập nhật",
+    r"ngày (?:đăng|cập nhật)",
+    r"đăng (?:lúc|ngày)",
+    r"thời gian",
+    r"lúc",
+    r"ngày",
+    r"gmt\s*\+\s*7",
 )
-_FURNITURE_RE = re.compile(
-    r"(?<!\w)(?:" + "|".join(_FURNITURE_PHRASES) + r")(?!\w)", re.IGNORECASE
-)
-_WEEKDAY_RE = re.compile(
-    r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|T[2-7]|CN)(?!\w)", re.IGNORECASE
-)
+_FURNITURE_RE = re.compile(r"(?<!\w)(?:" + "|".join(_FURNITURE_PHRASES) + r")(?!\w)", re.IGNORECASE)
+_WEEKDAY_RE = re.compile(r"(?<!\w)(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|T[2-7]|CN)(?!\w)", re.IGNORECASE)
 _TIME_RE = re.compile(
     r"(?<![\d:])\d{1,2}(?::\d{2}(?::\d{2})?|[hg]\d{2})(?![\d:])"
     r"(?:\s*(?:AM|PM|SA|CH|sáng|chiều|tối)(?!\w))?",
@@ -54,11 +79,44 @@ _PLACE_DATE_RE = re.compile(
 )
 _NUMBER_LINE_RE = re.compile(r"^Số(?:\s+hiệu)?\s*:|^Số\s+\d")
 _LETTERHEAD_STARTS = (
-    "ỦY BAN", "UỶ BAN", "UBND", "HĐND", "HỘI ĐỒNG", "THÀNH ỦY", "THÀNH UỶ", "TỈNH ỦY", "TỈNH UỶ",
-    "HUYỆN ỦY", "HUYỆN UỶ", "QUẬN ỦY", "QUẬN UỶ", "ĐẢNG ỦY", "ĐẢNG UỶ", "ĐẢNG BỘ", "BỘ ", "SỞ ",
-    "BAN ", "VĂN PHÒNG", "PHÒNG ", "CỤC ", "TỔNG CỤC", "THÀNH PHỐ", "TỈNH ", "QUẬN ", "HUYỆN ",
-    "THỊ XÃ", "XÃ ", "PHƯỜNG ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "MẶT TRẬN", "UBMTTQ",
-    "BAN CHẤP HÀNH", "TP ", "TP. ",
+    "ỦY BAN",
+    "UỶ BAN",
+    "UBND",
+    "HĐND",
+    "HỘI ĐỒNG",
+    "THÀNH ỦY",
+    "THÀNH UỶ",
+    "TỈNH ỦY",
+    "TỈNH UỶ",
+    "HUYỆN ỦY",
+    "HUYỆN UỶ",
+    "QUẬN ỦY",
+    "QUẬN UỶ",
+    "ĐẢNG ỦY",
+    "ĐẢNG UỶ",
+    "ĐẢNG BỘ",
+    "BỘ ",
+    "SỞ ",
+    "BAN ",
+    "VĂN PHÒNG",
+    "PHÒNG ",
+    "CỤC ",
+    "TỔNG CỤC",
+    "THÀNH PHỐ",
+    "TỈNH ",
+    "QUẬN ",
+    "HUYỆN ",
+    "THỊ XÃ",
+    "XÃ ",
+    "PHƯỜNG ",
+    "CHÍNH PHỦ",
+    "QUỐC HỘI",
+    "THỦ TƯỚNG",
+    "MẶT TRẬN",
+    "UBMTTQ",
+    "BAN CHẤP HÀNH",
+    "TP ",
+    "TP. ",
 )
 
 
@@ -76,8 +134,7 @@ def _is_letterhead(line: str) -> bool:
     """An upper-case organisation line of an official paper's header."""
     words = _words(line)
     return (
-        bool(words) and len(words) <= 10 and line == line.upper()
-        and line.lstrip("-–_ ").startswith(_LETTERHEAD_STARTS)
+        bool(words) and len(words) <= 10 and line == line.upper() and line.lstrip("-–_ ").startswith(_LETTERHEAD_STARTS)
     )
 
 
@@ -92,8 +149,7 @@ def _is_furniture(line: str) -> bool:
     residue = _FURNITURE_RE.sub(" ", residue)
     if not _words(residue):
         return True  # only furniture, dates, times and weekdays
-    if (has_date and (_WEEKDAY_RE.search(line) or _DATE_TIME_RE.search(line))
-            and len(_words(residue)) <= 8):
+    if has_date and (_WEEKDAY_RE.search(line) or _DATE_TIME_RE.search(line)) and len(_words(residue)) <= 8:
         return True  # "Phòng cải cách hành chính Thứ Năm, 10/10/2019, 15:05"
     if _PLACE_DATE_RE.match(line):
         return True  # "Hà Nội, ngày 05 tháng 02 năm 2022"
@@ -120,12 +176,11 @@ def _cap(text: str, limit: int = MAX_TITLE_CHARS) -> str:
 
 
 def _join_doc_type(doc_type: str, subject: str) -> str:
-    """"KẾ HOẠCH" + "Thực hiện Chương trình ..." → "Kế hoạch thực hiện Chương trình ..."."""
+    """ "KẾ HOẠCH" + "Thực hiện Chương trình ..." → "Kế hoạch thực hiện Chương trình ..."."""
     kind = doc_type.rstrip(" :").lower()
     kind = kind[:1].upper() + kind[1:]
     parts = subject.split(maxsplit=2)
-    if (len(parts) >= 2 and parts[0][:1].isupper() and parts[0][1:].islower()
-            and parts[1][:1].islower()):
+    if len(parts) >= 2 and parts[0][:1].isupper() and parts[0][1:].islower() and parts[1][:1].islower():
         subject = subject[:1].lower() + subject[1:]
     return f"{kind} {subject}"
 
@@ -138,7 +193,7 @@ def _find_title(lines: Sequence[str], max_lines: int = 40) -> str | None:
             if _is_furniture(line):
                 continue
             if _DOC_TYPE_LINE_RE.match(line):
-                subject = next((s for s in cleaned[i + 1:] if not _is_furniture(s)), None)
+                subject = next((s for s in cleaned[i + 1 :] if not _is_furniture(s)), None)
                 if subject and not _DOC_TYPE_LINE_RE.match(subject):
                     return _cap(_join_doc_type(line, subject))
                 continue

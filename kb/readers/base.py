@@ -26,8 +26,11 @@ class DocumentCaps:
 
     @classmethod
     def from_settings(cls, settings: Any) -> DocumentCaps:
-        return cls(unpacked_bytes=settings.doc_max_unpacked_mb * 1024 * 1024, chars=settings.doc_max_chars,
-                   pdf_pages=settings.doc_max_pdf_pages)
+        return cls(
+            unpacked_bytes=settings.doc_max_unpacked_mb * 1024 * 1024,
+            chars=settings.doc_max_chars,
+            pdf_pages=settings.doc_max_pdf_pages,
+        )
 
 
 class DocumentError(ValueError):
@@ -142,10 +145,7 @@ def _capped_join(lines: Iterable[str], name: str, caps: DocumentCaps, sep: str =
 
 
 def _empty_message(name: str) -> str:
-    return (
-        f"Tệp «{name}» không có nội dung văn bản (tệp trống). "
-        "Hãy kiểm tra lại tệp rồi gửi tệp có nội dung."
-    )
+    return f"Tệp «{name}» không có nội dung văn bản (tệp trống). Hãy kiểm tra lại tệp rồi gửi tệp có nội dung."
 
 
 def _encoding_message(name: str) -> str:

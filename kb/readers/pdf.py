@@ -25,7 +25,7 @@ from kb.readers.base import (
     _too_long,
 )
 
-_SENTENCE_END = tuple(".!?:;…\"”»)]")
+_SENTENCE_END = tuple('.!?:;…"”»)]')
 _LIST_START = re.compile(r"^(?:[a-zđ]\)|[a-zđ]\.\s|[-+•*–]\s)")
 
 # Bounds of the table search (beyond them a page is read as plain text): pages
@@ -69,7 +69,7 @@ def _reflow_pdf_page(text: str, full: int | None = None) -> str:
         stripped = line.strip()
         if out and stripped and stripped[0].islower() and not _LIST_START.match(stripped):
             prev = out[-1].rstrip()
-            if (prev and len(prev.strip()) >= 0.7 * full and not prev.endswith(_SENTENCE_END)):
+            if prev and len(prev.strip()) >= 0.7 * full and not prev.endswith(_SENTENCE_END):
                 out[-1] = prev + " " + stripped
                 continue
         out.append(line)
@@ -112,12 +112,13 @@ def _closing_rules(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
         j = i
         while j + 1 < len(ends) and ends[j + 1][0] - ends[i][0] <= 1.5:
             j += 1
-        xs = [x for _, x in ends[i:j + 1]]
+        xs = [x for _, x in ends[i : j + 1]]
         x0, x1 = min(xs), max(xs)
         if x1 - x0 >= 10:
             y = ends[i][0]
-            rules.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
-                          "width": x1 - x0, "height": 0})
+            rules.append(
+                {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+            )
         i = j + 1
     return rules
 
@@ -170,8 +171,11 @@ def _cell_texts(table: Any, chars: list[dict[str, Any]], middles: list[float]) -
                 cells.append("")
                 continue
             cx0, ctop, cx1, cbottom = cell
-            inside = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
-                      and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            inside = [
+                c
+                for c in row_chars
+                if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1 and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom
+            ]
             cells.append(extract_text(inside) if inside else "")
         out.append(cells)
     return out
@@ -295,15 +299,18 @@ def _pdf_tables_by_page(data: bytes, page_count: int, candidates: list[int]) -> 
 
 
 def _is_page_number(block: _PdfBlock) -> bool:
-    return isinstance(block, str) and all(
-        _PAGE_NUMBER.match(line) for line in block.split("\n") if line.strip())
+    return isinstance(block, str) and all(_PAGE_NUMBER.match(line) for line in block.split("\n") if line.strip())
 
 
 def _header_rows(table: _PdfTable, part: _PdfTable) -> int:
     """How many of ``part``'s first rows repeat ``table``'s header (0 to 3 rows)."""
     n = 0
-    while (n < 3 and n < len(part.rows) - 1 and n < len(table.rows)
-           and [c.casefold() for c in part.rows[n]] == [c.casefold() for c in table.rows[n]]):
+    while (
+        n < 3
+        and n < len(part.rows) - 1
+        and n < len(table.rows)
+        and [c.casefold() for c in part.rows[n]] == [c.casefold() for c in table.rows[n]]
+    ):
         n += 1
     return n
 
@@ -311,13 +318,17 @@ def _header_rows(table: _PdfTable, part: _PdfTable) -> int:
 def _continues_table(table: _PdfTable, part: _PdfTable) -> bool:
     """Whether ``part``, at the top of a page, is the rest of ``table``: the
     same columns, or the same width and the same header row."""
+
     def near(x: float, y: float) -> bool:
         return abs(x - y) <= 3
 
     if len(table.columns) == len(part.columns) and all(map(near, table.columns, part.columns)):
         return True
-    return (near(table.columns[0], part.columns[0]) and near(table.columns[-1], part.columns[-1])
-            and _header_rows(table, part) > 0)
+    return (
+        near(table.columns[0], part.columns[0])
+        and near(table.columns[-1], part.columns[-1])
+        and _header_rows(table, part) > 0
+    )
 
 
 def _continues_row(last: list[str], row: list[str]) -> bool:
@@ -348,13 +359,16 @@ def _join_split_tables(pages: list[list[_PdfBlock]]) -> None:
     open_table: _PdfTable | None = None  # the table that ends the previous page
     for page in pages:
         content = [b for b in page if not _is_page_number(b)]
-        if open_table is not None and content and isinstance(content[0], _PdfTable) \
-                and _continues_table(open_table, content[0]):
+        if (
+            open_table is not None
+            and content
+            and isinstance(content[0], _PdfTable)
+            and _continues_table(open_table, content[0])
+        ):
             part = content.pop(0)
-            rows = part.rows[_header_rows(open_table, part):]  # without the repeated header
+            rows = part.rows[_header_rows(open_table, part) :]  # without the repeated header
             if rows and _continues_row(open_table.rows[-1], rows[0]):
-                open_table.rows[-1] = [" ".join(filter(None, pair))
-                                       for pair in zip(open_table.rows[-1], rows[0])]
+                open_table.rows[-1] = [" ".join(filter(None, pair)) for pair in zip(open_table.rows[-1], rows[0])]
                 rows = rows[1:]
             open_table.rows.extend(rows)
             page.remove(part)
@@ -415,8 +429,10 @@ def _read_pdf(name: str, data: bytes, caps: DocumentCaps) -> str:
             "MB. Hãy tách thành nhiều tệp nhỏ hơn, hoặc xuất (Export) lại tệp PDF từ bản gốc rồi gửi lại."
         )
     with_tables = _pdf_tables_by_page(
-        data, len(pages),
-        [i for i, page in enumerate(pages) if sizes[i] <= _PDF_TABLE_MAX_CONTENT and _draws_rules(page)])
+        data,
+        len(pages),
+        [i for i, page in enumerate(pages) if sizes[i] <= _PDF_TABLE_MAX_CONTENT and _draws_rules(page)],
+    )
     page_blocks: list[list[_PdfBlock]] = []
     failed = 0
     chars = 0
@@ -429,8 +445,9 @@ def _read_pdf(name: str, data: bytes, caps: DocumentCaps) -> str:
             except Exception:
                 page_blocks.append([])
                 failed += 1
-        chars += sum(len(block) if isinstance(block, str) else sum(map(len, block.lines()))
-                     for block in page_blocks[-1])
+        chars += sum(
+            len(block) if isinstance(block, str) else sum(map(len, block.lines())) for block in page_blocks[-1]
+        )
         if chars > caps.chars:
             raise _too_long(name, caps)
     if failed == len(pages):

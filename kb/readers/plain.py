@@ -26,8 +26,7 @@ def _vietnamese_letters() -> frozenset[str]:
     """All precomposed Vietnamese letters that are not plain ASCII."""
     letters = {"đ", "Đ"}
     tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
-    for base in ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b",
-                 "u", "u\u031b", "y"):
+    for base in ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y"):
         for tone in tones:
             ch = unicodedata.normalize("NFC", base + tone)
             if len(ch) == 1 and not ch.isascii():

@@ -14,12 +14,25 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _W_P, _W_TBL, _W_TR, _W_TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
 _W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML = _W + "sdt", _W + "sdtContent", _W + "customXml"
 # Subtrees whose text is not part of the visible document.
-_W_SKIP = frozenset({
-    _W + "del", _W + "delText", _W + "moveFrom", _W + "instrText", _W + "delInstrText",
-    _W + "pPr", _W + "rPr", _W + "sectPr", _W + "tblPr", _W + "trPr", _W + "tcPr",
-    _W + "footnoteReference", _W + "endnoteReference", _W + "commentReference",
-    _MC_FALLBACK,
-})
+_W_SKIP = frozenset(
+    {
+        _W + "del",
+        _W + "delText",
+        _W + "moveFrom",
+        _W + "instrText",
+        _W + "delInstrText",
+        _W + "pPr",
+        _W + "rPr",
+        _W + "sectPr",
+        _W + "tblPr",
+        _W + "trPr",
+        _W + "tcPr",
+        _W + "footnoteReference",
+        _W + "endnoteReference",
+        _W + "commentReference",
+        _MC_FALLBACK,
+    }
+)
 
 
 def _paragraph_text(p: Any) -> str:

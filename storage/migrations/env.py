@@ -17,8 +17,12 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -33,8 +37,9 @@ def run_migrations_online() -> None:
             connection.execute(text("SELECT pg_advisory_lock(726354)"))
             connection.commit()
         try:
-            context.configure(connection=connection, target_metadata=target_metadata,
-                              render_as_batch=True, compare_type=True)
+            context.configure(
+                connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+            )
             with context.begin_transaction():
                 context.run_migrations()
         finally:

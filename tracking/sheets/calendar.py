@@ -22,15 +22,22 @@ from tracking.sheets.layout import C_DAY, C_KIND, C_NOTE, CALENDAR_SHEET, Import
 from tracking.sheets.reading import _Row
 
 KIND_WORDS = {
-    "lam viec": OFFICE_WORKDAY, "ngay lam viec": OFFICE_WORKDAY, "lam bu": OFFICE_WORKDAY,
-    "lam viec bu": OFFICE_WORKDAY, "ngay lam viec bu": OFFICE_WORKDAY, "di lam": OFFICE_WORKDAY,
-    "nghi": OFFICE_DAY_OFF, "ngay nghi": OFFICE_DAY_OFF, "nghi le": OFFICE_DAY_OFF,
+    "lam viec": OFFICE_WORKDAY,
+    "ngay lam viec": OFFICE_WORKDAY,
+    "lam bu": OFFICE_WORKDAY,
+    "lam viec bu": OFFICE_WORKDAY,
+    "ngay lam viec bu": OFFICE_WORKDAY,
+    "di lam": OFFICE_WORKDAY,
+    "nghi": OFFICE_DAY_OFF,
+    "ngay nghi": OFFICE_DAY_OFF,
+    "nghi le": OFFICE_DAY_OFF,
 }
 LABELS = {OFFICE_WORKDAY: "làm việc bù", OFFICE_DAY_OFF: "nghỉ"}
 
 
-def _import_calendar(session: Session, rows: list[_Row], *, actor: Staff | None, actor_name: str,
-                     file_name: str) -> ImportResult:
+def _import_calendar(
+    session: Session, rows: list[_Row], *, actor: Staff | None, actor_name: str, file_name: str
+) -> ImportResult:
     problems = _Problems()
     seen: dict[object, int] = {}
     days: list[tuple[date, str, str]] = []
@@ -61,15 +68,25 @@ def _import_calendar(session: Session, rows: list[_Row], *, actor: Staff | None,
             unchanged += 1
             continue
         old = f"{LABELS[before.kind]}: {before.note}" if before is not None else ""
-        store.put_office_day(session=session, day=day, kind=kind, note=note,
-                             created_by=actor.id if actor else None, now=now)
+        store.put_office_day(
+            session=session, day=day, kind=kind, note=note, created_by=actor.id if actor else None, now=now
+        )
         if before is None:
             created += 1
         else:
             updated += 1
-        lines.append(db.audit_values(actor=actor, actor_name=actor_name, action="import", entity="office_day",
-                                     entity_code=format_date(day), field="kind", old=old,
-                                     new=f"{LABELS[kind]}: {note}" if note else LABELS[kind],
-                                     note=f"tệp {file_name}"))
+        lines.append(
+            db.audit_values(
+                actor=actor,
+                actor_name=actor_name,
+                action="import",
+                entity="office_day",
+                entity_code=format_date(day),
+                field="kind",
+                old=old,
+                new=f"{LABELS[kind]}: {note}" if note else LABELS[kind],
+                note=f"tệp {file_name}",
+            )
+        )
     db.audit_many(session=session, lines=lines)
     return ImportResult("calendar", created, updated, unchanged)

@@ -50,8 +50,12 @@ class SheetCaps:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SheetCaps:
-        return cls(rows=settings.import_max_rows, columns=settings.import_max_columns,
-                   cells=settings.import_max_cells, unpacked_bytes=settings.import_max_unpacked_mb * 1024 * 1024)
+        return cls(
+            rows=settings.import_max_rows,
+            columns=settings.import_max_columns,
+            cells=settings.import_max_cells,
+            unpacked_bytes=settings.import_max_unpacked_mb * 1024 * 1024,
+        )
 
 
 # Elements of a workbook outside its sheets and shared strings (styles, names, properties...): openpyxl
@@ -61,8 +65,9 @@ OTHER_ELEMENTS_MAX = 100_000
 _CHUNK = 1 << 20  # bytes of a zip entry inflated at a time while counting
 
 
-def read_table(file_name: str, data: bytes,
-               caps: SheetCaps = SheetCaps()) -> tuple[list[str], list[tuple[int, list[object]]]]:
+def read_table(
+    file_name: str, data: bytes, caps: SheetCaps = SheetCaps()
+) -> tuple[list[str], list[tuple[int, list[object]]]]:
     """The header cells and the non-blank data rows, each with its row number in the sheet
     (trailing blank cells dropped). Refuses a file beyond ``caps`` before parsing it."""
     suffix = Path(file_name).suffix.lower()
@@ -71,8 +76,12 @@ def read_table(file_name: str, data: bytes,
     elif suffix == ".xlsx":
         rows = _xlsx_rows(file_name, data, caps)
     else:
-        raise SheetError([f"Tệp «{file_name}» không phải bảng tính .xlsx hoặc .csv. Hãy lưu thành .xlsx (Excel) "
-                          "hoặc .csv (UTF-8) rồi gửi lại."])
+        raise SheetError(
+            [
+                f"Tệp «{file_name}» không phải bảng tính .xlsx hoặc .csv. Hãy lưu thành .xlsx (Excel) "
+                "hoặc .csv (UTF-8) rồi gửi lại."
+            ]
+        )
     numbered = []
     for n, cells in enumerate(rows, start=1):
         cleaned = [_clean(c) for c in cells]
@@ -98,33 +107,53 @@ def _megabytes(n: int) -> str:
 
 
 def _too_many_rows(file_name: str, row: int, caps: SheetCaps) -> SheetError:
-    return SheetError([f"Tệp «{file_name}» có dữ liệu tới dòng {_number(row)}, quá giới hạn {_number(caps.rows)} "
-                       "dòng một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn rồi gửi lần lượt, hoặc xóa các dòng "
-                       "thừa ở cuối trang tính."])
+    return SheetError(
+        [
+            f"Tệp «{file_name}» có dữ liệu tới dòng {_number(row)}, quá giới hạn {_number(caps.rows)} "
+            "dòng một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn rồi gửi lần lượt, hoặc xóa các dòng "
+            "thừa ở cuối trang tính."
+        ]
+    )
 
 
 def _too_many_columns(file_name: str, where: str, columns: int, caps: SheetCaps) -> SheetError:
-    return SheetError([f"Tệp «{file_name}» có {where} dài tới cột {get_column_letter(min(columns, 16_384))} "
-                       f"({_number(columns)} cột), quá giới hạn {_number(caps.columns)} cột. Hãy xóa các cột thừa ở "
-                       "bên phải bảng (kể cả cột trống đã tô màu, kẻ khung) rồi gửi lại."])
+    return SheetError(
+        [
+            f"Tệp «{file_name}» có {where} dài tới cột {get_column_letter(min(columns, 16_384))} "
+            f"({_number(columns)} cột), quá giới hạn {_number(caps.columns)} cột. Hãy xóa các cột thừa ở "
+            "bên phải bảng (kể cả cột trống đã tô màu, kẻ khung) rồi gửi lại."
+        ]
+    )
 
 
 def _too_many_cells(file_name: str, caps: SheetCaps) -> SheetError:
-    return SheetError([f"Tệp «{file_name}» có hơn {_number(caps.cells)} ô (kể cả ô trống đã tô màu, kẻ khung), "
-                       "quá giới hạn một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn, hoặc chép riêng bảng cần nhập "
-                       "sang một tệp mới rồi gửi lại."])
+    return SheetError(
+        [
+            f"Tệp «{file_name}» có hơn {_number(caps.cells)} ô (kể cả ô trống đã tô màu, kẻ khung), "
+            "quá giới hạn một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn, hoặc chép riêng bảng cần nhập "
+            "sang một tệp mới rồi gửi lại."
+        ]
+    )
 
 
 def _csv_rows(file_name: str, data: bytes, caps: SheetCaps) -> Iterator[list[str]]:
     if len(data) > caps.unpacked_bytes:
-        raise SheetError([f"Tệp «{file_name}» nặng {_megabytes(len(data))} MB, quá giới hạn "
-                          f"{_megabytes(caps.unpacked_bytes)} MB một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn "
-                          "rồi gửi lần lượt."])
+        raise SheetError(
+            [
+                f"Tệp «{file_name}» nặng {_megabytes(len(data))} MB, quá giới hạn "
+                f"{_megabytes(caps.unpacked_bytes)} MB một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn "
+                "rồi gửi lần lượt."
+            ]
+        )
     try:
         text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SheetError([f"Tệp «{file_name}» không ở bảng mã UTF-8. Trong Excel, hãy chọn Lưu thành → "
-                          "«CSV UTF-8 (Comma delimited)», hoặc gửi tệp .xlsx."]) from None
+        raise SheetError(
+            [
+                f"Tệp «{file_name}» không ở bảng mã UTF-8. Trong Excel, hãy chọn Lưu thành → "
+                "«CSV UTF-8 (Comma delimited)», hoặc gửi tệp .xlsx."
+            ]
+        ) from None
     return _csv_records(file_name, text, caps)
 
 
@@ -147,8 +176,9 @@ def _csv_records(file_name: str, text: str, caps: SheetCaps) -> Iterator[list[st
                 raise _too_many_cells(file_name, caps)
             yield record[:width]
     except csv.Error as exc:
-        raise SheetError([f"Không đọc được tệp CSV «{file_name}» ({exc}). Hãy mở bằng Excel, lưu lại rồi gửi lại."]) \
-            from None
+        raise SheetError(
+            [f"Không đọc được tệp CSV «{file_name}» ({exc}). Hãy mở bằng Excel, lưu lại rồi gửi lại."]
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -162,13 +192,20 @@ def _xlsx_rows(file_name: str, data: bytes, caps: SheetCaps) -> Iterator[tuple[o
         archive = open_checked(data, max_unpacked=caps.unpacked_bytes)
     except ZipRefused as refused:
         if refused.reason == "size":
-            raise SheetError([f"Tệp «{file_name}» khi giải nén ra tới {_megabytes(refused.unpacked)} MB, quá giới hạn "
-                              f"{_megabytes(caps.unpacked_bytes)} MB một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn, "
-                              "hoặc xóa hình ảnh và các trang tính khác rồi gửi lại."]) from None
+            raise SheetError(
+                [
+                    f"Tệp «{file_name}» khi giải nén ra tới {_megabytes(refused.unpacked)} MB, quá giới hạn "
+                    f"{_megabytes(caps.unpacked_bytes)} MB một lần nhập. Hãy tách thành nhiều tệp nhỏ hơn, "
+                    "hoặc xóa hình ảnh và các trang tính khác rồi gửi lại."
+                ]
+            ) from None
         if refused.reason == "ratio":
-            raise SheetError([f"Tệp «{file_name}» giải nén ra lớn bất thường (gấp {refused.ratio:.0f} lần tệp gửi), "
-                              "không giống một bảng tính thật. Hãy mở bằng Excel, lưu lại thành .xlsx rồi gửi lại."]) \
-                from None
+            raise SheetError(
+                [
+                    f"Tệp «{file_name}» giải nén ra lớn bất thường (gấp {refused.ratio:.0f} lần tệp gửi), "
+                    "không giống một bảng tính thật. Hãy mở bằng Excel, lưu lại thành .xlsx rồi gửi lại."
+                ]
+            ) from None
         raise _unreadable(file_name) from None
     with archive:
         widest = _count_xlsx(file_name, archive, caps)
@@ -214,9 +251,7 @@ def _count_xlsx(file_name: str, archive: zipfile.ZipFile, caps: SheetCaps) -> in
     for entry in archive.infolist():
         if entry.is_dir():
             continue
-        name = entry.filename.lower()
-        kind = ("sheet" if name.startswith("xl/worksheets/") or name.endswith("calcchain.xml")
-                else "strings" if name.endswith("sharedstrings.xml") else "other")
+        kind = _part_kind(entry.filename.lower())
         row = column = 0
         try:
             with archive.open(entry) as part:
@@ -262,9 +297,13 @@ def _count_xlsx(file_name: str, archive: zipfile.ZipFile, caps: SheetCaps) -> in
                     else:
                         others += text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
                         if others > OTHER_ELEMENTS_MAX:
-                            raise SheetError([f"Tệp «{file_name}» có quá nhiều định dạng, kiểu ô hoặc đối tượng "
-                                              "ngoài bảng dữ liệu. Hãy chép bảng sang một tệp Excel mới (Dán đặc "
-                                              "biệt → Giá trị) rồi gửi lại."])
+                            raise SheetError(
+                                [
+                                    f"Tệp «{file_name}» có quá nhiều định dạng, kiểu ô hoặc đối tượng "
+                                    "ngoài bảng dữ liệu. Hãy chép bảng sang một tệp Excel mới (Dán đặc "
+                                    "biệt → Giá trị) rồi gửi lại."
+                                ]
+                            )
                     chunk = part.read(_CHUNK)
                     if not chunk and carry:
                         chunk, carry = carry + b" ", b""  # the last piece, counted on its own
@@ -273,6 +312,13 @@ def _count_xlsx(file_name: str, archive: zipfile.ZipFile, caps: SheetCaps) -> in
         except Exception:  # a damaged entry (its CRC, its data)
             raise _unreadable(file_name) from None
     return widest
+
+
+def _part_kind(name: str) -> str:
+    """How a workbook's part is counted: "sheet" (cells), "strings" (shared strings) or "other" (elements)."""
+    if name.startswith("xl/worksheets/") or name.endswith("calcchain.xml"):
+        return "sheet"
+    return "strings" if name.endswith("sharedstrings.xml") else "other"
 
 
 def _column_number(letters: bytes) -> int:
@@ -284,8 +330,12 @@ def _column_number(letters: bytes) -> int:
 
 
 def _unreadable(file_name: str) -> SheetError:
-    return SheetError([f"Không mở được tệp Excel «{file_name}»: tệp hỏng, có mật khẩu hoặc không phải .xlsx. "
-                       "Hãy mở bằng Excel, lưu thành .xlsx rồi gửi lại."])
+    return SheetError(
+        [
+            f"Không mở được tệp Excel «{file_name}»: tệp hỏng, có mật khẩu hoặc không phải .xlsx. "
+            "Hãy mở bằng Excel, lưu thành .xlsx rồi gửi lại."
+        ]
+    )
 
 
 def _clean(value: object) -> object:
@@ -327,12 +377,13 @@ class _Row:
         return _cell_text(self.cells.get(column), multiline=multiline)
 
 
-def _locate_header(header: list[str], body: list[tuple[int, list[object]]]
-                   ) -> tuple[SheetKind, dict[Column, int], list[tuple[int, list[object]]]]:
+def _locate_header(
+    header: list[str], body: list[tuple[int, list[object]]]
+) -> tuple[SheetKind, dict[Column, int], list[tuple[int, list[object]]]]:
     """The header row and the rows below it. Usually the first row; but a title
     ("DANH SÁCH CÁN BỘ") may sit above the table, so the row among the first few
     with the most known headers is taken."""
-    candidates = [header, *([_cell_text(c) for c in cells] for _, cells in body[:HEADER_SEARCH_ROWS - 1])]
+    candidates = [header, *([_cell_text(c) for c in cells] for _, cells in body[: HEADER_SEARCH_ROWS - 1])]
     best = max(range(len(candidates)), key=lambda i: sum(header_key(c) in _KNOWN_HEADERS for c in candidates[i]))
     kind, positions = _recognise(candidates[best])
     return kind, positions, body[best:]
@@ -374,6 +425,8 @@ def _unknown_header(found: dict[str, dict[Column, list[int]]]) -> str:
     if required_found(likely) >= 2:
         missing = [c for c in likely.required if c not in found[likely.name]]
         return f"Tệp giống {likely.label.lower()} nhưng thiếu cột: {names(missing)}."
-    return ("Không nhận ra bảng: dòng tiêu đề (dòng đầu tiên) phải có các cột của danh sách cán bộ "
-            f"({names(STAFF_SHEET.required)}), của danh sách nhiệm vụ ({names(TASK_SHEET.required)}) "
-            f"hoặc của lịch cơ quan ({names(CALENDAR_SHEET.required)}).")
+    return (
+        "Không nhận ra bảng: dòng tiêu đề (dòng đầu tiên) phải có các cột của danh sách cán bộ "
+        f"({names(STAFF_SHEET.required)}), của danh sách nhiệm vụ ({names(TASK_SHEET.required)}) "
+        f"hoặc của lịch cơ quan ({names(CALENDAR_SHEET.required)})."
+    )

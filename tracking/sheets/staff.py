@@ -55,8 +55,7 @@ def _import_staff(session: Session, rows: list[_Row], log: _AuditLog) -> ImportR
     return _write_staff(session, plans, known, log)
 
 
-def _plan_staff(session: Session, rows: list[_Row], known: dict[str, Staff],
-                problems: _Problems) -> list[_StaffPlan]:
+def _plan_staff(session: Session, rows: list[_Row], known: dict[str, Staff], problems: _Problems) -> list[_StaffPlan]:
     units = _UnitFinder(session, create=True, texts=[r.text(S_UNIT) for r in rows])
     in_file = {r.text(S_CODE).upper() for r in rows if r.text(S_CODE)}
     codes: dict[object, int] = {}
@@ -77,8 +76,9 @@ def _plan_staff(session: Session, rows: list[_Row], known: dict[str, Staff],
         if manager and manager.upper() == code.upper():
             problems.add(row, "một người không thể là cấp trên của chính mình", S_MANAGER)
         elif manager and manager.upper() not in in_file and manager.upper() not in known:
-            problems.add(row, f"mã cán bộ «{manager}» chưa có trong danh sách cán bộ (trong tệp này hoặc đã nhập)",
-                         S_MANAGER)
+            problems.add(
+                row, f"mã cán bộ «{manager}» chưa có trong danh sách cán bộ (trong tệp này hoặc đã nhập)", S_MANAGER
+            )
         if len(problems) == before and role and unit:
             plans.append(_StaffPlan(row.number, code, row.text(S_NAME), unit, role, telegram_id, manager))
     return plans
@@ -92,24 +92,28 @@ def _parse_telegram_id(text: str) -> int | None:
     return int(text)
 
 
-def _check_telegram_holders(session: Session, plans: list[_StaffPlan], rows: list[_Row],
-                            problems: _Problems) -> None:
+def _check_telegram_holders(session: Session, plans: list[_StaffPlan], rows: list[_Row], problems: _Problems) -> None:
     """A Telegram ID already linked to someone else in the database is refused."""
     wanted = {p.telegram_id for p in plans if p.telegram_id}
     if not wanted:
         return
-    holders = {s.telegram_id: s for batch in db.batches(sorted(wanted))
-               for s in session.exec(select(Staff).where(col(Staff.telegram_id).in_(batch))).all()}
+    holders = {
+        s.telegram_id: s
+        for batch in db.batches(sorted(wanted))
+        for s in session.exec(select(Staff).where(col(Staff.telegram_id).in_(batch))).all()
+    }
     by_number = {row.number: row for row in rows}
     for plan in plans:
         holder = holders.get(plan.telegram_id)
         if holder is not None and holder.code.upper() != plan.code.upper():
-            problems.add(by_number[plan.number], f"Telegram ID {plan.telegram_id} đã gắn với cán bộ "
-                         f"{holder.full_name} ({holder.code})", S_TELEGRAM)
+            problems.add(
+                by_number[plan.number],
+                f"Telegram ID {plan.telegram_id} đã gắn với cán bộ {holder.full_name} ({holder.code})",
+                S_TELEGRAM,
+            )
 
 
-def _write_staff(session: Session, plans: list[_StaffPlan], known: dict[str, Staff],
-                 log: _AuditLog) -> ImportResult:
+def _write_staff(session: Session, plans: list[_StaffPlan], known: dict[str, Staff], log: _AuditLog) -> ImportResult:
     people = dict(known)
     created: list[_StaffPlan] = []
     changes: dict[str, list[tuple[str, object, object]]] = {}
@@ -117,8 +121,9 @@ def _write_staff(session: Session, plans: list[_StaffPlan], known: dict[str, Sta
         unit = plan.unit.unit(session)
         staff = people.get(plan.code.upper())
         if staff is None:
-            staff = Staff(code=plan.code, full_name=plan.full_name, unit_id=unit.id, role=plan.role,
-                          telegram_id=plan.telegram_id)
+            staff = Staff(
+                code=plan.code, full_name=plan.full_name, unit_id=unit.id, role=plan.role, telegram_id=plan.telegram_id
+            )
             session.add(staff)
             people[plan.code.upper()] = staff
             created.append(plan)

@@ -37,9 +37,13 @@ def _template_book(kind: SheetKind) -> bytes:
     _header_row(sheet, [c.header for c in kind.columns], [c.width for c in kind.columns])
     guide = book.create_sheet("Hướng dẫn")
     guide.append([f"Cách điền {kind.label.lower()}"])
-    guide.append([f"{kind.intro} Giữ nguyên dòng tiêu đề ở trang «{kind.sheet_title}». Nếu tệp có lỗi, "
-                  "không dòng nào được ghi và bot chỉ rõ dòng, cột cần sửa. Nhập lại tệp đã sửa thì cập nhật "
-                  "theo mã; cột không có trong tệp thì giữ nguyên."])
+    guide.append(
+        [
+            f"{kind.intro} Giữ nguyên dòng tiêu đề ở trang «{kind.sheet_title}». Nếu tệp có lỗi, "
+            "không dòng nào được ghi và bot chỉ rõ dòng, cột cần sửa. Nhập lại tệp đã sửa thì cập nhật "
+            "theo mã; cột không có trong tệp thì giữ nguyên."
+        ]
+    )
     guide.append([])
     guide.append(["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])
     for column in kind.columns:

@@ -56,23 +56,29 @@ class _UnitFinder:
             raise InputError(f"tên đơn vị dài quá {NAME_MAX} ký tự")
         keys = tuple(key(name) for name in names)
         if len(names) > UNIT_DEPTH_MAX:
-            raise InputError(f"đơn vị lồng {len(names)} cấp, quá giới hạn {UNIT_DEPTH_MAX} cấp; "
-                             "hãy bỏ bớt các cấp trung gian")
+            raise InputError(
+                f"đơn vị lồng {len(names)} cấp, quá giới hạn {UNIT_DEPTH_MAX} cấp; hãy bỏ bớt các cấp trung gian"
+            )
         length = max(len(db.UNIT_SEPARATOR.join(names)), len(db.UNIT_SEPARATOR.join(keys)))
         if length > UNIT_PATH_MAX:
-            raise InputError(f"đường dẫn đơn vị dài {length} ký tự (kể cả dấu >), quá giới hạn {UNIT_PATH_MAX}; "
-                             "hãy viết tắt tên các cấp (ví dụ «UBND» thay cho «Ủy ban nhân dân»)")
+            raise InputError(
+                f"đường dẫn đơn vị dài {length} ký tự (kể cả dấu >), quá giới hạn {UNIT_PATH_MAX}; "
+                "hãy viết tắt tên các cấp (ví dụ «UBND» thay cho «Ủy ban nhân dân»)"
+            )
         return _UnitRef(names, keys)
 
     def find(self, text: str) -> _UnitRef:
         ref = self._ref(text)
         if len(ref.names) > 1:
             return ref if self.create else self._existing_path(ref)
-        candidates = {u.key: _UnitRef(ref.names, ref.keys, u)
-                      for u in db.units_by_name_key(session=self.session, name_key=ref.keys[0])}
+        candidates = {
+            u.key: _UnitRef(ref.names, ref.keys, u)
+            for u in db.units_by_name_key(session=self.session, name_key=ref.keys[0])
+        }
         if self.create:
-            candidates |= {k: r for k, r in self.file_paths.items()
-                           if r.keys[-1] == ref.keys[0] and k not in candidates}
+            candidates |= {
+                k: r for k, r in self.file_paths.items() if r.keys[-1] == ref.keys[0] and k not in candidates
+            }
         if len(candidates) == 1:
             return next(iter(candidates.values()))
         if not candidates:
@@ -80,14 +86,17 @@ class _UnitFinder:
                 return ref
             raise InputError(f"chưa có đơn vị «{ref.names[0]}»; hãy ghi đúng tên như trong danh sách cán bộ")
         shown = "; ".join(sorted(self._full_name(r) for r in candidates.values()))
-        raise InputError(f"có {len(candidates)} đơn vị tên «{ref.names[0]}» ({shown}); "
-                         "hãy ghi đường dẫn đầy đủ, các cấp cách nhau bằng dấu >")
+        raise InputError(
+            f"có {len(candidates)} đơn vị tên «{ref.names[0]}» ({shown}); "
+            "hãy ghi đường dẫn đầy đủ, các cấp cách nhau bằng dấu >"
+        )
 
     def _existing_path(self, ref: _UnitRef) -> _UnitRef:
         unit = db.unit_by_key(session=self.session, key=db.UNIT_SEPARATOR.join(ref.keys))
         if unit is None:
-            raise InputError(f"chưa có đơn vị «{db.UNIT_SEPARATOR.join(ref.names)}»; "
-                             "hãy ghi đúng như trong danh sách cán bộ")
+            raise InputError(
+                f"chưa có đơn vị «{db.UNIT_SEPARATOR.join(ref.names)}»; hãy ghi đúng như trong danh sách cán bộ"
+            )
         return _UnitRef(ref.names, ref.keys, unit)
 
     def _full_name(self, ref: _UnitRef) -> str:

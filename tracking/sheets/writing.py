@@ -27,15 +27,33 @@ class _AuditLog:
     lines: list[dict] = field(default_factory=list)
 
     def created(self, code: str, summary: str) -> None:
-        self.lines.append(db.audit_values(actor=self.actor, actor_name=self.actor_name, action="import",
-                                          entity=self.entity, entity_code=code, new=summary, note=self.note))
+        self.lines.append(
+            db.audit_values(
+                actor=self.actor,
+                actor_name=self.actor_name,
+                action="import",
+                entity=self.entity,
+                entity_code=code,
+                new=summary,
+                note=self.note,
+            )
+        )
 
     def changed(self, code: str, changes: list[tuple[str, object, object]]) -> None:
         for attr, old, new in changes:
-            self.lines.append(db.audit_values(
-                actor=self.actor, actor_name=self.actor_name, action="import", entity=self.entity,
-                entity_code=code, field=FIELD_LABELS[attr], old=_shown(self.session, attr, old),
-                new=_shown(self.session, attr, new), note=self.note))
+            self.lines.append(
+                db.audit_values(
+                    actor=self.actor,
+                    actor_name=self.actor_name,
+                    action="import",
+                    entity=self.entity,
+                    entity_code=code,
+                    field=FIELD_LABELS[attr],
+                    old=_shown(self.session, attr, old),
+                    new=_shown(self.session, attr, new),
+                    note=self.note,
+                )
+            )
 
     def write(self) -> None:
         db.audit_many(session=self.session, lines=self.lines)
@@ -66,8 +84,12 @@ def _target_name(session: Session, target_id: int) -> str:
 
 
 _REFERENCES: dict[str, Callable[[Session, int], str]] = {
-    "manager_id": _person, "owner_id": _person, "accountable_id": _person,
-    "unit_id": _unit_name, "host_unit_id": _unit_name, "target_id": _target_name,
+    "manager_id": _person,
+    "owner_id": _person,
+    "accountable_id": _person,
+    "unit_id": _unit_name,
+    "host_unit_id": _unit_name,
+    "target_id": _target_name,
 }
 
 
@@ -85,5 +107,8 @@ def _staff_by_codes(session: Session, codes: Iterable[str]) -> dict[str, Staff]:
     wanted = {c.upper() for c in codes if c}
     if not wanted:
         return {}
-    return {s.code.upper(): s for batch in db.batches(sorted(wanted))
-            for s in session.exec(select(Staff).where(func.upper(Staff.code).in_(batch))).all()}
+    return {
+        s.code.upper(): s
+        for batch in db.batches(sorted(wanted))
+        for s in session.exec(select(Staff).where(func.upper(Staff.code).in_(batch))).all()
+    }
