@@ -1,5 +1,6 @@
 """Managers' journey: the digest of their scope (/tonghop), one unit (/donvi),
-and everyone's XLSX export of the tasks they can see (/xuatbaocao)."""
+and everyone's XLSX export of the tasks they can see (/xuatbaocao). Lateness is counted in working
+days of the office's calendar, as the reminders and escalations count it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from bot.context import Context
 import texts.reminders as copy
 from tracking import service
 from tracking.service import Actor
+from handlers.calendar import national
 from handlers.common import command_args, guarded, in_db, private_only, reply
+from tracking.office_calendar import office_calendar
 from reminders.digest import build_digest, digest_blocks
 from texts.review import invite_all_keyboard
 from storage import tracking as db
@@ -29,6 +32,7 @@ async def digest(update: Update, context: Context) -> None:
             today=day,
             now=moment,
             title=service.scope_title(session, actor.staff, everything=actor.is_admin),
+            calendar=office_calendar(session, national(context)),
         )
 
     result = await _read_scope(update, context, work)
@@ -70,6 +74,7 @@ async def unit_digest(update: Update, context: Context) -> None:
             today=day,
             now=moment,
             title=db.unit_full_name(session=session, unit=unit),
+            calendar=office_calendar(session, national(context)),
         )
 
     result = await _read_scope(update, context, work)

@@ -229,3 +229,45 @@ async def test_a_percentage_target_takes_0_to_100_with_a_decimal_comma(tracked):
     assert _count(engine, TargetValue) == before
     recorded = await admin.say(f"/capnhatchitieu {code} 86,5 quý III")
     assert "86,5%" in recorded.plain_text and "82,5%" in recorded.plain_text
+
+
+# --------------------------------------------------------------------------
+# 5. Lateness: one rule (working days of the office's calendar), said the same way
+# --------------------------------------------------------------------------
+
+
+async def test_lateness_is_counted_in_working_days_in_the_digest_and_the_escalation(tracked):
+    from datetime import date
+
+    from reminders.dispatch import Pacer
+    from reminders.cycle import ReminderCycle
+    from reminders.dispatch import Dispatcher
+    from reminders.scan import ScanConfig
+
+    application, emu, engine = tracked
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    # NV003 was due Thursday 05/03: Friday, Monday and today (Tuesday 10/03) are 3 working days,
+    # 5 calendar days.
+    digest = await manager.say("/tonghop")
+    line = next(row for row in digest.plain_text.split("\n") if "NV003" in row and "trễ" in row)
+    assert "trễ 3 ngày làm việc" in line, line
+
+    settings = application.bot_data.settings
+    clock = application.bot_data.clock
+    cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(settings), clock=clock,
+                          dispatcher=Dispatcher(engine, application.bot, clock=clock,
+                                                pacer=Pacer(per_second=10_000, per_chat_interval=0)),
+                          exports=application.bot_data.exports)
+    await cycle.run()
+    escalation = next(m for m in emu.sent if m.chat_id == MANAGER_ID and "Báo cáo lãnh đạo" in m.plain_text
+                      and "NV003" in m.plain_text)
+    assert "quá hạn 3 ngày làm việc" in escalation.plain_text
+
+    # The office's own day off counts in the digest as in the reminders: Friday 06/03 off, 2 working days.
+    from storage.models import OFFICE_DAY_OFF, OfficeDay
+
+    with session_scope(engine) as session:
+        session.add(OfficeDay(day=date(2026, 3, 6), kind=OFFICE_DAY_OFF, note="nghỉ bù của tỉnh"))
+    unit = await manager.say("/donvi Phòng Cải cách hành chính")
+    line = next(row for row in unit.plain_text.split("\n") if "NV003" in row and "trễ" in row)
+    assert "trễ 2 ngày làm việc" in line, line
