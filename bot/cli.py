@@ -218,8 +218,15 @@ def cmd_import(settings: Settings, args) -> int:
     from tracking.sheets import SheetCaps, SheetError, import_sheet
     from storage.db import open_database, session_scope
 
+    from datetime import datetime
+
+    from reminders.calendar import OfficeCalendar
+    from tracking.office_calendar import office_calendar
+
     actor = cli_actor()
     caps = SheetCaps.from_settings(settings)
+    # A task sheet's periodic reports start today, due on the office's calendar.
+    today, national = datetime.now(settings.tz).date(), OfficeCalendar(settings.work_week, settings.public_holidays)
     results = []
     try:
         with session_scope(open_database(settings.sqlalchemy_url)) as session:
@@ -228,7 +235,8 @@ def cmd_import(settings: Settings, args) -> int:
                 if not path.is_file():
                     raise SheetError([f"không thấy tệp {path}"])
                 results.append((path, import_sheet(session=session, file_name=path.name, data=path.read_bytes(),
-                                                   actor=None, actor_name=actor.name, caps=caps)))
+                                                   actor=None, actor_name=actor.name, caps=caps, today=today,
+                                                   calendar=office_calendar(session, national))))
     except SheetError as exc:
         print(f"Không nhập được {current.name}; không có gì được ghi.\n{exc}", file=sys.stderr)
         return 1

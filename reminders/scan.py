@@ -45,6 +45,7 @@ from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import calendar as office
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, ScanFailure, Staff, Subscription, Task
+from tracking import series
 from tracking import subscriptions as owners
 from tracking.service import scope_title
 from tracking.export import ExportWorkers
@@ -98,6 +99,8 @@ def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
     _lock(session)
     config = with_office_days(session, config)
     result = ScanResult()
+    # Each periodic report's instance of a period that has begun, before its reminders are found.
+    series.make_due_instances(session, today=now.astimezone(config.tz).date(), calendar=config.calendar, at=now)
     through = reminder_day(now, config)
     state = session.get(AppState, SCANNED_THROUGH)
     last = date.fromisoformat(state.value) if state and state.value else through - timedelta(days=1)

@@ -32,9 +32,11 @@ imports share), :mod:`~tracking.sheets.staff` and :mod:`~tracking.sheets.tasks`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlmodel import Session
 
+from reminders.calendar import OfficeCalendar
 from storage.models import Staff
 from tracking.sheets.calendar import _import_calendar
 from tracking.sheets.layout import CALENDAR_SHEET, STAFF_SHEET, ImportResult, SheetError, SheetKind
@@ -73,19 +75,24 @@ def parse_sheet(file_name: str, data: bytes, caps: SheetCaps = SheetCaps()) -> P
 
 
 def import_sheet(*, session: Session, file_name: str, data: bytes, actor: Staff | None,
-                 actor_name: str = "", caps: SheetCaps = SheetCaps()) -> ImportResult:
+                 actor_name: str = "", caps: SheetCaps = SheetCaps(), today: date | None = None,
+                 calendar: OfficeCalendar | None = None, now: datetime | None = None) -> ImportResult:
     """Import a staff, a task or a calendar sheet, all or nothing (see the module docstring)."""
     return import_parsed(session=session, sheet=parse_sheet(file_name, data, caps), actor=actor,
-                         actor_name=actor_name)
+                         actor_name=actor_name, today=today, calendar=calendar, now=now)
 
 
-def import_parsed(*, session: Session, sheet: ParsedSheet, actor: Staff | None, actor_name: str = "") -> ImportResult:
-    """Import a sheet :func:`parse_sheet` read, all or nothing."""
+def import_parsed(*, session: Session, sheet: ParsedSheet, actor: Staff | None, actor_name: str = "",
+                  today: date | None = None, calendar: OfficeCalendar | None = None,
+                  now: datetime | None = None) -> ImportResult:
+    """Import a sheet :func:`parse_sheet` read, all or nothing. A task sheet's periodic reports
+    («Định kỳ») start on ``today`` with their due dates on ``calendar`` (the national calendar with
+    the office's own days; the machine's date and the national calendar when not given), made at ``now``."""
     if sheet.kind is CALENDAR_SHEET:  # the office's own days (tracking.sheets.calendar)
         return _import_calendar(session, sheet.rows, actor=actor, actor_name=actor_name, file_name=sheet.file_name)
     log = _AuditLog(session=session, actor=actor, actor_name=actor_name,
                     entity="staff" if sheet.kind is STAFF_SHEET else "task", note=f"tệp {sheet.file_name}")
     result = (_import_staff(session, sheet.rows, log) if sheet.kind is STAFF_SHEET
-              else _import_tasks(session, sheet.rows, log))
+              else _import_tasks(session, sheet.rows, log, today=today, calendar=calendar, now=now))
     log.write()
     return result

@@ -30,8 +30,9 @@ class _Problems:
             raise SheetError([line for _, line in sorted(self._lines, key=lambda item: item[0])])
 
 
-def _check_cells(row: _Row, kind: SheetKind, problems: _Problems) -> None:
-    missing = [f"«{c.header}»" for c in kind.required if not row.text(c)]
+def _check_cells(row: _Row, kind: SheetKind, problems: _Problems, optional: tuple[Column, ...] = ()) -> None:
+    """Required cells filled (but those of ``optional``, which this row need not fill), lengths within caps."""
+    missing = [f"«{c.header}»" for c in kind.required if not row.text(c) and c not in optional]
     if missing:
         problems.add(row, "thiếu " + ", ".join(missing))
     for column in kind.columns:

@@ -106,6 +106,10 @@ T_EXPECTED = Column("Kết quả cần đạt", "Rõ hiệu quả: sản phẩm 
 T_MEASURE = Column("Cách đo", "Không bắt buộc. Đo kết quả bằng gì.", "Số phiếu khảo sát thu về", width=24, max_len=255)
 T_TARGET = Column("Chỉ tiêu", "Không bắt buộc. Mã chỉ tiêu (ví dụ CT01) hoặc tên chỉ tiêu; tên chưa có thì "
                   "thêm chỉ tiêu mới.", "Tỷ lệ hài lòng SIPAS > 85%", width=30, max_len=500)
+T_RULE = Column("Định kỳ", "Không bắt buộc. Với báo cáo lặp lại: quy tắc định kỳ, ví dụ «hằng tháng ngày 25», "
+                "«hằng quý ngày 15 tháng cuối quý», «6 tháng 15/06 và 15/12», «hằng năm 15/12», «ngày làm việc "
+                "thứ 5 của tháng». Mỗi kỳ có một nhiệm vụ riêng, mã là mã nhiệm vụ và kỳ (BC-Q-2026Q4), hạn theo "
+                "quy tắc: cột «Thời hạn» để trống. Để trống: việc làm một lần.", "", width=30, max_len=255)
 
 STAFF_SHEET = SheetKind(
     "staff", "Danh sách cán bộ", "Cán bộ", "mau-can-bo",
@@ -116,7 +120,7 @@ TASK_SHEET = SheetKind(
     "Mỗi dòng là một nhiệm vụ, rõ 5 điểm: rõ việc, rõ người, rõ trách nhiệm, rõ tiến độ, rõ hiệu quả. "
     "Người thực hiện và người chịu trách nhiệm phải có trong danh sách cán bộ đã nhập.",
     (T_CODE, T_TITLE, T_DESCRIPTION, T_OWNER, T_ACCOUNTABLE, T_HOST, T_COORDINATING, T_START, T_DEADLINE,
-     T_MILESTONES, T_EXPECTED, T_MEASURE, T_TARGET))
+     T_MILESTONES, T_EXPECTED, T_MEASURE, T_TARGET, T_RULE))
 C_DAY = Column("Ngày", "Ngày dạng dd/mm/yyyy.", "09/05/2026", required=True, width=12)
 C_KIND = Column("Loại", "«làm việc» (ngày làm việc bù, ví dụ một thứ Bảy) hoặc «nghỉ» (ngày nghỉ riêng của cơ quan); "
                 "có dấu hay không dấu đều được.", "làm việc", required=True, width=12)
@@ -137,7 +141,7 @@ FIELD_LABELS = {
     "accountable_id": T_ACCOUNTABLE.header, "host_unit_id": T_HOST.header,
     "coordinating_units": T_COORDINATING.header, "start_date": T_START.header, "deadline": T_DEADLINE.header,
     "expected_result": T_EXPECTED.header, "measure": T_MEASURE.header, "target_id": T_TARGET.header,
-    "milestones": T_MILESTONES.header,
+    "milestones": T_MILESTONES.header, "rule": T_RULE.header,
 }
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from reminders.calendar import OfficeCalendar
 from storage import tracking as db
 from storage.models import Milestone, Staff, Target, Task
 from tracking.parse import InputError, format_date, key, parse_date, target_value_in
@@ -26,6 +27,7 @@ from tracking.sheets.layout import (
     T_MILESTONES,
     T_OWNER,
     T_START,
+    T_RULE,
     T_TARGET,
     T_TITLE,
     TASK_SHEET,
@@ -51,9 +53,11 @@ class _TaskPlan:
     owner_code: str
     target: str | None  # None: no «Chỉ tiêu» column; "": no target
     milestones: list[tuple[date, str]] | None  # None: no «Mốc tiến độ» column
+    rule: object = None  # a periodic report's rule (tracking.recurrence.Rule): the row is a series
 
 
-def _import_tasks(session: Session, rows: list[_Row], log: _AuditLog) -> ImportResult:
+def _import_tasks(session: Session, rows: list[_Row], log: _AuditLog, *, today: date | None = None,
+                  calendar: OfficeCalendar | None = None, now: datetime | None = None) -> ImportResult:
     problems = _Problems()
     people = _staff_by_codes(session, [_staff_code(r.text(c)) for r in rows for c in (T_OWNER, T_ACCOUNTABLE)])
     units = _UnitFinder(session, create=False)
@@ -67,16 +71,58 @@ def _import_tasks(session: Session, rows: list[_Row], log: _AuditLog) -> ImportR
         plan = _plan_task(session, row, people, units, problems)
         if plan is not None and len(problems) == before:
             plans.append(plan)
+    _check_series_codes(session, plans, {row.number: row for row in rows}, problems)
     problems.raise_if_any()
-    return _write_tasks(session, plans, log)
+    periodic = [plan for plan in plans if plan.rule is not None]
+    result = _write_tasks(session, [plan for plan in plans if plan.rule is None], log)
+    if periodic:  # periodic reports: their series and first instances (tracking.series)
+        created, updated = _write_series(session, periodic, log, today=today, calendar=calendar, now=now)
+        result = ImportResult("tasks", created=result.created + created, updated=result.updated + updated,
+                              unchanged=result.unchanged + len(periodic) - created - updated)
+    return result
+
+
+def _check_series_codes(session: Session, plans: list[_TaskPlan], rows: dict[int, _Row], problems: _Problems) -> None:
+    """A periodic row's code is no one-off task's, and a one-off row's no series'."""
+    from storage import series as store
+    from texts.series import code_is_series, code_is_task
+
+    series = store.series_by_codes(session=session, codes=[p.code for p in plans])
+    for plan in plans:
+        if plan.rule is None and plan.code.upper() in series:
+            problems.add(rows[plan.number], code_is_series(plan.code), T_CODE)
+        elif plan.rule is not None and plan.code.upper() not in series and db.task_by_code(
+                session=session, code=plan.code) is not None:
+            problems.add(rows[plan.number], code_is_task(plan.code), T_CODE)
+
+
+def _write_series(session: Session, plans: list[_TaskPlan], log: _AuditLog, *, today: date | None,
+                  calendar: OfficeCalendar | None, now: datetime | None) -> tuple[int, int]:
+    from tracking import series
+    from tracking.office_calendar import office_calendar
+
+    rows = []
+    for plan in plans:
+        values = {name: value for name, value in plan.values.items() if name not in ("deadline", "start_date")}
+        if plan.target is not None:
+            values["target_id"] = _target_for(session, plan.target).id if plan.target else None
+        rows.append(series.SheetSeries(plan.code, plan.rule, values))
+    return series.import_series(session, rows, today=today or date.today(),
+                                calendar=calendar or office_calendar(session, OfficeCalendar()),
+                                actor=log.actor, actor_name=log.actor_name, note=log.note, at=now)
 
 
 def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _UnitFinder,
                problems: _Problems) -> _TaskPlan | None:
-    _check_cells(row, TASK_SHEET, problems)
+    from tracking.recurrence import parse as parse_rule
+
+    periodic = row.text(T_RULE) if row.has(T_RULE) else ""
+    _check_cells(row, TASK_SHEET, problems, optional=(T_DEADLINE,) if periodic else ())
+    rule = _parsed(problems, row, T_RULE, parse_rule, periodic) if periodic else None
     owner = _staff_in(row, T_OWNER, people, problems)
     accountable = _staff_in(row, T_ACCOUNTABLE, people, problems)
-    deadline = _parsed(problems, row, T_DEADLINE, parse_date, row.raw(T_DEADLINE)) if row.text(T_DEADLINE) else None
+    deadline = (_parsed(problems, row, T_DEADLINE, parse_date, row.raw(T_DEADLINE))
+                if row.text(T_DEADLINE) and not periodic else None)  # a periodic report's: each period's
     start = _parsed(problems, row, T_START, parse_date, row.raw(T_START)) if row.text(T_START) else None
     if start and deadline and start > deadline:
         problems.add(row, f"ngày bắt đầu {format_date(start)} sau thời hạn {format_date(deadline)}", T_START)
@@ -86,7 +132,9 @@ def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _Un
     target = row.text(T_TARGET) if row.has(T_TARGET) else None
     if target:
         _parsed(problems, row, T_TARGET, lambda text: _check_target(session, text), target)
-    if not (owner and accountable and deadline and row.text(T_CODE)):
+    if periodic and milestones:
+        problems.add(row, "báo cáo định kỳ không ghi mốc tiến độ: mỗi kỳ có hạn riêng theo quy tắc", T_MILESTONES)
+    if not (owner and accountable and (deadline or rule) and row.text(T_CODE)):
         return None
     values: dict[str, object] = {
         "title": row.text(T_TITLE), "owner_id": owner.id, "accountable_id": accountable.id,
@@ -96,7 +144,7 @@ def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _Un
     values |= {attr: row.text(column, multiline=True) for column, attr in _TASK_TEXTS if row.has(column)}
     if row.has(T_START):
         values["start_date"] = start
-    return _TaskPlan(row.number, row.text(T_CODE), values, owner.code, target, milestones)
+    return _TaskPlan(row.number, row.text(T_CODE), values, owner.code, target, milestones, rule)
 
 
 def _staff_code(text: str) -> str:
