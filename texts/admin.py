@@ -134,12 +134,12 @@ def extended(task, old: date, reason: str) -> str:
 
 
 def role_changed(staff, old: str) -> str:
-    return (f"✅ {esc(staff.full_name)} ({esc(staff.code)}): "
-            f"{ROLE_LABELS.get(old, old)} → <b>{ROLE_LABELS.get(staff.role, staff.role)}</b>.")
-
     if staff.role == old:
         return (f"{esc(staff.full_name)} ({esc(staff.code)}) đã là <b>{ROLE_LABELS.get(old, old)}</b>; "
                 "không có gì thay đổi.")
+    return (f"✅ {esc(staff.full_name)} ({esc(staff.code)}): "
+            f"{ROLE_LABELS.get(old, old)} → <b>{ROLE_LABELS.get(staff.role, staff.role)}</b>.")
+
 
 def targets_listing(targets, values, tz: tzinfo) -> str:
     """/capnhatchitieu without arguments: the usage, then every target with its latest value."""
