@@ -19,13 +19,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.settings import sqlalchemy_url
-from tracking.parse import key
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,
@@ -41,6 +40,7 @@ from storage.models import (
     Task,
     Unit,
 )
+from tracking.parse import key
 
 SEPARATOR = " > "
 TELEGRAM_BASE = 700_000_000  # a staff member's Telegram id is this plus their staff id
@@ -433,7 +433,7 @@ def seed_province(
 ) -> Province:
     """Fill an empty, migrated database; returns what was seeded."""
     rng = random.Random(seed)
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     result = Province()
 
     # Units, with their folded full-name key and "/1/4/9/" path.
@@ -560,7 +560,7 @@ def seed_province(
         if reports:
             if status == STATUS_DONE:
                 # Most done tasks finished by their deadline.
-                finish_by = datetime.combine(deadline, datetime.min.time(), timezone.utc)
+                finish_by = datetime.combine(deadline, datetime.min.time(), UTC)
                 if rng.random() > 0.78:
                     finish_by += timedelta(days=rng.randint(1, 20))
                 span = (min(finish_by, now) - created).total_seconds()

@@ -44,7 +44,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -66,6 +66,7 @@ MB = 1024 * 1024
 
 def _seed_child(url: str, units: int, tasks: int, today: str, now: str, out) -> None:
     from _data import seed_province
+
     from storage.db import make_engine
 
     engine = make_engine(url)
@@ -121,10 +122,10 @@ class Shared:
 
 def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Shared) -> None:
     """/tonghop: handlers/manage.py ``digest`` (guarded → actor → scope → build_digest), then the reply's packing."""
-    from texts.common import pack
-    from tracking import service
     from reminders.digest import build_digest, digest_blocks
     from storage.db import session_scope
+    from texts.common import pack
+    from tracking import service
 
     with session_scope(engine) as session:
         actor = service.resolve_actor(session, telegram_id=telegram_id, admin_ids=[])
@@ -147,8 +148,8 @@ def step_text(engine, telegram_id: int, day: date, moment: datetime, shared: Sha
 
 def step_xlsx(engine, exports, day: date, tz, shared: Shared) -> None:
     """/xuatbaocao (bot/context.py ``BotData.export``): by the export worker, else here."""
-    from tracking.export import export_tasks
     from storage.db import session_scope
+    from tracking.export import export_tasks
 
     data = exports.result(exports.submit(scope=shared.scope, today=day, tz=tz))
     if data is None:
@@ -254,17 +255,18 @@ def main() -> None:
     args = parser.parse_args()
 
     from _data import backend, fresh_database
+    from sqlmodel import select
+
     from bot.settings import Settings
     from bot.workers import Exports
     from reminders.scan import ScanConfig
-    from sqlmodel import select
     from storage.db import open_database, session_scope
     from storage.models import Staff
 
     with fresh_database(args.database_url or None, label="digest", keep=args.keep) as url:
         settings = Settings.from_env(DATABASE_URL=url, _env_file=None)
         tz = settings.tz
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
         day = moment.astimezone(tz).date()
         engine = open_database(settings.sqlalchemy_url)
         engine.dispose()

@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import Bot  # noqa: E402
+from telegram import Bot
 
-from devtools.emulator import BotAPIEmulator  # noqa: E402
-from reminders.dispatch import Dispatcher  # noqa: E402
-from storage.db import open_database, session_scope  # noqa: E402
-from storage.models import Outbox  # noqa: E402
+from devtools.emulator import BotAPIEmulator
+from reminders.dispatch import Dispatcher
+from storage.db import open_database, session_scope
+from storage.models import Outbox
 
 LIMIT = 30.0
 

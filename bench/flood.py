@@ -22,19 +22,19 @@ import math
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._data import backend, fresh_database  # noqa: E402
-from bot.app import build_application, polling, run  # noqa: E402
-from devtools.demo_data import seed  # noqa: E402
-from devtools.emulator import BotAPIEmulator  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from storage.db import open_database, session_scope  # noqa: E402
-from storage.tracking import staff_by_code  # noqa: E402
+from bench._data import backend, fresh_database
+from bot.app import build_application, polling, run
+from bot.settings import Settings
+from devtools.demo_data import seed
+from devtools.emulator import BotAPIEmulator
+from storage.db import open_database, session_scope
+from storage.tracking import staff_by_code
 
 TARGET = 3.0  # seconds, p95 of the staff's answers (issue 18)
 STRANGER = 4242
@@ -52,7 +52,7 @@ async def main(args) -> None:
     with fresh_database(args.database_url, label="flood") as url:
         settings = Settings.from_env(DATABASE_URL=url, ADMIN_IDS=str(ADMIN), _env_file=None)
         engine = open_database(settings.sqlalchemy_url)
-        seed(engine, today=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(), now=datetime.now(timezone.utc))
+        seed(engine, today=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(), now=datetime.now(UTC))
         with session_scope(engine) as session:
             for code, telegram_id in LINKS.items():
                 staff_by_code(session=session, code=code).telegram_id = telegram_id

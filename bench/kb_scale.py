@@ -58,9 +58,9 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import text, update  # noqa: E402
 
+from bot.settings import sqlalchemy_url  # noqa: E402
 from kb.index import KnowledgeIndex  # noqa: E402
 from kb.service import KnowledgeBase, indexed_doc  # noqa: E402
-from bot.settings import sqlalchemy_url  # noqa: E402
 from storage import documents as repo  # noqa: E402
 from storage.db import open_database, session_scope  # noqa: E402
 from storage.models import Document  # noqa: E402
@@ -298,7 +298,7 @@ def first_build(url: str, question: str) -> dict:
     m = _BUILT.search(done.stderr)
     if done.returncode != 0 or m is None:
         raise SystemExit(f"python -m bot ask (with its log) failed ({done.returncode}):\n{done.stderr}")
-    docs, passages, build, kept, loaded, analysed, load, assembly = m.groups()
+    docs, passages, build, _kept, loaded, analysed, load, assembly = m.groups()
     return {
         "wall_s": round(wall, 3),
         "documents": int(docs),

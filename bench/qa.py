@@ -62,12 +62,12 @@ from kb.index import KnowledgeIndex  # noqa: E402
 from kb.text import fold  # noqa: E402
 
 try:  # metadata extraction may not exist yet
-    from kb.meta import extract_meta  # type: ignore  # noqa: E402
+    from kb.meta import extract_meta  # type: ignore
 except Exception:  # pragma: no cover - depends on the state of the tree
     extract_meta = None
 
 try:  # the production reader normalises text (NFC, spaces); fall back to a plain read
-    from kb.readers import read_document  # noqa: E402
+    from kb.readers import read_document
 except Exception:  # pragma: no cover
     read_document = None
 
@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
             f" half of those without diacritics)"
         )
         say(f"  {'system':<26} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'mean ms':>9}")
-        for label, l in (
+        for label, lat in (
             ("ours", lo),
             ("ours (peer's questions)", lo_same) if cut else (None, None),
             ("rank_bm25", lb),
@@ -651,8 +651,8 @@ def main(argv: list[str] | None = None) -> int:
             if label is None:
                 continue
             say(
-                f"  {label:<26} {l['n']:>5} {fmt(l['p50_ms'], 2):>9} {fmt(l['p95_ms'], 2):>9}"
-                f" {fmt(l['max_ms'], 2):>9} {fmt(l['mean_ms'], 2):>9}"
+                f"  {label:<26} {lat['n']:>5} {fmt(lat['p50_ms'], 2):>9} {fmt(lat['p95_ms'], 2):>9}"
+                f" {fmt(lat['max_ms'], 2):>9} {fmt(lat['mean_ms'], 2):>9}"
             )
         say(f"  target p95 <= {TARGET_P95_MS:.0f} ms: {'MET' if meets else 'NOT MET'} (p95 {fmt(lo['p95_ms'], 2)} ms)")
         say(

@@ -52,23 +52,23 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from telegram import Update  # noqa: E402
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters  # noqa: E402
+from _data import Province, backend, fresh_database, seed_province
+from telegram import Update
+from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from _data import Province, backend, fresh_database, seed_province  # noqa: E402
-from bot.app import build_application, new_event_loop, polling  # noqa: E402
-from devtools.emulator import BotAPIEmulator, SentMessage  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from texts.common import ERROR_APOLOGY  # noqa: E402
-from bot.ptb.transport import AiohttpRequest  # noqa: E402
-from storage.db import open_database  # noqa: E402
-from storage.models import ROLE_MANAGER, ROLE_OFFICER  # noqa: E402
+from bot.app import build_application, new_event_loop, polling
+from bot.ptb.transport import AiohttpRequest
+from bot.settings import Settings
+from devtools.emulator import BotAPIEmulator, SentMessage
+from storage.db import open_database
+from storage.models import ROLE_MANAGER, ROLE_OFFICER
+from texts.common import ERROR_APOLOGY
 
 TARGET_RATIO = 0.5
 ADMIN_ID = 9001  # ADMIN_IDS; nobody sends from it
@@ -303,7 +303,7 @@ def one_reply(item: Item) -> int:
 async def run_ours(url: str, plan_of, args) -> tuple[Outcome, Plan, Province]:
     settings = Settings.from_env(DATABASE_URL=url, ADMIN_IDS=str(ADMIN_ID), _env_file=None)
     engine = open_database(settings.sqlalchemy_url)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     province = seed_province(
         engine, units=args.units, tasks=args.tasks, today=now.astimezone(settings.tz).date(), now=now
     )

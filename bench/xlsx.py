@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tracking.export import DATE_FORMAT, DATETIME_FORMAT, EXPORT_COLUMNS  # noqa: E402
-from tracking.xlsx import HEADER, Workbook  # noqa: E402
+from tracking.export import DATE_FORMAT, DATETIME_FORMAT, EXPORT_COLUMNS
+from tracking.xlsx import HEADER, Workbook
 
 ROW = [
     "NV000001",

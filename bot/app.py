@@ -18,14 +18,14 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
 import texts.common
-from bot.ptb import intake
 from bot.context import BotData, Context
-from bot.ptb.flood import FloodControl
-from kb.readers import DocumentCaps
-from kb.service import Closing, KnowledgeBase
 from bot.logs import protect
+from bot.ptb import intake
+from bot.ptb.flood import FloodControl
 from bot.ptb.sending import HookedRequest, PatientRateLimiter
 from bot.settings import Settings
+from kb.readers import DocumentCaps
+from kb.service import Closing, KnowledgeBase
 from storage.db import open_database
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -68,10 +69,10 @@ def check_database(settings: Settings, report: Report) -> None:
     url = settings.sqlalchemy_url
     what = describe_database(url)
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        if not Path(parsed.database).expanduser().exists():
-            report.add(OK, f"Cơ sở dữ liệu: {what} chưa có; sẽ được tạo khi bot chạy lần đầu.")
-            return
+    in_a_file = parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:"
+    if in_a_file and not Path(parsed.database).expanduser().exists():
+        report.add(OK, f"Cơ sở dữ liệu: {what} chưa có; sẽ được tạo khi bot chạy lần đầu.")
+        return
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     try:
         engine = make_engine(url)
@@ -147,8 +148,8 @@ async def check_telegram(settings: Settings, report: Report) -> None:
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    from bot.startup import TelegramRefused, TelegramUnreachable, get_me, refusal_of
     from bot.ptb.transport import AiohttpRequest
+    from bot.startup import TelegramRefused, TelegramUnreachable, get_me, refusal_of
 
     try:
         token = settings.token()
@@ -210,12 +211,12 @@ def _last_backup(engine):
 
 def _running(engine, settings: Settings) -> list:
     """The processes sending the outbox that beat lately (reminders/recovery.py)."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from storage.db import session_scope
     from storage.processes import running
 
-    since = datetime.now(timezone.utc) - timedelta(seconds=2 * settings.process_gone_seconds)
+    since = datetime.now(UTC) - timedelta(seconds=2 * settings.process_gone_seconds)
     with session_scope(engine) as session:
         return running(session, since=since)
 

@@ -4,7 +4,7 @@ care of the database (``storage/backup.py``, ``storage/retention.py``)."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import Settings
@@ -20,7 +20,7 @@ def _bots_running(settings: Settings, engine) -> list:
     from storage.db import session_scope
     from storage.processes import running
 
-    since = datetime.now(timezone.utc) - timedelta(seconds=2 * settings.process_gone_seconds)
+    since = datetime.now(UTC) - timedelta(seconds=2 * settings.process_gone_seconds)
     try:
         with session_scope(engine) as session:
             return running(session, since=since)
@@ -39,7 +39,7 @@ def cmd_backup(settings: Settings, file: Path) -> int:
         return _print_error(f"Không mở được cơ sở dữ liệu: {str(exc).splitlines()[0][:300]}")
     try:
         make_backup(url, file)
-        at = datetime.now(timezone.utc)
+        at = datetime.now(UTC)
         with session_scope(engine) as session:
             record_backup(session, at=at, file=file)
     except BackupError as exc:
@@ -85,7 +85,7 @@ def cmd_restore(settings: Settings, file: Path) -> int:
         engine = make_engine(url)
         try:
             with session_scope(engine) as session:
-                made = datetime.fromtimestamp(file.expanduser().stat().st_mtime, timezone.utc)
+                made = datetime.fromtimestamp(file.expanduser().stat().st_mtime, UTC)
                 record_backup(session, at=made, file=file)
         finally:
             engine.dispose()
@@ -120,7 +120,7 @@ def cmd_erase(settings: Settings, code: str, *, yes: bool) -> int:
                 answer = input(f"Gõ lại mã {staff.code} để xác nhận: ").strip()
                 if answer.upper() != staff.code.upper():
                     return _print_error("Mã không khớp, không xoá gì.")
-            erased = erase_person(session, staff=staff, at=datetime.now(timezone.utc))
+            erased = erase_person(session, staff=staff, at=datetime.now(UTC))
             db.audit(
                 session=session,
                 actor=None,

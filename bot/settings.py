@@ -257,7 +257,7 @@ class Settings(BaseSettings):
         return token
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         try:
             return cls(**overrides)
         except ValidationError as exc:

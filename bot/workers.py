@@ -161,8 +161,8 @@ def _start_worker(url: str) -> None:
     """A new worker: the modules an export needs, and an engine on the bot's database."""
     import signal
 
-    from tracking import export  # noqa: F401 - imported now rather than at the first export
     from storage.db import make_engine
+    from tracking import export  # noqa: F401 - imported now rather than at the first export
 
     global _engine, _trim
     # Ctrl-C in a terminal reaches every process of the group: stopping the worker is the bot's
@@ -188,8 +188,8 @@ def _export(scope: Scope, today: date, tz: tzinfo) -> bytes | str:
     """The workbook, or the traceback of what went wrong (an exception might not survive pickling)."""
     import traceback
 
-    from tracking.export import export_tasks
     from storage.runner import Runner
+    from tracking.export import export_tasks
 
     assert _engine is not None, "the worker was not started"
     try:

@@ -194,7 +194,7 @@ class TerminalDemo:
                 self.say(f"(Thông báo nổi: {answer['text']})")
             # What the press changed or sent in this chat, before the next line is read.
             await self.emu.wait_for(lambda m: m.chat_id == last.chat_id, after=mark, timeout=2)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def handle(self, line: str) -> bool:
@@ -225,7 +225,7 @@ class TerminalDemo:
             self.emu.send_text(user, line)
             try:
                 await self.emu.wait_for(lambda m: m.chat_id == user.id, after=mark, timeout=30)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         return True
 
@@ -234,8 +234,8 @@ def reset_database(settings: Settings) -> str | None:
     """Drop every table of the demo's database (migrations then build it afresh); the reason why not,
     if it holds data that is not the demo's."""
     from sqlalchemy import MetaData, create_engine, inspect, text
-    from sqlalchemy.exc import SAWarning
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SAWarning
 
     from bot.settings import sqlalchemy_url
 

@@ -4,7 +4,7 @@ tasks due soon, overdue and silent ones."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
@@ -94,11 +94,11 @@ def _csv(rows: list[tuple], header: list[str]) -> bytes:
 
 def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
     """Load the sample data into an empty database; False if staff already exist."""
+    from storage import tracking as db
     from tracking.service import Actor, cli_actor, record_target, report
     from tracking.sheets import import_sheet
-    from storage import tracking as db
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with session_scope(engine) as session:
         if session.exec(select(func.count()).select_from(Staff)).one():
             return False

@@ -19,12 +19,12 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest
 
 import texts.ask
-from kb import feedback, intents
 from bot.context import Context
-from tracking.refusals import Refused
 from handlers import tasks
 from handlers.buttons import Invalid, button
 from handlers.common import answer_button, command_args, guarded, in_db, reply, user_id
+from kb import feedback, intents
+from tracking.refusals import Refused
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 1000

@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
+import texts.common as copy
 from bot.context import Context
 from handlers.common import answer_button, render_refusal, reply
-import texts.common as copy
 from tracking.refusals import Refused
 
 Parse = Callable[[str], tuple]

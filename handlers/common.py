@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import warnings
-from contextvars import ContextVar
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -17,10 +17,10 @@ from telegram.warnings import PTBUserWarning
 import texts.common
 import texts.refusals
 from bot.context import Context
+from handlers import once
 from tracking import notices
 from tracking.refusals import Refused
 from tracking.service import Actor, resolve_actor
-from handlers import once
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

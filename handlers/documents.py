@@ -13,14 +13,13 @@ from sqlmodel import Session
 from telegram import Update
 
 import texts.common
-
 import texts.documents
 from bot.context import Context
+from handlers import once
+from handlers.common import actor_of, command_args, in_db, reply, user_id
 from kb.readers import SUPPORTED_EXTENSIONS, DocumentError
 from kb.service import Editor, HistoryError
 from tracking.parse import key
-from handlers import once
-from handlers.common import actor_of, command_args, in_db, reply, user_id
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ Callback data (checked again on the server every time; each prefix a family in `
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from sqlmodel import Session
 from telegram import Update
@@ -82,7 +82,7 @@ async def invite_all(update: Update, context: Context, *_) -> None:
     links = [(staff, f"https://t.me/{context.bot.username}?start={invite.code}") for invite, staff in pairs]
     expires = min((invite.expires_at for invite, _ in pairs), default=None)
     shown = (
-        expires.replace(tzinfo=expires.tzinfo or timezone.utc).astimezone(context.settings.tz).strftime("%d/%m/%Y")
+        expires.replace(tzinfo=expires.tzinfo or UTC).astimezone(context.settings.tz).strftime("%d/%m/%Y")
         if expires
         else ""
     )
@@ -92,8 +92,8 @@ async def invite_all(update: Update, context: Context, *_) -> None:
 @button()
 async def ask_done(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``d:<task id>`` (from a reminder): «Xác nhận đã xong?» first; «Đúng, đã xong» reports 100%."""
-    from tracking import service
     from tracking import refusals as no
+    from tracking import service
 
     def work(session: Session, actor: Actor):
         task = service.visible_task(session, actor, task_id)

@@ -13,11 +13,11 @@ from telegram import Update
 
 import texts.common
 from bot.context import Context
-from tracking import service
-from tracking.service import Actor
 from handlers.common import actor_of, command_args, guarded, in_db, is_admin, is_private, reply, send_html, user_id
 from storage import tracking as db
 from storage.models import Unit
+from tracking import service
+from tracking.service import Actor
 
 log = logging.getLogger(__name__)
 

@@ -16,23 +16,37 @@ import re
 from sqlmodel import Session
 from telegram import Update
 
+import texts.reminders as copy
 from bot.context import Context
 from bot.settings import parse_hhmm
-import texts.reminders as copy
+from handlers.common import command_args, guarded, reply
+from storage.models import Subscription
 from tracking import service
 from tracking import subscriptions as subs
 from tracking.parse import key
 from tracking.refusals import UnreadableSubscription
 from tracking.service import Actor
-from handlers.common import command_args, guarded, reply
-from storage.models import Subscription
 
-WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4, "sau": 4,
-            "7": 5, "bay": 5, "cn": 6, "chu nhat": 6}
+WEEKDAYS = {
+    "2": 0,
+    "hai": 0,
+    "3": 1,
+    "ba": 1,
+    "4": 2,
+    "tu": 2,
+    "5": 3,
+    "nam": 3,
+    "6": 4,
+    "sau": 4,
+    "7": 5,
+    "bay": 5,
+    "cn": 6,
+    "chu nhat": 6,
+}
 
 
 def parse_subscription(text: str) -> tuple[str, int, int, str]:
-    """"hằng tuần thứ 2 07:30" → ("weekly", 0, 1, "07:30"), "hằng tháng ngày 31 8:00" → ("monthly", 0, 31,
+    """ "hằng tuần thứ 2 07:30" → ("weekly", 0, 1, "07:30"), "hằng tháng ngày 31 8:00" → ("monthly", 0, 31,
     "08:00"): the frequency, weekday, day of the month and time; UnreadableSubscription (said with the usage)."""
     words = key(text)
     at = "08:00"
@@ -42,7 +56,7 @@ def parse_subscription(text: str) -> tuple[str, int, int, str]:
         if hours > 23 or minutes > 59:
             raise UnreadableSubscription(m.group(0), hour=True)
         at = f"{hours:02d}:{minutes:02d}"
-        words = (words[:m.start()] + words[m.end():]).strip()
+        words = (words[: m.start()] + words[m.end() :]).strip()
     frequency, weekday = "daily", 0
     periodic = _periodic(words)
     if periodic is not None:
@@ -63,7 +77,7 @@ def parse_subscription(text: str) -> tuple[str, int, int, str]:
 
 
 def _periodic(words: str) -> tuple[str, int] | None:
-    """"hang quy ngay 5" → ("quarter", 5), "hang thang" → ("monthly", 1); None for neither."""
+    """ "hang quy ngay 5" → ("quarter", 5), "hang thang" → ("monthly", 1); None for neither."""
     if re.search(r"\b(quy|quarterly|quarter)\b", words):
         frequency = "quarter"
     elif re.search(r"\b(thang|monthly|month)\b", words):
@@ -86,8 +100,16 @@ async def subscribe(update: Update, context: Context) -> None:
     def work(session: Session, actor: Actor) -> Subscription:
         service.require_manager(actor, "đăng ký nhận tổng hợp")
         frequency, weekday, month_day, at = parse_subscription(args)
-        return subs.subscribe(session, actor, chat_id=chat_id, frequency=frequency, weekday=weekday, at=at,
-                              now=moment, month_day=month_day)
+        return subs.subscribe(
+            session,
+            actor,
+            chat_id=chat_id,
+            frequency=frequency,
+            weekday=weekday,
+            at=at,
+            now=moment,
+            month_day=month_day,
+        )
 
     sub = await guarded(update, context, work)
     if sub is None:

@@ -37,7 +37,6 @@ from storage import tracking as db
 from tracking import talk
 from tracking.service import Actor
 
-
 # --------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 import texts.ask
-from kb import handbook
 from bot.context import Context
 from handlers.common import command_args, reply
+from kb import handbook
 
 
 async def targets(update: Update, context: Context) -> None:

@@ -23,13 +23,8 @@ from telegram import Update
 
 import texts.tasks as copy
 from bot.context import Context
-from tracking import service
-from tracking.parse import InputError, key, parse_percent
-from tracking.service import Actor
 from handlers import buttons, flows
-from tracking import refusals as no
 from handlers.buttons import button
-from handlers.flows import Kind
 from handlers.common import (
     actor_of,
     answer_button,
@@ -42,8 +37,13 @@ from handlers.common import (
     send_html,
     user_id,
 )
+from handlers.flows import Kind
 from storage import tracking as db
 from storage.models import Task
+from tracking import refusals as no
+from tracking import service
+from tracking.parse import InputError, key, parse_percent
+from tracking.service import Actor
 
 LIST_LIMIT = 10
 BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")

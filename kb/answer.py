@@ -126,7 +126,11 @@ def _figure_places(text: str, known) -> list[set[str]]:
     out = []
     for m in _FIGURE.finditer(text):
         raw = m.group(0).strip()
-        if _YEAR_TOKEN.fullmatch(raw) or text[m.end() : m.end() + 1] in "/-" or len(raw) <= 2 and not raw.endswith("%"):
+        if (
+            _YEAR_TOKEN.fullmatch(raw)
+            or text[m.end() : m.end() + 1] in "/-"
+            or (len(raw) <= 2 and not raw.endswith("%"))
+        ):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
         out.append(places_in(tokens(before.split(";")[-1].split(":")[-1]), known))

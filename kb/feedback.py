@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from kb.text import fold, has_diacritics
-from tracking.service import Actor, Refused, require_admin
 from storage import feedback as db
 from storage.models import QUESTION_CHARS, KeptQuestion
+from tracking.service import Actor, Refused, require_admin
 
 UP, DOWN = db.UP, db.DOWN
 VOTES = (UP, DOWN)

@@ -103,11 +103,9 @@ def _table(lines: list[str], i: int, j: int, ctx: tuple[str, ...]) -> list[Unit]
             groups.pop()
         out.append(Unit(row, "row", ctx + tuple(_short(g[1]) for g in groups), label, k))
         if label and (
-            len(cells) > 1
-            and _is_caps(cells[1])
+            (len(cells) > 1 and _is_caps(cells[1]))
             or "." not in label
-            or k + 1 < j
-            and _cells(lines[k + 1])[0].startswith(label + ".")
+            or (k + 1 < j and _cells(lines[k + 1])[0].startswith(label + "."))
         ):
             groups.append((label, row))
     return out

@@ -306,11 +306,11 @@ def acronyms_in(toks: list[Token]) -> set[str]:
     """Acronyms, foreign terms and document codes a question is specifically about."""
     out = set()
     for t in toks:
-        if t.kind == "code" and not re.fullmatch(r"[\d/\-]+", t.folded):
-            out.add(t.folded)
-        elif t.kind == "abbr" and t.folded not in _GENERIC_ABBR:
-            out.add(t.folded)
-        elif t.kind == "word" and len(t.folded) >= 3 and not is_syllable(t.folded):
+        if (
+            (t.kind == "code" and not re.fullmatch(r"[\d/\-]+", t.folded))
+            or (t.kind == "abbr" and t.folded not in _GENERIC_ABBR)
+            or (t.kind == "word" and len(t.folded) >= 3 and not is_syllable(t.folded))
+        ):
             out.add(t.folded)
     return out
 

@@ -48,7 +48,7 @@ import calendar as _calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
@@ -70,7 +70,7 @@ WORKING_DAY = "working_day"  # a working day of the office (make-up day)
 DayNotes = Mapping[date, str] | Iterable[date]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vn_holidays(year: int) -> Mapping[date, str]:
     """Vietnam's public holidays of one year, observed days included, named in Vietnamese."""
     return dict(holidays.country_holidays("VN", years=year, observed=True, language="vi"))

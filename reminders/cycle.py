@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from telegram import Bot
 
-from reminders.dispatch import DispatchStats, Dispatcher, utc_clock
+from reminders.dispatch import Dispatcher, DispatchStats, utc_clock
 from reminders.scan import ScanConfig, ScanResult, scan_all
 from storage.db import session_scope
 from storage.retention import purge

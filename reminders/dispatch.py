@@ -22,7 +22,7 @@ import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
@@ -100,13 +100,13 @@ class DispatchStats:
     handed_over: int = 0  # claimed before this process was taken for gone: others send them
     errors: list[str] = field(default_factory=list)
 
-    def add(self, other: "DispatchStats") -> None:
+    def add(self, other: DispatchStats) -> None:
         for name in ("sent", "retried", "rate_limited", "unreachable", "failed", "released", "handed_over"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def utc_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Dispatcher:
@@ -150,9 +150,9 @@ class Dispatcher:
                 break
             semaphore = asyncio.Semaphore(self.concurrency)
 
-            async def one(row: Outbox) -> DispatchStats:
-                async with semaphore:
-                    return await self._send(row, token, epoch)
+            async def one(row: Outbox) -> DispatchStats:  # gathered within this round: its names are this round's
+                async with semaphore:  # noqa: B023
+                    return await self._send(row, token, epoch)  # noqa: B023
 
             for result in await asyncio.gather(*(one(r) for r in rows)):
                 stats.add(result)

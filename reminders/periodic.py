@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlmodel import Session, col, func, select
 
@@ -79,7 +79,7 @@ def period_due(sub: Subscription, now: datetime, tz: tzinfo) -> str | None:
     if last and last >= period:
         return None
     if not last and sub.created_at is not None:
-        created = sub.created_at if sub.created_at.tzinfo else sub.created_at.replace(tzinfo=timezone.utc)
+        created = sub.created_at if sub.created_at.tzinfo else sub.created_at.replace(tzinfo=UTC)
         # A new subscription (or one changed to this frequency) waits for its first sending to come.
         if created > datetime.combine(sending_day(sub, year, month), parse_hhmm(sub.at_time), tzinfo=tz):
             return None
@@ -148,7 +148,7 @@ def figures(session: Session, *, scope: Scope, span: Span, tz: tzinfo) -> Figure
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def comparison_block(session: Session, *, sub: Subscription, period: str, scope: Scope, tz: tzinfo) -> str:

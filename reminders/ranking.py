@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlmodel import Session, col, select
 
@@ -55,7 +55,7 @@ class ScoreTally:
         if status == STATUS_DONE:
             figures[1] += 1
             if reported is not None:
-                moment = reported if reported.tzinfo is not None else reported.replace(tzinfo=timezone.utc)
+                moment = reported if reported.tzinfo is not None else reported.replace(tzinfo=UTC)
                 if moment.astimezone(self.tz).date() <= deadline:
                     figures[2] += 1
         elif deadline < self.today:
@@ -69,22 +69,45 @@ class ScoreTally:
         parents: dict[int, int | None] = {}
         for ids in batches(sorted(self.units)):
             for unit_id, name, parent_id in session.execute(
-                    select(Unit.id, Unit.name, Unit.parent_id).where(col(Unit.id).in_(ids))):
+                select(Unit.id, Unit.name, Unit.parent_id).where(col(Unit.id).in_(ids))
+            ):
                 names[unit_id], parents[unit_id] = name, parent_id
-        scores = {unit_id: UnitScore(names.get(unit_id, ""), total, done, on_time, late, progress / total)
-                  for unit_id, (total, done, on_time, late, progress) in self.units.items()}
+        scores = {
+            unit_id: UnitScore(names.get(unit_id, ""), total, done, on_time, late, progress / total)
+            for unit_id, (total, done, on_time, late, progress) in self.units.items()
+        }
         # Units with nothing due and nothing done yet come after every unit with results, whatever
         # their rate would read.
-        ranked = sorted(scores, key=lambda unit_id: (not scores[unit_id].judged, -scores[unit_id].on_time_rate,
-                                                     -scores[unit_id].avg_progress, scores[unit_id].unit))[:limit]
+        ranked = sorted(
+            scores,
+            key=lambda unit_id: (
+                not scores[unit_id].judged,
+                -scores[unit_id].on_time_rate,
+                -scores[unit_id].avg_progress,
+                scores[unit_id].unit,
+            ),
+        )[:limit]
         shown = Counter(scores[unit_id].unit for unit_id in ranked)
-        above = {unit_id: parents[unit_id] for unit_id in ranked
-                 if shown[scores[unit_id].unit] > 1 and parents.get(unit_id) is not None}
-        above_names = dict(session.execute(select(Unit.id, Unit.name).where(
-            col(Unit.id).in_(sorted(set(above.values()))))).tuples().all()) if above else {}
-        return [replace(scores[unit_id], unit=f"{scores[unit_id].unit} ({above_names[above[unit_id]]})")
-                if above.get(unit_id) in above_names else scores[unit_id]
-                for unit_id in ranked]
+        above = {
+            unit_id: parents[unit_id]
+            for unit_id in ranked
+            if shown[scores[unit_id].unit] > 1 and parents.get(unit_id) is not None
+        }
+        above_names = (
+            dict(
+                session.execute(select(Unit.id, Unit.name).where(col(Unit.id).in_(sorted(set(above.values())))))
+                .tuples()
+                .all()
+            )
+            if above
+            else {}
+        )
+        return [
+            replace(scores[unit_id], unit=f"{scores[unit_id].unit} ({above_names[above[unit_id]]})")
+            if above.get(unit_id) in above_names
+            else scores[unit_id]
+            for unit_id in ranked
+        ]
 
 
 def progress_chart(scores: list[UnitScore], *, title: str) -> bytes:
@@ -111,7 +134,7 @@ def _wrap_title(title: str) -> str:
     lines = textwrap.wrap(" ".join(title.split()), TITLE_LINE) or [""]
     if len(lines) > TITLE_LINES:
         lines = lines[:TITLE_LINES]
-        lines[-1] = lines[-1][:TITLE_LINE - 1] + "…"
+        lines[-1] = lines[-1][: TITLE_LINE - 1] + "…"
     return "\n".join(lines)
 
 
@@ -133,15 +156,20 @@ def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
         # Over the whole image, not the bars (which start after the units' names): a long title stays inside.
         fig.suptitle(title, fontsize=11, y=1 - 6 / (fig.get_size_inches()[1] * fig.dpi), va="top")
         for bar, value in zip(bars, values):
-            ax.text(min(value + 1, 92), bar.get_y() + bar.get_height() / 2, f"{number(value)}%", va="center",
-                fontsize=8)
+            ax.text(
+                min(value + 1, 92), bar.get_y() + bar.get_height() / 2, f"{number(value)}%", va="center", fontsize=8
+            )
         # Margins from the widest unit name, measured: tight_layout would draw the figure once
         # more for it (bench/README.md).
         renderer = fig.canvas.get_renderer()
         label_width = max(label.get_window_extent(renderer).width for label in ax.get_yticklabels())
         width, height_px = fig.get_size_inches() * fig.dpi
-        fig.subplots_adjust(left=min(0.6, (label_width + 16) / width), right=1 - 14 / width,
-                            top=1 - (30 + extra * fig.dpi) / height_px, bottom=46 / height_px)
+        fig.subplots_adjust(
+            left=min(0.6, (label_width + 16) / width),
+            right=1 - 14 / width,
+            top=1 - (30 + extra * fig.dpi) / height_px,
+            bottom=46 / height_px,
+        )
         out = io.BytesIO()
         fig.savefig(out, format="png")
         return out.getvalue()

@@ -18,8 +18,8 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from reminders.cycle import ReminderCycle
-from reminders.hours import WorkHours
 from reminders.dispatch import Dispatcher
+from reminders.hours import WorkHours
 from reminders.policy import parse_work_week
 from reminders.recovery import Presence
 from reminders.scan import ScanConfig

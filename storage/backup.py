@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -57,7 +57,7 @@ def sqlite_path(url: str) -> Path:
 
 
 def record_backup(session: Session, *, at: datetime, file: Path) -> None:
-    value = f"{at.astimezone(timezone.utc).isoformat(timespec='seconds')} {file.name}"[:255]
+    value = f"{at.astimezone(UTC).isoformat(timespec='seconds')} {file.name}"[:255]
     row = session.get(AppState, LAST_BACKUP)
     if row is None:
         session.add(AppState(key=LAST_BACKUP, value=value))

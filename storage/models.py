@@ -6,7 +6,7 @@ converts them to the configured time zone for display.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Document(SQLModel, table=True):

@@ -5,7 +5,7 @@ several processes receive it; and when each process last ran a reminder cycle.""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -105,7 +105,7 @@ def beat(session: Session, *, process: str, at: datetime) -> None:
     """Record that ``process`` finished a reminder cycle at ``at`` (one row a
     process; ``python -m bot check`` lists them)."""
     key = (HEARTBEAT_PREFIX + process)[:64]
-    value = at.astimezone(timezone.utc).isoformat(timespec="seconds")
+    value = at.astimezone(UTC).isoformat(timespec="seconds")
     session.execute(
         _insert(session)(AppState)
         .values(key=key, value=value)

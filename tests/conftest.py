@@ -18,13 +18,12 @@ Async tests run on the bot's event loop (``bot.app.new_event_loop``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime
-from pathlib import Path
-
 import functools
 import os
 import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-NOW = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)  # Tuesday 10/03/2026, 09:00 in Hà Nội
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # Tuesday 10/03/2026, 09:00 in Hà Nội
 TODAY = NOW.astimezone(TZ).date()
 
 ADMIN_TELEGRAM_ID = 9001
@@ -112,7 +112,7 @@ class Clock:
 
 def wall_now() -> datetime:
     """The machine's time: for data read by real bot processes, which run on the machine's clock."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _csv(rows: list[tuple], header: list[str]) -> bytes:

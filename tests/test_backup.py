@@ -9,8 +9,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, text
@@ -99,7 +98,7 @@ def test_backup_while_writing_is_consistent_and_restore_puts_it_back(engine, db_
     with session_scope(engine) as session:
         recorded = last_backup(session)
     assert recorded is not None and recorded.file == "bot.backup"
-    assert datetime.now(timezone.utc) - recorded.at < timedelta(minutes=2)
+    assert datetime.now(UTC) - recorded.at < timedelta(minutes=2)
 
     # After more changes, restoring gives back the database as the backup saw it: whole batches.
     written = count(engine, AuditEntry)
@@ -131,7 +130,7 @@ def test_restore_is_refused_while_a_bot_runs_and_for_foreign_files(engine, db_ur
     seed_tracking(engine)
     file = tmp_path / "b.backup"
     assert run_bot(db_url, "backup", str(file)).returncode == 0
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with session_scope(engine) as session:
         session.add(
             BotProcess(
@@ -165,7 +164,7 @@ def test_check_says_when_no_backup_was_made(engine, db_url):
 
 
 def test_purge_empties_old_sent_payloads_only(engine):
-    now = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
     old = now - timedelta(days=100)
     with session_scope(engine) as session:
         session.add(
@@ -302,7 +301,7 @@ def test_erase_asks_for_the_code_again(engine, db_url):
     with session_scope(engine) as session:
         assert not session.exec(select(Staff).where(Staff.code == "CB01")).one().full_name.startswith("Ẩn danh")
         staff = session.exec(select(Staff).where(Staff.code == "CB01")).one()
-        erased = erase_person(session, staff=staff, at=datetime.now(timezone.utc))
+        erased = erase_person(session, staff=staff, at=datetime.now(UTC))
     assert erased.pseudonym.startswith("Ẩn danh ")
 
 
@@ -310,7 +309,7 @@ def test_each_reminder_cycle_purges_after_the_days_set(engine, settings):
     from reminders.cycle import ReminderCycle
     from reminders.scan import ScanConfig
 
-    now = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
     with session_scope(engine) as session:
         session.add(
             Outbox(

@@ -4,7 +4,7 @@ clean-up (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import func, select
 
@@ -22,7 +22,7 @@ from storage.updates import (
 )
 from tests.data import Clock
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def test_an_update_is_taken_once(engine):

@@ -4,7 +4,7 @@ scopes, and how it reads in chat."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,9 +16,9 @@ from storage.models import (
     ROLE_MANAGER,
     STATUS_BLOCKED,
     STATUS_DONE,
-    STATUS_REVIEW,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
+    STATUS_REVIEW,
     Staff,
     Target,
     TargetValue,
@@ -28,7 +28,7 @@ from storage.models import (
 from storage.tracking import Scope, add_report, ensure_unit_path, scope_of
 
 TODAY = date(2025, 6, 15)
-NOW = datetime(2025, 6, 15, 3, 0, tzinfo=timezone.utc)  # 10:00 in Huế
+NOW = datetime(2025, 6, 15, 3, 0, tzinfo=UTC)  # 10:00 in Huế
 
 
 def ago(days: int) -> datetime:
@@ -39,21 +39,41 @@ def unit(session: Session, *names: str) -> Unit:
     return ensure_unit_path(session=session, names=names, keys=[n.lower() for n in names])
 
 
-def person(session: Session, code: str, name: str, where: Unit, role: str = "officer",
-           unreachable: bool = False) -> Staff:
-    staff = Staff(code=code, full_name=name, unit_id=where.id, role=role,
-                  unreachable_since=ago(3) if unreachable else None)
+def person(
+    session: Session, code: str, name: str, where: Unit, role: str = "officer", unreachable: bool = False
+) -> Staff:
+    staff = Staff(
+        code=code, full_name=name, unit_id=where.id, role=role, unreachable_since=ago(3) if unreachable else None
+    )
     session.add(staff)
     session.flush()
     return staff
 
 
-def target(session: Session, code: str, name: str, goal: float | None, *, unit_text: str = "%",
-           higher: bool = True, baseline: float | None = None, days: tuple[int, int] | None = None,
-           values: tuple[float, ...] = ()) -> Target:
+def target(
+    session: Session,
+    code: str,
+    name: str,
+    goal: float | None,
+    *,
+    unit_text: str = "%",
+    higher: bool = True,
+    baseline: float | None = None,
+    days: tuple[int, int] | None = None,
+    values: tuple[float, ...] = (),
+) -> Target:
     start, due = (TODAY - timedelta(days=days[0]), TODAY + timedelta(days=days[1])) if days else (None, None)
-    item = Target(code=code, name=name, key=name.lower(), target_value=goal, measure_unit=unit_text,
-                  higher_is_better=higher, baseline=baseline, start_date=start, due_date=due)
+    item = Target(
+        code=code,
+        name=name,
+        key=name.lower(),
+        target_value=goal,
+        measure_unit=unit_text,
+        higher_is_better=higher,
+        baseline=baseline,
+        start_date=start,
+        due_date=due,
+    )
     session.add(item)
     session.flush()
     for n, value in enumerate(values):
@@ -62,13 +82,31 @@ def target(session: Session, code: str, name: str, goal: float | None, *, unit_t
     return item
 
 
-def task(session: Session, code: str, title: str, owner: Staff, accountable: Staff, host: Unit, *,
-         due_in: int, created_days_ago: int = 60, report: tuple[int, str, int] | None = None,
-         goal: Target | None = None) -> Task:
+def task(
+    session: Session,
+    code: str,
+    title: str,
+    owner: Staff,
+    accountable: Staff,
+    host: Unit,
+    *,
+    due_in: int,
+    created_days_ago: int = 60,
+    report: tuple[int, str, int] | None = None,
+    goal: Target | None = None,
+) -> Task:
     """A task; ``report`` is (percent, status, days ago) of its one progress report."""
-    item = Task(code=code, title=title, owner_id=owner.id, accountable_id=accountable.id, host_unit_id=host.id,
-                deadline=TODAY + timedelta(days=due_in), expected_result="Kết quả", created_at=ago(created_days_ago),
-                target_id=goal.id if goal else None)
+    item = Task(
+        code=code,
+        title=title,
+        owner_id=owner.id,
+        accountable_id=accountable.id,
+        host_unit_id=host.id,
+        deadline=TODAY + timedelta(days=due_in),
+        expected_result="Kết quả",
+        created_at=ago(created_days_ago),
+        target_id=goal.id if goal else None,
+    )
     session.add(item)
     session.flush()
     if report is not None:
@@ -99,26 +137,65 @@ def world(engine) -> World:
         cb04 = person(session, "CB04", "Đỗ Thị D", quiet)
 
         sipas = target(session, "CT01", "SIPAS", 85, values=(90, 80))  # latest 80 < 85
-        files = target(session, "CT02", "Hồ sơ số hóa", 100, unit_text="hồ sơ", baseline=20,
-                       days=(50, 50), values=(70,))  # plan today: 60
-        late_files = target(session, "CT03", "Tỷ lệ hồ sơ trễ hạn", 2, higher=False, baseline=10,
-                            days=(10, 10), values=(7,))  # plan today: 6, lower is better
+        files = target(
+            session, "CT02", "Hồ sơ số hóa", 100, unit_text="hồ sơ", baseline=20, days=(50, 50), values=(70,)
+        )  # plan today: 60
+        late_files = target(
+            session, "CT03", "Tỷ lệ hồ sơ trễ hạn", 2, higher=False, baseline=10, days=(10, 10), values=(7,)
+        )  # plan today: 6, lower is better
         no_value = target(session, "CT04", "Dịch vụ công trực tuyến", 50)
         no_goal = target(session, "CT05", "Chưa có mục tiêu", None, values=(1,))
         ward_only = target(session, "CT06", "Chỉ tiêu của phường", 90, values=(10,))
 
-        task(session, "NV01", "Khảo sát SIPAS", cb01, ld01, division, due_in=-5,
-             report=(40, STATUS_IN_PROGRESS, 3), goal=sipas)
+        task(
+            session,
+            "NV01",
+            "Khảo sát SIPAS",
+            cb01,
+            ld01,
+            division,
+            due_in=-5,
+            report=(40, STATUS_IN_PROGRESS, 3),
+            goal=sipas,
+        )
         task(session, "NV02", "Số hóa hồ sơ", cb02, ld01, division, due_in=10, created_days_ago=30, goal=files)
-        task(session, "NV03", "Sửa quy chế <một cửa> & liên thông", cb01, ld01, division, due_in=-2,
-             report=(30, STATUS_BLOCKED, 20), goal=late_files)
-        task(session, "NV04", "Rà soát TTHC", cb01, ld01, division, due_in=-10,
-             report=(100, STATUS_DONE, 40), goal=no_value)
-        task(session, "NV05", "Niêm yết TTHC tại phường", cb03, ld02, ward, due_in=-1, created_days_ago=1,
-             goal=ward_only)
+        task(
+            session,
+            "NV03",
+            "Sửa quy chế <một cửa> & liên thông",
+            cb01,
+            ld01,
+            division,
+            due_in=-2,
+            report=(30, STATUS_BLOCKED, 20),
+            goal=late_files,
+        )
+        task(
+            session,
+            "NV04",
+            "Rà soát TTHC",
+            cb01,
+            ld01,
+            division,
+            due_in=-10,
+            report=(100, STATUS_DONE, 40),
+            goal=no_value,
+        )
+        task(
+            session, "NV05", "Niêm yết TTHC tại phường", cb03, ld02, ward, due_in=-1, created_days_ago=1, goal=ward_only
+        )
         # Hosted by the ward, but LD01 answers for it.
-        task(session, "NV06", "Phối hợp liên thông", cb03, ld01, ward, due_in=5,
-             report=(60, STATUS_IN_PROGRESS, 1), goal=no_goal)
+        task(
+            session,
+            "NV06",
+            "Phối hợp liên thông",
+            cb03,
+            ld01,
+            ward,
+            due_in=5,
+            report=(60, STATUS_IN_PROGRESS, 1),
+            goal=no_goal,
+        )
         task(session, "NV07", "Tập huấn một cửa", cb03, ld02, ward, due_in=20, report=(25, STATUS_IN_PROGRESS, 8))
         task(session, "NV08", "Kiện toàn tổ chức", cb04, cb04, quiet, due_in=30, report=(50, STATUS_IN_PROGRESS, 6))
         world = World(ward_path=ward.path, quiet_path=quiet.path, manager_id=ld01.id)
@@ -139,8 +216,14 @@ def manager_scope(engine, world: World) -> Scope:
 def test_counts_by_status_and_overdue(engine, world):
     digest = digest_of(engine, Scope(everything=True))
     assert digest.total == 8
-    assert digest.by_status == {STATUS_NOT_STARTED: 2, STATUS_IN_PROGRESS: 4, STATUS_BLOCKED: 1,
-                                STATUS_REVIEW: 0, STATUS_DONE: 1, "overdue": 3}
+    assert digest.by_status == {
+        STATUS_NOT_STARTED: 2,
+        STATUS_IN_PROGRESS: 4,
+        STATUS_BLOCKED: 1,
+        STATUS_REVIEW: 0,
+        STATUS_DONE: 1,
+        "overdue": 3,
+    }
     assert digest.overdue_count == 3  # NV04 is past its deadline but done
 
 
@@ -149,7 +232,11 @@ def test_overdue_list_is_most_late_first_with_days_late(engine, world):
     assert [(i.code, i.days_late) for i in digest.overdue] == [("NV01", 5), ("NV03", 2), ("NV05", 1)]
     first = digest.overdue[0]
     assert (first.owner_name, first.owner_code, first.progress, first.deadline) == (
-        "Nguyễn Văn A", "CB01", 40, TODAY - timedelta(days=5))
+        "Nguyễn Văn A",
+        "CB01",
+        40,
+        TODAY - timedelta(days=5),
+    )
 
 
 def test_stale_tasks_never_reported_and_reported_long_ago(engine, world):
@@ -160,7 +247,11 @@ def test_stale_tasks_never_reported_and_reported_long_ago(engine, world):
     assert digest.stale_count == 3
     assert digest.stale[0].owner_name == "Trần Thị B"
     assert [i.code for i in digest_of(engine, Scope(everything=True), stale_days=5).stale] == [
-        "NV02", "NV03", "NV07", "NV08"]
+        "NV02",
+        "NV03",
+        "NV07",
+        "NV08",
+    ]
 
 
 def test_now_in_local_time_means_the_same_moment(engine, world):
@@ -198,8 +289,15 @@ def test_targets_behind_plan(engine, world):
 
 
 def test_expected_value_is_linear_inside_the_period_only():
-    goal = Target(code="X", name="X", key="x", target_value=100, baseline=20,
-                  start_date=TODAY - timedelta(days=10), due_date=TODAY + timedelta(days=30))
+    goal = Target(
+        code="X",
+        name="X",
+        key="x",
+        target_value=100,
+        baseline=20,
+        start_date=TODAY - timedelta(days=10),
+        due_date=TODAY + timedelta(days=30),
+    )
     assert expected_value(goal, TODAY) == pytest.approx(40)
     assert expected_value(goal, TODAY + timedelta(days=30)) == 100
     assert expected_value(goal, TODAY + timedelta(days=31)) == 100
@@ -230,8 +328,9 @@ def test_blocks_read_well_and_escape_user_text(engine, world):
 
 def test_blocks_escape_the_title(engine, world):
     with Session(engine) as session:
-        digest = build_digest(session=session, scope=Scope(everything=True), today=TODAY, now=NOW,
-                              title="Phòng <CCHC> & Tổ chức")
+        digest = build_digest(
+            session=session, scope=Scope(everything=True), today=TODAY, now=NOW, title="Phòng <CCHC> & Tổ chức"
+        )
     assert digest_blocks(digest)[0].startswith("<b>📊 Tổng hợp: Phòng &lt;CCHC&gt; &amp; Tổ chức</b>")
 
 
@@ -263,27 +362,57 @@ def test_thousands_of_tasks(engine):
     units, staff_count, task_count = 100, 300, 3000
     with Session(engine) as session:
         leaves = [unit(session, "UBND tỉnh", f"Sở {n // 10}", f"Phòng {n}") for n in range(units)]
-        session.execute(insert(Staff), [
-            dict(code=f"CB{n:04d}", full_name=f"Cán bộ {n}", unit_id=leaves[n % units].id, role="officer",
-                 unreachable_since=ago(1) if n % 50 == 0 else None, created_at=NOW, updated_at=NOW)
-            for n in range(staff_count)])
-        session.execute(insert(Task), [
-            dict(code=f"NV{n:05d}", title=f"Nhiệm vụ {n}", description="", owner_id=1 + n % staff_count,
-                 accountable_id=1 + n % staff_count, host_unit_id=leaves[n % staff_count % units].id,
-                 deadline=TODAY + timedelta(days=n % 40 - 20), progress=n % 100,
-                 status=(STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED, STATUS_DONE)[n % 4],
-                 expected_result="Kết quả", coordinating_units="", blocked_reason="", measure="",
-                 created_at=ago(n % 15), updated_at=NOW)
-            for n in range(task_count)])
+        session.execute(
+            insert(Staff),
+            [
+                dict(
+                    code=f"CB{n:04d}",
+                    full_name=f"Cán bộ {n}",
+                    unit_id=leaves[n % units].id,
+                    role="officer",
+                    unreachable_since=ago(1) if n % 50 == 0 else None,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+                for n in range(staff_count)
+            ],
+        )
+        session.execute(
+            insert(Task),
+            [
+                dict(
+                    code=f"NV{n:05d}",
+                    title=f"Nhiệm vụ {n}",
+                    description="",
+                    owner_id=1 + n % staff_count,
+                    accountable_id=1 + n % staff_count,
+                    host_unit_id=leaves[n % staff_count % units].id,
+                    deadline=TODAY + timedelta(days=n % 40 - 20),
+                    progress=n % 100,
+                    status=(STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED, STATUS_DONE)[n % 4],
+                    expected_result="Kết quả",
+                    coordinating_units="",
+                    blocked_reason="",
+                    measure="",
+                    created_at=ago(n % 15),
+                    updated_at=NOW,
+                )
+                for n in range(task_count)
+            ],
+        )
         session.commit()
-        everything = build_digest(session=session, scope=Scope(everything=True), today=TODAY, now=NOW,
-                                  title="Toàn tỉnh")
+        everything = build_digest(
+            session=session, scope=Scope(everything=True), today=TODAY, now=NOW, title="Toàn tỉnh"
+        )
         first_department = leaves[0].path.rsplit("/", 2)[0] + "/"
-        department = build_digest(session=session, scope=Scope(unit_path=first_department), today=TODAY,
-                                  now=NOW, title="Sở 0")
+        department = build_digest(
+            session=session, scope=Scope(unit_path=first_department), today=TODAY, now=NOW, title="Sở 0"
+        )
     assert everything.total == task_count
-    assert sum(everything.by_status[s] for s in (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED,
-                                                  STATUS_DONE)) == task_count
+    assert (
+        sum(everything.by_status[s] for s in (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_BLOCKED, STATUS_DONE))
+        == task_count
+    )
     assert len(everything.overdue) == 15 < everything.overdue_count
     assert everything.unreachable_count == staff_count // 50
     assert department.total == task_count * 10 // units
@@ -294,20 +423,29 @@ def test_thousands_of_tasks(engine):
 def test_the_workbooks_scan_gathers_the_same_digest(engine, world, which):
     """A weekly digest takes its figures from the scan that writes its workbook: the same
     digest as build_digest's own query, for every kind of scope."""
-    from tracking.export import export_tasks
     from reminders.digest import DigestTally, with_unlinked
+    from tracking.export import export_tasks
 
-    scope = {"everything": Scope(everything=True), "manager": manager_scope(engine, world),
-             "ward": Scope(unit_path=world.ward_path), "quiet": Scope(unit_path=world.quiet_path),
-             "empty": Scope()}[which]
+    scope = {
+        "everything": Scope(everything=True),
+        "manager": manager_scope(engine, world),
+        "ward": Scope(unit_path=world.ward_path),
+        "quiet": Scope(unit_path=world.quiet_path),
+        "empty": Scope(),
+    }[which]
     for limit in (15, 1):
         expected = digest_of(engine, scope, limit=limit)
         tally = DigestTally(today=TODAY, now=NOW)
         with Session(engine) as session:
-            workbook = export_tasks(session=session, scope=scope, today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"),
-                                    tally=tally)
-            gathered = with_unlinked(session=session, digest=tally.digest(session=session, title="Phạm vi", limit=limit),
-                                     scope=scope, limit=limit)  # as the scan does
+            workbook = export_tasks(
+                session=session, scope=scope, today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"), tally=tally
+            )
+            gathered = with_unlinked(
+                session=session,
+                digest=tally.digest(session=session, title="Phạm vi", limit=limit),
+                scope=scope,
+                limit=limit,
+            )  # as the scan does
         assert workbook.startswith(b"PK")
         assert gathered == expected
         assert digest_blocks(gathered) == digest_blocks(expected)
@@ -319,8 +457,12 @@ def test_units_ranked_by_on_time_completion_from_the_digests_scan(engine, world)
 
     ranking = ScoreTally(today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
     with Session(engine) as session:
-        digest = scan_digest(session=session, scope=Scope(everything=True),
-                             tally=DigestTally(today=TODAY, now=NOW, scores=ranking), title="Phạm vi")
+        digest = scan_digest(
+            session=session,
+            scope=Scope(everything=True),
+            tally=DigestTally(today=TODAY, now=NOW, scores=ranking),
+            title="Phạm vi",
+        )
         scores = ranking.scores(session=session)
     assert digest == digest_of(engine, Scope(everything=True))
     assert [(s.unit, s.total, s.done, s.done_on_time, s.overdue) for s in scores] == [
@@ -338,8 +480,8 @@ def test_on_time_is_judged_by_the_local_date_of_the_last_report():
     ranking = ScoreTally(today=TODAY, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
     deadline = date(2025, 6, 14)
     # 16:59 UTC is 23:59 in Huế on the deadline: on time. 17:00 UTC is already the next day there.
-    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 16, 59, tzinfo=timezone.utc))
-    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 17, 0, tzinfo=timezone.utc))
+    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 16, 59, tzinfo=UTC))
+    ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 17, 0, tzinfo=UTC))
     ranking.add(1, STATUS_DONE, deadline, 100, datetime(2025, 6, 14, 17, 0))  # SQLite: UTC without a zone
     ranking.add(1, STATUS_DONE, deadline, 100, None)  # done without a report: not on time
     ranking.add(1, STATUS_IN_PROGRESS, deadline, 40, None)  # open and past its deadline
@@ -392,8 +534,9 @@ def test_chart_draws_unit_names_and_title_as_written():
     def score(name: str) -> UnitScore:
         return UnitScore(unit=name, total=2, done=1, done_on_time=1, overdue=0, avg_progress=50.0)
 
-    chart = progress_chart([score("Tổ công tác $^$"), score("Ban $_{$ hỗ trợ"), score("Phòng $\\frac{$")],
-                           title="Quỹ $_$ tỉnh")
+    chart = progress_chart(
+        [score("Tổ công tác $^$"), score("Ban $_{$ hỗ trợ"), score("Phòng $\\frac{$")], title="Quỹ $_$ tỉnh"
+    )
     assert Image.open(BytesIO(chart)).format == "PNG"
 
     def bar_left(name: str) -> int:

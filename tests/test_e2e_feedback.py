@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import func, select
 
@@ -64,7 +64,7 @@ async def press(emu, user_id: int, message, data: str, *, edited: bool = False) 
 async def test_an_answer_has_vote_buttons_and_a_second_press_changes_the_vote(running_bot, engine):
     application, emu = running_bot
     add_document(application)
-    use_clock(application, datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc))
+    use_clock(application, datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
     answer = await officer.say(QUESTION)
     assert "42%" in answer.text and "12/KH-UBND" in answer.text
@@ -145,7 +145,7 @@ async def test_forged_and_garbled_vote_buttons_are_refused(running_bot, engine):
 async def test_a_refused_question_is_kept_once_and_listed_for_admins_only(running_bot, engine):
     application, emu = running_bot
     add_document(application)
-    clock = use_clock(application, datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc))  # 08:30 in Hà Nội
+    clock = use_clock(application, datetime(2026, 3, 2, 1, 30, tzinfo=UTC))  # 08:30 in Hà Nội
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
     reply = await officer.say("Tỷ giá đô la hôm nay?")
     assert "không tìm thấy" in reply.text.lower()
@@ -183,7 +183,7 @@ async def test_kept_questions_are_paged_under_telegrams_limit(running_bot, engin
     from kb import feedback
 
     application, emu = running_bot
-    at = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
     with session_scope(engine) as session:
         for n in range(45):
             for _ in range(n % 4 + 1):

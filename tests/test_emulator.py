@@ -29,14 +29,14 @@ from telegram.ext import (
     filters,
 )
 
-# PTB itself warns about RetryAfter.retry_after becoming a timedelta when raising it.
-_IGNORE_PTB_RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
 from devtools.emulator import (
     BotAPIEmulator,
     FakeClock,
     parse_html,
 )
+
+# PTB itself warns about RetryAfter.retry_after becoming a timedelta when raising it.
+_IGNORE_PTB_RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
 # --------------------------------------------------------------------------- #

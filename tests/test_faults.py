@@ -29,7 +29,6 @@ from storage.models import Outbox, Report
 from tests.conftest import ADMIN_ID, OFFICER2_ID, OFFICER_ID, WARD_OFFICER_ID, seed_tracking
 from tests.data import NOW, Clock
 
-
 OUTAGES: dict[int, bool] = {}  # SQLite engines with an outage hook -> whether it is on
 
 

@@ -3,18 +3,18 @@ than added, 👎 withdrawn, texts cut to their column, both stores bounded."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
 
 from kb import feedback
-from tracking.service import Actor, Refused
 from storage import feedback as store
 from storage.db import session_scope
 from storage.models import QUESTION_CHARS, AnswerGiven, AnswerVote, KeptQuestion
+from tracking.service import Actor, Refused
 
-T0 = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 ADMIN = Actor(telegram_id=1, staff=None, super_admin=True)
 NOBODY = Actor(telegram_id=2, staff=None)
 

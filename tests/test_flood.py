@@ -18,15 +18,15 @@ import asyncio
 import math
 import time
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
 
-from devtools.emulator import BotAPIEmulator, StoredFile
 from bot.ptb.flood import FloodControl, Verdict
-from bot.settings import Settings
 from bot.ptb.slots import Slots, given_up
+from bot.settings import Settings
+from devtools.emulator import BotAPIEmulator, StoredFile
 from storage.db import session_scope
 from storage.models import Document, HandledUpdate, Report
 from tests.conftest import (
@@ -200,10 +200,9 @@ async def test_given_up_outside_an_update_or_its_task_does_nothing_and_a_cancell
     started = asyncio.Event()
 
     async def cancelled_while_waiting():
-        async with slots.held():
-            async with given_up():
-                started.set()
-                await asyncio.Event().wait()
+        async with slots.held(), given_up():
+            started.set()
+            await asyncio.Event().wait()
 
     async def starts_a_task():
         async with slots.held():
@@ -400,7 +399,7 @@ async def test_the_slow_down_note_is_sent_once_a_window(tracked):
     pause get nothing; after the pause, the same again. Staff get 30. A group over 20 addressed
     messages gets one note; its members' chatter is not counted."""
     application, emu, engine = tracked
-    clock = Clock(datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc))
+    clock = Clock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
     application.bot_data.clock = clock
     application.bot_data.flood = default_flood()
     done = Finished(application)

@@ -20,18 +20,18 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
+from bot.settings import Settings, SettingsError
+from common.zipcheck import ZipRefused, open_checked
 from kb.readers import DocumentCaps, DocumentError, read_document
 from kb.service import KnowledgeBase
-from bot.settings import Settings, SettingsError
-from tracking.sheets import SheetCaps, SheetError, import_sheet, read_table
-from tracking.sheets.units import UNIT_DEPTH_MAX, UNIT_PATH_MAX
-from common.zipcheck import ZipRefused, open_checked
 from storage.db import session_scope
 from storage.models import Document, Staff, Task, Unit
 from tests.conftest import ADMIN_ID, OFFICER_ID, seed_tracking
 from tests.data import wall_now
 from tests.processes import BotProcess, bot_env
 from tests.test_readers import make_pdf
+from tracking.sheets import SheetCaps, SheetError, import_sheet, read_table
+from tracking.sheets.units import UNIT_DEPTH_MAX, UNIT_PATH_MAX
 
 STAFF_HEADER = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Vai trò"]
 STAFF_ROW = ["CB01", "Nguyễn Thị Lan", "UBND tỉnh > Sở Nội vụ", "cán bộ"]

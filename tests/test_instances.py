@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import select
@@ -57,7 +57,7 @@ def subscribe_digests(engine) -> None:
     local_now = datetime.now(timezone(timedelta(hours=7)))
     with session_scope(engine) as session:
         manager = staff_by_code(session=session, code="LD01")
-        long_ago = datetime.now(timezone.utc) - timedelta(days=10)
+        long_ago = datetime.now(UTC) - timedelta(days=10)
         session.add(
             Subscription(
                 chat_id=MANAGER_ID, staff_id=manager.id, frequency="daily", at_time="00:00", created_at=long_ago

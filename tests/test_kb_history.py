@@ -7,7 +7,7 @@ in ``tests/test_cli.py``, the permission matrix in ``tests/test_permissions.py``
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -66,11 +66,11 @@ def answer(kb: KnowledgeBase) -> str:
 
 def test_add_replace_and_remove_each_write_an_audit_line(engine):
     kb = KnowledgeBase(engine)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     kb.add([(NAME, GOOD)], by=MINH)
     kb.add([(NAME, BAD)], by=Editor("Lê Thị Hoa", None, 777))
     assert kb.remove(NAME)  # from the command line: no editor given
-    finished = datetime.now(timezone.utc)
+    finished = datetime.now(UTC)
 
     lines = audit_lines(engine)
     assert [(e.action, e.actor, e.entity_code, e.field, e.old_value, e.new_value) for e in lines] == [
@@ -101,11 +101,11 @@ def test_a_long_file_name_and_a_large_telegram_id_are_recorded_whole(engine):
 
 def test_history_lists_the_versions_newest_first_with_dates_and_checksums(engine):
     kb = KnowledgeBase(engine)
-    t0 = datetime.now(timezone.utc)
+    t0 = datetime.now(UTC)
     kb.add([(NAME, GOOD)])
-    t1 = datetime.now(timezone.utc)
+    t1 = datetime.now(UTC)
     kb.add([(NAME, BAD)])
-    t2 = datetime.now(timezone.utc)
+    t2 = datetime.now(UTC)
     third = plan("90%")
     kb.add([(NAME, third)])
     history = kb.history(NAME)

@@ -20,8 +20,8 @@ from storage.models import (
     ExtensionRequest,
     Milestone,
     Task,
-    TaskSeries,
     TaskComment,
+    TaskSeries,
 )
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, TODAY
@@ -336,7 +336,7 @@ async def test_a_long_card_stays_one_message(tracked):
         await officer.say(f"/baocao NV001 {n * 5} {long}")
     with session_scope(engine) as session:
         task = db.task_by_code(session=session, code="NV001")
-        for n in range(12):
+        for _ in range(12):
             session.add(TaskComment(task_id=task.id, author="Phạm Quốc Hùng", text=long[:2000], created_at=NOW))
     card = await _chat(emu, MANAGER_ID, "Hùng").say("/xem NV001")
     assert len(card.text.encode("utf-16-le")) // 2 <= 4096

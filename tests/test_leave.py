@@ -13,8 +13,7 @@ from reminders.digest import build_digest, digest_blocks
 from storage.db import session_scope
 from storage.models import AuditEntry, Leave, Outbox, Staff
 from storage.tracking import Scope, staff_by_code
-from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
-from tests.conftest import seed_tracking
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID, seed_tracking
 from tests.data import NOW, TODAY
 from tests.test_office_calendar import about, cycle_of, day_by_day, move_task, scanned_through
 

@@ -4,7 +4,7 @@ scope, and counted in the digests; through the real bot and the emulator on the 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select

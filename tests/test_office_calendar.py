@@ -5,7 +5,7 @@ each reminder cycle is run by hand, as the scheduler would, day by day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -48,7 +48,7 @@ def move_task(engine, code: str, deadline: date, created: date) -> None:
     with session_scope(engine) as session:
         task = task_by_code(session=session, code=code)
         task.deadline = deadline
-        task.created_at = datetime.combine(created, time(8), tzinfo=TZ).astimezone(timezone.utc)
+        task.created_at = datetime.combine(created, time(8), tzinfo=TZ).astimezone(UTC)
 
 
 def about(emu, chat_id: int, code: str, since: int = 0) -> list[str]:

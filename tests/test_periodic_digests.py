@@ -7,7 +7,7 @@ real bot and the emulator on the injected clock."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -29,7 +29,7 @@ def sub(
     month_day: int = 1,
     at: str = "08:00",
     last: str = "",
-    created: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc),
+    created: datetime = datetime(2025, 1, 1, tzinfo=UTC),
 ) -> Subscription:
     return Subscription(
         chat_id=1, frequency=frequency, month_day=month_day, at_time=at, last_period=last, created_at=created

@@ -16,7 +16,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from kb import readers
-from kb.readers import pdf as pdf_reader
 from kb.readers import (
     MAX_BYTES,
     SUPPORTED_EXTENSIONS,
@@ -24,6 +23,7 @@ from kb.readers import (
     normalize_text,
     read_document,
 )
+from kb.readers import pdf as pdf_reader
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PROVINCE = CORPUS.parent / "corpus-province"

@@ -11,7 +11,7 @@ import asyncio
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -23,10 +23,11 @@ from reminders.recovery import Presence
 from storage import outbox as box
 from storage.db import session_scope
 from storage.models import BotProcess, Outbox
-from tests.processes import BotProcess as RunningBot, bot_env, run_cli
+from tests.processes import BotProcess as RunningBot
+from tests.processes import bot_env, run_cli
 from tests.test_instances import until
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 RUNNING = 4321  # the pid of process "a" in the tests below
 
 
@@ -276,7 +277,7 @@ async def test_a_process_killed_a_third_of_the_way_through_600_reminders_and_res
     """SIGKILL a third of the way through 600 reminders; the process restarted at once sends all the
     rest within 30 s, the ones the dead process had claimed included (with OUTBOX_LEASE_SECONDS at
     its default 120 s), each once except those in flight."""
-    queue(engine, REMINDERS, at=datetime.now(timezone.utc))
+    queue(engine, REMINDERS, at=datetime.now(UTC))
     env = bot_env(emulator, db_url, EXPORT_WORKERS="0")
     first = RunningBot(["run"], env, tmp_path)
 
@@ -350,7 +351,7 @@ async def test_remind_now_sends_at_once_what_a_process_killed_on_this_machine_ha
 ):
     """``remind --now`` (cron) is among the processes sending: it sees at its first beat that a
     process of this machine died holding claims, and sends those messages in its one cycle."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     queue(engine, 5, at=now)
     killed = Presence(engine, process_id="d" * 16, pid=a_dead_pid())  # this machine's pid space
     killed.beat()

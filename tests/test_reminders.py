@@ -5,14 +5,13 @@ survives 429/5xx/403 and a sender killed mid-dispatch, and sends digests."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from tracking.sheets import import_sheet
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import LEASE, Dispatcher, Pacer
 from reminders.scan import SCANNED_THROUGH, ScanConfig
@@ -20,6 +19,7 @@ from storage import outbox as box
 from storage.db import session_scope
 from storage.models import AppState, Outbox, Reminder, Staff
 from storage.tracking import staff_by_code, task_by_code
+from tracking.sheets import import_sheet
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OFFICER, MANAGER = 1001, 5001
@@ -47,25 +47,40 @@ async def world(settings, engine, emulator):
 
     clock = Clock(datetime(2026, 11, 27, 9, tzinfo=TZ))  # a Friday
     with session_scope(engine) as session:
-        _import(session, "cb.csv", "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên\n"
-                "LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,5001,\n"
-                "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,1001,LD01\n"
-                "CB02,Lê Văn Nam,Sở Nội vụ > Phòng CCHC,cán bộ,,LD01\n")
-        _import(session, "nv.csv", "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-                "NV1,Khảo sát SIPAS,CB01,LD01,30/11/2026,Báo cáo khảo sát\n"
-                "NV2,Niêm yết TTHC,CB01,LD01,20/11/2026,Bảng niêm yết\n"
-                "NV3,Số hóa hồ sơ,CB02,LD01,20/11/2026,Hồ sơ số hóa\n")
+        _import(
+            session,
+            "cb.csv",
+            "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên\n"
+            "LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,5001,\n"
+            "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,1001,LD01\n"
+            "CB02,Lê Văn Nam,Sở Nội vụ > Phòng CCHC,cán bộ,,LD01\n",
+        )
+        _import(
+            session,
+            "nv.csv",
+            "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+            "NV1,Khảo sát SIPAS,CB01,LD01,30/11/2026,Báo cáo khảo sát\n"
+            "NV2,Niêm yết TTHC,CB01,LD01,20/11/2026,Bảng niêm yết\n"
+            "NV3,Số hóa hồ sơ,CB02,LD01,20/11/2026,Hồ sơ số hóa\n",
+        )
         for task in ("NV1", "NV2", "NV3"):
-            task_by_code(session=session, code=task).created_at = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    clock=clock, schedule_reminders=False)
+            task_by_code(session=session, code=task).created_at = datetime(2026, 11, 1, tzinfo=UTC)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
+    application = build_application(
+        test_settings, engine=engine, token=emulator.token, rate_limiter=False, clock=clock, schedule_reminders=False
+    )
     async with polling(application, timeout=1):
         fast = Pacer(per_second=10_000, per_chat_interval=0)
-        cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(test_settings), clock=clock,
-                              dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-                              exports=application.bot_data.exports)
+        cycle = ReminderCycle(
+            engine,
+            application.bot,
+            ScanConfig.from_settings(test_settings),
+            clock=clock,
+            dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+            exports=application.bot_data.exports,
+        )
         yield cycle, clock, emulator, engine
 
 
@@ -85,7 +100,9 @@ async def test_catch_up_folds_missed_reminders_and_sends_each_once(world):
     assert result.dispatch.sent == 4 and result.dispatch.failed == 0
     officer = _to(emu, OFFICER)
     assert sorted(m.plain_text.split("\n")[0] for m in officer) == [
-        "🔔 Nhắc việc: NV1 · Khảo sát SIPAS", "🔔 Nhắc việc: NV2 · Niêm yết TTHC"]
+        "🔔 Nhắc việc: NV1 · Khảo sát SIPAS",
+        "🔔 Nhắc việc: NV2 · Niêm yết TTHC",
+    ]
     late = next(m for m in officer if "NV2" in m.plain_text)
     assert "Đã quá hạn" in late.plain_text and "Gộp" in late.plain_text
     assert [label for label, _ in late.buttons()] == ["📝 Báo cáo tiến độ", "⏰ Nhắc tôi ngày mai", "✅ Đã xong"]
@@ -173,7 +190,7 @@ async def test_reminder_buttons(world):
     assert "28/11/2026" in snoozed.plain_text
     late = next(m for m in _to(emu, OFFICER) if "NV2" in m.plain_text)
     card = await officer.click(late, "Báo cáo tiến độ")
-    assert "NV2" in card.plain_text and ("50%", "p:") == ("50%", card.button_data("50%")[:2])
+    assert "NV2" in card.plain_text and ("50%", card.button_data("50%")[:2]) == ("50%", "p:")
     ask = await officer.click(late, "Đã xong")  # asks first; «Đúng, đã xong» is the 100% report
     assert "Xác nhận đã xong" in ask.plain_text
     done = await officer.click(ask, "Đúng, đã xong")
@@ -207,7 +224,7 @@ async def test_digest_subscription_arrives_on_schedule_with_its_chart(world, wor
     sent = _to(emu, MANAGER)
     assert any("Tổng hợp" in (m.plain_text or "") and "Xếp hạng đơn vị" in (m.plain_text or "") for m in sent)
     assert any(m.photo is not None and m.photo[:4] == b"\x89PNG" for m in sent)
-    workbook, = [m.document for m in sent if m.document is not None and (m.file_name or "").endswith(".xlsx")]
+    (workbook,) = [m.document for m in sent if m.document is not None and (m.file_name or "").endswith(".xlsx")]
     rows = openpyxl.load_workbook(io.BytesIO(workbook)).worksheets[0].iter_rows(min_row=2, values_only=True)
     assert sorted(row[0] for row in rows) == ["NV1", "NV2", "NV3"]
     assert (cycle.exports is not None and cycle.exports.running) is worker

@@ -153,7 +153,7 @@ async def test_an_admin_may_decide_and_the_accountable_leaders_own_100_is_done_a
     _, emu, engine = tracked
     c = _chats(emu)
     await c["officer"].say("/baocao NV006 100")
-    asked = await c["leader"].expect(lambda m: "NV006" in (m.plain_text or "") and "Chờ duyệt" in m.plain_text)
+    await c["leader"].expect(lambda m: "NV006" in (m.plain_text or "") and "Chờ duyệt" in m.plain_text)
     done = await _press(c["admin"], f"rc:{_task(engine, 'NV006').id}")
     assert "Đã xác nhận hoàn thành NV006" in done.plain_text
     assert _task(engine, "NV006").status == "done"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
-from tracking.export import export_tasks
-from tracking.sheets import SheetError, import_sheet, read_table, write_templates
 from storage.db import session_scope
 from storage.models import AuditEntry, Milestone, Staff, Target, Task, Unit
 from storage.tracking import Scope, add_report, ensure_unit_path, staff_by_code, task_by_code, unit_full_name
+from tracking.export import export_tasks
+from tracking.sheets import SheetError, import_sheet, read_table, write_templates
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TABLES = (Unit, Staff, Target, Task, Milestone, AuditEntry)
@@ -540,7 +540,7 @@ def exported(engine, scope: Scope, today: date) -> openpyxl.Workbook:
 
 
 def test_export_reflects_reports_and_overdue(tasked):
-    at = datetime(2026, 4, 2, 1, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 4, 2, 1, 30, tzinfo=UTC)
     with session_scope(tasked) as session:
         lan = staff_by_code(session=session, code="CB01")
         task = task_by_code(session=session, code="NV001")

@@ -4,9 +4,7 @@ import datetime
 from types import SimpleNamespace
 
 import texts.ask
-
 import texts.common
-
 import texts.documents
 from kb.answer import Answer, Source
 

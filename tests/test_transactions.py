@@ -15,7 +15,7 @@ import asyncio
 import socket
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -29,7 +29,7 @@ from storage.db import SQLITE_LOCK_WAIT_MS, asyncpg_url, is_lock_conflict, make_
 from storage.updates import claim_update
 from tests.conftest import migrated_sqlite
 
-AT = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 def sqlite_engine(path):
@@ -122,13 +122,11 @@ def test_lock_conflicts_are_told_from_other_database_errors(tmp_path):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(OperationalError) as locked:
-            with session_scope(engine, wait_for_locks=False) as session:
-                claim_update(session, update_id=1, at=AT)
+        with pytest.raises(OperationalError) as locked, session_scope(engine, wait_for_locks=False) as session:
+            claim_update(session, update_id=1, at=AT)
         assert is_lock_conflict(locked.value)
-        with pytest.raises(OperationalError) as broken:
-            with session_scope(engine) as session:
-                session.execute(text("SELECT * FROM no_such_table"))
+        with pytest.raises(OperationalError) as broken, session_scope(engine) as session:
+            session.execute(text("SELECT * FROM no_such_table"))
         assert not is_lock_conflict(broken.value)
         assert not is_lock_conflict(ValueError("database is locked"))
     finally:

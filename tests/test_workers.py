@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from tracking.export import export_tasks
 from bot.workers import Exports, shared_database
 from storage.db import make_engine, session_scope
 from storage.tracking import Scope
 from tests.conftest import MANAGER_ID, seed_tracking
+from tracking.export import export_tasks
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 11, 24)

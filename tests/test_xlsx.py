@@ -8,7 +8,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -20,7 +20,7 @@ from tracking.sheets import read_table
 from tracking.xlsx import BOLD, HEADER, MAX_CELL_CHARS, Style, Styled, Workbook, column_letter
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-CREATED = datetime(2026, 5, 10, 8, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 5, 10, 8, 30, tzinfo=UTC)
 
 
 def load(data: bytes) -> openpyxl.Workbook:
@@ -112,7 +112,7 @@ def test_values_excel_cannot_hold_are_written_as_text_or_refused():
     book = Workbook()
     rows = book.sheet("x")
     with pytest.raises(ValueError, match="time zones"):
-        rows.row([datetime(2026, 1, 1, tzinfo=timezone.utc)])
+        rows.row([datetime(2026, 1, 1, tzinfo=UTC)])
     with pytest.raises(TypeError):
         rows.row([object()])
 

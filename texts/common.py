@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 
 def esc(text: object) -> str:
@@ -23,7 +23,7 @@ def esc(text: object) -> str:
 def clip(text: str | None, limit: int) -> str:
     """At most ``limit`` characters of a long free text, for a message that must stay one message."""
     text = text or ""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def local(moment: datetime | None, tz: tzinfo) -> str:
@@ -32,7 +32,7 @@ def local(moment: datetime | None, tz: tzinfo) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
@@ -200,8 +200,10 @@ def help_text(is_admin: bool) -> str:
     return "\n".join(lines)
 
 
-HELP_KEPT_QUESTIONS = ("• /cauhoi [trang] — các câu hỏi tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎, "
-                       "hỏi nhiều nhất trước: cần bổ sung văn bản nào.")
+HELP_KEPT_QUESTIONS = (
+    "• /cauhoi [trang] — các câu hỏi tôi không tìm thấy câu trả lời hoặc bị đánh giá 👎, "
+    "hỏi nhiều nhất trước: cần bổ sung văn bản nào."
+)
 
 
 def help_message(is_admin: bool) -> str:
@@ -210,13 +212,15 @@ def help_message(is_admin: bool) -> str:
     return f"{text}\n{HELP_KEPT_QUESTIONS}" if is_admin else text
 
 
-UNKNOWN_COMMAND = ("Tôi không biết lệnh «{cmd}». Gõ /huongdan để xem các lệnh, "
-                   "hoặc cứ gõ câu hỏi bằng lời thường.")
+UNKNOWN_COMMAND = "Tôi không biết lệnh «{cmd}». Gõ /huongdan để xem các lệnh, hoặc cứ gõ câu hỏi bằng lời thường."
 ADMIN_ONLY = "Chỉ quản trị viên mới được {action}. Nếu đồng chí cần quyền này, hãy liên hệ quản trị viên của đơn vị."
-ERROR_APOLOGY = ("Xin lỗi, tôi gặp lỗi khi xử lý yêu cầu này. Quản trị viên đã được báo. "
-                 "Đồng chí vui lòng thử lại sau ít phút.")
-DB_UNAVAILABLE = ("⏳ Hệ thống tạm thời không truy cập được dữ liệu, nên việc vừa rồi <b>chưa được ghi</b>. "
-                  "Đồng chí vui lòng gửi lại sau ít phút.")
+ERROR_APOLOGY = (
+    "Xin lỗi, tôi gặp lỗi khi xử lý yêu cầu này. Quản trị viên đã được báo. Đồng chí vui lòng thử lại sau ít phút."
+)
+DB_UNAVAILABLE = (
+    "⏳ Hệ thống tạm thời không truy cập được dữ liệu, nên việc vừa rồi <b>chưa được ghi</b>. "
+    "Đồng chí vui lòng gửi lại sau ít phút."
+)
 
 
 # Flood control (bot/ptb/flood.py): one note, then silence for a while.
@@ -226,8 +230,10 @@ def slow_down(who: str, seconds: float) -> str:
     if who == "group":
         return f"⏳ Nhóm này gửi cho tôi quá nhiều yêu cầu. Tôi tạm không trả lời trong nhóm {wait}."
     you = "đồng chí" if who == "staff" else "bạn"
-    return (f"⏳ {you.capitalize()} gửi quá nhanh. Tôi tạm không trả lời tin nhắn của {you} trong {wait}; "
-            f"sau đó xin {you} gửi lại từng yêu cầu một.")
+    return (
+        f"⏳ {you.capitalize()} gửi quá nhanh. Tôi tạm không trả lời tin nhắn của {you} trong {wait}; "
+        f"sau đó xin {you} gửi lại từng yêu cầu một."
+    )
 
 
 # What the admins are told of an error (handlers/errors.py): ``where`` and ``details`` are escaped HTML.
@@ -243,8 +249,10 @@ def errors_held_back(count: int) -> str:
 
 
 def database_error_report(where: str, reason: str, more: str, quiet_minutes: int) -> str:
-    return (f"⚠️ <b>Lỗi</b> ({where}): không truy cập được cơ sở dữ liệu: <code>{reason}</code>{more}\n"
-            f"Các báo cáo tiếp theo cùng loại tạm dừng {quiet_minutes} phút.")
+    return (
+        f"⚠️ <b>Lỗi</b> ({where}): không truy cập được cơ sở dữ liệu: <code>{reason}</code>{more}\n"
+        f"Các báo cáo tiếp theo cùng loại tạm dừng {quiet_minutes} phút."
+    )
 
 
 def error_report(where: str, error: str, more: str, traceback: str) -> str:
@@ -260,10 +268,12 @@ LINKED = "🔗 Đã gắn tài khoản Telegram của đồng chí.\n\n"
 
 def unlinked_notice(staff) -> str:
     """To the account a staff member was linked to, moved to another one by a re-link invite."""
-    return (f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{esc(staff.full_name)}</b> "
-            f"({esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
-            "tài khoản khác. Từ nay tài khoản này không xem, báo cáo nhiệm vụ hay nhận nhắc việc của cán bộ đó.\n"
-            "Nếu đồng chí không đề nghị việc này, hãy báo ngay quản trị viên.")
+    return (
+        f"🔓 Tài khoản Telegram này không còn gắn với cán bộ <b>{esc(staff.full_name)}</b> "
+        f"({esc(staff.code)}): theo mã mời liên kết lại của quản trị viên, việc gắn đã chuyển sang một "
+        "tài khoản khác. Từ nay tài khoản này không xem, báo cáo nhiệm vụ hay nhận nhắc việc của cán bộ đó.\n"
+        "Nếu đồng chí không đề nghị việc này, hãy báo ngay quản trị viên."
+    )
 
 
 # Buttons (handlers/buttons.py)
@@ -284,10 +294,18 @@ STATUS_LABELS = {
     "done": "hoàn thành",
     "overdue": "quá hạn",
 }
-STATUS_ICONS = {"not_started": "⚪", "in_progress": "🔵", "blocked": "🟠", "review": "🟣", "done": "✅", "overdue": "🔴"}
+STATUS_ICONS = {
+    "not_started": "⚪",
+    "in_progress": "🔵",
+    "blocked": "🟠",
+    "review": "🟣",
+    "done": "✅",
+    "overdue": "🔴",
+}
 ROLE_LABELS = {"officer": "cán bộ", "manager": "lãnh đạo", "admin": "quản trị"}
-PRIVATE_ONLY = ("Để giữ kín thông tin nhiệm vụ, lệnh này chỉ dùng trong tin nhắn riêng với tôi. "
-                 "Hãy bấm vào tên tôi và nhắn riêng.")
+PRIVATE_ONLY = (
+    "Để giữ kín thông tin nhiệm vụ, lệnh này chỉ dùng trong tin nhắn riêng với tôi. Hãy bấm vào tên tôi và nhắn riêng."
+)
 
 
 def greeting(staff, unit_name: str, is_admin: bool) -> str:
@@ -295,13 +313,18 @@ def greeting(staff, unit_name: str, is_admin: bool) -> str:
     if is_admin and staff.role != "admin":
         role += ", quản trị"
     lines = [f"Xin chào <b>{esc(staff.full_name)}</b> ({esc(staff.code)} · {role} · {esc(unit_name)})!", ""]
-    lines += ["• /nhiemvu — nhiệm vụ của đồng chí, báo cáo tiến độ bằng nút bấm",
-              "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo nhanh một dòng",
-              "• /xuatbaocao — tải bảng Excel nhiệm vụ"]
+    lines += [
+        "• /nhiemvu — nhiệm vụ của đồng chí, báo cáo tiến độ bằng nút bấm",
+        "• /baocao &lt;mã&gt; &lt;%&gt; [ghi chú] — báo cáo nhanh một dòng",
+        "• /xuatbaocao — tải bảng Excel nhiệm vụ",
+    ]
     if staff.role in ("manager", "admin") or is_admin:
-        lines += ["• /theodoi [bộ lọc] — theo dõi nhiệm vụ trong phạm vi của đồng chí",
-                  "• /themnhiemvu, /giao, /giahan — giao, giao lại, gia hạn nhiệm vụ trong phạm vi",
-                  "• /tonghop — tổng hợp tình hình phạm vi của đồng chí", "• /donvi [tên] — tổng hợp một đơn vị"]
+        lines += [
+            "• /theodoi [bộ lọc] — theo dõi nhiệm vụ trong phạm vi của đồng chí",
+            "• /themnhiemvu, /giao, /giahan — giao, giao lại, gia hạn nhiệm vụ trong phạm vi",
+            "• /tonghop — tổng hợp tình hình phạm vi của đồng chí",
+            "• /donvi [tên] — tổng hợp một đơn vị",
+        ]
     if staff.role == "admin" or is_admin:
         lines += ["• /themnhiemvu, /giao, /giahan, /vaitro, /moi, /nhatky, /capnhatchitieu — quản trị"]
     lines += ["", "Hỏi về chỉ tiêu, quy định CCHC: cứ gõ câu hỏi. Hướng dẫn đầy đủ: /huongdan"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from texts.common import clip, esc, local
 from texts.ask import plain_citation
+from texts.common import clip, esc, local
 
 
 def documents_blocks(docs: Sequence) -> list[str]:

@@ -11,17 +11,17 @@ read as the code in brackets, a target cell "MÃ · tên" as that target.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import DateTime, func, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from texts.common import STATUS_LABELS
-from tracking.xlsx import BOLD, HEADER, Styled, Workbook
 from storage import tracking as db
 from storage.models import STATUS_DONE, STATUSES, Report, Staff, Target, Task, Unit
+from texts.common import STATUS_LABELS
+from tracking.xlsx import BOLD, HEADER, Styled, Workbook
 
 if TYPE_CHECKING:
     from reminders.digest import DigestTally
@@ -180,7 +180,7 @@ def _status_label(status: str, late: bool) -> str:
 def _local(moment: datetime, tz: tzinfo) -> datetime:
     """Local wall-clock time to the minute, without a zone (Excel has none); stored times are UTC."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
 
 

@@ -386,7 +386,7 @@ def _manages(session: Session, actor: Actor, task: Task) -> bool:
 
 
 def card_actions(
-    session: Session, actor: Actor, task: Task, pending: ExtensionRequest | None | bool = False
+    session: Session, actor: Actor, task: Task, pending: ExtensionRequest | bool | None = False
 ) -> list[CardAction]:
     """The buttons ``actor`` may press on ``task``'s card (see the module's table), in the order
     shown. ``pending``: the task's pending extension request if already read (False: read it)."""

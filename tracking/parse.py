@@ -96,7 +96,7 @@ def parse_percent(text: str) -> int:
         raise InputError(f"«{text}» không phải là phần trăm; hãy ghi một số từ 0 đến 100") from None
     if not 0 <= number <= 100 or number != number:
         raise InputError(f"phần trăm phải từ 0 đến 100 (đồng chí ghi {text})")
-    return int(round(number))
+    return round(number)
 
 
 _ROLES = {

@@ -19,13 +19,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from texts.common import ROLE_LABELS, STATUS_LABELS
-from tracking.parse import (LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent,
-                                parse_role)
 from storage import tracking as db
-from texts import refusals as no_texts
-from tracking import refusals as no
-from tracking.refusals import Refused  # noqa: F401 (where the handlers, the CLI and kb.feedback take it)
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,
@@ -42,6 +36,11 @@ from storage.models import (
     Unit,
     utcnow,
 )
+from texts import refusals as no_texts
+from texts.common import ROLE_LABELS, STATUS_LABELS
+from tracking import refusals as no
+from tracking.parse import LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent, parse_role
+from tracking.refusals import Refused  # noqa: F401 (where the handlers, the CLI and kb.feedback take it)
 
 INVITE_VALID_FOR = timedelta(days=7)
 FLOW_VALID_FOR = timedelta(minutes=30)
@@ -158,8 +157,11 @@ def visible_task(session: Session, actor: Actor, code_or_id: str | int) -> Task:
     out-of-scope codes, so codes outside one's scope are not disclosed)."""
     if actor.staff is None and not actor.super_admin:
         raise no.NotLinked()
-    task = (db.task_by_id(session=session, task_id=code_or_id) if isinstance(code_or_id, int)
-            else db.task_by_code(session=session, code=code_or_id))
+    task = (
+        db.task_by_id(session=session, task_id=code_or_id)
+        if isinstance(code_or_id, int)
+        else db.task_by_code(session=session, code=code_or_id)
+    )
     own = task is not None and actor.staff is not None and actor.staff.id in (task.owner_id, task.accountable_id)
     if task is None or not (own or db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)):
         if isinstance(code_or_id, int):  # a button: say nothing of what the id is
@@ -210,9 +212,17 @@ def can_report(session: Session, actor: Actor, task: Task) -> bool:
     return actor.is_manager and db.task_in_scope(session=session, scope=actor.scope(session), task_id=task.id)
 
 
-def report(session: Session, actor: Actor, *, task: Task | str | int, percent: int | str,
-           blocked: bool = False, note: str = "", at: datetime | None = None,
-           review: bool = True) -> tuple[Task, Report]:
+def report(
+    session: Session,
+    actor: Actor,
+    *,
+    task: Task | str | int,
+    percent: int | str,
+    blocked: bool = False,
+    note: str = "",
+    at: datetime | None = None,
+    review: bool = True,
+) -> tuple[Task, Report]:
     """Record the actor's report on a task; the task (moved to the report) and the report. Under
     ``review`` (REVIEW_COMPLETION) a 100% report puts the task «chờ duyệt» and asks its accountable
     leader to confirm (``tracking.review``); without, it is done at once.
@@ -231,14 +241,13 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
             raise no.Unreadable("report", str(exc)) from None
     if not 0 <= percent <= 100:
         raise no.PercentOutOfRange()
-    note = " ".join(note.split())[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
+    note = " ".join(note.split())[: BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise no.ReasonMissing("report")
     # The accountable leader's own 100% needs no one's confirmation: it is done at once.
     status = STATUS_BLOCKED if blocked else status_for(percent, review and staff.id != task.accountable_id)
     old = (task.progress, task.status)
-    entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status,
-                          note=note, at=at)
+    entry = db.add_report(session=session, task=task, staff=staff, percent=percent, status=status, note=note, at=at)
     from tracking import review as reviews
 
     reviews.after_report(session, task, entry, was=old[1], at=entry.created_at)
@@ -246,8 +255,17 @@ def report(session: Session, actor: Actor, *, task: Task | str | int, percent: i
         from tracking import talk
 
         talk.blocker_reported(session, actor, task=task, report=entry, now=entry.created_at)
-    db.audit(session=session, actor=staff, action="report", entity="task", entity_code=task.code,
-             field="tiến độ", old=_progress(old[0], old[1]), new=_progress(percent, status), note=note)
+    db.audit(
+        session=session,
+        actor=staff,
+        action="report",
+        entity="task",
+        entity_code=task.code,
+        field="tiến độ",
+        old=_progress(old[0], old[1]),
+        new=_progress(percent, status),
+        note=note,
+    )
     return task, entry
 
 
@@ -278,37 +296,78 @@ def last_own_report(session: Session, actor: Actor, task: Task) -> Report:
 def add_note(session: Session, actor: Actor, *, report_id: int, note: str) -> Report:
     entry = own_report(session, actor, report_id)
     note = " ".join(note.split())[:NOTE_MAX]
-    entry.note = (f"{entry.note}\n{note}".strip() if entry.note and entry.status != STATUS_BLOCKED
-                  else (note or entry.note))[:NOTE_MAX]
+    entry.note = (
+        f"{entry.note}\n{note}".strip() if entry.note and entry.status != STATUS_BLOCKED else (note or entry.note)
+    )[:NOTE_MAX]
     session.add(entry)
     task = session.get(Task, entry.task_id)
     if note:
         from tracking import review as reviews
 
-        reviews.added_to_report(session, entry, what=f"ghi chú: {note}", key=f"note:{len(entry.note)}",
-                                at=entry.created_at)
-    db.audit(session=session, actor=actor.staff, action="report_note", entity="task",
-             entity_code=task.code if task else "", field="ghi chú", new=note)
+        reviews.added_to_report(
+            session, entry, what=f"ghi chú: {note}", key=f"note:{len(entry.note)}", at=entry.created_at
+        )
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        action="report_note",
+        entity="task",
+        entity_code=task.code if task else "",
+        field="ghi chú",
+        new=note,
+    )
     return entry
 
 
-def add_evidence(session: Session, actor: Actor, *, report_id: int, file_id: str, file_unique_id: str = "",
-                 file_name: str = "", mime_type: str = "", size_bytes: int = 0):
+def add_evidence(
+    session: Session,
+    actor: Actor,
+    *,
+    report_id: int,
+    file_id: str,
+    file_unique_id: str = "",
+    file_name: str = "",
+    mime_type: str = "",
+    size_bytes: int = 0,
+):
     entry = own_report(session, actor, report_id)
-    item = db.add_evidence(session=session, report=entry, file_id=file_id, file_unique_id=file_unique_id,
-                           file_name=file_name, mime_type=mime_type, size_bytes=size_bytes)
+    item = db.add_evidence(
+        session=session,
+        report=entry,
+        file_id=file_id,
+        file_unique_id=file_unique_id,
+        file_name=file_name,
+        mime_type=mime_type,
+        size_bytes=size_bytes,
+    )
     from tracking import review as reviews
 
-    reviews.added_to_report(session, entry, what=f"minh chứng «{file_name or 'tệp'}»", key=f"evidence:{item.id}",
-                            at=entry.created_at)
+    reviews.added_to_report(
+        session, entry, what=f"minh chứng «{file_name or 'tệp'}»", key=f"evidence:{item.id}", at=entry.created_at
+    )
     task = session.get(Task, entry.task_id)
-    db.audit(session=session, actor=actor.staff, action="evidence", entity="task",
-             entity_code=task.code if task else "", field="minh chứng", new=file_name or file_unique_id)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        action="evidence",
+        entity="task",
+        entity_code=task.code if task else "",
+        field="minh chứng",
+        new=file_name or file_unique_id,
+    )
     return item
 
 
-def correct_report(session: Session, actor: Actor, *, report_id: int, percent: int, blocked: bool = False,
-                   note: str | None = None, review: bool = True) -> Report:
+def correct_report(
+    session: Session,
+    actor: Actor,
+    *,
+    report_id: int,
+    percent: int,
+    blocked: bool = False,
+    note: str | None = None,
+    review: bool = True,
+) -> Report:
     entry = own_report(session, actor, report_id)
     newest = db.latest_report(session=session, task_id=entry.task_id, staff_id=entry.staff_id)
     if newest is None or newest.id != entry.id:
@@ -316,7 +375,7 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
     status = STATUS_BLOCKED if blocked else status_for(percent, review)
     old = _progress(entry.percent, entry.status)
     was = session.get(Task, entry.task_id).status
-    note = (entry.note if note is None else " ".join(note.split()))[:BLOCKED_REASON_MAX if blocked else NOTE_MAX]
+    note = (entry.note if note is None else " ".join(note.split()))[: BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise no.ReasonMissing("correct")
     db.correct_report(session=session, report=entry, percent=percent, status=status, note=note)
@@ -329,21 +388,38 @@ def correct_report(session: Session, actor: Actor, *, report_id: int, percent: i
             from tracking import talk
 
             talk.blocker_reported(session, actor, task=task, report=entry, now=entry.created_at)
-    db.audit(session=session, actor=actor.staff, action="report_correct", entity="task",
-             entity_code=task.code if task else "", field="tiến độ", old=old, new=_progress(percent, status))
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        action="report_correct",
+        entity="task",
+        entity_code=task.code if task else "",
+        field="tiến độ",
+        old=old,
+        new=_progress(percent, status),
+    )
     return entry
 
 
 def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task:
-    """"Nhắc tôi ngày mai": no owner reminders before ``until``."""
+    """ "Nhắc tôi ngày mai": no owner reminders before ``until``."""
     task = visible_task(session, actor, task_id)
     if not can_report(session, actor, task):
         raise no.NotOwnTask(task.code, doing="snooze")
     old = task.snoozed_until
     task.snoozed_until = until
     session.add(task)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="snooze", entity="task",
-             entity_code=task.code, field="nhắc lại từ", old=old, new=until)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="snooze",
+        entity="task",
+        entity_code=task.code,
+        field="nhắc lại từ",
+        old=old,
+        new=until,
+    )
     return task
 
 
@@ -355,8 +431,9 @@ def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task
 RELINK_WORD = no_texts.RELINK_WORD  # "/moi MÃ lienketlai" (folded: "liên kết lại" too)
 
 
-def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False,
-                  scoped: bool = False):
+def create_invite(
+    session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False, scoped: bool = False
+):
     """A single-use invite for a staff member. One already linked to a Telegram account gets one only
     when the admin asks to re-link (``relink``): using it moves the link, and the old account is told.
     ``scoped``: a manager may invite the people of their scope (not re-link them)."""
@@ -369,11 +446,24 @@ def create_invite(session: Session, actor: Actor, *, staff_code: str, now: datet
     if staff.telegram_id is not None and not relink:
         # The code only, not the name: nothing of the person is shown in a refusal.
         raise no.StaffAlreadyLinked(staff.code)
-    invite = db.create_invite(session=session, staff=staff, created_by=actor.staff, now=now,
-                              valid_for=INVITE_VALID_FOR, relink=relink and staff.telegram_id is not None)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite", entity="staff",
-             entity_code=staff.code, note=f"hết hạn {invite.expires_at:%d/%m/%Y %H:%M} UTC"
-             + ("; liên kết lại (thay tài khoản đang gắn)" if invite.relink else ""))
+    invite = db.create_invite(
+        session=session,
+        staff=staff,
+        created_by=actor.staff,
+        now=now,
+        valid_for=INVITE_VALID_FOR,
+        relink=relink and staff.telegram_id is not None,
+    )
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="invite",
+        entity="staff",
+        entity_code=staff.code,
+        note=f"hết hạn {invite.expires_at:%d/%m/%Y %H:%M} UTC"
+        + ("; liên kết lại (thay tài khoản đang gắn)" if invite.relink else ""),
+    )
     return invite, staff
 
 
@@ -420,9 +510,19 @@ def link_account(session: Session, *, telegram_id: int, code: str, now: datetime
     staff.updated_at = utcnow()
     session.add(staff)
     notes = (["liên kết lại: tài khoản cũ được báo"] if old is not None else []) + (
-        [f"thu hồi {revoked} mã mời khác"] if revoked else [])
-    db.audit(session=session, actor=staff, action="link", entity="staff", entity_code=staff.code,
-             field="Telegram ID", old=old, new=telegram_id, note="; ".join(notes))
+        [f"thu hồi {revoked} mã mời khác"] if revoked else []
+    )
+    db.audit(
+        session=session,
+        actor=staff,
+        action="link",
+        entity="staff",
+        entity_code=staff.code,
+        field="Telegram ID",
+        old=old,
+        new=telegram_id,
+        note="; ".join(notes),
+    )
     return Linked(staff, unlinked=old, revoked=revoked)
 
 
@@ -448,8 +548,15 @@ def revoke_invite(session: Session, actor: Actor, *, code: str, now: datetime) -
             if invite.used_at is not None:
                 raise no.InviteNotRevocable("used", staff.code)
             raise no.InviteNotRevocable("expired")
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="invite_revoke", entity="staff",
-             entity_code=staff.code, note=f"thu hồi {count} mã mời")
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="invite_revoke",
+        entity="staff",
+        entity_code=staff.code,
+        note=f"thu hồi {count} mã mời",
+    )
     return staff, count
 
 
@@ -492,12 +599,19 @@ def find_or_create_target(session: Session, text: str) -> Target:
     from tracking.parse import key, target_value_in
 
     text = " ".join(text.split())[:TARGET_NAME_MAX]
-    target = (db.target_by_code(session=session, code=text)
-              or db.target_by_key(session=session, key=key(text)[:TARGET_NAME_MAX]))
+    target = db.target_by_code(session=session, code=text) or db.target_by_key(
+        session=session, key=key(text)[:TARGET_NAME_MAX]
+    )
     if target is None:
         value, unit, higher = target_value_in(text)
-        target = Target(code=db.next_target_code(session=session), name=text, key=key(text)[:TARGET_NAME_MAX],
-                        target_value=value, measure_unit=unit, higher_is_better=higher)
+        target = Target(
+            code=db.next_target_code(session=session),
+            name=text,
+            key=key(text)[:TARGET_NAME_MAX],
+            target_value=value,
+            measure_unit=unit,
+            higher_is_better=higher,
+        )
         session.add(target)
         session.flush()
     return target
@@ -510,8 +624,11 @@ def add_task(session: Session, actor: Actor, new: NewTask, *, today: date, at: d
         raise no.TaskCodeTaken(new.code)
     owner = scoped_staff(session, actor, new.owner_code)
     accountable = accountable_leader(session, actor, new.accountable_code)
-    missing = [label for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
-               if not value.strip()]
+    missing = [
+        label
+        for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
+        if not value.strip()
+    ]
     if missing:
         raise no.Missing(missing)
     for day in (new.deadline, new.start_date):
@@ -521,14 +638,30 @@ def add_task(session: Session, actor: Actor, new: NewTask, *, today: date, at: d
             except InputError as exc:
                 raise no.Unreadable("add", str(exc)) from None
     target = find_or_create_target(session, new.target) if new.target.strip() else None
-    task = Task(code=new.code, title=new.title.strip(), description=new.description, owner_id=owner.id,
-                accountable_id=accountable.id, host_unit_id=owner.unit_id, deadline=new.deadline,
-                start_date=new.start_date or today, expected_result=new.expected_result.strip(),
-                measure=new.measure, target_id=target.id if target else None)
+    task = Task(
+        code=new.code,
+        title=new.title.strip(),
+        description=new.description,
+        owner_id=owner.id,
+        accountable_id=accountable.id,
+        host_unit_id=owner.unit_id,
+        deadline=new.deadline,
+        start_date=new.start_date or today,
+        expected_result=new.expected_result.strip(),
+        measure=new.measure,
+        target_id=target.id if target else None,
+    )
     session.add(task)
     session.flush()
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="create", entity="task",
-             entity_code=task.code, new=f"{task.title} · {owner.code} · hạn {task.deadline:%d/%m/%Y}")
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="create",
+        entity="task",
+        entity_code=task.code,
+        new=f"{task.title} · {owner.code} · hạn {task.deadline:%d/%m/%Y}",
+    )
     from tracking import changes
 
     changes.given(session, actor, task, owner, at=at or utcnow())
@@ -545,8 +678,9 @@ def accountable_leader(session: Session, actor: Actor, code: str) -> Staff:
     return staff
 
 
-def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str,
-             at: datetime | None = None) -> tuple[Task, Staff, Staff]:
+def reassign(
+    session: Session, actor: Actor, *, task_code: str, staff_code: str, at: datetime | None = None
+) -> tuple[Task, Staff, Staff]:
     """Give a task of the actor's scope to someone of it; the old and the new owner are told."""
     require_manager(actor, "giao lại nhiệm vụ")
     task = scoped_task(session, actor, task_code)
@@ -558,17 +692,33 @@ def reassign(session: Session, actor: Actor, *, task_code: str, staff_code: str,
     task.host_unit_id = new_owner.unit_id
     task.updated_at = utcnow()
     session.add(task)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="reassign", entity="task",
-             entity_code=task.code, field="người thực hiện",
-             old=f"{old_owner.full_name} ({old_owner.code})" if old_owner else "", new=f"{new_owner.full_name} ({new_owner.code})")
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="reassign",
+        entity="task",
+        entity_code=task.code,
+        field="người thực hiện",
+        old=f"{old_owner.full_name} ({old_owner.code})" if old_owner else "",
+        new=f"{new_owner.full_name} ({new_owner.code})",
+    )
     from tracking import changes
 
     changes.moved(session, actor, task, old_owner, new_owner, at=at or utcnow())
     return task, old_owner, new_owner
 
 
-def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str | date, reason: str,
-           today: date, at: datetime | None = None) -> tuple[Task, date]:
+def extend(
+    session: Session,
+    actor: Actor,
+    *,
+    task_code: str,
+    new_deadline: str | date,
+    reason: str,
+    today: date,
+    at: datetime | None = None,
+) -> tuple[Task, date]:
     """A later deadline for a task of the actor's scope, with a reason; its owner is told."""
     require_manager(actor, "gia hạn nhiệm vụ")
     task = scoped_task(session, actor, task_code)
@@ -588,8 +738,18 @@ def extend(session: Session, actor: Actor, *, task_code: str, new_deadline: str 
     task.deadline = new_deadline
     task.updated_at = utcnow()
     session.add(task)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="extend", entity="task",
-             entity_code=task.code, field="thời hạn", old=old, new=new_deadline, note=reason)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="extend",
+        entity="task",
+        entity_code=task.code,
+        field="thời hạn",
+        old=old,
+        new=new_deadline,
+        note=reason,
+    )
     from tracking import changes
 
     changes.extended(session, actor, task, old, reason, at=at or utcnow())
@@ -611,13 +771,23 @@ def set_role(session: Session, actor: Actor, *, staff_code: str, role: str) -> t
     staff.role = new_role
     staff.updated_at = utcnow()
     session.add(staff)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="role", entity="staff",
-             entity_code=staff.code, field="vai trò", old=ROLE_LABELS.get(old, old), new=ROLE_LABELS[new_role])
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="role",
+        entity="staff",
+        entity_code=staff.code,
+        field="vai trò",
+        old=ROLE_LABELS.get(old, old),
+        new=ROLE_LABELS[new_role],
+    )
     return staff, old
 
 
-def record_target(session: Session, actor: Actor, *, target_code: str, value: str | float, note: str = "",
-                  at: datetime | None = None) -> tuple[Target, TargetValue, TargetValue | None]:
+def record_target(
+    session: Session, actor: Actor, *, target_code: str, value: str | float, note: str = "", at: datetime | None = None
+) -> tuple[Target, TargetValue, TargetValue | None]:
     require_admin(actor, "cập nhật chỉ tiêu")
     target = db.target_by_code(session=session, code=target_code)
     if target is None:
@@ -628,17 +798,34 @@ def record_target(session: Session, actor: Actor, *, target_code: str, value: st
         except InputError as exc:
             raise no.Unreadable("record", str(exc)) from None
     if target.measure_unit.strip() == "%" and not 0 <= value <= 100:  # «1.720» read as 1720 (a dot between thousands)
-        raise no.Unreadable("record", f"«{_num(value)}%» không hợp lệ: chỉ tiêu này tính theo %, giá trị phải từ 0 "
-                                      f"đến 100 (số thập phân viết bằng dấu phẩy, ví dụ: /capnhatchitieu "
-                                      f"{target.code} 82,5)")
+        raise no.Unreadable(
+            "record",
+            f"«{_num(value)}%» không hợp lệ: chỉ tiêu này tính theo %, giá trị phải từ 0 "
+            f"đến 100 (số thập phân viết bằng dấu phẩy, ví dụ: /capnhatchitieu "
+            f"{target.code} 82,5)",
+        )
     previous = db.latest_target_values(session=session, target_ids=[target.id]).get(target.id)
-    entry = TargetValue(target_id=target.id, value=float(value), recorded_at=at or utcnow(),
-                        recorded_by=actor.staff.id if actor.staff else None, note=note[:1000])
+    entry = TargetValue(
+        target_id=target.id,
+        value=float(value),
+        recorded_at=at or utcnow(),
+        recorded_by=actor.staff.id if actor.staff else None,
+        note=note[:1000],
+    )
     session.add(entry)
     session.flush()
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="target_value", entity="target",
-             entity_code=target.code, field="giá trị thực tế",
-             old=_num(previous.value) if previous else "", new=_num(entry.value), note=note)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="target_value",
+        entity="target",
+        entity_code=target.code,
+        field="giá trị thực tế",
+        old=_num(previous.value) if previous else "",
+        new=_num(entry.value),
+        note=note,
+    )
     return target, entry, previous
 
 
@@ -669,8 +856,11 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
         from tracking.leaders import _contract
 
         short = _contract(keys[-1])
-        candidates = [u for u in db.list_units(session=session)
-                      if keys[-1] in (last := u.key.rsplit(db.UNIT_SEPARATOR, 1)[-1]) or short in _contract(last)]
+        candidates = [
+            u
+            for u in db.list_units(session=session)
+            if keys[-1] in (last := u.key.rsplit(db.UNIT_SEPARATOR, 1)[-1]) or short in _contract(last)
+        ]
     scope = actor.scope(session)
     candidates = [u for u in candidates if scope.covers_unit(u)]
     if not candidates:

@@ -15,13 +15,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from texts.common import esc
-from texts.periodic import schedule_label as periodic_label
-from tracking.service import Actor, require_manager
 from storage import outbox as box
 from storage import subscriptions as rows
 from storage import tracking as db
 from storage.models import Outbox, Staff, Subscription
+from texts.common import esc
+from texts.periodic import schedule_label as periodic_label
+from tracking.service import Actor, require_manager
 
 DAY_LABELS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 NOTICE = "notice"  # the outbox kind of the message telling a chat its digests stopped

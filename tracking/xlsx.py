@@ -41,7 +41,7 @@ import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -434,7 +434,7 @@ class Workbook:
         compress_level: int = COMPRESS_LEVEL,
     ) -> None:
         self.compress_level = compress_level
-        self.created = (created or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        self.created = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         # The shared strings, in index order: text -> the rest of its cells' XML (' t="s"><v>7</v></c>').
         self._strings: dict[str, str] = {}
         self._string_refs = 0
@@ -560,7 +560,7 @@ class Workbook:
             (
                 f'{_XML_DECLARATION}<sst xmlns="{_NS_MAIN}" count="{self._string_refs}" '
                 f'uniqueCount="{len(self._strings)}">'
-            ).encode("utf-8")
+            ).encode()
         )
         texts = list(self._strings)
         for start in range(0, len(texts), _STRINGS_PER_CHUNK):

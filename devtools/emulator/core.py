@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JSONDict = dict[str, Any]
-FaultHook = Callable[[str, JSONDict], "JSONDict | None | Awaitable[JSONDict | None]"]
+FaultHook = Callable[[str, JSONDict], "JSONDict | Awaitable[JSONDict | None] | None"]
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024

@@ -46,7 +46,7 @@ class UpdatesMixin:
                 while self._updates:
                     await self._ack_signal.wait()
         except TimeoutError:
-            raise asyncio.TimeoutError(
+            raise TimeoutError(
                 f"{len(self._updates)} update(s) still pending after {timeout}s (is the bot polling?)"
             ) from None
 

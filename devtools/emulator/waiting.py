@@ -44,7 +44,7 @@ class WaitingMixin:
                             return message
                     await self._sent_signal.wait()
         except TimeoutError:
-            raise asyncio.TimeoutError(self._timeout_report(timeout, after)) from None
+            raise TimeoutError(self._timeout_report(timeout, after)) from None
 
     async def wait_for_call(
         self,
@@ -69,7 +69,7 @@ class WaitingMixin:
                     await self._call_signal.wait()
         except TimeoutError:
             seen = [name for name, _ in self.calls[after:] if name.lower() != "getupdates"]
-            raise asyncio.TimeoutError(f"no {method} call within {timeout}s; calls since #{after}: {seen}") from None
+            raise TimeoutError(f"no {method} call within {timeout}s; calls since #{after}: {seen}") from None
 
     @staticmethod
     def _matches(predicate: Callable[[SentMessage], bool], message: SentMessage) -> bool:

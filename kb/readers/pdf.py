@@ -80,7 +80,7 @@ class _PdfTable:
     """A ruled table found on a page: its rows (cells as clean text, empty for
     a cell merged into the one before it) and its column boundaries."""
 
-    __slots__ = ("rows", "columns")
+    __slots__ = ("columns", "rows")
 
     def __init__(self, rows: list[list[str]], columns: list[float]) -> None:
         self.rows = rows

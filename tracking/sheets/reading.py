@@ -18,8 +18,8 @@ from common.zipcheck import ZipRefused, open_checked
 from kb.text import nfc
 from tracking.sheets.layout import (
     _KNOWN_HEADERS,
-    KINDS,
     CALENDAR_SHEET,
+    KINDS,
     STAFF_SHEET,
     TASK_SHEET,
     Column,
@@ -408,7 +408,7 @@ def _recognise(header: list[str]) -> tuple[SheetKind, dict[Column, int]]:
 def _columns_found(kind: SheetKind, positions: dict[str, list[int]]) -> dict[Column, list[int]]:
     found: dict[Column, list[int]] = {}
     for column in kind.columns:
-        hits = sorted(i for k in column.keys() for i in positions.get(k, []))
+        hits = sorted(i for k in column.keys() for i in positions.get(k, []))  # noqa: SIM118 (a Column, not a dict)
         if hits:
             found[column] = hits
     return found

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from texts.common import ROLE_LABELS
 from storage import tracking as db
 from storage.models import Staff
+from texts.common import ROLE_LABELS
 from tracking.parse import InputError, parse_role
 from tracking.sheets.checks import _check_cells, _first_seen, _parsed, _Problems
 from tracking.sheets.layout import (

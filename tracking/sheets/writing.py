@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from texts.common import ROLE_LABELS
 from storage import tracking as db
 from storage.models import Staff, Target, Task, Unit, utcnow
+from texts.common import ROLE_LABELS
 from tracking.sheets.layout import FIELD_LABELS
 
 
