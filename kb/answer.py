@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label_nouns
 from kb.lexicon import expand_shorthand
-from kb.text import acronyms_in, fold, places_in, tokens, years_in
+from kb.text import acronyms_in, fold, is_stopword, places_in, raw_tokens, tokens, years_in
 
 MAX_ANSWER = 700  # hard limit of an answer
 COMFORT = 620  # a longer sentence is trimmed to its best clauses
@@ -62,12 +63,37 @@ class Answer:
         return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
 
 
-_TARGET_Q = re.compile(
-    r"\b(chi tieu|muc tieu|phan dau|ke hoach|dat ra|de ra|toi thieu|it nhat|toi da|"
-    r"muon|can dat|phai dat|yeu cau|quy dinh|tieu chuan|dieu kien|duoc xet|de duoc|"
-    r"dat tu|tro len|du kien|nham)\b"
+def _phrases(*phrases: str) -> re.Pattern[str]:
+    """Phrases written with diacritics, to be searched in ``_as_typed`` text: a word the question
+    typed with diacritics matches only its own accented form («Bến Đá đặt» is no «đã đạt», «muộn»
+    no «muốn»), a word typed without them matches every accented form it folds from. ``*`` in a
+    phrase stands for any one word."""
+    alts = []
+    for phrase in phrases:
+        words = []
+        for w in phrase.split():
+            if w == "*":
+                words.append(r"\S+")
+                continue
+            (t,) = raw_tokens(w)
+            words.append(f"(?:{re.escape(t.exact)}|{re.escape(t.folded)})" if t.accented else re.escape(t.folded))
+        alts.append(" ".join(words))
+    return re.compile(r"(?<!\S)(?:" + "|".join(alts) + r")(?!\S)")
+
+
+def _as_typed(qtoks) -> str:
+    """The question's words for ``_phrases``: an accented word by its accented key, others folded."""
+    return " ".join(t.exact if t.accented else t.folded for t in qtoks)
+
+
+_TARGET_Q = _phrases(
+    "chỉ tiêu", "mục tiêu", "phấn đấu", "kế hoạch", "đặt ra", "đề ra", "tối thiểu", "ít nhất", "tối đa",
+    "muốn", "cần đạt", "phải đạt", "yêu cầu", "quy định", "tiêu chuẩn", "điều kiện", "được xét", "để được",
+    "đạt từ", "trở lên", "dự kiến", "nhằm",
+)  # fmt: skip
+_RESULT_Q = _phrases(
+    "đạt bao nhiêu", "đạt được", "đạt mức", "đã đạt", "thực tế", "kết quả", "đạt * bao nhiêu", "đạt * phần trăm"
 )
-_RESULT_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|da dat|thuc te|ket qua|dat \w+ (?:bao nhieu|phan tram))\b")
 _TARGET_P = re.compile(
     r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
     r"chi tieu|muc tieu|ke hoach)\b"
@@ -75,14 +101,14 @@ _TARGET_P = re.compile(
 _RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep thu|tang|giam)\b|\bdat \d")
 # A question asking for a set target («chỉ tiêu… là bao nhiêu», «phấn đấu đạt mức nào») and not
 # for what was achieved; a passage, its headings or its document must then speak of a target.
-_ASKS_TARGET = re.compile(r"\b(chi tieu|muc tieu|phan dau|dat ra|de ra)\b")
+_ASKS_TARGET = _phrases("chỉ tiêu", "mục tiêu", "phấn đấu", "đặt ra", "đề ra")
 _TARGET_NEAR = re.compile(
     r"\b(chi tieu|muc tieu|phan dau|ke hoach|tro len|it nhat|toi thieu|khong duoi|"
     r"dat tu|dat tren|nham|huong toi|yeu cau|nhiem vu)\b"
 )
-_ACHIEVED_Q = re.compile(r"\b(dat bao nhieu|dat duoc|dat muc|thuc te|ket qua)\b")
+_ACHIEVED_Q = _phrases("đạt bao nhiêu", "đạt được", "đạt mức", "thực tế", "kết quả")
 # «Ai ký…», «người ký…»: the document's signer, from its facts.
-_SIGNER_Q = re.compile(r"\b(ai k[yi]|nguoi k[yi]|k[yi] boi)\b")  # folded: «ký» is «ki»
+_SIGNER_Q = _phrases("ai ký", "ai kí", "người ký", "người kí", "ký bởi", "kí bởi")
 
 
 # Short forms so common in these documents that they say nothing about the indicator.
@@ -101,6 +127,25 @@ def _single_years(text: str) -> set[str]:
 def _period_years(text: str) -> set[str]:
     """Years a text speaks of as periods («năm 2023», «2021 - 2025»), not the years of dates."""
     return years_in(_FULL_DATE.sub(" ", text))
+
+
+# «tăng 1,9 điểm so với năm 2022»: a year the text only compares with, giving no figure of it
+# (unlike «so với năm 2022 (82,17 điểm)»).
+_COMPARED = re.compile(r"\bso với (?:cùng kỳ )?(?:năm )?((?:19|20)\d\d)\b(?!\s*[(:]\s*\d)", re.IGNORECASE)
+
+
+def _own_years(text: str) -> set[str]:
+    """The years a text speaks of, less those it only compares with."""
+    return _period_years(_COMPARED.sub(" ", text))
+
+
+def _asked_years(qtoks) -> set[str]:
+    """The years a question asks about, less those it only compares with («tăng bao nhiêu so với
+    năm 2022» asks of no year)."""
+    years = years_in(qtoks)
+    surface = " ".join(t.surface for t in qtoks)
+    compared = set(_COMPARED.findall(surface))
+    return years - (compared - _period_years(_COMPARED.sub(" ", surface)))
 
 
 _PERIOD = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b|\b(6|9)\s+thang\b")
@@ -138,8 +183,8 @@ def _figure_places(text: str, known) -> list[set[str]]:
 
 
 def _asks_result(qtoks) -> bool:
-    folded = " ".join(t.folded for t in qtoks)
-    return bool(_RESULT_Q.search(folded)) and not _TARGET_Q.search(folded)
+    typed = _as_typed(qtoks)
+    return bool(_RESULT_Q.search(typed)) and not _TARGET_Q.search(typed)
 
 
 def _states_target_only(text: str) -> bool:
@@ -173,6 +218,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
     return (
         _place_problem(index, p, qtoks)
         or _indicator_problem(index, p, qtoks, alts)
+        or _count_problem(index, p, qtoks)
         or _result_problem(index, p, qtoks)
         or _target_problem(index, p, qtoks)
         or _period_problem(index, p, qtoks)
@@ -199,6 +245,43 @@ def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:
         if owners and all(owners) and not set().union(*owners) & wanted:
             return f"the passage's figures are for {sorted(set().union(*owners))}"
     return ""
+
+
+_NUMBER_BEFORE = r"(?<![\w/.,])\d(?:[\d.,/]*\d)?\s*%?\s*"
+
+
+def _counted_word(qtoks) -> str:
+    """«được bao nhiêu điểm», «bao nhiêu hồ sơ»: the (first word of) what the question counts."""
+    for a, b, c in zip(qtoks, qtoks[1:], qtoks[2:]):
+        if a.folded == "bao" and b.folded == "nhieu" and c.kind in ("word", "abbr") and not is_stopword(c):
+            return fold(c.surface.split()[0])
+    return ""
+
+
+@lru_cache(maxsize=512)
+def _is_unit_in(text: str, word: str) -> bool:
+    """The text writes ``word`` often (a third of the times) after a figure: a unit («điểm», «phiếu»), not a noun that
+    other words count as well («sở» is also «06 cơ quan»)."""
+    folded = fold(text)
+    w = re.escape(word)
+    return 3 * len(re.findall(_NUMBER_BEFORE + w + r"\b", folded)) >= max(1, len(re.findall(r"\b" + w + r"\b", folded)))
+
+
+@lru_cache(maxsize=512)
+def _counts_in(text: str, word: str) -> bool:
+    """A figure of ``word`` in the text: «91,25 điểm», or a column of it («Điểm tối đa: 2»)."""
+    w = re.escape(word)
+    return bool(re.search(_NUMBER_BEFORE + w + r"\b|\b" + w + r"\b[^;:.]{0,40}:\s*\d", fold(text)))
+
+
+def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """The question counts something its document gives figures of («bao nhiêu điểm»); the passage
+    gives none («Sở Tư pháp chủ trì xây dựng Kế hoạch…» for the department's score)."""
+    word = _counted_word(qtoks)
+    if not word or p.kind == "facts" or not _is_unit_in(index.docs[p.doc].text, word):
+        return ""
+    local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), _with_children(index, p)))
+    return "" if _counts_in(local, word) else f"the question counts «{word}»; the passage gives no figure of it"
 
 
 def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:
@@ -254,8 +337,8 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
 def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The question asks for a figure set as a target; the passage only reports results
     («tỷ lệ… thấp: thị xã Bến Đá 28,4%» is no target of Bến Đá)."""
-    folded = " ".join(t.folded for t in qtoks)
-    if answer_type(qtoks) != "number" or not _ASKS_TARGET.search(folded) or _ACHIEVED_Q.search(folded):
+    typed = _as_typed(qtoks)
+    if answer_type(qtoks) != "number" or not _ASKS_TARGET.search(typed) or _ACHIEVED_Q.search(typed):
         return ""
     if p.kind == "facts":
         return ""
@@ -268,7 +351,7 @@ def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
 def _signer_hit(index: KnowledgeIndex, hits: list[Hit], qtoks) -> Hit | None:
     """«Ai ký Thông báo 47/TB-UBND?»: the facts of the document the best hit is in, when they name
     a signer."""
-    if not _SIGNER_Q.search(" ".join(t.folded for t in qtoks)):
+    if not _SIGNER_Q.search(_as_typed(qtoks)):
         return None
     doc = hits[0].passage.doc
     for p in index.passages:
@@ -289,12 +372,12 @@ def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
 
 def _year_problem(index: KnowledgeIndex, p, qtoks, terms: list[QueryTerm]) -> str:
     """The years the question names are not those the passage (or its document) speaks of."""
-    years = years_in(qtoks)
+    years = _asked_years(qtoks)
     if not years:
         return ""
     doc = p.doc
     sentence = " ".join(q.text for q in index.sentence_of(p))
-    said = _period_years(sentence) or _period_years(_local_unit_text(index, p))
+    said = _own_years(sentence) or _own_years(_local_unit_text(index, p))
     said |= _period_years(" ".join(p.context))
     if said and not years & said:
         return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
@@ -312,6 +395,9 @@ def _year_problem(index: KnowledgeIndex, p, qtoks, terms: list[QueryTerm]) -> st
         # A passage that names no year speaks of its document's year (its title's, else its date's).
         d = index.docs[doc]
         own = _period_years(d.title) or ({str(d.date.year)} if d.date else set())
+        # ... or, for a document without either, the year of the dates its figures are given at
+        # («Tính đến 31/8/2020, …»).
+        own = own or {m[-4:] for m in _FULL_DATE.findall(_local_unit_text(index, p))}
         if own and not years & own:
             return f"year {sorted(years)}: the passage names none and its document is of {sorted(own)}"
     return _clause_year_problem(sentence, years, terms)
