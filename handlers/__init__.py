@@ -17,6 +17,7 @@ from handlers import talk
 from handlers import milestones
 from handlers import leaders
 from handlers import review
+from handlers import series
 from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
@@ -106,6 +107,10 @@ def register(application: Application) -> None:
         # Managers: the tasks of their scope, filtered and paged; anyone: the card of a task they may see.
         command(["theodoi", "watch"], leaders.watch),
         command(["xem", "show"], leaders.show),
+        # Managers: the periodic reports of their scope (change a rule, end one), and who has and has not
+        # submitted for the current period.
+        command(["dinhky", "series"], series.series),
+        command(["kybaocao", "period"], series.period),
         # Managers: scheduled digests for this chat (private or a group).
         command(["dangkytonghop", "subscribe"], subscriptions.subscribe),
         command(["huydangky", "unsubscribe"], subscriptions.unsubscribe),

@@ -13,7 +13,13 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 import texts.admin as copy
+import texts.series as series_copy
 from bot.context import Context
+from handlers.calendar import national
+from tracking import series
+from tracking.office_calendar import office_calendar
+from tracking.recurrence import first_instance
+from tracking.recurrence import parse as parse_rule
 from tracking import service
 from tracking.parse import InputError, key, parse_date
 from tracking.service import Actor, NewTask, Refused
@@ -78,7 +84,9 @@ async def invite(update: Update, context: Context) -> None:
 # /themnhiemvu: a guided conversation, its state in the database
 # --------------------------------------------------------------------------
 
-STEPS = ["title", "owner", "accountable", "deadline", "expected", "target"]  # prompts: texts.admin.STEP_PROMPTS
+# prompts: texts.admin.STEP_PROMPTS; "rule" («Định kỳ?», a skip button) makes a periodic report, whose
+# deadline step is skipped (each period's due date comes from the rule: tracking.series)
+STEPS = ["title", "owner", "accountable", "rule", "deadline", "expected", "target"]
 NO_WORDS = {"khong", "k", "ko", "bo qua", "-", "none", "no"}
 
 
@@ -114,24 +122,36 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> boo
         step = int(data.get("step", 0))
         fields = dict(data.get("fields", {}))
         if step >= len(STEPS):  # every step answered: the task waits for «Lưu» or «Hủy»
-            return copy.waiting_for_save(_summary(session, fields)), True
+            return copy.waiting_for_save(_summary(session, fields, context)), True
         name = STEPS[step]
         fields[name] = _check_step(session, actor, name, text, day)
-        step += 1
-        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
-                    data={"step": step, "fields": fields})
-        if step < len(STEPS):
-            return copy.STEP_PROMPTS[STEPS[step]], False
-        return _summary(session, fields), True
+        return _next_step(session, context, telegram_id, step, fields)
 
     result = await guarded(update, context, work)
     if result is None:
         return True
-    prompt, done = result
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(copy.SAVE, callback_data="a:save"),
-                                    InlineKeyboardButton(copy.CANCEL, callback_data="a:cancel")]]) if done else None
-    await reply(update, prompt, reply_markup=markup)
+    await reply(update, result[0], reply_markup=_step_markup(*result))
     return True
+
+
+def _next_step(session: Session, context: Context, telegram_id: int, step: int, fields: dict) -> tuple[str, bool]:
+    """Move on past ``step``: the next prompt, or the summary once every step is answered (True)."""
+    step += 1
+    if fields.get("rule") and step < len(STEPS) and STEPS[step] == "deadline":
+        step += 1  # a periodic report: each period's deadline comes from the rule
+    flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK, data={"step": step, "fields": fields})
+    if step < len(STEPS):
+        return copy.STEP_PROMPTS[STEPS[step]], False
+    return _summary(session, fields, context), True
+
+
+def _step_markup(prompt: str, done: bool) -> InlineKeyboardMarkup | None:
+    if done:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(copy.SAVE, callback_data="a:save"),
+                                      InlineKeyboardButton(copy.CANCEL, callback_data="a:cancel")]])
+    if prompt == copy.STEP_PROMPTS["rule"]:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(series_copy.SKIP, callback_data="a:skip")]])
+    return None
 
 
 def _check_step(session: Session, actor: Actor, name: str, text: str, day) -> str:
@@ -153,22 +173,29 @@ def _check_step(session: Session, actor: Actor, name: str, text: str, day) -> st
         return deadline.isoformat()
     if name == "target":
         return "" if key(text) in NO_WORDS else text
+    if name == "rule":  # checked as typed; its canonical form is kept
+        return "" if key(text) in NO_WORDS else str(series.read_rule(text))
     return text[:500]
 
 
-def _summary(session: Session, fields: dict) -> str:
+def _summary(session: Session, fields: dict, context: Context) -> str:
     owner = db.staff_by_code(session=session, code=fields["owner"])
     accountable = db.staff_by_code(session=session, code=fields["accountable"])
+    if fields.get("rule"):
+        first = first_instance(parse_rule(fields["rule"]), context.today, office_calendar(session, national(context)))
+        return series_copy.series_summary(fields, owner, accountable, first)
     return copy.task_summary(fields, owner, accountable, date.fromisoformat(fields["deadline"]))
 
 
 @button(parse=word)
 async def on_button(update: Update, context: Context, action: str) -> None:
-    """``a:save`` / ``a:cancel`` of the add-task conversation."""
+    """``a:save`` / ``a:cancel`` of the add-task conversation; ``a:skip``: no rule («Định kỳ?»)."""
     telegram_id = user_id(update)
     day = context.today
 
     at = context.now
+    if action == "skip":
+        return await _skip_rule(update, context)
 
     def work(session: Session, actor: Actor):
         service.require_manager(actor, "thêm nhiệm vụ")
@@ -179,6 +206,13 @@ async def on_button(update: Update, context: Context, action: str) -> None:
         if action != "save":
             return None
         fields = flow[1]["fields"]
+        if fields.get("rule"):  # a periodic report: its series and first instance
+            made, task = series.add_series(session, actor, NewTask(
+                code=fields["code"], title=fields["title"], owner_code=fields["owner"],
+                accountable_code=fields["accountable"], deadline=day, expected_result=fields["expected"],
+                target=fields.get("target", "")), fields["rule"], today=day,
+                calendar=office_calendar(session, national(context)), at=at)
+            return made, task, session.get(Staff, made.owner_id)
         task = service.add_task(session, actor, NewTask(
             code=fields["code"], title=fields["title"], owner_code=fields["owner"],
             accountable_code=fields["accountable"], deadline=date.fromisoformat(fields["deadline"]),
@@ -191,8 +225,35 @@ async def on_button(update: Update, context: Context, action: str) -> None:
     if result is None:
         await edit_or_send(update, copy.NOTHING_SAVED)
         return
+    if len(result) == 3:
+        await edit_or_send(update, series_copy.series_saved(*result))
+        return
     task, owner = result
     await edit_or_send(update, copy.task_assigned(task, owner))  # the owner is told through the outbox
+
+
+async def _skip_rule(update: Update, context: Context) -> None:
+    """«Bỏ qua» under «Định kỳ?»: a one-off task; the next step's prompt. Pressed at another step (an
+    old message), it changes nothing and says so."""
+    telegram_id = user_id(update)
+
+    def work(session: Session, actor: Actor):
+        service.require_manager(actor, "thêm nhiệm vụ")
+        flow = flows.current(session, context, telegram_id=telegram_id)
+        if flow is None or flow[0] is not Kind.NEW_TASK:
+            raise no.NothingToSave()
+        step = int(flow[1].get("step", 0))
+        if step >= len(STEPS) or STEPS[step] != "rule":
+            return None
+        fields = dict(flow[1].get("fields", {}), rule="")
+        return _next_step(session, context, telegram_id, step, fields)
+
+    result = await in_db(context, lambda s: work(s, actor_of(s, update, context)))
+    await answer_button(update)
+    if result is None:
+        await edit_or_send(update, series_copy.SKIP_STALE)
+        return
+    await reply(update, result[0], reply_markup=_step_markup(*result))
 
 
 # --------------------------------------------------------------------------
@@ -332,7 +393,7 @@ async def import_sheet(update: Update, context: Context) -> None:
     data = bytes(await (await document.get_file()).download_as_bytearray())
     caps = SheetCaps.from_settings(context.settings)
 
-    at = context.now
+    at, day = context.now, context.today
 
     def work(session: Session, actor: Actor):
         from tracking import changes
@@ -341,7 +402,8 @@ async def import_sheet(update: Update, context: Context) -> None:
         from storage import review as review_rows
 
         before = review_rows.last_task_id(session=session)
-        result = import_parsed(session=session, sheet=sheet, actor=actor.staff, actor_name=actor.name)
+        result = import_parsed(session=session, sheet=sheet, actor=actor.staff, actor_name=actor.name,
+                               today=day, calendar=office_calendar(session, national(context)), now=at)
         # Each owner of new tasks gets one message listing them (tracking.changes).
         changes.imported(session, actor, review_rows.tasks_after(session=session, task_id=before), at=at)
         return result

@@ -152,7 +152,7 @@ async def test_text_after_the_last_add_task_step_asks_for_the_buttons(tracked):
     _, emu, engine = tracked
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
     await admin.say("/themnhiemvu")
-    for answer in ("Tập huấn một cửa", "CB02", "LD01", "15/12/2030", "100% cán bộ được tập huấn"):
+    for answer in ("Tập huấn một cửa", "CB02", "LD01", "không", "15/12/2030", "100% cán bộ được tập huấn"):
         await admin.say(answer)
     summary = await admin.say("không")
     assert "Kiểm tra lại" in summary.plain_text

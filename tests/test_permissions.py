@@ -54,6 +54,7 @@ from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, Docum
 from storage.models import Milestone
 from storage.models import Leave, OfficeDay
 from storage.models import ExtensionRequest, TaskComment
+from handlers.admin import STEPS
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
 
@@ -103,6 +104,7 @@ APOLOGY = "Xin lỗi, tôi gặp lỗi"
 VOTE_FORGED = "không ghi nhận"
 NOT_IN_REVIEW = "không còn chờ duyệt"
 LEAVE_SCOPE = "cán bộ thuộc phạm vi"
+SERIES_SCOPE = "Không có báo cáo định kỳ mã"
 
 DIVISION = "Phòng Cải cách hành chính"
 WARD = "UBND phường Phú Hội"
@@ -256,6 +258,24 @@ EXPORT = {role: frozenset(SCOPE[role]) for role in ROLES}
 
 def progress(code: str, percent: int):
     return lambda d: d.task(code).progress == percent
+
+
+def rule_of(code: str, day: str):
+    def check(d: DB) -> bool:
+        from storage.series import series_by_code
+
+        with session_scope(d.engine) as session:
+            return f"ngày {day} " in series_by_code(session=session, code=code).rule
+    return check
+
+
+def ended(code: str):
+    def check(d: DB) -> bool:
+        from storage.series import series_by_code
+
+        with session_scope(d.engine) as session:
+            return series_by_code(session=session, code=code).ended_on is not None
+    return check
 
 
 def blocked(code: str):
@@ -515,9 +535,9 @@ COMMANDS = [
     # NV003, of the division), admins everywhere, officers never.
     row("admin", "/themnhiemvu", "/addtask", "",
         no(UNLINKED),           no(MANAGERS_ONLY),
-        ok("1/6", effect=lambda d: d.flow(MANAGER_ID) == "newtask"),
-        ok("1/6", effect=lambda d: d.flow(WARD_MANAGER_ID) == "newtask"),
-        ok("1/6", effect=lambda d: d.flow(ADMIN_ID) == "newtask")),
+        ok("1/7", effect=lambda d: d.flow(MANAGER_ID) == "newtask"),
+        ok("1/7", effect=lambda d: d.flow(WARD_MANAGER_ID) == "newtask"),
+        ok("1/7", effect=lambda d: d.flow(ADMIN_ID) == "newtask")),
     row("admin", "/huy", "/cancel", "",
         ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True),
         ok("Đã hủy", effect=lambda d: d.flow(MANAGER_ID) is None),
@@ -602,6 +622,24 @@ COMMANDS = [
     row("calendar", "/nghiphep", "/leave", "huy CB02",
         no(UNLINKED),           no(LEAVE_SCOPE),                       ok("Đã hủy", effect=away("CB02", cancelled=True)),
         no(LEAVE_SCOPE),        ok("Đã hủy", effect=away("CB02", cancelled=True))),
+    # ---- periodic reports: DK-P (CB01, the division) and DK-W (CB03, the ward), each with its Q1 instance ----
+    row("series", "/kybaocao", "/period", "",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("Nguyễn Thị Lan (CB01)", "Đã nộp 0/1", absent=["Võ Minh Tuấn"], ro=True),
+        ok("Võ Minh Tuấn (CB03)", "Đã nộp 0/1", absent=["Nguyễn Thị Lan"], ro=True),
+        ok("Nguyễn Thị Lan (CB01)", "Võ Minh Tuấn (CB03)", "Đã nộp 0/2", ro=True)),
+    row("series", "/kybaocao", "/period", "DK-W-2026Q1",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     no(SERIES_SCOPE),
+        ok("Võ Minh Tuấn (CB03)", ro=True),  ok("Võ Minh Tuấn (CB03)", ro=True)),
+    row("series", "/dinhky", "/series", "",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("DK-P", absent=["DK-W"], ro=True),
+        ok("DK-W", absent=["DK-P"], ro=True),  ok("DK-P", "DK-W", ro=True)),
+    row("series", "/dinhky", "/series", "DK-P hằng quý ngày 20 tháng cuối quý",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Áp dụng từ kỳ Quý II/2026", effect=rule_of("DK-P", "20")),
+        no(SERIES_SCOPE),       ok("Áp dụng từ kỳ Quý II/2026", effect=rule_of("DK-P", "20"))),
+    row("series", "/dinhky", "/series", "DK-P dung",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Đã dừng", effect=ended("DK-P")),
+        no(SERIES_SCOPE),       ok("Đã dừng", effect=ended("DK-P"))),
 ]
 
 # Buttons, forged by each role with real ids: NV003 (CB02's task), NV001 (CB01's), NV005 (CB03's, the ward),
@@ -765,6 +803,10 @@ BUTTONS = [
         no(UNLINKED),           no(MANAGERS_ONLY),
         *[ok("không có gì được lưu", effect=lambda d, who=who: d.task("NV101") is None and d.flow(who) is None)
           for who in (MANAGER_ID, WARD_MANAGER_ID, ADMIN_ID)]),
+    # «Bỏ qua» under «Định kỳ?» of a conversation at that step: a one-off task, the deadline asked next.
+    row("buttons", "a:skip pending rule step", None, "a:skip",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        *[ok("5/7", effect=lambda d, who=who: d.flow(who) == "newtask") for who in (MANAGER_ID, WARD_MANAGER_ID, ADMIN_ID)]),
 ]
 
 STAFF_SHEET = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
@@ -809,7 +851,7 @@ def test_the_matrix_covers_every_command_and_button():
     # every kind of report and admin button, and the completion review's
     assert {"p", "b", "n", "c", "k", "kb", "t", "z", "d", "a", "rc", "rr", "iv"} <= families
     assert families <= pressed
-    assert {r.args for r in BUTTONS if r.args.startswith("a:")} == {"a:save", "a:cancel"}
+    assert {r.args for r in BUTTONS if r.args.startswith("a:")} == {"a:save", "a:cancel", "a:skip"}
     for r in COMMANDS + BUTTONS + FILES:
         assert all(isinstance(c, (Ok, No)) for c in r.cells), r.vi
 
@@ -943,7 +985,7 @@ def add_test_document(application) -> None:
 # Every row with the Vietnamese commands for every role; the English aliases (the same handlers) for the
 # officer and the admin, which between them see every alias both refused and allowed.
 @pytest.mark.parametrize("lang, role", [("vi", role) for role in ROLES] + [("en", "officer"), ("en", "admin")])
-@pytest.mark.parametrize("group", ["read", "report", "admin", "calendar"])
+@pytest.mark.parametrize("group", ["read", "report", "admin", "calendar", "series"])
 async def test_commands(tracked, group, lang, role):
     application, emu, engine = tracked
     if group == "report":
@@ -951,6 +993,8 @@ async def test_commands(tracked, group, lang, role):
     if group == "admin":
         add_test_document(application)
         open_invite(engine, MATRIX_INVITE)
+    if group == "series":
+        matrix_series(engine)
     run = Run(application, emu, engine, role)
     values = {"sipas": DB(engine).sipas().code, "doc": DOC_NAME, "invite": MATRIX_INVITE}
     for r in COMMANDS:
@@ -963,6 +1007,24 @@ async def test_commands(tracked, group, lang, role):
 
 
 MATRIX_INVITE = "matrix-open-invite"
+
+
+def matrix_series(engine) -> None:
+    """Two periodic reports with their first quarter's instances: DK-P (CB01, the division), DK-W (CB03, the ward)."""
+    from reminders.calendar import OfficeCalendar
+    from storage.models import TaskSeries
+    from tracking import recurrence, series
+
+    rule = recurrence.parse("hằng quý ngày 15 tháng cuối quý")
+    with session_scope(engine) as session:
+        for code, owner, leader in (("DK-P", "CB01", "LD01"), ("DK-W", "CB03", "LD02")):
+            staff = db.staff_by_code(session=session, code=owner)
+            made = TaskSeries(code=code, rule=str(rule), title="Báo cáo định kỳ thử quyền", owner_id=staff.id,
+                              accountable_id=db.staff_by_code(session=session, code=leader).id,
+                              host_unit_id=staff.unit_id, expected_result="Báo cáo gửi Sở", starts_on=NOW.date())
+            session.add(made)
+            session.flush()
+            series.make_instance(session, made, recurrence.first_instance(rule, NOW.date(), OfficeCalendar()), at=NOW)
 
 
 def open_invite(engine, code: str) -> None:
@@ -1014,12 +1076,13 @@ def evidence_on(engine, emu, report_id: int) -> int:
         return item.id
 
 
-def pending_task(engine, telegram_id: int, code: str) -> None:
-    """A complete add-task conversation waiting for «Lưu», as if left open."""
-    fields = {"code": code, "title": "Nhiệm vụ chờ lưu", "owner": "CB02", "accountable": "LD01",
+def pending_task(engine, telegram_id: int, code: str, step: int | None = None) -> None:
+    """A complete add-task conversation waiting for «Lưu» (or one at ``step``), as if left open."""
+    fields = {"code": code, "title": "Nhiệm vụ chờ lưu", "owner": "CB02", "accountable": "LD01", "rule": "",
               "deadline": "2030-12-15", "expected": "Kết quả chờ lưu", "target": ""}
+    step = len(STEPS) if step is None else step
     with session_scope(engine) as session:
-        db.set_flow(session=session, telegram_id=telegram_id, kind="newtask", data={"step": 6, "fields": fields},
+        db.set_flow(session=session, telegram_id=telegram_id, kind="newtask", data={"step": step, "fields": fields},
                     expires_at=NOW + timedelta(minutes=25))
 
 
@@ -1042,6 +1105,8 @@ async def test_buttons(tracked, role):
             pending_task(engine, TELEGRAM[role], "NV100")
         if r.args == "a:cancel":
             pending_task(engine, TELEGRAM[role], "NV101")
+        if r.args == "a:skip":
+            pending_task(engine, TELEGRAM[role], "NV102", step=STEPS.index("rule"))
         own = d.last_report_by(STAFF_CODE[role])
         data = r.args.format(cb02_report=cb02_report, own_report=own.id if own else cb02_report, **ids)
         # The forged data names a task by its id only: no code outside the scope may appear in the reply.

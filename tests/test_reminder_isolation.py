@@ -321,10 +321,11 @@ async def test_a_deadline_after_2100_is_refused_in_a_sheet_and_in_commands(track
     await admin.say("/themnhiemvu")
     await admin.say("Việc không có hạn")
     await admin.say("CB02")
-    assert "4/6" in (await admin.say("LD01")).plain_text
+    assert "4/7" in (await admin.say("LD01")).plain_text  # «Định kỳ?»: a one-off task
+    assert "5/7" in (await admin.say("không")).plain_text
     answer = (await admin.say("31/12/9999")).plain_text
     assert "nằm ngoài khoảng cho phép" in answer and "Hãy gõ lại thời hạn" in answer
-    assert "5/6" in (await admin.say("15/12/2030")).plain_text
+    assert "6/7" in (await admin.say("15/12/2030")).plain_text
 
 
 async def test_a_deadline_already_out_of_bounds_can_be_brought_back(tracked):

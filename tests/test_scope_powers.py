@@ -77,13 +77,14 @@ async def test_a_manager_creates_a_task_for_his_scope_with_a_leader_accountable(
     _, emu, engine = tracked
     c = _chats(emu)
     started = await c["leader"].say("/themnhiemvu NV050")
-    assert "1/6" in started.plain_text
+    assert "1/7" in started.plain_text
     await c["leader"].say("Tổng hợp ý kiến về bộ TTHC mới")
     assert "Không có cán bộ mã «CB03»" in (await c["leader"].say("CB03")).plain_text  # the ward's
     await c["leader"].say("CB02")
     refused = await c["leader"].say("CB01")  # an officer as the accountable leader
     assert "không phải lãnh đạo" in refused.plain_text
     await c["leader"].say("LD01")
+    await c["leader"].say("không")  # «Định kỳ?»: a one-off task
     await c["leader"].say("30/04/2026")
     await c["leader"].say("Báo cáo tổng hợp gửi Sở")
     summary = await c["leader"].say("không")

@@ -256,14 +256,15 @@ async def test_admin_adds_a_task_step_by_step(tracked):
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
     mark = emu.mark()
     first = await admin.say("/themnhiemvu")
-    assert "1/6" in first.plain_text
-    assert "2/6" in (await admin.say("Tập huấn kỹ năng một cửa cho cán bộ phường")).plain_text
+    assert "1/7" in first.plain_text
+    assert "2/7" in (await admin.say("Tập huấn kỹ năng một cửa cho cán bộ phường")).plain_text
     assert "Không có cán bộ" in (await admin.say("CB99")).plain_text
-    assert "3/6" in (await admin.say("CB02")).plain_text
-    assert "4/6" in (await admin.say("LD01")).plain_text
+    assert "3/7" in (await admin.say("CB02")).plain_text
+    assert "4/7" in (await admin.say("LD01")).plain_text  # «Định kỳ?»: a one-off task
+    assert "5/7" in (await admin.say("không")).plain_text
     assert "không có thật" in (await admin.say("31/02/2030")).plain_text
-    assert "5/6" in (await admin.say("15/12/2030")).plain_text
-    assert "6/6" in (await admin.say("100% cán bộ một cửa được tập huấn")).plain_text
+    assert "6/7" in (await admin.say("15/12/2030")).plain_text
+    assert "7/7" in (await admin.say("100% cán bộ một cửa được tập huấn")).plain_text
     summary = await admin.say("không")
     assert "Kiểm tra lại" in summary.plain_text and "Lê Văn Nam" in summary.plain_text
     saved = await admin.click(summary, "Lưu")

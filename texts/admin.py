@@ -56,12 +56,15 @@ def invite_created(invite, staff, link: str, tz: tzinfo) -> str:
 # /themnhiemvu ------------------------------------------------------------------------------------
 
 STEP_PROMPTS = {
-    "title": "1/6 · <b>Rõ việc</b>: tên nhiệm vụ là gì?",
-    "owner": "2/6 · <b>Rõ người</b>: mã cán bộ thực hiện (ví dụ <code>CB001</code>)?",
-    "accountable": "3/6 · <b>Rõ trách nhiệm</b>: mã lãnh đạo chịu trách nhiệm?",
-    "deadline": "4/6 · <b>Rõ tiến độ</b>: thời hạn (dd/mm/yyyy)?",
-    "expected": "5/6 · <b>Rõ hiệu quả</b>: kết quả cần đạt, đo bằng gì?",
-    "target": ("6/6 · Chỉ tiêu liên quan (mã như <code>CT01</code> hoặc tên như <i>SIPAS &gt; 85%</i>), "
+    "title": "1/7 · <b>Rõ việc</b>: tên nhiệm vụ là gì?",
+    "owner": "2/7 · <b>Rõ người</b>: mã cán bộ thực hiện (ví dụ <code>CB001</code>)?",
+    "accountable": "3/7 · <b>Rõ trách nhiệm</b>: mã lãnh đạo chịu trách nhiệm?",
+    "rule": ("4/7 · <b>Định kỳ?</b> Báo cáo lặp lại thì ghi quy tắc, ví dụ <i>hằng tháng ngày 25</i>, "
+             "<i>hằng quý ngày 15 tháng cuối quý</i>, <i>hằng năm 15/12</i>; mỗi kỳ là một nhiệm vụ riêng, hạn theo "
+             "quy tắc. Việc làm một lần: bấm «Bỏ qua» hoặc gõ <code>không</code>."),
+    "deadline": "5/7 · <b>Rõ tiến độ</b>: thời hạn (dd/mm/yyyy)?",
+    "expected": "6/7 · <b>Rõ hiệu quả</b>: kết quả cần đạt, đo bằng gì?",
+    "target": ("7/7 · Chỉ tiêu liên quan (mã như <code>CT01</code> hoặc tên như <i>SIPAS &gt; 85%</i>), "
                "hoặc gõ <code>không</code>."),
 }
 
@@ -72,7 +75,7 @@ def add_task_started(code: str, first_prompt: str) -> str:
 
 
 def waiting_for_save(summary: str) -> str:
-    return ("Đồng chí đã trả lời đủ 6 bước; nhiệm vụ đang chờ đồng chí bấm «Lưu» hoặc «Hủy» "
+    return ("Đồng chí đã trả lời đủ các bước; nhiệm vụ đang chờ đồng chí bấm «Lưu» hoặc «Hủy» "
             "(tin nhắn này có lại hai nút). Muốn sửa, bấm «Hủy» rồi gõ /themnhiemvu để làm lại.\n\n" + summary)
 
 
