@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from handlers import (admin, ask, buttons, calendar, conversation, documents, errors, fallback, gate, leave, manage,
                       once, start, subscriptions, targets, tasks)
+from handlers import paging
 from handlers import talk
 from handlers import milestones
 from handlers import leaders
@@ -41,6 +42,9 @@ def button_handlers() -> list[CallbackQueryHandler]:
         CallbackQueryHandler(tasks.report_blocked, pattern=family("b")),
         CallbackQueryHandler(tasks.open_task, pattern=family("t")),
         CallbackQueryHandler(tasks.snooze, pattern=family("z")),
+        # ◀ ▶ under /nhiemvu (one's own open tasks) and /nhatky (the audit log, admins).
+        CallbackQueryHandler(tasks.tasks_page, pattern=family("tp")),
+        CallbackQueryHandler(paging.audit_page, pattern=family("nk")),
         # «✅ Đã xong» on a reminder asks «Xác nhận đã xong?» first (its «Đúng» is a 100 % report).
         CallbackQueryHandler(review.ask_done, pattern=family("d")),
         # A task reported 100 % awaiting review: the accountable leader confirms or returns it (asks the
@@ -120,7 +124,7 @@ def register(application: Application) -> None:
         command(["giao", "assign"], admin.reassign),
         command(["giahan", "extend"], admin.extend),
         command(["vaitro", "role"], admin.set_role),
-        command(["nhatky", "audit"], admin.audit_log),
+        command(["nhatky", "audit"], paging.audit_log),
         command(["capnhatchitieu", "settarget"], admin.record_target),
         # Leave (anyone for themself, managers for their scope, admins) and the office's calendar (the
         # list for anyone linked; make-up working days and days off by admins).

@@ -306,16 +306,6 @@ async def set_role(update: Update, context: Context) -> None:
     await reply(update, copy.role_changed(staff, old))
 
 
-async def audit_log(update: Update, context: Context) -> None:
-    if not await private_only(update):
-        return
-    code = command_args(update).split()[0] if command_args(update) else None
-    entries = await guarded(update, context, lambda s, a: list(service.audit_log(s, a, code=code, limit=20)))
-    if entries is None:
-        return
-    await reply(update, copy.audit_blocks(entries, context.settings.tz, code))
-
-
 async def record_target(update: Update, context: Context) -> None:
     if not await private_only(update):
         return

@@ -12,6 +12,7 @@ prefix is a family of its own in ``handlers.register``):
     t:<task id>                from /nhiemvu or a reminder: show the task's card with its report buttons
     z:<task id>                from a reminder: remind me tomorrow
     d:<task id>                from a reminder: mark done (a 100 % report)
+    tp:<page>                  another page of /nhiemvu (the presser's own open tasks)
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ from handlers.common import (
 from handlers.flows import Kind
 from storage import tracking as db
 from storage.models import Task
+from tracking import paging
 from tracking import refusals as no
 from tracking import service
 from tracking.parse import InputError, key, parse_percent
 from tracking.service import Actor
 
-LIST_LIMIT = 10
 BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")
 
 
@@ -55,23 +56,28 @@ BLOCKED_WORDS = ("vuong mac", "vm", "blocked", "kho khan")
 
 
 async def list_tasks(update: Update, context: Context) -> None:
+    """``/nhiemvu``: the first page of one's open tasks (ten a page, ◀ ▶ to the others: ``tp``)."""
     if not await private_only(update):
         return
-    day = context.today
+    result = await guarded(update, context, lambda session, actor: paging.my_tasks(session, actor))
+    if result is not None:
+        text, markup = _tasks_page(*result, context.today)
+        await reply(update, text, reply_markup=markup)
 
-    def work(session: Session, actor: Actor):
-        staff = service.require_linked(actor)
-        lines = service.my_tasks(session, actor, limit=LIST_LIMIT)
-        total = len(lines)
-        if total == LIST_LIMIT:  # there may be more
-            total = db.count_own_open_tasks(session=session, owner_id=staff.id)
-        return staff.full_name, lines, total
 
-    result = await guarded(update, context, work)
-    if result is None:
-        return
-    name, lines, total = result
-    await reply(update, copy.my_tasks_message(name, lines, total, day), reply_markup=copy.my_tasks_keyboard(lines))
+def _tasks_page(name: str, page: paging.Page, day):
+    where = dict(first=page.first, page=page.number, pages=page.pages)
+    return (copy.my_tasks_message(name, page.items, page.total, day, **where),
+            copy.my_tasks_keyboard(page.items, **where))
+
+
+@button()
+async def tasks_page(update: Update, context: Context, number: int = 0, *_) -> None:
+    """``tp:<page>`` under /nhiemvu: another page of the presser's own open tasks (whoever sent the list)."""
+    name, page = await _as_actor(update, context, lambda session, actor: paging.my_tasks(session, actor, page=number))
+    text, markup = _tasks_page(name, page, context.today)
+    await answer_button(update)
+    await edit_or_send(update, "\n".join(text), markup)
 
 
 # --------------------------------------------------------------------------

@@ -271,3 +271,75 @@ async def test_lateness_is_counted_in_working_days_in_the_digest_and_the_escalat
     unit = await manager.say("/donvi Phòng Cải cách hành chính")
     line = next(row for row in unit.plain_text.split("\n") if "NV003" in row and "trễ" in row)
     assert "trễ 2 ngày làm việc" in line, line
+
+
+# --------------------------------------------------------------------------
+# 7. /nhiemvu and /nhatky say how many there are and turn pages with ◀ ▶
+# --------------------------------------------------------------------------
+
+
+def _more_tasks(engine, count: int) -> None:
+    from tracking.sheets import import_sheet
+
+    rows = "".join(f"NV{100 + i},Việc thêm số {i},CB01,LD01,{10 + i:02d}/06/2026,Kết quả {i}\n" for i in range(count))
+    sheet = "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n" + rows
+    with session_scope(engine) as session:
+        import_sheet(session=session, file_name="them.csv", data=sheet.encode(), actor=None, actor_name="thử")
+
+
+async def test_my_tasks_are_paged_with_the_count(tracked):
+    from tests.conftest import STRANGER_ID
+
+    _, emu, engine = tracked
+    _more_tasks(engine, 10)  # CB01 now carries out 13 open tasks
+    officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
+    first = await officer.say("/nhiemvu")
+    assert "13 nhiệm vụ đang mở" in first.plain_text
+    assert "Trang 1/2: nhiệm vụ 1–10 trong 13" in first.plain_text
+    assert len([d for _, d in first.buttons() if d.startswith("t:")]) == 10
+    assert [d for _, d in first.buttons() if d.startswith("tp:")] == ["tp:1"]
+    second = await officer.press(first, "tp:1")
+    assert "Trang 2/2: nhiệm vụ 11–13 trong 13" in second.plain_text
+    assert "11. " in second.plain_text and "NV109" in second.plain_text and "NV001" not in second.plain_text
+    assert len([d for _, d in second.buttons() if d.startswith("t:")]) == 3
+    assert [d for _, d in second.buttons() if d.startswith("tp:")] == ["tp:0"]
+    back = await officer.press(second, "tp:0")
+    assert "Trang 1/2" in back.plain_text and "NV001" in back.plain_text
+    # A forged page past the end shows the last one; a stranger gets nobody's tasks.
+    assert "Trang 2/2" in (await officer.press(first, "tp:99")).plain_text
+    stranger = emu.chat(emu.user(STRANGER_ID, "Khách"))
+    refused = await stranger.press(await stranger.say("/start"), "tp:1")
+    assert "chưa được gắn" in refused.plain_text and "NV1" not in refused.plain_text
+    # Ten or fewer: no page line, no ◀ ▶.
+    few = await emu.chat(emu.user(MANAGER_ID, "Hùng")).say("/nhiemvu")
+    assert "Trang" not in few.plain_text and not [d for _, d in few.buttons() if d.startswith("tp:")]
+
+
+async def test_the_audit_log_is_paged_with_the_count(tracked):
+    from storage.models import AuditEntry
+
+    from storage.tracking import audit
+
+    _, emu, engine = tracked
+    with session_scope(engine) as session:
+        for i in range(30):
+            audit(session=session, actor=None, actor_name="thử", action="snooze", entity="task",
+                  entity_code=f"NV{100 + i}")
+    total = _count(engine, AuditEntry)
+    assert total > 40
+    admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
+    first = await admin.say("/nhatky")
+    pages = -(-total // 20)
+    assert f"Trang 1/{pages}: dòng 1–20 trong {total}" in first.plain_text
+    assert [d for _, d in first.buttons()] == ["nk:1"]
+    second = await admin.press(first, "nk:1")
+    assert f"Trang 2/{pages}: dòng 21–40 trong {total}" in second.plain_text
+    assert [d for _, d in second.buttons()] == ["nk:0", "nk:2"]
+    assert second.plain_text != first.plain_text
+    # One task's lines: fewer than a page, no buttons.
+    one = await admin.say("/nhatky NV003")
+    assert "Trang" not in one.plain_text and not one.buttons()
+    # Only admins read it, by command or by button.
+    officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
+    assert "Chỉ quản trị viên" in (await officer.press(await officer.say("/start"), "nk:1")).plain_text
+    assert "Chỉ quản trị viên" in (await officer.say("/nhatky")).plain_text

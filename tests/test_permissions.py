@@ -674,6 +674,16 @@ BUTTONS = [
         ok("NV003", TITLES["NV003"], ro=True),
         no(OUT_OF_SCOPE),
         ok("NV003", TITLES["NV003"], ro=True)),
+    # ◀ ▶ under /nhiemvu (the presser's own open tasks, whoever sent the list; a page past the end: the last)
+    # and under /nhatky (admins only).
+    row("buttons", "tp page", None, "tp:1",
+        no(UNLINKED),           ok("3 nhiệm vụ đang mở", "NV001", ro=True),
+        ok("không có nhiệm vụ nào đang mở", ro=True),
+        ok("không có nhiệm vụ nào đang mở", ro=True),
+        ok("không có nhiệm vụ nào đang mở", ro=True)),
+    row("buttons", "nk page", None, "nk:1:NV003",
+        no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
+        no(ADMINS_ONLY),        ok("Nhật ký thay đổi", "NV003", ro=True)),
     # The leader's view: a task's card, a page of /theodoi (a unit of another branch forged in), an evidence file.
     row("buttons", "cd NV003", None, "cd:{NV003}",
         no(UNLINKED),           no(OUT_OF_SCOPE),

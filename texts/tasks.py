@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from storage.models import STATUS_DONE, STATUS_REVIEW, Report, Task
+from texts import paging
 from texts.common import STATUS_ICONS, STATUS_LABELS, clip, esc, local
 
 if TYPE_CHECKING:
@@ -104,17 +105,19 @@ ASK_NOTE = (
 )
 
 
-def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, today: date) -> list[str]:
+def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, today: date, *, first: int = 1,
+                     page: int = 0, pages: int = 1) -> list[str]:
     """``/nhiemvu``: the officer's open tasks in one message, nearest deadline first; a button per task
     (:func:`my_tasks_keyboard`) opens its card with the report buttons. One message, not one per task:
-    a phone's chat stays readable and Telegram's limit of about one message a second per chat is kept."""
+    a phone's chat stays readable and Telegram's limit of about one message a second per chat is kept.
+    A page of them when there are more (``first``: the number of the page's first task); ◀ ▶ turn pages."""
     if total_open == 0:
         return [f"Đồng chí {esc(name)} hiện không có nhiệm vụ nào đang mở."]
     head = f"<b>Nhiệm vụ của {esc(name)}</b> — {total_open} nhiệm vụ đang mở, hạn gần nhất trước."
     if len(lines) < total_open:
-        head += f"\nĐang hiện {len(lines)} nhiệm vụ đầu; xem đủ trong /xuatbaocao."
+        head += "\n" + paging.where(first, len(lines), total_open, "nhiệm vụ", page, pages)
     rows = []
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first):
         task = line.task
         rows.append(
             f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 80))}\n"
@@ -123,10 +126,13 @@ def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, toda
     return [head, *rows, "Bấm một nhiệm vụ để báo cáo tiến độ hoặc vướng mắc."]
 
 
-def my_tasks_keyboard(lines: Sequence[TaskLine]) -> InlineKeyboardMarkup | None:
-    """One button per listed task: ``t:<task id>`` sends its card with the report buttons."""
+def my_tasks_keyboard(lines: Sequence[TaskLine], *, first: int = 1, page: int = 0,
+                      pages: int = 1) -> InlineKeyboardMarkup | None:
+    """One button per listed task: ``t:<task id>`` sends its card with the report buttons; under them
+    ◀ ▶ (``tp:<page>``) to the other pages."""
     if not lines:
         return None
+    nav = paging.nav_row(page, pages, lambda n: f"tp:{n}")
     return InlineKeyboardMarkup(
         [
             [
@@ -135,8 +141,9 @@ def my_tasks_keyboard(lines: Sequence[TaskLine]) -> InlineKeyboardMarkup | None:
                     callback_data=f"t:{line.task.id}",
                 )
             ]
-            for number, line in enumerate(lines, 1)
+            for number, line in enumerate(lines, first)
         ]
+        + ([nav] if nav else [])
     )
 
 
