@@ -183,8 +183,11 @@ def _figure_places(text: str, known) -> list[set[str]]:
 
 
 def _asks_result(qtoks) -> bool:
+    """What was achieved is asked («đạt bao nhiêu», or a part of the year: a plan sets no target
+    for «9 tháng»), not a target."""
     typed = _as_typed(qtoks)
-    return bool(_RESULT_Q.search(typed)) and not _TARGET_Q.search(typed)
+    asked = _RESULT_Q.search(typed) or _periods(" ".join(t.surface for t in qtoks))
+    return bool(asked) and not _TARGET_Q.search(typed)
 
 
 def _states_target_only(text: str) -> bool:
@@ -222,6 +225,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         or _result_problem(index, p, qtoks)
         or _target_problem(index, p, qtoks)
         or _period_problem(index, p, qtoks)
+        or _level_problem(index, p, qtoks)
         or _year_problem(index, p, qtoks, terms)
     )
 
@@ -321,8 +325,9 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
         return "the question asks what was achieved; the passage states a target"
     # «năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%)»: what it says of the asked year is a target.
     asked = years_in(qtoks)
-    clauses = [c for c in re.split(r"[;()]", unit) if c.strip()]
-    of_year = [c for c in clauses if asked & _period_years(c)]
+    clauses = [c for c in re.split(r"[;()]", unit) if re.search(r"\w", c)]
+    # The clauses of the asked year, or when none names it, those naming no year.
+    of_year = [c for c in clauses if asked & _period_years(c)] or [c for c in clauses if not _period_years(c)]
     open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
     if (
         asked
@@ -361,12 +366,35 @@ def _signer_hit(index: KnowledgeIndex, hits: list[Hit], qtoks) -> Hit | None:
 
 
 def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """The question names a period («giai đoạn 2021-2025») the passage does not speak of."""
+    """The question names a part of the year («9 tháng», «quý III») the passage does not speak of:
+    another one, or none where its document names none either (a year's plan is no 9 months'
+    result)."""
     asked = _periods(" ".join(t.surface for t in qtoks))
     if asked:
         named = _periods(_local_text(index, p)) | _periods(index.docs[p.doc].title)
         if named and not asked & named:
             return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
+        if not named and not _periods(index.docs[p.doc].text):
+            return f"period {sorted(asked)}: its document speaks of no part of a year"
+    return ""
+
+
+_LEVEL = re.compile(r"\b(?:cap|khoi) (tinh|huyen|xa)\b")  # «cấp huyện», «khối huyện»
+
+
+def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """A figure asked for one level («cấp xã») from a passage that names levels, none of them that
+    one, or names none where its document gives figures by level."""
+    if answer_type(qtoks) != "number":
+        return ""
+    asked = set(_LEVEL.findall(" ".join(t.folded for t in qtoks)))
+    if not asked:
+        return ""
+    named = set(_LEVEL.findall(fold(_local_text(index, p))))
+    if named and not asked & named:
+        return f"level {sorted(asked)}: the passage speaks of {sorted(named)}"
+    if not named and len(set(_LEVEL.findall(fold(index.docs[p.doc].text)))) > 1:
+        return f"level {sorted(asked)}: the passage names no level, its document gives several"
     return ""
 
 
