@@ -268,3 +268,32 @@ def test_period_keys_read_back():
     assert period_from_key("2026").label == "Năm 2026"
     assert period_from_key("2026-W23").start == date(2026, 6, 1)
     assert period_from_key("") is None and period_from_key("2026-Q9") is None
+
+
+def test_a_periods_instance_is_made_once_whoever_inserts_it(engine):
+    """The unique index on (series, period): a second insert, by another process's scan or by a sheet,
+    makes nothing and leaves the transaction usable."""
+    from reminders.calendar import OfficeCalendar
+    from storage import series as store
+    from tests.data import NOW, TODAY, seed
+    from tracking import recurrence
+    from tracking.series import make_due_instances, make_instance
+
+    seed(engine)
+    rule = recurrence.parse("hằng tháng ngày 25")
+    with session_scope(engine) as session:
+        owner = session.exec(select(Task)).first()
+        made = TaskSeries(code="BCT", rule=str(rule), title="Báo cáo tháng", owner_id=owner.owner_id,
+                          accountable_id=owner.accountable_id, host_unit_id=owner.host_unit_id,
+                          expected_result="Báo cáo", starts_on=TODAY)
+        session.add(made)
+        session.flush()
+        first = recurrence.first_instance(rule, TODAY, OfficeCalendar())
+        assert make_instance(session, made, first, at=NOW).code == "BCT-202603"
+        assert make_instance(session, made, first, at=NOW) is None
+        twin = Task(code="OTHER", title="x", owner_id=owner.owner_id, accountable_id=owner.accountable_id,
+                    host_unit_id=owner.host_unit_id, deadline=first.due, expected_result="x", series_id=made.id,
+                    period_key=first.period.key)
+        assert store.add_instance_once(session=session, task=twin) is False
+        assert make_due_instances(session, today=TODAY, calendar=OfficeCalendar(), at=NOW) == []
+    assert instances(engine, "BCT") == [("BCT-202603", date(2026, 3, 25), "2026-03")]
