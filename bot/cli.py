@@ -42,14 +42,21 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý phong trào thi đua cải cách hành chính")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="chạy bot với Telegram (mặc định: long polling)")
-    run.add_argument("--webhook", action="store_true",
-                     help="nhận cập nhật qua webhook (WEBHOOK_URL, sau reverse proxy) thay vì long polling")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="nhận cập nhật qua webhook (WEBHOOK_URL, sau reverse proxy) thay vì long polling",
+    )
     sub.add_parser("check", help="kiểm tra cấu hình, cơ sở dữ liệu và mã bot rồi thoát")
     demo = sub.add_parser("demo", help="chạy thử bot trong terminal, không cần mã bot")
     demo.add_argument("--docs", type=Path, help="thư mục tài liệu (.txt, .md, .docx, .pdf) nạp trước khi chạy")
     demo.add_argument("--reset", action="store_true", help="xóa dữ liệu chạy thử cũ, bắt đầu lại từ dữ liệu mẫu")
-    demo.add_argument("--all", action="store_true", dest="show_all",
-                      help="hiện tin của mọi người (mặc định: chỉ tin gửi người đang đóng vai; gõ :tatca / :rieng)")
+    demo.add_argument(
+        "--all",
+        action="store_true",
+        dest="show_all",
+        help="hiện tin của mọi người (mặc định: chỉ tin gửi người đang đóng vai; gõ :tatca / :rieng)",
+    )
     ask = sub.add_parser("ask", help="hỏi một câu")
     ask.add_argument("--json", action="store_true", help="in đúng một đối tượng JSON")
     ask.add_argument("question", nargs="+")
@@ -59,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     kb.add_parser("list", help="liệt kê tài liệu")
     kb_rm = kb.add_parser("remove", help="gỡ tài liệu theo tên tệp")
     kb_rm.add_argument("names", nargs="+")
-    kb_hist = kb.add_parser("history", help="các phiên bản của một tài liệu, mới nhất trước (không ghi tên: "
-                                            "các tệp có phiên bản được lưu)")
+    kb_hist = kb.add_parser(
+        "history", help="các phiên bản của một tài liệu, mới nhất trước (không ghi tên: các tệp có phiên bản được lưu)"
+    )
     kb_hist.add_argument("name", nargs="?")
     kb_restore = kb.add_parser("restore", help="dùng lại một phiên bản đã lưu của tài liệu")
     kb_restore.add_argument("name")
@@ -71,8 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     tpl.add_argument("folder", nargs="?", type=Path, default=Path("."))
     remind = sub.add_parser("remind", help="nhắc việc, gửi tổng hợp")
     remind.add_argument("--now", action="store_true", required=True, help="quét và gửi một lượt rồi thoát")
-    remind.add_argument("--demo", action="store_true",
-                        help="trên bản chạy thử đang mở (python -m bot demo): cơ sở dữ liệu và Telegram giả lập của nó")
+    remind.add_argument(
+        "--demo",
+        action="store_true",
+        help="trên bản chạy thử đang mở (python -m bot demo): cơ sở dữ liệu và Telegram giả lập của nó",
+    )
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (được cả khi bot đang chạy)")
     backup.add_argument("file", type=Path)
     restore = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ bản sao lưu (bot phải dừng)")
@@ -93,8 +104,11 @@ def _kb(settings: Settings):
     from kb.service import KnowledgeBase
     from storage.db import open_database
 
-    return KnowledgeBase(open_database(settings.sqlalchemy_url), DocumentCaps.from_settings(settings),
-                         keep_versions=settings.kb_keep_versions)
+    return KnowledgeBase(
+        open_database(settings.sqlalchemy_url),
+        DocumentCaps.from_settings(settings),
+        keep_versions=settings.kb_keep_versions,
+    )
 
 
 def cmd_ask(settings: Settings, args) -> int:
@@ -159,20 +173,31 @@ def cmd_kb(settings: Settings, args) -> int:
         try:
             done = kb.restore(args.name, args.version)
         except HistoryError as exc:
-            print(f"Lỗi: {exc}\nKhông có gì thay đổi. Xem các phiên bản: python -m bot kb history {Path(args.name).name}",
-                  file=sys.stderr)
+            print(
+                f"Lỗi: {exc}\nKhông có gì thay đổi. Xem các phiên bản: python -m bot kb history {Path(args.name).name}",
+                file=sys.stderr,
+            )
             return 1
         print(f"Đã khôi phục {done.file_name} phiên bản {done.restored}, nay là phiên bản {done.version}: {done.title}")
         if done.previous is not None:
-            print(f"Bản đang dùng trước đó (phiên bản {done.previous}) được lưu lại: "
-                  f"python -m bot kb restore {done.file_name} {done.previous} để quay lại.")
+            print(
+                f"Bản đang dùng trước đó (phiên bản {done.previous}) được lưu lại: "
+                f"python -m bot kb restore {done.file_name} {done.previous} để quay lại."
+            )
         return 0
     status = 0
     for name in args.names:
         removed = kb.remove(name)
         if removed:
-            print(f"Đã gỡ: {name}" + (f" (phiên bản {removed.version} được lưu: python -m bot kb restore "
-                                       f"{removed.file_name} {removed.version})" if removed.kept else ""))
+            print(
+                f"Đã gỡ: {name}"
+                + (
+                    f" (phiên bản {removed.version} được lưu: python -m bot kb restore "
+                    f"{removed.file_name} {removed.version})"
+                    if removed.kept
+                    else ""
+                )
+            )
         else:
             print(f"Không có tài liệu tên «{name}».", file=sys.stderr)
             status = 1
@@ -181,8 +206,8 @@ def cmd_kb(settings: Settings, args) -> int:
 
 def _kb_history(kb, settings: Settings, name: str | None) -> int:
     """``kb history``: a file's versions, newest first; without a name, the files with kept versions."""
-    from texts.documents import RETIRED_HOW
     from texts.common import local
+    from texts.documents import RETIRED_HOW
 
     tz = settings.tz
     if not name:
@@ -197,14 +222,22 @@ def _kb_history(kb, settings: Settings, name: str | None) -> int:
         return 0
     found = kb.history(name)
     if found is None:
-        print(f"Không có tài liệu hay phiên bản cũ nào tên «{Path(name).name}». Xem các tệp có lịch sử: "
-              "python -m bot kb history", file=sys.stderr)
+        print(
+            f"Không có tài liệu hay phiên bản cũ nào tên «{Path(name).name}». Xem các tệp có lịch sử: "
+            "python -m bot kb history",
+            file=sys.stderr,
+        )
         return 1
-    print(f"{found.file_name}: {len(found.versions)} phiên bản, mới nhất trước"
-          + ("" if found.current is not None else " (tệp đã gỡ)"))
+    print(
+        f"{found.file_name}: {len(found.versions)} phiên bản, mới nhất trước"
+        + ("" if found.current is not None else " (tệp đã gỡ)")
+    )
     for v in found.versions:
-        when = (f"đang dùng, từ {local(v.added_at, tz)}" if v.retired_at is None else
-                f"{local(v.added_at, tz)} → {local(v.retired_at, tz)} ({RETIRED_HOW.get(v.retired_how, v.retired_how)})")
+        when = (
+            f"đang dùng, từ {local(v.added_at, tz)}"
+            if v.retired_at is None
+            else f"{local(v.added_at, tz)} → {local(v.retired_at, tz)} ({RETIRED_HOW.get(v.retired_how, v.retired_how)})"
+        )
         print(f"phiên bản {v.version}\t{when}\tsha256 {v.sha256}\t{v.size_bytes} byte\t{v.title}")
     if found.kept:
         print(f"Khôi phục: python -m bot kb restore {found.file_name} {found.kept[0].version}")
@@ -214,14 +247,13 @@ def _kb_history(kb, settings: Settings, name: str | None) -> int:
 def cmd_import(settings: Settings, args) -> int:
     """Import each file in order (staff before tasks); one transaction for all,
     so a bad file leaves the database as it was."""
-    from tracking.service import cli_actor
-    from tracking.sheets import SheetCaps, SheetError, import_sheet
-    from storage.db import open_database, session_scope
-
     from datetime import datetime
 
     from reminders.calendar import OfficeCalendar
+    from storage.db import open_database, session_scope
     from tracking.office_calendar import office_calendar
+    from tracking.service import cli_actor
+    from tracking.sheets import SheetCaps, SheetError, import_sheet
 
     actor = cli_actor()
     caps = SheetCaps.from_settings(settings)
@@ -234,9 +266,21 @@ def cmd_import(settings: Settings, args) -> int:
                 current = path
                 if not path.is_file():
                     raise SheetError([f"không thấy tệp {path}"])
-                results.append((path, import_sheet(session=session, file_name=path.name, data=path.read_bytes(),
-                                                   actor=None, actor_name=actor.name, caps=caps, today=today,
-                                                   calendar=office_calendar(session, national))))
+                results.append(
+                    (
+                        path,
+                        import_sheet(
+                            session=session,
+                            file_name=path.name,
+                            data=path.read_bytes(),
+                            actor=None,
+                            actor_name=actor.name,
+                            caps=caps,
+                            today=today,
+                            calendar=office_calendar(session, national),
+                        ),
+                    )
+                )
     except SheetError as exc:
         print(f"Không nhập được {current.name}; không có gì được ghi.\n{exc}", file=sys.stderr)
         return 1
@@ -250,12 +294,11 @@ def cmd_remind(settings: Settings) -> int:
     from datetime import timedelta
 
     from telegram import Bot
-
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import run
-    from bot.startup import get_me, refusal_of, unreachable
     from bot.ptb.transport import AiohttpRequest
+    from bot.startup import get_me, refusal_of, unreachable
     from bot.workers import Exports
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher
@@ -266,32 +309,48 @@ def cmd_remind(settings: Settings) -> int:
     async def once() -> int:
         await get_me(settings)  # a refused token or an unreachable Telegram: one line, before anything else
         engine = open_database(settings.sqlalchemy_url)
-        bot = Bot(settings.token(), base_url=settings.telegram_api_base_url,
-                  base_file_url=settings.telegram_api_file_url, request=AiohttpRequest())
+        bot = Bot(
+            settings.token(),
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_api_file_url,
+            request=AiohttpRequest(),
+        )
         exports = Exports(engine, processes=settings.export_workers)
         try:
             # Among the processes sending the outbox while it runs (reminders/recovery.py).
             presence = Presence(engine, gone_after=timedelta(seconds=settings.process_gone_seconds))
             async with bot, presence.running(settings.process_heartbeat_seconds):
-                dispatcher = Dispatcher(engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds),
-                                        presence=presence)
-                result = await ReminderCycle(engine, bot, ScanConfig.from_settings(settings),
-                                             dispatcher=dispatcher, exports=exports,
-                                             retention=timedelta(days=settings.retention_days)).run()
+                dispatcher = Dispatcher(
+                    engine, bot, lease=timedelta(seconds=settings.outbox_lease_seconds), presence=presence
+                )
+                result = await ReminderCycle(
+                    engine,
+                    bot,
+                    ScanConfig.from_settings(settings),
+                    dispatcher=dispatcher,
+                    exports=exports,
+                    retention=timedelta(days=settings.retention_days),
+                ).run()
         except InvalidToken as exc:  # refused since get_me: the cycle itself keeps a failed send for later
             raise refusal_of(exc, settings) from None
         except NetworkError as exc:
-            raise unreachable(settings, str(exc).strip().splitlines()[0][:300] if str(exc).strip()
-                              else type(exc).__name__) from None
+            raise unreachable(
+                settings, str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            ) from None
         finally:
             exports.close()
             engine.dispose()
         d = result.dispatch
-        print(f"Quét đến ngày {result.scan.scanned_through:%d/%m/%Y}: {result.scan.messages} tin nhắc, "
-              f"{result.scan.digests} bản tổng hợp mới. Đã gửi {d.sent}, chờ gửi lại {d.retried + d.rate_limited}, "
-              f"không liên lạc được {d.unreachable}, lỗi {d.failed}."
-              + (f" Bỏ qua {result.scan.failed} mục không lập được (quản trị viên được báo; thử lại ở lượt sau)."
-                 if result.scan.failed else ""))
+        print(
+            f"Quét đến ngày {result.scan.scanned_through:%d/%m/%Y}: {result.scan.messages} tin nhắc, "
+            f"{result.scan.digests} bản tổng hợp mới. Đã gửi {d.sent}, chờ gửi lại {d.retried + d.rate_limited}, "
+            f"không liên lạc được {d.unreachable}, lỗi {d.failed}."
+            + (
+                f" Bỏ qua {result.scan.failed} mục không lập được (quản trị viên được báo; thử lại ở lượt sau)."
+                if result.scan.failed
+                else ""
+            )
+        )
         return 0 if not d.failed else 1
 
     return run(once())
@@ -317,8 +376,11 @@ def cmd_run(settings: Settings, args) -> int:
 
     token = settings.token()
     if args.webhook and not settings.webhook_url:
-        raise SettingsError("WEBHOOK_URL", "cần cho chế độ --webhook: địa chỉ https:// công khai mà reverse proxy "
-                                           "chuyển về WEBHOOK_LISTEN:WEBHOOK_PORT")
+        raise SettingsError(
+            "WEBHOOK_URL",
+            "cần cho chế độ --webhook: địa chỉ https:// công khai mà reverse proxy "
+            "chuyển về WEBHOOK_LISTEN:WEBHOOK_PORT",
+        )
     secret = settings.webhook_secret_token() if args.webhook else ""
     setup_logging(settings.log_level, [token, secret] if secret else [token])
     # Telegram must know the token at this address: one line and exit 2 if not, before the database
@@ -332,13 +394,18 @@ def cmd_run(settings: Settings, args) -> int:
             # Several processes may run this behind one proxy: each sets the same
             # webhook, and the database makes each update handled once.
             application.run_webhook(
-                listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
-                max_connections=settings.webhook_max_connections, drop_pending_updates=False, bootstrap_retries=-1,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+                max_connections=settings.webhook_max_connections,
+                drop_pending_updates=False,
+                bootstrap_retries=-1,
             )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
-                                    bootstrap_retries=-1)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
     except InvalidToken as exc:  # refused after the first getMe (setWebhook, setMyCommands...): PTB stopped
         raise refusal_of(exc, settings) from None
     return 0
@@ -355,11 +422,15 @@ def cmd_db(settings: Settings, args) -> int:
             return 1
         print(f"Đã tạo migration {new.revision} (sau {new.down_revision or 'không có'}): {new.path}")
         if not args.empty and not new.changes:
-            print("Mô hình (storage/models.py) và các migration đã khớp: migration để trống, tự viết upgrade() "
-                  "và downgrade().")
+            print(
+                "Mô hình (storage/models.py) và các migration đã khớp: migration để trống, tự viết upgrade() "
+                "và downgrade()."
+            )
         if not args.empty:
-            print("Đọc lại trước khi commit: Alembic không so chỉ mục theo biểu thức (upper(code)) và không "
-                  "nhận ra đổi tên (thấy là xoá rồi thêm); dữ liệu cần chuyển thì tự viết.")
+            print(
+                "Đọc lại trước khi commit: Alembic không so chỉ mục theo biểu thức (upper(code)) và không "
+                "nhận ra đổi tên (thấy là xoá rồi thêm); dữ liệu cần chuyển thì tự viết."
+            )
         return 0
     from storage.db import upgrade
 
@@ -413,8 +484,9 @@ def main(argv: list[str] | None = None) -> int:
             logging.basicConfig(level=logging.WARNING)
             if args.command == "erase":
                 return maintenance.cmd_erase(settings, args.code, yes=args.yes)
-            return (maintenance.cmd_backup if args.command == "backup" else maintenance.cmd_restore)(settings,
-                                                                                                 args.file)
+            return (maintenance.cmd_backup if args.command == "backup" else maintenance.cmd_restore)(
+                settings, args.file
+            )
         if args.command == "run":
             return cmd_run(settings, args)
         if args.command == "check":

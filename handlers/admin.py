@@ -15,22 +15,33 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 import texts.admin as copy
 import texts.series as series_copy
 from bot.context import Context
-from handlers.calendar import national
-from tracking import series
-from tracking.office_calendar import office_calendar
-from tracking.recurrence import first_instance
-from tracking.recurrence import parse as parse_rule
-from tracking import service
-from tracking.parse import InputError, key, parse_date
-from tracking.service import Actor, NewTask, Refused
 from handlers import flows
-from tracking import refusals as no
 from handlers.buttons import button, word
+from handlers.calendar import national
+from handlers.common import (
+    actor_of,
+    answer_button,
+    command_args,
+    edit_or_send,
+    guarded,
+    in_db,
+    is_admin,
+    is_private,
+    private_only,
+    render_refusal,
+    reply,
+    user_id,
+)
 from handlers.flows import Kind
-from handlers.common import (actor_of, answer_button, command_args, edit_or_send, guarded, in_db, is_admin,
-                             is_private, private_only, render_refusal, reply, user_id)
 from storage import tracking as db
 from storage.models import Staff
+from tracking import refusals as no
+from tracking import series, service
+from tracking.office_calendar import office_calendar
+from tracking.parse import InputError, key, parse_date
+from tracking.recurrence import first_instance
+from tracking.recurrence import parse as parse_rule
+from tracking.service import Actor, NewTask, Refused
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +82,9 @@ async def invite(update: Update, context: Context) -> None:
     extra = key(" ".join(args[1:])).replace(" ", "")
     if extra and extra not in (service.RELINK_WORD, "relink"):
         return await _admin_usage(update, context, "tạo mã mời", copy.invite_not_understood(" ".join(args[1:])))
-    result = await guarded(update, context, lambda s, a: service.create_invite(
-        s, a, staff_code=args[0], now=at, relink=bool(extra)))
+    result = await guarded(
+        update, context, lambda s, a: service.create_invite(s, a, staff_code=args[0], now=at, relink=bool(extra))
+    )
     if result is None:
         return
     invite_row, staff = result
@@ -101,8 +113,9 @@ async def add_task_start(update: Update, context: Context) -> None:
         chosen = code or service.next_task_code(session)
         if db.task_by_code(session=session, code=chosen) is not None:
             raise no.TaskCodeTaken(chosen, wizard=True)
-        flows.start(session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK,
-                    data={"step": 0, "fields": {"code": chosen}})
+        flows.start(
+            session, context, telegram_id=telegram_id, kind=Kind.NEW_TASK, data={"step": 0, "fields": {"code": chosen}}
+        )
         return chosen
 
     chosen = await guarded(update, context, work)
@@ -147,8 +160,14 @@ def _next_step(session: Session, context: Context, telegram_id: int, step: int, 
 
 def _step_markup(prompt: str, done: bool) -> InlineKeyboardMarkup | None:
     if done:
-        return InlineKeyboardMarkup([[InlineKeyboardButton(copy.SAVE, callback_data="a:save"),
-                                      InlineKeyboardButton(copy.CANCEL, callback_data="a:cancel")]])
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(copy.SAVE, callback_data="a:save"),
+                    InlineKeyboardButton(copy.CANCEL, callback_data="a:cancel"),
+                ]
+            ]
+        )
     if prompt == copy.STEP_PROMPTS["rule"]:
         return InlineKeyboardMarkup([[InlineKeyboardButton(series_copy.SKIP, callback_data="a:skip")]])
     return None
@@ -207,16 +226,39 @@ async def on_button(update: Update, context: Context, action: str) -> None:
             return None
         fields = flow[1]["fields"]
         if fields.get("rule"):  # a periodic report: its series and first instance
-            made, task = series.add_series(session, actor, NewTask(
-                code=fields["code"], title=fields["title"], owner_code=fields["owner"],
-                accountable_code=fields["accountable"], deadline=day, expected_result=fields["expected"],
-                target=fields.get("target", "")), fields["rule"], today=day,
-                calendar=office_calendar(session, national(context)), at=at)
+            made, task = series.add_series(
+                session,
+                actor,
+                NewTask(
+                    code=fields["code"],
+                    title=fields["title"],
+                    owner_code=fields["owner"],
+                    accountable_code=fields["accountable"],
+                    deadline=day,
+                    expected_result=fields["expected"],
+                    target=fields.get("target", ""),
+                ),
+                fields["rule"],
+                today=day,
+                calendar=office_calendar(session, national(context)),
+                at=at,
+            )
             return made, task, session.get(Staff, made.owner_id)
-        task = service.add_task(session, actor, NewTask(
-            code=fields["code"], title=fields["title"], owner_code=fields["owner"],
-            accountable_code=fields["accountable"], deadline=date.fromisoformat(fields["deadline"]),
-            expected_result=fields["expected"], target=fields.get("target", "")), today=day, at=at)
+        task = service.add_task(
+            session,
+            actor,
+            NewTask(
+                code=fields["code"],
+                title=fields["title"],
+                owner_code=fields["owner"],
+                accountable_code=fields["accountable"],
+                deadline=date.fromisoformat(fields["deadline"]),
+                expected_result=fields["expected"],
+                target=fields.get("target", ""),
+            ),
+            today=day,
+            at=at,
+        )
         owner = session.get(Staff, task.owner_id)
         return task, owner
 
@@ -261,7 +303,6 @@ async def _skip_rule(update: Update, context: Context) -> None:
 # --------------------------------------------------------------------------
 
 
-
 async def reassign(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
@@ -269,8 +310,9 @@ async def reassign(update: Update, context: Context) -> None:
     if len(args) != 2:
         return await _manager_usage(update, context, "giao lại nhiệm vụ", copy.USAGE["giao"])
     at = context.now
-    result = await guarded(update, context,
-                           lambda s, a: service.reassign(s, a, task_code=args[0], staff_code=args[1], at=at))
+    result = await guarded(
+        update, context, lambda s, a: service.reassign(s, a, task_code=args[0], staff_code=args[1], at=at)
+    )
     if result is None:
         return
     task, old, new = result
@@ -285,8 +327,11 @@ async def extend(update: Update, context: Context) -> None:
         return await _manager_usage(update, context, "gia hạn nhiệm vụ", copy.USAGE["giahan"])
     reason = args[2] if len(args) > 2 else ""
     day, at = context.today, context.now
-    result = await guarded(update, context, lambda s, a: service.extend(
-        s, a, task_code=args[0], new_deadline=args[1], reason=reason, today=day, at=at))
+    result = await guarded(
+        update,
+        context,
+        lambda s, a: service.extend(s, a, task_code=args[0], new_deadline=args[1], reason=reason, today=day, at=at),
+    )
     if result is None:
         return
     task, old = result
@@ -312,6 +357,7 @@ async def record_target(update: Update, context: Context) -> None:
     args = command_args(update).split(maxsplit=2)
     tz = context.settings.tz
     if len(args) < 2:
+
         def listing(session: Session, actor: Actor):
             service.require_admin(actor, "cập nhật chỉ tiêu")
             targets = list(db.list_targets(session=session))
@@ -326,8 +372,9 @@ async def record_target(update: Update, context: Context) -> None:
         return
     note = args[2] if len(args) > 2 else ""
     at = context.now
-    result = await guarded(update, context, lambda s, a: service.record_target(
-        s, a, target_code=args[0], value=args[1], note=note, at=at))
+    result = await guarded(
+        update, context, lambda s, a: service.record_target(s, a, target_code=args[0], value=args[1], note=note, at=at)
+    )
     if result is None:
         return
     target, entry, previous = result
@@ -392,8 +439,15 @@ async def import_sheet(update: Update, context: Context) -> None:
         from storage import review as review_rows
 
         before = review_rows.last_task_id(session=session)
-        result = import_parsed(session=session, sheet=sheet, actor=actor.staff, actor_name=actor.name,
-                               today=day, calendar=office_calendar(session, national(context)), now=at)
+        result = import_parsed(
+            session=session,
+            sheet=sheet,
+            actor=actor.staff,
+            actor_name=actor.name,
+            today=day,
+            calendar=office_calendar(session, national(context)),
+            now=at,
+        )
         # Each owner of new tasks gets one message listing them (tracking.changes).
         changes.imported(session, actor, review_rows.tasks_after(session=session, task_id=before), at=at)
         return result

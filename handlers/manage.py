@@ -7,16 +7,16 @@ from __future__ import annotations
 from sqlmodel import Session
 from telegram import Update
 
-from bot.context import Context
 import texts.reminders as copy
-from tracking import service
-from tracking.service import Actor
+from bot.context import Context
 from handlers.calendar import national
 from handlers.common import command_args, guarded, in_db, private_only, reply
-from tracking.office_calendar import office_calendar
 from reminders.digest import build_digest, digest_blocks
-from texts.review import invite_all_keyboard
 from storage import tracking as db
+from texts.review import invite_all_keyboard
+from tracking import service
+from tracking.office_calendar import office_calendar
+from tracking.service import Actor
 
 
 async def digest(update: Update, context: Context) -> None:

@@ -43,8 +43,9 @@ async def series(update: Update, context: Context) -> None:
             return USAGE
         if key(args[1]) in service.END_WORDS:
             return service.end_series(session, actor, code=args[0], today=today)
-        return service.change_rule(session, actor, code=args[0], text=args[1], today=today,
-                                   calendar=office_calendar(session, base))
+        return service.change_rule(
+            session, actor, code=args[0], text=args[1], today=today, calendar=office_calendar(session, base)
+        )
 
     result = await guarded(update, context, work)
     if result is None:

@@ -41,9 +41,8 @@ from handlers.common import (
 from handlers.flows import Kind
 from storage import tracking as db
 from storage.models import Task
-from tracking import paging
+from tracking import paging, service
 from tracking import refusals as no
-from tracking import service
 from tracking.parse import InputError, key, parse_percent
 from tracking.service import Actor
 
@@ -67,8 +66,10 @@ async def list_tasks(update: Update, context: Context) -> None:
 
 def _tasks_page(name: str, page: paging.Page, day):
     where = dict(first=page.first, page=page.number, pages=page.pages)
-    return (copy.my_tasks_message(name, page.items, page.total, day, **where),
-            copy.my_tasks_keyboard(page.items, **where))
+    return (
+        copy.my_tasks_message(name, page.items, page.total, day, **where),
+        copy.my_tasks_keyboard(page.items, **where),
+    )
 
 
 @button()

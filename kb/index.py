@@ -80,7 +80,7 @@ _ORG_Q = re.compile(
     r"ai chu tri|ai phoi hop|ai la|la ai|ai viet|tac gia)\b"
 )
 NUMBER_WORDS = frozenset(
-    "e:" + w for w in ["mươi2", "mươi", "hai", "ba", "bôn1", "sau1", "bay3", "tam1", "chin1", "trăm", "nghin2", "ngan2", "triêu5", "ty3", "ti3", "chuc5"]
+    "e:" + w for w in "mươi2 mươi hai ba bôn1 sau1 bay3 tam1 chin1 trăm nghin2 ngan2 triêu5 ty3 ti3 chuc5".split()
 )
 DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(/\d{2,4})?|(19|20)\d\d[-/](19|20)\d\d")
 # Words of the question's frame ("what is the target..."), weak evidence either way.
@@ -105,7 +105,8 @@ GENERIC_PHRASES = frozenset(
     )
 )
 DOC_KIND_WORDS = frozenset(
-    ["so", "ke", "hoach", "kh", "quyet", "dinh", "qd", "chuong", "trinh", "ctr", "chi", "thi", "ct", "nghi", "quyet", "nq", "bao", "cao", "bc", "cong", "van", "cv", "thong", "tu", "thong", "bao", "tb", "huong", "dan", "hd", "theo", "tai", "cua"]
+    "so ke hoach kh quyet dinh qd chuong trinh ctr chi thi ct nghi quyet nq bao cao bc cong van cv thong tu "
+    "thong bao tb huong dan hd theo tai cua".split()
 )
 YEAR_RE = re.compile(r"(19|20)\d\d")
 

@@ -26,30 +26,30 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from texts.calendar import on_behalf
-from texts.common import STATUS_LABELS, esc, number, pack
+from common.timespec import parse_hhmm
 from reminders import failures as fails
 from reminders import milestones as marks
 from reminders import periodic
-from texts.periodic import workbook_caption
-from common.timespec import parse_hhmm
 from reminders.away import Away
 from reminders.policy import Due, Policy, TaskFacts, WorkCalendar, due_between
 from storage import calendar as office
 from storage import outbox as box
 from storage.models import STATUS_DONE, AppState, Outbox, Reminder, ScanFailure, Staff, Subscription, Task
+from storage.tracking import batches
+from texts.calendar import on_behalf
+from texts.common import STATUS_LABELS, esc, number, pack
+from texts.periodic import workbook_caption
 from tracking import series
 from tracking import subscriptions as owners
-from tracking.service import scope_title
 from tracking.export import ExportWorkers
-from storage.tracking import batches
+from tracking.service import scope_title
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +66,16 @@ class ScanConfig:
     admin_ids: tuple[int, ...] = ()  # ADMIN_IDS: told of an item that fails, with the staff admins
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "ScanConfig":
+    def from_settings(cls, settings: Any) -> ScanConfig:
         return cls(
             tz=settings.tz,
             reminder_at=settings.reminder_at,
             calendar=WorkCalendar(settings.work_week, settings.public_holidays),
-            policy=Policy(before_days=tuple(settings.reminder_days_before),
-                          overdue_every=settings.overdue_repeat_days,
-                          escalate_after=settings.escalate_after_days),
+            policy=Policy(
+                before_days=tuple(settings.reminder_days_before),
+                overdue_every=settings.overdue_repeat_days,
+                escalate_after=settings.escalate_after_days,
+            ),
             admin_ids=tuple(settings.admin_ids),
         )
 
@@ -107,8 +109,9 @@ def scan(session: Session, *, now: datetime, config: ScanConfig) -> ScanResult:
     fails.forget_gone(session)
     retry = fails.pending(session, kind=fails.TASK)  # tasks that failed: tried again, even on a day scanned
     if last < through or retry:
-        result.reminders, result.messages = _queue_reminders(session, start=last, end=through, now=now,
-                                                             config=config, retry=retry, result=result)
+        result.reminders, result.messages = _queue_reminders(
+            session, start=last, end=through, now=now, config=config, retry=retry, result=result
+        )
     if last < through:
         if state is None:
             state = AppState(key=SCANNED_THROUGH)
@@ -151,8 +154,9 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: ExportWorker
                 if sub is None or period_due(sub, now, config.tz) != period:
                     continue  # another process has queued it already: do not render it again
                 code = _digest_code(session, sub)
-                rows, counts = _render_digest(session, sub=sub, period=period, now=now,
-                                              config=with_office_days(session, config), exports=exports)
+                rows, counts = _render_digest(
+                    session, sub=sub, period=period, now=now, config=with_office_days(session, config), exports=exports
+                )
         except owners.Stopped:  # its owner may no longer receive it: stopped below, the chat told
             stopped.append((sub_id, period))
             continue
@@ -189,8 +193,9 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: ExportWorker
     for sub_id, code, exc in broken:
         with session_scope(engine) as session:
             _lock(session)
-            fails.failed(session, kind=fails.DIGEST, item_id=sub_id, code=code, error=exc, now=now,
-                         admins=config.admin_ids)
+            fails.failed(
+                session, kind=fails.DIGEST, item_id=sub_id, code=code, error=exc, now=now, admins=config.admin_ids
+            )
         result.failed += 1
     return result
 
@@ -218,12 +223,20 @@ def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(tz).date()
 
 
-def _queue_reminders(session: Session, *, start: date, end: date, now: datetime, config: ScanConfig,
-                     retry: dict[int, ScanFailure] | None = None, result: ScanResult | None = None) -> tuple[int, int]:
+def _queue_reminders(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    now: datetime,
+    config: ScanConfig,
+    retry: dict[int, ScanFailure] | None = None,
+    result: ScanResult | None = None,
+) -> tuple[int, int]:
     """The reminders of the days after ``start`` up to ``end``, and of the days after their
     ``scan_from`` for the tasks of ``retry`` (those that failed before); a task that fails now
     is skipped and remembered (``reminders.failures``)."""
@@ -232,12 +245,23 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
     first = min([start, *(failure.scan_from for failure in retry.values() if failure.scan_from)])
     away = Away.load(session, first=first, last=end)  # leave (tracking.leave): reminders go to substitutes
     tasks = _tasks_to_scan(session, start=start, end=end, retry=retry)
-    dues = _task_dues(tasks, milestones=marks.facts_of(session, tasks), start=start, end=end,
-                      retry=retry, config=config, failures=failures, away=away)
+    dues = _task_dues(
+        tasks,
+        milestones=marks.facts_of(session, tasks),
+        start=start,
+        end=end,
+        retry=retry,
+        config=config,
+        failures=failures,
+        away=away,
+    )
     known = _recorded_keys(session, dues)
     wanted = {t.owner_id for t, _ in dues} | {t.accountable_id for t, _ in dues} | away.substitutes()
-    people = {s.id: s for batch in batches(sorted(wanted))
-              for s in session.exec(select(Staff).where(col(Staff.id).in_(batch))).all()}
+    people = {
+        s.id: s
+        for batch in batches(sorted(wanted))
+        for s in session.exec(select(Staff).where(col(Staff.id).in_(batch))).all()
+    }
     groups: dict[tuple[int, int], list[tuple[Task, Due]]] = defaultdict(list)
     behalf: dict[tuple[int, int], Any] = {}
     for task, due in dues:
@@ -252,14 +276,23 @@ def _queue_reminders(session: Session, *, start: date, end: date, now: datetime,
             behalf[(task.id, staff_id)] = leave
     recorded = messages = 0
     for (task_id, staff_id), items in groups.items():
-        added, queued = _queue_task_reminders(session, task_id=task_id, staff_id=staff_id, items=items,
-                                              people=people, end=end, now=now, failures=failures,
-                                              behalf=behalf.get((task_id, staff_id)))
+        added, queued = _queue_task_reminders(
+            session,
+            task_id=task_id,
+            staff_id=staff_id,
+            items=items,
+            people=people,
+            end=end,
+            now=now,
+            failures=failures,
+            behalf=behalf.get((task_id, staff_id)),
+        )
         recorded += added
         messages += queued
     if retry:  # tried again and through, or done since, or deleted
-        fails.went_through(session, kind=fails.TASK,
-                           item_ids=[task_id for task_id in retry if task_id not in failures.broken])
+        fails.went_through(
+            session, kind=fails.TASK, item_ids=[task_id for task_id in retry if task_id not in failures.broken]
+        )
     return recorded, messages
 
 
@@ -272,7 +305,7 @@ class _TaskFailures:
         self.now = now
         self.config = config
         self.result = result
-        self.since: dict[int, date] = {}   # task id -> the first day scanned for it
+        self.since: dict[int, date] = {}  # task id -> the first day scanned for it
         self.broken: set[int] = set()
 
     def failed(self, task: Task, error: Exception) -> None:
@@ -283,16 +316,27 @@ class _TaskFailures:
         self.broken.add(task.id)
         if self.result is not None:
             self.result.failed += 1
-        fails.failed(self.session, kind=fails.TASK, item_id=task.id, code=task.code, error=error, now=self.now,
-                     admins=self.config.admin_ids, scan_from=self.since[task.id])
+        fails.failed(
+            self.session,
+            kind=fails.TASK,
+            item_id=task.id,
+            code=task.code,
+            error=error,
+            now=self.now,
+            admins=self.config.admin_ids,
+            scan_from=self.since[task.id],
+        )
 
 
 def _tasks_to_scan(session: Session, *, start: date, end: date, retry: dict[int, ScanFailure]) -> list[Task]:
     if start < end:
         return list(session.exec(select(Task).where(Task.status != STATUS_DONE)).all())
     # the day is scanned already: only the tasks that failed are tried again
-    return [task for batch in batches(sorted(retry))
-            for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))]
+    return [
+        task
+        for batch in batches(sorted(retry))
+        for task in session.exec(select(Task).where(col(Task.id).in_(batch), Task.status != STATUS_DONE))
+    ]
 
 
 def with_office_days(session: Session, config: ScanConfig) -> ScanConfig:
@@ -302,20 +346,33 @@ def with_office_days(session: Session, config: ScanConfig) -> ScanConfig:
     return dataclasses.replace(config, calendar=config.calendar.with_overrides(working, off))
 
 
-def _task_dues(tasks: list[Task], *, milestones: dict | None = None, start: date, end: date,
-               retry: dict[int, ScanFailure], config: ScanConfig,
-               failures: _TaskFailures, away: Away | None = None) -> list[tuple[Task, Due]]:
+def _task_dues(
+    tasks: list[Task],
+    *,
+    milestones: dict | None = None,
+    start: date,
+    end: date,
+    retry: dict[int, ScanFailure],
+    config: ScanConfig,
+    failures: _TaskFailures,
+    away: Away | None = None,
+) -> list[tuple[Task, Due]]:
     """What is due for each task from ``start`` (or the day its failure left off) to ``end``."""
     dues: list[tuple[Task, Due]] = []
     for task in tasks:
         earlier = retry[task.id].scan_from if task.id in retry else None
         failures.since[task.id] = first = min(start, earlier) if earlier is not None else start
         try:
-            facts = TaskFacts(id=task.id, deadline=task.deadline, done=False,
-                              created=_local_date(task.created_at, config.tz) or first,
-                              last_report=_local_date(task.last_report_at, config.tz),
-                              snoozed_until=task.snoozed_until, milestones=(milestones or {}).get(task.id, ()),
-                              escalation_waits=away.waits(task) if away is not None else ())
+            facts = TaskFacts(
+                id=task.id,
+                deadline=task.deadline,
+                done=False,
+                created=_local_date(task.created_at, config.tz) or first,
+                last_report=_local_date(task.last_report_at, config.tz),
+                snoozed_until=task.snoozed_until,
+                milestones=(milestones or {}).get(task.id, ()),
+                escalation_waits=away.waits(task) if away is not None else (),
+            )
             dues += [(task, due) for due in due_between(facts, first, end, config.calendar, config.policy)]
         except Exception as exc:  # this task only: the others are reminded
             failures.failed(task, exc)
@@ -331,9 +388,18 @@ def _recorded_keys(session: Session, dues: list[tuple[Task, Due]]) -> set[str]:
     return known
 
 
-def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, items: list[tuple[Task, Due]],
-                          people: dict[int, Staff], end: date, now: datetime,
-                          failures: _TaskFailures, behalf: Any = None) -> tuple[int, int]:
+def _queue_task_reminders(
+    session: Session,
+    *,
+    task_id: int,
+    staff_id: int,
+    items: list[tuple[Task, Due]],
+    people: dict[int, Staff],
+    end: date,
+    now: datetime,
+    failures: _TaskFailures,
+    behalf: Any = None,
+) -> tuple[int, int]:
     """One task's new reminders for one person, recorded and folded into one message; the
     number recorded and of messages queued (0 when the person cannot be reached)."""
     task = items[0][0]
@@ -341,16 +407,23 @@ def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, item
     reachable = person is not None and person.telegram_id is not None
     if reachable:
         try:
-            text, markup = reminder_message(task, [d for _, d in items], owner=people.get(task.owner_id),
-                                            to_owner=items[0][1].to == "owner", today=end)
+            text, markup = reminder_message(
+                task,
+                [d for _, d in items],
+                owner=people.get(task.owner_id),
+                to_owner=items[0][1].to == "owner",
+                today=end,
+            )
             if behalf is not None:  # a substitute: for whom, until when; the buttons are the owner's
                 text, markup = on_behalf(people.get(behalf.staff_id), behalf.end) + "\n" + text, None
         except Exception as exc:  # not recorded: found again when the task is tried again
             failures.failed(task, exc)
             return 0, 0
     # Recorded only once rendered, so a reminder is never recorded without its message.
-    reminders = [Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days,
-                          staff_id=staff_id) for _, due in items]
+    reminders = [
+        Reminder(key=due.key, task_id=task.id, kind=due.kind, due_on=due.on, days=due.days, staff_id=staff_id)
+        for _, due in items
+    ]
     session.add_all(reminders)
     if not reachable:
         if person is not None and person.unreachable_since is None:
@@ -358,9 +431,15 @@ def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, item
             session.add(person)
         return len(reminders), 0
     session.flush()
-    row = Outbox(key=f"r:{task_id}:{staff_id}:{end.isoformat()}", kind="reminder", chat_id=person.telegram_id,
-                 staff_id=staff_id, text=text, markup=json.dumps(markup.to_dict()) if markup else "",
-                 not_before=now)
+    row = Outbox(
+        key=f"r:{task_id}:{staff_id}:{end.isoformat()}",
+        kind="reminder",
+        chat_id=person.telegram_id,
+        staff_id=staff_id,
+        text=text,
+        markup=json.dumps(markup.to_dict()) if markup else "",
+        not_before=now,
+    )
     if not box.enqueue(session=session, row=row):
         return len(reminders), 0
     for reminder in reminders:
@@ -370,15 +449,20 @@ def _queue_task_reminders(session: Session, *, task_id: int, staff_id: int, item
 
 
 def reminder_buttons(task_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton("📝 Báo cáo tiến độ", callback_data=f"t:{task_id}")],
-        [InlineKeyboardButton("⏰ Nhắc tôi ngày mai", callback_data=f"z:{task_id}"),
-         InlineKeyboardButton("✅ Đã xong", callback_data=f"d:{task_id}")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("📝 Báo cáo tiến độ", callback_data=f"t:{task_id}")],
+            [
+                InlineKeyboardButton("⏰ Nhắc tôi ngày mai", callback_data=f"z:{task_id}"),
+                InlineKeyboardButton("✅ Đã xong", callback_data=f"d:{task_id}"),
+            ],
+        ]
+    )
 
 
-def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_owner: bool,
-                     today: date) -> tuple[str, InlineKeyboardMarkup | None]:
+def reminder_message(
+    task: Task, dues: list[Due], *, owner: Staff | None, to_owner: bool, today: date
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """One message for the reminders of one task to one person (several missed ones folded), its
     milestones' among them (``reminders.milestones``)."""
     dues, milestone_dues = marks.split(dues)
@@ -391,9 +475,11 @@ def reminder_message(task: Task, dues: list[Due], *, owner: Staff | None, to_own
     progress = f"Tiến độ: <b>{task.progress}%</b> · {STATUS_LABELS.get(task.status, task.status)}"
     if not to_owner:
         who = f"{esc(owner.full_name)} ({esc(owner.code)})" if owner else "?"
-        text = (f"🔺 <b>Báo cáo lãnh đạo</b>: nhiệm vụ {head}\n"
-                f"do {who} thực hiện đã quá hạn {latest.days} ngày làm việc (hạn {deadline}).\n{progress}\n"
-                "Đề nghị đồng chí đôn đốc hoặc xem xét gia hạn. Xem chung: /tonghop")
+        text = (
+            f"🔺 <b>Báo cáo lãnh đạo</b>: nhiệm vụ {head}\n"
+            f"do {who} thực hiện đã quá hạn {latest.days} ngày làm việc (hạn {deadline}).\n{progress}\n"
+            "Đề nghị đồng chí đôn đốc hoặc xem xét gia hạn. Xem chung: /tonghop"
+        )
         return text, None
     kinds = {d.kind for d in dues}
     if "overdue" in kinds or task.deadline < today:
@@ -440,7 +526,7 @@ def period_due(sub: Subscription, now: datetime, tz: tzinfo) -> str | None:
     if sub.last_period and sub.last_period >= period:
         return None
     if not sub.last_period and sub.created_at is not None:
-        created = sub.created_at if sub.created_at.tzinfo else sub.created_at.replace(tzinfo=timezone.utc)
+        created = sub.created_at if sub.created_at.tzinfo else sub.created_at.replace(tzinfo=UTC)
         # A new subscription waits for its first time to come, rather than firing at once.
         first = _period_start(period, sub, tz)
         if first is not None and created > first:
@@ -457,13 +543,20 @@ def _period_start(period: str, sub: Subscription, tz: tzinfo) -> datetime | None
     return datetime.combine(date.fromisoformat(period), at, tzinfo=tz)
 
 
-def _render_digest(session: Session, *, sub: Subscription, period: str, now: datetime, config: ScanConfig,
-                   exports: ExportWorkers | None = None) -> tuple[list[Outbox], dict[str, int]]:
+def _render_digest(
+    session: Session,
+    *,
+    sub: Subscription,
+    period: str,
+    now: datetime,
+    config: ScanConfig,
+    exports: ExportWorkers | None = None,
+) -> tuple[list[Outbox], dict[str, int]]:
     """The outbox rows of one subscription's digest for ``period``, and its counts: of the scope
     its owner has now (``owners.Stopped`` if they may no longer receive it)."""
-    from tracking.export import export_tasks
     from reminders.digest import DigestTally, digest_blocks, scan_digest, with_unlinked
     from reminders.ranking import ScoreTally, progress_chart
+    from tracking.export import export_tasks
 
     today = now.astimezone(config.tz).date()
     owner = owners.owner_of(session, sub, admin_ids=config.admin_ids)
@@ -495,23 +588,47 @@ def _render_digest(session: Session, *, sub: Subscription, period: str, now: dat
     if scores:
         blocks.append(_ranking_block(scores))
     key = f"d:{sub.id}:{period}"
-    rows = [Outbox(key=f"{key}:t{i}", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id, text=chunk,
-                   not_before=now)
-            for i, chunk in enumerate(pack(blocks))]
+    rows = [
+        Outbox(key=f"{key}:t{i}", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id, text=chunk, not_before=now)
+        for i, chunk in enumerate(pack(blocks))
+    ]
     if scores:
-        rows.append(Outbox(key=f"{key}:chart", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
-                           text="📈 Tiến độ bình quân theo đơn vị", photo=progress_chart(scores, title=title),
-                           not_before=now))
+        rows.append(
+            Outbox(
+                key=f"{key}:chart",
+                kind="digest",
+                chat_id=sub.chat_id,
+                staff_id=sub.staff_id,
+                text="📈 Tiến độ bình quân theo đơn vị",
+                photo=progress_chart(scores, title=title),
+                not_before=now,
+            )
+        )
     if pending is not None:
         workbook = exports.result(pending)
         if workbook is None:  # the worker failed: written here after all
             workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz)
     if workbook is not None:
-        rows.append(Outbox(key=f"{key}:xlsx", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id,
-                           text=(workbook_caption(sub.frequency, today) if sub.frequency in periodic.FREQUENCIES
-                                 else f"📊 Báo cáo nhiệm vụ tuần {period}"), document=workbook,
-                           file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx", not_before=now))
+        rows.append(
+            Outbox(
+                key=f"{key}:xlsx",
+                kind="digest",
+                chat_id=sub.chat_id,
+                staff_id=sub.staff_id,
+                text=_workbook_text(sub, period, today),
+                document=workbook,
+                file_name=f"bao-cao-nhiem-vu-{today:%Y%m%d}.xlsx",
+                not_before=now,
+            )
+        )
     return rows, counts
+
+
+def _workbook_text(sub: Subscription, period: str, today: date) -> str:
+    """The caption of a digest's workbook: the month's or quarter's, or the week's."""
+    if sub.frequency in periodic.FREQUENCIES:
+        return workbook_caption(sub.frequency, today)
+    return f"📊 Báo cáo nhiệm vụ tuần {period}"
 
 
 def _change(previous: str, counts: dict[str, int]) -> str:
@@ -534,7 +651,8 @@ def _ranking_block(scores) -> str:
     lines = ["🏆 <b>Xếp hạng đơn vị</b> (tỷ lệ hoàn thành đúng hạn)"]
     for i, s in enumerate(scores, start=1):
         rate = f"{number(s.on_time_rate * 100)}% đúng hạn" if s.judged else "chưa có việc đến hạn"
-        lines.append(f"{i}. {esc(s.unit)}: {rate} · {s.done}/{s.total} xong · "
-                     f"tiến độ {number(s.avg_progress)}%" + (f" · {s.overdue} quá hạn" if s.overdue else ""))
+        lines.append(
+            f"{i}. {esc(s.unit)}: {rate} · {s.done}/{s.total} xong · "
+            f"tiến độ {number(s.avg_progress)}%" + (f" · {s.overdue} quá hạn" if s.overdue else "")
+        )
     return "\n".join(lines)
-

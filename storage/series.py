@@ -20,8 +20,11 @@ def series_by_code(*, session: Session, code: str) -> TaskSeries | None:
 def series_by_codes(*, session: Session, codes: Sequence[str]) -> dict[str, TaskSeries]:
     """The series of ``codes``, by upper-case code."""
     wanted = sorted({c.strip().upper() for c in codes if c.strip()})
-    return {s.code.upper(): s for batch in batches(wanted)
-            for s in session.exec(select(TaskSeries).where(func.upper(TaskSeries.code).in_(batch))).all()}
+    return {
+        s.code.upper(): s
+        for batch in batches(wanted)
+        for s in session.exec(select(TaskSeries).where(func.upper(TaskSeries.code).in_(batch))).all()
+    }
 
 
 def all_series(*, session: Session, active_only: bool = False) -> list[TaskSeries]:
@@ -35,8 +38,9 @@ def instances_of(*, session: Session, series_ids: Sequence[int]) -> dict[int, li
     """Each series' instances, by deadline."""
     found: dict[int, list[Task]] = {}
     for batch in batches(sorted(set(series_ids))):
-        for task in session.exec(select(Task).where(col(Task.series_id).in_(batch))
-                                 .order_by(Task.deadline, Task.id)).all():
+        for task in session.exec(
+            select(Task).where(col(Task.series_id).in_(batch)).order_by(Task.deadline, Task.id)
+        ).all():
             found.setdefault(task.series_id, []).append(task)
     return found
 
@@ -45,8 +49,9 @@ def period_keys(*, session: Session, series_ids: Sequence[int]) -> dict[int, lis
     """The period keys each series already has an instance for."""
     found: dict[int, list[str]] = {}
     for batch in batches(sorted(set(series_ids))):
-        for series_id, key in session.exec(select(Task.series_id, Task.period_key)
-                                           .where(col(Task.series_id).in_(batch))).all():
+        for series_id, key in session.exec(
+            select(Task.series_id, Task.period_key).where(col(Task.series_id).in_(batch))
+        ).all():
             found.setdefault(series_id, []).append(key)
     return found
 

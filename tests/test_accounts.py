@@ -7,13 +7,12 @@ given text after its last step, and the owners the migration finds for existing 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import func, select
 
-from tracking.sheets import import_sheet
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import Dispatcher, Pacer
 from reminders.scan import SCANNED_THROUGH, ScanConfig
@@ -21,6 +20,7 @@ from storage.db import session_scope
 from storage.models import AppState, AuditEntry, Invite, Outbox, Subscription
 from storage.tracking import staff_by_code
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID
+from tracking.sheets import import_sheet
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 APOLOGY = "Xin lỗi, tôi gặp lỗi"
@@ -181,15 +181,19 @@ class Clock:
 QT02 = 9100  # an admin by role, not in ADMIN_IDS
 LD02 = 5002
 GROUP = -100777
-STAFF = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên\n"
-         f"QT02,Trần Thị Quản,Sở Nội vụ > Phòng Tổ chức,quản trị,{QT02},\n"
-         f"LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,{MANAGER_ID},\n"
-         f"CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,{OFFICER_ID},LD01\n"
-         f"LD02,Hoàng Thị Mai,Sở Nội vụ > Phòng Tổ chức,lãnh đạo,{LD02},\n"
-         f"CB02,Lê Văn Nam,Sở Nội vụ > Phòng Tổ chức,cán bộ,{OFFICER2_ID},LD02\n")
-TASKS = ("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-         "NV1,Khảo sát SIPAS,CB01,LD01,20/11/2026,Báo cáo khảo sát\n"
-         "NV2,Rà soát vị trí việc làm,CB02,LD02,20/11/2026,Đề án\n")
+STAFF = (
+    "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên\n"
+    f"QT02,Trần Thị Quản,Sở Nội vụ > Phòng Tổ chức,quản trị,{QT02},\n"
+    f"LD01,Phạm Quốc Hùng,Sở Nội vụ > Phòng CCHC,lãnh đạo,{MANAGER_ID},\n"
+    f"CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,{OFFICER_ID},LD01\n"
+    f"LD02,Hoàng Thị Mai,Sở Nội vụ > Phòng Tổ chức,lãnh đạo,{LD02},\n"
+    f"CB02,Lê Văn Nam,Sở Nội vụ > Phòng Tổ chức,cán bộ,{OFFICER2_ID},LD02\n"
+)
+TASKS = (
+    "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+    "NV1,Khảo sát SIPAS,CB01,LD01,20/11/2026,Báo cáo khảo sát\n"
+    "NV2,Rà soát vị trí việc làm,CB02,LD02,20/11/2026,Đề án\n"
+)
 
 
 @pytest.fixture
@@ -204,24 +208,34 @@ async def province(settings, engine, emulator):
             import_sheet(session=session, file_name=name, data=text.encode(), actor=None, actor_name="test")
         session.merge(AppState(key=SCANNED_THROUGH, value="2026-11-27"))  # no reminders: digests only
     emulator.group(GROUP, "Tổ công tác CCHC", admins=[MANAGER_ID, ADMIN_ID])
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    clock=clock, schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
+    application = build_application(
+        test_settings, engine=engine, token=emulator.token, rate_limiter=False, clock=clock, schedule_reminders=False
+    )
 
     def cycle(settings_now=test_settings) -> ReminderCycle:
         """The reminder cycle of a process started with ``settings_now``."""
         fast = Pacer(per_second=10_000, per_chat_interval=0)
-        return ReminderCycle(engine, application.bot, ScanConfig.from_settings(settings_now), clock=clock,
-                             dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast))
+        return ReminderCycle(
+            engine,
+            application.bot,
+            ScanConfig.from_settings(settings_now),
+            clock=clock,
+            dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+        )
 
     async with polling(application, timeout=1):
         yield cycle, test_settings, clock, emulator, engine
 
 
 def _texts(emu, chat_id: int, after: int) -> list[str]:
-    return [m.plain_text or m.caption or "" for m in emu.sent[after:] if m.chat_id == chat_id
-            and m.method.startswith("send")]
+    return [
+        m.plain_text or m.caption or ""
+        for m in emu.sent[after:]
+        if m.chat_id == chat_id and m.method.startswith("send")
+    ]
 
 
 def _digests(texts: list[str]) -> list[str]:
@@ -248,7 +262,7 @@ async def test_a_group_subscribed_by_an_admin_id_stops_once_the_id_leaves_admin_
 
     mark = emu.mark()
     assert (await _day(cycle_of(), clock, date(2026, 11, 27))).digests == 1
-    digest, = _digests(_texts(emu, GROUP, mark))
+    (digest,) = _digests(_texts(emu, GROUP, mark))
     assert "toàn bộ nhiệm vụ" in digest and "NV1" in digest and "NV2" in digest
 
     # The id is removed from ADMIN_IDS: the processes start again with the new settings.
@@ -258,8 +272,10 @@ async def test_a_group_subscribed_by_an_admin_id_stops_once_the_id_leaves_admin_
     assert (result.digests, result.stopped) == (0, 1)
     texts = _texts(emu, GROUP, mark)
     assert not _digests(texts) and not [t for t in texts if "NV1" in t or "NV2" in t], texts
-    stop, = _stops(texts)
-    assert f"tài khoản Telegram {ADMIN_ID}" in stop and "không còn là quản trị viên" in stop and "/dangkytonghop" in stop
+    (stop,) = _stops(texts)
+    assert (
+        f"tài khoản Telegram {ADMIN_ID}" in stop and "không còn là quản trị viên" in stop and "/dangkytonghop" in stop
+    )
     with session_scope(engine) as session:
         sub = session.exec(select(Subscription)).one()
         assert sub.disabled_at is not None and "quản trị viên" in sub.disabled_reason
@@ -281,23 +297,23 @@ async def test_a_managers_subscription_follows_their_current_role(province):
 
     mark = emu.mark()
     assert (await _day(cycle, clock, date(2026, 11, 27))).digests == 2
-    group, = _digests(_texts(emu, GROUP, mark))
+    (group,) = _digests(_texts(emu, GROUP, mark))
     assert "Phòng CCHC" in group and "NV1" in group and "NV2" not in group
-    mine, = _digests(_texts(emu, QT02, mark))
+    (mine,) = _digests(_texts(emu, QT02, mark))
     assert "toàn bộ nhiệm vụ" in mine and "NV1" in mine and "NV2" in mine
 
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
     assert "lãnh đạo" in (await admin.say("/vaitro QT02 lãnh đạo")).plain_text  # admin → manager: narrows
-    assert "cán bộ" in (await admin.say("/vaitro LD01 cán bộ")).plain_text     # manager → officer: stops
+    assert "cán bộ" in (await admin.say("/vaitro LD01 cán bộ")).plain_text  # manager → officer: stops
 
     mark = emu.mark()
     result = await _day(cycle, clock, date(2026, 11, 28))
     assert (result.digests, result.stopped) == (1, 1)
-    mine, = _digests(_texts(emu, QT02, mark))
+    (mine,) = _digests(_texts(emu, QT02, mark))
     assert "Phòng Tổ chức" in mine and "NV2" in mine and "NV1" not in mine and "toàn bộ" not in mine
     texts = _texts(emu, GROUP, mark)
     assert not _digests(texts), texts
-    stop, = _stops(texts)
+    (stop,) = _stops(texts)
     assert "Phạm Quốc Hùng (LD01)" in stop and "không còn là lãnh đạo hay quản trị viên" in stop
 
     mark = emu.mark()
@@ -310,7 +326,7 @@ async def test_a_managers_subscription_follows_their_current_role(province):
     assert _count(engine, Subscription) == 2
     mark = emu.mark()
     await _day(cycle, clock, date(2026, 11, 30))
-    group, = _digests(_texts(emu, GROUP, mark))
+    (group,) = _digests(_texts(emu, GROUP, mark))
     assert "NV1" in group
 
 
@@ -322,7 +338,7 @@ async def test_a_subscription_without_a_known_or_linked_owner_stops_and_says_why
         emu.group(chat_id, f"Nhóm {chat_id}")
     with session_scope(engine) as session:
         ld02 = staff_by_code(session=session, code="LD02")
-        long_ago = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        long_ago = datetime(2026, 11, 1, tzinfo=UTC)
         session.add(Subscription(chat_id=-100801, staff_id=ld02.id, at_time="16:30", created_at=long_ago))
         session.add(Subscription(chat_id=-100802, at_time="16:30", created_at=long_ago))
         session.add(Subscription(chat_id=-100803, owner_telegram_id=ADMIN_ID, at_time="16:30", created_at=long_ago))
@@ -330,9 +346,9 @@ async def test_a_subscription_without_a_known_or_linked_owner_stops_and_says_why
     mark = emu.mark()
     result = await _day(cycle_of(), clock, date(2026, 11, 27))
     assert (result.digests, result.stopped) == (1, 2)
-    unlinked, = _stops(_texts(emu, -100801, mark))
+    (unlinked,) = _stops(_texts(emu, -100801, mark))
     assert "Hoàng Thị Mai (LD02)" in unlinked and "không còn gắn với bot" in unlinked
-    unknown, = _stops(_texts(emu, -100802, mark))
+    (unknown,) = _stops(_texts(emu, -100802, mark))
     assert "không biết ai đã đăng ký" in unknown
     assert len(_digests(_texts(emu, -100803, mark))) == 1
 
@@ -350,17 +366,27 @@ def test_the_migration_finds_the_owners_of_existing_subscriptions(empty_db_url):
     upgrade(empty_db_url, "0008")
     engine = make_engine(empty_db_url)
     try:
-        now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        now = datetime(2026, 11, 1, tzinfo=UTC)
         with engine.begin() as conn:
+
             def subscribe(chat_id: int) -> None:
-                conn.execute(text("INSERT INTO subscription (chat_id, frequency, weekday, at_time, last_period, "
-                                  "last_counts, created_at) VALUES (:chat, 'daily', 0, '08:00', '', '', :at)"),
-                             {"chat": chat_id, "at": now})
+                conn.execute(
+                    text(
+                        "INSERT INTO subscription (chat_id, frequency, weekday, at_time, last_period, "
+                        "last_counts, created_at) VALUES (:chat, 'daily', 0, '08:00', '', '', :at)"
+                    ),
+                    {"chat": chat_id, "at": now},
+                )
 
             def audit(actor: str, chat_id: int, new: str) -> None:
-                conn.execute(text("INSERT INTO audit_entry (at, actor, action, entity, entity_code, field, "
-                                  "old_value, new_value, note) VALUES (:at, :actor, 'subscribe', 'chat', :chat, '', "
-                                  "'', :new, '')"), {"at": now, "actor": actor, "chat": str(chat_id), "new": new})
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_entry (at, actor, action, entity, entity_code, field, "
+                        "old_value, new_value, note) VALUES (:at, :actor, 'subscribe', 'chat', :chat, '', "
+                        "'', :new, '')"
+                    ),
+                    {"at": now, "actor": actor, "chat": str(chat_id), "new": new},
+                )
 
             subscribe(9001)  # a private chat: its person
             subscribe(-1001)  # a group: the admin who last subscribed it, from the audit log

@@ -68,8 +68,7 @@ from telegram.ext import Application, CommandHandler, TypeHandler
 import texts.common
 from devtools.emulator import StoredFile
 from handlers import errors
-from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID,
-                            WARD_OFFICER_ID)
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID, WARD_OFFICER_ID
 
 # --------------------------------------------------------------------------
 # Who, where
@@ -131,19 +130,53 @@ def registered_commands() -> list[str]:
 COMMANDS = registered_commands()
 ADMIN_COMMANDS = {"moi", "invite", "vaitro", "role", "capnhatchitieu", "settarget", "xoatailieu", "removedoc"}
 # Managers give, reassign and extend the tasks of their scope (admins every task's).
-MANAGER_COMMANDS = {"dangkytonghop", "subscribe", "huydangky", "unsubscribe", "themnhiemvu", "addtask", "giao", "assign",
-                    "giahan", "extend"}
+MANAGER_COMMANDS = {
+    "dangkytonghop",
+    "subscribe",
+    "huydangky",
+    "unsubscribe",
+    "themnhiemvu",
+    "addtask",
+    "giao",
+    "assign",
+    "giahan",
+    "extend",
+}
 REPORT_COMMANDS = {"baocao", "report", "suabaocao", "correct"}
 OWN_FLOW_COMMANDS = {"huy", "cancel"}  # leaves one's own conversation
 # Task data stays out of group chats: these only say "private chats only" there.
-PRIVATE_ONLY_COMMANDS = {"nhiemvu", "tasks", "baocao", "report", "suabaocao", "correct", "tonghop", "digest",
-                         "donvi", "unit", "xuatbaocao", "export", "moi", "invite", "themnhiemvu", "addtask",
-                         "giao", "assign", "giahan", "extend", "vaitro", "role", "nhatky", "audit",
-                         "capnhatchitieu", "settarget"}
-TASK_PREFIXES = ("p", "b", "t", "z", "d")      # <prefix>:<task id>[:<percent>]
-REPORT_PREFIXES = ("n", "c", "k", "kb")        # <prefix>:<report id>[:<percent>]
+PRIVATE_ONLY_COMMANDS = {
+    "nhiemvu",
+    "tasks",
+    "baocao",
+    "report",
+    "suabaocao",
+    "correct",
+    "tonghop",
+    "digest",
+    "donvi",
+    "unit",
+    "xuatbaocao",
+    "export",
+    "moi",
+    "invite",
+    "themnhiemvu",
+    "addtask",
+    "giao",
+    "assign",
+    "giahan",
+    "extend",
+    "vaitro",
+    "role",
+    "nhatky",
+    "audit",
+    "capnhatchitieu",
+    "settarget",
+}
+TASK_PREFIXES = ("p", "b", "t", "z", "d")  # <prefix>:<task id>[:<percent>]
+REPORT_PREFIXES = ("n", "c", "k", "kb")  # <prefix>:<report id>[:<percent>]
 ADMIN_BUTTONS = ("a:save", "a:cancel")
-VOTE_PREFIX = "v"                              # v:<answer id>:<1 | -1>, only on the bot's answers
+VOTE_PREFIX = "v"  # v:<answer id>:<1 | -1>, only on the bot's answers
 
 
 def registered_button_families(module: str) -> set[str]:
@@ -155,13 +188,17 @@ def registered_button_families(module: str) -> set[str]:
 
     app = Application.builder().token("1:x").build()
     register(app)
-    return {h.pattern.pattern.removeprefix("^").removesuffix(":") for h in app.handlers[0]
-            if isinstance(h, CallbackQueryHandler) and h.pattern is not None and h.callback.__module__ == module}
+    return {
+        h.pattern.pattern.removeprefix("^").removesuffix(":")
+        for h in app.handlers[0]
+        if isinstance(h, CallbackQueryHandler) and h.pattern is not None and h.callback.__module__ == module
+    }
 
 
 # «✅ Đã xong» (d) asks first, in handlers.review beside the completion review's buttons.
-assert registered_button_families("handlers.tasks") | {"d"} == set(TASK_PREFIXES + REPORT_PREFIXES), \
+assert registered_button_families("handlers.tasks") | {"d"} == set(TASK_PREFIXES + REPORT_PREFIXES), (
     "handlers/tasks.py has new buttons"
+)
 assert registered_button_families("handlers.review") == {"d", "rc", "rr", "iv"}
 assert registered_button_families("handlers.admin") == {"a"} and registered_button_families("handlers.ask") == {"v"}
 
@@ -177,26 +214,107 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c
 CONTROLS = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0)]))
 COMBINING = "".join(map(chr, range(0x300, 0x370))) + "\u0489\u20dd\u20e3"
 VIETNAMESE = [
-    "Số hóa hồ sơ, kết quả giải quyết TTHC", "so hoa ho so ket qua giai quyet tthc",
-    "Chỉ số SIPAS năm 2022 của Huế là bao nhiêu?", "chi so sipas nam 2022 cua hue la bao nhieu",
-    "ĐƯA DVC TRỰC TUYẾN TOÀN TRÌNH LÊN CỔNG", "Thủ tục hành chính", "thu tuc hanh chinh",
-    "hoá / hóa, thuỷ / thủy, tỉ lệ / tỷ lệ", "Đ đ Ð ð", "vướng mắc chờ số liệu của Sở",
+    "Số hóa hồ sơ, kết quả giải quyết TTHC",
+    "so hoa ho so ket qua giai quyet tthc",
+    "Chỉ số SIPAS năm 2022 của Huế là bao nhiêu?",
+    "chi so sipas nam 2022 cua hue la bao nhieu",
+    "ĐƯA DVC TRỰC TUYẾN TOÀN TRÌNH LÊN CỔNG",
+    "Thủ tục hành chính",
+    "thu tuc hanh chinh",
+    "hoá / hóa, thuỷ / thủy, tỉ lệ / tỷ lệ",
+    "Đ đ Ð ð",
+    "vướng mắc chờ số liệu của Sở",
     unicodedata.normalize("NFD", "Rà soát, đề xuất đơn giản hóa TTHC lĩnh vực nội vụ"),
     unicodedata.normalize("NFD", "Ủy ban nhân dân phường Phú Hội"),
-    "Phòng Cải cách hành chính", "UBND tỉnh Thừa Thiên Huế > Sở Nội vụ", "Phú Hội",
+    "Phòng Cải cách hành chính",
+    "UBND tỉnh Thừa Thiên Huế > Sở Nội vụ",
+    "Phú Hội",
 ]
 PIECES = VIETNAMESE + [
-    "مرحبا بالعالم", "שלום עולם", "\u202eslx.exe", "abc\u202edef\u202c", "日本語のテキスト", "한국어", "ไทย",
-    "👨\u200d👩\u200d👧\u200d👦", "🇻🇳", "👍🏽", "🏳️\u200d🌈", "😀😃😄", "❤️", "#️⃣", "\U0001f9d1\U0001f3fd\u200d\U0001f4bb",
-    "\ue000\uf8ff", "\uffff\ufffe", "\U0010ffff", "\U000e0001\U000e0041", "\ufdd0\ufdef", "\U0001d400\U0001d7ff",
-    "\U00012000𒐫", "ﷺ", "\u3164", "\u115f\u1160", "\u2800", "\ufff9\ufffa\ufffb", "\ufffc\ufffd",
-    "Z̷̢̛̪ạ̵̡l̸̨̛g̷̢̛ǫ̵̕", "e" + "\u0301" * 40, "a\u0308\u0323\u0301",
-    "<b>", "</b>", "<i>x</b>", "<script>alert(1)</script>", "&amp;", "&", "&#0;", "&#x110000;", "&lt;", "<", ">",
-    "\"'`", "*_~[]()|{}.!#+-=", "\\", "%s%d{0}{x}", "${HOME}", "'; DROP TABLE task; --", "NULL", "None",
-    "@" + BOT_USERNAME, "@otherbot", "/start", "/baocao NV001 50", "NV001", "nv003", "CB01", "LD02", "QT01",
-    "100%", "-1", "1e400", "nan", "inf", "0x10", "١٢٣", "１２３", "½", "²", "Ⅻ",
-    "\u2028", "\u2029", "\r\n", "\r", "\t", "\u00a0", "\u3000", "\u0085", "\x00", "\x1b[31m", "\x7f",
-    "https://t.me/" + BOT_USERNAME + "?start=abc", "tg://user?id=1", "<a href='javascript:x'>x</a>",
+    "مرحبا بالعالم",
+    "שלום עולם",
+    "\u202eslx.exe",
+    "abc\u202edef\u202c",
+    "日本語のテキスト",
+    "한국어",
+    "ไทย",
+    "👨\u200d👩\u200d👧\u200d👦",
+    "🇻🇳",
+    "👍🏽",
+    "🏳️\u200d🌈",
+    "😀😃😄",
+    "❤️",
+    "#️⃣",
+    "\U0001f9d1\U0001f3fd\u200d\U0001f4bb",
+    "\ue000\uf8ff",
+    "\uffff\ufffe",
+    "\U0010ffff",
+    "\U000e0001\U000e0041",
+    "\ufdd0\ufdef",
+    "\U0001d400\U0001d7ff",
+    "\U00012000𒐫",
+    "ﷺ",
+    "\u3164",
+    "\u115f\u1160",
+    "\u2800",
+    "\ufff9\ufffa\ufffb",
+    "\ufffc\ufffd",
+    "Z̷̢̛̪ạ̵̡l̸̨̛g̷̢̛ǫ̵̕",
+    "e" + "\u0301" * 40,
+    "a\u0308\u0323\u0301",
+    "<b>",
+    "</b>",
+    "<i>x</b>",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "&",
+    "&#0;",
+    "&#x110000;",
+    "&lt;",
+    "<",
+    ">",
+    "\"'`",
+    "*_~[]()|{}.!#+-=",
+    "\\",
+    "%s%d{0}{x}",
+    "${HOME}",
+    "'; DROP TABLE task; --",
+    "NULL",
+    "None",
+    "@" + BOT_USERNAME,
+    "@otherbot",
+    "/start",
+    "/baocao NV001 50",
+    "NV001",
+    "nv003",
+    "CB01",
+    "LD02",
+    "QT01",
+    "100%",
+    "-1",
+    "1e400",
+    "nan",
+    "inf",
+    "0x10",
+    "١٢٣",
+    "１２３",
+    "½",
+    "²",
+    "Ⅻ",
+    "\u2028",
+    "\u2029",
+    "\r\n",
+    "\r",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    "\u0085",
+    "\x00",
+    "\x1b[31m",
+    "\x7f",
+    "https://t.me/" + BOT_USERNAME + "?start=abc",
+    "tg://user?id=1",
+    "<a href='javascript:x'>x</a>",
 ]
 UTF8_CHARS = st.characters(codec="utf-8")  # every code point but the surrogates
 
@@ -208,8 +326,9 @@ def special_chars() -> st.SearchStrategy[str]:
 ODD_TEXT = st.one_of(
     st.text(UTF8_CHARS, min_size=1, max_size=120),
     st.sampled_from(PIECES),
-    st.lists(st.one_of(st.sampled_from(PIECES), special_chars(), st.text(UTF8_CHARS, max_size=12)),
-             min_size=1, max_size=12).map("".join),
+    st.lists(
+        st.one_of(st.sampled_from(PIECES), special_chars(), st.text(UTF8_CHARS, max_size=12)), min_size=1, max_size=12
+    ).map("".join),
 ).filter(bool)
 
 
@@ -220,9 +339,12 @@ def _huge(chunk: str, size: int, shape: str) -> str:
 
 
 # Telegram itself limits a message to 4096 UTF-16 units; bigger ones are malformed but must not crash the bot.
-HUGE_TEXT = st.builds(_huge, st.one_of(st.sampled_from(PIECES), st.text(UTF8_CHARS, min_size=1, max_size=16)),
-                      st.sampled_from([1000, 2000, 3990, 4095, 4096, 4097, 5000, 9000]),
-                      st.sampled_from(["words", "lines", "one_word"]))
+HUGE_TEXT = st.builds(
+    _huge,
+    st.one_of(st.sampled_from(PIECES), st.text(UTF8_CHARS, min_size=1, max_size=16)),
+    st.sampled_from([1000, 2000, 3990, 4095, 4096, 4097, 5000, 9000]),
+    st.sampled_from(["words", "lines", "one_word"]),
+)
 
 ANY_TEXT = st.one_of(ODD_TEXT, ODD_TEXT, HUGE_TEXT)
 
@@ -230,24 +352,94 @@ TASK_CODES = ["NV001", "NV002", "NV003", "NV004", "NV005", "NV006"]  # the sampl
 
 # Arguments that look almost right: task, staff, unit and target names, numbers, dates, roles, times.
 TOKENS = st.one_of(
-    st.sampled_from(["NV001", "NV002", "NV003", "NV004", "NV005", "NV006", "NV999", "nv001", " NV001 ", "NV",
-                     "CB01", "CB02", "CB03", "LD01", "LD02", "QT01", "CB99", "CT01", "CT02", "CT99",
-                     "0", "50", "100", "101", "-1", "50%", "50,5", "1e400", "nan", "inf", "-0", "٥٠", "５０",
-                     "vướng mắc", "vuong mac", "vm", "blocked", "khó khăn",
-                     "31/12/2030", "29/02/2031", "31/02/2030", "00/00/0000", "2030-12-31", "99999", "1/1/1",
-                     "31/12/9999", "45000", "01.01.2030",
-                     "cán bộ", "lãnh đạo", "quản trị", "admin", "vua",
-                     "hằng ngày", "hằng tuần", "thứ 2", "thứ 9", "cn", "07:30", "25:00", "23:60", "7h", "99h",
-                     "Phòng Cải cách hành chính", "Phú Hội", ">", ">>", " > ", "UBND", "Sở Nội vụ",
-                     "ke-hoach.txt", "../../etc/passwd", "2022", "Huế", "sipas"]),
+    st.sampled_from(
+        [
+            "NV001",
+            "NV002",
+            "NV003",
+            "NV004",
+            "NV005",
+            "NV006",
+            "NV999",
+            "nv001",
+            " NV001 ",
+            "NV",
+            "CB01",
+            "CB02",
+            "CB03",
+            "LD01",
+            "LD02",
+            "QT01",
+            "CB99",
+            "CT01",
+            "CT02",
+            "CT99",
+            "0",
+            "50",
+            "100",
+            "101",
+            "-1",
+            "50%",
+            "50,5",
+            "1e400",
+            "nan",
+            "inf",
+            "-0",
+            "٥٠",
+            "５０",
+            "vướng mắc",
+            "vuong mac",
+            "vm",
+            "blocked",
+            "khó khăn",
+            "31/12/2030",
+            "29/02/2031",
+            "31/02/2030",
+            "00/00/0000",
+            "2030-12-31",
+            "99999",
+            "1/1/1",
+            "31/12/9999",
+            "45000",
+            "01.01.2030",
+            "cán bộ",
+            "lãnh đạo",
+            "quản trị",
+            "admin",
+            "vua",
+            "hằng ngày",
+            "hằng tuần",
+            "thứ 2",
+            "thứ 9",
+            "cn",
+            "07:30",
+            "25:00",
+            "23:60",
+            "7h",
+            "99h",
+            "Phòng Cải cách hành chính",
+            "Phú Hội",
+            ">",
+            ">>",
+            " > ",
+            "UBND",
+            "Sở Nội vụ",
+            "ke-hoach.txt",
+            "../../etc/passwd",
+            "2022",
+            "Huế",
+            "sipas",
+        ]
+    ),
     ODD_TEXT,
 )
 # Nearly right: a task code, a valid or invalid percentage, then any text (a note, a reason...).
-PLAUSIBLE_ARGS = st.builds(lambda code, amount, rest: f"{code} {amount} {rest}".strip(),
-                           st.sampled_from(TASK_CODES + ["nv001", "NV999", "CB01", "CT01", "Phú Hội", ">"]),
-                           st.sampled_from(["0", "25", "50", "100", "101", "vướng mắc", "vm", "31/12/2030", "CB02",
-                                            "quản trị", "87,5", ""]),
-                           st.one_of(st.just(""), ANY_TEXT))
+PLAUSIBLE_ARGS = st.builds(
+    lambda code, amount, rest: f"{code} {amount} {rest}".strip(),
+    st.sampled_from(TASK_CODES + ["nv001", "NV999", "CB01", "CT01", "Phú Hội", ">"]),
+    st.sampled_from(["0", "25", "50", "100", "101", "vướng mắc", "vm", "31/12/2030", "CB02", "quản trị", "87,5", ""]),
+    st.one_of(st.just(""), ANY_TEXT),
+)
 ARGS = st.one_of(
     st.just(""),
     st.lists(TOKENS, min_size=1, max_size=6).map(" ".join),
@@ -295,15 +487,15 @@ class Case:
     """One update to deliver and what must follow it."""
 
     label: str
-    update: dict                  # a raw Update (no update_id); "$base"/"$group_base" placeholders for buttons
-    actor: int | None             # the Telegram id acting (None: nobody, e.g. a channel post)
-    chat_id: int | None           # where an answer goes
-    expect: str                   # REPLY, SILENT, ANY or ANSWER (a button press)
-    why: str = ""                 # the name of an allowed silence
-    action: tuple = ("read",)     # what it tries: ("read",), ("admin",), ("manager",), ("task", code or id),
-                                  # ("report", id), ("garbage",), ("own",), ("text",), ("file", name)
+    update: dict  # a raw Update (no update_id); "$base"/"$group_base" placeholders for buttons
+    actor: int | None  # the Telegram id acting (None: nobody, e.g. a channel post)
+    chat_id: int | None  # where an answer goes
+    expect: str  # REPLY, SILENT, ANY or ANSWER (a button press)
+    why: str = ""  # the name of an allowed silence
+    action: tuple = ("read",)  # what it tries: ("read",), ("admin",), ("manager",), ("task", code or id),
+    # ("report", id), ("garbage",), ("own",), ("text",), ("file", name)
     files: list[StoredFile] = field(default_factory=list)  # to register in the emulator first
-    oversize: str | None = None   # file_id of a file declared over MAX_UPLOAD_MB
+    oversize: str | None = None  # file_id of a file declared over MAX_UPLOAD_MB
 
     def __repr__(self) -> str:  # short, for failure reports
         return f"<{self.label}: {shorten(self.update)}>"
@@ -343,31 +535,122 @@ def command_action(command: str, args: str, private: bool) -> tuple:
 
 # What each command reads in its arguments, to get past the first check more often than random text.
 STAFF_CODES = ["CB01", "CB02", "CB03", "LD01", "LD02", "QT01", "CB99", "cb02", "CB"]
-DATES = ["31/12/2030", "29/02/2031", "31/02/2030", "00/00/0000", "2030-12-31", "99999", "1/1/1", "31/12/9999",
-         "45000", "01.01.2030", "hôm qua", "01/01/2000"]
+DATES = [
+    "31/12/2030",
+    "29/02/2031",
+    "31/02/2030",
+    "00/00/0000",
+    "2030-12-31",
+    "99999",
+    "1/1/1",
+    "31/12/9999",
+    "45000",
+    "01.01.2030",
+    "hôm qua",
+    "01/01/2000",
+]
 VOCAB: dict[str, list[str]] = {
     "start": ["abc", "x" * 64, "NV001", "-", "a" * 300, "🔗", "moi_ABCDEF123", "../", "%00"],
     "hoi": ["2022", "Huế", "Hà Nội", "sipas", "chỉ số", "-1", "9" * 30, "?", "*", "%", "năm nay", "bao nhiêu"],
     "xoatailieu": ["ke-hoach.txt", "../../etc/passwd", ".", "*", "a.pdf", "tai lieu.docx", "%", "\\x"],
-    "baocao": TASK_CODES + ["nv001", "NV999", "0", "25", "50", "100", "101", "-1", "50%", "50,5", "1e400", "nan",
-                            "٥٠", "vướng mắc", "vuong mac", "vm", "blocked", "khó khăn", "chờ số liệu"],
-    "donvi": [">", " > ", ">>", "> Phú Hội", "Phòng Cải cách hành chính", "Phú Hội", "UBND", "»", "›",
-              "Sở Nội vụ > Phòng Cải cách hành chính", "phong cai cach hanh chinh", "UBND tỉnh Thừa Thiên Huế"],
-    "dangkytonghop": ["hằng ngày", "hằng tuần", "thứ 2", "thứ 9", "cn", "chủ nhật", "07:30", "25:00", "23:60",
-                      "7h", "99h", "24h", "00:00", "hang tuan thu bay 23:59", "weekly", "daily", "monthly", "8h30"],
+    "baocao": TASK_CODES
+    + [
+        "nv001",
+        "NV999",
+        "0",
+        "25",
+        "50",
+        "100",
+        "101",
+        "-1",
+        "50%",
+        "50,5",
+        "1e400",
+        "nan",
+        "٥٠",
+        "vướng mắc",
+        "vuong mac",
+        "vm",
+        "blocked",
+        "khó khăn",
+        "chờ số liệu",
+    ],
+    "donvi": [
+        ">",
+        " > ",
+        ">>",
+        "> Phú Hội",
+        "Phòng Cải cách hành chính",
+        "Phú Hội",
+        "UBND",
+        "»",
+        "›",
+        "Sở Nội vụ > Phòng Cải cách hành chính",
+        "phong cai cach hanh chinh",
+        "UBND tỉnh Thừa Thiên Huế",
+    ],
+    "dangkytonghop": [
+        "hằng ngày",
+        "hằng tuần",
+        "thứ 2",
+        "thứ 9",
+        "cn",
+        "chủ nhật",
+        "07:30",
+        "25:00",
+        "23:60",
+        "7h",
+        "99h",
+        "24h",
+        "00:00",
+        "hang tuan thu bay 23:59",
+        "weekly",
+        "daily",
+        "monthly",
+        "8h30",
+    ],
     "moi": STAFF_CODES,
     "themnhiemvu": ["NV001", "NV100", "nv100", "X" * 70, "NV 1", "<b>"],
     "giao": TASK_CODES + STAFF_CODES,
     "giahan": TASK_CODES + DATES + ["chờ số liệu", "lý do"],
     "vaitro": STAFF_CODES + ["cán bộ", "lãnh đạo", "quản trị", "admin", "vua", "QUẢN TRỊ", "quan tri vien"],
-    "capnhatchitieu": ["CT01", "CT02", "CT99", "ct01", "87,5", "1.234,5", "nan", "inf", "-inf", "1e400", "-5", "0",
-                       "abc", "1e308", "số liệu quý III"],
+    "capnhatchitieu": [
+        "CT01",
+        "CT02",
+        "CT99",
+        "ct01",
+        "87,5",
+        "1.234,5",
+        "nan",
+        "inf",
+        "-inf",
+        "1e400",
+        "-5",
+        "0",
+        "abc",
+        "1e308",
+        "số liệu quý III",
+    ],
     "nhatky": TASK_CODES + STAFF_CODES + ["CT01", "*", "%"],
 }
-ALIASES = {"ask": "hoi", "chitieu": "hoi", "targets": "hoi", "removedoc": "xoatailieu", "report": "baocao",
-           "suabaocao": "baocao", "correct": "baocao", "unit": "donvi", "subscribe": "dangkytonghop",
-           "invite": "moi", "addtask": "themnhiemvu", "assign": "giao", "extend": "giahan", "role": "vaitro",
-           "settarget": "capnhatchitieu", "audit": "nhatky"}
+ALIASES = {
+    "ask": "hoi",
+    "chitieu": "hoi",
+    "targets": "hoi",
+    "removedoc": "xoatailieu",
+    "report": "baocao",
+    "suabaocao": "baocao",
+    "correct": "baocao",
+    "unit": "donvi",
+    "subscribe": "dangkytonghop",
+    "invite": "moi",
+    "addtask": "themnhiemvu",
+    "assign": "giao",
+    "extend": "giahan",
+    "role": "vaitro",
+    "settarget": "capnhatchitieu",
+    "audit": "nhatky",
+}
 
 
 def command_arguments(command: str) -> st.SearchStrategy[str]:
@@ -379,13 +662,24 @@ def command_arguments(command: str) -> st.SearchStrategy[str]:
 
 
 # Roles weighted towards those who get past the permission checks, where the arguments are read.
-COMMAND_ROLES = ["stranger", "officer", "officer2", "ward_officer", "manager", "manager", "ward_manager",
-                 "admin", "admin", "admin"]
+COMMAND_ROLES = [
+    "stranger",
+    "officer",
+    "officer2",
+    "ward_officer",
+    "manager",
+    "manager",
+    "ward_manager",
+    "admin",
+    "admin",
+    "admin",
+]
 
 
 @st.composite
-def command_cases(draw, commands=st.sampled_from(COMMANDS), where=st.sampled_from(["private"] * 4 + ["group",
-                                                                                                 "supergroup"])):
+def command_cases(
+    draw, commands=st.sampled_from(COMMANDS), where=st.sampled_from(["private"] * 4 + ["group", "supergroup"])
+):
     role = draw(st.sampled_from(COMMAND_ROLES))
     place = draw(where)
     known = draw(st.integers(0, 9)) > 0
@@ -405,8 +699,9 @@ def command_case(role: str, place: str, command: str, args: str, suffix: str = "
     for_other_bot = suffix == "@otherbot"
     expect, why = (SILENT, "a command for another bot") if for_other_bot else (REPLY, "")
     action = ("read",) if for_other_bot else command_action(command, command_args(text), place == "private")
-    return Case(f"{role} {place} /{command}{suffix} {shorten(args, 60)}", update, ROLES[role], chat["id"], expect,
-                why, action)
+    return Case(
+        f"{role} {place} /{command}{suffix} {shorten(args, 60)}", update, ROLES[role], chat["id"], expect, why, action
+    )
 
 
 def command_args(text: str) -> str:
@@ -425,8 +720,9 @@ def text_cases(draw, texts=ANY_TEXT):
     if place != "private":
         how = draw(st.sampled_from(["chatter", "chatter", "mention", "reply"]))
         if how == "mention":
-            text = draw(st.sampled_from([f"@{BOT_USERNAME} {text}", f"{text} @{BOT_USERNAME.upper()}",
-                                         f"@{BOT_USERNAME}"]))
+            text = draw(
+                st.sampled_from([f"@{BOT_USERNAME} {text}", f"{text} @{BOT_USERNAME.upper()}", f"@{BOT_USERNAME}"])
+            )
             mention = True
         elif how == "reply":
             extra["reply_to_message"] = message(chat, BOT, text="Xin chào!")
@@ -439,9 +735,7 @@ def text_cases(draw, texts=ANY_TEXT):
         content["entities"] = entities
     update = {"message": message(chat, user_dict(role), **content)}
     is_command = bool(entities)
-    if place == "private" or mention or replied:
-        expect, why = REPLY, ""
-    elif is_command:
+    if place == "private" or mention or replied or is_command:
         expect, why = REPLY, ""
     else:
         expect, why = SILENT, "group chatter not addressed to the bot"
@@ -461,11 +755,33 @@ ID_TOKENS = st.one_of(
     st.integers(-5, -1).map(str),
     st.integers(13, 10**6).map(str),
     st.sampled_from([str(2**31), str(2**53), str(2**63 - 1), str(2**63), str(2**64), str(10**30), "9" * 50]),
-    st.sampled_from(["", "x", "NV001", "１", "٣", "+1", " 1", "1 ", "0x1", "1_0", "1.0", "1e3", "-0", "٠٠١",
-                     "None", "null", "${id}", "1;DROP", "𝟏"]),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "NV001",
+            "１",
+            "٣",
+            "+1",
+            " 1",
+            "1 ",
+            "0x1",
+            "1_0",
+            "1.0",
+            "1e3",
+            "-0",
+            "٠٠١",
+            "None",
+            "null",
+            "${id}",
+            "1;DROP",
+            "𝟏",
+        ]
+    ),
 )
-PERCENT_TOKENS = st.one_of(st.integers(-10, 110).map(str), st.sampled_from(["", "x", "50%", "5e1", "100.0",
-                                                                           "１００", "999999999999999999999"]))
+PERCENT_TOKENS = st.one_of(
+    st.integers(-10, 110).map(str), st.sampled_from(["", "x", "50%", "5e1", "100.0", "１００", "999999999999999999999"])
+)
 
 
 @st.composite
@@ -473,23 +789,41 @@ def callback_data(draw) -> tuple[str, tuple]:
     """(data, action): random strings; known prefixes with random, invalid or huge ids; genuine data (the
     ids of real tasks and reports, the caller's own or someone else's: ``{task:NV001}`` and ``{report:role}``
     are replaced by the ids when the case is delivered); all up to 64 bytes."""
-    kind = draw(st.sampled_from(["random", "task", "task", "report", "report", "admin", "extra", "genuine",
-                                 "genuine", "genuine"]))
+    kind = draw(
+        st.sampled_from(
+            ["random", "task", "task", "report", "report", "admin", "extra", "genuine", "genuine", "genuine"]
+        )
+    )
     if kind == "random":
-        data = draw(st.one_of(st.text(UTF8_CHARS, max_size=64), st.sampled_from(PIECES),
-                              st.from_regex(r"[a-z]{1,3}:[^:]{0,10}(:[^:]{0,10})?", fullmatch=True)))
+        data = draw(
+            st.one_of(
+                st.text(UTF8_CHARS, max_size=64),
+                st.sampled_from(PIECES),
+                st.from_regex(r"[a-z]{1,3}:[^:]{0,10}(:[^:]{0,10})?", fullmatch=True),
+            )
+        )
         return truncate_utf8(data, 64), ("garbage",)
     if kind == "admin":
         data = draw(st.one_of(st.sampled_from(ADMIN_BUTTONS), st.text(UTF8_CHARS, max_size=20).map(lambda s: "a:" + s)))
         return truncate_utf8(data, 64), ("manager",)  # the add-task conversation's «Lưu» / «Hủy»
     if kind == "genuine":
         prefix = draw(st.sampled_from(TASK_PREFIXES + REPORT_PREFIXES))
-        target = (f"{{task:{draw(st.sampled_from(TASK_CODES))}}}" if prefix in TASK_PREFIXES
-                  else f"{{report:{draw(st.sampled_from(list(ROLES)))}}}")
+        target = (
+            f"{{task:{draw(st.sampled_from(TASK_CODES))}}}"
+            if prefix in TASK_PREFIXES
+            else f"{{report:{draw(st.sampled_from(list(ROLES)))}}}"
+        )
         data = f"{prefix}:{target}" + (f":{draw(st.sampled_from([0, 25, 50, 75, 100]))}" if prefix in "pk" else "")
         return data, ("task", target[6:-1]) if prefix in TASK_PREFIXES else ("report", target)
-    prefix = draw(st.sampled_from(TASK_PREFIXES if kind == "task" else REPORT_PREFIXES if kind == "report"
-                                  else TASK_PREFIXES + REPORT_PREFIXES))
+    prefix = draw(
+        st.sampled_from(
+            TASK_PREFIXES
+            if kind == "task"
+            else REPORT_PREFIXES
+            if kind == "report"
+            else TASK_PREFIXES + REPORT_PREFIXES
+        )
+    )
     parts = [prefix, draw(ID_TOKENS)]
     if prefix in ("p", "k") or kind == "extra":
         parts.append(draw(PERCENT_TOKENS))
@@ -505,8 +839,9 @@ def callback_data(draw) -> tuple[str, tuple]:
 @st.composite
 def vote_data(draw) -> tuple[str, tuple]:
     """👍/👎 data, valid or not; the messages pressed here (greetings, deleted, stale) never carry them."""
-    parts = [VOTE_PREFIX, draw(ID_TOKENS)] + draw(st.lists(st.sampled_from(["1", "-1", "0", "2", "", "x", "+1"]),
-                                                           max_size=2))
+    parts = [VOTE_PREFIX, draw(ID_TOKENS)] + draw(
+        st.lists(st.sampled_from(["1", "-1", "0", "2", "", "x", "+1"]), max_size=2)
+    )
     return truncate_utf8(":".join(parts), 64), ("forged",)
 
 
@@ -526,8 +861,7 @@ def button_case(role: str, data: str, action: tuple, where: str) -> Case:
     ``missing`` a message Telegram no longer has (deleted), ``stale`` one older than 48 hours (Telegram sends
     an InaccessibleMessage, date 0), ``group`` the bot's greeting in a group. (No inline messages: the bot has
     no inline mode, so Telegram never sends it the buttons of one.)"""
-    query: dict = {"id": str(new_id()), "from": user_dict(role), "chat_instance": str(ROLES[role] * 7919),
-                   "data": data}
+    query: dict = {"id": str(new_id()), "from": user_dict(role), "chat_instance": str(ROLES[role] * 7919), "data": data}
     chat_id = ROLES[role]
     if where == "base":
         query["message"] = "$base"
@@ -538,8 +872,15 @@ def button_case(role: str, data: str, action: tuple, where: str) -> Case:
     else:
         query["message"] = "$group_base"
         chat_id = GROUP["id"]
-    return Case(f"{role} presses {data!r} on a {where} message", {"callback_query": query}, ROLES[role], chat_id,
-                ANSWER, "", action)
+    return Case(
+        f"{role} presses {data!r} on a {where} message",
+        {"callback_query": query},
+        ROLES[role],
+        chat_id,
+        ANSWER,
+        "",
+        action,
+    )
 
 
 @st.composite
@@ -557,6 +898,7 @@ def button_cases(draw, data=callback_data()):
 
 # ---- files -----------------------------------------------------------------
 
+
 def _xlsx_with_wrong_headers() -> bytes:
     import io
 
@@ -565,7 +907,7 @@ def _xlsx_with_wrong_headers() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Tên", "Tuổi", "\u202eMã\u202c", None, "=1+1"])
-    sheet.append(["Nguyễn Văn A", 30, "NV001", "<b>", "=HYPERLINK(\"x\")"])
+    sheet.append(["Nguyễn Văn A", 30, "NV001", "<b>", '=HYPERLINK("x")'])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -584,33 +926,83 @@ FILE_BYTES = st.one_of(
     ODD_TEXT.map(lambda t: t.encode("utf-8")),
     ODD_TEXT.map(lambda t: t.encode("utf-16")),
     st.lists(ODD_TEXT, max_size=6).map(lambda rows: (CSV_HEADER_STAFF + "\n".join(rows)).encode("utf-8")),
-    st.lists(st.lists(TOKENS, min_size=1, max_size=7).map(",".join), max_size=5)
-    .map(lambda rows: (CSV_HEADER_TASKS + "\n".join(rows)).encode("utf-8-sig")),
-    st.just(CSV_HEADER_TASKS.encode("utf-8")),           # a header and no rows
+    st.lists(st.lists(TOKENS, min_size=1, max_size=7).map(",".join), max_size=5).map(
+        lambda rows: (CSV_HEADER_TASKS + "\n".join(rows)).encode("utf-8-sig")
+    ),
+    st.just(CSV_HEADER_TASKS.encode("utf-8")),  # a header and no rows
     st.just(b"\x00" * 64 + b"a,b\n"),
     st.builds(lambda: _xlsx_with_wrong_headers()),
 )
 FILE_NAMES = st.one_of(
-    st.builds(lambda stem, ext: stem + ext,
-              st.one_of(st.sampled_from(["bang", "nhiem-vu", "can-bo", "Kế hoạch 27", "../../etc/passwd", "con",
-                                         ".", "", "a" * 200, "tệp\u202eslx", " ", "\u200b", "bảng tính"]),
-                        ODD_TEXT.map(lambda t: t[:60])),
-              st.sampled_from(list(SHEET_EXTENSIONS + DOCUMENT_EXTENSIONS) * 2
-                              + [".XLSX", ".Csv", ".PDF", ".xls", ".doc", ".exe", "", ".xlsx.exe", ".tar.gz",
-                                 ".xlsx ", ".csv\u200b", ".pdf."])),
+    st.builds(
+        lambda stem, ext: stem + ext,
+        st.one_of(
+            st.sampled_from(
+                [
+                    "bang",
+                    "nhiem-vu",
+                    "can-bo",
+                    "Kế hoạch 27",
+                    "../../etc/passwd",
+                    "con",
+                    ".",
+                    "",
+                    "a" * 200,
+                    "tệp\u202eslx",
+                    " ",
+                    "\u200b",
+                    "bảng tính",
+                ]
+            ),
+            ODD_TEXT.map(lambda t: t[:60]),
+        ),
+        st.sampled_from(
+            list(SHEET_EXTENSIONS + DOCUMENT_EXTENSIONS) * 2
+            + [
+                ".XLSX",
+                ".Csv",
+                ".PDF",
+                ".xls",
+                ".doc",
+                ".exe",
+                "",
+                ".xlsx.exe",
+                ".tar.gz",
+                ".xlsx ",
+                ".csv\u200b",
+                ".pdf.",
+            ]
+        ),
+    ),
     st.none(),
 )
-MIMES = st.sampled_from([None, "application/pdf", "text/csv", "application/octet-stream", "image/png",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/plain",
-                         "x/\u202ey"])
+MIMES = st.sampled_from(
+    [
+        None,
+        "application/pdf",
+        "text/csv",
+        "application/octet-stream",
+        "image/png",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/plain",
+        "x/\u202ey",
+    ]
+)
 LIMIT_MB = 20  # Settings.max_upload_mb's default, the value the tests run with
 LIMIT_BYTES = LIMIT_MB * 1024 * 1024
 
 
 def stored(data: bytes, name: str | None, mime: str | None, kind: str) -> StoredFile:
     number = new_id()
-    return StoredFile(file_id=f"BQACbad-{number}", file_unique_id=f"AQADbad{number}", data=data, file_name=name,
-                      mime_type=mime, kind=kind, file_path=f"{kind}s/bad_{number}")
+    return StoredFile(
+        file_id=f"BQACbad-{number}",
+        file_unique_id=f"AQADbad{number}",
+        data=data,
+        file_name=name,
+        mime_type=mime,
+        kind=kind,
+        file_path=f"{kind}s/bad_{number}",
+    )
 
 
 def file_action(name: str | None, kind: str) -> tuple:
@@ -627,8 +1019,14 @@ def file_cases(draw):
     data = draw(FILE_BYTES)
     name = draw(FILE_NAMES) if kind == "document" else None
     mime = draw(MIMES) if kind == "document" else "image/jpeg"
-    declared = draw(st.one_of(st.just("real"), st.just("real"), st.just("absent"),
-                              st.sampled_from([LIMIT_BYTES + 1, LIMIT_BYTES * 2, 2**31 - 1, 2**40])))
+    declared = draw(
+        st.one_of(
+            st.just("real"),
+            st.just("real"),
+            st.just("absent"),
+            st.sampled_from([LIMIT_BYTES + 1, LIMIT_BYTES * 2, 2**31 - 1, 2**40]),
+        )
+    )
     caption = draw(st.one_of(st.none(), ODD_TEXT.map(lambda t: t[:1024])))
     f = stored(data, name, mime, kind)
     info: dict = {"file_id": f.file_id, "file_unique_id": f.file_unique_id}
@@ -649,8 +1047,17 @@ def file_cases(draw):
     oversize = f.file_id if isinstance(declared, int) else None
     if place == "channel":
         update = {"channel_post": message(CHANNEL, None, sender_chat=dict(CHANNEL), **content)}
-        return Case(f"channel post {kind} {name!r} ({len(data)} B, size {declared})", update, None, CHANNEL["id"],
-                    ANY, "a file posted in a channel", ("read",), [f], oversize)
+        return Case(
+            f"channel post {kind} {name!r} ({len(data)} B, size {declared})",
+            update,
+            None,
+            CHANNEL["id"],
+            ANY,
+            "a file posted in a channel",
+            ("read",),
+            [f],
+            oversize,
+        )
     chat = chat_for(place, role)
     update = {"message": message(chat, user_dict(role), **content)}
     if place == "private":
@@ -659,8 +1066,17 @@ def file_cases(draw):
         expect, why = SILENT, "a photo in a group"
     else:
         expect, why = ANY, "a file in a group"
-    return Case(f"{role} {place} {kind} {name!r} ({len(data)} B, size {declared})", update, ROLES[role], chat["id"],
-                expect, why, file_action(name, kind) if place == "private" else ("read",), [f], oversize)
+    return Case(
+        f"{role} {place} {kind} {name!r} ({len(data)} B, size {declared})",
+        update,
+        ROLES[role],
+        chat["id"],
+        expect,
+        why,
+        file_action(name, kind) if place == "private" else ("read",),
+        [f],
+        oversize,
+    )
 
 
 # ---- other messages and updates -------------------------------------------
@@ -670,24 +1086,52 @@ def _media(kind: str) -> dict:
     n = new_id()
     ident = {"file_id": f"X{kind}{n}", "file_unique_id": f"U{n}"}
     return {
-        "sticker": {"sticker": {**ident, "type": "regular", "width": 512, "height": 512, "is_animated": False,
-                                "is_video": False, "emoji": "👍"}},
+        "sticker": {
+            "sticker": {
+                **ident,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
+        },
         "location": {"location": {"latitude": 16.4637, "longitude": 107.5909}},
-        "venue": {"venue": {"location": {"latitude": 16.46, "longitude": 107.59}, "title": "UBND phường",
-                            "address": "Phú Hội, Huế"}},
+        "venue": {
+            "venue": {
+                "location": {"latitude": 16.46, "longitude": 107.59},
+                "title": "UBND phường",
+                "address": "Phú Hội, Huế",
+            }
+        },
         "contact": {"contact": {"phone_number": "+84 234 000 000", "first_name": "Lan", "user_id": OFFICER_ID}},
         "dice": {"dice": {"emoji": "🎲", "value": 3}},
         "voice": {"voice": {**ident, "duration": 2}},
         "audio": {"audio": {**ident, "duration": 2, "title": "Bài hát thi đua"}},
         "video": {"video": {**ident, "width": 1, "height": 1, "duration": 1}},
         "video_note": {"video_note": {**ident, "length": 1, "duration": 1}},
-        "animation": {"animation": {**ident, "width": 1, "height": 1, "duration": 1, "file_name": "meo.gif.mp4"},
-                      "document": {**ident, "file_name": "meo.gif.mp4", "mime_type": "video/mp4"}},
-        "poll": {"poll": {"id": str(n), "question": "Chọn ngày họp?", "options": [
-            {"text": "Thứ 2", "voter_count": 0, "persistent_id": "o1"},
-            {"text": "Thứ 3", "voter_count": 0, "persistent_id": "o2"}], "total_voter_count": 0,
-            "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
-            "allows_revoting": False, "members_only": False}},
+        "animation": {
+            "animation": {**ident, "width": 1, "height": 1, "duration": 1, "file_name": "meo.gif.mp4"},
+            "document": {**ident, "file_name": "meo.gif.mp4", "mime_type": "video/mp4"},
+        },
+        "poll": {
+            "poll": {
+                "id": str(n),
+                "question": "Chọn ngày họp?",
+                "options": [
+                    {"text": "Thứ 2", "voter_count": 0, "persistent_id": "o1"},
+                    {"text": "Thứ 3", "voter_count": 0, "persistent_id": "o2"},
+                ],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
+            }
+        },
         "story": {"story": {"chat": private_chat("officer"), "id": 1}},
     }[kind]
 
@@ -705,13 +1149,36 @@ SERVICE_MESSAGES = {
 
 @st.composite
 def other_cases(draw):
-    kind = draw(st.sampled_from([
-        "media", "media", "service", "anonymous_admin", "bot_sender", "channel_text", "channel_command",
-        "edited_text", "edited_command", "edited_channel_post", "poll", "poll_answer", "my_chat_member",
-        "chat_member", "chat_join_request", "inline_query", "chosen_inline_result", "shipping_query",
-        "pre_checkout_query", "message_reaction", "message_reaction_count", "chat_boost", "removed_chat_boost",
-        "future_update_kind",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "media",
+                "media",
+                "service",
+                "anonymous_admin",
+                "bot_sender",
+                "channel_text",
+                "channel_command",
+                "edited_text",
+                "edited_command",
+                "edited_channel_post",
+                "poll",
+                "poll_answer",
+                "my_chat_member",
+                "chat_member",
+                "chat_join_request",
+                "inline_query",
+                "chosen_inline_result",
+                "shipping_query",
+                "pre_checkout_query",
+                "message_reaction",
+                "message_reaction_count",
+                "chat_boost",
+                "removed_chat_boost",
+                "future_update_kind",
+            ]
+        )
+    )
     role = draw(st.sampled_from(list(ROLES)))
     user = user_dict(role)
     place = draw(st.sampled_from(["private", "private", "group", "supergroup"]))
@@ -720,12 +1187,35 @@ def other_cases(draw):
     label = f"{role} {kind} in {place}"
     silent_kind = "an update kind the bot does not handle"
     if kind == "media":
-        media = draw(st.sampled_from(["sticker", "location", "venue", "contact", "dice", "voice", "audio", "video",
-                                      "video_note", "animation", "poll", "story"]))
+        media = draw(
+            st.sampled_from(
+                [
+                    "sticker",
+                    "location",
+                    "venue",
+                    "contact",
+                    "dice",
+                    "voice",
+                    "audio",
+                    "video",
+                    "video_note",
+                    "animation",
+                    "poll",
+                    "story",
+                ]
+            )
+        )
         update = {"message": message(chat, user, **_media(media))}
         if place == "private":
-            return Case(f"{label} {media}", update, ROLES[role], chat["id"], REPLY, "",
-                        file_action("meo.gif.mp4", "document") if media == "animation" else ("read",))
+            return Case(
+                f"{label} {media}",
+                update,
+                ROLES[role],
+                chat["id"],
+                REPLY,
+                "",
+                file_action("meo.gif.mp4", "document") if media == "animation" else ("read",),
+            )
         expect = ANY if media == "animation" else SILENT
         return Case(f"{label} {media}", update, ROLES[role], chat["id"], expect, "non-text chatter in a group")
     if kind == "service":
@@ -737,13 +1227,21 @@ def other_cases(draw):
         command = draw(st.sampled_from(COMMANDS))
         body, entities = command_text(command, "", " ", draw(ARGS))
         update = {"message": message(group, ANONYMOUS_ADMIN, sender_chat=group, text=body, entities=entities)}
-        return Case(f"anonymous group admin /{command}", update, ANONYMOUS_ADMIN["id"], group["id"], REPLY, "",
-                    ("read",))
+        return Case(
+            f"anonymous group admin /{command}", update, ANONYMOUS_ADMIN["id"], group["id"], REPLY, "", ("read",)
+        )
     if kind == "bot_sender":
         other_bot = {"id": 777000111, "is_bot": True, "first_name": "Bot khác", "username": "otherbot"}
         update = {"message": message(GROUP, other_bot, text=f"@{BOT_USERNAME} {text}")}
-        return Case("another bot mentions us in a group", update, other_bot["id"], GROUP["id"], ANY,
-                    "a message from another bot", ("read",))
+        return Case(
+            "another bot mentions us in a group",
+            update,
+            other_bot["id"],
+            GROUP["id"],
+            ANY,
+            "a message from another bot",
+            ("read",),
+        )
     if kind in ("channel_text", "channel_command", "edited_channel_post"):
         if kind == "channel_command":
             command, suffix = draw(st.sampled_from(COMMANDS)), draw(st.sampled_from(["", "@" + BOT_USERNAME]))
@@ -758,8 +1256,11 @@ def other_cases(draw):
         if key == "edited_channel_post":
             post["edit_date"] = now()
         mentioned = BOT_USERNAME.lower() in body.lower()
-        expect, why = (SILENT, "channel chatter") if kind == "channel_text" and not mentioned and not entities \
+        expect, why = (
+            (SILENT, "channel chatter")
+            if kind == "channel_text" and not mentioned and not entities
             else (ANY, "a post in a channel")
+        )
         return Case(f"{kind} {len(body)} chars", {key: post}, None, CHANNEL["id"], expect, why, ("read",))
     if kind in ("edited_text", "edited_command"):
         if kind == "edited_command":
@@ -777,47 +1278,123 @@ def other_cases(draw):
         content = {"text": body, "edit_date": now()}
         if entities:
             content["entities"] = entities
-        return Case(f"{label} {len(body)} chars", {"edited_message": message(chat, user, **content)}, ROLES[role],
-                    chat["id"], expect, why, action)
+        return Case(
+            f"{label} {len(body)} chars",
+            {"edited_message": message(chat, user, **content)},
+            ROLES[role],
+            chat["id"],
+            expect,
+            why,
+            action,
+        )
     # Update kinds no handler takes.
     t = now()
     bodies = {
         "poll": {"poll": _media("poll")["poll"]},
-        "poll_answer": {"poll_answer": {"poll_id": "1", "user": user, "option_ids": [0],
-                                        "option_persistent_ids": ["o1"]}},
-        "my_chat_member": {"my_chat_member": {
-            "chat": chat, "from": user, "date": t,
-            "old_chat_member": {"status": "member", "user": dict(BOT)},
-            "new_chat_member": {"status": "kicked", "user": dict(BOT), "until_date": 0}}},
-        "chat_member": {"chat_member": {
-            "chat": dict(SUPERGROUP), "from": user, "date": t,
-            "old_chat_member": {"status": "left", "user": user},
-            "new_chat_member": {"status": "member", "user": user}}},
-        "chat_join_request": {"chat_join_request": {"chat": dict(SUPERGROUP), "from": user, "user_chat_id": user["id"],
-                                                    "date": t, "bio": text[:70]}},
+        "poll_answer": {
+            "poll_answer": {"poll_id": "1", "user": user, "option_ids": [0], "option_persistent_ids": ["o1"]}
+        },
+        "my_chat_member": {
+            "my_chat_member": {
+                "chat": chat,
+                "from": user,
+                "date": t,
+                "old_chat_member": {"status": "member", "user": dict(BOT)},
+                "new_chat_member": {"status": "kicked", "user": dict(BOT), "until_date": 0},
+            }
+        },
+        "chat_member": {
+            "chat_member": {
+                "chat": dict(SUPERGROUP),
+                "from": user,
+                "date": t,
+                "old_chat_member": {"status": "left", "user": user},
+                "new_chat_member": {"status": "member", "user": user},
+            }
+        },
+        "chat_join_request": {
+            "chat_join_request": {
+                "chat": dict(SUPERGROUP),
+                "from": user,
+                "user_chat_id": user["id"],
+                "date": t,
+                "bio": text[:70],
+            }
+        },
         "inline_query": {"inline_query": {"id": str(new_id()), "from": user, "query": text[:256], "offset": ""}},
         "chosen_inline_result": {"chosen_inline_result": {"result_id": "r1", "from": user, "query": text[:256]}},
-        "shipping_query": {"shipping_query": {"id": str(new_id()), "from": user, "invoice_payload": "x",
-                                              "shipping_address": {"country_code": "VN", "state": "", "city": "Huế",
-                                                                   "street_line1": "1", "street_line2": "",
-                                                                   "post_code": "530000"}}},
-        "pre_checkout_query": {"pre_checkout_query": {"id": str(new_id()), "from": user, "currency": "VND",
-                                                      "total_amount": 10000, "invoice_payload": "x"}},
-        "message_reaction": {"message_reaction": {"chat": chat, "message_id": 1, "date": t, "user": user,
-                                                  "old_reaction": [],
-                                                  "new_reaction": [{"type": "emoji", "emoji": "👍"}]}},
-        "message_reaction_count": {"message_reaction_count": {"chat": dict(SUPERGROUP), "message_id": 1, "date": t,
-                                                              "reactions": [{"type": {"type": "emoji", "emoji": "👍"},
-                                                                             "total_count": 3}]}},
-        "chat_boost": {"chat_boost": {"chat": dict(CHANNEL), "boost": {
-            "boost_id": "b1", "add_date": t, "expiration_date": t + 86400,
-            "source": {"source": "premium", "user": user}}}},
-        "removed_chat_boost": {"removed_chat_boost": {"chat": dict(CHANNEL), "boost_id": "b1", "remove_date": t,
-                                                      "source": {"source": "premium", "user": user}}},
+        "shipping_query": {
+            "shipping_query": {
+                "id": str(new_id()),
+                "from": user,
+                "invoice_payload": "x",
+                "shipping_address": {
+                    "country_code": "VN",
+                    "state": "",
+                    "city": "Huế",
+                    "street_line1": "1",
+                    "street_line2": "",
+                    "post_code": "530000",
+                },
+            }
+        },
+        "pre_checkout_query": {
+            "pre_checkout_query": {
+                "id": str(new_id()),
+                "from": user,
+                "currency": "VND",
+                "total_amount": 10000,
+                "invoice_payload": "x",
+            }
+        },
+        "message_reaction": {
+            "message_reaction": {
+                "chat": chat,
+                "message_id": 1,
+                "date": t,
+                "user": user,
+                "old_reaction": [],
+                "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+            }
+        },
+        "message_reaction_count": {
+            "message_reaction_count": {
+                "chat": dict(SUPERGROUP),
+                "message_id": 1,
+                "date": t,
+                "reactions": [{"type": {"type": "emoji", "emoji": "👍"}, "total_count": 3}],
+            }
+        },
+        "chat_boost": {
+            "chat_boost": {
+                "chat": dict(CHANNEL),
+                "boost": {
+                    "boost_id": "b1",
+                    "add_date": t,
+                    "expiration_date": t + 86400,
+                    "source": {"source": "premium", "user": user},
+                },
+            }
+        },
+        "removed_chat_boost": {
+            "removed_chat_boost": {
+                "chat": dict(CHANNEL),
+                "boost_id": "b1",
+                "remove_date": t,
+                "source": {"source": "premium", "user": user},
+            }
+        },
         "future_update_kind": {"some_future_update": {"id": 1, "text": text}},
     }
-    return Case(label if kind not in ("chat_member", "message_reaction_count", "chat_boost", "removed_chat_boost")
-                else kind, bodies[kind], user["id"], None, SILENT, silent_kind, ("read",))
+    return Case(
+        label if kind not in ("chat_member", "message_reaction_count", "chat_boost", "removed_chat_boost") else kind,
+        bodies[kind],
+        user["id"],
+        None,
+        SILENT,
+        silent_kind,
+        ("read",),
+    )
 
 
 ANY_CASE = st.one_of(command_cases(), text_cases(), button_cases(), file_cases(), other_cases())
@@ -828,8 +1405,14 @@ def collect(strategy: st.SearchStrategy, count: int, salt: str = "") -> list[Cas
     ``salt`` gives the same strategy another fixed seed)."""
     batch: list[Case] = []
 
-    @settings(max_examples=count, database=None, derandomize=True, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @seed(zlib.crc32(salt.encode()) if salt else None)
     @given(strategy)
     def draw(case: Case) -> None:
@@ -881,8 +1464,9 @@ def changes(before: dict, after: dict) -> list[str]:
 
 def declared_lengths() -> dict[str, list[tuple[str, int]]]:
     """The VARCHAR(n) columns of every table: SQLite ignores n, PostgreSQL refuses longer values."""
-    import storage.models  # noqa: F401  (the tables)
     from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401  (the tables)
 
     out = {}
     for table in SQLModel.metadata.sorted_tables:
@@ -897,10 +1481,14 @@ def too_long(engine, lengths: dict[str, list[tuple[str, int]]]) -> set[str]:
     found = set()
     with engine.connect() as conn:
         for table, columns in lengths.items():
-            row = conn.execute(sql("SELECT " + ", ".join(f'max(length("{c}"))' for c, _ in columns)
-                                   + f' FROM "{table}"')).one()
-            found |= {f"{table}.{c} holds {n} characters (VARCHAR({limit}))"
-                      for (c, limit), n in zip(columns, row) if n is not None and n > limit}
+            row = conn.execute(
+                sql("SELECT " + ", ".join(f'max(length("{c}"))' for c, _ in columns) + f' FROM "{table}"')
+            ).one()
+            found |= {
+                f"{table}.{c} holds {n} characters (VARCHAR({limit}))"
+                for (c, limit), n in zip(columns, row)
+                if n is not None and n > limit
+            }
     return found
 
 
@@ -952,8 +1540,11 @@ class Harness:
         quiet = 0
         async with asyncio.timeout(timeout):
             while quiet < 2:
-                busy = (self.emu.pending_updates or not self.app.update_queue.empty()
-                        or self.app.update_processor.current_concurrent_updates)
+                busy = (
+                    self.emu.pending_updates
+                    or not self.app.update_queue.empty()
+                    or self.app.update_processor.current_concurrent_updates
+                )
                 quiet = 0 if busy else quiet + 1
                 await asyncio.sleep(0.001)
 
@@ -978,8 +1569,11 @@ class Harness:
         if kind == "task":
             row = self._row("SELECT id FROM task WHERE code = :c", c=ref)
         else:
-            row = self._row("SELECT report.id FROM report JOIN staff ON report.staff_id = staff.id "
-                            "WHERE staff.telegram_id = :t ORDER BY report.id DESC", t=ROLES[ref])
+            row = self._row(
+                "SELECT report.id FROM report JOIN staff ON report.staff_id = staff.id "
+                "WHERE staff.telegram_id = :t ORDER BY report.id DESC",
+                t=ROLES[ref],
+            )
         return row.id if row is not None else 999_999
 
     # -- who may change what --------------------------------------------------------
@@ -1017,8 +1611,9 @@ class Harness:
         if kind == "task":
             ref = action[1]
             if isinstance(ref, int):
-                task = self._row("SELECT id, owner_id FROM task WHERE id = :i", i=ref) if -2**63 <= ref < 2**63 \
-                    else None
+                task = (
+                    self._row("SELECT id, owner_id FROM task WHERE id = :i", i=ref) if -(2**63) <= ref < 2**63 else None
+                )
             else:
                 task = self._row("SELECT id, owner_id FROM task WHERE upper(code) = :c", c=ref.strip().upper())
             if task is None:
@@ -1028,8 +1623,9 @@ class Harness:
             return None
         if kind == "report":
             ref = action[1]
-            report = self._row("SELECT id, staff_id FROM report WHERE id = :i", i=ref) if -2**63 <= ref < 2**63 \
-                else None
+            report = (
+                self._row("SELECT id, staff_id FROM report WHERE id = :i", i=ref) if -(2**63) <= ref < 2**63 else None
+            )
             if report is None or staff is None or report.staff_id != staff.id:
                 return "an action on someone else's (or no) report"
             return None
@@ -1039,7 +1635,7 @@ class Harness:
             if kind == "text":
                 return "a question"
             name = action[1]
-            suffix = "" if name is None else name[name.rfind("."):].lower() if "." in name else ""
+            suffix = "" if name is None else name[name.rfind(".") :].lower() if "." in name else ""
             if name is not None and suffix in SHEET_EXTENSIONS + DOCUMENT_EXTENSIONS:
                 return None if admin else "a sheet or document from a non-admin"
             return "a file the bot does not keep"
@@ -1120,8 +1716,11 @@ class Harness:
 
         # 5. A file declared over the limit is never downloaded.
         if case.oversize is not None:
-            fetched = [p for name, p in self.emu.calls[calls:]
-                       if name.lower() == "getfile" and p.get("file_id") == case.oversize]
+            fetched = [
+                p
+                for name, p in self.emu.calls[calls:]
+                if name.lower() == "getfile" and p.get("file_id") == case.oversize
+            ]
             if fetched:
                 problems.append(f"a file declared over {LIMIT_MB} MB was downloaded")
 
@@ -1147,8 +1746,11 @@ class Harness:
 
     def verdict(self) -> None:
         bad = self.problems
-        assert not bad, (f"{len(bad)} of {self.delivered} updates went wrong:\n"
-                         + "\n".join(bad[:60]) + ("\n..." if len(bad) > 60 else ""))
+        assert not bad, (
+            f"{len(bad)} of {self.delivered} updates went wrong:\n"
+            + "\n".join(bad[:60])
+            + ("\n..." if len(bad) > 60 else "")
+        )
 
 
 @pytest.fixture
@@ -1179,9 +1781,11 @@ async def test_odd_and_huge_texts(harness):
 
 # Inputs that once crashed the bot, kept as fixed examples.
 REGRESSIONS = [
-    ("manager", "donvi", ">"), ("admin", "unit", "> >"),                   # InputError from unit_path
-    ("admin", "capnhatchitieu", "CT01 nan"), ("admin", "settarget", "CT01 inf"),
-    ("admin", "capnhatchitieu", "CT01 1e400 quý IV"),                      # NaN/inf stored as a target value
+    ("manager", "donvi", ">"),
+    ("admin", "unit", "> >"),  # InputError from unit_path
+    ("admin", "capnhatchitieu", "CT01 nan"),
+    ("admin", "settarget", "CT01 inf"),
+    ("admin", "capnhatchitieu", "CT01 1e400 quý IV"),  # NaN/inf stored as a target value
 ]
 
 
@@ -1193,8 +1797,10 @@ async def test_every_command_with_missing_or_extra_arguments(harness):
     for name in COMMANDS:
         cases += collect(command_cases(commands=st.just(name)), 5, salt=name)
         cases += [command_case(role, "private", name, "") for role in ("stranger", "officer", "manager", "admin")]
-        cases += [command_case(role, "private", name, "NV001 NV002 CB01 50 31/12/2030 quản trị thêm thừa")
-                  for role in ("officer", "admin")]
+        cases += [
+            command_case(role, "private", name, "NV001 NV002 CB01 50 31/12/2030 quản trị thêm thừa")
+            for role in ("officer", "admin")
+        ]
     await check(harness, cases)
 
 
@@ -1203,8 +1809,10 @@ async def test_forged_and_stale_buttons(harness):
     on live, deleted, stale (older than 48 h) and group messages, and 👍/👎 data on messages that carry no
     such button; then every genuine button of the officer, the manager and the admin (their own task and
     report) on deleted and stale messages."""
-    cases = [button_case("officer", data, ("task", 2**64), "base")  # ids no database holds (they overflowed)
-             for data in ("p:18446744073709551616:50", "d:99999999999999999999", "kb:" + "9" * 60)]
+    cases = [
+        button_case("officer", data, ("task", 2**64), "base")  # ids no database holds (they overflowed)
+        for data in ("p:18446744073709551616:50", "d:99999999999999999999", "kb:" + "9" * 60)
+    ]
     cases += collect(button_cases(), 150)
     cases += collect(button_cases(data=vote_data()), 25, salt="votes")
     prefixes = {c.update["callback_query"].get("data", "").split(":")[0] for c in cases}
@@ -1237,13 +1845,29 @@ async def test_random_mixture_keeps_conversations_safe(harness):
     openers = []
     for role, task in (("officer", "NV001"), ("manager", "NV003"), ("admin", "NV005")):
         text, entities = command_text("baocao", "", " ", f"{task} 10 mở đầu")
-        openers.append(Case(f"{role} opens a note", {"message": message(private_chat(role), user_dict(role),
-                                                                           text=text, entities=entities)},
-                            ROLES[role], ROLES[role], REPLY, "", ("task", task)))
+        openers.append(
+            Case(
+                f"{role} opens a note",
+                {"message": message(private_chat(role), user_dict(role), text=text, entities=entities)},
+                ROLES[role],
+                ROLES[role],
+                REPLY,
+                "",
+                ("task", task),
+            )
+        )
     text, entities = command_text("themnhiemvu", "", " ", "")
-    openers.append(Case("admin starts a new task", {"message": message(private_chat("admin"), user_dict("admin"),
-                                                                          text=text, entities=entities)},
-                        ADMIN_ID, ADMIN_ID, REPLY, "", ("admin",)))
+    openers.append(
+        Case(
+            "admin starts a new task",
+            {"message": message(private_chat("admin"), user_dict("admin"), text=text, entities=entities)},
+            ADMIN_ID,
+            ADMIN_ID,
+            REPLY,
+            "",
+            ("admin",),
+        )
+    )
     await check(harness, openers + collect(ANY_CASE, 160))
 
 
@@ -1251,17 +1875,30 @@ def say(role: str, text: str, action: tuple = ("own",), **content) -> Case:
     """``role`` writes ``text`` in their private chat (a bot_command entity where Telegram puts one)."""
     entities = text_entities(text)
     body = {"text": text, **content} | ({"entities": entities} if entities else {})
-    return Case(f"{role} says {text[:30]!r}... ({len(text)} chars)",
-                {"message": message(private_chat(role), user_dict(role), **body)}, ROLES[role], ROLES[role], REPLY,
-                "", action)
+    return Case(
+        f"{role} says {text[:30]!r}... ({len(text)} chars)",
+        {"message": message(private_chat(role), user_dict(role), **body)},
+        ROLES[role],
+        ROLES[role],
+        REPLY,
+        "",
+        action,
+    )
 
 
 def send_file(role: str, name: str, data: bytes, caption: str) -> Case:
     f = stored(data, name, "application/pdf", "document")
     document = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": len(data), "file_name": name}
-    return Case(f"{role} sends {name} with a {len(caption)}-character caption",
-                {"message": message(private_chat(role), user_dict(role), document=document, caption=caption)},
-                ROLES[role], ROLES[role], REPLY, "", ("own",), [f])
+    return Case(
+        f"{role} sends {name} with a {len(caption)}-character caption",
+        {"message": message(private_chat(role), user_dict(role), document=document, caption=caption)},
+        ROLES[role],
+        ROLES[role],
+        REPLY,
+        "",
+        ("own",),
+        [f],
+    )
 
 
 def press(role: str, data: str) -> Case:
@@ -1299,10 +1936,13 @@ async def test_huge_notes_reasons_and_titles_in_conversations(harness):
             say("manager", "/donvi Phòng Cải cách hành chính"),
             press("manager", "t:{task:NV002}"),
             say("admin", "/themnhiemvu"),
-            say("admin", text),                       # the title
-            say("admin", "CB01"), say("admin", "LD01"), say("admin", "không"), say("admin", "31/12/2031"),
-            say("admin", text),                       # the expected result
-            say("admin", text),                       # the target
+            say("admin", text),  # the title
+            say("admin", "CB01"),
+            say("admin", "LD01"),
+            say("admin", "không"),
+            say("admin", "31/12/2031"),
+            say("admin", text),  # the expected result
+            say("admin", text),  # the target
             press("admin", "a:save"),
             say("officer", "/nhiemvu"),
             say("manager", "/tonghop"),

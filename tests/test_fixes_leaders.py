@@ -5,13 +5,14 @@ of lateness, names in /themnhiemvu, and paging /nhiemvu and /nhatky."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
+import pytest
 from sqlmodel import func, select
 
 from storage.db import session_scope
 from storage.models import Evidence, Report, Task
 from storage.tracking import task_by_code
-import pytest
-
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, seed_tracking
 
 
@@ -73,7 +74,7 @@ async def test_one_line_report_window_closes_with_skip(tracked):
 
 
 def test_a_unit_with_nothing_due_ranks_after_units_with_results(tracked_data):
-    from datetime import date, timedelta, timezone, datetime
+    from datetime import date, datetime, timedelta
 
     from reminders.ranking import ScoreTally
     from reminders.scan import _ranking_block
@@ -87,7 +88,7 @@ def test_a_unit_with_nothing_due_ranks_after_units_with_results(tracked_data):
     idle, busy = units["UBND phường Phú Hội"], units["Phòng Cải cách hành chính"]
     for _ in range(5):  # five tasks, none due yet, none done: «100% đúng hạn · 0/5 xong» before the fix
         tally.add(idle, STATUS_IN_PROGRESS, TODAY + timedelta(days=20), 0, None)
-    finished = datetime(2026, 3, 5, 3, 0, tzinfo=timezone.utc)
+    finished = datetime(2026, 3, 5, 3, 0, tzinfo=UTC)
     tally.add(busy, STATUS_DONE, date(2026, 3, 6), 100, finished)  # done on time
     tally.add(busy, STATUS_IN_PROGRESS, date(2026, 3, 2), 40, None)  # late
     with session_scope(engine) as session:
@@ -148,10 +149,14 @@ def test_a_long_chart_title_stays_inside_the_image(monkeypatch):
         close(fig)
 
     monkeypatch.setattr(plt, "close", measured)
-    title = ("Tổng hợp tuần · Phạm Quốc Hùng · UBND tỉnh Thừa Thiên Huế > Sở Nội vụ > Phòng Cải cách hành chính "
-             "> Tổ kiểm tra công vụ, cải cách hành chính và chuyển đổi số")
-    scores = [UnitScore("UBND phường Phú Hội (UBND thành phố Huế)", 5, 2, 1, 1, 82.5),
-              UnitScore("Phòng Cải cách hành chính", 3, 3, 3, 0, 100.0)]
+    title = (
+        "Tổng hợp tuần · Phạm Quốc Hùng · UBND tỉnh Thừa Thiên Huế > Sở Nội vụ > Phòng Cải cách hành chính "
+        "> Tổ kiểm tra công vụ, cải cách hành chính và chuyển đổi số"
+    )
+    scores = [
+        UnitScore("UBND phường Phú Hội (UBND thành phố Huế)", 5, 2, 1, 1, 82.5),
+        UnitScore("Phòng Cải cách hành chính", 3, 3, 3, 0, 100.0),
+    ]
     assert progress_chart(scores, title=title).startswith(b"\x89PNG")
     box, image = seen[-1]
     assert image.x0 <= box.x0 and box.x1 <= image.x1 and box.y1 <= image.y1
@@ -170,8 +175,8 @@ def test_the_audit_logs_times_are_the_offices_whatever_the_machines_zone(monkeyp
     import time
     from datetime import datetime
 
-    from texts.common import local
     from tests.data import TZ
+    from texts.common import local
 
     monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")  # a server set to Vietnam's time: naive UTC read as local
     time.tzset()
@@ -184,7 +189,6 @@ def test_the_audit_logs_times_are_the_offices_whatever_the_machines_zone(monkeyp
 
 async def test_audit_log_is_shown_in_the_offices_time(tracked):
     import re
-    from datetime import timedelta
 
     from storage.models import AuditEntry
     from tests.data import TZ
@@ -239,9 +243,8 @@ async def test_a_percentage_target_takes_0_to_100_with_a_decimal_comma(tracked):
 async def test_lateness_is_counted_in_working_days_in_the_digest_and_the_escalation(tracked):
     from datetime import date
 
-    from reminders.dispatch import Pacer
     from reminders.cycle import ReminderCycle
-    from reminders.dispatch import Dispatcher
+    from reminders.dispatch import Dispatcher, Pacer
     from reminders.scan import ScanConfig
 
     application, emu, engine = tracked
@@ -254,13 +257,22 @@ async def test_lateness_is_counted_in_working_days_in_the_digest_and_the_escalat
 
     settings = application.bot_data.settings
     clock = application.bot_data.clock
-    cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(settings), clock=clock,
-                          dispatcher=Dispatcher(engine, application.bot, clock=clock,
-                                                pacer=Pacer(per_second=10_000, per_chat_interval=0)),
-                          exports=application.bot_data.exports)
+    cycle = ReminderCycle(
+        engine,
+        application.bot,
+        ScanConfig.from_settings(settings),
+        clock=clock,
+        dispatcher=Dispatcher(
+            engine, application.bot, clock=clock, pacer=Pacer(per_second=10_000, per_chat_interval=0)
+        ),
+        exports=application.bot_data.exports,
+    )
     await cycle.run()
-    escalation = next(m for m in emu.sent if m.chat_id == MANAGER_ID and "Báo cáo lãnh đạo" in m.plain_text
-                      and "NV003" in m.plain_text)
+    escalation = next(
+        m
+        for m in emu.sent
+        if m.chat_id == MANAGER_ID and "Báo cáo lãnh đạo" in m.plain_text and "NV003" in m.plain_text
+    )
     assert "quá hạn 3 ngày làm việc" in escalation.plain_text
 
     # The office's own day off counts in the digest as in the reminders: Friday 06/03 off, 2 working days.
@@ -317,14 +329,19 @@ async def test_my_tasks_are_paged_with_the_count(tracked):
 
 async def test_the_audit_log_is_paged_with_the_count(tracked):
     from storage.models import AuditEntry
-
     from storage.tracking import audit
 
     _, emu, engine = tracked
     with session_scope(engine) as session:
         for i in range(30):
-            audit(session=session, actor=None, actor_name="thử", action="snooze", entity="task",
-                  entity_code=f"NV{100 + i}")
+            audit(
+                session=session,
+                actor=None,
+                actor_name="thử",
+                action="snooze",
+                entity="task",
+                entity_code=f"NV{100 + i}",
+            )
     total = _count(engine, AuditEntry)
     assert total > 40
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import func, select
 
-from tracking.sheets import import_sheet
 from reminders.cycle import ReminderCycle
 from reminders.dispatch import Dispatcher, Pacer
 from reminders.scan import SCANNED_THROUGH, ScanConfig
@@ -21,6 +20,7 @@ from storage.db import session_scope
 from storage.models import AppState, Outbox, ScanFailure, Task
 from storage.tracking import task_by_code
 from tests.conftest import ADMIN_ID
+from tracking.sheets import import_sheet
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MANAGER = 5001
@@ -60,8 +60,10 @@ async def province(settings, engine, emulator):
     each; NV999's deadline is 31/12/9999, as rows written before dates were checked may have."""
     from bot.app import build_application, polling
 
-    staff = ["Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên",
-             f"LD01,Phạm Quốc Hùng,Sở Nội vụ,lãnh đạo,{MANAGER},"]
+    staff = [
+        "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên",
+        f"LD01,Phạm Quốc Hùng,Sở Nội vụ,lãnh đạo,{MANAGER},",
+    ]
     tasks = ["Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt"]
     for n in range(1, OFFICERS + 2):
         unit = f"Sở Nội vụ > {ODD_UNIT}" if n % 2 else "Sở Nội vụ > Phòng CCHC"
@@ -72,18 +74,25 @@ async def province(settings, engine, emulator):
         _import(session, "cb.csv", "\n".join(staff) + "\n")
         _import(session, "nv.csv", "\n".join(tasks) + "\n")
         for task in session.exec(select(Task)).all():
-            task.created_at = datetime(2026, 11, 20, 2, tzinfo=timezone.utc)  # a week of silence on Friday 27/11
+            task.created_at = datetime(2026, 11, 20, 2, tzinfo=UTC)  # a week of silence on Friday 27/11
         task_by_code(session=session, code="NV999").deadline = date(9999, 12, 31)
     clock = Clock(datetime(2026, 11, 26, 10, tzinfo=TZ))  # Thursday
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    clock=clock, schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
+    application = build_application(
+        test_settings, engine=engine, token=emulator.token, rate_limiter=False, clock=clock, schedule_reminders=False
+    )
     async with polling(application, timeout=1):
         fast = Pacer(per_second=10_000, per_chat_interval=0)
-        cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(test_settings), clock=clock,
-                              dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-                              exports=application.bot_data.exports)
+        cycle = ReminderCycle(
+            engine,
+            application.bot,
+            ScanConfig.from_settings(test_settings),
+            clock=clock,
+            dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+            exports=application.bot_data.exports,
+        )
         yield cycle, clock, emulator, engine
 
 
@@ -98,13 +107,13 @@ async def test_a_deadline_of_9999_and_a_unit_named_with_dollars_stop_nothing(pro
 
     assert result.scan.failed == 0 and result.dispatch.failed == 0
     for n in range(1, OFFICERS + 1):
-        reminder, = _to(emu, 2000 + n)
+        (reminder,) = _to(emu, 2000 + n)
         assert f"NV{n:03d}" in reminder.plain_text and "Còn 3 ngày" in reminder.plain_text
-    odd, = _to(emu, ODD_OWNER)  # a week without a report: nudged like any task far from its deadline
+    (odd,) = _to(emu, ODD_OWNER)  # a week without a report: nudged like any task far from its deadline
     assert "NV999" in odd.plain_text and "31/12/9999" in odd.plain_text and "chưa báo cáo" in odd.plain_text
     digest = _to(emu, MANAGER)
     assert any("Tổng hợp" in (m.plain_text or "") and ODD_UNIT in (m.plain_text or "") for m in digest)
-    chart, = [m for m in digest if m.photo is not None]
+    (chart,) = [m for m in digest if m.photo is not None]
     assert chart.photo[:4] == b"\x89PNG"
     assert _alerts(emu) == []
     with session_scope(engine) as session:
@@ -118,30 +127,45 @@ async def world(settings, engine, emulator):
     from bot.app import build_application, polling
 
     with session_scope(engine) as session:
-        _import(session, "cb.csv", "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên\n"
-                f"LD01,Phạm Quốc Hùng,Sở Nội vụ,lãnh đạo,{MANAGER},\n"
-                "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,1001,LD01\n"
-                "CB02,Lê Văn Nam,Sở Nội vụ > Phòng CCHC,cán bộ,1002,LD01\n"
-                "CB03,Trần Thị Hoa,Sở Nội vụ > Phòng CCHC,cán bộ,1003,LD01\n")
-        _import(session, "nv.csv", "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,"
-                "Kết quả cần đạt\n"
-                "NV1,Khảo sát SIPAS,CB01,LD01,30/11/2026,Báo cáo khảo sát\n"
-                "NV2,Niêm yết TTHC,CB02,LD01,30/11/2026,Bảng niêm yết\n"
-                "NV3,Số hóa hồ sơ,CB03,LD01,30/11/2026,Hồ sơ số hóa\n")
+        _import(
+            session,
+            "cb.csv",
+            "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Telegram ID,Cấp trên\n"
+            f"LD01,Phạm Quốc Hùng,Sở Nội vụ,lãnh đạo,{MANAGER},\n"
+            "CB01,Nguyễn Thị Lan,Sở Nội vụ > Phòng CCHC,cán bộ,1001,LD01\n"
+            "CB02,Lê Văn Nam,Sở Nội vụ > Phòng CCHC,cán bộ,1002,LD01\n"
+            "CB03,Trần Thị Hoa,Sở Nội vụ > Phòng CCHC,cán bộ,1003,LD01\n",
+        )
+        _import(
+            session,
+            "nv.csv",
+            "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,"
+            "Kết quả cần đạt\n"
+            "NV1,Khảo sát SIPAS,CB01,LD01,30/11/2026,Báo cáo khảo sát\n"
+            "NV2,Niêm yết TTHC,CB02,LD01,30/11/2026,Bảng niêm yết\n"
+            "NV3,Số hóa hồ sơ,CB03,LD01,30/11/2026,Hồ sơ số hóa\n",
+        )
         for task in session.exec(select(Task)).all():
-            task.created_at = datetime(2026, 11, 1, tzinfo=timezone.utc)
-            task.last_report_at = datetime(2026, 11, 26, tzinfo=timezone.utc)
+            task.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+            task.last_report_at = datetime(2026, 11, 26, tzinfo=UTC)
     clock = Clock(datetime(2026, 11, 26, 10, tzinfo=TZ))  # Thursday
     _scanned_through(engine, date(2026, 11, 26))
-    test_settings = settings.model_copy(update={"telegram_api_base_url": emulator.base_url,
-                                                "telegram_api_file_url": emulator.base_file_url})
-    application = build_application(test_settings, engine=engine, token=emulator.token, rate_limiter=False,
-                                    clock=clock, schedule_reminders=False)
+    test_settings = settings.model_copy(
+        update={"telegram_api_base_url": emulator.base_url, "telegram_api_file_url": emulator.base_file_url}
+    )
+    application = build_application(
+        test_settings, engine=engine, token=emulator.token, rate_limiter=False, clock=clock, schedule_reminders=False
+    )
     async with polling(application, timeout=1):
         fast = Pacer(per_second=10_000, per_chat_interval=0)
-        cycle = ReminderCycle(engine, application.bot, ScanConfig.from_settings(test_settings), clock=clock,
-                              dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-                              exports=application.bot_data.exports)
+        cycle = ReminderCycle(
+            engine,
+            application.bot,
+            ScanConfig.from_settings(test_settings),
+            clock=clock,
+            dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+            exports=application.bot_data.exports,
+        )
         for chat_id, name in ((MANAGER, "Hùng"), (ADMIN_ID, "Minh")):  # the manager's digest is subscription #1
             answer = await emulator.chat(emulator.user(chat_id, name)).say("/dangkytonghop hằng ngày 08:00")
             assert "08:00" in answer.plain_text
@@ -154,8 +178,7 @@ def _digests(emu, chat_id: int) -> list:
 
 
 @pytest.mark.parametrize("where", ["policy", "message"])
-async def test_a_failing_task_and_digest_are_reported_once_and_retried_until_they_go_out(world, monkeypatch,
-                                                                                       where):
+async def test_a_failing_task_and_digest_are_reported_once_and_retried_until_they_go_out(world, monkeypatch, where):
     """NV2's reminders and the manager's digest fail (a bug meeting odd data, injected here):
     everything else goes out, the admins hear of each once, with its code and the reason, and
     both are tried every cycle; once the fault is gone, they go out, NV2's missed days folded."""
@@ -166,8 +189,11 @@ async def test_a_failing_task_and_digest_are_reported_once_and_retried_until_the
     broken = {"on": True}
     with session_scope(engine) as session:
         nv2 = task_by_code(session=session, code="NV2").id
-    real_due, real_message, real_chart = (reminders.scan.due_between, reminders.scan.reminder_message,
-                                          reminders.ranking.progress_chart)
+    real_due, real_message, real_chart = (
+        reminders.scan.due_between,
+        reminders.scan.reminder_message,
+        reminders.ranking.progress_chart,
+    )
 
     def due_between(task, *args, **kwargs):
         if broken["on"] and where == "policy" and task.id == nv2:
@@ -194,10 +220,11 @@ async def test_a_failing_task_and_digest_are_reported_once_and_retried_until_the
     assert _digests(emu, ADMIN_ID) and not _digests(emu, MANAGER)
     alerts = _alerts(emu)
     assert len(alerts) == 2
-    task_alert, = [m.plain_text for m in alerts if "lời nhắc của nhiệm vụ NV2" in m.plain_text]
-    assert ("OverflowError: date value out of range" if where == "policy" else
-            "ValueError: không dựng được lời nhắc") in task_alert
-    digest_alert, = [m.plain_text for m in alerts if "chưa lập được bản tổng hợp #1" in m.plain_text]
+    (task_alert,) = [m.plain_text for m in alerts if "lời nhắc của nhiệm vụ NV2" in m.plain_text]
+    assert (
+        "OverflowError: date value out of range" if where == "policy" else "ValueError: không dựng được lời nhắc"
+    ) in task_alert
+    (digest_alert,) = [m.plain_text for m in alerts if "chưa lập được bản tổng hợp #1" in m.plain_text]
     assert "LD01" in digest_alert and f"chat {MANAGER}" in digest_alert and "Expected end of text" in digest_alert
 
     for moment in (datetime(2026, 11, 27, 9, 1, tzinfo=TZ), datetime(2026, 11, 30, 9, tzinfo=TZ)):
@@ -206,13 +233,15 @@ async def test_a_failing_task_and_digest_are_reported_once_and_retried_until_the
     assert len(_alerts(emu)) == 2 and _to(emu, 1002) == [] and not _digests(emu, MANAGER)
     with session_scope(engine) as session:
         assert sorted((f.kind, f.code[:3], f.attempts) for f in session.exec(select(ScanFailure))) == [
-            ("digest", "#1 ", 3), ("task", "NV2", 3)]
+            ("digest", "#1 ", 3),
+            ("task", "NV2", 3),
+        ]
 
     broken["on"] = False
     clock.moment = datetime(2026, 11, 30, 9, 1, tzinfo=TZ)
     fixed = await cycle.run()
     assert fixed.scan.failed == 0
-    late, = _to(emu, 1002)  # Friday's reminder and Monday's, in one message
+    (late,) = _to(emu, 1002)  # Friday's reminder and Monday's, in one message
     assert "NV2" in late.plain_text and "hôm nay" in late.plain_text and "Gộp 2 lời nhắc" in late.plain_text
     assert len(_digests(emu, MANAGER)) == 1
     assert len(_alerts(emu)) == 2
@@ -235,9 +264,15 @@ async def test_a_failing_item_reported_to_the_admins_once_across_processes(world
         return real(task, *args, **kwargs)
 
     monkeypatch.setattr(reminders.scan, "reminder_message", reminder_message)
-    other = ReminderCycle(engine, cycle.dispatcher.bot, cycle.config, clock=clock,
-                          dispatcher=Dispatcher(engine, cycle.dispatcher.bot, clock=clock,
-                                                pacer=Pacer(per_second=10_000, per_chat_interval=0)))
+    other = ReminderCycle(
+        engine,
+        cycle.dispatcher.bot,
+        cycle.config,
+        clock=clock,
+        dispatcher=Dispatcher(
+            engine, cycle.dispatcher.bot, clock=clock, pacer=Pacer(per_second=10_000, per_chat_interval=0)
+        ),
+    )
     await asyncio.gather(cycle.run(), other.run())
     clock.moment += timedelta(minutes=1)
     await asyncio.gather(cycle.run(), other.run())
@@ -301,10 +336,12 @@ async def test_a_deadline_after_2100_is_refused_in_a_sheet_and_in_commands(track
     with session_scope(engine) as session:
         before = task_by_code(session=session, code="NV001").deadline
 
-    sheet = ("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt,Mốc tiến độ\n"
-             "NV100,Việc mới,CB01,LD01,30/06/2030,Kết quả,\n"
-             "NV101,Việc không hạn,CB01,LD01,31/12/9999,Kết quả,\n"
-             "NV102,Việc có mốc,CB01,LD01,30/06/2030,Kết quả,01/01/2101: Tổng kết\n")
+    sheet = (
+        "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt,Mốc tiến độ\n"
+        "NV100,Việc mới,CB01,LD01,30/06/2030,Kết quả,\n"
+        "NV101,Việc không hạn,CB01,LD01,31/12/9999,Kết quả,\n"
+        "NV102,Việc có mốc,CB01,LD01,30/06/2030,Kết quả,01/01/2101: Tổng kết\n"
+    )
     refused = (await admin.send_document("nhiem-vu.csv", sheet.encode("utf-8"))).plain_text
     assert "không có gì được ghi" in refused
     assert "Dòng 3 (Thời hạn): ngày «31/12/9999» nằm ngoài khoảng cho phép" in refused
@@ -352,11 +389,20 @@ def test_a_spreadsheet_date_cell_after_2100_is_refused_with_its_row(engine):
     with session_scope(engine) as session:
         _import(session, "cb.csv", "Mã cán bộ,Họ và tên,Đơn vị,Vai trò\nCB01,Nguyễn Thị Lan,Sở Nội vụ,cán bộ\n")
     book = openpyxl.Workbook()
-    for row in (["Mã nhiệm vụ", "Nhiệm vụ", "Người thực hiện", "Người chịu trách nhiệm", "Thời hạn",
-                 "Kết quả cần đạt", "Ngày bắt đầu"],
-                ["NV1", "Việc", "CB01", "CB01", datetime(2026, 6, 30), "Kết quả", None],
-                ["NV2", "Việc không hạn", "CB01", "CB01", datetime(9999, 12, 31), "Kết quả", None],
-                ["NV3", "Việc cũ", "CB01", "CB01", datetime(2026, 6, 30), "Kết quả", datetime(1999, 1, 1)]):
+    for row in (
+        [
+            "Mã nhiệm vụ",
+            "Nhiệm vụ",
+            "Người thực hiện",
+            "Người chịu trách nhiệm",
+            "Thời hạn",
+            "Kết quả cần đạt",
+            "Ngày bắt đầu",
+        ],
+        ["NV1", "Việc", "CB01", "CB01", datetime(2026, 6, 30), "Kết quả", None],
+        ["NV2", "Việc không hạn", "CB01", "CB01", datetime(9999, 12, 31), "Kết quả", None],
+        ["NV3", "Việc cũ", "CB01", "CB01", datetime(2026, 6, 30), "Kết quả", datetime(1999, 1, 1)],
+    ):
         book.active.append(row)
     data = io.BytesIO()
     book.save(data)

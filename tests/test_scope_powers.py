@@ -30,9 +30,16 @@ def _count(engine, model, *where) -> int:
 
 
 def _chats(emu):
-    return {name: emu.chat(emu.user(uid, name)) for name, uid in (
-        ("officer", OFFICER_ID), ("leader", MANAGER_ID), ("admin", ADMIN_ID), ("ward", WARD_MANAGER_ID),
-        ("officer2", OFFICER2_ID))}
+    return {
+        name: emu.chat(emu.user(uid, name))
+        for name, uid in (
+            ("officer", OFFICER_ID),
+            ("leader", MANAGER_ID),
+            ("admin", ADMIN_ID),
+            ("ward", WARD_MANAGER_ID),
+            ("officer2", OFFICER2_ID),
+        )
+    }
 
 
 async def test_a_manager_reassigns_and_extends_in_scope_and_both_owners_hear(tracked):
@@ -51,8 +58,10 @@ async def test_a_manager_reassigns_and_extends_in_scope_and_both_owners_hear(tra
     assert _task(engine, "NV003").deadline == date(2026, 6, 30)
     told = await c["officer"].expect(lambda m: "gia hạn" in (m.plain_text or ""))
     assert "NV003" in told.plain_text and "chờ số liệu quý II" in told.plain_text
-    assert _count(engine, AuditEntry, AuditEntry.action.in_(("reassign", "extend")),
-                  AuditEntry.entity_code == "NV003") == 2
+    assert (
+        _count(engine, AuditEntry, AuditEntry.action.in_(("reassign", "extend")), AuditEntry.entity_code == "NV003")
+        == 2
+    )
 
 
 async def test_outside_the_scope_and_officers_are_refused(tracked):
@@ -99,12 +108,14 @@ async def test_a_manager_creates_a_task_for_his_scope_with_a_leader_accountable(
 async def test_an_import_sends_each_owner_one_message_listing_their_new_tasks(tracked):
     _, emu, engine = tracked
     c = _chats(emu)
-    sheet = ("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-             "NV301,Việc thứ nhất,CB01,LD01,30/06/2026,Kết quả một\n"
-             "NV302,Việc thứ hai,CB01,LD01,31/05/2026,Kết quả hai\n"
-             "NV303,Việc thứ ba,CB02,LD01,30/06/2026,Kết quả ba\n"
-             "NV001,Khảo sát sự hài lòng của người dân tại Bộ phận Một cửa,CB01,LD01,13/03/2026,"
-             "Báo cáo kết quả khảo sát 300 phiếu\n").encode()
+    sheet = (
+        "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+        "NV301,Việc thứ nhất,CB01,LD01,30/06/2026,Kết quả một\n"
+        "NV302,Việc thứ hai,CB01,LD01,31/05/2026,Kết quả hai\n"
+        "NV303,Việc thứ ba,CB02,LD01,30/06/2026,Kết quả ba\n"
+        "NV001,Khảo sát sự hài lòng của người dân tại Bộ phận Một cửa,CB01,LD01,13/03/2026,"
+        "Báo cáo kết quả khảo sát 300 phiếu\n"
+    ).encode()
     imported = await c["admin"].send_document("nhiem-vu.csv", sheet)
     assert "Đã nhập" in imported.plain_text
     lan = await c["officer"].expect(lambda m: "nhiệm vụ mới" in (m.plain_text or ""))

@@ -15,7 +15,7 @@ from sqlmodel import func, select
 from storage.db import session_scope
 from storage.models import AuditEntry, Evidence, Invite, Report, Staff, Task
 from storage.tracking import staff_by_code, task_by_code
-from tests.conftest import (ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID)
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOW
 
 
@@ -304,14 +304,18 @@ async def test_admin_commands_change_and_audit(tracked):
 async def test_import_in_chat_is_all_or_nothing(tracked):
     _, emu, engine = tracked
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
-    good = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
-            "CB10,Đặng Thu Hà,UBND tỉnh Thừa Thiên Huế > Sở Nội vụ > Phòng Cải cách hành chính,cán bộ,LD01\n")
+    good = (
+        "Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
+        "CB10,Đặng Thu Hà,UBND tỉnh Thừa Thiên Huế > Sở Nội vụ > Phòng Cải cách hành chính,cán bộ,LD01\n"
+    )
     done = await admin.send_document("can-bo-moi.csv", good.encode("utf-8-sig"))
     assert "Đã nhập" in done.plain_text
     assert _count(engine, Staff) == 7
-    bad = ("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-           "NV100,Việc mới,CB10,LD01,30/06/2030,Kết quả\n"
-           "NV101,Việc khác,CB99,LD01,30/06/2030,Kết quả\n")
+    bad = (
+        "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
+        "NV100,Việc mới,CB10,LD01,30/06/2030,Kết quả\n"
+        "NV101,Việc khác,CB99,LD01,30/06/2030,Kết quả\n"
+    )
     refused = await admin.send_document("nhiem-vu.csv", bad.encode("utf-8"))
     assert "không có gì được ghi" in refused.plain_text and "CB99" in refused.plain_text
     assert _task(engine, "NV100") is None
@@ -364,7 +368,7 @@ async def test_digests_are_built_off_the_event_loop_while_others_are_answered(tr
         release.clear()
         digest = asyncio.ensure_future(manager.say(command))
         assert await asyncio.to_thread(started.wait, 30)
-        listing = await officer.say("/nhiemvu")   # answered while the digest is still being built
+        listing = await officer.say("/nhiemvu")  # answered while the digest is still being built
         assert "NV001" in listing.plain_text
         await officer.say(f"/baocao NV001 {progress}")
         assert _task(engine, "NV001").progress == progress and not digest.done()

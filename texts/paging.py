@@ -11,8 +11,7 @@ CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
 
 def where(first: int, shown: int, total: int, noun: str, page: int, pages: int) -> str:
     """«Trang 2/3: nhiệm vụ 11–20 trong 23. Bấm ◀ ▶ để xem trang khác.»"""
-    return (f"Trang {page + 1}/{pages}: {noun} {first}–{first + shown - 1} trong {total}. "
-            "Bấm ◀ ▶ để xem trang khác.")
+    return f"Trang {page + 1}/{pages}: {noun} {first}–{first + shown - 1} trong {total}. Bấm ◀ ▶ để xem trang khác."
 
 
 def nav_row(page: int, pages: int, data: Callable[[int], str]) -> list[InlineKeyboardButton]:

@@ -6,22 +6,26 @@ from datetime import date
 
 from texts.common import esc
 
-SUBSCRIBE_USAGE = ("Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ | hằng tháng ngày N | "
-                   "hằng quý ngày N] [GIỜ:PHÚT]</code>\n"
-                   "Ví dụ: <code>/dangkytonghop hằng ngày 08:00</code>, "
-                   "<code>/dangkytonghop hằng tuần thứ 2 07:30</code>, "
-                   "<code>/dangkytonghop hằng tháng ngày 1 08:00</code>, "
-                   "<code>/dangkytonghop hằng quý ngày 1 08:00</code> (ngày của tháng đầu quý; ngày tháng không có, "
-                   "như 31/4, là ngày cuối tháng).\n"
-                   "Hủy: <code>/huydangky</code>")
+SUBSCRIBE_USAGE = (
+    "Cách dùng: <code>/dangkytonghop [hằng ngày | hằng tuần THỨ | hằng tháng ngày N | "
+    "hằng quý ngày N] [GIỜ:PHÚT]</code>\n"
+    "Ví dụ: <code>/dangkytonghop hằng ngày 08:00</code>, "
+    "<code>/dangkytonghop hằng tuần thứ 2 07:30</code>, "
+    "<code>/dangkytonghop hằng tháng ngày 1 08:00</code>, "
+    "<code>/dangkytonghop hằng quý ngày 1 08:00</code> (ngày của tháng đầu quý; ngày tháng không có, "
+    "như 31/4, là ngày cuối tháng).\n"
+    "Hủy: <code>/huydangky</code>"
+)
 
 
 def subscribed(schedule: str) -> str:
     """``schedule``: ``tracking.subscriptions.schedule_label``."""
-    return (f"✅ Đã đăng ký: nhóm/chat này nhận tổng hợp {schedule} "
-            "(số liệu, thay đổi so với lần trước, quá hạn, chưa báo cáo, xếp hạng đơn vị, biểu đồ), "
-            "theo phạm vi của đồng chí lúc gửi; bản tổng hợp dừng nếu đồng chí không còn quyền nhận.\n"
-            "Hủy: /huydangky")
+    return (
+        f"✅ Đã đăng ký: nhóm/chat này nhận tổng hợp {schedule} "
+        "(số liệu, thay đổi so với lần trước, quá hạn, chưa báo cáo, xếp hạng đơn vị, biểu đồ), "
+        "theo phạm vi của đồng chí lúc gửi; bản tổng hợp dừng nếu đồng chí không còn quyền nhận.\n"
+        "Hủy: /huydangky"
+    )
 
 
 # /tonghop, /donvi, /xuatbaocao

@@ -11,8 +11,10 @@ BOT_NAME = "bot (báo cáo định kỳ)"
 ACTION = "quản lý báo cáo định kỳ"
 ENDED = "đã dừng"
 FROM_NEXT_PERIOD = "áp dụng từ kỳ sau"
-RULE_EXAMPLES = ("«hằng tháng ngày 25», «hằng quý ngày 15 tháng cuối quý», «6 tháng 15/06 và 15/12», "
-                 "«hằng năm 15/12», «ngày làm việc thứ 5 của tháng»")
+RULE_EXAMPLES = (
+    "«hằng tháng ngày 25», «hằng quý ngày 15 tháng cuối quý», «6 tháng 15/06 và 15/12», "
+    "«hằng năm 15/12», «ngày làm việc thứ 5 của tháng»"
+)
 
 SERIES_USAGE = (
     "Cách dùng:\n"
@@ -20,10 +22,13 @@ SERIES_USAGE = (
     "• <code>/dinhky &lt;mã&gt; &lt;quy tắc mới&gt;</code> — đổi quy tắc, áp dụng từ kỳ sau "
     "(kỳ hiện tại giữ nguyên hạn)\n"
     "• <code>/dinhky &lt;mã&gt; dung</code> — dừng, không tạo kỳ mới\n"
-    "Ví dụ: <code>/dinhky BC-Q hằng quý ngày 20 tháng cuối quý</code>")
-PERIOD_USAGE = ("Cách dùng: <code>/kybaocao [mã]</code> — ai đã nộp, ai chưa nộp báo cáo định kỳ kỳ này; "
-                "mã của một báo cáo định kỳ (ví dụ <code>/kybaocao BC-Q</code>) hoặc của một kỳ "
-                "(<code>/kybaocao BC-Q-2026Q1</code>).")
+    "Ví dụ: <code>/dinhky BC-Q hằng quý ngày 20 tháng cuối quý</code>"
+)
+PERIOD_USAGE = (
+    "Cách dùng: <code>/kybaocao [mã]</code> — ai đã nộp, ai chưa nộp báo cáo định kỳ kỳ này; "
+    "mã của một báo cáo định kỳ (ví dụ <code>/kybaocao BC-Q</code>) hoặc của một kỳ "
+    "(<code>/kybaocao BC-Q-2026Q1</code>)."
+)
 
 SKIP = "⏭ Bỏ qua (làm một lần)"
 SKIP_STALE = "Nút «Bỏ qua» này thuộc bước «Định kỳ?» đã qua: không có gì thay đổi."
@@ -46,8 +51,10 @@ def from_period(instance) -> str:
 
 
 def not_found(code: str) -> str:
-    return (f"Không có báo cáo định kỳ mã «{esc(code)}» trong phạm vi của đồng chí. "
-            "Gõ <code>/dinhky</code> để xem danh sách.")
+    return (
+        f"Không có báo cáo định kỳ mã «{esc(code)}» trong phạm vi của đồng chí. "
+        "Gõ <code>/dinhky</code> để xem danh sách."
+    )
 
 
 def same_rule(series) -> str:
@@ -55,13 +62,14 @@ def same_rule(series) -> str:
 
 
 def already_ended(series) -> str:
-    return (f"Báo cáo định kỳ <code>{esc(series.code)}</code> đã dừng từ {series.ended_on:%d/%m/%Y}. "
-            f"Muốn chạy lại: <code>/dinhky {esc(series.code)} &lt;quy tắc&gt;</code>.")
+    return (
+        f"Báo cáo định kỳ <code>{esc(series.code)}</code> đã dừng từ {series.ended_on:%d/%m/%Y}. "
+        f"Muốn chạy lại: <code>/dinhky {esc(series.code)} &lt;quy tắc&gt;</code>."
+    )
 
 
 def code_is_series(code: str) -> str:
-    return (f"mã «{code}» là một báo cáo định kỳ: ghi quy tắc ở cột «Định kỳ», hoặc dừng nó bằng "
-            f"/dinhky {code} dung")
+    return f"mã «{code}» là một báo cáo định kỳ: ghi quy tắc ở cột «Định kỳ», hoặc dừng nó bằng /dinhky {code} dung"
 
 
 def code_is_task(code: str) -> str:
@@ -78,33 +86,43 @@ def _task_state(task, today: date) -> str:
 
 def series_list(lines, today: date) -> list[str]:
     if not lines:
-        return ["Chưa có báo cáo định kỳ nào trong phạm vi của đồng chí. Thêm bằng cột «Định kỳ» của danh "
-                "sách nhiệm vụ hoặc bước «Định kỳ?» của /themnhiemvu.", SERIES_USAGE]
+        return [
+            "Chưa có báo cáo định kỳ nào trong phạm vi của đồng chí. Thêm bằng cột «Định kỳ» của danh "
+            "sách nhiệm vụ hoặc bước «Định kỳ?» của /themnhiemvu.",
+            SERIES_USAGE,
+        ]
     blocks = [f"🔁 <b>Báo cáo định kỳ</b> ({len(lines)})"]
     for line in lines:
         s = line.series
         owner = f"{esc(line.owner.full_name)} ({esc(line.owner.code)})" if line.owner else "?"
         ended = f" · ⏹ đã dừng từ {s.ended_on:%d/%m/%Y}" if s.ended_on else ""
-        blocks.append(f"• <code>{esc(s.code)}</code> {esc(s.title)}\n   {esc(s.rule)} · {owner}{ended}\n   "
-                      + _task_state(line.current, today))
+        blocks.append(
+            f"• <code>{esc(s.code)}</code> {esc(s.title)}\n   {esc(s.rule)} · {owner}{ended}\n   "
+            + _task_state(line.current, today)
+        )
     blocks.append(SERIES_USAGE)
     return blocks
 
 
 def rule_changed(change) -> str:
     s = change.series
-    head = ("▶️ Chạy lại" if change.resumed else "🔁 Đã đổi quy tắc của") + f" báo cáo định kỳ <code>{esc(s.code)}</code>"
-    lines = [head + ":", f"«{esc(change.old)}» → «{esc(s.rule)}».",
-             f"Áp dụng từ kỳ {esc(change.next.period.label)} (hạn {change.next.due:%d/%m/%Y})."]
+    head = (
+        "▶️ Chạy lại" if change.resumed else "🔁 Đã đổi quy tắc của"
+    ) + f" báo cáo định kỳ <code>{esc(s.code)}</code>"
+    lines = [
+        head + ":",
+        f"«{esc(change.old)}» → «{esc(s.rule)}».",
+        f"Áp dụng từ kỳ {esc(change.next.period.label)} (hạn {change.next.due:%d/%m/%Y}).",
+    ]
     if change.current is not None:
-        lines.append(f"Kỳ hiện tại <code>{esc(change.current.code)}</code> giữ nguyên hạn "
-                     f"{change.current.deadline:%d/%m/%Y}.")
+        lines.append(
+            f"Kỳ hiện tại <code>{esc(change.current.code)}</code> giữ nguyên hạn {change.current.deadline:%d/%m/%Y}."
+        )
     return "\n".join(lines)
 
 
 def ended(series, current) -> str:
-    text = (f"⏹ Đã dừng báo cáo định kỳ <code>{esc(series.code)}</code> ({esc(series.title)}): "
-            "không tạo kỳ mới nữa.")
+    text = f"⏹ Đã dừng báo cáo định kỳ <code>{esc(series.code)}</code> ({esc(series.title)}): không tạo kỳ mới nữa."
     if current is not None:
         text += f"\nKỳ <code>{esc(current.code)}</code> (hạn {current.deadline:%d/%m/%Y}) vẫn giữ nguyên."
     return text
@@ -123,8 +141,11 @@ def period_status(groups, today: date, late_days) -> list[str]:
     blocks = []
     for g in groups:
         submitted, missing, waiting = g.submitted, g.missing, g.not_started
-        lines = [f"🔁 <b>{esc(g.title)}</b>", f"{esc(g.rule)} · kỳ <b>{esc(g.period.label)}</b>",
-                 f"Đã nộp {len(submitted)}/{len(submitted) + len(missing)}"]
+        lines = [
+            f"🔁 <b>{esc(g.title)}</b>",
+            f"{esc(g.rule)} · kỳ <b>{esc(g.period.label)}</b>",
+            f"Đã nộp {len(submitted)}/{len(submitted) + len(missing)}",
+        ]
         if submitted:
             lines.append("✅ <b>Đã nộp</b>:")
             for row in submitted:
@@ -134,8 +155,11 @@ def period_status(groups, today: date, late_days) -> list[str]:
             lines.append("⏳ <b>Chưa nộp</b>:")
             for row in missing:
                 late = late_days(row.task)
-                when = (f"🔴 quá hạn {late} ngày làm việc (hạn {row.task.deadline:%d/%m/%Y})" if late
-                        else f"hạn {row.task.deadline:%d/%m/%Y}")
+                when = (
+                    f"🔴 quá hạn {late} ngày làm việc (hạn {row.task.deadline:%d/%m/%Y})"
+                    if late
+                    else f"hạn {row.task.deadline:%d/%m/%Y}"
+                )
                 progress = f", đã báo cáo {row.task.progress}%" if row.task.progress else ""
                 lines.append(f"  • {_who(row)} · <code>{esc(row.task.code)}</code> · {when}{progress}")
         if waiting:

@@ -105,8 +105,9 @@ ASK_NOTE = (
 )
 
 
-def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, today: date, *, first: int = 1,
-                     page: int = 0, pages: int = 1) -> list[str]:
+def my_tasks_message(
+    name: str, lines: Sequence[TaskLine], total_open: int, today: date, *, first: int = 1, page: int = 0, pages: int = 1
+) -> list[str]:
     """``/nhiemvu``: the officer's open tasks in one message, nearest deadline first; a button per task
     (:func:`my_tasks_keyboard`) opens its card with the report buttons. One message, not one per task:
     a phone's chat stays readable and Telegram's limit of about one message a second per chat is kept.
@@ -126,8 +127,9 @@ def my_tasks_message(name: str, lines: Sequence[TaskLine], total_open: int, toda
     return [head, *rows, "Bấm một nhiệm vụ để báo cáo tiến độ hoặc vướng mắc."]
 
 
-def my_tasks_keyboard(lines: Sequence[TaskLine], *, first: int = 1, page: int = 0,
-                      pages: int = 1) -> InlineKeyboardMarkup | None:
+def my_tasks_keyboard(
+    lines: Sequence[TaskLine], *, first: int = 1, page: int = 0, pages: int = 1
+) -> InlineKeyboardMarkup | None:
     """One button per listed task: ``t:<task id>`` sends its card with the report buttons; under them
     ◀ ▶ (``tp:<page>``) to the other pages."""
     if not lines:

@@ -48,8 +48,9 @@ def my_tasks(session: Session, actor: Actor, *, page: int = 0, size: int = TASKS
     return staff.full_name, Page([TaskLine(t, None, None) for t in tasks], total, page, size)
 
 
-def audit_log(session: Session, actor: Actor, *, code: str | None = None, page: int = 0,
-              size: int = AUDIT_PER_PAGE) -> Page:
+def audit_log(
+    session: Session, actor: Actor, *, code: str | None = None, page: int = 0, size: int = AUDIT_PER_PAGE
+) -> Page:
     """A page of the audit log, newest first (about ``code`` only, when given): admins only."""
     require_admin(actor, "xem nhật ký thay đổi")
     total = store.count_audit_entries(session=session, entity_code=code)

@@ -31,6 +31,7 @@ class Typed(Refused):
 
 # Who may act -----------------------------------------------------------------------------------
 
+
 @dataclass(eq=False)
 class NotLinked(Typed):
     """The Telegram account is linked to no staff member."""
@@ -48,15 +49,18 @@ class ManagerOnly(Typed):
 
 # Tasks and reports -----------------------------------------------------------------------------
 
+
 @dataclass(eq=False)
 class TaskNotVisible(Typed):
     """No such task in the actor's scope (the same for an unknown code, so none is disclosed)."""
+
     code: str | None = None  # None: asked by id (a button), said nothing of
 
 
 @dataclass(eq=False)
 class NotOwnTask(Typed):
     """The actor neither carries out nor manages the task."""
+
     code: str
     doing: str = "report"  # "report" (a report, from a command), "button" (a report button), "snooze"
 
@@ -89,11 +93,13 @@ class ReasonMissing(Typed):
 @dataclass(eq=False)
 class Unreadable(Typed):
     """A value the user typed that does not read (``reason``: the parser's, in Vietnamese)."""
+
     doing: str  # "report", "correct", "extend", "role", "record", "add", "unit", "deadline"
     reason: str
 
 
 # Staff, invites and accounts -------------------------------------------------------------------
+
 
 @dataclass(eq=False)
 class StaffNotFound(Typed):
@@ -103,6 +109,7 @@ class StaffNotFound(Typed):
 @dataclass(eq=False)
 class StaffAlreadyLinked(Typed):
     """An invite for a staff member already linked, without asking to re-link."""
+
     code: str
 
 
@@ -114,6 +121,7 @@ class InviteUnusable(Typed):
 @dataclass(eq=False)
 class AccountTaken(Typed):
     """The Telegram account is already linked to another staff member."""
+
     name: str
     code: str
 
@@ -136,6 +144,7 @@ class CannotDropOwnAdmin(Typed):
 
 
 # Admin changes ---------------------------------------------------------------------------------
+
 
 @dataclass(eq=False)
 class TaskCodeTaken(Typed):
@@ -182,6 +191,7 @@ class UnitAmbiguous(Typed):
 
 
 # Conversations ---------------------------------------------------------------------------------
+
 
 @dataclass(eq=False)
 class TextExpected(Typed):

@@ -52,8 +52,15 @@ from tracking import recurrence
 from tracking.parse import key
 from tracking.recurrence import Instance, Period, Rule, RuleError
 from tracking.refusals import Refused
-from tracking.service import (Actor, NewTask, accountable_leader, find_or_create_target, require_manager,
-                              scoped_staff, staff_in_scope)
+from tracking.service import (
+    Actor,
+    NewTask,
+    accountable_leader,
+    find_or_create_target,
+    require_manager,
+    scoped_staff,
+    staff_in_scope,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,34 +122,62 @@ def read_rule(text: str) -> Rule:
 
 def _instance_task(series: TaskSeries, made: Instance, at: datetime) -> Task:
     period = made.period
-    return Task(code=instance_code(series.code, period), title=series.title, description=series.description,
-                owner_id=series.owner_id, accountable_id=series.accountable_id, host_unit_id=series.host_unit_id,
-                coordinating_units=series.coordinating_units, start_date=max(period.start, series.starts_on),
-                deadline=made.due, expected_result=series.expected_result, measure=series.measure,
-                target_id=series.target_id, series_id=series.id, period_key=period.key, created_at=at,
-                updated_at=at)
+    return Task(
+        code=instance_code(series.code, period),
+        title=series.title,
+        description=series.description,
+        owner_id=series.owner_id,
+        accountable_id=series.accountable_id,
+        host_unit_id=series.host_unit_id,
+        coordinating_units=series.coordinating_units,
+        start_date=max(period.start, series.starts_on),
+        deadline=made.due,
+        expected_result=series.expected_result,
+        measure=series.measure,
+        target_id=series.target_id,
+        series_id=series.id,
+        period_key=period.key,
+        created_at=at,
+        updated_at=at,
+    )
 
 
-def make_instance(session: Session, series: TaskSeries, made: Instance, *, at: datetime,
-                  actor: Staff | None = None, actor_name: str = "") -> Task | None:
+def make_instance(
+    session: Session,
+    series: TaskSeries,
+    made: Instance,
+    *,
+    at: datetime,
+    actor: Staff | None = None,
+    actor_name: str = "",
+) -> Task | None:
     """The instance of ``made``'s period, inserted once and audited; None when it exists already (or its
     code is taken by another task, which is logged)."""
     task = _instance_task(series, made, at)
     if db.task_by_code(session=session, code=task.code) is not None:
         if store.instance_of(session=session, series_id=series.id, period_key=made.period.key) is None:
-            log.warning("series %s: the code %s of period %s is another task's", series.code, task.code,
-                        made.period.key)
+            log.warning(
+                "series %s: the code %s of period %s is another task's", series.code, task.code, made.period.key
+            )
         return None
     if not store.add_instance_once(session=session, task=task):
         return None
-    db.audit(session=session, actor=actor, actor_name=actor_name or copy.BOT_NAME, action="create", entity="task",
-             entity_code=task.code, new=f"{task.title} · hạn {task.deadline:%d/%m/%Y}",
-             note=copy.instance_note(series, made.period))
+    db.audit(
+        session=session,
+        actor=actor,
+        actor_name=actor_name or copy.BOT_NAME,
+        action="create",
+        entity="task",
+        entity_code=task.code,
+        new=f"{task.title} · hạn {task.deadline:%d/%m/%Y}",
+        note=copy.instance_note(series, made.period),
+    )
     return task
 
 
-def make_due_instances(session: Session, *, today: date, calendar: OfficeCalendar,
-                       at: datetime | None = None) -> list[Task]:
+def make_due_instances(
+    session: Session, *, today: date, calendar: OfficeCalendar, at: datetime | None = None
+) -> list[Task]:
     """Each active series' instances of the periods after its last one that have begun by ``today``
     (the reminder scan, under its lock). A series that fails is skipped and logged; the others go on."""
     at = at or utcnow()
@@ -158,8 +193,9 @@ def make_due_instances(session: Session, *, today: date, calendar: OfficeCalenda
     return made
 
 
-def _due_instances(session: Session, series: TaskSeries, keys: list[str], today: date,
-                   calendar: OfficeCalendar, at: datetime) -> list[Task]:
+def _due_instances(
+    session: Session, series: TaskSeries, keys: list[str], today: date, calendar: OfficeCalendar, at: datetime
+) -> list[Task]:
     rule = recurrence.parse(series.rule)
     made: list[Task] = []
     periods = [p for p in map(period_from_key, keys) if p is not None]
@@ -204,12 +240,22 @@ def series_line(session: Session, task: Task) -> str | None:
 
 
 def code_taken(session: Session, code: str) -> bool:
-    return (db.task_by_code(session=session, code=code) is not None
-            or store.series_by_code(session=session, code=code) is not None)
+    return (
+        db.task_by_code(session=session, code=code) is not None
+        or store.series_by_code(session=session, code=code) is not None
+    )
 
 
-def add_series(session: Session, actor: Actor, new: NewTask, rule: Rule | str, *, today: date,
-               calendar: OfficeCalendar, at: datetime) -> tuple[TaskSeries, Task]:
+def add_series(
+    session: Session,
+    actor: Actor,
+    new: NewTask,
+    rule: Rule | str,
+    *,
+    today: date,
+    calendar: OfficeCalendar,
+    at: datetime,
+) -> tuple[TaskSeries, Task]:
     """A new periodic report and its first instance (``/themnhiemvu`` with a rule); audited, the owner told."""
     require_manager(actor, "thêm nhiệm vụ")
     rule = read_rule(rule) if isinstance(rule, str) else rule
@@ -219,21 +265,43 @@ def add_series(session: Session, actor: Actor, new: NewTask, rule: Rule | str, *
         raise no.TaskCodeTaken(new.code)
     owner = scoped_staff(session, actor, new.owner_code)
     accountable = accountable_leader(session, actor, new.accountable_code)
-    missing = [label for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
-               if not value.strip()]
+    missing = [
+        label
+        for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
+        if not value.strip()
+    ]
     if missing:
         from tracking import refusals as no
 
         raise no.Missing(missing)
     target = find_or_create_target(session, new.target) if new.target.strip() else None
-    series = TaskSeries(code=new.code, rule=str(rule), title=new.title.strip()[:500], description=new.description,
-                        owner_id=owner.id, accountable_id=accountable.id, host_unit_id=owner.unit_id,
-                        expected_result=new.expected_result.strip()[:1000], measure=new.measure,
-                        target_id=target.id if target else None, starts_on=today, created_at=at, updated_at=at)
+    series = TaskSeries(
+        code=new.code,
+        rule=str(rule),
+        title=new.title.strip()[:500],
+        description=new.description,
+        owner_id=owner.id,
+        accountable_id=accountable.id,
+        host_unit_id=owner.unit_id,
+        expected_result=new.expected_result.strip()[:1000],
+        measure=new.measure,
+        target_id=target.id if target else None,
+        starts_on=today,
+        created_at=at,
+        updated_at=at,
+    )
     session.add(series)
     session.flush()
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="series_create", entity=ENTITY,
-             entity_code=series.code, field=RULE_FIELD, new=f"{series.title} · {owner.code} · {series.rule}")
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="series_create",
+        entity=ENTITY,
+        entity_code=series.code,
+        field=RULE_FIELD,
+        new=f"{series.title} · {owner.code} · {series.rule}",
+    )
     first = recurrence.first_instance(rule, today, calendar)
     task = make_instance(session, series, first, at=at, actor=actor.staff, actor_name=actor.name)
     from tracking import changes
@@ -252,8 +320,17 @@ class SheetSeries:
     values: dict[str, object]  # TaskSeries attributes
 
 
-def import_series(session: Session, rows: list[SheetSeries], *, today: date, calendar: OfficeCalendar,
-                  actor: Staff | None, actor_name: str, note: str, at: datetime | None = None) -> tuple[int, int]:
+def import_series(
+    session: Session,
+    rows: list[SheetSeries],
+    *,
+    today: date,
+    calendar: OfficeCalendar,
+    actor: Staff | None,
+    actor_name: str,
+    note: str,
+    at: datetime | None = None,
+) -> tuple[int, int]:
     """Create or update the series of a sheet's rows (each new one with its first instance); audited.
     (created, updated)."""
     existing = store.series_by_codes(session=session, codes=[r.code for r in rows])
@@ -262,25 +339,49 @@ def import_series(session: Session, rows: list[SheetSeries], *, today: date, cal
     for row in rows:
         series = existing.get(row.code.upper())
         if series is None:
-            series = TaskSeries(code=row.code, rule=str(row.rule), starts_on=today, created_at=at, updated_at=at,
-                                **row.values)
+            series = TaskSeries(
+                code=row.code, rule=str(row.rule), starts_on=today, created_at=at, updated_at=at, **row.values
+            )
             session.add(series)
             session.flush()
-            db.audit(session=session, actor=actor, actor_name=actor_name, action="series_create", entity=ENTITY,
-                     entity_code=series.code, field=RULE_FIELD, new=f"{series.title} · {series.rule}", note=note)
-            make_instance(session, series, recurrence.first_instance(row.rule, today, calendar), at=at, actor=actor,
-                          actor_name=actor_name)
+            db.audit(
+                session=session,
+                actor=actor,
+                actor_name=actor_name,
+                action="series_create",
+                entity=ENTITY,
+                entity_code=series.code,
+                field=RULE_FIELD,
+                new=f"{series.title} · {series.rule}",
+                note=note,
+            )
+            make_instance(
+                session,
+                series,
+                recurrence.first_instance(row.rule, today, calendar),
+                at=at,
+                actor=actor,
+                actor_name=actor_name,
+            )
             created += 1
             continue
-        from tracking.sheets.writing import _apply, _shown
         from tracking.sheets.layout import FIELD_LABELS
+        from tracking.sheets.writing import _apply, _shown
 
         changes = _apply(series, {**row.values, "rule": str(row.rule)})
         for attr, old, new in changes:
-            db.audit(session=session, actor=actor, actor_name=actor_name, action="series_change", entity=ENTITY,
-                     entity_code=series.code, field=RULE_FIELD if attr == "rule" else FIELD_LABELS.get(attr, attr),
-                     old=_shown(session, attr, old), new=_shown(session, attr, new),
-                     note=f"{note}; {copy.FROM_NEXT_PERIOD}")
+            db.audit(
+                session=session,
+                actor=actor,
+                actor_name=actor_name,
+                action="series_change",
+                entity=ENTITY,
+                entity_code=series.code,
+                field=RULE_FIELD if attr == "rule" else FIELD_LABELS.get(attr, attr),
+                old=_shown(session, attr, old),
+                new=_shown(session, attr, new),
+                note=f"{note}; {copy.FROM_NEXT_PERIOD}",
+            )
         updated += bool(changes)
     session.flush()
     return created, updated
@@ -351,8 +452,9 @@ class RuleChange:
     next: Instance  # the next period's instance under the new rule
 
 
-def change_rule(session: Session, actor: Actor, *, code: str, text: str, today: date,
-                calendar: OfficeCalendar) -> RuleChange:
+def change_rule(
+    session: Session, actor: Actor, *, code: str, text: str, today: date, calendar: OfficeCalendar
+) -> RuleChange:
     """A series' new rule, from the next period (an ended series starts again); audited."""
     series = scoped_series(session, actor, code)
     rule = read_rule(text)
@@ -360,17 +462,28 @@ def change_rule(session: Session, actor: Actor, *, code: str, text: str, today: 
     if str(rule) == old and series.ended_on is None:
         raise Refused(copy.same_rule(series))
     last = last_period(session, series)
-    upcoming = (next_period_after(rule, last.end) if last is not None
-                else recurrence.first_instance(rule, today, calendar).period)
+    upcoming = (
+        next_period_after(rule, last.end)
+        if last is not None
+        else recurrence.first_instance(rule, today, calendar).period
+    )
     resumed = series.ended_on is not None
     series.rule, series.ended_on, series.updated_at = str(rule), None, utcnow()
     session.add(series)
     nxt = recurrence.instance(rule, upcoming, calendar)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name,
-             action="series_resume" if resumed else "series_rule", entity=ENTITY, entity_code=series.code,
-             field=RULE_FIELD, old=old, new=series.rule, note=copy.from_period(nxt))
-    current = (store.instance_of(session=session, series_id=series.id, period_key=last.key)
-               if last is not None else None)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="series_resume" if resumed else "series_rule",
+        entity=ENTITY,
+        entity_code=series.code,
+        field=RULE_FIELD,
+        old=old,
+        new=series.rule,
+        note=copy.from_period(nxt),
+    )
+    current = store.instance_of(session=session, series_id=series.id, period_key=last.key) if last is not None else None
     return RuleChange(series, old, resumed, current, nxt)
 
 
@@ -381,11 +494,19 @@ def end_series(session: Session, actor: Actor, *, code: str, today: date) -> tup
         raise Refused(copy.already_ended(series))
     series.ended_on, series.updated_at = today, utcnow()
     session.add(series)
-    db.audit(session=session, actor=actor.staff, actor_name=actor.name, action="series_end", entity=ENTITY,
-             entity_code=series.code, field=RULE_FIELD, old=series.rule, new=copy.ENDED)
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="series_end",
+        entity=ENTITY,
+        entity_code=series.code,
+        field=RULE_FIELD,
+        old=series.rule,
+        new=copy.ENDED,
+    )
     last = last_period(session, series)
-    current = (store.instance_of(session=session, series_id=series.id, period_key=last.key)
-               if last is not None else None)
+    current = store.instance_of(session=session, series_id=series.id, period_key=last.key) if last is not None else None
     return series, current
 
 
@@ -420,8 +541,10 @@ class PeriodGroup:
     @property
     def missing(self) -> list[Submission]:
         """Not submitted, by deadline (the latest made first of all)."""
-        return sorted((r for r in self.rows if r.task is not None and not r.submitted),
-                      key=lambda r: (r.task.deadline, r.series.code))
+        return sorted(
+            (r for r in self.rows if r.task is not None and not r.submitted),
+            key=lambda r: (r.task.deadline, r.series.code),
+        )
 
     @property
     def not_started(self) -> list[Submission]:
@@ -436,8 +559,9 @@ def reporting_period(rule: Rule, today: date, calendar: OfficeCalendar) -> Perio
     return previous if recurrence.due_date(rule, previous, calendar) >= today else current
 
 
-def period_status(session: Session, actor: Actor, *, code: str = "", today: date,
-                  calendar: OfficeCalendar) -> list[PeriodGroup]:
+def period_status(
+    session: Session, actor: Actor, *, code: str = "", today: date, calendar: OfficeCalendar
+) -> list[PeriodGroup]:
     """For each periodic report of the actor's scope (or the one of ``code``: a series' code, or an
     instance's for its period), who has submitted for the period and who has not."""
     found = series_in_scope(session, actor)
@@ -477,4 +601,3 @@ def period_status(session: Session, actor: Actor, *, code: str = "", today: date
 def overdue_days(task: Task, today: date, calendar: OfficeCalendar) -> int:
     """Working days late (the digest's and the escalation's one rule)."""
     return calendar.working_days_after(task.deadline, today) if today > task.deadline else 0
-

@@ -47,8 +47,15 @@ from tracking.sheets.templates import write_templates
 from tracking.sheets.writing import _AuditLog
 
 __all__ = [
-    "ImportResult", "ParsedSheet", "SheetCaps", "SheetError", "import_parsed", "import_sheet", "parse_sheet",
-    "read_table", "write_templates",
+    "ImportResult",
+    "ParsedSheet",
+    "SheetCaps",
+    "SheetError",
+    "import_parsed",
+    "import_sheet",
+    "parse_sheet",
+    "read_table",
+    "write_templates",
 ]
 
 
@@ -66,33 +73,65 @@ def parse_sheet(file_name: str, data: bytes, caps: SheetCaps = SheetCaps()) -> P
     it on a thread of its own before the import's transaction."""
     header, body = read_table(file_name, data, caps)
     kind, positions, body = _locate_header(header, body)
-    rows = [_Row(number, {c: cells[i] if i < len(cells) else None for c, i in positions.items()})
-            for number, cells in body]
+    rows = [
+        _Row(number, {c: cells[i] if i < len(cells) else None for c, i in positions.items()}) for number, cells in body
+    ]
     rows = [row for row in rows if any(v is not None for v in row.cells.values())]
     if not rows:
         raise SheetError([f"Tệp «{file_name}» chỉ có dòng tiêu đề, chưa có dòng dữ liệu nào."])
     return ParsedSheet(file_name, kind, rows)
 
 
-def import_sheet(*, session: Session, file_name: str, data: bytes, actor: Staff | None,
-                 actor_name: str = "", caps: SheetCaps = SheetCaps(), today: date | None = None,
-                 calendar: OfficeCalendar | None = None, now: datetime | None = None) -> ImportResult:
+def import_sheet(
+    *,
+    session: Session,
+    file_name: str,
+    data: bytes,
+    actor: Staff | None,
+    actor_name: str = "",
+    caps: SheetCaps = SheetCaps(),
+    today: date | None = None,
+    calendar: OfficeCalendar | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
     """Import a staff, a task or a calendar sheet, all or nothing (see the module docstring)."""
-    return import_parsed(session=session, sheet=parse_sheet(file_name, data, caps), actor=actor,
-                         actor_name=actor_name, today=today, calendar=calendar, now=now)
+    return import_parsed(
+        session=session,
+        sheet=parse_sheet(file_name, data, caps),
+        actor=actor,
+        actor_name=actor_name,
+        today=today,
+        calendar=calendar,
+        now=now,
+    )
 
 
-def import_parsed(*, session: Session, sheet: ParsedSheet, actor: Staff | None, actor_name: str = "",
-                  today: date | None = None, calendar: OfficeCalendar | None = None,
-                  now: datetime | None = None) -> ImportResult:
+def import_parsed(
+    *,
+    session: Session,
+    sheet: ParsedSheet,
+    actor: Staff | None,
+    actor_name: str = "",
+    today: date | None = None,
+    calendar: OfficeCalendar | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
     """Import a sheet :func:`parse_sheet` read, all or nothing. A task sheet's periodic reports
     («Định kỳ») start on ``today`` with their due dates on ``calendar`` (the national calendar with
     the office's own days; the machine's date and the national calendar when not given), made at ``now``."""
     if sheet.kind is CALENDAR_SHEET:  # the office's own days (tracking.sheets.calendar)
         return _import_calendar(session, sheet.rows, actor=actor, actor_name=actor_name, file_name=sheet.file_name)
-    log = _AuditLog(session=session, actor=actor, actor_name=actor_name,
-                    entity="staff" if sheet.kind is STAFF_SHEET else "task", note=f"tệp {sheet.file_name}")
-    result = (_import_staff(session, sheet.rows, log) if sheet.kind is STAFF_SHEET
-              else _import_tasks(session, sheet.rows, log, today=today, calendar=calendar, now=now))
+    log = _AuditLog(
+        session=session,
+        actor=actor,
+        actor_name=actor_name,
+        entity="staff" if sheet.kind is STAFF_SHEET else "task",
+        note=f"tệp {sheet.file_name}",
+    )
+    result = (
+        _import_staff(session, sheet.rows, log)
+        if sheet.kind is STAFF_SHEET
+        else _import_tasks(session, sheet.rows, log, today=today, calendar=calendar, now=now)
+    )
     log.write()
     return result

@@ -26,8 +26,8 @@ from tracking.sheets.layout import (
     T_MEASURE,
     T_MILESTONES,
     T_OWNER,
-    T_START,
     T_RULE,
+    T_START,
     T_TARGET,
     T_TITLE,
     TASK_SHEET,
@@ -56,8 +56,15 @@ class _TaskPlan:
     rule: object = None  # a periodic report's rule (tracking.recurrence.Rule): the row is a series
 
 
-def _import_tasks(session: Session, rows: list[_Row], log: _AuditLog, *, today: date | None = None,
-                  calendar: OfficeCalendar | None = None, now: datetime | None = None) -> ImportResult:
+def _import_tasks(
+    session: Session,
+    rows: list[_Row],
+    log: _AuditLog,
+    *,
+    today: date | None = None,
+    calendar: OfficeCalendar | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
     problems = _Problems()
     people = _staff_by_codes(session, [_staff_code(r.text(c)) for r in rows for c in (T_OWNER, T_ACCOUNTABLE)])
     units = _UnitFinder(session, create=False)
@@ -77,8 +84,12 @@ def _import_tasks(session: Session, rows: list[_Row], log: _AuditLog, *, today: 
     result = _write_tasks(session, [plan for plan in plans if plan.rule is None], log)
     if periodic:  # periodic reports: their series and first instances (tracking.series)
         created, updated = _write_series(session, periodic, log, today=today, calendar=calendar, now=now)
-        result = ImportResult("tasks", created=result.created + created, updated=result.updated + updated,
-                              unchanged=result.unchanged + len(periodic) - created - updated)
+        result = ImportResult(
+            "tasks",
+            created=result.created + created,
+            updated=result.updated + updated,
+            unchanged=result.unchanged + len(periodic) - created - updated,
+        )
     return result
 
 
@@ -91,13 +102,23 @@ def _check_series_codes(session: Session, plans: list[_TaskPlan], rows: dict[int
     for plan in plans:
         if plan.rule is None and plan.code.upper() in series:
             problems.add(rows[plan.number], code_is_series(plan.code), T_CODE)
-        elif plan.rule is not None and plan.code.upper() not in series and db.task_by_code(
-                session=session, code=plan.code) is not None:
+        elif (
+            plan.rule is not None
+            and plan.code.upper() not in series
+            and db.task_by_code(session=session, code=plan.code) is not None
+        ):
             problems.add(rows[plan.number], code_is_task(plan.code), T_CODE)
 
 
-def _write_series(session: Session, plans: list[_TaskPlan], log: _AuditLog, *, today: date | None,
-                  calendar: OfficeCalendar | None, now: datetime | None) -> tuple[int, int]:
+def _write_series(
+    session: Session,
+    plans: list[_TaskPlan],
+    log: _AuditLog,
+    *,
+    today: date | None,
+    calendar: OfficeCalendar | None,
+    now: datetime | None,
+) -> tuple[int, int]:
     from tracking import series
     from tracking.office_calendar import office_calendar
 
@@ -107,13 +128,21 @@ def _write_series(session: Session, plans: list[_TaskPlan], log: _AuditLog, *, t
         if plan.target is not None:
             values["target_id"] = _target_for(session, plan.target).id if plan.target else None
         rows.append(series.SheetSeries(plan.code, plan.rule, values))
-    return series.import_series(session, rows, today=today or date.today(),
-                                calendar=calendar or office_calendar(session, OfficeCalendar()),
-                                actor=log.actor, actor_name=log.actor_name, note=log.note, at=now)
+    return series.import_series(
+        session,
+        rows,
+        today=today or date.today(),
+        calendar=calendar or office_calendar(session, OfficeCalendar()),
+        actor=log.actor,
+        actor_name=log.actor_name,
+        note=log.note,
+        at=now,
+    )
 
 
-def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _UnitFinder,
-               problems: _Problems) -> _TaskPlan | None:
+def _plan_task(
+    session: Session, row: _Row, people: dict[str, Staff], units: _UnitFinder, problems: _Problems
+) -> _TaskPlan | None:
     from tracking.recurrence import parse as parse_rule
 
     periodic = row.text(T_RULE) if row.has(T_RULE) else ""
@@ -121,14 +150,20 @@ def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _Un
     rule = _parsed(problems, row, T_RULE, parse_rule, periodic) if periodic else None
     owner = _staff_in(row, T_OWNER, people, problems)
     accountable = _staff_in(row, T_ACCOUNTABLE, people, problems)
-    deadline = (_parsed(problems, row, T_DEADLINE, parse_date, row.raw(T_DEADLINE))
-                if row.text(T_DEADLINE) and not periodic else None)  # a periodic report's: each period's
+    deadline = (
+        _parsed(problems, row, T_DEADLINE, parse_date, row.raw(T_DEADLINE))
+        if row.text(T_DEADLINE) and not periodic
+        else None
+    )  # a periodic report's: each period's
     start = _parsed(problems, row, T_START, parse_date, row.raw(T_START)) if row.text(T_START) else None
     if start and deadline and start > deadline:
         problems.add(row, f"ngày bắt đầu {format_date(start)} sau thời hạn {format_date(deadline)}", T_START)
     host = _parsed(problems, row, T_HOST, units.find, row.text(T_HOST)) if row.text(T_HOST) else None
-    milestones = (_parsed(problems, row, T_MILESTONES, _parse_milestones, row.text(T_MILESTONES, multiline=True))
-                  if row.has(T_MILESTONES) else None)
+    milestones = (
+        _parsed(problems, row, T_MILESTONES, _parse_milestones, row.text(T_MILESTONES, multiline=True))
+        if row.has(T_MILESTONES)
+        else None
+    )
     target = row.text(T_TARGET) if row.has(T_TARGET) else None
     if target:
         _parsed(problems, row, T_TARGET, lambda text: _check_target(session, text), target)
@@ -137,9 +172,12 @@ def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _Un
     if not (owner and accountable and (deadline or rule) and row.text(T_CODE)):
         return None
     values: dict[str, object] = {
-        "title": row.text(T_TITLE), "owner_id": owner.id, "accountable_id": accountable.id,
+        "title": row.text(T_TITLE),
+        "owner_id": owner.id,
+        "accountable_id": accountable.id,
         "host_unit_id": host.existing.id if host and host.existing else owner.unit_id,
-        "deadline": deadline, "expected_result": row.text(T_EXPECTED),
+        "deadline": deadline,
+        "expected_result": row.text(T_EXPECTED),
     }
     values |= {attr: row.text(column, multiline=True) for column, attr in _TASK_TEXTS if row.has(column)}
     if row.has(T_START):
@@ -148,7 +186,7 @@ def _plan_task(session: Session, row: _Row, people: dict[str, Staff], units: _Un
 
 
 def _staff_code(text: str) -> str:
-    """"CB01", or "Nguyễn Thị Lan (CB01)" as the export writes it → "CB01"."""
+    """ "CB01", or "Nguyễn Thị Lan (CB01)" as the export writes it → "CB01"."""
     match = _BRACKETED_CODE.search(text)
     return match.group(1).strip() if match else text
 
@@ -175,7 +213,7 @@ def _target_code(text: str) -> str:
 
 
 def _parse_milestones(text: str) -> list[tuple[date, str]]:
-    """"15/03/2026: Khảo sát; 30/04/2026: Báo cáo" → [(date, title), ...], by date."""
+    """ "15/03/2026: Khảo sát; 30/04/2026: Báo cáo" → [(date, title), ...], by date."""
     items = []
     for part in (p.strip() for p in re.split(r"[;\n]", text)):
         if not part:
@@ -194,8 +232,11 @@ def _parse_milestones(text: str) -> list[tuple[date, str]]:
 
 
 def _write_tasks(session: Session, plans: list[_TaskPlan], log: _AuditLog) -> ImportResult:
-    existing = {t.code.upper(): t for batch in db.batches(sorted({p.code.upper() for p in plans}))
-                for t in session.exec(select(Task).where(func.upper(Task.code).in_(batch))).all()}
+    existing = {
+        t.code.upper(): t
+        for batch in db.batches(sorted({p.code.upper() for p in plans}))
+        for t in session.exec(select(Task).where(func.upper(Task.code).in_(batch))).all()
+    }
     milestones = _milestones_of(session, [t.id for t in existing.values()])
     created = updated = 0
     for plan in plans:
@@ -222,13 +263,20 @@ def _write_tasks(session: Session, plans: list[_TaskPlan], log: _AuditLog) -> Im
 
 def _target_for(session: Session, text: str) -> Target:
     """The target with this code or name; a new one otherwise (found again by name later in the file)."""
-    found = (db.target_by_code(session=session, code=_target_code(text))
-             or db.target_by_key(session=session, key=key(text)))
+    found = db.target_by_code(session=session, code=_target_code(text)) or db.target_by_key(
+        session=session, key=key(text)
+    )
     if found is not None:
         return found
     value, unit, higher = target_value_in(text)
-    target = Target(code=db.next_target_code(session=session), name=text, key=key(text),
-                    target_value=value, measure_unit=unit, higher_is_better=higher)
+    target = Target(
+        code=db.next_target_code(session=session),
+        name=text,
+        key=key(text),
+        target_value=value,
+        measure_unit=unit,
+        higher_is_better=higher,
+    )
     session.add(target)
     session.flush()
     return target
@@ -242,8 +290,9 @@ def _milestones_of(session: Session, task_ids: list[int]) -> dict[int, list[Mile
     return by_task
 
 
-def _replace_milestones(session: Session, task: Task, old: list[Milestone],
-                        new: list[tuple[date, str]]) -> list[tuple[str, object, object]]:
+def _replace_milestones(
+    session: Session, task: Task, old: list[Milestone], new: list[tuple[date, str]]
+) -> list[tuple[str, object, object]]:
     """Replace a task's milestones if they differ, keeping "done" on those that stay."""
     before = sorted((m.due_date, m.title) for m in old)
     if before == new:
