@@ -98,6 +98,8 @@ async def test_a_quarterly_report_from_a_sheet_reminds_shows_who_submitted_and_m
     await cycle.run()
     assert instances(engine, "BCQ-P")[-1] == ("BCQ-P-2026Q2", date(2026, 6, 15), "2026-Q2")
     assert [code for code, _, _ in instances(engine, "BCQ-W")] == ["BCQ-W-2026Q1", "BCQ-W-2026Q2"]
+    told = about(emu, OFFICER_ID, "BCQ-P-2026Q2")
+    assert any("Kỳ mới của báo cáo định kỳ BCQ-P" in text and "hạn 15/06/2026" in text for text in told), told
     await cycle.run()  # made once
     assert len(instances(engine, "BCQ-P")) == 2
     now = (await admin.say("/kybaocao")).plain_text

@@ -13,7 +13,7 @@ Where series come from
 Each period its own instance
     The reminder scan calls ``make_due_instances`` each cycle, under its lock: every active series
     gets the instance of each period after its last one that has begun (periods missed while the bot
-    was down included, at most ``CATCH_UP`` at once). The unique index on (series_id, period_key)
+    was down included, at most ``CATCH_UP`` at once), and its owner is told of it. The unique index on (series_id, period_key)
     makes an instance exactly once, whichever process inserts it first. Instances are ordinary tasks:
     their own deadline, reports, reminders, escalation, status and review.
 
@@ -48,7 +48,7 @@ from reminders.calendar import OfficeCalendar
 from storage import series as store
 from storage import tracking as db
 from storage.models import STATUS_DONE, STATUS_REVIEW, Staff, Task, TaskSeries, Unit, utcnow
-from tracking import recurrence
+from tracking import notices, recurrence
 from tracking.parse import key
 from tracking.recurrence import Instance, Period, Rule, RuleError
 from tracking.refusals import Refused
@@ -187,9 +187,16 @@ def make_due_instances(
     for series in series_list:
         try:
             with session.begin_nested():
-                made += _due_instances(session, series, known.get(series.id, []), today, calendar, at)
+                new = _due_instances(session, series, known.get(series.id, []), today, calendar, at)
         except Exception:  # one series' odd data: the others' instances are still made
             log.exception("series %s: its instances could not be made", series.code)
+            continue
+        made += new
+        owner = session.get(Staff, series.owner_id) if new else None
+        for task in new:  # the owner hears of the new period's task (through the outbox)
+            period = period_from_key(task.period_key)
+            notices.tell_staff(session, owner, key=f"task:{task.id}:given", now=at,
+                               text=copy.new_period_notice(series, task, period.label if period else task.period_key))
     return made
 
 
