@@ -222,6 +222,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         _place_problem(index, p, qtoks)
         or _indicator_problem(index, p, qtoks, alts)
         or _count_problem(index, p, qtoks)
+        or _negated_problem(index, p, qtoks)
         or _result_problem(index, p, qtoks)
         or _target_problem(index, p, qtoks)
         or _period_problem(index, p, qtoks)
@@ -286,6 +287,23 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
         return ""
     local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), _with_children(index, p)))
     return "" if _counts_in(local, word) else f"the question counts «{word}»; the passage gives no figure of it"
+
+
+_NEGATION = frozenset({"khong", "chua", "cam", "chang"})
+
+
+def _negated_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """«Ai phát phiếu…?» asks who does it: a passage saying who must not («Công chức… không được
+    trực tiếp phát phiếu») does not answer it."""
+    folded = [t.folded for t in qtoks]
+    verbs = [folded[i + 1] for i, w in enumerate(folded[:-1]) if w == "ai" and folded[i + 1] not in ("la", "ki", "ky")]
+    if not verbs:
+        return ""
+    text = [t.folded for t in tokens(" ".join(q.text for q in index.sentence_of(p)))]
+    at = [i for i, w in enumerate(text) if w == verbs[0]]
+    if at and all(_NEGATION & set(text[max(0, i - 4) : i]) for i in at):
+        return f"the passage says who does not «{verbs[0]}»"
+    return ""
 
 
 def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:
