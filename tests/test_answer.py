@@ -253,3 +253,84 @@ def test_a_target_asked_is_not_answered_by_results():
     assert ans.found and "28,4%" in ans.text, ans.text
     ans = answer_question(idx, "Chỉ tiêu tỷ lệ hồ sơ trực tuyến toàn trình năm 2024 của tỉnh Hòa Bình là bao nhiêu?")
     assert ans.found and "50%" in ans.text, ans.text
+
+
+def test_folding_does_not_make_phrases_the_accented_question_lacks():
+    from kb.answer import _RESULT_Q, _TARGET_Q, _as_typed
+    from kb.text import tokens
+
+    # «Bến Đá đặt» is no «đã đạt», «muộn» no «muốn»; without diacritics every reading stays open.
+    assert not _RESULT_Q.search(_as_typed(tokens("Thị xã Bến Đá đặt chỉ tiêu bao nhiêu?")))
+    assert _RESULT_Q.search(_as_typed(tokens("Năm 2023 tỉnh đã đạt bao nhiêu?")))
+    assert _RESULT_Q.search(_as_typed(tokens("ben da dat bao nhieu")))
+    assert not _TARGET_Q.search(_as_typed(tokens("Cơ quan nộp báo cáo muộn thì sao?")))
+    assert _TARGET_Q.search(_as_typed(tokens("Tỉnh muốn đạt bao nhiêu?")))
+
+
+SCORES = IndexedDoc(
+    file_name="tinh-d-2024-tong-ket.txt",
+    title="Tỉnh Hòa Bình công bố Chỉ số cải cách hành chính năm 2023",
+    date=date(2024, 4, 2),
+    text=(
+        "Tỉnh Hòa Bình công bố Chỉ số cải cách hành chính năm 2023\n"
+        "Ở khối huyện, huyện Kim Bôi đứng đầu với 90,85 điểm, huyện Lạc Sơn xếp cuối với 79,12 điểm. "
+        "Điểm trung bình của khối huyện năm 2023 là 85,70 điểm, tăng 1,9 điểm so với năm 2022.\n"
+        "Sở Tư pháp đạt 92,10 điểm, Sở Nội vụ đạt 91,34 điểm.\n"
+        "Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật năm 2022, hoàn thành trước ngày 31/01/2023.\n"
+        "Tỷ lệ hồ sơ giải quyết đúng hạn năm 2023: cấp tỉnh 98,40%, cấp huyện 97,15%.\n"
+        "Điều tra viên phát phiếu khảo sát trực tiếp cho người dân. "
+        "Công chức Bộ phận Một cửa không được trực tiếp phát phiếu khảo sát cho người dân.\n"
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "question,why",
+    [
+        # the passage compares with 2022 and gives no figure of it
+        ("Huyện Kim Bôi được bao nhiêu điểm Chỉ số cải cách hành chính năm 2022?", "compared year"),
+        # the only passage of 2022 gives no score
+        ("Sở Tư pháp tỉnh Hòa Bình năm 2022 được bao nhiêu điểm?", "no figure of the unit counted"),
+        # a figure of other levels
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn cấp xã của tỉnh Hòa Bình năm 2023 là bao nhiêu?", "level"),
+    ],
+)
+def test_refuses_a_figure_of_another_year_unit_or_level(question, why):
+    answer = answer_question(KnowledgeIndex([SCORES]), question)
+    assert not answer.found, (why, answer.text)
+
+
+def test_the_figures_of_the_same_document_still_answer():
+    idx = KnowledgeIndex([SCORES])
+    for question, expected in (
+        ("Huyện Kim Bôi được bao nhiêu điểm Chỉ số cải cách hành chính năm 2023?", "90,85"),
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn cấp huyện của tỉnh Hòa Bình năm 2023 là bao nhiêu?", "97,15%"),
+        ("Theo khảo sát của tỉnh Hòa Bình, ai phát phiếu khảo sát trực tiếp cho người dân?", "Điều tra viên"),
+    ):
+        answer = answer_question(idx, question)
+        assert answer.found and expected in answer.text, (question, answer.text, answer.reason)
+
+
+def test_a_plans_target_is_no_result_of_part_of_the_year():
+    idx = KnowledgeIndex([PLAN_C])
+    ans = answer_question(idx, "Tỷ lệ hồ sơ trực tuyến toàn trình 9 tháng năm 2024 của tỉnh Hòa Bình là bao nhiêu?")
+    assert not ans.found, ans.text
+
+
+def test_a_long_list_is_quoted_with_each_items_first_clause():
+    methods = IndexedDoc(
+        file_name="hd-khao-sat.txt",
+        title="Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Hòa Bình",
+        text="Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Hòa Bình\n"
+        "4. Phương thức khảo sát\n"
+        "Mỗi đơn vị áp dụng kết hợp ba phương thức như sau:\n"
+        + "".join(
+            f"- {name} ({share} số phiếu): {'người dân nhận phiếu, điền đầy đủ các câu hỏi và gửi lại; ' * 4}\n"
+            for name, share in (("Phiếu giấy", "50%"), ("Trực tuyến", "35%"), ("Qua bưu điện", "15%"))
+        ),
+    )
+    ans = answer_question(
+        KnowledgeIndex([methods]), "Khảo sát sự hài lòng năm 2024 của Hòa Bình áp dụng những phương thức nào?"
+    )
+    assert ans.found and len(ans.text) <= MAX_ANSWER, ans.text
+    assert all(name in ans.text for name in ("Phiếu giấy", "Trực tuyến", "Qua bưu điện")), ans.text
