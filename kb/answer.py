@@ -392,9 +392,21 @@ def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
         named = _periods(_local_text(index, p)) | _periods(index.docs[p.doc].title)
         if named and not asked & named:
             return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
-        if not named and not _periods(index.docs[p.doc].text):
+        if not named and not _text_periods(index.docs[p.doc].text):
             return f"period {sorted(asked)}: its document speaks of no part of a year"
     return ""
+
+
+@lru_cache(maxsize=512)
+def _text_periods(text: str) -> frozenset[str]:
+    """``_periods`` of a whole document, once per document."""
+    return frozenset(_periods(text))
+
+
+@lru_cache(maxsize=512)
+def _text_levels(text: str) -> frozenset[str]:
+    """The levels a whole document gives figures for, once per document."""
+    return frozenset(_LEVEL.findall(fold(text)))
 
 
 _LEVEL = re.compile(r"\b(?:cap|khoi) (tinh|huyen|xa)\b")  # «cấp huyện», «khối huyện»
@@ -411,7 +423,7 @@ def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:
     named = set(_LEVEL.findall(fold(_local_text(index, p))))
     if named and not asked & named:
         return f"level {sorted(asked)}: the passage speaks of {sorted(named)}"
-    if not named and len(set(_LEVEL.findall(fold(index.docs[p.doc].text)))) > 1:
+    if not named and len(_text_levels(index.docs[p.doc].text)) > 1:
         return f"level {sorted(asked)}: the passage names no level, its document gives several"
     return ""
 
