@@ -159,11 +159,14 @@ async def polling(application: Application, *, timeout: int = 10) -> AsyncIterat
         if application.post_init:
             await application.post_init(application)
         await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=timeout)
+        updater = application.updater
+        if updater is None:
+            raise RuntimeError("polling needs the application's updater")
+        await updater.start_polling(poll_interval=0.0, timeout=timeout)
         try:
             yield application
         finally:
-            await application.updater.stop()
+            await updater.stop()
             await application.stop()
             if application.post_stop:
                 await application.post_stop(application)

@@ -69,8 +69,8 @@ def check_database(settings: Settings, report: Report) -> None:
     url = settings.sqlalchemy_url
     what = describe_database(url)
     parsed = make_url(url)
-    in_a_file = parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:"
-    if in_a_file and not Path(parsed.database).expanduser().exists():
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and not Path(database).expanduser().exists():
         report.add(OK, f"Cơ sở dữ liệu: {what} chưa có; sẽ được tạo khi bot chạy lần đầu.")
         return
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()

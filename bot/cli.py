@@ -340,14 +340,15 @@ def cmd_remind(settings: Settings) -> int:
         finally:
             exports.close()
             engine.dispose()
-        d = result.dispatch
+        d, scan = result.dispatch, result.scan
+        assert scan is not None  # a cycle of its own always scans
         print(
-            f"Quét đến ngày {result.scan.scanned_through:%d/%m/%Y}: {result.scan.messages} tin nhắc, "
-            f"{result.scan.digests} bản tổng hợp mới. Đã gửi {d.sent}, chờ gửi lại {d.retried + d.rate_limited}, "
+            f"Quét đến ngày {scan.scanned_through:%d/%m/%Y}: {scan.messages} tin nhắc, "
+            f"{scan.digests} bản tổng hợp mới. Đã gửi {d.sent}, chờ gửi lại {d.retried + d.rate_limited}, "
             f"không liên lạc được {d.unreachable}, lỗi {d.failed}."
             + (
-                f" Bỏ qua {result.scan.failed} mục không lập được (quản trị viên được báo; thử lại ở lượt sau)."
-                if result.scan.failed
+                f" Bỏ qua {scan.failed} mục không lập được (quản trị viên được báo; thử lại ở lượt sau)."
+                if scan.failed
                 else ""
             )
         )
@@ -472,9 +473,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.demo:
                 from devtools.demo import remind_settings
 
-                settings = remind_settings(settings)
-                if settings is None:
+                demo = remind_settings(settings)
+                if demo is None:
                     return 1
+                settings = demo
             return cmd_remind(settings)
         if args.command == "db":
             return cmd_db(settings, args)

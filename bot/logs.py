@@ -79,8 +79,8 @@ def redact(text: str, extra: Iterable[str] = ()) -> str:
         for form in sorted(_forms(secret.strip()) if secret and secret.strip() else (), key=len, reverse=True):
             text = text.replace(form, MASK)
     text = mask_secrets(text)
-    if _patterns[True] is not None:
-        text = _patterns[True].sub(MASK, text)
+    if (pattern := _patterns[True]) is not None:
+        text = pattern.sub(MASK, text)
     return _TOKEN_RE.sub(MASK, text)
 
 

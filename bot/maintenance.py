@@ -74,10 +74,9 @@ def cmd_restore(settings: Settings, file: Path) -> int:
             )
         # The database as it is now, kept beside the backup: a restore of the wrong file can be undone.
         stamp = datetime.now(settings.tz).strftime("%Y%m%d-%H%M%S")
-        saved: Path | None = file.expanduser().with_name(f"truoc-khoi-phuc-{stamp}{file.suffix or '.bak'}")
-        if is_sqlite(url) and not sqlite_path(url).exists():
-            saved = None
-        else:
+        saved: Path | None = None
+        if not is_sqlite(url) or sqlite_path(url).exists():
+            saved = file.expanduser().with_name(f"truoc-khoi-phuc-{stamp}{file.suffix or '.bak'}")
             make_backup(url, saved)
         restore(file, url)
         upgrade(url)  # a backup from an older version of the bot is brought up to date

@@ -12,7 +12,7 @@ import hashlib
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -257,7 +257,7 @@ class Settings(BaseSettings):
         return token
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
+    def from_env(cls, **overrides: Any) -> Settings:
         try:
             return cls(**overrides)
         except ValidationError as exc:

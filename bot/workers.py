@@ -122,8 +122,9 @@ class Exports:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _failed(self, pending: PendingExport, error: Exception | str) -> None:
-        """Log what went wrong in the worker (an exception, or the traceback it sent back)."""
+    def _failed(self, pending: PendingExport, error: Exception | str) -> bytes | None:
+        """Log what went wrong in the worker (an exception, or the traceback it sent back); None, the
+        workbook of an export that failed."""
         log.warning(
             "the export worker failed, exporting in the bot's process instead: %s",
             error if isinstance(error, str) else repr(error),

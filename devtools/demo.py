@@ -184,6 +184,7 @@ class TerminalDemo:
         except (IndexError, ValueError):
             self.say(f"(Tin cuối gửi {self.persona.who} không có nút đó. Dùng :bam N với N là số thứ tự nút.)")
             return
+        assert last is not None  # the button was found on it
         calls, mark = len(self.emu.calls), self.emu.mark()
         query = self.emu.press_button(self.persona.user, last, data)
         try:
@@ -285,7 +286,7 @@ def _load_documents(settings: Settings, engine, docs: Path, out: TextIO) -> bool
     return True
 
 
-def _write_session(path: Path, emu: BotAPIEmulator, database_url: str) -> None:
+def _write_session(path: Path, emu: BotAPIEmulator, database_url: str | None) -> None:
     """What ``remind --now --demo`` needs to reach this demo: its database and its emulator (owner-only:
     a PostgreSQL URL may hold a password)."""
     path.parent.mkdir(parents=True, exist_ok=True)

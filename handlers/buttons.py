@@ -15,7 +15,8 @@ Callback data is checked again on the server every time: a button is not a permi
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 
@@ -26,6 +27,7 @@ from tracking.refusals import Refused
 
 Parse = Callable[[str], tuple]
 ButtonHandler = Callable[..., Awaitable[None]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]  # what PTB's handlers take
 
 
 class Invalid(Exception):
@@ -67,10 +69,10 @@ def percent(value: int) -> int:
     return value
 
 
-def button(parse: Parse = ids) -> Callable[[ButtonHandler], Callable[[Update, Context], Awaitable[None]]]:
+def button(parse: Parse = ids) -> Callable[[ButtonHandler], Callback]:
     """Decorate ``handler(update, context, *parse(data))`` as a PTB callback (see the module)."""
 
-    def decorate(handler: ButtonHandler) -> Callable[[Update, Context], Awaitable[None]]:
+    def decorate(handler: ButtonHandler) -> Callback:
         @functools.wraps(handler)
         async def pressed(update: Update, context: Context) -> None:
             query = update.callback_query

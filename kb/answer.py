@@ -636,7 +636,8 @@ def _with_children(index: KnowledgeIndex, p) -> str:
     if not _heads_a_list(p) or p.kind == "title":
         return ""
     key = p.text.strip()[:40]
-    head, parts = [p.text], []
+    head: list[str] = [p.text]
+    parts: list[str] = []
     q = p.pid + 1
     while q < index.n and index.passages[q].doc == p.doc and len(parts) < 60:
         nxt = index.passages[q]
@@ -698,7 +699,7 @@ def _with_sentence_context(index: KnowledgeIndex, hit: Hit, terms: list[QueryTer
     if same_sentence(hi + 1):
         text = text + " …"
     if len(text) < 90 and not p.is_title and hi + 1 < index.n and index.passages[hi + 1].doc == p.doc:
-        nxt = index.passages[hi + 1].text
-        if len(text) + len(nxt) + 1 <= COMFORT:
-            text = f"{text} {nxt}"
+        following = index.passages[hi + 1].text
+        if len(text) + len(following) + 1 <= COMFORT:
+            text = f"{text} {following}"
     return text

@@ -200,7 +200,7 @@ class Postings(Mapping):
         self._ids = ids
         self._weights = weights
 
-    def get(self, term: str, default=None):  # type: ignore[override]
+    def get(self, term: str, default=None):
         i = self._number.get(term)
         if i is None:
             return default

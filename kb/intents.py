@@ -152,14 +152,16 @@ def small_talk(text: str) -> str | None:
     # reach[i]: the kinds met on some way of reading toks[:i] wholly as phrases and fillers.
     reach: list[frozenset[str] | None] = [frozenset()] + [None] * len(toks)
     for i in range(len(toks)):
-        if reach[i] is None:
+        here = reach[i]
+        if here is None:
             continue
         for n in range(1, min(longest, len(toks) - i) + 1):
             piece = tuple(toks[i : i + n])
             if piece in lexicon:
                 kind = lexicon[piece]
-                found = reach[i] | ({kind} if kind else set())
-                reach[i + n] = found if reach[i + n] is None else reach[i + n] | found
+                found = here | ({kind} if kind else set())
+                later = reach[i + n]
+                reach[i + n] = found if later is None else later | found
     kinds = reach[-1]
     if not kinds:  # not wholly small talk, or fillers only ("bạn ơi")
         return None

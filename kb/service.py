@@ -256,7 +256,7 @@ class KnowledgeBase:
         with session_scope(self.engine) as session:
             for doc in prepared:
                 change = repo.upsert_document(session=session, doc=doc, keep=self.keep_versions)
-                row = change.row
+                row = change.document
                 if not change.replaced:
                     action, note = "document_add", f"phiên bản {row.version}"
                 elif change.old_version == row.version:
@@ -374,7 +374,7 @@ class KnowledgeBase:
         with session_scope(self.engine) as session:
             self._version_to_restore(session, name, version)  # still kept (not dropped meanwhile)
             change = repo.upsert_document(session=session, doc=doc, keep=self.keep_versions, retired_how="restore")
-            row = change.row
+            row = change.document
             previous = (
                 f", thay phiên bản {change.old_version}{self._kept_note(change)}"
                 if change.replaced
@@ -486,7 +486,8 @@ class KnowledgeBase:
         if missing:
             analysed, n_analysed = self._analyse(missing)
             got.update(analysed)
-        docs, analyses = [], []
+        docs: list[IndexedDoc] = []
+        analyses: list[DocAnalysis | None] = []
         for head in heads:
             entry = got.get(head.id)
             if entry is not None:  # else it was removed while this was built

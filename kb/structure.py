@@ -162,9 +162,10 @@ class _UnitReader:
                 self.pending_name = None
                 continue
             if "|" in line:
-                line = self._table_or_row(line)
-                if line is None:
+                row = self._table_or_row(line)
+                if row is None:
                     continue
+                line = row
             self.i += 1
             self._line(line)
         return self.out

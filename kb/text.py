@@ -240,7 +240,7 @@ def places_named(text: str) -> set[str]:
     found = set()
     for m in _PLACE_AFTER_TYPE.finditer(nfc(text)):
         words = m.group(1).split()
-        keep = []
+        keep: list[str] = []
         caps = all(w.isupper() for w in words)
         for w in words[: 2 if caps else 3]:
             if not w[:1].isupper() or (not keep and fold(w) in _NOT_PLACE):

@@ -33,6 +33,13 @@ class Change:
     def replaced(self) -> bool:
         return self.old_version is not None
 
+    @property
+    def document(self) -> Document:
+        """``row`` after an add, a replacement or a restore, which leave the file there."""
+        if self.row is None:
+            raise LookupError("the file was removed by this change")
+        return self.row
+
 
 def list_documents(*, session: Session) -> Sequence[Document]:
     """Every document, by file name; without its stored analysis, which only the index reads."""

@@ -68,8 +68,8 @@ def invite_created(invite, staff, link: str, tz: tzinfo) -> str:
 
 STEP_PROMPTS = {
     "title": "1/7 · <b>Rõ việc</b>: tên nhiệm vụ là gì?",
-    "owner": "2/7 · <b>Rõ người</b>: mã cán bộ thực hiện (ví dụ <code>CB001</code>)?",
-    "accountable": "3/7 · <b>Rõ trách nhiệm</b>: mã lãnh đạo chịu trách nhiệm?",
+    "owner": "2/7 · <b>Rõ người</b>: mã hoặc họ tên cán bộ thực hiện?",
+    "accountable": "3/7 · <b>Rõ trách nhiệm</b>: mã hoặc họ tên lãnh đạo chịu trách nhiệm?",
     "rule": (
         "4/7 · <b>Định kỳ?</b> Báo cáo lặp lại thì ghi quy tắc, ví dụ <i>hằng tháng ngày 25</i>, "
         "<i>hằng quý ngày 15 tháng cuối quý</i>, <i>hằng năm 15/12</i>; mỗi kỳ là một nhiệm vụ riêng, hạn theo "

@@ -26,6 +26,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from http import HTTPStatus
 from typing import Any
 
 from sqlmodel import Session
@@ -53,6 +54,13 @@ class DurableQueue(asyncio.Queue):
         self.bot: Any = None
         self._seen_through: list[int] = []
         self._kept: set[int] = set()  # written down with their batch (``keep_arrivals``)
+
+    @property
+    def built(self) -> BotData:
+        """``data``, which the application sets once it is built."""
+        if self.data is None:
+            raise RuntimeError("the update queue is used before the application is built")
+        return self.data
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.data is not None:
@@ -82,7 +90,7 @@ class DurableQueue(asyncio.Queue):
     async def _write_down(self, updates: list[tuple[int, str]]) -> bool:
         """Keep ``updates`` (id, JSON), and drop the rows of those seen through meanwhile. When the
         database cannot be reached the updates go on unkept (each is tried alone as it is queued)."""
-        data = self.data
+        data = self.built
         at = data.clock()
         finished, self._seen_through = self._seen_through, []
 
@@ -105,7 +113,7 @@ class DurableQueue(asyncio.Queue):
 
     async def tidy(self) -> None:
         """Delete the rows of finished updates now, and those too old to answer."""
-        data = self.data
+        data = self.built
         finished, self._seen_through = self._seen_through, []
 
         def work(session: Session) -> None:
@@ -120,7 +128,7 @@ class DurableQueue(asyncio.Queue):
 
     async def take_up_unfinished(self, *, everything: bool = False) -> int:
         """Queue again the updates left unfinished (``everything``: at start, all of them); how many."""
-        data = self.data
+        data = self.built
         now = data.clock()
         rows = await data.db.transaction(
             lambda session: take_unfinished(session, now=now, retry_at=now + RETRY_AFTER, everything=everything)
@@ -141,18 +149,27 @@ class DurableQueue(asyncio.Queue):
 class ReceivingRequest(AiohttpRequest):
     """The bot's HTTP client (bot.ptb.transport) for getUpdates (one connection, as PTB's own), handing
     each batch of updates, as Telegram sent it, to ``on_arrival`` (``DurableQueue.keep_arrivals``)
-    before PTB reads it."""
+    before PTB reads it.
+
+    The batch is taken from the response in ``do_request``, the transport's own step: PTB's ``post``,
+    which reads the response after it, is final. A batch is read twice (here and by PTB): a small
+    price beside writing it to the database."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("connection_pool_size", 1)
         super().__init__(**kwargs)
         self.on_arrival: Callable[[list], Awaitable[None]] | None = None
 
-    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super().post(url, *args, **kwargs)
-        if self.on_arrival is not None and isinstance(result, list) and result and url.endswith("/getUpdates"):
-            await self.on_arrival(result)
-        return result
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(url, method, *args, **kwargs)
+        if self.on_arrival is not None and HTTPStatus.OK <= code <= 299 and url.endswith("/getUpdates"):
+            try:
+                result = json.loads(payload).get("result")
+            except (ValueError, AttributeError):
+                result = None  # not a batch: PTB reports what is wrong with it
+            if isinstance(result, list) and result:
+                await self.on_arrival(result)
+        return code, payload
 
 
 class FinishingProcessor(SimpleUpdateProcessor):
@@ -163,23 +180,30 @@ class FinishingProcessor(SimpleUpdateProcessor):
     Telegram's limits for a chat gives its slot up meanwhile, so people flooding their own chats do
     not hold the slots everyone else's updates need."""
 
+    # PTB's ``process_update`` (final) holds PTB's semaphore around ``do_process_update``: it is made
+    # wide enough never to make an update wait, and the slots, taken in ``do_process_update``, are the limit.
+    ADMIT_ALL = 1_000_000
+    limit = ADMIT_ALL  # what PTB's semaphore is made with; the real limit once built
+
     def __init__(self, max_concurrent_updates: int, queue: DurableQueue) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(self.ADMIT_ALL)
+        self.limit = max_concurrent_updates
         self.queue = queue
         self.slots = Slots(max_concurrent_updates)
+
+    @property
+    def max_concurrent_updates(self) -> int:
+        return self.limit
 
     @property
     def current_concurrent_updates(self) -> int:
         return self.slots.busy
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        async with self.slots.held():
-            await self.do_process_update(update, coroutine)
-
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine
-        if isinstance(update, Update):
-            self.queue.finished(update.update_id)
+        async with self.slots.held():
+            await coroutine
+            if isinstance(update, Update):
+                self.queue.finished(update.update_id)
 
 
 async def look_for_unfinished(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -115,7 +115,7 @@ class PatientRateLimiter(BaseRateLimiter):
         backoff = self.first_backoff
         while True:
             try:
-                if counted:
+                if counted and key is not None:
                     return await self._in_chat(key, callback, args, kwargs)
                 if key is None:
                     return await callback(*args, **kwargs)
@@ -257,7 +257,7 @@ class PatientRateLimiter(BaseRateLimiter):
             del self._chats[key]
 
 
-def _chat_key(chat_id: object) -> int | str | None:
+def _chat_key(chat_id: Any) -> int | str | None:
     """The chat a call is about: its id, or a channel's @username."""
     if chat_id is None:
         return None

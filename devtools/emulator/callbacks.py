@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from devtools.emulator.core import FakeUser, JSONDict, SentMessage, Upload, bad_request, copy_json
+from devtools.emulator.core import EmulatorParts, FakeUser, JSONDict, SentMessage, Upload, bad_request, copy_json
 
 
-class CallbacksMixin:
+class CallbacksMixin(EmulatorParts):
     """Callback queries: created by :meth:`press_button`, answered once by ``answerCallbackQuery``."""
 
     def _init_callbacks(self) -> None:

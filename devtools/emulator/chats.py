@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from devtools.emulator.core import (
+    EmulatorParts,
     FakeUser,
     JSONDict,
     SentMessage,
@@ -18,7 +19,7 @@ from devtools.emulator.core import (
 )
 
 
-class ChatsMixin:
+class ChatsMixin(EmulatorParts):
     """Known users and chats, every chat's messages, and users' messages queued as updates."""
 
     def _init_chats(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,3 +232,42 @@ class Upload:
     filename: str | None
     data: bytes
     content_type: str | None
+
+
+class EmulatorParts:
+    """What the parts of the emulator (the mixins of ``BotAPIEmulator``) read of one another, declared
+    for the type checker; each is set in ``__init__`` or defined by the part that owns it."""
+
+    token: str
+    bot_id: int
+    bot_user: JSONDict
+    clock: Callable[[], float]
+    calls: list[tuple[str, JSONDict]]
+    errors: list[tuple[str, JSONDict, int, str]]
+    stats: Counter[str]
+    sent: list[SentMessage]
+    files: dict[str, StoredFile]
+    strict_edits: bool
+    webhook_url: str
+    _closing: bool
+    _updates: list[JSONDict]
+    _messages: dict[int, dict[int, JSONDict]]
+    _callback_queries: dict[str, bool]
+    _raw_text: dict[tuple[int, int], tuple[str | None, str | None]]  # (text, parse mode) as the bot sent it
+    _call_signal: Signal
+    _sent_signal: Signal
+    _queue_signal: Signal
+    _ack_signal: Signal
+    # methods of one part that another calls
+    inject_update: Callable[..., Any]
+    _as_user: Callable[..., Any]
+    _resolve_chat: Callable[..., Any]
+    _record: Callable[..., Any]
+    _checked_text: Callable[..., Any]
+    _check_reply_markup: Callable[..., Any]
+    _store_file: Callable[..., Any]
+    _store_message: Callable[..., Any]
+    _shallow: Callable[..., Any]
+    _photo_sizes: Callable[..., Any]
+    _input_file: Callable[..., Any]
+    _document_dict: Callable[..., Any]

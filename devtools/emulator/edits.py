@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from devtools.emulator.core import (
     BotAPIError,
+    EmulatorParts,
     JSONDict,
     SentMessage,
     Upload,
@@ -15,7 +16,7 @@ from devtools.emulator.core import (
 from devtools.emulator.messages import inline_keyboard
 
 
-class EditsMixin:
+class EditsMixin(EmulatorParts):
     """Edits of the bot's own messages, recorded in ``sent`` with ``edited=True``."""
 
     def _target_message(self, p: JSONDict, action: str) -> tuple[JSONDict, JSONDict]:

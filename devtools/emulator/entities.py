@@ -150,7 +150,7 @@ class _HtmlParser:
             if language.startswith("language-"):
                 self.pre_language[depth - 1] = language[len("language-") :]
         elif name == "pre":
-            language = self.pre_language.pop(depth, None)
+            language = self.pre_language.pop(depth, "")
             if language:
                 out.entity("pre", start, language=language)
             else:

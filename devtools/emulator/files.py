@@ -12,6 +12,7 @@ from devtools.emulator.core import (
     MAX_PHOTO_BYTES,
     MAX_UPLOAD_BYTES,
     BotAPIError,
+    EmulatorParts,
     JSONDict,
     StoredFile,
     Upload,
@@ -45,7 +46,7 @@ def image_size(data: bytes) -> tuple[int, int]:
     return 100, 100
 
 
-class FilesMixin:
+class FilesMixin(EmulatorParts):
     """``files``: every file known, by ``file_id``; downloadable as Telegram serves them."""
 
     def _init_files(self) -> None:

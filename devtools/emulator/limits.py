@@ -7,7 +7,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
-from devtools.emulator.core import BotAPIError, JSONDict
+from devtools.emulator.core import BotAPIError, EmulatorParts, JSONDict
 
 BLOCKABLE_PREFIXES = ("send", "edit", "copy", "forward", "pin")
 LIMITED_METHODS = frozenset(
@@ -93,7 +93,7 @@ class FloodLimiter:
         return None
 
 
-class LimitsMixin:
+class LimitsMixin(EmulatorParts):
     """Checks made before a method runs: ``blocked_chats`` and ``enforce_limits``."""
 
     blocked_chats: set[int]

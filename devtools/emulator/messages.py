@@ -14,6 +14,7 @@ from devtools.emulator.core import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_CAPTION_LENGTH,
     MAX_TEXT_LENGTH,
+    EmulatorParts,
     JSONDict,
     SentMessage,
     Signal,
@@ -36,7 +37,7 @@ def inline_keyboard(markup: JSONDict | None) -> JSONDict | None:
     return None
 
 
-class MessagesMixin:
+class MessagesMixin(EmulatorParts):
     """``sent`` (every send and edit, in order), ``on_sent`` listeners, the markup checks."""
 
     def _init_messages(self) -> None:

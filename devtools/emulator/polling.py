@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from devtools.emulator.core import BotAPIError, JSONDict, Signal, Upload, copy_json
+from devtools.emulator.core import BotAPIError, EmulatorParts, JSONDict, Signal, Upload, copy_json
 
 
-class UpdatesMixin:
+class UpdatesMixin(EmulatorParts):
     """Updates waiting for the bot, handed out by ``getUpdates`` and acknowledged by its offset."""
 
     def _init_updates(self, first_update_id: int) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from devtools.emulator.core import JSONDict, SentMessage
+from devtools.emulator.core import EmulatorParts, JSONDict, SentMessage
 
 
-class WaitingMixin:
+class WaitingMixin(EmulatorParts):
     """``mark``, ``messages_to``, ``wait_for`` (messages) and ``wait_for_call`` (API calls)."""
 
     def mark(self) -> int:

@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from devtools.emulator.core import JSONDict, Upload, bad_request
+from devtools.emulator.core import EmulatorParts, JSONDict, Upload, bad_request
 
 
-class WebhookMixin:
+class WebhookMixin(EmulatorParts):
     """Only a 2xx answer acknowledges a delivered update: anything else is retried, as Telegram does."""
 
     def _init_webhook(self) -> None:

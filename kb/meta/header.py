@@ -72,7 +72,7 @@ def _read_header(lines: Sequence[str]) -> _Header:
     """What the first lines say of an official paper, up to its body ("Căn cứ ...", prose):
     the letterhead's upper-case lines until the "Số:" label, the motto standing alone or the
     place-and-date line; the number; the date; whether the motto or a type line is there."""
-    head = []
+    head: list[str] = []
     for line in lines:
         line = line.strip()
         if not line:

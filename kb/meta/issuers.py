@@ -305,7 +305,7 @@ def _case_upper_name(name: str) -> str:
             i, proper = i + 2, True
             continue
         if pair in _PROPER_WORDS:
-            out.append(_PROPER_WORDS[pair])  # type: ignore[index]
+            out.append(_PROPER_WORDS[pair])
             i += 2
             continue
         if not out:

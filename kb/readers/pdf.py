@@ -362,10 +362,10 @@ def _join_split_tables(pages: list[list[_PdfBlock]]) -> None:
         if (
             open_table is not None
             and content
-            and isinstance(content[0], _PdfTable)
-            and _continues_table(open_table, content[0])
+            and isinstance(part := content[0], _PdfTable)
+            and _continues_table(open_table, part)
         ):
-            part = content.pop(0)
+            content.pop(0)
             rows = part.rows[_header_rows(open_table, part) :]  # without the repeated header
             if rows and _continues_row(open_table.rows[-1], rows[0]):
                 open_table.rows[-1] = [" ".join(filter(None, pair)) for pair in zip(open_table.rows[-1], rows[0])]

@@ -6,7 +6,7 @@ Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0008'

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0012'
