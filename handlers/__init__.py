@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from handlers import (admin, ask, buttons, calendar, conversation, documents, errors, fallback, gate, leave, manage,
                       once, start, subscriptions, targets, tasks)
 from handlers import paging
+from handlers import naming
 from handlers import talk
 from handlers import milestones
 from handlers import leaders
@@ -74,6 +75,8 @@ def button_handlers() -> list[CallbackQueryHandler]:
         CallbackQueryHandler(tasks.correct_blocked, pattern=family("kb")),
         # The add-task conversation's «Lưu» / «Hủy»; 👍/👎 under an answer.
         CallbackQueryHandler(admin.on_button, pattern=family("a")),
+        # The add-task conversation's person chosen when a typed name fits several.
+        CallbackQueryHandler(naming.choose, pattern=family("ch")),
         CallbackQueryHandler(ask.on_vote, pattern=family("v")),
         # Any other button (a keyboard of an older version, forged data, a game button): answered, not silence.
         CallbackQueryHandler(buttons.stale),

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 import texts.admin as copy
+import texts.naming as naming_copy
 import texts.series as series_copy
 from bot.context import Context
 from handlers import flows
@@ -35,6 +36,7 @@ from handlers.common import (
 from handlers.flows import Kind
 from storage import tracking as db
 from storage.models import Staff
+from tracking import naming
 from tracking import refusals as no
 from tracking import series, service
 from tracking.office_calendar import office_calendar
@@ -137,8 +139,15 @@ async def continue_add_task(update: Update, context: Context, data: dict) -> boo
         if step >= len(STEPS):  # every step answered: the task waits for «Lưu» or «Hủy»
             return copy.waiting_for_save(_summary(session, fields, context)), True
         name = STEPS[step]
-        fields[name] = _check_step(session, actor, name, text, day)
-        return _next_step(session, context, telegram_id, step, fields)
+        try:
+            fields[name] = _check_step(session, actor, name, text, day)
+        except naming.Several as several:  # the same step; the people the name fits, as buttons
+            question = naming_copy.choose(several.text, several.people, several.count, several.leaders)
+            return question, naming_copy.choices_keyboard(several.people)
+        from handlers.naming import with_example
+
+        prompt, done = _next_step(session, context, telegram_id, step, fields)
+        return with_example(session, actor, prompt), done
 
     result = await guarded(update, context, work)
     if result is None:
@@ -158,7 +167,9 @@ def _next_step(session: Session, context: Context, telegram_id: int, step: int, 
     return _summary(session, fields, context), True
 
 
-def _step_markup(prompt: str, done: bool) -> InlineKeyboardMarkup | None:
+def _step_markup(prompt: str, done) -> InlineKeyboardMarkup | None:
+    if isinstance(done, InlineKeyboardMarkup):  # the choices of a name that fits several people
+        return done
     if done:
         return InlineKeyboardMarkup(
             [
@@ -178,10 +189,10 @@ def _check_step(session: Session, actor: Actor, name: str, text: str, day) -> st
     the actor's scope, the accountable leader a manager or an admin of it."""
     if not text:
         raise no.TextExpected()
-    if name == "owner":
-        return service.scoped_staff(session, actor, text.split()[0]).code
+    if name == "owner":  # a code or a name (tracking.naming; several fit: choices)
+        return naming.person(session, actor, text).code
     if name == "accountable":
-        return service.accountable_leader(session, actor, text.split()[0]).code
+        return service.accountable_leader(session, actor, naming.person(session, actor, text, leaders=True).code).code
     if name == "deadline":
         try:
             deadline = parse_date(text)

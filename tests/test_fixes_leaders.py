@@ -360,3 +360,65 @@ async def test_the_audit_log_is_paged_with_the_count(tracked):
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
     assert "Chỉ quản trị viên" in (await officer.press(await officer.say("/start"), "nk:1")).plain_text
     assert "Chỉ quản trị viên" in (await officer.say("/nhatky")).plain_text
+
+
+# --------------------------------------------------------------------------
+# 6. /themnhiemvu takes a name for the owner and the accountable leader, with choices when several fit
+# --------------------------------------------------------------------------
+
+
+def _one_more_lan(engine) -> None:
+    from tests.data import DIVISION
+    from tracking.sheets import import_sheet
+
+    sheet = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
+             f"CB11,Trần Thị Lan,{DIVISION},cán bộ,LD01\n")
+    with session_scope(engine) as session:
+        import_sheet(session=session, file_name="can-bo.csv", data=sheet.encode(), actor=None, actor_name="thử")
+
+
+async def test_add_task_takes_names_and_offers_choices(tracked):
+    _, emu, engine = tracked
+    _one_more_lan(engine)
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    await manager.say("/themnhiemvu")
+    owner_step = await manager.say("Tập huấn kỹ năng một cửa cho cán bộ phường")
+    assert "mã hoặc họ tên cán bộ thực hiện" in owner_step.plain_text
+    # The example is a real person of the manager's scope: its code and its name both work.
+    example = owner_step.plain_text.split("Ví dụ: ", 1)[1]
+    assert example.split()[0] in {"CB01", "CB02", "CB11"} and "CB001" not in owner_step.plain_text
+    choices = await manager.say("lan")  # two people called Lan in his scope
+    assert "Có 2 người" in choices.plain_text and "«lan»" in choices.plain_text
+    picked = dict((label, data) for label, data in choices.buttons())
+    assert set(picked) == {"Nguyễn Thị Lan (CB01)", "Trần Thị Lan (CB11)"}
+    leader_step = await manager.press(choices, picked["Trần Thị Lan (CB11)"])
+    assert "3/7" in leader_step.plain_text and "Ví dụ: LD01 hoặc Phạm Quốc Hùng" in leader_step.plain_text
+    # An officer is refused as the accountable leader, by name as by code; the step stays.
+    refused = await manager.say("Nguyễn Thị Lan")
+    assert "không phải lãnh đạo" in refused.plain_text
+    assert "4/7" in (await manager.say("pham quoc hung")).plain_text  # without diacritics
+    # Someone of another branch is not found by name (nor disclosed).
+    await manager.say("không")
+    await manager.say("15/12/2030")
+    await manager.say("100% cán bộ một cửa được tập huấn")
+    summary = await manager.say("không")
+    assert "Trần Thị Lan (CB11)" in summary.plain_text and "Phạm Quốc Hùng (LD01)" in summary.plain_text
+    saved = await manager.click(summary, "Lưu")
+    assert "Đã giao nhiệm vụ" in saved.plain_text
+    with session_scope(engine) as session:
+        from storage.tracking import staff_by_code
+
+        task = session.exec(select(Task).where(Task.title.startswith("Tập huấn"))).one()
+        assert task.owner_id == staff_by_code(session=session, code="CB11").id
+        assert task.accountable_id == staff_by_code(session=session, code="LD01").id
+
+
+async def test_a_name_outside_the_scope_is_not_found(tracked):
+    _, emu, _ = tracked
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    await manager.say("/themnhiemvu")
+    await manager.say("Việc thử")
+    refused = await manager.say("Võ Minh Tuấn")  # CB03, of the ward: another branch
+    assert "Không có cán bộ" in refused.plain_text and "CB03" not in refused.plain_text
+    assert "2/7" not in refused.plain_text or "3/7" not in refused.plain_text
+    assert "3/7" in (await manager.say("le van nam")).plain_text  # CB02 of his division

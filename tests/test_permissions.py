@@ -507,9 +507,11 @@ COMMANDS = [
     row("report", "/xingiahan", "/askextension", "NV003 31/12/2030 chờ số liệu của các xã",
         no(UNLINKED),           no(OUT_OF_SCOPE),                      no(NOT_OWNER),
         no(OUT_OF_SCOPE),       no(NOT_OWNER)),
+    # Each one's last one-line report left its note and evidence window open: /huy closes it.
     row("report", "/huy", "/cancel", "",
-        ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True),
-        ok("Không có thao tác", ro=True), ok("Không có thao tác", ro=True)),
+        ok("Không có thao tác", ro=True),
+        *[ok("Đã hủy", effect=lambda d, who=who: d.flow(who) is None)
+          for who in (OFFICER_ID, MANAGER_ID, WARD_MANAGER_ID, ADMIN_ID)]),
 
     # ---- administration: admins only ---------------------------------------------------------------------------
     row("admin", "/moi", "/invite", "",
@@ -567,7 +569,7 @@ COMMANDS = [
         no(ADMINS_ONLY),        ok("CB01", "quản trị", effect=lambda d: d.staff("CB01").role == "admin")),
     row("admin", "/capnhatchitieu", "/settarget", "",  # the list of targets is for admins too
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
-        no(ADMINS_ONLY),        ok("Chỉ số SIPAS", "82.5", ro=True)),
+        no(ADMINS_ONLY),        ok("Chỉ số SIPAS", "82,5", ro=True)),
     row("admin", "/capnhatchitieu", "/settarget", "{sipas} 90 quý IV",
         no(ADMINS_ONLY),        no(ADMINS_ONLY),                       no(ADMINS_ONLY),
         no(ADMINS_ONLY),        ok("90", effect=lambda d: d.count(TargetValue) == 2)),
@@ -674,6 +676,12 @@ BUTTONS = [
         ok("NV003", TITLES["NV003"], ro=True),
         no(OUT_OF_SCOPE),
         ok("NV003", TITLES["NV003"], ro=True)),
+    # /themnhiemvu at «Rõ người», a name fitting several: the person chosen (CB02), of the chooser's scope only.
+    row("buttons", "ch CB02 at the owner step", None, "ch:{CB02}",
+        no(UNLINKED),           no(MANAGERS_ONLY),
+        ok("Đã chọn", "Lê Văn Nam", "3/7", effect=lambda d: d.flow(MANAGER_ID) == "newtask"),
+        no("không thuộc phạm vi"),
+        ok("Đã chọn", "Lê Văn Nam", "3/7", effect=lambda d: d.flow(ADMIN_ID) == "newtask")),
     # ◀ ▶ under /nhiemvu (the presser's own open tasks, whoever sent the list; a page past the end: the last)
     # and under /nhatky (admins only).
     row("buttons", "tp page", None, "tp:1",
@@ -1105,6 +1113,7 @@ async def test_buttons(tracked, role):
     cb02_report = d.sample_report().id
     ids["ward_unit"] = d.staff("CB03").unit_id
     ids["NV006"] = d.task("NV006").id
+    ids["CB02"] = d.staff("CB02").id
     ids["ev_NV003"] = evidence_on(engine, emu, cb02_report)
     ids.update(matrix_milestones(engine))
     ids.update(matrix_extension_requests(engine))
@@ -1117,6 +1126,8 @@ async def test_buttons(tracked, role):
             pending_task(engine, TELEGRAM[role], "NV101")
         if r.args == "a:skip":
             pending_task(engine, TELEGRAM[role], "NV102", step=STEPS.index("rule"))
+        if r.args == "ch:{CB02}":
+            pending_task(engine, TELEGRAM[role], "NV103", step=STEPS.index("owner"))
         own = d.last_report_by(STAFF_CODE[role])
         data = r.args.format(cb02_report=cb02_report, own_report=own.id if own else cb02_report, **ids)
         # The forged data names a task by its id only: no code outside the scope may appear in the reply.
