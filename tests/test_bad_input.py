@@ -142,7 +142,8 @@ MANAGER_COMMANDS = {
     "giahan",
     "extend",
 }
-REPORT_COMMANDS = {"baocao", "report", "suabaocao", "correct"}
+# A task's code, then what is done with it (a report, a comment, a request for more time).
+REPORT_COMMANDS = {"baocao", "report", "suabaocao", "correct", "traodoi", "comment", "xingiahan", "askextension"}
 OWN_FLOW_COMMANDS = {"huy", "cancel"}  # leaves one's own conversation
 # Task data stays out of group chats: these only say "private chats only" there.
 PRIVATE_ONLY_COMMANDS = {
@@ -172,6 +173,10 @@ PRIVATE_ONLY_COMMANDS = {
     "audit",
     "capnhatchitieu",
     "settarget",
+    "traodoi",
+    "comment",
+    "xingiahan",
+    "askextension",
 }
 TASK_PREFIXES = ("p", "b", "t", "z", "d")  # <prefix>:<task id>[:<percent>]
 REPORT_PREFIXES = ("n", "c", "k", "kb")  # <prefix>:<report id>[:<percent>]
