@@ -154,10 +154,8 @@ def help_text(is_admin: bool) -> str:
         "• /baocao &lt;mã&gt; moc &lt;số&gt; &lt;%&gt; — tiến độ một mốc, ví dụ <i>/baocao NV001 moc 1 100</i>; "
         "<i>/baocao NV001 moc</i> — các mốc kèm nút báo cáo.",
         "• /suabaocao &lt;mã&gt; &lt;%&gt; [ghi chú] — sửa báo cáo gần nhất của đồng chí.",
-        "• /traodoi &lt;mã&gt; &lt;nội dung&gt; — trao đổi về nhiệm vụ với người thực hiện và lãnh đạo phụ trách "
-        "(hoặc trả lời một tin nhắn của tôi về nhiệm vụ đó).",
-        "• /xingiahan &lt;mã&gt; &lt;ngày&gt; &lt;lý do&gt; — xin lãnh đạo gia hạn nhiệm vụ của đồng chí, "
-        "ví dụ <i>/xingiahan NV001 30/06/2026 chờ số liệu</i>.",
+        "• /traodoi &lt;mã&gt; &lt;nội dung&gt; (hoặc trả lời tin nhắn về nhiệm vụ) — trao đổi; "
+        "/xingiahan &lt;mã&gt; &lt;ngày&gt; &lt;lý do&gt; — xin gia hạn.",
         "• /xem &lt;mã&gt; — thẻ nhiệm vụ «5 rõ»: lịch sử báo cáo, minh chứng, trao đổi, và nút các việc đồng chí "
         "làm được.",
         "• /xuatbaocao — bảng Excel các nhiệm vụ trong phạm vi của đồng chí.",
