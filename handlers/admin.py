@@ -37,6 +37,7 @@ from handlers.flows import Kind
 from storage import tracking as db
 from storage.models import Staff
 from tracking import naming
+from tracking.sheets import guard
 from tracking import refusals as no
 from tracking import series, service
 from tracking.office_calendar import office_calendar
@@ -442,6 +443,7 @@ async def import_sheet(update: Update, context: Context) -> None:
     caps = SheetCaps.from_settings(context.settings)
 
     at, day = context.now, context.today
+    overriding = guard.confirmed(update.effective_message.caption)
 
     def work(session: Session, actor: Actor):
         from tracking import changes
@@ -458,6 +460,7 @@ async def import_sheet(update: Update, context: Context) -> None:
             today=day,
             calendar=office_calendar(session, national(context)),
             now=at,
+            override=overriding,  # «ghi đè» as the file's caption: changes made in chat since may be undone
         )
         # Each owner of new tasks gets one message listing them (tracking.changes).
         changes.imported(session, actor, review_rows.tasks_after(session=session, task_id=before), at=at)

@@ -422,3 +422,56 @@ async def test_a_name_outside_the_scope_is_not_found(tracked):
     assert "Không có cán bộ" in refused.plain_text and "CB03" not in refused.plain_text
     assert "2/7" not in refused.plain_text or "3/7" not in refused.plain_text
     assert "3/7" in (await manager.say("le van nam")).plain_text  # CB02 of his division
+
+
+# --------------------------------------------------------------------------
+# 2. An older sheet does not silently undo changes made in chat since the last import
+# --------------------------------------------------------------------------
+
+
+async def test_reimporting_an_older_sheet_does_not_undo_an_extension_without_confirmation(tracked):
+    from datetime import date
+
+    from storage.models import AuditEntry
+    from tests.data import task_sheet
+
+    _, emu, engine = tracked
+    admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    sheet = task_sheet()  # the office's sheet, as imported: NV003 due 05/03/2026 (overdue)
+    extended = await manager.say("/giahan NV003 30/06/2026 chờ kết quả số hóa của các xã")
+    assert "30/06/2026" in extended.plain_text
+    refused = await admin.send_document("nhiem-vu.csv", sheet)
+    text = refused.plain_text
+    assert "không có gì được ghi" in text
+    assert "NV003 đã đổi trong chat" in text and "Phạm Quốc Hùng" in text and "→ 30/06/2026" in text
+    assert "tệp ghi 05/03/2026" in text and "«ghi đè»" in text
+    assert _task(engine, "NV003").deadline == date(2026, 6, 30)  # kept
+    # A sheet that agrees with the chat (or touches other fields only) goes in.
+    fixed = sheet.replace(b"05/03/2026", b"30/06/2026")
+    assert "Đã nhập" in (await admin.send_document("nhiem-vu.csv", fixed)).plain_text
+    assert _task(engine, "NV003").deadline == date(2026, 6, 30)
+    # After that import, the old date is a change of the sheet's own: confirmed with «ghi đè».
+    await manager.say("/giahan NV003 31/07/2026 thêm thời gian tổng hợp")
+    assert "không có gì được ghi" in (await admin.send_document("nhiem-vu.csv", fixed)).plain_text
+    done = await admin.send_document("nhiem-vu.csv", fixed, caption="ghi đè")
+    assert "Đã nhập" in done.plain_text
+    assert _task(engine, "NV003").deadline == date(2026, 6, 30)
+    with session_scope(engine) as session:
+        line = session.exec(select(AuditEntry).where(AuditEntry.action == "import", AuditEntry.entity_code == "NV003")
+                            .order_by(AuditEntry.id.desc())).first()
+        assert "ghi đè" in line.note and line.field == "Thời hạn"
+
+
+async def test_reimporting_does_not_undo_a_reassignment(tracked):
+    from storage.tracking import staff_by_code
+    from tests.data import task_sheet
+
+    _, emu, engine = tracked
+    admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
+    assert "Lê Văn Nam" in (await admin.say("/giao NV001 CB02")).plain_text
+    refused = await admin.send_document("nhiem-vu.csv", task_sheet())
+    assert "Dòng 2 (Người thực hiện): NV001 đã đổi trong chat" in refused.plain_text
+    assert "Trần Văn Minh" in refused.plain_text
+    with session_scope(engine) as session:
+        assert task_by_code(session=session, code="NV001").owner_id == staff_by_code(session=session, code="CB02").id

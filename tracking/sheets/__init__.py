@@ -43,6 +43,7 @@ from tracking.sheets.layout import CALENDAR_SHEET, STAFF_SHEET, ImportResult, Sh
 from tracking.sheets.reading import SheetCaps, _locate_header, _Row, read_table
 from tracking.sheets.staff import _import_staff
 from tracking.sheets.tasks import _import_tasks
+from tracking.sheets import guard
 from tracking.sheets.templates import write_templates
 from tracking.sheets.writing import _AuditLog
 
@@ -115,10 +116,13 @@ def import_parsed(
     today: date | None = None,
     calendar: OfficeCalendar | None = None,
     now: datetime | None = None,
+    override: bool = False,
 ) -> ImportResult:
     """Import a sheet :func:`parse_sheet` read, all or nothing. A task sheet's periodic reports
     («Định kỳ») start on ``today`` with their due dates on ``calendar`` (the national calendar with
-    the office's own days; the machine's date and the national calendar when not given), made at ``now``."""
+    the office's own days; the machine's date and the national calendar when not given), made at ``now``.
+    A task sheet that would undo changes made in chat since the tasks' last import is refused, unless
+    ``override`` (the admin confirmed: ``tracking.sheets.guard``)."""
     if sheet.kind is CALENDAR_SHEET:  # the office's own days (tracking.sheets.calendar)
         return _import_calendar(session, sheet.rows, actor=actor, actor_name=actor_name, file_name=sheet.file_name)
     log = _AuditLog(
@@ -126,12 +130,12 @@ def import_parsed(
         actor=actor,
         actor_name=actor_name,
         entity="staff" if sheet.kind is STAFF_SHEET else "task",
-        note=f"tệp {sheet.file_name}",
+        note=f"tệp {sheet.file_name}" + (f", {guard.OVERRIDE_NOTE}" if override else ""),
     )
     result = (
         _import_staff(session, sheet.rows, log)
         if sheet.kind is STAFF_SHEET
-        else _import_tasks(session, sheet.rows, log, today=today, calendar=calendar, now=now)
+        else _import_tasks(session, sheet.rows, log, today=today, calendar=calendar, now=now, override=override)
     )
     log.write()
     return result

@@ -14,6 +14,7 @@ from reminders.calendar import OfficeCalendar
 from storage import tracking as db
 from storage.models import Milestone, Staff, Target, Task
 from tracking.parse import InputError, format_date, key, parse_date, target_value_in
+from tracking.sheets import guard
 from tracking.sheets.checks import _check_cells, _first_seen, _parsed, _Problems
 from tracking.sheets.layout import (
     T_ACCOUNTABLE,
@@ -64,6 +65,7 @@ def _import_tasks(
     today: date | None = None,
     calendar: OfficeCalendar | None = None,
     now: datetime | None = None,
+    override: bool = False,
 ) -> ImportResult:
     problems = _Problems()
     people = _staff_by_codes(session, [_staff_code(r.text(c)) for r in rows for c in (T_OWNER, T_ACCOUNTABLE)])
@@ -81,7 +83,7 @@ def _import_tasks(
     _check_series_codes(session, plans, {row.number: row for row in rows}, problems)
     problems.raise_if_any()
     periodic = [plan for plan in plans if plan.rule is not None]
-    result = _write_tasks(session, [plan for plan in plans if plan.rule is None], log)
+    result = _write_tasks(session, [plan for plan in plans if plan.rule is None], log, override=override)
     if periodic:  # periodic reports: their series and first instances (tracking.series)
         created, updated = _write_series(session, periodic, log, today=today, calendar=calendar, now=now)
         result = ImportResult(
@@ -231,12 +233,15 @@ def _parse_milestones(text: str) -> list[tuple[date, str]]:
     return sorted(items)
 
 
-def _write_tasks(session: Session, plans: list[_TaskPlan], log: _AuditLog) -> ImportResult:
+def _write_tasks(session: Session, plans: list[_TaskPlan], log: _AuditLog, *, override: bool = False) -> ImportResult:
     existing = {
         t.code.upper(): t
         for batch in db.batches(sorted({p.code.upper() for p in plans}))
         for t in session.exec(select(Task).where(func.upper(Task.code).in_(batch))).all()
     }
+    if not override:  # an older sheet must not undo changes made in chat since (tracking.sheets.guard)
+        guard.refuse_undoing(session, [(p.number, existing[p.code.upper()], p.values) for p in plans
+                                       if p.code.upper() in existing])
     milestones = _milestones_of(session, [t.id for t in existing.values()])
     created = updated = 0
     for plan in plans:
