@@ -77,6 +77,10 @@ Tệp bot gửi (XLSX, biểu đồ) được lưu vào: {files}
 Cơ sở dữ liệu chạy thử: DATABASE_URL={database}
 Chạy một lượt nhắc việc ngay (trong cửa sổ khác, khi bản chạy thử đang mở):
   python -m bot remind --now --demo
+Thử vai lãnh đạo (:lanhdao, Phạm Quốc Hùng): /theodoi (việc của phòng; /theodoi vướng mắc, /theodoi chờ duyệt),
+  /xem NV007 (việc vướng mắc, có lý do), /xem NV008 (báo cáo 100% kèm minh chứng: «Xác nhận hoàn thành»
+  hoặc «Trả lại»), /xem NV001 (đồng chí Lan xin gia hạn: «Đồng ý» / «Từ chối»), /xem NV002 (trao đổi).
+  Vai cán bộ (:canbo): /xingiahan NV002 31/12/2030 chờ ý kiến Sở Tư pháp, /traodoi NV002 đã gửi dự thảo.
 """
 
 
@@ -362,7 +366,7 @@ async def session(
         print("Đã xóa dữ liệu chạy thử cũ.", file=out, flush=True)
     engine = prepare_database(settings)
     if seed(engine, today=datetime.now(settings.tz).date()):
-        print("Đã tạo dữ liệu mẫu: 6 cán bộ, 6 nhiệm vụ (xem /nhiemvu, /tonghop).", file=out, flush=True)
+        print("Đã tạo dữ liệu mẫu: 6 cán bộ, 8 nhiệm vụ (xem /nhiemvu, /tonghop, /theodoi).", file=out, flush=True)
     if docs is not None and not _load_documents(settings, engine, docs, out):
         return 1
     try:
@@ -377,11 +381,13 @@ async def _converse(
 ) -> None:
     """The real bot polling a fresh emulator, and the person at the terminal, until they quit."""
     from bot.app import build_application, polling
+    from devtools.demo_data import share_sample_files
 
     session_file = settings.data_dir / SESSION_FILE
     # Update ids keep growing from one demo to the next, as Telegram's do: the
     # database remembers which it has handled.
     async with BotAPIEmulator(first_update_id=int(time.time())) as emu:
+        share_sample_files(emu)  # the sample evidence, sent back from a task's card
         demo_settings = settings.model_copy(
             update={
                 "telegram_api_base_url": emu.base_url,

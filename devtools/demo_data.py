@@ -78,7 +78,33 @@ TASK_ROWS = [
         "",
     ),
     ("NV006", "Báo cáo kết quả CCHC quý", "CB01", "LD01", 30, "Báo cáo gửi Sở Nội vụ đúng hạn", ""),
+    # The leader's loop (issue of leaders): a blocked task of his division, a completion awaiting his confirmation.
+    (
+        "NV007",
+        "Cập nhật quy trình nội bộ giải quyết TTHC lĩnh vực nội vụ",
+        "CB02",
+        "LD01",
+        6,
+        "Quy trình nội bộ được phê duyệt, công bố trên Cổng DVC",
+        "",
+    ),
+    (
+        "NV008",
+        "Tập huấn nghiệp vụ Một cửa cho cán bộ phường",
+        "CB02",
+        "LD01",
+        2,
+        "100% cán bộ Một cửa cấp phường được tập huấn",
+        "",
+    ),
 ]
+
+# Files the sample data's evidence points to: the demo's emulator knows them by these ids
+# (share_sample_files), so «📎» on a card sends them back.
+SAMPLE_FILES = {
+    "demo-bien-ban-tap-huan": ("bien-ban-tap-huan.pdf", b"%PDF-1.4\n% Bien ban tap huan nghiep vu Mot cua\n",
+                               "application/pdf"),
+}
 
 
 def _csv(rows: list[tuple], header: list[str]) -> bytes:
@@ -133,6 +159,7 @@ def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
             note="chờ tài khoản quản trị Cổng DVC",
             at=now - timedelta(days=2),
         )
+        _leaders_loop(session, today=today, now=now)
         target = db.target_by_key(session=session, key="chi so sipas > 85%")
         if target is not None:
             record_target(
@@ -144,3 +171,48 @@ def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
                 at=now - timedelta(days=20),
             )
     return True
+
+
+def _leaders_loop(session, *, today: date, now: datetime) -> None:
+    """What the accountable leader (LD01, «:lanhdao») has to act on: NV007 blocked with its reason,
+    an extension of NV001 asked by its owner, NV008 reported done with an evidence file and awaiting
+    his confirmation, and a word exchanged on NV002. History: the notices these queued are dropped
+    (the leader finds the work with /theodoi and /xem; what the player does is told as it happens)."""
+    from sqlmodel import delete
+
+    from storage import tracking as db
+    from storage.models import Outbox
+    from tracking import talk
+    from tracking.service import Actor, add_evidence, report
+
+    before = session.exec(select(func.coalesce(func.max(Outbox.id), 0))).one()
+
+    def actor(code: str) -> Actor:
+        staff = db.staff_by_code(session=session, code=code)
+        return Actor(telegram_id=staff.telegram_id, staff=staff)
+
+    report(session, actor("CB02"), task="NV007", percent=20, blocked=True,
+           note="chờ Sở Tư pháp góp ý dự thảo quy trình", at=now - timedelta(days=1))
+    talk.request_extension(session, actor("CB01"), code="NV001",
+                           day=(today + timedelta(days=17)).strftime("%d/%m/%Y"),
+                           reason="chờ đủ 300 phiếu khảo sát từ các xã", today=today, now=now - timedelta(hours=3))
+    _, done = report(session, actor("CB02"), task="NV008", percent=100,
+                     note="đã tổ chức 2 lớp, 64 học viên", at=now - timedelta(hours=5))
+    name, data, mime = SAMPLE_FILES["demo-bien-ban-tap-huan"]
+    add_evidence(session, actor("CB02"), report_id=done.id, file_id="demo-bien-ban-tap-huan",
+                 file_unique_id="demo-bien-ban-tap-huan", file_name=name, mime_type=mime, size_bytes=len(data))
+    talk.comment(session, actor("LD01"), task="NV002", text="Đồng chí gửi dự thảo phương án trước thứ Sáu nhé.",
+                 now=now - timedelta(days=1))
+    talk.comment(session, actor("CB01"), task="NV002", text="Dạ, em sẽ gửi trong chiều thứ Năm.",
+                 now=now - timedelta(hours=20))
+    session.flush()
+    session.exec(delete(Outbox).where(Outbox.id > before))
+
+
+def share_sample_files(emu) -> None:
+    """Give the demo's emulator the files of the sample evidence (it starts empty at every run)."""
+    from devtools.emulator.core import StoredFile
+
+    for file_id, (name, data, mime) in SAMPLE_FILES.items():
+        emu.files[file_id] = StoredFile(file_id=file_id, file_unique_id=file_id, data=data, file_name=name,
+                                        mime_type=mime, kind="document", file_path=f"documents/{name}")

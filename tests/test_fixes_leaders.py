@@ -475,3 +475,36 @@ async def test_reimporting_does_not_undo_a_reassignment(tracked):
     assert "Trần Văn Minh" in refused.plain_text
     with session_scope(engine) as session:
         assert task_by_code(session=session, code="NV001").owner_id == staff_by_code(session=session, code="CB02").id
+
+
+# --------------------------------------------------------------------------
+# 10. The demo's sample data plays the leader's loop
+# --------------------------------------------------------------------------
+
+
+async def test_the_demos_sample_data_gives_the_leader_something_to_act_on(running_bot, engine):
+    from devtools.demo_data import seed, share_sample_files
+    from tests.data import NOW, TODAY
+
+    _, emu = running_bot
+    assert seed(engine, today=TODAY, now=NOW)
+    share_sample_files(emu)
+    leader = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    blocked = await leader.say("/theodoi vướng mắc")
+    assert "NV007" in blocked.plain_text
+    card = await leader.say("/xem NV007")
+    assert "chờ Sở Tư pháp góp ý" in card.plain_text
+    review = await leader.say("/xem NV008")
+    labels = [label for label, _ in review.buttons()]
+    assert any("Xác nhận hoàn thành" in label for label in labels), labels
+    evidence = next(data for _, data in review.buttons() if data.startswith("ev:"))
+    sent = await leader.press(review, evidence)
+    assert sent.document is not None and sent.file_name == "bien-ban-tap-huan.pdf"
+    confirm = next(data for _, data in review.buttons() if data.startswith("rc:"))
+    assert "NV008" in (await leader.press(review, confirm)).plain_text
+    assert _task(engine, "NV008").status == "done"
+    asked = await leader.say("/xem NV001")
+    assert "chờ đủ 300 phiếu" in asked.plain_text
+    assert any(data.startswith("xa:") for _, data in asked.buttons())
+    talk = await leader.say("/xem NV002")
+    assert "trước thứ Sáu" in talk.plain_text and "chiều thứ Năm" in talk.plain_text

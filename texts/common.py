@@ -186,7 +186,8 @@ def help_text(is_admin: bool) -> str:
             "• /xoatailieu &lt;tên tệp&gt; — gỡ một tài liệu.",
             "• /tailieu lichsu [tên tệp] — các phiên bản đã thay hoặc gỡ của một tài liệu (không ghi tên: các tệp "
             "có lịch sử); /tailieu khoiphuc &lt;tên tệp&gt; &lt;phiên bản&gt; — dùng lại một phiên bản cũ.",
-            "• Gửi tệp .xlsx hoặc .csv danh sách cán bộ / nhiệm vụ để nhập (lỗi ở dòng nào thì không ghi gì).",
+            "• Gửi tệp .xlsx hoặc .csv danh sách cán bộ / nhiệm vụ để nhập (lỗi ở dòng nào thì không ghi gì; "
+            "chú thích «ghi đè»: nhập cả khi làm mất thay đổi trong chat).",
             "• /moi &lt;mã cán bộ&gt; — mã mời gắn tài khoản Telegram (dùng một lần, 7 ngày); "
             "cán bộ đã gắn: /moi &lt;mã cán bộ&gt; lienketlai để chuyển sang tài khoản khác; "
             "/moi huy &lt;mã mời&gt; — thu hồi; /moi — các mã còn hiệu lực.",
