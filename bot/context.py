@@ -24,6 +24,7 @@ from kb.service import KnowledgeBase
 from storage.runner import Runner
 
 if TYPE_CHECKING:
+    from reminders.cycle import ReminderCycle
     from storage.tracking import Scope
 
 
@@ -37,7 +38,7 @@ class BotData:
     kb: KnowledgeBase
     clock: Callable[[], datetime]
     schedule_reminders: bool
-    reminders: object | None  # reminders.cycle.ReminderCycle once scheduled
+    reminders: ReminderCycle | None  # once scheduled
     error_reports: dict[str, tuple[float, int]]  # kind of error -> (last told admins, held back since)
     exports: Exports | None  # the export worker (bot/workers.py), once the database is open
     kb_warmup: asyncio.Task | None  # the search index's build at start-up (bot.app.post_init)

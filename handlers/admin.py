@@ -28,23 +28,24 @@ from handlers.common import (
     in_db,
     is_admin,
     is_private,
+    message_of,
     private_only,
     render_refusal,
     reply,
+    sender_id,
     user_id,
 )
 from handlers.flows import Kind
 from storage import tracking as db
 from storage.models import Staff
-from tracking import naming
-from tracking.sheets import guard
+from tracking import accounts, naming, series, service
 from tracking import refusals as no
-from tracking import series, service
 from tracking.office_calendar import office_calendar
 from tracking.parse import InputError, key, parse_date
 from tracking.recurrence import first_instance
 from tracking.recurrence import parse as parse_rule
 from tracking.service import Actor, NewTask, Refused
+from tracking.sheets import guard
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ async def invite(update: Update, context: Context) -> None:
     at = context.now
     tz = context.settings.tz
     if not args:
-        result = await guarded(update, context, lambda s, a: service.open_invites(s, a, now=at))
+        result = await guarded(update, context, lambda s, a: accounts.open_invites(s, a, now=at))
         if result is None:
             return
         invites, total = result
@@ -76,17 +77,17 @@ async def invite(update: Update, context: Context) -> None:
     if key(args[0]).replace(" ", "") in REVOKE_WORDS:
         if len(args) != 2:
             return await _admin_usage(update, context, "thu hồi mã mời", copy.INVITE_USAGE)
-        result = await guarded(update, context, lambda s, a: service.revoke_invite(s, a, code=args[1], now=at))
+        result = await guarded(update, context, lambda s, a: accounts.revoke_invite(s, a, code=args[1], now=at))
         if result is None:
             return
         staff, count = result
         await reply(update, copy.revoked(staff, count))
         return
     extra = key(" ".join(args[1:])).replace(" ", "")
-    if extra and extra not in (service.RELINK_WORD, "relink"):
+    if extra and extra not in (accounts.RELINK_WORD, "relink"):
         return await _admin_usage(update, context, "tạo mã mời", copy.invite_not_understood(" ".join(args[1:])))
     result = await guarded(
-        update, context, lambda s, a: service.create_invite(s, a, staff_code=args[0], now=at, relink=bool(extra))
+        update, context, lambda s, a: accounts.create_invite(s, a, staff_code=args[0], now=at, relink=bool(extra))
     )
     if result is None:
         return
@@ -109,7 +110,7 @@ async def add_task_start(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
     code = command_args(update).split()[0] if command_args(update) else ""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor) -> str:
         service.require_manager(actor, "thêm nhiệm vụ")
@@ -129,11 +130,11 @@ async def add_task_start(update: Update, context: Context) -> None:
 
 async def continue_add_task(update: Update, context: Context, data: dict) -> bool:
     """The next answer of /themnhiemvu (a Refused keeps the conversation at the same step)."""
-    text = " ".join((update.effective_message.text or "").split())
-    telegram_id = user_id(update)
+    text = " ".join((message_of(update).text or "").split())
+    telegram_id = sender_id(update)
     day = context.today
 
-    def work(session: Session, actor: Actor) -> tuple[str, bool]:
+    def work(session: Session, actor: Actor) -> tuple[str, bool | InlineKeyboardMarkup]:
         service.require_manager(actor, "thêm nhiệm vụ")
         step = int(data.get("step", 0))
         fields = dict(data.get("fields", {}))
@@ -221,7 +222,7 @@ def _summary(session: Session, fields: dict, context: Context) -> str:
 @button(parse=word)
 async def on_button(update: Update, context: Context, action: str) -> None:
     """``a:save`` / ``a:cancel`` of the add-task conversation; ``a:skip``: no rule («Định kỳ?»)."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
     day = context.today
 
     at = context.now
@@ -289,7 +290,7 @@ async def on_button(update: Update, context: Context, action: str) -> None:
 async def _skip_rule(update: Update, context: Context) -> None:
     """«Bỏ qua» under «Định kỳ?»: a one-off task; the next step's prompt. Pressed at another step (an
     old message), it changes nothing and says so."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         service.require_manager(actor, "thêm nhiệm vụ")
@@ -427,7 +428,9 @@ def is_sheet(file_name: str | None) -> bool:
 async def import_sheet(update: Update, context: Context) -> None:
     from tracking.sheets import SheetCaps, SheetError, import_parsed, parse_sheet
 
-    document = update.effective_message.document
+    document = message_of(update).document
+    if document is None:  # the handler takes documents only
+        return
     name = Path(document.file_name or "bang.xlsx").name
     if not await is_admin(update, context):
         await reply(update, copy.SHEET_ADMINS_ONLY)
@@ -443,7 +446,7 @@ async def import_sheet(update: Update, context: Context) -> None:
     caps = SheetCaps.from_settings(context.settings)
 
     at, day = context.now, context.today
-    overriding = guard.confirmed(update.effective_message.caption)
+    overriding = guard.confirmed(message_of(update).caption)
 
     def work(session: Session, actor: Actor):
         from tracking import changes

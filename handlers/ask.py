@@ -22,7 +22,7 @@ import texts.ask
 from bot.context import Context
 from handlers import tasks
 from handlers.buttons import Invalid, button
-from handlers.common import answer_button, command_args, guarded, in_db, reply, user_id
+from handlers.common import answer_button, command_args, guarded, in_db, query_of, reply, sender_id
 from kb import feedback, intents
 from tracking.refusals import Refused
 
@@ -129,8 +129,8 @@ def _shows_button(message, data: str) -> bool:
 
 @button(parse=_parse_vote)
 async def on_vote(update: Update, context: Context, data: str, answer_id: int, vote: int) -> None:
-    query = update.callback_query
-    telegram_id, at = user_id(update), context.now
+    query = query_of(update)
+    telegram_id, at = sender_id(update), context.now
     if not _shows_button(query.message, data):
         raise Refused(texts.ask.VOTE_NOT_SHOWN)
     result = await in_db(
@@ -139,6 +139,8 @@ async def on_vote(update: Update, context: Context, data: str, answer_id: int, v
     await answer_button(update, texts.ask.vote_ack(result.vote, result.previous))
     if result.changed:  # show the choice on the buttons
         message = query.message
+        if message is None:  # too old for Telegram to say which
+            return
         try:
             await context.bot.edit_message_reply_markup(
                 message.chat.id, message.message_id, reply_markup=vote_keyboard(answer_id, vote)

@@ -22,7 +22,7 @@ from telegram import Update
 
 import texts.common as copy
 from bot.context import Context
-from handlers.common import answer_button, render_refusal, reply
+from handlers.common import answer_button, query_of, render_refusal, reply
 from tracking.refusals import Refused
 
 Parse = Callable[[str], tuple]
@@ -75,7 +75,7 @@ def button(parse: Parse = ids) -> Callable[[ButtonHandler], Callback]:
     def decorate(handler: ButtonHandler) -> Callback:
         @functools.wraps(handler)
         async def pressed(update: Update, context: Context) -> None:
-            query = update.callback_query
+            query = query_of(update)
             try:
                 args = parse(query.data or "")
                 await handler(update, context, *args)

@@ -11,6 +11,7 @@ A calendar sheet (columns Ngày, Loại, Ghi chú) is imported like the other sh
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from telegram import Update
 
 import texts.calendar as copy
@@ -20,7 +21,7 @@ from reminders.calendar import OfficeCalendar
 from storage.models import OFFICE_DAY_OFF, OFFICE_WORKDAY
 from tracking import office_calendar as office
 from tracking.parse import key
-from tracking.service import require_admin, require_linked
+from tracking.service import Actor, require_admin, require_linked
 
 REMOVE_WORDS = ("xoa", "bo", "remove", "delete")
 USAGE = object()  # the work's answer when the command needs its usage (after the permission check)
@@ -61,13 +62,18 @@ async def _set(update: Update, context: Context, kind: str, usage: str) -> None:
         await reply(update, copy.day_set(row.day, row.kind == OFFICE_WORKDAY, row.note, old is not None))
 
 
+def _admin_usage(session: Session, actor: Actor) -> object:
+    require_admin(actor, copy.CALENDAR_ACTION)
+    return USAGE
+
+
 async def calendar(update: Update, context: Context) -> None:
     if not await private_only(update):
         return
     args = command_args(update).split()
     if args and key(args[0]) in REMOVE_WORDS:
         if len(args) != 2:
-            if await guarded(update, context, lambda s, a: require_admin(a, copy.CALENDAR_ACTION) or USAGE):
+            if await guarded(update, context, _admin_usage):
                 await reply(update, copy.CALENDAR_USAGE)
             return
         row = await guarded(update, context, lambda s, a: office.remove_day(s, a, day=args[1]))

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from sqlmodel import Session
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
@@ -91,6 +91,39 @@ async def edit_html(bot, chat_id: int, message_id: int, text: str, markup=None) 
 
 def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
+
+
+def message_of(update: Update) -> Message:
+    """The update's message: the message handlers are given only updates that carry one."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError("the update carries no message")
+    return message
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """The button press of the update: the button handlers are given only presses."""
+    query = update.callback_query
+    if query is None:
+        raise ValueError("the update is no button press")
+    return query
+
+
+def chat_id_of(update: Update) -> int:
+    """The chat of the update: every message and every button press is in one."""
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError("the update is in no chat")
+    return chat.id
+
+
+def sender_id(update: Update) -> int:
+    """The Telegram id of the person an update comes from: a message of a private chat and a button
+    press always have one (``user_id`` for the updates that may not)."""
+    user = update.effective_user
+    if user is None:
+        raise ValueError("the update comes from no user")
+    return user.id
 
 
 def command_args(update: Update) -> str:
@@ -192,23 +225,23 @@ async def answer_button(update: Update, text: str = "", alert: bool = False) -> 
 
     No text is sent as None: with the application's Defaults, PTB 22 sends an empty string as "[]",
     which Telegram would show as a notification."""
-    query = update.callback_query
+    query = query_of(update)
     if _answered.get() == query.id:
         return
     _answered.set(query.id)
     try:
-        await update.callback_query.answer(text[:200] or None, show_alert=alert)
+        await query.answer(text[:200] or None, show_alert=alert)
     except BadRequest:
         log.debug("callback query too old to answer")
 
 
 async def edit_or_send(update: Update, text: str, markup=None) -> None:
     """Replace the pressed message's text, or send a new message when it cannot be edited."""
-    message = update.callback_query.message
+    message = query_of(update).message
     try:
         if message is not None:
             await edit_html(update.get_bot(), message.chat.id, message.message_id, text, markup)
             return
     except BadRequest as exc:  # e.g. the message is too old to edit
         log.debug("could not edit: %s", exc)
-    await send_html(update.get_bot(), update.effective_chat.id, text, markup)
+    await send_html(update.get_bot(), chat_id_of(update), text, markup)

@@ -17,7 +17,7 @@ from telegram import Update
 
 from bot.context import Context
 from handlers import admin, ask, documents, flows, review, talk, tasks
-from handlers.common import in_db, is_private, user_id
+from handlers.common import in_db, is_private, message_of, user_id
 from handlers.flows import Kind
 
 Step = Callable[[Update, Context, dict], Awaitable[bool]]
@@ -67,7 +67,7 @@ async def on_file(update: Update, context: Context) -> None:
         step = STEPS[kind].file
         if step is not None and await step(update, context, data):
             return
-    message = update.effective_message
+    message = message_of(update)
     if message.document is None:
         from handlers import fallback
 

@@ -16,7 +16,7 @@ import texts.common
 import texts.documents
 from bot.context import Context
 from handlers import once
-from handlers.common import actor_of, command_args, in_db, reply, user_id
+from handlers.common import actor_of, command_args, in_db, message_of, reply, user_id
 from kb.readers import SUPPORTED_EXTENSIONS, DocumentError
 from kb.service import Editor, HistoryError
 from tracking.parse import key
@@ -104,8 +104,9 @@ async def restore(update: Update, context: Context, rest: str) -> None:
 
 
 async def receive_document(update: Update, context: Context) -> None:
-    message = update.effective_message
-    doc = message.document
+    doc = message_of(update).document
+    if doc is None:  # the handler takes documents only
+        return
     editor = await admin_editor(update, context, texts.documents.ACTIONS["add"])
     if editor is None:
         return

@@ -95,7 +95,7 @@ async def admit(update: object, context: Context) -> None:
     now = context.now.timestamp()
     staff = True if context.bot_data.is_admin(user) else None
     verdict = flood.admit(now, user=user, chat=group, staff=staff)
-    if verdict is Verdict.ASK:
+    if verdict is Verdict.ASK and user is not None:  # asked only about a person
         staff = await is_staff(context, user)
         flood.remember(user, staff, now)
         verdict = flood.admit(now, user=user, chat=group, staff=staff)

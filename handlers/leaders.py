@@ -24,6 +24,7 @@ from handlers.buttons import Invalid, button
 from handlers.common import (
     actor_of,
     answer_button,
+    chat_id_of,
     command_args,
     edit_or_send,
     guarded,
@@ -82,7 +83,7 @@ async def watch_page(update: Update, context: Context, page: int = 1, wanted: le
     day = context.today
 
     def work(session: Session, actor: Actor):
-        return leaders.watch_page(session, actor, wanted, page=page, today=day)
+        return leaders.watch_page(session, actor, wanted or leaders.Watch(), page=page, today=day)
 
     result = await _as_actor(update, context, work)
     await answer_button(update)
@@ -114,7 +115,7 @@ async def open_card(update: Update, context: Context, task_id: int = 0, *_) -> N
     day, tz = context.today, context.settings.tz
     found = await _as_actor(update, context, lambda session, actor: leaders.card(session, actor, task_id))
     await answer_button(update)
-    await send_html(context.bot, update.effective_chat.id, copy.card(found, day, tz), copy.card_keyboard(found))
+    await send_html(context.bot, chat_id_of(update), copy.card(found, day, tz), copy.card_keyboard(found))
 
 
 @button()
@@ -126,7 +127,7 @@ async def send_evidence(update: Update, context: Context, evidence_id: int = 0, 
     )
     await answer_button(update, copy.EVIDENCE_SENT)
     caption = copy.evidence_caption(task.code, item.file_name, item.created_at, tz)
-    chat_id = update.effective_chat.id
+    chat_id = chat_id_of(update)
     if item.mime_type.startswith("image/") and item.mime_type != "image/gif":
         try:  # a photo's file id; an image sent as a file has a document's, which sendPhoto refuses
             await context.bot.send_photo(chat_id, item.file_id, caption=caption, parse_mode="HTML")

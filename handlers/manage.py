@@ -10,7 +10,7 @@ from telegram import Update
 import texts.reminders as copy
 from bot.context import Context
 from handlers.calendar import national
-from handlers.common import command_args, guarded, in_db, private_only, reply
+from handlers.common import command_args, guarded, in_db, message_of, private_only, reply
 from reminders.digest import build_digest, digest_blocks
 from storage import tracking as db
 from texts.review import invite_all_keyboard
@@ -96,6 +96,6 @@ async def export(update: Update, context: Context) -> None:
     if scope is None:
         return
     data = await context.bot_data.export(scope=scope, today=day)
-    await update.effective_message.reply_document(
+    await message_of(update).reply_document(
         document=data, filename=f"bao-cao-nhiem-vu-{day:%Y%m%d}.xlsx", caption=copy.export_caption(day)
     )

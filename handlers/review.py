@@ -19,7 +19,7 @@ import texts.review as copy
 from bot.context import Context
 from handlers import flows
 from handlers.buttons import button
-from handlers.common import actor_of, answer_button, guarded, in_db, reply, user_id
+from handlers.common import actor_of, answer_button, guarded, in_db, message_of, reply, sender_id
 from handlers.flows import Kind
 from storage import tracking as db
 from tracking import changes, review
@@ -42,7 +42,7 @@ async def confirm(update: Update, context: Context, task_id: int = 0, *_) -> Non
 @button()
 async def send_back(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``rr:<task id>``: ask for the reason of returning the task."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         task = review.reviewable(session, actor, task_id)
@@ -56,12 +56,12 @@ async def send_back(update: Update, context: Context, task_id: int = 0, *_) -> N
 
 async def continue_return(update: Update, context: Context, data: dict) -> bool:
     """The reason of a «Trả lại» (a text, or a file's caption); False without one."""
-    message = update.effective_message
+    message = message_of(update)
     text = (message.text or message.caption or "").strip()
     if not text:
         await reply(update, copy.REASON_EXPECTED)
         return True
-    telegram_id, now = user_id(update), context.now
+    telegram_id, now = sender_id(update), context.now
 
     def work(session: Session, actor: Actor):
         db.clear_flow(session=session, telegram_id=telegram_id)

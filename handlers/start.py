@@ -13,10 +13,20 @@ from telegram import Update
 
 import texts.common
 from bot.context import Context
-from handlers.common import actor_of, command_args, guarded, in_db, is_admin, is_private, reply, send_html, user_id
+from handlers.common import (
+    actor_of,
+    command_args,
+    guarded,
+    in_db,
+    is_admin,
+    is_private,
+    reply,
+    send_html,
+    sender_id,
+)
 from storage import tracking as db
 from storage.models import Unit
-from tracking import service
+from tracking import accounts
 from tracking.service import Actor
 
 log = logging.getLogger(__name__)
@@ -33,16 +43,16 @@ def _greeting(session: Session, actor: Actor) -> str | None:
 async def start(update: Update, context: Context) -> None:
     code = command_args(update).split()[0] if command_args(update) else ""
     if code and is_private(update):
-        telegram_id, at = user_id(update), context.now
+        telegram_id, at = sender_id(update), context.now
 
-        def link(session: Session, actor: Actor) -> tuple[str, service.Linked]:
-            linked = service.link_account(session, telegram_id=telegram_id, code=code, now=at)
-            return _greeting(session, actor_of(session, update, context)), linked
+        def link(session: Session, actor: Actor) -> tuple[str, accounts.Linked]:
+            linked = accounts.link_account(session, telegram_id=telegram_id, code=code, now=at)
+            return _greeting(session, actor_of(session, update, context)) or "", linked
 
         result = await guarded(update, context, link)
         if result is not None:
-            greeting, linked = result
-            await reply(update, texts.common.LINKED + greeting)
+            hello, linked = result
+            await reply(update, texts.common.LINKED + hello)
             if linked.unlinked is not None and linked.unlinked != telegram_id:
                 await _tell_unlinked(context, linked.unlinked, linked.staff)
         return

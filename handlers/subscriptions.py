@@ -19,7 +19,7 @@ from telegram import Update
 import texts.reminders as copy
 from bot.context import Context
 from bot.settings import parse_hhmm
-from handlers.common import command_args, guarded, reply
+from handlers.common import chat_id_of, command_args, guarded, reply
 from storage.models import Subscription
 from tracking import service
 from tracking import subscriptions as subs
@@ -94,7 +94,7 @@ def _periodic(words: str) -> tuple[str, int] | None:
 
 async def subscribe(update: Update, context: Context) -> None:
     args = command_args(update)
-    chat_id = update.effective_chat.id
+    chat_id = chat_id_of(update)
     moment = context.now
 
     def work(session: Session, actor: Actor) -> Subscription:
@@ -118,7 +118,7 @@ async def subscribe(update: Update, context: Context) -> None:
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
-    chat_id = update.effective_chat.id
+    chat_id = chat_id_of(update)
     removed = await guarded(update, context, lambda s, a: subs.unsubscribe(s, a, chat_id=chat_id))
     if removed is None:
         return

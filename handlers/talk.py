@@ -28,9 +28,10 @@ from handlers.common import (
     guarded,
     in_db,
     is_private,
+    message_of,
     private_only,
     reply,
-    user_id,
+    sender_id,
 )
 from handlers.flows import Kind
 from storage import tracking as db
@@ -90,7 +91,8 @@ async def on_reply(update: Update, context: Context) -> bool:
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
     if (
-        replied is None
+        message is None
+        or replied is None
         or not is_private(update)
         or replied.from_user is None
         or replied.from_user.id != context.bot.id
@@ -102,7 +104,7 @@ async def on_reply(update: Update, context: Context) -> bool:
     if len(codes) != 1:
         await reply(update, copy.REPLY_NO_TASK if not codes else copy.reply_several_tasks(codes))
         return True
-    await _comment(update, context, codes[0], message.text)
+    await _comment(update, context, codes[0], message.text or "")
     return True
 
 
@@ -118,7 +120,7 @@ async def _as_actor(update: Update, context: Context, work):
 @button()
 async def start_comment(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``cm:<task id>``: the next text is a comment on the task."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         task = talk.task_for_comment(session, actor, task_id)
@@ -144,7 +146,7 @@ async def approve_extension(update: Update, context: Context, request_id: int = 
 @button()
 async def refuse_extension(update: Update, context: Context, request_id: int = 0, *_) -> None:
     """``xr:<request id>``: asks for the reason (the next text)."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         task = talk.check_decider(session, actor, request_id)
@@ -161,7 +163,7 @@ async def refuse_extension(update: Update, context: Context, request_id: int = 0
 @button()
 async def start_extend(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``xg:<task id>``: the next text is the new deadline and the reason."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         task = talk.task_to_extend(session, actor, task_id)
@@ -179,12 +181,12 @@ async def start_extend(update: Update, context: Context, task_id: int = 0, *_) -
 
 
 def _text(update: Update) -> str:
-    message = update.effective_message
+    message = message_of(update)
     return (message.text or message.caption or "").strip()
 
 
 async def continue_comment(update: Update, context: Context, data: dict) -> bool:
-    text, telegram_id, now = _text(update), user_id(update), context.now
+    text, telegram_id, now = _text(update), sender_id(update), context.now
     if not text:
         return False
 
@@ -200,7 +202,7 @@ async def continue_comment(update: Update, context: Context, data: dict) -> bool
 
 
 async def continue_refusal(update: Update, context: Context, data: dict) -> bool:
-    text, telegram_id, now = _text(update), user_id(update), context.now
+    text, telegram_id, now = _text(update), sender_id(update), context.now
     if not text:
         return False
 
@@ -216,7 +218,7 @@ async def continue_refusal(update: Update, context: Context, data: dict) -> bool
 
 
 async def continue_extend(update: Update, context: Context, data: dict) -> bool:
-    text, telegram_id, today, now = _text(update), user_id(update), context.today, context.now
+    text, telegram_id, today, now = _text(update), sender_id(update), context.today, context.now
     if not text:
         return False
 

@@ -17,6 +17,7 @@ prefix is a family of its own in ``handlers.register``):
 
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -29,17 +30,21 @@ from handlers.buttons import button
 from handlers.common import (
     actor_of,
     answer_button,
+    chat_id_of,
     command_args,
     edit_or_send,
     guarded,
     in_db,
+    message_of,
     private_only,
     reply,
     send_html,
+    sender_id,
     user_id,
 )
 from handlers.flows import Kind
 from storage import tracking as db
+from storage.db import get_row
 from storage.models import Task
 from tracking import paging, service
 from tracking import refusals as no
@@ -113,11 +118,12 @@ async def report_command(update: Update, context: Context) -> None:
     if parsed is None:
         return
     code, amount, note = parsed
-    at, telegram_id = context.now, user_id(update)
+    at, telegram_id = context.now, sender_id(update)
 
     def work(session: Session, actor: Actor):
         blocked = amount == "blocked"
         task: Task | str = code
+        percent: int | str
         if blocked:
             task = service.visible_task(session, actor, code)
             percent = task.progress
@@ -196,7 +202,7 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
     """``p:<task id>:<percent>``: report a percentage, then ask for a note."""
     percent = buttons.percent(percent)
     at = context.now
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         task, entry = service.report(
@@ -214,7 +220,7 @@ async def report_percent(update: Update, context: Context, task_id: int = 0, per
 @button()
 async def report_blocked(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``b:<task id>``: report "vướng mắc", asking for the reason."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         task = service.visible_task(session, actor, task_id)
@@ -231,13 +237,13 @@ async def report_blocked(update: Update, context: Context, task_id: int = 0, *_)
 @button()
 async def report_done(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``d:<task id>`` (from a reminder): mark done, a 100 % report."""
-    await report_percent.__wrapped__(update, context, task_id, 100)
+    await inspect.unwrap(report_percent)(update, context, task_id, 100)
 
 
 @button()
 async def skip_note(update: Update, context: Context, report_id: int = 0, *_) -> None:
     """``n:<report id>``: no note for this report."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
@@ -255,7 +261,7 @@ async def correct(update: Update, context: Context, report_id: int = 0, *_) -> N
 
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
-        task = session.get(Task, entry.task_id)
+        task = get_row(session, Task, entry.task_id)
         last = service.last_own_report(session, actor, task)
         if last.id != entry.id:
             raise no.NotLatestReport()
@@ -285,7 +291,7 @@ async def corrected(update: Update, context: Context, report_id: int = 0, percen
 @button()
 async def correct_blocked(update: Update, context: Context, report_id: int = 0, *_) -> None:
     """``kb:<report id>``: correct to "vướng mắc", asking for the reason."""
-    telegram_id = user_id(update)
+    telegram_id = sender_id(update)
 
     def work(session: Session, actor: Actor):
         entry = service.own_report(session, actor, report_id)
@@ -310,9 +316,7 @@ async def open_task(update: Update, context: Context, task_id: int = 0, *_) -> N
 
     line = await _as_actor(update, context, work)
     await answer_button(update)
-    await send_html(
-        context.bot, update.effective_chat.id, copy.task_card(line, day), copy.report_keyboard(line.task.id)
-    )
+    await send_html(context.bot, chat_id_of(update), copy.task_card(line, day), copy.report_keyboard(line.task.id))
 
 
 @button()
@@ -334,13 +338,13 @@ async def snooze(update: Update, context: Context, task_id: int = 0, *_) -> None
 
 
 def _text(update: Update) -> str:
-    message = update.effective_message
+    message = message_of(update)
     return (message.text or message.caption or "").strip()
 
 
 async def continue_blocked(update: Update, context: Context, data: dict) -> bool:
     """The reason of a "vướng mắc" report (text, or a file's caption); False without one."""
-    text, telegram_id, at = _text(update), user_id(update), context.now
+    text, telegram_id, at = _text(update), sender_id(update), context.now
     if not text:
         return False
 
@@ -363,7 +367,7 @@ async def continue_blocked(update: Update, context: Context, data: dict) -> bool
 
 async def continue_correct_blocked(update: Update, context: Context, data: dict) -> bool:
     """The reason of a report corrected to "vướng mắc"; False without one."""
-    text, telegram_id = _text(update), user_id(update)
+    text, telegram_id = _text(update), sender_id(update)
     if not text:
         return False
 
@@ -385,7 +389,7 @@ async def continue_correct_blocked(update: Update, context: Context, data: dict)
 async def continue_note(update: Update, context: Context, data: dict) -> bool:
     """A note, or a file or photo of evidence (its caption a note), for the report just made."""
     message = update.effective_message
-    text, telegram_id = _text(update), user_id(update)
+    text, telegram_id = _text(update), sender_id(update)
     report_id = int(data["report_id"])
     attachment = _attachment(message)
     if attachment is not None:

@@ -36,6 +36,8 @@ class Away:
         return cls(store.leaves_between(session=session, first=first - _LOOK_BACK, last=last))
 
     def leave_on(self, staff_id: int | None, day: date) -> Leave | None:
+        if staff_id is None:
+            return None
         for leave in self.by_staff.get(staff_id, ()):
             if leave.start <= day <= leave.end:
                 return leave

@@ -109,12 +109,15 @@ def forget_gone(session: Session) -> None:
     """Failures of tasks now done or deleted, and of subscriptions cancelled, are no longer tried."""
     session.execute(
         delete(ScanFailure)
-        .where(ScanFailure.kind == TASK, ~exists().where(Task.id == ScanFailure.item_id, Task.status != STATUS_DONE))
+        .where(
+            col(ScanFailure.kind) == TASK,
+            ~exists().where(col(Task.id) == col(ScanFailure.item_id), col(Task.status) != STATUS_DONE),
+        )
         .execution_options(synchronize_session=False)
     )
     session.execute(
         delete(ScanFailure)
-        .where(ScanFailure.kind == DIGEST, ~exists().where(Subscription.id == ScanFailure.item_id))
+        .where(col(ScanFailure.kind) == DIGEST, ~exists().where(col(Subscription.id) == col(ScanFailure.item_id)))
         .execution_options(synchronize_session=False)
     )
 
@@ -124,7 +127,7 @@ def admin_chats(session: Session, admins: tuple[int, ...] | list[int] = ()) -> l
     staff = session.exec(
         select(Staff.telegram_id).where(Staff.role == ROLE_ADMIN, col(Staff.telegram_id).is_not(None))
     ).all()
-    return sorted(set(admins) | {int(t) for t in staff})
+    return sorted(set(admins) | {t for t in staff if t is not None})
 
 
 def _report(kind: str, code: str, reason: str) -> str:

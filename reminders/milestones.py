@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import and_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 import texts.milestones as copy
 from reminders.policy import Due, MilestoneFacts
@@ -36,7 +36,8 @@ def lines(task: Task, marks: list[Due], today: date) -> list[str]:
     """A line for each milestone reminded (the latest reminder of each), and how to report one."""
     latest: dict[int, Due] = {}
     for due in sorted(marks, key=lambda d: d.on):
-        latest[due.milestone.number] = due
+        if due.milestone is not None:  # all of them: the milestones' reminders
+            latest[due.milestone.number] = due
     shown = [copy.reminder_line(task.code, due, today) for _, due in sorted(latest.items())]
     return [*shown, copy.reminder_hint(task.code, sorted(latest))] if shown else []
 
@@ -49,7 +50,7 @@ def message(task: Task, marks: list[Due], today: date) -> str:
 
 def digest_block(session: Session, *, scope: Scope, today: date) -> str:
     """The scope's milestones not done: past their date, and due within ``DIGEST_AHEAD_DAYS``."""
-    tasks = and_(scope.task_filter(), Task.status != STATUS_DONE)
+    tasks = and_(scope.task_filter(), col(Task.status) != STATUS_DONE)
     late = rows.in_scope(
         session=session, task_filter=tasks, first=date.min, last=today - timedelta(days=1), open_only=True
     )

@@ -122,7 +122,9 @@ def figures(session: Session, *, scope: Scope, span: Span, tz: tzinfo) -> Figure
     start = datetime.combine(span.first, time(0), tzinfo=tz)
     end = datetime.combine(span.last + timedelta(days=1), time(0), tzinfo=tz)
     finished = on_time = overdue = 0
-    query = select(Task.status, Task.deadline, Task.done_at, Task.created_at).where(scope.task_filter())
+    query = select(col(Task.status), col(Task.deadline), col(Task.done_at), col(Task.created_at)).where(
+        scope.task_filter()
+    )
     for status, deadline, done_at, created_at in session.execute(query):
         done_by_end = status == STATUS_DONE and (done_at is None or _aware(done_at) < end)
         if status == STATUS_DONE and done_at is not None and start <= _aware(done_at) < end:

@@ -140,6 +140,7 @@ def _wrap_title(title: str) -> str:
 
 def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
     from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     names = [s.unit if len(s.unit) <= 40 else s.unit[:39] + "…" for s in scores][::-1] or ["(không có)"]
     values = [s.avg_progress for s in scores][::-1] or [0]
@@ -161,7 +162,9 @@ def _draw_chart(scores: list[UnitScore], *, title: str) -> bytes:
             )
         # Margins from the widest unit name, measured: tight_layout would draw the figure once
         # more for it (bench/README.md).
-        renderer = fig.canvas.get_renderer()
+        canvas = fig.canvas
+        assert isinstance(canvas, FigureCanvasAgg)  # the backend chosen above
+        renderer = canvas.get_renderer()
         label_width = max(label.get_window_extent(renderer).width for label in ax.get_yticklabels())
         width, height_px = fig.get_size_inches() * fig.dpi
         fig.subplots_adjust(

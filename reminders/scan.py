@@ -150,12 +150,12 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: ExportWorker
         code = f"#{sub_id}"
         try:
             with session_scope(engine) as session:  # reads only: no lock held while rendering
-                sub = session.get(Subscription, sub_id)
-                if sub is None or period_due(sub, now, config.tz) != period:
+                read = session.get(Subscription, sub_id)
+                if read is None or period_due(read, now, config.tz) != period:
                     continue  # another process has queued it already: do not render it again
-                code = _digest_code(session, sub)
+                code = _digest_code(session, read)
                 rows, counts = _render_digest(
-                    session, sub=sub, period=period, now=now, config=with_office_days(session, config), exports=exports
+                    session, sub=read, period=period, now=now, config=with_office_days(session, config), exports=exports
                 )
         except owners.Stopped:  # its owner may no longer receive it: stopped below, the chat told
             stopped.append((sub_id, period))
@@ -167,34 +167,34 @@ def scan_all(engine, *, now: datetime, config: ScanConfig, exports: ExportWorker
             continue
         with session_scope(engine) as session:
             _lock(session)
-            sub = session.get(Subscription, sub_id)
-            if sub is None or period_due(sub, now, config.tz) != period:
+            queued = session.get(Subscription, sub_id)
+            if queued is None or period_due(queued, now, config.tz) != period:
                 continue  # unsubscribed meanwhile, or another process queued it
             for row in rows:
                 box.enqueue(session=session, row=row)
-            sub.last_period = period
-            sub.last_counts = json.dumps(counts)
-            session.add(sub)
+            queued.last_period = period
+            queued.last_counts = json.dumps(counts)
+            session.add(queued)
             fails.went_through(session, kind=fails.DIGEST, item_ids=[sub_id])
             result.digests += 1
     for sub_id, period in stopped:
         with session_scope(engine) as session:
             _lock(session)
-            sub = session.get(Subscription, sub_id)
-            if sub is None or period_due(sub, now, config.tz) != period:
+            held = session.get(Subscription, sub_id)
+            if held is None or period_due(held, now, config.tz) != period:
                 continue  # unsubscribed, subscribed again or stopped meanwhile
             try:
-                owners.owner_of(session, sub, admin_ids=config.admin_ids)
+                owners.owner_of(session, held, admin_ids=config.admin_ids)
                 continue  # allowed again meanwhile: sent next cycle
             except owners.Stopped as lost:
-                if owners.stop(session, sub, reason=str(lost), now=now):
+                if owners.stop(session, held, reason=str(lost), now=now):
                     fails.went_through(session, kind=fails.DIGEST, item_ids=[sub_id])
                     result.stopped += 1
-    for sub_id, code, exc in broken:
+    for sub_id, code, error in broken:
         with session_scope(engine) as session:
             _lock(session)
             fails.failed(
-                session, kind=fails.DIGEST, item_id=sub_id, code=code, error=exc, now=now, admins=config.admin_ids
+                session, kind=fails.DIGEST, item_id=sub_id, code=code, error=error, now=now, admins=config.admin_ids
             )
         result.failed += 1
     return result
@@ -211,7 +211,7 @@ def _lock(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
     else:  # SQLite: take the write lock now, not at the first insert
-        session.execute(update(AppState).where(AppState.key == SCANNED_THROUGH).values(value=AppState.value))
+        session.execute(update(AppState).where(col(AppState.key) == SCANNED_THROUGH).values(value=col(AppState.value)))
 
 
 # --------------------------------------------------------------------------
@@ -431,6 +431,7 @@ def _queue_task_reminders(
             session.add(person)
         return len(reminders), 0
     session.flush()
+    assert person is not None and person.telegram_id is not None  # reachable
     row = Outbox(
         key=f"r:{task_id}:{staff_id}:{end.isoformat()}",
         kind="reminder",
@@ -604,7 +605,7 @@ def _render_digest(
                 not_before=now,
             )
         )
-    if pending is not None:
+    if exports is not None and pending is not None:
         workbook = exports.result(pending)
         if workbook is None:  # the worker failed: written here after all
             workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz)

@@ -64,6 +64,8 @@ def schedule(application: Application) -> ReminderCycle:
     )
     data.reminders = cycle
     queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("the reminders need the application's job queue (python-telegram-bot[job-queue])")
     # At start, and when a beat finds a process gone, what is due is sent at once (a job: one
     # running at a clean stop is finished first, as the ticks are).
     presence.start(settings.process_heartbeat_seconds, send=lambda: queue.run_once(_send, when=0, name="outbox-send"))

@@ -12,14 +12,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_LOCK_WAIT_MS = 30_000  # how long a SQLite transaction waits for another's write lock
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
 def _create_private(path: Path) -> None:
@@ -149,7 +151,9 @@ def _lock_wait(session: Session, ms: int) -> None:
     with the pooled connection, so a transaction pays a statement only when the wait changes."""
     connection = session.connection().connection  # the pooled DBAPI connection
     if connection.info.get("busy_timeout") != ms:
-        connection.driver_connection.execute(f"PRAGMA busy_timeout={ms}")
+        driver = connection.driver_connection
+        assert driver is not None  # a pooled connection in use has its driver's
+        driver.execute(f"PRAGMA busy_timeout={ms}")
         connection.info["busy_timeout"] = ms
 
 
@@ -201,3 +205,17 @@ def open_database(url: str) -> Engine:
     """Bring the schema up to date, then return an engine."""
     upgrade(url)
     return make_engine(url)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched: ``Session.execute`` gives its result as a ``Result``,
+    which for these statements is a ``CursorResult``."""
+    return cast(CursorResult[Any], result).rowcount
+
+
+def get_row(session: Session, model: type[_Row], row_id: Any) -> _Row:
+    """The row of ``model`` with this id, one a foreign key says is there."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise LookupError(f"no {model.__name__} {row_id!r}")
+    return row

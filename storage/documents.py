@@ -11,7 +11,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from storage.models import AppState, Document, DocumentVersion, utcnow
+from storage.db import rowcount
+from storage.models import AppState, Document, DocumentVersion, table_of, utcnow
 
 KB_REVISION = "kb_revision"
 KEEP_VERSIONS = 10  # replaced and removed versions kept per file name (setting KB_KEEP_VERSIONS)
@@ -146,7 +147,7 @@ def prune_versions(*, session: Session, file_name: str, keep: int) -> list[int]:
     return dropped
 
 
-_VERSION_HEAD = [c for c in DocumentVersion.__table__.c if c.name != "text"]  # type: ignore[attr-defined]
+_VERSION_HEAD = [c for c in table_of(DocumentVersion).c if c.name != "text"]
 
 
 def version_heads(*, session: Session, file_name: str) -> list[Row]:
@@ -154,7 +155,7 @@ def version_heads(*, session: Session, file_name: str) -> list[Row]:
     return list(
         session.execute(
             sa_select(*_VERSION_HEAD)
-            .where(DocumentVersion.file_name == file_name)
+            .where(col(DocumentVersion.file_name) == file_name)
             .order_by(col(DocumentVersion.version).desc())
         )
     )
@@ -171,7 +172,7 @@ def files_with_history(*, session: Session, limit: int) -> tuple[list[Row], int]
     (file_name, versions, last_retired_at, current_version or None); and how many there are."""
     grouped = (
         sa_select(
-            DocumentVersion.file_name,
+            col(DocumentVersion.file_name),
             func.count().label("versions"),
             func.max(DocumentVersion.retired_at).label("last_retired_at"),
         )
@@ -184,9 +185,9 @@ def files_with_history(*, session: Session, limit: int) -> tuple[list[Row], int]
             grouped.c.file_name,
             grouped.c.versions,
             grouped.c.last_retired_at,
-            Document.version.label("current_version"),
+            col(Document.version).label("current_version"),
         )
-        .outerjoin(Document, Document.file_name == grouped.c.file_name)
+        .outerjoin(Document, col(Document.file_name) == grouped.c.file_name)
         .order_by(grouped.c.last_retired_at.desc(), grouped.c.file_name)
         .limit(limit)
     )
@@ -218,7 +219,7 @@ def count_documents(*, session: Session) -> int:
 # Rows rather than objects, and only the columns needed: at start-up a process reads
 # 200 documents' stored analyses, not their texts.
 
-_HEAD = [c for c in Document.__table__.c if c.name not in ("text", "analysis")]  # type: ignore[attr-defined]
+_HEAD = [c for c in table_of(Document).c if c.name not in ("text", "analysis")]
 _CHUNK = 500  # ids per IN (...)
 
 
@@ -239,9 +240,11 @@ def stored_analyses(*, session: Session, ids: Iterable[int], version: int) -> li
     for chunk in _chunks(ids):
         out.extend(
             session.execute(
-                sa_select(Document.id, Document.sha256, Document.updated_at, Document.analysis).where(
+                sa_select(
+                    col(Document.id), col(Document.sha256), col(Document.updated_at), col(Document.analysis)
+                ).where(
                     col(Document.id).in_(chunk),
-                    Document.analysis_version == version,
+                    col(Document.analysis_version) == version,
                     col(Document.analysis).is_not(None),
                 )
             )
@@ -253,7 +256,7 @@ def document_texts(*, session: Session, ids: Iterable[int]) -> list[Row]:
     """The heads of those documents (see ``document_heads``) with their texts."""
     out: list[Row] = []
     for chunk in _chunks(ids):
-        out.extend(session.execute(sa_select(*_HEAD, Document.text).where(col(Document.id).in_(chunk))))
+        out.extend(session.execute(sa_select(*_HEAD, col(Document.text)).where(col(Document.id).in_(chunk))))
     return out
 
 
@@ -273,4 +276,4 @@ def save_analysis(
         )
         .values(analysis=analysis, analysis_version=version)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1

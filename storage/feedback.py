@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.models import AnswerGiven, AnswerVote, KeptQuestion
+from storage.models import AnswerGiven, AnswerVote, KeptQuestion, table_of
 
 KEPT_QUESTIONS_CAP = 5_000  # questions kept for /cauhoi; beyond, those asked longest ago go
 ANSWERS_CAP = 20_000  # answers whose buttons can still be pressed; beyond, those given longest ago go
@@ -48,7 +48,7 @@ def record_answer(
 ) -> int:
     """The id of the answer ``key`` (a question and the passage given for it), counted once more,
     or added."""
-    table = AnswerGiven.__table__
+    table = table_of(AnswerGiven)
     statement = _insert(session)(table).values(
         key=key, question=question, source=source, times=1, first_at=at, last_at=at
     )
@@ -82,12 +82,12 @@ class Voted:
 def set_vote(*, session: Session, answer: AnswerGiven, telegram_id: int, vote: int, at: datetime) -> Voted:
     """Record ``telegram_id``'s vote on ``answer``: a second press changes the vote, never adds one."""
     previous = session.execute(
-        select(AnswerVote.vote)
-        .where(AnswerVote.answer_id == answer.id, AnswerVote.telegram_id == telegram_id)
+        select(col(AnswerVote.vote))
+        .where(col(AnswerVote.answer_id) == answer.id, col(AnswerVote.telegram_id) == telegram_id)
         .with_for_update()
     ).scalar_one_or_none()
     if previous != vote:
-        table = AnswerVote.__table__
+        table = table_of(AnswerVote)
         statement = _insert(session)(table).values(answer_id=answer.id, telegram_id=telegram_id, vote=vote, voted_at=at)
         session.execute(
             statement.on_conflict_do_update(
@@ -100,7 +100,9 @@ def set_vote(*, session: Session, answer: AnswerGiven, telegram_id: int, vote: i
 def count_votes(*, session: Session, answer_id: int) -> dict[int, int]:
     """{vote: how many} on one answer."""
     rows = session.execute(
-        select(AnswerVote.vote, func.count()).where(AnswerVote.answer_id == answer_id).group_by(AnswerVote.vote)
+        select(col(AnswerVote.vote), func.count())
+        .where(col(AnswerVote.answer_id) == answer_id)
+        .group_by(col(AnswerVote.vote))
     )
     return {vote: count for vote, count in rows}
 
@@ -123,7 +125,7 @@ def keep_question(
 ) -> None:
     """Count the question ``key`` once more as refused or disliked (or add it). Its first wording is
     kept, unless ``prefer_text`` (e.g. the new one has its diacritics and the old one had not)."""
-    table = KeptQuestion.__table__
+    table = table_of(KeptQuestion)
     times = refused + disliked
     assert times > 0, "a kept question counts at least once"
     statement = _insert(session)(table).values(
@@ -147,7 +149,9 @@ def keep_question(
 
 def unkeep_dislike(*, session: Session, key: str) -> None:
     """A 👎 withdrawn (the vote changed): count it no more; a question left with no count goes."""
-    row = session.execute(select(KeptQuestion).where(KeptQuestion.key == key).with_for_update()).scalar_one_or_none()
+    row = session.execute(
+        select(KeptQuestion).where(col(KeptQuestion.key) == key).with_for_update()
+    ).scalar_one_or_none()
     if row is None or row.disliked <= 0:
         return
     if row.times <= 1:
@@ -176,4 +180,4 @@ def count_kept_questions(*, session: Session) -> int:
 
 
 def kept_question(*, session: Session, key: str) -> KeptQuestion | None:
-    return session.execute(select(KeptQuestion).where(KeptQuestion.key == key)).scalar_one_or_none()
+    return session.execute(select(KeptQuestion).where(col(KeptQuestion.key) == key)).scalar_one_or_none()

@@ -47,21 +47,21 @@ class WatchFilter:
 def _watch_conditions(scope: Scope, wanted: WatchFilter, today: date) -> list:
     conditions = [scope.task_filter()]
     if not wanted.include_done:
-        conditions.append(Task.status != STATUS_DONE)
+        conditions.append(col(Task.status) != STATUS_DONE)
     if wanted.overdue:
-        conditions += [Task.deadline < today, Task.status != STATUS_DONE]
+        conditions += [col(Task.deadline) < today, col(Task.status) != STATUS_DONE]
     if wanted.blocked:
-        conditions.append(Task.status == STATUS_BLOCKED)
+        conditions.append(col(Task.status) == STATUS_BLOCKED)
     if wanted.review:
-        conditions.append(Task.status == STATUS_REVIEW)
+        conditions.append(col(Task.status) == STATUS_REVIEW)
     if wanted.due_soon:
-        conditions += [Task.deadline >= today, Task.deadline <= today + timedelta(days=DUE_SOON_DAYS)]
+        conditions += [col(Task.deadline) >= today, col(Task.deadline) <= today + timedelta(days=DUE_SOON_DAYS)]
     if wanted.unit_path is not None:
         units = subtree_unit_ids(wanted.unit_path)
         owners = select(Staff.id).where(col(Staff.unit_id).in_(units))
         conditions.append(or_(col(Task.host_unit_id).in_(units), col(Task.owner_id).in_(owners)))
     if wanted.owner_id is not None:
-        conditions.append(Task.owner_id == wanted.owner_id)
+        conditions.append(col(Task.owner_id) == wanted.owner_id)
     return conditions
 
 
@@ -97,7 +97,11 @@ def add_comment(
     *, session: Session, task: Task, staff: Staff | None, author: str, text: str, at: datetime
 ) -> TaskComment:
     comment = TaskComment(
-        task_id=task.id, staff_id=staff.id if staff else None, author=author[:255], text=text[:2000], created_at=at
+        task_id=task.id,
+        staff_id=staff.id if staff else None,
+        author=author[:255],
+        text=text[:2000],
+        created_at=at,
     )
     session.add(comment)
     session.flush()
@@ -172,7 +176,7 @@ def unlinked_staff(*, session: Session, scope: Scope, limit: int = 200) -> list[
         if scope.unit_path is None:
             return []
         units = subtree_unit_ids(scope.unit_path)
-        statement = statement.where(or_(col(Staff.unit_id).in_(units), Staff.manager_id == scope.staff_id))
+        statement = statement.where(or_(col(Staff.unit_id).in_(units), col(Staff.manager_id) == scope.staff_id))
     return list(session.exec(statement.order_by(col(Staff.code)).limit(limit)).all())
 
 

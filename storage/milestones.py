@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Milestone, Task
@@ -55,9 +56,11 @@ def in_scope(
     """The milestones of the tasks ``task_filter`` selects (a ``Scope.task_filter()``) dated from
     ``first`` to ``last``, by date; ``open_only``: those not done."""
     query = (
-        select(Task.code, Milestone.title, Milestone.due_date, Milestone.progress, Milestone.done)
+        sa_select(
+            col(Task.code), col(Milestone.title), col(Milestone.due_date), col(Milestone.progress), col(Milestone.done)
+        )
         .join(Task, col(Task.id) == col(Milestone.task_id))
-        .where(task_filter, Milestone.due_date >= first, Milestone.due_date <= last)
+        .where(task_filter, col(Milestone.due_date) >= first, col(Milestone.due_date) <= last)
     )
     if open_only:
         query = query.where(col(Milestone.done).is_(False))

@@ -7,8 +7,9 @@ converts them to the configured time zone for display.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import cast
 
-from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, String, Table, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -17,12 +18,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's table (its ``__table__``, which SQLModel sets without declaring it)."""
+    return cast(Table, vars(model)["__table__"])
+
+
+def column_length(model: type[SQLModel], name: str) -> int:
+    """The length of a text column of a table model (``max_length`` of its field)."""
+    kind = table_of(model).c[name].type
+    if isinstance(kind, TypeDecorator):  # SQLModel's AutoString: a String underneath
+        kind = kind.impl_instance
+    if not isinstance(kind, String) or kind.length is None:
+        raise TypeError(f"{name} is not a text column of a set length")
+    return kind.length
+
+
+# Ids are typed ``int``: the rows the code reads and passes on have been added to the database,
+# which gives them their id at the flush (an object not yet added has None there).
+
+
 class Document(SQLModel, table=True):
     """A campaign document in the knowledge base (one uploaded file)."""
 
     __tablename__ = "document"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     file_name: str = Field(max_length=255, unique=True, index=True)
     title: str = Field(max_length=500)
     number: str | None = Field(default=None, max_length=120)
@@ -56,7 +76,7 @@ class DocumentVersion(SQLModel, table=True):
     __tablename__ = "document_version"
     __table_args__ = (UniqueConstraint("file_name", "version", name="uq_document_version_file_name_version"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     file_name: str = Field(max_length=255)
     version: int
     title: str = Field(max_length=500)
@@ -110,7 +130,7 @@ class Unit(SQLModel, table=True):
 
     __tablename__ = "unit"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=255)
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     # The folded full name ("ubnd tinh hue > so noi vu"): how imports find a unit.
@@ -124,7 +144,7 @@ class Staff(SQLModel, table=True):
 
     __tablename__ = "staff"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
     full_name: str = Field(max_length=255)
     unit_id: int = Field(foreign_key="unit.id", index=True)
@@ -142,7 +162,7 @@ class Target(SQLModel, table=True):
 
     __tablename__ = "target"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=500)
     # Folded name, so "Ty le hai long SIPAS" finds "Tỷ lệ hài lòng SIPAS".
@@ -161,7 +181,7 @@ class TargetValue(SQLModel, table=True):
 
     __tablename__ = "target_value"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     target_id: int = Field(foreign_key="target.id", index=True)
     value: float
     recorded_at: datetime = Field(default_factory=utcnow, index=True)
@@ -174,7 +194,7 @@ class Task(SQLModel, table=True):
 
     __tablename__ = "task"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
     # rõ việc
     title: str = Field(max_length=500)
@@ -211,7 +231,7 @@ class Milestone(SQLModel, table=True):
 
     __tablename__ = "milestone"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     title: str = Field(max_length=500)
     due_date: date
@@ -225,7 +245,7 @@ class Report(SQLModel, table=True):
 
     __tablename__ = "report"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     staff_id: int = Field(foreign_key="staff.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -240,7 +260,7 @@ class Evidence(SQLModel, table=True):
 
     __tablename__ = "evidence"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
     file_id: str = Field(max_length=255)
     file_unique_id: str = Field(default="", max_length=128)
@@ -255,7 +275,7 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_entry"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor_id: int | None = Field(default=None, foreign_key="staff.id")
     actor: str = Field(default="", max_length=255)  # a readable name, also for the CLI and ADMIN_IDS
@@ -274,7 +294,7 @@ class TaskComment(SQLModel, table=True):
 
     __tablename__ = "task_comment"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     author: str = Field(default="", max_length=255)
@@ -292,7 +312,7 @@ class ExtensionRequest(SQLModel, table=True):
 
     __tablename__ = "extension_request"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     old_deadline: date
@@ -312,7 +332,7 @@ class TaskSeries(SQLModel, table=True):
 
     __tablename__ = "task_series"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
     rule: str = Field(max_length=255)  # canonical form (tracking/recurrence.py)
     title: str = Field(max_length=500)
@@ -352,7 +372,7 @@ class Leave(SQLModel, table=True):
 
     __tablename__ = "leave"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id", index=True)
     start: date
     end: date
@@ -413,7 +433,7 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True, index=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     kind: str = Field(max_length=16)
@@ -430,7 +450,7 @@ class Outbox(SQLModel, table=True):
 
     __tablename__ = "outbox"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(max_length=160, unique=True, index=True)
     kind: str = Field(max_length=16)  # reminder | digest
     chat_id: int = Field(sa_type=BigInteger, index=True)
@@ -455,7 +475,7 @@ class Subscription(SQLModel, table=True):
 
     __tablename__ = "subscription"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)
     # Whose it is: a staff member, or (None) an ADMIN_IDS admin who is no staff member, ``owner_telegram_id``.
     # Its scope is worked out at every sending from the owner's role then (``tracking.subscriptions``);
@@ -485,7 +505,7 @@ class ScanFailure(SQLModel, table=True):
     __tablename__ = "scan_failure"
     __table_args__ = (UniqueConstraint("kind", "item_id", name="uq_scan_failure_kind_item_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # task | digest
     item_id: int
     code: str = Field(default="", max_length=120)  # what the admins read: a task's code, a digest's chat
@@ -555,7 +575,7 @@ class AnswerGiven(SQLModel, table=True):
 
     __tablename__ = "answer_given"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(max_length=64, unique=True, index=True)  # digest of the folded question, document and passage
     question: str = Field(max_length=QUESTION_CHARS)
     source: str = Field(default="", max_length=255)  # the cited document's file
@@ -570,7 +590,7 @@ class AnswerVote(SQLModel, table=True):
     __tablename__ = "answer_vote"
     __table_args__ = (UniqueConstraint("answer_id", "telegram_id", name="uq_answer_vote_answer_id_telegram_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     answer_id: int = Field(foreign_key="answer_given.id")  # looked up through the unique constraint
     telegram_id: int = Field(sa_type=BigInteger)
     vote: int
@@ -583,7 +603,7 @@ class KeptQuestion(SQLModel, table=True):
 
     __tablename__ = "kept_question"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(max_length=64, unique=True, index=True)  # digest of the folded question
     text: str = Field(max_length=QUESTION_CHARS)
     refused: int = 0
@@ -596,16 +616,16 @@ class KeptQuestion(SQLModel, table=True):
 # Codes are looked up whatever their case (``upper(code) = 'NV001'``): index that expression.
 from sqlalchemy import Index, func  # noqa: E402
 
-Index("ix_staff_code_upper", func.upper(Staff.__table__.c.code))
-Index("ix_target_code_upper", func.upper(Target.__table__.c.code))
-Index("ix_task_code_upper", func.upper(Task.__table__.c.code))
-Index("ix_task_series_code_upper", func.upper(TaskSeries.__table__.c.code))
+Index("ix_staff_code_upper", func.upper(table_of(Staff).c.code))
+Index("ix_target_code_upper", func.upper(table_of(Target).c.code))
+Index("ix_task_code_upper", func.upper(table_of(Task).c.code))
+Index("ix_task_series_code_upper", func.upper(table_of(TaskSeries).c.code))
 # One instance of a series a period.
 Index(
     "uq_task_series_period",
-    Task.__table__.c.series_id,
-    Task.__table__.c.period_key,
+    table_of(Task).c.series_id,
+    table_of(Task).c.period_key,
     unique=True,
-    postgresql_where=Task.__table__.c.series_id.isnot(None),
-    sqlite_where=Task.__table__.c.series_id.isnot(None),
+    postgresql_where=table_of(Task).c.series_id.isnot(None),
+    sqlite_where=table_of(Task).c.series_id.isnot(None),
 )

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, update
 from sqlmodel import Session, col, select
 
+from storage.db import rowcount
 from storage.models import (
     OUTBOX_FAILED,
     OUTBOX_PENDING,
@@ -50,11 +51,11 @@ def release_expired(*, session: Session, now: datetime, lease: timedelta) -> int
     claims of a process known to be gone are released at once: ``release_claims_of``.)"""
     result = session.execute(
         update(Outbox)
-        .where(Outbox.status == OUTBOX_SENDING, col(Outbox.claimed_at) < now - lease)
+        .where(col(Outbox.status) == OUTBOX_SENDING, col(Outbox.claimed_at) < now - lease)
         .values(status=OUTBOX_PENDING, claimed_by="")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def release_claims_of(*, session: Session, process_id: str) -> int:
@@ -62,11 +63,13 @@ def release_claims_of(*, session: Session, process_id: str) -> int:
     pending again at once, still due."""
     result = session.execute(
         update(Outbox)
-        .where(Outbox.status == OUTBOX_SENDING, col(Outbox.claimed_by).startswith(f"{process_id}:", autoescape=True))
+        .where(
+            col(Outbox.status) == OUTBOX_SENDING, col(Outbox.claimed_by).startswith(f"{process_id}:", autoescape=True)
+        )
         .values(status=OUTBOX_PENDING, claimed_by="")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def claim(*, session: Session, token: str, now: datetime, limit: int, held_kinds: Sequence[str] = ()) -> list[Outbox]:
@@ -77,7 +80,7 @@ def claim(*, session: Session, token: str, now: datetime, limit: int, held_kinds
         .where(
             Outbox.status == OUTBOX_PENDING,
             col(Outbox.not_before) <= now,
-            col(Outbox.kind).not_in(held_kinds) if held_kinds else Outbox.id.is_not(None),
+            col(Outbox.kind).not_in(held_kinds) if held_kinds else col(Outbox.id).is_not(None),
         )
         .order_by(col(Outbox.not_before), col(Outbox.id))
         .limit(limit)
@@ -86,13 +89,13 @@ def claim(*, session: Session, token: str, now: datetime, limit: int, held_kinds
         # Not ``id IN (subquery)``: PostgreSQL may run a locking subquery there once for each row it
         # looks at (a semi-join), each run skipping the rows the runs before locked, and so claim
         # every due row rather than ``limit``. A materialized CTE runs once.
-        due = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
-        chosen = col(Outbox.id) == due.c.id
+        locked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        chosen = col(Outbox.id) == locked.c.id
     else:
         chosen = col(Outbox.id).in_(due.scalar_subquery())
     session.execute(
         update(Outbox)
-        .where(Outbox.status == OUTBOX_PENDING, chosen)
+        .where(col(Outbox.status) == OUTBOX_PENDING, chosen)
         .values(status=OUTBOX_SENDING, claimed_by=token, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -107,11 +110,11 @@ def _finish(session: Session, row_id: int, token: str, **values) -> bool:
     """Update a row only while this sender still holds it."""
     result = session.execute(
         update(Outbox)
-        .where(Outbox.id == row_id, Outbox.claimed_by == token, Outbox.status == OUTBOX_SENDING)
+        .where(col(Outbox.id) == row_id, col(Outbox.claimed_by) == token, col(Outbox.status) == OUTBOX_SENDING)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 def mark_sent(*, session: Session, row_id: int, token: str, now: datetime) -> bool:
@@ -137,7 +140,7 @@ def mark_unreachable(*, session: Session, row: Outbox, token: str, now: datetime
     done = _finish(session, row.id, token, status=OUTBOX_UNREACHABLE, error=error[:500])
     session.execute(
         update(Staff)
-        .where(and_(Staff.telegram_id == row.chat_id, Staff.unreachable_since.is_(None)))
+        .where(and_(col(Staff.telegram_id) == row.chat_id, col(Staff.unreachable_since).is_(None)))
         .values(unreachable_since=now)
         .execution_options(synchronize_session=False)
     )

@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.db import rowcount
 from storage.models import BotProcess
 
 
@@ -18,11 +19,11 @@ def beat(session: Session, *, row: BotProcess, at: datetime) -> bool:
     deleted by another process that took it for gone): it is written again."""
     done = session.execute(
         update(BotProcess)
-        .where(BotProcess.id == row.id)
+        .where(col(BotProcess.id) == row.id)
         .values(beats=BotProcess.beats + 1, seen_at=at)
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount:
+    if rowcount(done):
         return True
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values = dict(
@@ -49,10 +50,10 @@ def others(session: Session, *, me: str) -> list[BotProcess]:
 def forget(session: Session, *, process_id: str, beats: int | None = None) -> bool:
     """Delete a process's row: with ``beats``, only if it has not beaten since it was read as that
     (a process that beat meanwhile is alive). True when this call deleted it."""
-    statement = delete(BotProcess).where(BotProcess.id == process_id)
+    statement = delete(BotProcess).where(col(BotProcess.id) == process_id)
     if beats is not None:
-        statement = statement.where(BotProcess.beats == beats)
-    return bool(session.execute(statement.execution_options(synchronize_session=False)).rowcount)
+        statement = statement.where(col(BotProcess.beats) == beats)
+    return bool(rowcount(session.execute(statement.execution_options(synchronize_session=False))))
 
 
 def running(session: Session, *, since: datetime) -> list[BotProcess]:

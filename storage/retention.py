@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
+from storage.db import rowcount
 from storage.models import (
     OUTBOX_FAILED,
     OUTBOX_PENDING,
@@ -47,30 +48,36 @@ ERASED_NOTE = ""
 def purge(session: Session, *, before: datetime) -> dict[str, int]:
     """Drop what is older than ``before`` and needed no more; how many rows of each kind."""
     done = (OUTBOX_SENT, OUTBOX_FAILED, OUTBOX_UNREACHABLE)
-    emptied = session.execute(
-        update(Outbox)
-        .where(
-            col(Outbox.status).in_(done),
-            Outbox.created_at < before,
-            or_(
-                Outbox.text != "",
-                Outbox.markup != "",
-                col(Outbox.photo).is_not(None),
-                col(Outbox.document).is_not(None),
-            ),
+    emptied = rowcount(
+        session.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.status).in_(done),
+                col(Outbox.created_at) < before,
+                or_(
+                    col(Outbox.text) != "",
+                    col(Outbox.markup) != "",
+                    col(Outbox.photo).is_not(None),
+                    col(Outbox.document).is_not(None),
+                ),
+            )
+            .values(text="", markup="", photo=None, document=None)
+            .execution_options(synchronize_session=False)
         )
-        .values(text="", markup="", photo=None, document=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    flows = session.execute(
-        delete(Flow).where(Flow.expires_at < before).execution_options(synchronize_session=False)
-    ).rowcount
-    invites = session.execute(
-        delete(Invite).where(Invite.expires_at < before).execution_options(synchronize_session=False)
-    ).rowcount
-    failures = session.execute(
-        delete(ScanFailure).where(ScanFailure.last_at < before).execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    flows = rowcount(
+        session.execute(delete(Flow).where(col(Flow.expires_at) < before).execution_options(synchronize_session=False))
+    )
+    invites = rowcount(
+        session.execute(
+            delete(Invite).where(col(Invite.expires_at) < before).execution_options(synchronize_session=False)
+        )
+    )
+    failures = rowcount(
+        session.execute(
+            delete(ScanFailure).where(col(ScanFailure.last_at) < before).execution_options(synchronize_session=False)
+        )
+    )
     return {"outbox": emptied or 0, "flows": flows or 0, "invites": invites or 0, "scan_failures": failures or 0}
 
 
@@ -92,7 +99,7 @@ def _erase_messages(run: Callable[[str, Any], None], to_them: Any) -> None:
     run(
         "outbox",
         update(Outbox)
-        .where(to_them, Outbox.status == OUTBOX_PENDING)
+        .where(to_them, col(Outbox.status) == OUTBOX_PENDING)
         .values(status=OUTBOX_FAILED, error="người nhận đã yêu cầu xoá dữ liệu"),
     )
     run("outbox", update(Outbox).where(to_them).values(text="", markup="", photo=None, document=None))
@@ -106,26 +113,31 @@ def erase_person(session: Session, *, staff: Staff, at: datetime) -> Erased:
 
     def run(key: str, statement) -> None:
         counts[key] = counts.get(key, 0) + (
-            session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
+            rowcount(session.execute(statement.execution_options(synchronize_session=False))) or 0
         )
 
     # The notes they wrote, and the reasons for blocked tasks taken from them.
     notes = [n for n in session.exec(select(Report.note).where(Report.staff_id == staff.id, Report.note != ""))]
-    run("report_notes", update(Report).where(Report.staff_id == staff.id, Report.note != "").values(note=ERASED_NOTE))
+    run(
+        "report_notes",
+        update(Report).where(col(Report.staff_id) == staff.id, col(Report.note) != "").values(note=ERASED_NOTE),
+    )
     if notes:
         run("blocked_reasons", update(Task).where(col(Task.blocked_reason).in_(set(notes))).values(blocked_reason=""))
     run(
         "target_notes",
-        update(TargetValue).where(TargetValue.recorded_by == staff.id, TargetValue.note != "").values(note=ERASED_NOTE),
+        update(TargetValue)
+        .where(col(TargetValue.recorded_by) == staff.id, col(TargetValue.note) != "")
+        .values(note=ERASED_NOTE),
     )
     # The audit trail: their own lines name them by the pseudonym and lose the note text they
     # typed; every line that wrote their name or Telegram id as a value gets the pseudonym.
-    run("audit", update(AuditEntry).where(AuditEntry.actor_id == staff.id).values(actor=alias))
+    run("audit", update(AuditEntry).where(col(AuditEntry.actor_id) == staff.id).values(actor=alias))
     run(
         "audit",
         update(AuditEntry)
         .where(
-            AuditEntry.actor_id == staff.id,
+            col(AuditEntry.actor_id) == staff.id,
             col(AuditEntry.action).in_(("report", "report_note", "report_correct", "target_value")),
         )
         .values(note=ERASED_NOTE),
@@ -145,23 +157,25 @@ def erase_person(session: Session, *, staff: Staff, at: datetime) -> Erased:
         for column in ("old_value", "new_value"):
             attr = getattr(AuditEntry, column)
             run("audit", update(AuditEntry).where(attr == tid).values({column: "(đã xoá)"}))
-        run("flows", delete(Flow).where(Flow.telegram_id == telegram_id))
-        run("votes", delete(AnswerVote).where(AnswerVote.telegram_id == telegram_id))
-        run("documents", update(Document).where(Document.added_by == telegram_id).values(added_by=None))
+        run("flows", delete(Flow).where(col(Flow.telegram_id) == telegram_id))
+        run("votes", delete(AnswerVote).where(col(AnswerVote.telegram_id) == telegram_id))
+        run("documents", update(Document).where(col(Document.added_by) == telegram_id).values(added_by=None))
         run(
             "subscriptions",
-            update(Subscription).where(Subscription.owner_telegram_id == telegram_id).values(owner_telegram_id=None),
+            update(Subscription)
+            .where(col(Subscription.owner_telegram_id) == telegram_id)
+            .values(owner_telegram_id=None),
         )
         _erase_messages(run, Outbox.chat_id == telegram_id)
     _erase_messages(run, Outbox.staff_id == staff.id)
     run(
         "subscriptions",
         update(Subscription)
-        .where(Subscription.staff_id == staff.id, col(Subscription.disabled_at).is_(None))
+        .where(col(Subscription.staff_id) == staff.id, col(Subscription.disabled_at).is_(None))
         .values(disabled_at=at, disabled_reason="người đăng ký đã yêu cầu xoá dữ liệu cá nhân"),
     )
-    run("invites", delete(Invite).where(Invite.staff_id == staff.id))
-    run("invites", update(Invite).where(Invite.created_by == staff.id).values(created_by=None))
+    run("invites", delete(Invite).where(col(Invite.staff_id) == staff.id))
+    run("invites", update(Invite).where(col(Invite.created_by) == staff.id).values(created_by=None))
     staff.full_name = alias
     staff.telegram_id = None
     staff.unreachable_since = None

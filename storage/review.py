@@ -8,25 +8,28 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.db import rowcount
 from storage.models import STATUS_REVIEW, Evidence, Report, Task, utcnow
 
 
 def move_status(*, session: Session, task: Task, from_status: str, to_status: str, done_at: datetime | None) -> bool:
     """Move ``task`` from ``from_status`` to ``to_status`` (and set its ``done_at``) if it is still in
     ``from_status``; False when someone else moved it first."""
-    changed = session.execute(
-        update(Task)
-        .where(Task.id == task.id, Task.status == from_status)
-        .values(status=to_status, done_at=done_at, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = rowcount(
+        session.execute(
+            update(Task)
+            .where(col(Task.id) == task.id, col(Task.status) == from_status)
+            .values(status=to_status, done_at=done_at, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     session.expire(task)
     return bool(changed)
 
 
 def set_done_at(*, session: Session, task_id: int, done_at: datetime | None) -> None:
     session.execute(
-        update(Task).where(Task.id == task_id).values(done_at=done_at).execution_options(synchronize_session=False)
+        update(Task).where(col(Task.id) == task_id).values(done_at=done_at).execution_options(synchronize_session=False)
     )
 
 

@@ -39,9 +39,10 @@ def instances_of(*, session: Session, series_ids: Sequence[int]) -> dict[int, li
     found: dict[int, list[Task]] = {}
     for batch in batches(sorted(set(series_ids))):
         for task in session.exec(
-            select(Task).where(col(Task.series_id).in_(batch)).order_by(Task.deadline, Task.id)
+            select(Task).where(col(Task.series_id).in_(batch)).order_by(col(Task.deadline), col(Task.id))
         ).all():
-            found.setdefault(task.series_id, []).append(task)
+            if task.series_id is not None:  # every one, as the query asks
+                found.setdefault(task.series_id, []).append(task)
     return found
 
 
@@ -52,7 +53,8 @@ def period_keys(*, session: Session, series_ids: Sequence[int]) -> dict[int, lis
         for series_id, key in session.exec(
             select(Task.series_id, Task.period_key).where(col(Task.series_id).in_(batch))
         ).all():
-            found.setdefault(series_id, []).append(key)
+            if series_id is not None:  # every one, as the query asks
+                found.setdefault(series_id, []).append(key)
     return found
 
 

@@ -3,7 +3,7 @@ caller's session (the caller owns the transaction)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Subscription
 
@@ -12,7 +12,7 @@ def _owned_by(*, staff_id: int | None, telegram_id: int | None):
     """A staff member's subscriptions, or (no staff member) those of an ADMIN_IDS admin's account."""
     if staff_id is not None:
         return Subscription.staff_id == staff_id
-    return (Subscription.staff_id.is_(None)) & (Subscription.owner_telegram_id == telegram_id)
+    return (col(Subscription.staff_id).is_(None)) & (col(Subscription.owner_telegram_id) == telegram_id)
 
 
 def owned_subscription(

@@ -14,12 +14,14 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from storage.db import rowcount
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,
@@ -34,6 +36,7 @@ from storage.models import (
     TargetValue,
     Task,
     Unit,
+    table_of,
     utcnow,
 )
 
@@ -69,7 +72,7 @@ def unit_by_key(*, session: Session, key: str) -> Unit | None:
 def units_by_name_key(*, session: Session, name_key: str) -> Sequence[Unit]:
     """Units whose own (last) name folds to ``name_key``."""
     return session.exec(
-        select(Unit).where(or_(Unit.key == name_key, col(Unit.key).endswith(UNIT_SEPARATOR + name_key)))
+        select(Unit).where(or_(col(Unit.key) == name_key, col(Unit.key).endswith(UNIT_SEPARATOR + name_key)))
     ).all()
 
 
@@ -157,19 +160,19 @@ class Scope:
 
     def task_filter(self) -> ColumnElement[bool]:
         if self.everything:
-            return Task.id.is_not(None)
-        conditions = []
+            return col(Task.id).is_not(None)
+        conditions: list[ColumnElement[bool]] = []
         if self.staff_id is not None:
-            conditions += [Task.owner_id == self.staff_id, Task.accountable_id == self.staff_id]
+            conditions += [col(Task.owner_id) == self.staff_id, col(Task.accountable_id) == self.staff_id]
         if self.unit_path is not None:
             units = subtree_unit_ids(self.unit_path)
             in_units = col(Staff.unit_id).in_(units)
             owners = select(Staff.id).where(
-                or_(in_units, Staff.manager_id == self.staff_id) if self.staff_id is not None else in_units
+                or_(in_units, col(Staff.manager_id) == self.staff_id) if self.staff_id is not None else in_units
             )
             conditions += [col(Task.host_unit_id).in_(units), col(Task.owner_id).in_(owners)]
         if not conditions:
-            return Task.id.is_(None)
+            return col(Task.id).is_(None)
         return or_(*conditions)
 
     def covers_unit(self, unit: Unit) -> bool:
@@ -210,9 +213,9 @@ def task_by_code(*, session: Session, code: str) -> Task | None:
     return session.exec(_TASK_BY_CODE, params={"code": code.strip().upper()}).first()
 
 
-_REPORT = Report.__table__
+_REPORT = table_of(Report)
 _ADD_REPORT = insert(_REPORT).returning(_REPORT.c.id)
-_TASK = Task.__table__
+_TASK = table_of(Task)
 # Only if no later report landed meanwhile (bind names differ from the columns'; SQLAlchemy keeps
 # those for itself).
 _MOVE_TASK = (
@@ -239,7 +242,7 @@ def add_report(
     The task row is updated only if no later report has landed meanwhile, so
     two reports at the same moment both land and the task shows the latest.
     The report is written at once; the object returned is not kept by the session."""
-    values = dict(
+    values: dict[str, Any] = dict(
         task_id=task.id,
         staff_id=staff.id,
         created_at=at or utcnow(),
@@ -315,10 +318,10 @@ def latest_reports(*, session: Session, task_ids: Sequence[int]) -> dict[int, Re
         newest = (
             select(Report.task_id, func.max(Report.id).label("rid"))
             .where(col(Report.task_id).in_(ids))
-            .group_by(Report.task_id)
+            .group_by(col(Report.task_id))
             .subquery()
         )
-        rows = session.exec(select(Report).join(newest, and_(Report.id == newest.c.rid))).all()
+        rows = session.exec(select(Report).join(newest, and_(col(Report.id) == newest.c.rid))).all()
         found.update((r.task_id, r) for r in rows)
     return found
 
@@ -334,7 +337,7 @@ def correct_report(*, session: Session, report: Report, percent: int, status: st
     if newest is not None and newest.id == report.id:
         session.execute(
             update(Task)
-            .where(Task.id == report.task_id)
+            .where(col(Task.id) == report.task_id)
             .values(
                 progress=percent, status=status, updated_at=utcnow(), blocked_reason=note if status == "blocked" else ""
             )
@@ -403,10 +406,10 @@ def latest_target_values(*, session: Session, target_ids: Sequence[int]) -> dict
     newest = (
         select(TargetValue.target_id, func.max(TargetValue.id).label("vid"))
         .where(col(TargetValue.target_id).in_(target_ids))
-        .group_by(TargetValue.target_id)
+        .group_by(col(TargetValue.target_id))
         .subquery()
     )
-    rows = session.exec(select(TargetValue).join(newest, TargetValue.id == newest.c.vid)).all()
+    rows = session.exec(select(TargetValue).join(newest, col(TargetValue.id) == newest.c.vid)).all()
     return {v.target_id: v for v in rows}
 
 
@@ -419,7 +422,7 @@ def list_targets(*, session: Session) -> Sequence[Target]:
 # --------------------------------------------------------------------------
 
 
-_AUDIT = insert(AuditEntry.__table__)
+_AUDIT = insert(table_of(AuditEntry))
 
 
 def audit_values(
@@ -528,18 +531,18 @@ def create_invite(
 
 
 def _open_invite(now: datetime) -> ColumnElement[bool]:
-    return and_(Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.expires_at > now)
+    return and_(col(Invite.used_at).is_(None), col(Invite.revoked_at).is_(None), col(Invite.expires_at) > now)
 
 
 def claim_invite(*, session: Session, code: str, telegram_id: int, now: datetime) -> Invite | None:
     """Mark the invite used by ``telegram_id``, atomically; None if it is unknown, used, revoked or expired."""
     result = session.execute(
         update(Invite)
-        .where(Invite.code == code, _open_invite(now))
+        .where(col(Invite.code) == code, _open_invite(now))
         .values(used_at=now, used_by=telegram_id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return None
     return session.get(Invite, code)
 
@@ -548,20 +551,20 @@ def revoke_invites(
     *, session: Session, staff_id: int, now: datetime, code: str | None = None, keep: str | None = None
 ) -> int:
     """Revoke the open invites of a staff member (only ``code``, if given; all but ``keep``); how many."""
-    query = update(Invite).where(Invite.staff_id == staff_id, _open_invite(now))
+    query = update(Invite).where(col(Invite.staff_id) == staff_id, _open_invite(now))
     if code is not None:
-        query = query.where(Invite.code == code)
+        query = query.where(col(Invite.code) == code)
     if keep is not None:
-        query = query.where(Invite.code != keep)
+        query = query.where(col(Invite.code) != keep)
     result = session.execute(query.values(revoked_at=now).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def open_invites(*, session: Session, now: datetime, limit: int = 30) -> list[tuple[Invite, Staff]]:
     """The invites still usable, soonest to expire first, with their staff member."""
     rows = session.exec(
         select(Invite, Staff)
-        .join(Staff, Staff.id == Invite.staff_id)
+        .join(Staff, col(Staff.id) == col(Invite.staff_id))
         .where(_open_invite(now))
         .order_by(col(Invite.expires_at), col(Invite.code))
         .limit(limit)
@@ -598,7 +601,7 @@ _SET_FLOW = text(
     "INSERT INTO flow (telegram_id, kind, data, expires_at) "
     "VALUES (:telegram_id, :kind, :data, :expires_at) ON CONFLICT (telegram_id) DO UPDATE "
     "SET kind = excluded.kind, data = excluded.data, expires_at = excluded.expires_at"
-).bindparams(*(bindparam(c.name, type_=c.type) for c in Flow.__table__.columns))
+).bindparams(*(bindparam(c.name, type_=c.type) for c in table_of(Flow).columns))
 
 
 def set_flow(*, session: Session, telegram_id: int, kind: str, data: dict, expires_at: datetime) -> None:

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from storage.models import AppState, HandledUpdate, ReceivedUpdate
+from storage.db import rowcount
+from storage.models import AppState, HandledUpdate, ReceivedUpdate, table_of
 from storage.tracking import batches
 
 
@@ -26,8 +27,8 @@ _CLAIM = text(
     "INSERT INTO handled_update (update_id, handled_at) VALUES (:update_id, :handled_at) "
     "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
 ).bindparams(
-    bindparam("update_id", type_=HandledUpdate.__table__.c.update_id.type),
-    bindparam("handled_at", type_=HandledUpdate.__table__.c.handled_at.type),
+    bindparam("update_id", type_=table_of(HandledUpdate).c.update_id.type),
+    bindparam("handled_at", type_=table_of(HandledUpdate).c.handled_at.type),
 )
 
 
@@ -39,13 +40,13 @@ def claim_update(session: Session, *, update_id: int, at: datetime) -> bool:
 
 def forget_handled_updates(session: Session, *, before: datetime) -> int:
     """Drop records older than ``before`` (Telegram keeps an update 24 hours at most)."""
-    return session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before)).rowcount
+    return rowcount(session.execute(delete(HandledUpdate).where(col(HandledUpdate.handled_at) < before)))
 
 
 _RECEIVE = text(
     "INSERT INTO received_update (update_id, payload, received_at, retry_at) "
     "VALUES (:update_id, :payload, :received_at, :retry_at) ON CONFLICT (update_id) DO NOTHING"
-).bindparams(*(bindparam(c.name, type_=c.type) for c in ReceivedUpdate.__table__.columns))
+).bindparams(*(bindparam(c.name, type_=c.type) for c in table_of(ReceivedUpdate).columns))
 
 
 def keep_received(session: Session, *, updates: list[tuple[int, str]], at: datetime, retry_at: datetime) -> None:
@@ -64,7 +65,7 @@ def keep_received(session: Session, *, updates: list[tuple[int, str]], at: datet
 def forget_received(session: Session, *, update_ids: list[int]) -> None:
     """Drop updates seen through to the end."""
     for batch in batches(update_ids):
-        session.execute(delete(ReceivedUpdate).where(ReceivedUpdate.update_id.in_(batch)))
+        session.execute(delete(ReceivedUpdate).where(col(ReceivedUpdate.update_id).in_(batch)))
 
 
 def take_unfinished(
@@ -73,20 +74,25 @@ def take_unfinished(
     """Updates left unfinished (due for a retry; with ``everything``, all of them), oldest first,
     to be handled again; they are due again at ``retry_at``, so no other process takes them
     meanwhile. Those some process did handle (only the note that it finished was lost) are dropped."""
-    due = ReceivedUpdate.retry_at.is_not(None) if everything else ReceivedUpdate.retry_at <= now
-    handled = select(HandledUpdate.update_id).where(HandledUpdate.update_id == ReceivedUpdate.update_id).exists()
+    due = col(ReceivedUpdate.retry_at).is_not(None) if everything else col(ReceivedUpdate.retry_at) <= now
+    handled = (
+        select(col(HandledUpdate.update_id))
+        .where(col(HandledUpdate.update_id) == col(ReceivedUpdate.update_id))
+        .exists()
+    )
     session.execute(delete(ReceivedUpdate).where(due, handled))
     rows = session.execute(
-        select(ReceivedUpdate.update_id, ReceivedUpdate.payload)
+        select(col(ReceivedUpdate.update_id), col(ReceivedUpdate.payload))
         .where(due)
-        .order_by(ReceivedUpdate.update_id)
+        .order_by(col(ReceivedUpdate.update_id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     if rows:
         session.execute(
-            ReceivedUpdate.__table__.update()
-            .where(ReceivedUpdate.update_id.in_([update_id for update_id, _ in rows]))
+            table_of(ReceivedUpdate)
+            .update()
+            .where(col(ReceivedUpdate.update_id).in_([update_id for update_id, _ in rows]))
             .values(retry_at=retry_at)
         )
     return [(update_id, payload) for update_id, payload in rows]
@@ -95,7 +101,7 @@ def take_unfinished(
 def forget_old_received(session: Session, *, before: datetime) -> int:
     """Drop updates that arrived before ``before`` (Telegram keeps none longer than 24 hours:
     too late to answer, or one that brings its handler down every time)."""
-    return session.execute(delete(ReceivedUpdate).where(ReceivedUpdate.received_at < before)).rowcount
+    return rowcount(session.execute(delete(ReceivedUpdate).where(col(ReceivedUpdate.received_at) < before)))
 
 
 HEARTBEAT_PREFIX = "cycle:"
@@ -114,12 +120,14 @@ def beat(session: Session, *, process: str, at: datetime) -> None:
 
 
 def heartbeats(session: Session) -> dict[str, datetime]:
-    rows = session.execute(select(AppState.key, AppState.value).where(AppState.key.startswith(HEARTBEAT_PREFIX)))
+    rows = session.execute(
+        select(col(AppState.key), col(AppState.value)).where(col(AppState.key).startswith(HEARTBEAT_PREFIX))
+    )
     return {key[len(HEARTBEAT_PREFIX) :]: datetime.fromisoformat(value) for key, value in rows}
 
 
 def forget_heartbeats(session: Session, *, before: datetime) -> int:
     gone = [process for process, at in heartbeats(session).items() if at < before]
     if gone:
-        session.execute(delete(AppState).where(AppState.key.in_([(HEARTBEAT_PREFIX + p)[:64] for p in gone])))
+        session.execute(delete(AppState).where(col(AppState.key).in_([(HEARTBEAT_PREFIX + p)[:64] for p in gone])))
     return len(gone)

@@ -21,4 +21,4 @@ def nav_row(page: int, pages: int, data: Callable[[int], str]) -> list[InlineKey
         row.append(InlineKeyboardButton(f"◀ Trang {page}", callback_data=data(page - 1)))
     if page + 1 < pages:
         row.append(InlineKeyboardButton(f"Trang {page + 2} ▶", callback_data=data(page + 1)))
-    return row if all(len(b.callback_data.encode()) <= CALLBACK_LIMIT for b in row) else []
+    return row if all(len(str(b.callback_data).encode()) <= CALLBACK_LIMIT for b in row) else []

@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 import texts.review as copy
 from storage import leaders
-from storage.models import Staff, Task
+from storage.models import Invite, Staff, Task
 from tracking import notices
-from tracking.service import Actor, create_invite, require_manager
+from tracking.accounts import create_invite
+from tracking.service import Actor, require_manager
 
 INVITES_AT_ONCE = 50  # invite links made by one press (the reply stays one message or two)
 
@@ -42,7 +43,7 @@ def moved(session: Session, actor: Actor, task: Task, old: Staff | None, new: St
             now=at,
             text=copy.moved_to_notice(task, actor.name, old),
         )
-    if _not_self(actor, old):
+    if old is not None and _not_self(actor, old):
         notices.tell_staff(
             session,
             old,
@@ -99,10 +100,10 @@ def invite_unlinked(session: Session, actor: Actor, *, now: datetime) -> tuple[l
 
     require_manager(actor, "tạo mã mời")
     people = unlinked(session, actor, limit=10_000)
-    open_by_staff = {}
-    for invite, _ in db.open_invites(session=session, now=now, limit=100_000):
-        if not invite.relink:
-            open_by_staff.setdefault(invite.staff_id, invite)
+    open_by_staff: dict[int, Invite] = {}
+    for kept, _ in db.open_invites(session=session, now=now, limit=100_000):
+        if not kept.relink:
+            open_by_staff.setdefault(kept.staff_id, kept)
     pairs = []
     for staff in people[:INVITES_AT_ONCE]:
         invite = open_by_staff.get(staff.id)

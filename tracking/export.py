@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import DateTime, func, type_coerce
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -107,15 +108,15 @@ def export_tasks(
     # is the newest, as reports are only added).
     latest = aliased(Report)
     newest = select(func.max(latest.id)).where(latest.task_id == Task.id).correlate(Task).scalar_subquery()
-    columns = list(_QUERY_COLUMNS)
+    columns: list[Any] = list(_QUERY_COLUMNS)
     if tally is not None:
         columns += tally.COLUMNS[7:9]  # its task's last sign of life, and whether that was a report
     # Sorted after the scan: ``coalesce`` hides the deadline index from SQLite's planner, which would
     # otherwise read the whole table in deadline order, one random page at a time (slower: bench/README.md).
     order = (func.coalesce(Task.deadline, Task.deadline), col(Task.code))
     rows = connection.execute(
-        select(*columns)
-        .outerjoin(Report, Report.id == newest)
+        sa_select(*columns)
+        .outerjoin(Report, col(Report.id) == newest)
         .where(scope.task_filter())
         .order_by(*order)
         .execution_options(yield_per=_FETCH_BATCH)

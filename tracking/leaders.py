@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from sqlmodel import Session
 
@@ -386,7 +387,7 @@ def _manages(session: Session, actor: Actor, task: Task) -> bool:
 
 
 def card_actions(
-    session: Session, actor: Actor, task: Task, pending: ExtensionRequest | bool | None = False
+    session: Session, actor: Actor, task: Task, pending: ExtensionRequest | Literal[False] | None = False
 ) -> list[CardAction]:
     """The buttons ``actor`` may press on ``task``'s card (see the module's table), in the order
     shown. ``pending``: the task's pending extension request if already read (False: read it)."""

@@ -195,7 +195,8 @@ def listing(session: Session, actor: Actor, *, today: date) -> list[tuple[Leave,
             continue
         mine = actor.staff is not None and leave.substitute_id == actor.staff.id
         if mine or may_act_for(session, actor, staff):
-            seen.append((leave, staff, people.get(leave.substitute_id)))
+            substitute = people.get(leave.substitute_id) if leave.substitute_id is not None else None
+            seen.append((leave, staff, substitute))
     return seen
 
 

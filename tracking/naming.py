@@ -24,6 +24,7 @@ CHOICES = 8  # buttons offered at most; more matches: asked to type more of the 
 @dataclass(eq=False)
 class Several(no.Typed):
     """More than one person of the scope answers to ``text``: the first ``CHOICES`` of them, and how many."""
+
     text: str
     people: list
     count: int
@@ -39,7 +40,7 @@ def _scope_staff(session: Session, actor: Actor) -> list[Staff]:
             return []
         mine = session.get(Unit, me.unit_id)
         inside = select(Unit.id).where(col(Unit.path).startswith(mine.path)) if mine is not None else None
-        conditions = [Staff.id == me.id, Staff.manager_id == me.id]
+        conditions = [col(Staff.id) == me.id, col(Staff.manager_id) == me.id]
         if inside is not None:
             conditions.append(col(Staff.unit_id).in_(inside))
         query = query.where(or_(*conditions))
@@ -61,8 +62,9 @@ def person(session: Session, actor: Actor, text: str, *, leaders: bool = False) 
     if staff is not None and staff_in_scope(session, actor, staff):
         return staff
     words = key(text).split()
-    found = [s for s in _scope_staff(session, actor) if words and (_matches(words, s.full_name)
-                                                                   or key(s.code) == key(text))]
+    found = [
+        s for s in _scope_staff(session, actor) if words and (_matches(words, s.full_name) or key(s.code) == key(text))
+    ]
     if leaders:
         found = [s for s in found if s.role in (ROLE_MANAGER, ROLE_ADMIN)] or found
     if not found:
@@ -77,4 +79,5 @@ def example(session: Session, actor: Actor, *, leaders: bool) -> Staff | None:
     another person than the actor when there is one."""
     people = [s for s in _scope_staff(session, actor) if not leaders or s.role in (ROLE_MANAGER, ROLE_ADMIN)]
     others = [s for s in people if actor.staff is None or s.id != actor.staff.id]
-    return (others or people or [None])[0]
+    chosen = others or people
+    return chosen[0] if chosen else None

@@ -40,6 +40,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -195,8 +196,13 @@ def make_due_instances(
         owner = session.get(Staff, series.owner_id) if new else None
         for task in new:  # the owner hears of the new period's task (through the outbox)
             period = period_from_key(task.period_key)
-            notices.tell_staff(session, owner, key=f"task:{task.id}:given", now=at,
-                               text=copy.new_period_notice(series, task, period.label if period else task.period_key))
+            notices.tell_staff(
+                session,
+                owner,
+                key=f"task:{task.id}:given",
+                now=at,
+                text=copy.new_period_notice(series, task, period.label if period else task.period_key),
+            )
     return made
 
 
@@ -262,7 +268,7 @@ def add_series(
     today: date,
     calendar: OfficeCalendar,
     at: datetime,
-) -> tuple[TaskSeries, Task]:
+) -> tuple[TaskSeries, Task | None]:
     """A new periodic report and its first instance (``/themnhiemvu`` with a rule); audited, the owner told."""
     require_manager(actor, "thêm nhiệm vụ")
     rule = read_rule(rule) if isinstance(rule, str) else rule
@@ -324,7 +330,7 @@ class SheetSeries:
 
     code: str
     rule: Rule
-    values: dict[str, object]  # TaskSeries attributes
+    values: dict[str, Any]  # TaskSeries attributes
 
 
 def import_series(
@@ -431,8 +437,8 @@ def listing(session: Session, actor: Actor) -> list[SeriesLine]:
 
 
 def _latest(tasks: list[Task]) -> Task | None:
-    dated = [(period_from_key(t.period_key), t) for t in tasks]
-    dated = [(p, t) for p, t in dated if p is not None]
+    read = [(period_from_key(t.period_key), t) for t in tasks]
+    dated = [(p, t) for p, t in read if p is not None]
     return max(dated, key=lambda item: item[0].end)[1] if dated else None
 
 
@@ -548,10 +554,8 @@ class PeriodGroup:
     @property
     def missing(self) -> list[Submission]:
         """Not submitted, by deadline (the latest made first of all)."""
-        return sorted(
-            (r for r in self.rows if r.task is not None and not r.submitted),
-            key=lambda r: (r.task.deadline, r.series.code),
-        )
+        late = [(r.task.deadline, r.series.code, r) for r in self.rows if r.task is not None and not r.submitted]
+        return [r for *_, r in sorted(late, key=lambda item: item[:2])]
 
     @property
     def not_started(self) -> list[Submission]:
@@ -581,7 +585,7 @@ def period_status(
         if chosen is None:
             task = db.task_by_code(session=session, code=code)
             chosen = next((s for s in found if task is not None and s.id == task.series_id), None)
-            if chosen is not None:
+            if chosen is not None and task is not None:
                 wanted = period_from_key(task.period_key)
         if chosen is None:
             raise Refused(copy.not_found(code))

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from storage import tracking as db
+from storage.db import get_row
 from storage.models import (
     ROLE_ADMIN,
     ROLE_MANAGER,
@@ -36,13 +37,11 @@ from storage.models import (
     Unit,
     utcnow,
 )
-from texts import refusals as no_texts
 from texts.common import ROLE_LABELS, STATUS_LABELS
 from tracking import refusals as no
 from tracking.parse import LAST_DAY, InputError, check_date_bounds, parse_date, parse_number, parse_percent, parse_role
 from tracking.refusals import Refused  # noqa: F401 (where the handlers, the CLI and kb.feedback take it)
 
-INVITE_VALID_FOR = timedelta(days=7)
 FLOW_VALID_FOR = timedelta(minutes=30)
 # The lengths of the columns (PostgreSQL refuses longer values): a report's note, a task's blocked
 # reason (a blocked report's note), a target's name and key.
@@ -374,7 +373,7 @@ def correct_report(
         raise no.NotLatestReport()
     status = STATUS_BLOCKED if blocked else status_for(percent, review)
     old = _progress(entry.percent, entry.status)
-    was = session.get(Task, entry.task_id).status
+    was = get_row(session, Task, entry.task_id).status
     note = (entry.note if note is None else " ".join(note.split()))[: BLOCKED_REASON_MAX if blocked else NOTE_MAX]
     if blocked and not note:
         raise no.ReasonMissing("correct")
@@ -421,149 +420,6 @@ def snooze(session: Session, actor: Actor, *, task_id: int, until: date) -> Task
         new=until,
     )
     return task
-
-
-# --------------------------------------------------------------------------
-# Linking Telegram accounts
-# --------------------------------------------------------------------------
-
-
-RELINK_WORD = no_texts.RELINK_WORD  # "/moi MÃ lienketlai" (folded: "liên kết lại" too)
-
-
-def create_invite(
-    session: Session, actor: Actor, *, staff_code: str, now: datetime, relink: bool = False, scoped: bool = False
-):
-    """A single-use invite for a staff member. One already linked to a Telegram account gets one only
-    when the admin asks to re-link (``relink``): using it moves the link, and the old account is told.
-    ``scoped``: a manager may invite the people of their scope (not re-link them)."""
-    if scoped and not relink:
-        require_manager(actor, "tạo mã mời")
-        staff = scoped_staff(session, actor, staff_code)
-    else:
-        require_admin(actor, "tạo mã mời")
-        staff = staff_or_refuse(session, staff_code)
-    if staff.telegram_id is not None and not relink:
-        # The code only, not the name: nothing of the person is shown in a refusal.
-        raise no.StaffAlreadyLinked(staff.code)
-    invite = db.create_invite(
-        session=session,
-        staff=staff,
-        created_by=actor.staff,
-        now=now,
-        valid_for=INVITE_VALID_FOR,
-        relink=relink and staff.telegram_id is not None,
-    )
-    db.audit(
-        session=session,
-        actor=actor.staff,
-        actor_name=actor.name,
-        action="invite",
-        entity="staff",
-        entity_code=staff.code,
-        note=f"hết hạn {invite.expires_at:%d/%m/%Y %H:%M} UTC"
-        + ("; liên kết lại (thay tài khoản đang gắn)" if invite.relink else ""),
-    )
-    return invite, staff
-
-
-@dataclass
-class Linked:
-    """A Telegram account just linked; ``unlinked``: the account the staff member had before, if
-    the invite moved the link (to be told), ``revoked``: their other invites, revoked."""
-
-    staff: Staff
-    unlinked: int | None = None
-    revoked: int = 0
-
-
-def link_account(session: Session, *, telegram_id: int, code: str, now: datetime) -> Linked:
-    """Link ``telegram_id`` to the staff member of the invite ``code``, using the invite up and
-    revoking that person's other open invites. A person already linked to another account is
-    moved only by an invite made to re-link them."""
-    existing = db.staff_by_telegram(session=session, telegram_id=telegram_id)
-    invite = db.get_invite(session=session, code=code)
-    if invite is None:
-        raise no.InviteUnusable("unknown")
-    if existing is not None and existing.id == invite.staff_id:
-        return Linked(existing)
-    if invite.revoked_at is not None:
-        raise no.InviteUnusable("revoked")
-    if invite.used_at is not None:
-        raise no.InviteUnusable("used")
-    if invite.expires_at <= now:
-        raise no.InviteUnusable("expired")
-    if existing is not None:
-        raise no.AccountTaken(existing.full_name, existing.code)
-    staff = session.get(Staff, invite.staff_id)
-    old = staff.telegram_id
-    if old is not None and not invite.relink:  # linked meanwhile (another invite, a staff sheet)
-        raise no.InviteUnusable("staff_linked")
-    claimed = db.claim_invite(session=session, code=code, telegram_id=telegram_id, now=now)
-    if claimed is None:
-        raise no.InviteUnusable("used")
-    revoked = db.revoke_invites(session=session, staff_id=staff.id, now=now, keep=code)
-    if old is not None:  # the old account's conversation in progress goes with its link
-        db.clear_flow(session=session, telegram_id=old)
-    staff.telegram_id = telegram_id
-    staff.unreachable_since = None
-    staff.updated_at = utcnow()
-    session.add(staff)
-    notes = (["liên kết lại: tài khoản cũ được báo"] if old is not None else []) + (
-        [f"thu hồi {revoked} mã mời khác"] if revoked else []
-    )
-    db.audit(
-        session=session,
-        actor=staff,
-        action="link",
-        entity="staff",
-        entity_code=staff.code,
-        field="Telegram ID",
-        old=old,
-        new=telegram_id,
-        note="; ".join(notes),
-    )
-    return Linked(staff, unlinked=old, revoked=revoked)
-
-
-def revoke_invite(session: Session, actor: Actor, *, code: str, now: datetime) -> tuple[Staff, int]:
-    """Revoke an open invite by its code, or every open invite of a staff member by their code;
-    the staff member and how many were revoked."""
-    require_admin(actor, "thu hồi mã mời")
-    invite = db.get_invite(session=session, code=code)
-    if invite is None:
-        staff = db.staff_by_code(session=session, code=code)
-        if staff is None:
-            raise no.NothingToRevoke(code, known=False)
-        count = db.revoke_invites(session=session, staff_id=staff.id, now=now)
-        if not count:
-            raise no.NothingToRevoke(staff.code, known=True)
-    else:
-        staff = session.get(Staff, invite.staff_id)
-        count = db.revoke_invites(session=session, staff_id=invite.staff_id, now=now, code=invite.code)
-        if not count:
-            session.refresh(invite)
-            if invite.revoked_at is not None:
-                raise no.InviteNotRevocable("revoked")
-            if invite.used_at is not None:
-                raise no.InviteNotRevocable("used", staff.code)
-            raise no.InviteNotRevocable("expired")
-    db.audit(
-        session=session,
-        actor=actor.staff,
-        actor_name=actor.name,
-        action="invite_revoke",
-        entity="staff",
-        entity_code=staff.code,
-        note=f"thu hồi {count} mã mời",
-    )
-    return staff, count
-
-
-def open_invites(session: Session, actor: Actor, *, now: datetime, limit: int = 30):
-    """The invites still usable (at most ``limit``, soonest to expire first), and how many there are."""
-    require_admin(actor, "xem mã mời")
-    return db.open_invites(session=session, now=now, limit=limit), db.count_open_invites(session=session, now=now)
 
 
 # --------------------------------------------------------------------------
@@ -680,7 +536,7 @@ def accountable_leader(session: Session, actor: Actor, code: str) -> Staff:
 
 def reassign(
     session: Session, actor: Actor, *, task_code: str, staff_code: str, at: datetime | None = None
-) -> tuple[Task, Staff, Staff]:
+) -> tuple[Task, Staff | None, Staff]:
     """Give a task of the actor's scope to someone of it; the old and the new owner are told."""
     require_manager(actor, "giao lại nhiệm vụ")
     task = scoped_task(session, actor, task_code)
@@ -866,8 +722,8 @@ def unit_by_name(session: Session, actor: Actor, text: str) -> Unit:
     if not candidates:
         raise no.UnitNotFound(text)
     if len(candidates) > 1:
-        names = "; ".join(db.unit_full_name(session=session, unit=u) for u in candidates[:5])
-        raise no.UnitAmbiguous(text, names)
+        listed = "; ".join(db.unit_full_name(session=session, unit=u) for u in candidates[:5])
+        raise no.UnitAmbiguous(text, listed)
     return candidates[0]
 
 

@@ -127,12 +127,12 @@ def comment(session: Session, actor: Actor, *, task: Task | str | int, text: str
         field="trao đổi",
         new=text,
     )
-    told = []
+    told: list[Staff] = []
     for staff_id in dict.fromkeys((task.owner_id, task.accountable_id)):
         if staff_id is None or (author is not None and staff_id == author.id):
             continue
         person = session.get(Staff, staff_id)
-        if notices.tell_staff(
+        if person is not None and notices.tell_staff(
             session,
             person,
             key=f"cm:{entry.id}:{staff_id}",

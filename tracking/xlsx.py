@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 __all__ = ["BOLD", "HEADER", "Sheet", "Style", "Styled", "Workbook", "column_letter"]
 
@@ -340,7 +340,7 @@ class Sheet:
             '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
         )
 
-    def row(self, values: Sequence[object], *, style: Style | None = None) -> None:
+    def row(self, values: Sequence[Any], *, style: Style | None = None) -> None:
         """Append a row: str, int, float, Decimal, bool, date, datetime (naive) or None (no cell).
 
         Dates and date-times get the workbook's date formats; ``style`` applies to every cell
@@ -472,7 +472,8 @@ class Workbook:
     def _cell(self, ref: str, value: object, xf: int | None) -> str:
         """One cell's XML, any supported value and style (the general, slower path)."""
         if type(value) is Styled:
-            value, xf = value.value, self._style_index(value.style)
+            xf = self._style_index(value.style)
+            value = value.value
         s = f' s="{xf}"' if xf else ""
         if value is None:
             return f'<c r="{ref}"{s}/>' if xf else ""

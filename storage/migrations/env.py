@@ -29,6 +29,8 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no sqlalchemy.url in Alembic's configuration (storage.db.alembic_config sets it)")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         is_pg = connection.dialect.name == "postgresql"

@@ -38,12 +38,12 @@ from sqlmodel import Session
 
 from reminders.calendar import OfficeCalendar
 from storage.models import Staff
+from tracking.sheets import guard
 from tracking.sheets.calendar import _import_calendar
 from tracking.sheets.layout import CALENDAR_SHEET, STAFF_SHEET, ImportResult, SheetError, SheetKind
 from tracking.sheets.reading import SheetCaps, _locate_header, _Row, read_table
 from tracking.sheets.staff import _import_staff
 from tracking.sheets.tasks import _import_tasks
-from tracking.sheets import guard
 from tracking.sheets.templates import write_templates
 from tracking.sheets.writing import _AuditLog
 

@@ -13,7 +13,7 @@ notes that it overrode changes made in chat.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -47,15 +47,20 @@ def refuse_undoing(session: Session, rows: Sequence[tuple[int, Task, dict[str, o
     changes: list[AuditEntry] = []
     for batch in db.batches(codes):
         code = func.upper(AuditEntry.entity_code)
-        last_import.update(session.execute(
-            select(code, func.max(AuditEntry.id))
-            .where(AuditEntry.entity == "task", AuditEntry.action == "import", code.in_(batch))
-            .group_by(code)).tuples().all())
+        last_import.update(
+            session.execute(
+                select(code, func.max(AuditEntry.id))
+                .where(AuditEntry.entity == "task", AuditEntry.action == "import", code.in_(batch))
+                .group_by(code)
+            )
+            .tuples()
+            .all()
+        )
         changes += session.exec(
             select(AuditEntry)
-            .where(AuditEntry.entity == "task", AuditEntry.action != "import", AuditEntry.field != "",
-                   code.in_(batch))
-            .order_by(col(AuditEntry.id))).all()
+            .where(AuditEntry.entity == "task", AuditEntry.action != "import", AuditEntry.field != "", code.in_(batch))
+            .order_by(col(AuditEntry.id))
+        ).all()
     by_code: dict[str, list[AuditEntry]] = {}
     for entry in changes:
         if entry.id > last_import.get(entry.entity_code.upper(), 0):
@@ -70,16 +75,22 @@ def refuse_undoing(session: Session, rows: Sequence[tuple[int, Task, dict[str, o
         for attr, entry in latest.items():
             lines.append(_line(session, number, task, attr, values[attr], entry))
     if lines:
-        raise SheetError(lines + [
-            "Các thay đổi này được làm trong chat sau lần nhập trước; nhập tệp sẽ làm mất chúng. Hãy sửa các dòng "
-            "trên theo số liệu mới rồi gửi lại, hoặc gửi lại tệp kèm chú thích «ghi đè» để vẫn nhập theo tệp."])
+        raise SheetError(
+            lines
+            + [
+                "Các thay đổi này được làm trong chat sau lần nhập trước; nhập tệp sẽ làm mất chúng. Hãy sửa các dòng "
+                "trên theo số liệu mới rồi gửi lại, hoặc gửi lại tệp kèm chú thích «ghi đè» để vẫn nhập theo tệp."
+            ]
+        )
 
 
 def _line(session: Session, number: int, task: Task, attr: str, value: object, entry: AuditEntry) -> str:
-    at = entry.at if entry.at.tzinfo is not None else entry.at.replace(tzinfo=timezone.utc)
+    at = entry.at if entry.at.tzinfo is not None else entry.at.replace(tzinfo=UTC)
     sheet_value = _shown(session, attr, value)
     if hasattr(sheet_value, "strftime"):
         sheet_value = sheet_value.strftime("%d/%m/%Y")
-    return (f"Dòng {number} ({FIELD_LABELS[attr]}): {task.code} đã đổi trong chat lúc "
-            f"{at.astimezone(OFFICE_TZ):%d/%m/%Y %H:%M} bởi {entry.actor or '?'} "
-            f"({entry.old_value or '∅'} → {entry.new_value or '∅'}); tệp ghi {sheet_value}.")
+    return (
+        f"Dòng {number} ({FIELD_LABELS[attr]}): {task.code} đã đổi trong chat lúc "
+        f"{at.astimezone(OFFICE_TZ):%d/%m/%Y %H:%M} bởi {entry.actor or '?'} "
+        f"({entry.old_value or '∅'} → {entry.new_value or '∅'}); tệp ghi {sheet_value}."
+    )

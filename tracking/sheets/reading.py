@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,7 @@ def read_table(
     """The header cells and the non-blank data rows, each with its row number in the sheet
     (trailing blank cells dropped). Refuses a file beyond ``caps`` before parsing it."""
     suffix = Path(file_name).suffix.lower()
+    rows: Iterator[Sequence[object]]
     if suffix == ".csv":
         rows = _csv_rows(file_name, data, caps)
     elif suffix == ".xlsx":

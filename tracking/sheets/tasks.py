@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -39,6 +40,9 @@ from tracking.sheets.reading import _Row
 from tracking.sheets.units import _UnitFinder
 from tracking.sheets.writing import _apply, _AuditLog, _staff_by_codes
 
+if TYPE_CHECKING:
+    from tracking.recurrence import Rule
+
 _TARGET_CODE = re.compile(r"CT\d+", re.IGNORECASE)
 _BRACKETED_CODE = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -50,11 +54,11 @@ _TASK_TEXTS = ((T_DESCRIPTION, "description"), (T_COORDINATING, "coordinating_un
 class _TaskPlan:
     number: int
     code: str
-    values: dict[str, object]  # the Task attributes the file gives
+    values: dict[str, Any]  # the Task attributes the file gives
     owner_code: str
     target: str | None  # None: no «Chỉ tiêu» column; "": no target
     milestones: list[tuple[date, str]] | None  # None: no «Mốc tiến độ» column
-    rule: object = None  # a periodic report's rule (tracking.recurrence.Rule): the row is a series
+    rule: Rule | None = None  # a periodic report's rule: the row is a series
 
 
 def _import_tasks(
@@ -129,6 +133,7 @@ def _write_series(
         values = {name: value for name, value in plan.values.items() if name not in ("deadline", "start_date")}
         if plan.target is not None:
             values["target_id"] = _target_for(session, plan.target).id if plan.target else None
+        assert plan.rule is not None  # the plans of series
         rows.append(series.SheetSeries(plan.code, plan.rule, values))
     return series.import_series(
         session,
@@ -173,7 +178,7 @@ def _plan_task(
         problems.add(row, "báo cáo định kỳ không ghi mốc tiến độ: mỗi kỳ có hạn riêng theo quy tắc", T_MILESTONES)
     if not (owner and accountable and (deadline or rule) and row.text(T_CODE)):
         return None
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "title": row.text(T_TITLE),
         "owner_id": owner.id,
         "accountable_id": accountable.id,
@@ -240,8 +245,9 @@ def _write_tasks(session: Session, plans: list[_TaskPlan], log: _AuditLog, *, ov
         for t in session.exec(select(Task).where(func.upper(Task.code).in_(batch))).all()
     }
     if not override:  # an older sheet must not undo changes made in chat since (tracking.sheets.guard)
-        guard.refuse_undoing(session, [(p.number, existing[p.code.upper()], p.values) for p in plans
-                                       if p.code.upper() in existing])
+        guard.refuse_undoing(
+            session, [(p.number, existing[p.code.upper()], p.values) for p in plans if p.code.upper() in existing]
+        )
     milestones = _milestones_of(session, [t.id for t in existing.values()])
     created = updated = 0
     for plan in plans:

@@ -32,7 +32,7 @@ def write_templates(folder: Path) -> list[Path]:
 
 def _template_book(kind: SheetKind) -> bytes:
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one a new workbook has
     sheet.title = kind.sheet_title
     _header_row(sheet, [c.header for c in kind.columns], [c.width for c in kind.columns])
     guide = book.create_sheet("Hướng dẫn")

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from storage import tracking as db
-from storage.models import Unit
+from storage.models import Unit, column_length
 from tracking.parse import InputError, key, unit_path
 from tracking.sheets.layout import NAME_MAX
 
 # A unit's full path is stored folded in ``unit.key``, and its ids ("/1/4/9/") in ``unit.path``:
 # a path must fit both columns (an id is at most 10 digits and its "/").
-UNIT_PATH_MAX = Unit.__table__.c.key.type.length
-UNIT_DEPTH_MAX = (Unit.__table__.c.path.type.length - 1) // 11
+UNIT_PATH_MAX = column_length(Unit, "key")
+UNIT_DEPTH_MAX = (column_length(Unit, "path") - 1) // 11
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage import tracking as db
-from storage.models import Staff, Target, Task, Unit, utcnow
+from storage.models import Staff, Target, Task, TaskSeries, Unit, utcnow
 from texts.common import ROLE_LABELS
 from tracking.sheets.layout import FIELD_LABELS
 
@@ -93,7 +93,7 @@ _REFERENCES: dict[str, Callable[[Session, int], str]] = {
 }
 
 
-def _apply(obj: Staff | Task, values: dict[str, object]) -> list[tuple[str, object, object]]:
+def _apply(obj: Staff | Task | TaskSeries, values: dict[str, object]) -> list[tuple[str, object, object]]:
     """Set the attributes that differ; (name, old, new) of each one changed."""
     changes = [(name, getattr(obj, name), value) for name, value in values.items() if getattr(obj, name) != value]
     for name, _, value in changes:
