@@ -371,8 +371,7 @@ def _one_more_lan(engine) -> None:
     from tests.data import DIVISION
     from tracking.sheets import import_sheet
 
-    sheet = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
-             f"CB11,Trần Thị Lan,{DIVISION},cán bộ,LD01\n")
+    sheet = f"Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\nCB11,Trần Thị Lan,{DIVISION},cán bộ,LD01\n"
     with session_scope(engine) as session:
         import_sheet(session=session, file_name="can-bo.csv", data=sheet.encode(), actor=None, actor_name="thử")
 
@@ -458,8 +457,11 @@ async def test_reimporting_an_older_sheet_does_not_undo_an_extension_without_con
     assert "Đã nhập" in done.plain_text
     assert _task(engine, "NV003").deadline == date(2026, 6, 30)
     with session_scope(engine) as session:
-        line = session.exec(select(AuditEntry).where(AuditEntry.action == "import", AuditEntry.entity_code == "NV003")
-                            .order_by(AuditEntry.id.desc())).first()
+        line = session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.action == "import", AuditEntry.entity_code == "NV003")
+            .order_by(AuditEntry.id.desc())
+        ).first()
         assert "ghi đè" in line.note and line.field == "Thời hạn"
 
 

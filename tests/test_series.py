@@ -17,9 +17,11 @@ from tests.test_office_calendar import about, cycle_of, day_by_day, scanned_thro
 from tracking.series import period_from_key
 
 HEADER = "Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt,Định kỳ\n"
-QUARTERLY = (HEADER
-             + "BCQ-P,Báo cáo kết quả CCHC quý,CB01,LD01,,Báo cáo gửi Sở Nội vụ,hằng quý ngày 15 tháng cuối quý\n"
-             + "BCQ-W,Báo cáo kết quả CCHC quý,CB03,LD02,,Báo cáo gửi Sở Nội vụ,hang quy ngay 15 thang cuoi quy\n")
+QUARTERLY = (
+    HEADER
+    + "BCQ-P,Báo cáo kết quả CCHC quý,CB01,LD01,,Báo cáo gửi Sở Nội vụ,hằng quý ngày 15 tháng cuối quý\n"
+    + "BCQ-W,Báo cáo kết quả CCHC quý,CB03,LD02,,Báo cáo gửi Sở Nội vụ,hang quy ngay 15 thang cuoi quy\n"
+)
 
 
 def instances(engine, series_code: str) -> list[tuple[str, date, str]]:
@@ -32,8 +34,11 @@ def instances(engine, series_code: str) -> list[tuple[str, date, str]]:
 
 def audits(engine, code: str) -> list[tuple[str, str, str]]:
     with session_scope(engine) as session:
-        rows = session.exec(select(AuditEntry).where(AuditEntry.entity == "task_series",
-                                                     AuditEntry.entity_code == code).order_by(AuditEntry.id))
+        rows = session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "task_series", AuditEntry.entity_code == code)
+            .order_by(AuditEntry.id)
+        )
         return [(a.action, a.old_value, a.new_value) for a in rows]
 
 
@@ -80,8 +85,7 @@ async def test_a_quarterly_report_from_a_sheet_reminds_shows_who_submitted_and_m
     assert "Võ Minh Tuấn (CB03)" in ward and "Nguyễn Thị Lan" not in ward and "Đã nộp 0/1" in ward
 
     # Late: reminded and escalated to the ward's leader like any task, and shown late.
-    got = await day_by_day(cycle, clock, emu, date(2026, 3, 16), date(2026, 3, 20), WARD_MANAGER_ID,
-                           "BCQ-W-2026Q1")
+    got = await day_by_day(cycle, clock, emu, date(2026, 3, 16), date(2026, 3, 20), WARD_MANAGER_ID, "BCQ-W-2026Q1")
     assert got, "the ward's leader hears of the late report"
     clock.set(date(2026, 3, 20))
     late = (await admin.say("/kybaocao")).plain_text
@@ -113,9 +117,12 @@ async def test_a_quarterly_report_from_a_sheet_reminds_shows_who_submitted_and_m
 
 async def test_a_sheet_row_with_a_bad_rule_is_refused_with_the_parsers_reason_and_an_example(tracked):
     _, emu, engine = tracked
-    bad = (HEADER + "BC-X,Báo cáo,CB01,LD01,,Báo cáo,hằng quý ngày 40\n"
-           + "BC-Y,Báo cáo,CB01,LD01,,Báo cáo,\n"   # no rule, no deadline: a one-off task lacks its deadline
-           + "NV001,Báo cáo,CB01,LD01,,Báo cáo,hằng tháng ngày 5\n")  # a one-off task's code
+    bad = (
+        HEADER
+        + "BC-X,Báo cáo,CB01,LD01,,Báo cáo,hằng quý ngày 40\n"
+        + "BC-Y,Báo cáo,CB01,LD01,,Báo cáo,\n"  # no rule, no deadline: a one-off task lacks its deadline
+        + "NV001,Báo cáo,CB01,LD01,,Báo cáo,hằng tháng ngày 5\n"
+    )  # a one-off task's code
     refused = (await _import(emu, bad)).plain_text
     assert "Dòng 2 (Định kỳ)" in refused and "không có ngày 40" in refused and "hằng quý ngày 15" in refused
     assert "Dòng 3: thiếu «Thời hạn»" in refused
@@ -185,8 +192,11 @@ async def test_a_new_rule_takes_effect_next_period_and_an_ended_series_makes_no_
     assert "Áp dụng từ kỳ Quý II/2026 (hạn 19/06/2026)" in changed, changed  # 20/06 is a Saturday
     assert "BCQ-P-2026Q1 giữ nguyên hạn 13/03/2026" in changed
     assert instances(engine, "BCQ-P") == [("BCQ-P-2026Q1", date(2026, 3, 13), "2026-Q1")]
-    assert audits(engine, "BCQ-P")[-1] == ("series_rule", "hằng quý ngày 15 tháng cuối quý",
-                                           "hằng quý ngày 20 tháng cuối quý")
+    assert audits(engine, "BCQ-P")[-1] == (
+        "series_rule",
+        "hằng quý ngày 15 tháng cuối quý",
+        "hằng quý ngày 20 tháng cuối quý",
+    )
     clock.set(date(2026, 4, 1))
     await cycle.run()
     assert instances(engine, "BCQ-P")[-1] == ("BCQ-P-2026Q2", date(2026, 6, 19), "2026-Q2")
@@ -211,8 +221,12 @@ async def test_dinhky_refuses_callers_outside_the_scope_and_bad_input(tracked):
     _, emu, engine = tracked
     await _import(emu, QUARTERLY)
     ward = emu.chat(emu.user(WARD_MANAGER_ID, "Mai"))
-    for command in ("/dinhky BCQ-P dung", "/dinhky BCQ-P hằng tháng ngày 5", "/kybaocao BCQ-P",
-                    "/kybaocao BCQ-P-2026Q1"):
+    for command in (
+        "/dinhky BCQ-P dung",
+        "/dinhky BCQ-P hằng tháng ngày 5",
+        "/kybaocao BCQ-P",
+        "/kybaocao BCQ-P-2026Q1",
+    ):
         answer = (await ward.say(command)).plain_text
         assert "Không có báo cáo định kỳ mã" in answer and "Nguyễn Thị Lan" not in answer, command
     officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
@@ -285,17 +299,32 @@ def test_a_periods_instance_is_made_once_whoever_inserts_it(engine):
     rule = recurrence.parse("hằng tháng ngày 25")
     with session_scope(engine) as session:
         owner = session.exec(select(Task)).first()
-        made = TaskSeries(code="BCT", rule=str(rule), title="Báo cáo tháng", owner_id=owner.owner_id,
-                          accountable_id=owner.accountable_id, host_unit_id=owner.host_unit_id,
-                          expected_result="Báo cáo", starts_on=TODAY)
+        made = TaskSeries(
+            code="BCT",
+            rule=str(rule),
+            title="Báo cáo tháng",
+            owner_id=owner.owner_id,
+            accountable_id=owner.accountable_id,
+            host_unit_id=owner.host_unit_id,
+            expected_result="Báo cáo",
+            starts_on=TODAY,
+        )
         session.add(made)
         session.flush()
         first = recurrence.first_instance(rule, TODAY, OfficeCalendar())
         assert make_instance(session, made, first, at=NOW).code == "BCT-202603"
         assert make_instance(session, made, first, at=NOW) is None
-        twin = Task(code="OTHER", title="x", owner_id=owner.owner_id, accountable_id=owner.accountable_id,
-                    host_unit_id=owner.host_unit_id, deadline=first.due, expected_result="x", series_id=made.id,
-                    period_key=first.period.key)
+        twin = Task(
+            code="OTHER",
+            title="x",
+            owner_id=owner.owner_id,
+            accountable_id=owner.accountable_id,
+            host_unit_id=owner.host_unit_id,
+            deadline=first.due,
+            expected_result="x",
+            series_id=made.id,
+            period_key=first.period.key,
+        )
         assert store.add_instance_once(session=session, task=twin) is False
         assert make_due_instances(session, today=TODAY, calendar=OfficeCalendar(), at=NOW) == []
     assert instances(engine, "BCT") == [("BCT-202603", date(2026, 3, 25), "2026-03")]

@@ -19,8 +19,7 @@ def example(staff) -> str:
 
 def choose(text: str, people: Sequence, count: int, leaders: bool) -> str:
     who = "lãnh đạo" if leaders else "người"
-    head = (f"Có {count} {who} trong phạm vi của đồng chí ứng với «{esc(text)}». "
-            "Bấm để chọn, hoặc gõ mã cán bộ.")
+    head = f"Có {count} {who} trong phạm vi của đồng chí ứng với «{esc(text)}». Bấm để chọn, hoặc gõ mã cán bộ."
     if count > len(people):
         head += f"\n(Hiện {len(people)} người đầu; gõ đủ họ và tên hoặc mã để thu hẹp.)"
     return head
@@ -28,13 +27,19 @@ def choose(text: str, people: Sequence, count: int, leaders: bool) -> str:
 
 def choices_keyboard(people: Sequence) -> InlineKeyboardMarkup:
     """One button a person: ``ch:<staff id>`` (checked again on the server when pressed)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(f"{clip(s.full_name, 40)} ({clip(s.code, 16)})",
-                                                       callback_data=f"ch:{s.id}")] for s in people])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(f"{clip(s.full_name, 40)} ({clip(s.code, 16)})", callback_data=f"ch:{s.id}")]
+            for s in people
+        ]
+    )
 
 
 def chosen(staff) -> str:
     return f"✅ Đã chọn {esc(staff.full_name)} ({esc(staff.code)})."
 
 
-CHOICE_STALE = "Lựa chọn này không còn dùng được: nhiệm vụ đang thêm đã qua bước đó (hoặc đã xong). Không có gì thay đổi."
+CHOICE_STALE = (
+    "Lựa chọn này không còn dùng được: nhiệm vụ đang thêm đã qua bước đó (hoặc đã xong). Không có gì thay đổi."
+)
 NOT_IN_SCOPE = "Người này không thuộc phạm vi của đồng chí. Không có gì thay đổi."

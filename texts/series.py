@@ -44,9 +44,11 @@ def series_line(series, period_label: str) -> str:
 
 def new_period_notice(series, task, period_label: str) -> str:
     """To the owner, when the reminder cycle makes a new period's task of their periodic report."""
-    return (f"🔁 Kỳ mới của báo cáo định kỳ <b>{esc(series.code)}</b>: <b>{esc(task.code)}</b> — {esc(task.title)}\n"
-            f"Kỳ {esc(period_label)}, hạn {task.deadline:%d/%m/%Y}. Kết quả cần đạt: {esc(task.expected_result)}\n"
-            "Gõ /nhiemvu để xem và báo cáo.")
+    return (
+        f"🔁 Kỳ mới của báo cáo định kỳ <b>{esc(series.code)}</b>: <b>{esc(task.code)}</b> — {esc(task.title)}\n"
+        f"Kỳ {esc(period_label)}, hạn {task.deadline:%d/%m/%Y}. Kết quả cần đạt: {esc(task.expected_result)}\n"
+        "Gõ /nhiemvu để xem và báo cáo."
+    )
 
 
 def instance_note(series, period) -> str:

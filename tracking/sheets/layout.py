@@ -261,4 +261,4 @@ def header_key(text: str) -> str:
     return key(re.sub(r"\([^)]*\)|\*", " ", str(text)))
 
 
-_KNOWN_HEADERS = {k for kind in KINDS.values() for column in kind.columns for k in column.keys()}
+_KNOWN_HEADERS = {k for kind in KINDS.values() for column in kind.columns for k in column.keys()}  # noqa: SIM118 (a Column)
