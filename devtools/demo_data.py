@@ -102,8 +102,11 @@ TASK_ROWS = [
 # Files the sample data's evidence points to: the demo's emulator knows them by these ids
 # (share_sample_files), so «📎» on a card sends them back.
 SAMPLE_FILES = {
-    "demo-bien-ban-tap-huan": ("bien-ban-tap-huan.pdf", b"%PDF-1.4\n% Bien ban tap huan nghiep vu Mot cua\n",
-                               "application/pdf"),
+    "demo-bien-ban-tap-huan": (
+        "bien-ban-tap-huan.pdf",
+        b"%PDF-1.4\n% Bien ban tap huan nghiep vu Mot cua\n",
+        "application/pdf",
+    ),
 }
 
 
@@ -189,22 +192,56 @@ def _leaders_loop(session, *, today: date, now: datetime) -> None:
 
     def actor(code: str) -> Actor:
         staff = db.staff_by_code(session=session, code=code)
+        assert staff is not None  # the sample staff, added above
         return Actor(telegram_id=staff.telegram_id, staff=staff)
 
-    report(session, actor("CB02"), task="NV007", percent=20, blocked=True,
-           note="chờ Sở Tư pháp góp ý dự thảo quy trình", at=now - timedelta(days=1))
-    talk.request_extension(session, actor("CB01"), code="NV001",
-                           day=(today + timedelta(days=17)).strftime("%d/%m/%Y"),
-                           reason="chờ đủ 300 phiếu khảo sát từ các xã", today=today, now=now - timedelta(hours=3))
-    _, done = report(session, actor("CB02"), task="NV008", percent=100,
-                     note="đã tổ chức 2 lớp, 64 học viên", at=now - timedelta(hours=5))
+    report(
+        session,
+        actor("CB02"),
+        task="NV007",
+        percent=20,
+        blocked=True,
+        note="chờ Sở Tư pháp góp ý dự thảo quy trình",
+        at=now - timedelta(days=1),
+    )
+    talk.request_extension(
+        session,
+        actor("CB01"),
+        code="NV001",
+        day=(today + timedelta(days=17)).strftime("%d/%m/%Y"),
+        reason="chờ đủ 300 phiếu khảo sát từ các xã",
+        today=today,
+        now=now - timedelta(hours=3),
+    )
+    _, done = report(
+        session,
+        actor("CB02"),
+        task="NV008",
+        percent=100,
+        note="đã tổ chức 2 lớp, 64 học viên",
+        at=now - timedelta(hours=5),
+    )
     name, data, mime = SAMPLE_FILES["demo-bien-ban-tap-huan"]
-    add_evidence(session, actor("CB02"), report_id=done.id, file_id="demo-bien-ban-tap-huan",
-                 file_unique_id="demo-bien-ban-tap-huan", file_name=name, mime_type=mime, size_bytes=len(data))
-    talk.comment(session, actor("LD01"), task="NV002", text="Đồng chí gửi dự thảo phương án trước thứ Sáu nhé.",
-                 now=now - timedelta(days=1))
-    talk.comment(session, actor("CB01"), task="NV002", text="Dạ, em sẽ gửi trong chiều thứ Năm.",
-                 now=now - timedelta(hours=20))
+    add_evidence(
+        session,
+        actor("CB02"),
+        report_id=done.id,
+        file_id="demo-bien-ban-tap-huan",
+        file_unique_id="demo-bien-ban-tap-huan",
+        file_name=name,
+        mime_type=mime,
+        size_bytes=len(data),
+    )
+    talk.comment(
+        session,
+        actor("LD01"),
+        task="NV002",
+        text="Đồng chí gửi dự thảo phương án trước thứ Sáu nhé.",
+        now=now - timedelta(days=1),
+    )
+    talk.comment(
+        session, actor("CB01"), task="NV002", text="Dạ, em sẽ gửi trong chiều thứ Năm.", now=now - timedelta(hours=20)
+    )
     session.flush()
     session.exec(delete(Outbox).where(Outbox.id > before))
 
@@ -214,5 +251,12 @@ def share_sample_files(emu) -> None:
     from devtools.emulator.core import StoredFile
 
     for file_id, (name, data, mime) in SAMPLE_FILES.items():
-        emu.files[file_id] = StoredFile(file_id=file_id, file_unique_id=file_id, data=data, file_name=name,
-                                        mime_type=mime, kind="document", file_path=f"documents/{name}")
+        emu.files[file_id] = StoredFile(
+            file_id=file_id,
+            file_unique_id=file_id,
+            data=data,
+            file_name=name,
+            mime_type=mime,
+            kind="document",
+            file_path=f"documents/{name}",
+        )
