@@ -160,15 +160,15 @@ def test_a_killed_bot_takes_its_worker_with_it(db_url, engine):
         "    print(*(p.pid for p in multiprocessing.active_children()), flush=True)\n"
         "    sys.stdin.read()\n"
     )
-    bot = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", script, db_url], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        worker = int(bot.stdout.readline().split()[0])
-        os.kill(bot.pid, signal.SIGKILL)
-        bot.wait()
-    finally:
-        bot.kill()
+    ) as bot:  # its pipes closed at the end
+        try:
+            worker = int(bot.stdout.readline().split()[0])
+            os.kill(bot.pid, signal.SIGKILL)
+            bot.wait()
+        finally:
+            bot.kill()
     try:
         gone = os.pidfd_open(worker)  # readable once that process has ended
     except ProcessLookupError:
