@@ -130,7 +130,7 @@ def export_tasks(
         code, title, owner_id, unit_id, accountable_id, start, deadline, progress, status = row[:9]
         expected, target_id, reported_at, reporter, note = row[9:14]
         if tally is not None:  # with the digest's columns (DigestTally.COLUMNS): the last sign of life, a report?
-            tally.add(code, title, owner_id, unit_id, status, deadline, progress, *row[14:], target_id)
+            tally.add(code, title, owner_id, unit_id, status, deadline, progress, row[14], row[15], target_id)
         counts[status] = counts.get(status, 0) + 1
         late = status != STATUS_DONE and deadline < today
         overdue = (today - deadline).days if late else None
