@@ -11,15 +11,31 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from handlers import (admin, ask, buttons, calendar, conversation, documents, errors, fallback, gate, leave, manage,
-                      once, start, subscriptions, targets, tasks)
-from handlers import paging
-from handlers import naming
-from handlers import talk
-from handlers import milestones
-from handlers import leaders
-from handlers import review
-from handlers import series
+from handlers import (
+    admin,
+    ask,
+    buttons,
+    calendar,
+    conversation,
+    documents,
+    errors,
+    fallback,
+    gate,
+    leaders,
+    leave,
+    manage,
+    milestones,
+    naming,
+    once,
+    paging,
+    review,
+    series,
+    start,
+    subscriptions,
+    talk,
+    targets,
+    tasks,
+)
 from handlers.buttons import family
 
 NOT_EDITED = ~filters.UpdateType.EDITED
@@ -99,8 +115,9 @@ def register(application: Application) -> None:
         # Officers: my tasks, one-line reports, corrections, leaving a conversation.
         command(["nhiemvu", "tasks"], tasks.list_tasks),
         # /baocao <mã> moc <số> <%>: a milestone's progress (before the task's one-line report).
-        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & milestones.MILESTONE_REPORT,
-                       milestones.report_command),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.COMMAND & milestones.MILESTONE_REPORT, milestones.report_command
+        ),
         command(["baocao", "report"], tasks.report_command),
         command(["suabaocao", "correct"], tasks.correct_command),
         command(["huy", "cancel"], tasks.cancel),
@@ -142,8 +159,10 @@ def register(application: Application) -> None:
         # Plain text: the next step of a conversation, or a question.
         MessageHandler(filters.TEXT & ~filters.COMMAND & NOT_EDITED, conversation.on_text),
         # Anything else in a private chat: a hint.
-        MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-                       & NOT_EDITED & filters.ChatType.PRIVATE, fallback.other_message),
+        MessageHandler(
+            ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL & NOT_EDITED & filters.ChatType.PRIVATE,
+            fallback.other_message,
+        ),
     ]
     # First of all: Telegram Business updates are dropped, and so is a flood (no database work for it).
     application.add_handler(TypeHandler(Update, gate.admit), group=-2)

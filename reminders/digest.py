@@ -14,20 +14,22 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import DateTime, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from texts.calendar import away_block
-from texts.review import unlinked_block
-from storage.leaders import unlinked_staff
-from texts.common import STATUS_ICONS, STATUS_LABELS, esc, number
-from storage import calendar as office
-from texts.talk import blocked_block
-from storage.models import STATUS_BLOCKED, STATUS_DONE, STATUSES, Staff, Target, Task
 from reminders.ranking import ScoreTally
+from storage import calendar as office
+from storage.leaders import unlinked_staff
+from storage.models import STATUS_BLOCKED, STATUS_DONE, STATUSES, Leave, Staff, Target, Task
 from storage.tracking import Scope, latest_target_values, staff_by_ids
+from texts.calendar import away_block
+from texts.common import STATUS_ICONS, STATUS_LABELS, esc, number
+from texts.review import unlinked_block
+from texts.talk import blocked_block
 
 OVERDUE = "overdue"
 BLOCKED_LINES = 5  # blocked tasks listed with their reasons; then "… và k nhiệm vụ khác"
@@ -93,26 +95,42 @@ class Digest:
     blocked_count: int = 0
 
 
-def build_digest(*, session: Session, scope: Scope, today: date, now: datetime, title: str,
-                 stale_days: int = 7, limit: int = 15, calendar=None) -> Digest:
+def build_digest(
+    *,
+    session: Session,
+    scope: Scope,
+    today: date,
+    now: datetime,
+    title: str,
+    stale_days: int = 7,
+    limit: int = 15,
+    calendar=None,
+) -> Digest:
     """The digest of ``scope``; ``today`` is the local date, ``now`` an aware moment.
 
     Lists are ordered as the manager reads them: overdue tasks by deadline, silent ones by
     their last sign of life (last report, else creation), both then by code."""
-    return scan_digest(session=session, scope=scope, title=title, limit=limit,
-                       tally=DigestTally(today=today, now=now, stale_days=stale_days, calendar=calendar))
+    return scan_digest(
+        session=session,
+        scope=scope,
+        title=title,
+        limit=limit,
+        tally=DigestTally(today=today, now=now, stale_days=stale_days, calendar=calendar),
+    )
 
 
 def scan_digest(*, session: Session, scope: Scope, tally: DigestTally, title: str, limit: int = 15) -> Digest:
     """The digest of ``scope`` gathered by ``tally`` (and its scores, when it keeps them) from one query."""
     session.flush()  # plain rows from the connection, which does not flush by itself
     rows = session.connection().execute(
-        select(*DigestTally.COLUMNS).where(scope.task_filter()).execution_options(yield_per=5000))
+        sa_select(*DigestTally.COLUMNS).where(scope.task_filter()).execution_options(yield_per=5000)
+    )
     add = tally.add
     for row in rows:
         add(*row)
-    return with_unlinked(session=session, digest=tally.digest(session=session, title=title, limit=limit),
-                         scope=scope, limit=limit)
+    return with_unlinked(
+        session=session, digest=tally.digest(session=session, title=title, limit=limit), scope=scope, limit=limit
+    )
 
 
 def with_unlinked(*, session: Session, digest: Digest, scope: Scope, limit: int = 15) -> Digest:
@@ -131,12 +149,22 @@ class DigestTally:
     # comes as one moment, and whether it was a report: a moment read costs more than the rest. It is
     # read as a plain DateTime (UTC without a zone from SQLite, aware from PostgreSQL: ``add`` takes
     # both) rather than through SQLModel's UTCDateTime, whose conversion runs in Python for each value.
-    COLUMNS = (Task.code, Task.title, Task.owner_id, Task.host_unit_id, Task.status, Task.deadline, Task.progress,
-               type_coerce(func.coalesce(Task.last_report_at, Task.created_at), DateTime()),
-               Task.last_report_at.is_not(None), Task.target_id)
+    COLUMNS: tuple[Any, ...] = (
+        Task.code,
+        Task.title,
+        Task.owner_id,
+        Task.host_unit_id,
+        Task.status,
+        Task.deadline,
+        Task.progress,
+        type_coerce(func.coalesce(Task.last_report_at, Task.created_at), DateTime()),
+        col(Task.last_report_at).is_not(None),
+        Task.target_id,
+    )
 
-    def __init__(self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None,
-                 calendar=None) -> None:
+    def __init__(
+        self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None, calendar=None
+    ) -> None:
         # The office's calendar (reminders.calendar.OfficeCalendar, its own days included): lateness in
         # working days, as the reminders and escalations count it; None: calendar days.
         self.calendar = calendar
@@ -144,7 +172,7 @@ class DigestTally:
         self.today = today
         self.now = now
         self.stale_days = stale_days
-        self.silent_before = now.astimezone(timezone.utc) - timedelta(days=stale_days)
+        self.silent_before = now.astimezone(UTC) - timedelta(days=stale_days)
         self.by_status = dict.fromkeys((*STATUSES, OVERDUE), 0)
         self.total = 0
         self.late: list[tuple[date, str, str, int, int]] = []  # deadline, code, title, owner, progress
@@ -153,8 +181,19 @@ class DigestTally:
         self.open_owners: set[int] = set()
         self.blocked: list[tuple[str, str, int]] = []  # code, title, owner
 
-    def add(self, code: str, title: str, owner_id: int, unit_id: int, status: str, deadline: date, progress: int,
-            since: datetime, reported: bool, target_id: int | None) -> None:
+    def add(
+        self,
+        code: str,
+        title: str,
+        owner_id: int,
+        unit_id: int,
+        status: str,
+        deadline: date,
+        progress: int,
+        since: datetime,
+        reported: bool,
+        target_id: int | None,
+    ) -> None:
         """One task: its code, title, owner, host unit, status, deadline, progress, last report (else
         creation) and whether it has a report, target."""
         if self.scores is not None:
@@ -184,43 +223,54 @@ class DigestTally:
         silent_shown = heapq.nsmallest(limit, silent, key=lambda item: item[:2])
         people = staff_by_ids(session=session, ids=[item[3] for item in late_shown + silent_shown])
 
-        overdue = [OverdueItem(code=code, title=task_title, owner_name=people[owner].full_name,
-                               owner_code=people[owner].code, deadline=deadline, days_late=self._late(deadline),
-                               progress=progress)
-                   for deadline, code, task_title, owner, progress in late_shown]
-        utc_now = self.now.astimezone(timezone.utc)
-        stale = [StaleItem(code=code, title=task_title, owner_name=people[owner].full_name,
-                           days_silent=(utc_now - _utc(reported)).days if reported else None)
-                 for _, code, task_title, owner, reported in silent_shown]
+        overdue = [
+            OverdueItem(
+                code=code,
+                title=task_title,
+                owner_name=people[owner].full_name,
+                owner_code=people[owner].code,
+                deadline=deadline,
+                days_late=self._late(deadline),
+                progress=progress,
+            )
+            for deadline, code, task_title, owner, progress in late_shown
+        ]
+        utc_now = self.now.astimezone(UTC)
+        stale = [
+            StaleItem(
+                code=code,
+                title=task_title,
+                owner_name=people[owner].full_name,
+                days_silent=(utc_now - _utc(reported)).days if reported else None,
+            )
+            for _, code, task_title, owner, reported in silent_shown
+        ]
 
-        targets = list(session.exec(
-            select(Target).where(col(Target.id).in_(sorted(self.target_ids)), col(Target.target_value).is_not(None))
-            .order_by(col(Target.code))).all()) if self.target_ids else []
+        targets = _targets_of(session, self.target_ids)
         targets_behind = _targets_behind(session=session, targets=targets, today=today)
+        unreachable_owners = _unreachable(session, self.open_owners)
+        blocked = _blocked(session, heapq.nsmallest(min(limit, BLOCKED_LINES), self.blocked))
+        away = _away(session, self.open_owners, today)[:limit]
 
-        open_owners = self.open_owners
-        unreachable_owners = [f"{name} ({code})" for staff_id, name, code in session.execute(
-            select(Staff.id, Staff.full_name, Staff.code).where(col(Staff.unreachable_since).is_not(None))
-            .order_by(col(Staff.code))) if staff_id in open_owners]
-
-        blocked_shown = heapq.nsmallest(min(limit, BLOCKED_LINES), self.blocked)
-        reasons = dict(session.exec(select(Task.code, Task.blocked_reason).where(
-            col(Task.code).in_([code for code, _, _ in blocked_shown]))).all()) if blocked_shown else {}
-        owners = staff_by_ids(session=session, ids=[owner for _, _, owner in blocked_shown])
-        blocked = [(code, task_title, owners[owner].full_name if owner in owners else "", reasons.get(code) or "")
-                   for code, task_title, owner in blocked_shown]
-
-        away = [] if not open_owners else [
-            (person, leave) for leave in office.leaves_between(session=session, first=today, last=today,
-                                                               staff_ids=sorted(open_owners))
-            for person in [session.get(Staff, leave.staff_id)] if person is not None][:limit]
-
-        return Digest(title=title, today=today, stale_days=self.stale_days, total=self.total, by_status=by_status,
-                      overdue=overdue, overdue_count=len(late), stale=stale, stale_count=len(silent),
-                      targets_checked=len(targets), targets_behind=targets_behind,
-                      unreachable=unreachable_owners[:limit], unreachable_count=len(unreachable_owners),
-                      blocked=blocked, blocked_count=len(self.blocked),
-                      away=away, working_days=self.calendar is not None)
+        return Digest(
+            title=title,
+            today=today,
+            stale_days=self.stale_days,
+            total=self.total,
+            by_status=by_status,
+            overdue=overdue,
+            overdue_count=len(late),
+            stale=stale,
+            stale_count=len(silent),
+            targets_checked=len(targets),
+            targets_behind=targets_behind,
+            unreachable=unreachable_owners[:limit],
+            unreachable_count=len(unreachable_owners),
+            blocked=blocked,
+            blocked_count=len(self.blocked),
+            away=away,
+            working_days=self.calendar is not None,
+        )
 
     def _late(self, deadline: date) -> int:
         if self.calendar is None:
@@ -228,9 +278,60 @@ class DigestTally:
         return self.calendar.working_days_after(deadline, self.today)
 
 
+def _targets_of(session: Session, target_ids: set[int]) -> list[Target]:
+    """The targets with a goal among ``target_ids``, by code."""
+    if not target_ids:
+        return []
+    return list(
+        session.exec(
+            select(Target)
+            .where(col(Target.id).in_(sorted(target_ids)), col(Target.target_value).is_not(None))
+            .order_by(col(Target.code))
+        ).all()
+    )
+
+
+def _unreachable(session: Session, open_owners: set[int]) -> list[str]:
+    """«Name (code)» of the owners of open tasks whom the bot cannot reach, by code."""
+    return [
+        f"{name} ({code})"
+        for staff_id, name, code in session.execute(
+            select(Staff.id, Staff.full_name, Staff.code)
+            .where(col(Staff.unreachable_since).is_not(None))
+            .order_by(col(Staff.code))
+        )
+        if staff_id in open_owners
+    ]
+
+
+def _blocked(session: Session, shown: list[tuple[str, str, int]]) -> list[tuple[str, str, str, str]]:
+    """(code, title, owner, reason) of the blocked tasks shown."""
+    if not shown:
+        return []
+    codes = [code for code, _, _ in shown]
+    reasons = dict(session.exec(select(Task.code, Task.blocked_reason).where(col(Task.code).in_(codes))).all())
+    owners = staff_by_ids(session=session, ids=[owner for _, _, owner in shown])
+    return [
+        (code, task_title, owners[owner].full_name if owner in owners else "", reasons.get(code) or "")
+        for code, task_title, owner in shown
+    ]
+
+
+def _away(session: Session, open_owners: set[int], today: date) -> list[tuple[Staff, Leave]]:
+    """The owners of open tasks on leave today, with their leave."""
+    if not open_owners:
+        return []
+    return [
+        (person, leave)
+        for leave in office.leaves_between(session=session, first=today, last=today, staff_ids=sorted(open_owners))
+        for person in [session.get(Staff, leave.staff_id)]
+        if person is not None
+    ]
+
+
 def _utc(moment: datetime) -> datetime:
     """SQLite hands back UTC moments without their zone."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def expected_value(target: Target, today: date) -> float:
@@ -253,9 +354,18 @@ def _targets_behind(*, session: Session, targets: list[Target], today: date) -> 
         expected = expected_value(target, today)
         value = latest.get(target.id)
         actual = value.value if value is not None else None
+        assert target.target_value is not None  # as expected_value requires
         if actual is None or (actual < expected if target.higher_is_better else actual > expected):
-            behind.append(TargetItem(code=target.code, name=target.name, target_value=target.target_value,
-                                     actual=actual, expected=expected, measure_unit=target.measure_unit))
+            behind.append(
+                TargetItem(
+                    code=target.code,
+                    name=target.name,
+                    target_value=target.target_value,
+                    actual=actual,
+                    expected=expected,
+                    measure_unit=target.measure_unit,
+                )
+            )
     return behind
 
 
@@ -268,8 +378,10 @@ def digest_blocks(digest: Digest) -> list[str]:
     """The digest as balanced HTML blocks, Vietnamese; every stored text is escaped."""
     header = f"<b>📊 Tổng hợp: {esc(digest.title)}</b> — ngày {digest.today:%d/%m/%Y}"
     if digest.total == 0:
-        return [f"{header}\n\nChưa có nhiệm vụ nào trong phạm vi này, nên chưa có gì để tổng hợp. "
-                "Khi nhiệm vụ được giao cho đơn vị hoặc cán bộ thuộc phạm vi, tình hình sẽ hiện ở đây."]
+        return [
+            f"{header}\n\nChưa có nhiệm vụ nào trong phạm vi này, nên chưa có gì để tổng hợp. "
+            "Khi nhiệm vụ được giao cho đơn vị hoặc cán bộ thuộc phạm vi, tình hình sẽ hiện ở đây."
+        ]
     blocks = [header, _counts_block(digest), _overdue_block(digest), _stale_block(digest)]
     if digest.blocked_count:  # each with its reason (texts.talk), in the block of the silent tasks
         blocks[3] += "\n\n" + blocked_block(digest.blocked, digest.blocked_count)
@@ -296,9 +408,11 @@ def _overdue_block(digest: Digest) -> str:
     if not digest.overdue_count:
         return f"{STATUS_ICONS[OVERDUE]} Không có nhiệm vụ quá hạn."
     lines = [f"<b>{STATUS_ICONS[OVERDUE]} Quá hạn ({digest.overdue_count})</b>"]
-    lines += [f"• <code>{esc(i.code)}</code> {esc(i.title)} — {esc(i.owner_name)}, "
-              f"trễ {i.days_late} ngày{' làm việc' if digest.working_days else ''} ({i.progress}%)"
-              for i in digest.overdue]
+    lines += [
+        f"• <code>{esc(i.code)}</code> {esc(i.title)} — {esc(i.owner_name)}, "
+        f"trễ {i.days_late} ngày{' làm việc' if digest.working_days else ''} ({i.progress}%)"
+        for i in digest.overdue
+    ]
     return "\n".join(lines + _more(digest.overdue_count, len(digest.overdue), "nhiệm vụ"))
 
 
@@ -307,8 +421,7 @@ def _stale_block(digest: Digest) -> str:
         return f"⏳ Mọi nhiệm vụ đang làm đều có báo cáo trong {digest.stale_days} ngày qua."
     lines = [f"<b>⏳ Chưa báo cáo {digest.stale_days} ngày ({digest.stale_count})</b>"]
     for item in digest.stale:
-        silence = ("chưa báo cáo lần nào" if item.days_silent is None
-                   else f"{item.days_silent} ngày chưa báo cáo")
+        silence = "chưa báo cáo lần nào" if item.days_silent is None else f"{item.days_silent} ngày chưa báo cáo"
         lines.append(f"• <code>{esc(item.code)}</code> {esc(item.title)} — {esc(item.owner_name)}, {silence}")
     return "\n".join(lines + _more(digest.stale_count, len(digest.stale), "nhiệm vụ"))
 
@@ -318,16 +431,19 @@ def _targets_block(digest: Digest) -> str:
         return f"🎯 Các chỉ tiêu ({digest.targets_checked}) đều theo kịp kế hoạch."
     lines = ["<b>🎯 Chỉ tiêu chậm so với kế hoạch</b>"]
     for item in digest.targets_behind:
-        actual = ("chưa có số liệu" if item.actual is None
-                  else f"đạt {_amount(item.actual, item.measure_unit)}")
-        lines.append(f"• <code>{esc(item.code)}</code> {esc(item.name)}: {actual} / "
-                     f"kế hoạch {_amount(item.expected, item.measure_unit)}")
+        actual = "chưa có số liệu" if item.actual is None else f"đạt {_amount(item.actual, item.measure_unit)}"
+        lines.append(
+            f"• <code>{esc(item.code)}</code> {esc(item.name)}: {actual} / "
+            f"kế hoạch {_amount(item.expected, item.measure_unit)}"
+        )
     return "\n".join(lines)
 
 
 def _unreachable_block(digest: Digest) -> str:
-    lines = [f"<b>📵 Chưa liên lạc được ({digest.unreachable_count})</b>",
-             "Các cán bộ này chưa nhận được tin nhắn của bot (chưa bấm Bắt đầu hoặc đã chặn bot):"]
+    lines = [
+        f"<b>📵 Chưa liên lạc được ({digest.unreachable_count})</b>",
+        "Các cán bộ này chưa nhận được tin nhắn của bot (chưa bấm Bắt đầu hoặc đã chặn bot):",
+    ]
     lines += [f"• {esc(name)}" for name in digest.unreachable]
     return "\n".join(lines + _more(digest.unreachable_count, len(digest.unreachable), "cán bộ"))
 

@@ -46,15 +46,31 @@ import openpyxl
 import pytest
 from sqlmodel import func, select
 
+from handlers.admin import STEPS
 from storage import models
 from storage import tracking as db
 from storage.db import session_scope
-from storage.models import (AnswerGiven, AnswerVote, AuditEntry, Document, DocumentVersion, Evidence, Flow, Invite,
-                            KeptQuestion, Report, Staff, Target, TargetValue, Task)
-from storage.models import Milestone
-from storage.models import Leave, OfficeDay
-from storage.models import ExtensionRequest, TaskComment
-from handlers.admin import STEPS
+from storage.models import (
+    AnswerGiven,
+    AnswerVote,
+    AuditEntry,
+    Document,
+    DocumentVersion,
+    Evidence,
+    ExtensionRequest,
+    Flow,
+    Invite,
+    KeptQuestion,
+    Leave,
+    Milestone,
+    OfficeDay,
+    Report,
+    Staff,
+    Target,
+    TargetValue,
+    Task,
+    TaskComment,
+)
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID
 from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
 
@@ -63,8 +79,13 @@ from tests.data import NOTES, NOW, STAFF_ROWS, TASK_ROWS
 # --------------------------------------------------------------------------
 
 ROLES = ("stranger", "officer", "manager", "ward", "admin")
-TELEGRAM = {"stranger": STRANGER_ID, "officer": OFFICER_ID, "manager": MANAGER_ID,
-            "ward": WARD_MANAGER_ID, "admin": ADMIN_ID}
+TELEGRAM = {
+    "stranger": STRANGER_ID,
+    "officer": OFFICER_ID,
+    "manager": MANAGER_ID,
+    "ward": WARD_MANAGER_ID,
+    "admin": ADMIN_ID,
+}
 STAFF_CODE = {"stranger": None, "officer": "CB01", "manager": "LD01", "ward": "LD02", "admin": "QT01"}
 
 ALL_TASKS = {row[0] for row in TASK_ROWS}
@@ -94,7 +115,9 @@ def task_data(code: str) -> list[str]:
 
 # Reasons of refusals (substrings of the reply).
 UNLINKED = "chưa được gắn"
-OUT_OF_SCOPE = "phạm vi của đồng chí"  # «không có nhiệm vụ mã … trong» / «nhiệm vụ này không thuộc» phạm vi của đồng chí
+OUT_OF_SCOPE = (
+    "phạm vi của đồng chí"  # «không có nhiệm vụ mã … trong» / «nhiệm vụ này không thuộc» phạm vi của đồng chí
+)
 ADMINS_ONLY = "Chỉ quản trị viên"
 MANAGERS_ONLY = "Chỉ lãnh đạo"
 NOT_YOURS = "không phải báo cáo của đồng chí"
@@ -159,14 +182,30 @@ class DB:
 def snapshot(engine) -> dict[str, Any]:
     """Everything a refused action must leave alone."""
     with session_scope(engine) as session:
+
         def rows(model, *columns):
             columns = columns or tuple(c for c in model.model_fields if c not in ("created_at", "updated_at"))
             return sorted(tuple(str(getattr(r, c)) for c in columns) for r in session.exec(select(model)))
 
         return {
-            "counts": {m.__name__: session.exec(select(func.count()).select_from(m)).one()
-                       for m in (Report, AuditEntry, Invite, Evidence, Document, DocumentVersion, TargetValue, Task,
-                                 Staff, Flow, AnswerGiven, AnswerVote, KeptQuestion)},
+            "counts": {
+                m.__name__: session.exec(select(func.count()).select_from(m)).one()
+                for m in (
+                    Report,
+                    AuditEntry,
+                    Invite,
+                    Evidence,
+                    Document,
+                    DocumentVersion,
+                    TargetValue,
+                    Task,
+                    Staff,
+                    Flow,
+                    AnswerGiven,
+                    AnswerVote,
+                    KeptQuestion,
+                )
+            },
             "tasks": rows(Task),  # every field of every task and staff member
             "staff": rows(Staff),
             "reports": rows(Report),
@@ -196,8 +235,12 @@ def changes(before: dict, after: dict) -> list[str]:
             new = [r for r in after[key] if r not in before[key]]
             out.append(f"{key}: {gone} -> {new}")
         else:
-            out.append(f"{key}: " + ", ".join(f"{k} {before[key][k]} -> {after[key][k]}"
-                                              for k in before[key] if before[key][k] != after[key][k]))
+            out.append(
+                f"{key}: "
+                + ", ".join(
+                    f"{k} {before[key][k]} -> {after[key][k]}" for k in before[key] if before[key][k] != after[key][k]
+                )
+            )
     return out
 
 
@@ -210,9 +253,9 @@ def changes(before: dict, after: dict) -> list[str]:
 class Ok:
     shows: tuple[str, ...] = ()
     effect: Callable[[DB], bool] | None = None
-    ro: bool = False                      # read only: the database must not change
-    absent: tuple[str, ...] = ()          # must not be in the reply (besides the general leak check)
-    then: str | None = None               # a follow-up message (e.g. the reason asked for)
+    ro: bool = False  # read only: the database must not change
+    absent: tuple[str, ...] = ()  # must not be in the reply (besides the general leak check)
+    then: str | None = None  # a follow-up message (e.g. the reason asked for)
     then_shows: tuple[str, ...] = ()
     export: frozenset[str] | None = None  # the task codes of the XLSX sent back
 
@@ -226,8 +269,15 @@ class No:
 
 
 def ok(*shows: str, effect=None, ro=False, absent=(), then=None, then_shows=(), export=None) -> Ok:
-    return Ok(tuple(shows), effect, ro, tuple(absent), then, tuple(then_shows),
-              frozenset(export) if export is not None else None)
+    return Ok(
+        tuple(shows),
+        effect,
+        ro,
+        tuple(absent),
+        then,
+        tuple(then_shows),
+        frozenset(export) if export is not None else None,
+    )
 
 
 def no(because: str) -> No:
@@ -237,10 +287,10 @@ def no(because: str) -> No:
 @dataclass(frozen=True)
 class Row:
     group: str
-    vi: str                     # the command (or a label for buttons and files)
-    en: str | None              # its English alias
-    args: str                   # may use {sipas} and {doc}
-    cells: tuple                # stranger, officer, manager, ward, admin
+    vi: str  # the command (or a label for buttons and files)
+    en: str | None  # its English alias
+    args: str  # may use {sipas} and {doc}
+    cells: tuple  # stranger, officer, manager, ward, admin
 
     def cell(self, role: str):
         return self.cells[ROLES.index(role)]
@@ -266,6 +316,7 @@ def rule_of(code: str, day: str):
 
         with session_scope(d.engine) as session:
             return f"ngày {day} " in series_by_code(session=session, code=code).rule
+
     return check
 
 
@@ -275,6 +326,7 @@ def ended(code: str):
 
         with session_scope(d.engine) as session:
             return series_by_code(session=session, code=code).ended_on is not None
+
     return check
 
 
@@ -292,58 +344,49 @@ def snoozed(code: str):
 
 def milestone_at(code: str, percent: int):
     """The first milestone of the task (``matrix_milestones``) is at ``percent``."""
+
     def check(d: DB) -> bool:
         with session_scope(d.engine) as session:
             task = db.task_by_code(session=session, code=code)
             mark = session.exec(select(Milestone).where(Milestone.task_id == task.id)).first()
             return mark.progress == percent and mark.done == (percent == 100)
+
     return check
 
 
 def own_last(role: str, percent: int | None = None, status: str | None = None):
     def check(d: DB) -> bool:
         last = d.last_report_by(STAFF_CODE[role])
-        return (last is not None and (percent is None or last.percent == percent)
-                and (status is None or last.status == status)
-                and d.sample_report().percent == 40)  # CB02's report is never touched
+        return (
+            last is not None
+            and (percent is None or last.percent == percent)
+            and (status is None or last.status == status)
+            and d.sample_report().percent == 40
+        )  # CB02's report is never touched
+
     return check
-
-
-def comments(code: str, count: int):
-    """``code`` has ``count`` comments."""
-    return lambda d: d.count(TaskComment, TaskComment.task_id == d.task(code).id) == count
-
-
-def extension(code: str, status: str, count: int = 1):
-    """``code`` has ``count`` extension requests of ``status``."""
-    return lambda d: d.count(ExtensionRequest, ExtensionRequest.task_id == d.task(code).id,
-                             ExtensionRequest.status == status) == count
-
-
-def deadline(code: str, day: date):
-    return lambda d: d.task(code).deadline == day
-
-
-NOT_OWNER = "Chỉ người thực hiện"
-NOT_DECIDER = "Chỉ lãnh đạo chịu trách nhiệm"
 
 
 def office_day(day: str, kind: str | None):
     """The office's calendar lists ``day`` (dd/mm/yyyy) as ``kind`` ("work", "off"; None: not at all)."""
+
     def check(d: DB) -> bool:
         with session_scope(d.engine) as session:
             row = session.get(OfficeDay, date(*reversed([int(x) for x in day.split("/")])))
             return (row.kind if row else None) == kind
+
     return check
 
 
 def away(code: str, cancelled: bool = False):
     """``code``'s latest leave is recorded (or cancelled: its end before its start)."""
+
     def check(d: DB) -> bool:
         with session_scope(d.engine) as session:
             staff = db.staff_by_code(session=session, code=code)
             leave = session.exec(select(Leave).where(Leave.staff_id == staff.id).order_by(Leave.id.desc())).first()
             return leave is not None and (leave.end < leave.start) == cancelled
+
     return check
 
 
@@ -354,8 +397,10 @@ def comments(code: str, count: int):
 
 def extension(code: str, status: str, count: int = 1):
     """``code`` has ``count`` extension requests of ``status``."""
-    return lambda d: d.count(ExtensionRequest, ExtensionRequest.task_id == d.task(code).id,
-                             ExtensionRequest.status == status) == count
+    return lambda d: (
+        d.count(ExtensionRequest, ExtensionRequest.task_id == d.task(code).id, ExtensionRequest.status == status)
+        == count
+    )
 
 
 def deadline(code: str, day: date):
@@ -831,7 +876,7 @@ STAFF_SHEET = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò,Cấp trên\n"
                f"CB10,Đặng Thu Hà,UBND tỉnh Thừa Thiên Huế > Sở Nội vụ > {DIVISION},quản trị,LD01\n"
                ).encode("utf-8-sig")
 TASK_SHEET = ("Mã nhiệm vụ,Nhiệm vụ,Người thực hiện,Người chịu trách nhiệm,Thời hạn,Kết quả cần đạt\n"
-              "NV200,Việc nhập từ tệp,CB01,LD01,30/06/2030,Kết quả đo được\n").encode("utf-8")
+              "NV200,Việc nhập từ tệp,CB01,LD01,30/06/2030,Kết quả đo được\n").encode()
 
 FILES = [
     row("files", "can-bo.csv (staff sheet)", None, "",
@@ -858,14 +903,27 @@ def test_the_matrix_covers_every_command_and_button():
     app = Application.builder().token("1:x").build()
     register(app)
     registered = {c for h in app.handlers[0] if isinstance(h, CommandHandler) for c in h.commands}
-    not_about_permissions = {"start", "huongdan", "help", "hoi", "ask", "chitieu", "targets", "tailieu",
-                             "documents"}  # open to everyone, show no task data
+    not_about_permissions = {
+        "start",
+        "huongdan",
+        "help",
+        "hoi",
+        "ask",
+        "chitieu",
+        "targets",
+        "tailieu",
+        "documents",
+    }  # open to everyone, show no task data
     covered = {r.vi.lstrip("/") for r in COMMANDS} | {r.en.lstrip("/") for r in COMMANDS if r.en}
     assert registered - not_about_permissions <= covered, registered - not_about_permissions - covered
     pressed = {r.args.split(":")[0] for r in BUTTONS}
-    families = {h.pattern.pattern.removeprefix("^").removesuffix(":") for h in app.handlers[0]
-                if isinstance(h, CallbackQueryHandler) and h.pattern is not None
-                and h.callback.__module__ in ("handlers.tasks", "handlers.admin", "handlers.review")}
+    families = {
+        h.pattern.pattern.removeprefix("^").removesuffix(":")
+        for h in app.handlers[0]
+        if isinstance(h, CallbackQueryHandler)
+        and h.pattern is not None
+        and h.callback.__module__ in ("handlers.tasks", "handlers.admin", "handlers.review")
+    }
     # every kind of report and admin button, and the completion review's
     assert {"p", "b", "n", "c", "k", "kb", "t", "z", "d", "a", "rc", "rr", "iv"} <= families
     assert families <= pressed
@@ -884,8 +942,11 @@ async def idle(application, emu, timeout: float = 10.0) -> None:
     quiet = 0
     async with asyncio.timeout(timeout):
         while quiet < 2:
-            busy = (emu.pending_updates or not application.update_queue.empty()
-                    or application.update_processor.current_concurrent_updates)
+            busy = (
+                emu.pending_updates
+                or not application.update_queue.empty()
+                or application.update_processor.current_concurrent_updates
+            )
             quiet = 0 if busy else quiet + 1
             await asyncio.sleep(0.005)
 
@@ -1037,9 +1098,16 @@ def matrix_series(engine) -> None:
     with session_scope(engine) as session:
         for code, owner, leader in (("DK-P", "CB01", "LD01"), ("DK-W", "CB03", "LD02")):
             staff = db.staff_by_code(session=session, code=owner)
-            made = TaskSeries(code=code, rule=str(rule), title="Báo cáo định kỳ thử quyền", owner_id=staff.id,
-                              accountable_id=db.staff_by_code(session=session, code=leader).id,
-                              host_unit_id=staff.unit_id, expected_result="Báo cáo gửi Sở", starts_on=NOW.date())
+            made = TaskSeries(
+                code=code,
+                rule=str(rule),
+                title="Báo cáo định kỳ thử quyền",
+                owner_id=staff.id,
+                accountable_id=db.staff_by_code(session=session, code=leader).id,
+                host_unit_id=staff.unit_id,
+                expected_result="Báo cáo gửi Sở",
+                starts_on=NOW.date(),
+            )
             session.add(made)
             session.flush()
             series.make_instance(session, made, recurrence.first_instance(rule, NOW.date(), OfficeCalendar()), at=NOW)
@@ -1049,8 +1117,14 @@ def open_invite(engine, code: str) -> None:
     """An open invite for CB02, as if made by an admin earlier."""
     with session_scope(engine) as session:
         now = NOW  # the bot's clock
-        session.add(Invite(code=code, staff_id=db.staff_by_code(session=session, code="CB02").id, created_at=now,
-                           expires_at=now + timedelta(days=7)))
+        session.add(
+            Invite(
+                code=code,
+                staff_id=db.staff_by_code(session=session, code="CB02").id,
+                created_at=now,
+                expires_at=now + timedelta(days=7),
+            )
+        )
 
 
 def matrix_extension_requests(engine) -> dict[str, int]:
@@ -1061,8 +1135,14 @@ def matrix_extension_requests(engine) -> dict[str, int]:
         owner = db.staff_by_code(session=session, code="CB01")
         for code in ("NV001", "NV002"):
             task = db.task_by_code(session=session, code=code)
-            request = ExtensionRequest(task_id=task.id, staff_id=owner.id, old_deadline=task.deadline,
-                                       new_deadline=date(2030, 6, 30), reason="chờ số liệu", created_at=NOW)
+            request = ExtensionRequest(
+                task_id=task.id,
+                staff_id=owner.id,
+                old_deadline=task.deadline,
+                new_deadline=date(2030, 6, 30),
+                reason="chờ số liệu",
+                created_at=NOW,
+            )
             session.add(request)
             session.flush()
             ids[f"xreq_{code}"] = request.id
@@ -1074,8 +1154,11 @@ def matrix_milestones(engine) -> dict[str, int]:
     ids = {}
     with session_scope(engine) as session:
         for code, title, days in (("NV001", "Khảo sát sơ bộ", 1), ("NV003", "Số hóa hồ sơ quý I", -1)):
-            mark = Milestone(task_id=db.task_by_code(session=session, code=code).id, title=title,
-                             due_date=NOW.date() + timedelta(days=days))
+            mark = Milestone(
+                task_id=db.task_by_code(session=session, code=code).id,
+                title=title,
+                due_date=NOW.date() + timedelta(days=days),
+            )
             session.add(mark)
             session.flush()
             ids[f"ms_{code}"] = mark.id
@@ -1084,11 +1167,18 @@ def matrix_milestones(engine) -> dict[str, int]:
 
 def evidence_on(engine, emu, report_id: int) -> int:
     """An evidence file on a report, as if its author had sent it (the emulator knows its file id)."""
-    stored = emu._store_file(b"%PDF-1.4 minh chung", file_name="minh-chung.pdf", mime_type="application/pdf",
-                             kind="document")
+    stored = emu._store_file(
+        b"%PDF-1.4 minh chung", file_name="minh-chung.pdf", mime_type="application/pdf", kind="document"
+    )
     with session_scope(engine) as session:
-        item = Evidence(report_id=report_id, file_id=stored.file_id, file_unique_id=stored.file_unique_id,
-                        file_name="minh-chung.pdf", mime_type="application/pdf", size_bytes=len(stored.data))
+        item = Evidence(
+            report_id=report_id,
+            file_id=stored.file_id,
+            file_unique_id=stored.file_unique_id,
+            file_name="minh-chung.pdf",
+            mime_type="application/pdf",
+            size_bytes=len(stored.data),
+        )
         session.add(item)
         session.flush()
         return item.id
@@ -1096,12 +1186,25 @@ def evidence_on(engine, emu, report_id: int) -> int:
 
 def pending_task(engine, telegram_id: int, code: str, step: int | None = None) -> None:
     """A complete add-task conversation waiting for «Lưu» (or one at ``step``), as if left open."""
-    fields = {"code": code, "title": "Nhiệm vụ chờ lưu", "owner": "CB02", "accountable": "LD01", "rule": "",
-              "deadline": "2030-12-15", "expected": "Kết quả chờ lưu", "target": ""}
+    fields = {
+        "code": code,
+        "title": "Nhiệm vụ chờ lưu",
+        "owner": "CB02",
+        "accountable": "LD01",
+        "rule": "",
+        "deadline": "2030-12-15",
+        "expected": "Kết quả chờ lưu",
+        "target": "",
+    }
     step = len(STEPS) if step is None else step
     with session_scope(engine) as session:
-        db.set_flow(session=session, telegram_id=telegram_id, kind="newtask", data={"step": step, "fields": fields},
-                    expires_at=NOW + timedelta(minutes=25))
+        db.set_flow(
+            session=session,
+            telegram_id=telegram_id,
+            kind="newtask",
+            data={"step": step, "fields": fields},
+            expires_at=NOW + timedelta(minutes=25),
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -1160,7 +1263,8 @@ async def test_forged_button_does_not_reveal_the_code_of_a_task_out_of_scope(tra
         assert "⛔" in reply
         assert "NV003" not in reply and reply == unknown, (
             f"a forged {data!r} by the {role} reveals the code of task id {task.id} outside the scope: {reply!r} "
-            f"(for an unknown id the reply is {unknown!r})")
+            f"(for an unknown id the reply is {unknown!r})"
+        )
 
 
 async def test_a_task_taken_away_cannot_be_changed_through_the_buttons_of_an_old_report(tracked):
@@ -1175,18 +1279,25 @@ async def test_a_task_taken_away_cannot_be_changed_through_the_buttons_of_an_old
     sent = await officer.say("/baocao NV001 50 đã thu 150 phiếu")
     card = [m for m in sent if m.chat_id == OFFICER_ID][0]
     own = d.last_report_by("CB01")
-    await admin.check("/giao NV001 CB02", ok("Đã giao lại", effect=lambda d: d.task("NV001").owner_id ==
-                                            d.staff("CB02").id), lambda: admin.say("/giao NV001 CB02"), typed="")
+    await admin.check(
+        "/giao NV001 CB02",
+        ok("Đã giao lại", effect=lambda d: d.task("NV001").owner_id == d.staff("CB02").id),
+        lambda: admin.say("/giao NV001 CB02"),
+        typed="",
+    )
     admin.verdict()
-    await officer.check("/suabaocao NV001 100", no(OUT_OF_SCOPE), lambda: officer.say("/suabaocao NV001 100"),
-                        typed="NV001")
+    await officer.check(
+        "/suabaocao NV001 100", no(OUT_OF_SCOPE), lambda: officer.say("/suabaocao NV001 100"), typed="NV001"
+    )
     for data in (f"k:{own.id}:100", f"kb:{own.id}"):
-        await officer.check(f"the old report's button {data}", no("⛔"), lambda data=data: officer.press(card, data),
-                            typed="NV001")
+        await officer.check(
+            f"the old report's button {data}", no("⛔"), lambda data=data: officer.press(card, data), typed="NV001"
+        )
     task = d.task("NV001")
     if (task.progress, task.status) != (50, "in_progress"):
-        officer.problems.append(f"CB01 moved NV001 (no longer his) to {task.progress}% / {task.status} "
-                                "through an old report's buttons")
+        officer.problems.append(
+            f"CB01 moved NV001 (no longer his) to {task.progress}% / {task.status} through an old report's buttons"
+        )
     officer.verdict()
 
 
@@ -1206,13 +1317,35 @@ async def test_html_in_names_and_titles_does_not_break_any_reply(tracked):
             s = db.staff_by_code(session=session, code=code)
             s.full_name = f"Nguyễn <Văn> & {code}"
             session.add(s)
-    for role, commands in (("officer", ["/start", "/nhiemvu", "/baocao NV001 30 ghi chú <b>x</b> & y",
-                                        "/suabaocao NV001 35 <i>sửa</i>", "/xuatbaocao"]),
-                           ("manager", ["/start", "/tonghop", f"/donvi {DIVISION}", "/donvi",
-                                        "/baocao NV003 vướng mắc chờ <ý kiến> & số liệu"]),
-                           ("ward", ["/tonghop", "/donvi Phú Hội"]),
-                           ("admin", ["/tonghop", "/nhatky", "/nhatky NV001", "/capnhatchitieu", "/giao NV003 CB01",
-                                      "/giahan NV005 31/12/2030 vì <lý do> & khác", "/moi CB03"])):
+    for role, commands in (
+        (
+            "officer",
+            [
+                "/start",
+                "/nhiemvu",
+                "/baocao NV001 30 ghi chú <b>x</b> & y",
+                "/suabaocao NV001 35 <i>sửa</i>",
+                "/xuatbaocao",
+            ],
+        ),
+        (
+            "manager",
+            ["/start", "/tonghop", f"/donvi {DIVISION}", "/donvi", "/baocao NV003 vướng mắc chờ <ý kiến> & số liệu"],
+        ),
+        ("ward", ["/tonghop", "/donvi Phú Hội"]),
+        (
+            "admin",
+            [
+                "/tonghop",
+                "/nhatky",
+                "/nhatky NV001",
+                "/capnhatchitieu",
+                "/giao NV003 CB01",
+                "/giahan NV005 31/12/2030 vì <lý do> & khác",
+                "/moi CB03",
+            ],
+        ),
+    ):
         run = Run(application, emu, engine, role)
         for text in commands:
             sent = await run.say(text)
