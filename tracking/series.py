@@ -56,10 +56,9 @@ from tracking.refusals import Refused
 from tracking.service import (
     Actor,
     NewTask,
-    accountable_leader,
     find_or_create_target,
+    new_task_people,
     require_manager,
-    scoped_staff,
     staff_in_scope,
 )
 
@@ -276,17 +275,7 @@ def add_series(
         from tracking import refusals as no
 
         raise no.TaskCodeTaken(new.code)
-    owner = scoped_staff(session, actor, new.owner_code)
-    accountable = accountable_leader(session, actor, new.accountable_code)
-    missing = [
-        label
-        for label, value in (("nhiệm vụ", new.title), ("kết quả cần đạt", new.expected_result))
-        if not value.strip()
-    ]
-    if missing:
-        from tracking import refusals as no
-
-        raise no.Missing(missing)
+    owner, accountable = new_task_people(session, actor, new)
     target = find_or_create_target(session, new.target) if new.target.strip() else None
     series = TaskSeries(
         code=new.code,

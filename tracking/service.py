@@ -473,11 +473,9 @@ def find_or_create_target(session: Session, text: str) -> Target:
     return target
 
 
-def add_task(session: Session, actor: Actor, new: NewTask, *, today: date, at: datetime | None = None) -> Task:
-    """A new task, by an admin or a manager for the people of their scope; its owner is told."""
-    require_manager(actor, "thêm nhiệm vụ")
-    if db.task_by_code(session=session, code=new.code) is not None:
-        raise no.TaskCodeTaken(new.code)
+def new_task_people(session: Session, actor: Actor, new: NewTask) -> tuple[Staff, Staff]:
+    """The owner and the accountable leader of a new task or periodic report, both within the
+    actor's scope; refused when the task or its expected result is missing."""
     owner = scoped_staff(session, actor, new.owner_code)
     accountable = accountable_leader(session, actor, new.accountable_code)
     missing = [
@@ -487,6 +485,15 @@ def add_task(session: Session, actor: Actor, new: NewTask, *, today: date, at: d
     ]
     if missing:
         raise no.Missing(missing)
+    return owner, accountable
+
+
+def add_task(session: Session, actor: Actor, new: NewTask, *, today: date, at: datetime | None = None) -> Task:
+    """A new task, by an admin or a manager for the people of their scope; its owner is told."""
+    require_manager(actor, "thêm nhiệm vụ")
+    if db.task_by_code(session=session, code=new.code) is not None:
+        raise no.TaskCodeTaken(new.code)
+    owner, accountable = new_task_people(session, actor, new)
     for day in (new.deadline, new.start_date):
         if day is not None:
             try:
