@@ -17,7 +17,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from telegram import Bot
@@ -59,6 +59,7 @@ class ReminderCycle:
     ) -> None:
         self.engine = engine
         self.retention = retention
+        self._purged_on: date | None = None  # the purge runs once a day, not at every scan
         self.exports = exports  # the export worker, for weekly digests' workbooks
         self.config = config
         self.clock = clock
@@ -77,7 +78,8 @@ class ReminderCycle:
             forget_handled_updates(session, before=now - HANDLED_UPDATES_KEPT)
             forget_heartbeats(session, before=now - HANDLED_UPDATES_KEPT)
             beat(session, process=PROCESS, at=now)
-            purged = purge(session, before=now - self.retention)
+            purged = {} if self._purged_on == now.date() else purge(session, before=now - self.retention)
+        self._purged_on = now.date()
         if any(purged.values()):
             log.info(
                 "purged after %s days: %s",

@@ -336,3 +336,21 @@ def test_each_reminder_cycle_purges_after_the_days_set(engine, settings):
     keep_30.scan_now()
     with session_scope(engine) as session:
         assert session.exec(select(Outbox.photo)).one() is None
+        session.add(
+            Outbox(
+                key="sent-50-days-ago",
+                kind="digest",
+                chat_id=1,
+                text="y",
+                photo=b"png",
+                status=OUTBOX_SENT,
+                created_at=now - timedelta(days=50),
+            )
+        )
+    keep_30.scan_now()  # the same day: the purge ran already
+    with session_scope(engine) as session:
+        assert session.exec(select(Outbox.photo).where(Outbox.key == "sent-50-days-ago")).one() == b"png"
+    now += timedelta(days=1)
+    keep_30.scan_now()  # the next day it runs again
+    with session_scope(engine) as session:
+        assert session.exec(select(Outbox.photo).where(Outbox.key == "sent-50-days-ago")).one() is None
