@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from storage.db import session_scope
 from storage.models import Evidence, Report, Task
 from storage.tracking import task_by_code
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, seed_tracking
+from tests.people import count, task_of
 
 
 @pytest.fixture
@@ -21,16 +22,6 @@ def tracked_data(engine):
     """The sample staff and tasks, no bot running."""
     seed_tracking(engine)
     return engine
-
-
-def _task(engine, code: str) -> Task:
-    with session_scope(engine) as session:
-        return task_by_code(session=session, code=code)
-
-
-def _count(engine, model, *where) -> int:
-    with session_scope(engine) as session:
-        return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 # --------------------------------------------------------------------------
@@ -45,7 +36,7 @@ async def test_one_line_report_opens_the_note_and_evidence_window(tracked):
     assert "Bỏ qua ghi chú" in saved.plain_text and "minh chứng" in saved.plain_text
     stored = await officer.send_document("du-thao.pdf", b"%PDF-1.4 du thao")
     assert "Đã lưu minh chứng" in stored.plain_text
-    assert _count(engine, Evidence) == 1
+    assert count(engine, Evidence) == 1
     noted = await officer.say("đã gửi lãnh đạo phòng góp ý")
     assert "Đã thêm ghi chú" in noted.plain_text
     with session_scope(engine) as session:
@@ -54,7 +45,7 @@ async def test_one_line_report_opens_the_note_and_evidence_window(tracked):
     # The window is closed by the note: a text now is a question again, a file is refused.
     refused = await officer.send_document("khac.pdf", b"%PDF-1.4")
     assert "Chỉ quản trị viên" in refused.plain_text
-    assert _count(engine, Evidence) == 1
+    assert count(engine, Evidence) == 1
 
 
 async def test_one_line_report_window_closes_with_skip(tracked):
@@ -65,7 +56,7 @@ async def test_one_line_report_window_closes_with_skip(tracked):
     assert "vướng mắc" in done.plain_text
     refused = await officer.send_document("khac.pdf", b"%PDF-1.4")
     assert "Chỉ quản trị viên" in refused.plain_text
-    assert _count(engine, Evidence) == 0
+    assert count(engine, Evidence) == 0
 
 
 # --------------------------------------------------------------------------
@@ -128,7 +119,7 @@ async def test_a_weekday_that_does_not_exist_is_refused_with_an_example(tracked)
     refused = await manager.say("/dangkytonghop hằng tuần thứ 8")
     assert "Không hiểu thứ «thu 8»" in refused.plain_text
     assert "/dangkytonghop hằng tuần thứ 2 07:30" in refused.plain_text
-    assert _count(engine, Subscription) == 0
+    assert count(engine, Subscription) == 0
     done = await manager.say("/dangkytonghop hằng tuần thứ bảy 07:30")
     assert "Đã đăng ký" in done.plain_text
     with session_scope(engine) as session:
@@ -211,10 +202,10 @@ async def test_a_role_change_that_changes_nothing_is_said_and_not_logged(tracked
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
     same = await admin.say("/vaitro CB01 cán bộ")
     assert "đã là cán bộ" in same.plain_text and "không có gì thay đổi" in same.plain_text
-    assert _count(engine, AuditEntry, AuditEntry.action == "role") == 0
+    assert count(engine, AuditEntry, AuditEntry.action == "role") == 0
     changed = await admin.say("/vaitro CB01 lãnh đạo")
     assert "→ lãnh đạo" in changed.plain_text
-    assert _count(engine, AuditEntry, AuditEntry.action == "role") == 1
+    assert count(engine, AuditEntry, AuditEntry.action == "role") == 1
 
 
 async def test_a_percentage_target_takes_0_to_100_with_a_decimal_comma(tracked):
@@ -227,10 +218,10 @@ async def test_a_percentage_target_takes_0_to_100_with_a_decimal_comma(tracked):
     listing = await admin.say("/capnhatchitieu")
     assert "82,5%" in listing.plain_text and "82.5" not in listing.plain_text
     code = re.search(r"(CT\d+) Chỉ số SIPAS", listing.plain_text).group(1)
-    before = _count(engine, TargetValue)
+    before = count(engine, TargetValue)
     refused = await admin.say(f"/capnhatchitieu {code} 1.720")
     assert "từ 0 đến 100" in refused.plain_text and "82,5" in refused.plain_text
-    assert _count(engine, TargetValue) == before
+    assert count(engine, TargetValue) == before
     recorded = await admin.say(f"/capnhatchitieu {code} 86,5 quý III")
     assert "86,5%" in recorded.plain_text and "82,5%" in recorded.plain_text
 
@@ -342,7 +333,7 @@ async def test_the_audit_log_is_paged_with_the_count(tracked):
                 entity="task",
                 entity_code=f"NV{100 + i}",
             )
-    total = _count(engine, AuditEntry)
+    total = count(engine, AuditEntry)
     assert total > 40
     admin = emu.chat(emu.user(ADMIN_ID, "Minh"))
     first = await admin.say("/nhatky")
@@ -445,17 +436,17 @@ async def test_reimporting_an_older_sheet_does_not_undo_an_extension_without_con
     assert "không có gì được ghi" in text
     assert "NV003 đã đổi trong chat" in text and "Phạm Quốc Hùng" in text and "→ 30/06/2026" in text
     assert "tệp ghi 05/03/2026" in text and "«ghi đè»" in text
-    assert _task(engine, "NV003").deadline == date(2026, 6, 30)  # kept
+    assert task_of(engine, "NV003").deadline == date(2026, 6, 30)  # kept
     # A sheet that agrees with the chat (or touches other fields only) goes in.
     fixed = sheet.replace(b"05/03/2026", b"30/06/2026")
     assert "Đã nhập" in (await admin.send_document("nhiem-vu.csv", fixed)).plain_text
-    assert _task(engine, "NV003").deadline == date(2026, 6, 30)
+    assert task_of(engine, "NV003").deadline == date(2026, 6, 30)
     # After that import, the old date is a change of the sheet's own: confirmed with «ghi đè».
     await manager.say("/giahan NV003 31/07/2026 thêm thời gian tổng hợp")
     assert "không có gì được ghi" in (await admin.send_document("nhiem-vu.csv", fixed)).plain_text
     done = await admin.send_document("nhiem-vu.csv", fixed, caption="ghi đè")
     assert "Đã nhập" in done.plain_text
-    assert _task(engine, "NV003").deadline == date(2026, 6, 30)
+    assert task_of(engine, "NV003").deadline == date(2026, 6, 30)
     with session_scope(engine) as session:
         line = session.exec(
             select(AuditEntry)
@@ -504,7 +495,7 @@ async def test_the_demos_sample_data_gives_the_leader_something_to_act_on(runnin
     assert sent.document is not None and sent.file_name == "bien-ban-tap-huan.pdf"
     confirm = next(data for _, data in review.buttons() if data.startswith("rc:"))
     assert "NV008" in (await leader.press(review, confirm)).plain_text
-    assert _task(engine, "NV008").status == "done"
+    assert task_of(engine, "NV008").status == "done"
     asked = await leader.say("/xem NV001")
     assert "chờ đủ 300 phiếu" in asked.plain_text
     assert any(data.startswith("xa:") for _, data in asked.buttons())
