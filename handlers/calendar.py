@@ -32,6 +32,12 @@ def national(context: Context) -> OfficeCalendar:
     return OfficeCalendar(settings.work_week, settings.public_holidays)
 
 
+def office_of(session: Session, context: Context) -> OfficeCalendar:
+    """The office's calendar (the national one with the office's own days), as the reminders read it:
+    what lateness on a card or in a list is counted by."""
+    return office.office_calendar(session, national(context))
+
+
 async def working_day(update: Update, context: Context) -> None:
     await _set(update, context, OFFICE_WORKDAY, copy.WORKDAY_USAGE)
 

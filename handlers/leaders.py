@@ -21,6 +21,7 @@ from telegram.error import BadRequest
 import texts.leaders as copy
 from bot.context import Context
 from handlers.buttons import Invalid, button
+from handlers.calendar import office_of
 from handlers.common import (
     actor_of,
     answer_button,
@@ -54,7 +55,7 @@ async def watch(update: Update, context: Context) -> None:
         wanted = leaders.read_filter(session, actor, text)
         if isinstance(wanted, leaders.UnitChoice):
             return wanted
-        return leaders.watch_page(session, actor, wanted, page=1, today=day)
+        return leaders.watch_page(session, actor, wanted, page=1, today=day), office_of(session, context)
 
     result = await guarded(update, context, work)
     if result is None:
@@ -62,7 +63,8 @@ async def watch(update: Update, context: Context) -> None:
     if isinstance(result, leaders.UnitChoice):
         await reply(update, copy.unit_choice_message(result), reply_markup=copy.unit_choice_keyboard(result))
         return
-    await reply(update, copy.watch_message(result, day), reply_markup=copy.watch_keyboard(result))
+    found, calendar = result
+    await reply(update, copy.watch_message(found, day, calendar), reply_markup=copy.watch_keyboard(found))
 
 
 def _page(data: str) -> tuple[int, leaders.Watch]:
@@ -83,11 +85,13 @@ async def watch_page(update: Update, context: Context, page: int = 1, wanted: le
     day = context.today
 
     def work(session: Session, actor: Actor):
-        return leaders.watch_page(session, actor, wanted or leaders.Watch(), page=page, today=day)
+        return leaders.watch_page(session, actor, wanted or leaders.Watch(), page=page, today=day), office_of(
+            session, context
+        )
 
-    result = await _as_actor(update, context, work)
+    result, calendar = await _as_actor(update, context, work)
     await answer_button(update)
-    await edit_or_send(update, copy.watch_message(result, day), copy.watch_keyboard(result))
+    await edit_or_send(update, copy.watch_message(result, day, calendar), copy.watch_keyboard(result))
 
 
 # --------------------------------------------------------------------------
@@ -104,18 +108,23 @@ async def show(update: Update, context: Context) -> None:
         await reply(update, copy.SHOW_USAGE)
         return
     day, tz = context.today, context.settings.tz
-    found = await guarded(update, context, lambda session, actor: leaders.card(session, actor, code))
-    if found is not None:
-        await reply(update, copy.card(found, day, tz), reply_markup=copy.card_keyboard(found))
+    shown = await guarded(update, context, lambda session, actor: _card(session, actor, context, code))
+    if shown is not None:
+        found, calendar = shown
+        await reply(update, copy.card(found, day, tz, calendar), reply_markup=copy.card_keyboard(found))
+
+
+def _card(session: Session, actor: Actor, context: Context, task: str | int):
+    return leaders.card(session, actor, task), office_of(session, context)
 
 
 @button()
 async def open_card(update: Update, context: Context, task_id: int = 0, *_) -> None:
     """``cd:<task id>`` (a line of /theodoi, a notice about a task): the task's card."""
     day, tz = context.today, context.settings.tz
-    found = await _as_actor(update, context, lambda session, actor: leaders.card(session, actor, task_id))
+    found, calendar = await _as_actor(update, context, lambda session, actor: _card(session, actor, context, task_id))
     await answer_button(update)
-    await send_html(context.bot, chat_id_of(update), copy.card(found, day, tz), copy.card_keyboard(found))
+    await send_html(context.bot, chat_id_of(update), copy.card(found, day, tz, calendar), copy.card_keyboard(found))
 
 
 @button()

@@ -27,6 +27,7 @@ import texts.tasks as copy
 from bot.context import Context
 from handlers import buttons, flows
 from handlers.buttons import button
+from handlers.calendar import office_of
 from handlers.common import (
     actor_of,
     answer_button,
@@ -43,6 +44,7 @@ from handlers.common import (
     user_id,
 )
 from handlers.flows import Kind
+from reminders.calendar import OfficeCalendar
 from storage import tracking as db
 from storage.db import get_row
 from storage.models import Task
@@ -63,16 +65,23 @@ async def list_tasks(update: Update, context: Context) -> None:
     """``/nhiemvu``: the first page of one's open tasks (ten a page, ◀ ▶ to the others: ``tp``)."""
     if not await private_only(update):
         return
-    result = await guarded(update, context, lambda session, actor: paging.my_tasks(session, actor))
+    result = await guarded(update, context, lambda session, actor: _my_tasks(session, actor, context))
     if result is not None:
         text, markup = _tasks_page(*result, context.today)
         await reply(update, text, reply_markup=markup)
 
 
-def _tasks_page(name: str, page: paging.Page, day):
+def _my_tasks(
+    session: Session, actor: Actor, context: Context, page: int = 0
+) -> tuple[str, paging.Page, OfficeCalendar]:
+    name, found = paging.my_tasks(session, actor, page=page)
+    return name, found, office_of(session, context)
+
+
+def _tasks_page(name: str, page: paging.Page, calendar: OfficeCalendar, day):
     where = dict(first=page.first, page=page.number, pages=page.pages)
     return (
-        copy.my_tasks_message(name, page.items, page.total, day, **where),
+        copy.my_tasks_message(name, page.items, page.total, day, calendar, **where),
         copy.my_tasks_keyboard(page.items, **where),
     )
 
@@ -80,8 +89,10 @@ def _tasks_page(name: str, page: paging.Page, day):
 @button()
 async def tasks_page(update: Update, context: Context, number: int = 0, *_) -> None:
     """``tp:<page>`` under /nhiemvu: another page of the presser's own open tasks (whoever sent the list)."""
-    name, page = await _as_actor(update, context, lambda session, actor: paging.my_tasks(session, actor, page=number))
-    text, markup = _tasks_page(name, page, context.today)
+    name, page, calendar = await _as_actor(
+        update, context, lambda session, actor: _my_tasks(session, actor, context, page=number)
+    )
+    text, markup = _tasks_page(name, page, calendar, context.today)
     await answer_button(update)
     await edit_or_send(update, "\n".join(text), markup)
 
@@ -312,11 +323,12 @@ async def open_task(update: Update, context: Context, task_id: int = 0, *_) -> N
         task = service.visible_task(session, actor, task_id)
         if not service.can_report(session, actor, task):
             raise no.NotOwnTask(task.code, doing="button")
-        return service.task_lines(session, [task])[0]
+        return service.task_lines(session, [task])[0], office_of(session, context)
 
-    line = await _as_actor(update, context, work)
+    line, calendar = await _as_actor(update, context, work)
     await answer_button(update)
-    await send_html(context.bot, chat_id_of(update), copy.task_card(line, day), copy.report_keyboard(line.task.id))
+    card = copy.task_card(line, day, calendar)
+    await send_html(context.bot, chat_id_of(update), card, copy.report_keyboard(line.task.id))
 
 
 @button()

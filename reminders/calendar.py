@@ -31,6 +31,8 @@ With no overrides, a calendar answers exactly as the reminder policy's
 Counting conventions (``start``/``end`` are dates, ``n`` an int):
     working_days_after(start, end)    working days d with start < d <= end
     working_days_between(start, end)  working days d with start <= d <= end
+    days_late(deadline, today)        working_days_after(deadline, today): how late a
+                                      task is, the one rule of lateness
     add_working_days(day, n)          n > 0: the n-th working day after day;
                                       n = 0: day, or the next working day;
                                       n < 0: the |n|-th working day before day
@@ -192,6 +194,11 @@ class OfficeCalendar:
         count += sum(start < day <= end and not self._national_working_day(day) for day in self.working_days)
         count -= sum(start < day <= end and self._national_working_day(day) for day in self.days_off)
         return count
+
+    def days_late(self, deadline: date, today: date) -> int:
+        """How late a task due on ``deadline`` is on ``today``: the working days after the deadline up
+        to today (0 when not past). The one rule of lateness, wherever it is counted or said."""
+        return self.working_days_after(deadline, today)
 
     def working_days_between(self, start: date, end: date) -> int:
         """The number of working days d with start <= d <= end, both included

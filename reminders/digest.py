@@ -21,6 +21,7 @@ from sqlalchemy import DateTime, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from reminders.calendar import OfficeCalendar
 from reminders.ranking import ScoreTally
 from storage import calendar as office
 from storage.leaders import unlinked_staff
@@ -30,6 +31,7 @@ from texts.calendar import away_block
 from texts.common import STATUS_ICONS, STATUS_LABELS, esc, number
 from texts.review import unlinked_block
 from texts.talk import blocked_block
+from texts.tasks import overdue_words
 
 OVERDUE = "overdue"
 BLOCKED_LINES = 5  # blocked tasks listed with their reasons; then "… và k nhiệm vụ khác"
@@ -42,7 +44,7 @@ class OverdueItem:
     owner_name: str
     owner_code: str
     deadline: date
-    days_late: int  # days past the deadline: working days when the digest has a calendar, else calendar days
+    days_late: int  # working days past the deadline (OfficeCalendar.days_late)
     progress: int
 
 
@@ -86,7 +88,6 @@ class Digest:
     unreachable_count: int
     # Owners of open tasks away on leave today, with their leave (tracking.leave): who, until when.
     away: list = field(default_factory=list)
-    working_days: bool = False  # days_late counted in working days of the office's calendar
     # Staff of the scope who never linked Telegram (storage.leaders.unlinked_staff): told nothing.
     unlinked: list = field(default_factory=list, compare=False)
     unlinked_count: int = field(default=0, compare=False)
@@ -165,9 +166,9 @@ class DigestTally:
     def __init__(
         self, *, today: date, now: datetime, stale_days: int = 7, scores: ScoreTally | None = None, calendar=None
     ) -> None:
-        # The office's calendar (reminders.calendar.OfficeCalendar, its own days included): lateness in
-        # working days, as the reminders and escalations count it; None: calendar days.
-        self.calendar = calendar
+        # The office's calendar (its own days included; None: the national one): lateness in working
+        # days, the one rule the reminders, escalations, lists and cards count it by.
+        self.calendar = calendar if calendar is not None else OfficeCalendar()
         self.scores = scores  # the units' scoreboard, gathered on the way
         self.today = today
         self.now = now
@@ -269,13 +270,10 @@ class DigestTally:
             blocked=blocked,
             blocked_count=len(self.blocked),
             away=away,
-            working_days=self.calendar is not None,
         )
 
     def _late(self, deadline: date) -> int:
-        if self.calendar is None:
-            return (self.today - deadline).days
-        return self.calendar.working_days_after(deadline, self.today)
+        return self.calendar.days_late(deadline, self.today)
 
 
 def _targets_of(session: Session, target_ids: set[int]) -> list[Target]:
@@ -410,7 +408,7 @@ def _overdue_block(digest: Digest) -> str:
     lines = [f"<b>{STATUS_ICONS[OVERDUE]} Quá hạn ({digest.overdue_count})</b>"]
     lines += [
         f"• <code>{esc(i.code)}</code> {esc(i.title)} — {esc(i.owner_name)}, "
-        f"trễ {i.days_late} ngày{' làm việc' if digest.working_days else ''} ({i.progress}%)"
+        f"{overdue_words(i.days_late)} ({i.progress}%)"
         for i in digest.overdue
     ]
     return "\n".join(lines + _more(digest.overdue_count, len(digest.overdue), "nhiệm vụ"))

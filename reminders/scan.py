@@ -46,6 +46,7 @@ from storage.tracking import batches
 from texts.calendar import on_behalf
 from texts.common import STATUS_LABELS, esc, number, pack
 from texts.periodic import workbook_caption
+from texts.tasks import overdue_words
 from tracking import series
 from tracking import subscriptions as owners
 from tracking.export import ExportWorkers
@@ -478,16 +479,14 @@ def reminder_message(
         who = f"{esc(owner.full_name)} ({esc(owner.code)})" if owner else "?"
         text = (
             f"🔺 <b>Báo cáo lãnh đạo</b>: nhiệm vụ {head}\n"
-            f"do {who} thực hiện đã quá hạn {latest.days} ngày làm việc (hạn {deadline}).\n{progress}\n"
+            f"do {who} thực hiện đã {overdue_words(latest.days)} (hạn {deadline}).\n{progress}\n"
             "Đề nghị đồng chí đôn đốc hoặc xem xét gia hạn. Xem chung: /tonghop"
         )
         return text, None
     kinds = {d.kind for d in dues}
     if "overdue" in kinds or task.deadline < today:
-        when = f"🔴 Đã quá hạn ({deadline})"
         late = max((d.days for d in dues if d.kind == "overdue"), default=0)
-        if late:
-            when += f", trễ {late} ngày làm việc"
+        when = f"🔴 Đã {overdue_words(late)} (hạn {deadline})"
     elif task.deadline == today or "due_today" in kinds:
         when = f"⏰ Hạn là <b>hôm nay</b> ({deadline})"
     else:

@@ -229,7 +229,9 @@ def test_counts_by_status_and_overdue(engine, world):
 
 def test_overdue_list_is_most_late_first_with_days_late(engine, world):
     digest = digest_of(engine, Scope(everything=True))
-    assert [(i.code, i.days_late) for i in digest.overdue] == [("NV01", 5), ("NV03", 2), ("NV05", 1)]
+    # Working days of the national calendar (the one rule of lateness), today a Sunday: NV01 due on
+    # Tuesday 10/06 is 3 working days late; NV03 (Friday) and NV05 (Saturday) no working day yet.
+    assert [(i.code, i.days_late) for i in digest.overdue] == [("NV01", 3), ("NV03", 0), ("NV05", 0)]
     first = digest.overdue[0]
     assert (first.owner_name, first.owner_code, first.progress, first.deadline) == (
         "Nguyễn Văn A",
@@ -313,7 +315,8 @@ def test_blocks_read_well_and_escape_user_text(engine, world):
     assert "Tổng số nhiệm vụ: <b>5</b>" in text
     assert "🔵 Đang thực hiện: 2" in text and "🔴 Quá hạn: 2" in text
     assert "<b>🔴 Quá hạn (2)</b>" in text
-    assert "• <code>NV01</code> Khảo sát SIPAS — Nguyễn Văn A, trễ 5 ngày (40%)" in text
+    assert "• <code>NV01</code> Khảo sát SIPAS — Nguyễn Văn A, quá hạn 3 ngày làm việc (40%)" in text
+    assert "Sửa quy chế &lt;một cửa&gt; &amp; liên thông — Nguyễn Văn A, quá hạn (30%)" in text
     assert "Sửa quy chế &lt;một cửa&gt; &amp; liên thông" in text and "<một cửa>" not in text
     assert "<b>⏳ Chưa báo cáo 7 ngày (2)</b>" in text
     assert "• <code>NV02</code> Số hóa hồ sơ — Trần Thị B, chưa báo cáo lần nào" in text

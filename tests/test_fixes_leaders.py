@@ -5,6 +5,7 @@ of lateness, names in /themnhiemvu, and paging /nhiemvu and /nhatky."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 import pytest
@@ -13,7 +14,7 @@ from sqlmodel import select
 from storage.db import session_scope
 from storage.models import Evidence, Report, Task
 from storage.tracking import task_by_code
-from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, seed_tracking
+from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER2_ID, OFFICER_ID, seed_tracking
 from tests.people import count, task_of
 
 
@@ -231,20 +232,46 @@ async def test_a_percentage_target_takes_0_to_100_with_a_decimal_comma(tracked):
 # --------------------------------------------------------------------------
 
 
-async def test_lateness_is_counted_in_working_days_in_the_digest_and_the_escalation(tracked):
+def _about(text: str, code: str) -> str:
+    """The part of a list about one task: from its code to the next task's."""
+    start = text.index(code) + len(code)
+    after = re.search(r"NV\d{3}", text[start:])
+    return text[start - len(code) : start + (after.start() if after else len(text))]
+
+
+async def _lateness_everywhere(emu, code: str) -> dict[str, str]:
+    """How ``code``'s lateness reads to its owner (CB02: /nhiemvu, the card its button opens) and its
+    leader (LD01: /theodoi, /xem, /tonghop)."""
+    owner = emu.chat(emu.user(OFFICER2_ID, "Nam"))
+    leader = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    mine = await owner.say("/nhiemvu")
+    card = await owner.click(mine, code)
+    watched = await leader.say("/theodoi quá hạn")
+    shown = await leader.say(f"/xem {code}")
+    digest = await leader.say("/tonghop")
+    return {
+        "/nhiemvu": _about(mine.plain_text, code),
+        "thẻ báo cáo": card.plain_text,
+        "/theodoi": _about(watched.plain_text, code),
+        "/xem": shown.plain_text,
+        "/tonghop": next(row for row in digest.plain_text.split("\n") if code in row),
+    }
+
+
+async def test_lateness_is_one_rule_said_one_way_on_the_card_the_lists_the_digest_and_the_escalation(tracked):
     from datetime import date
 
     from reminders.cycle import ReminderCycle
     from reminders.dispatch import Dispatcher, Pacer
     from reminders.scan import ScanConfig
+    from storage.models import OFFICE_DAY_OFF, OfficeDay
 
     application, emu, engine = tracked
-    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
-    # NV003 was due Thursday 05/03: Friday, Monday and today (Tuesday 10/03) are 3 working days,
-    # 5 calendar days.
-    digest = await manager.say("/tonghop")
-    line = next(row for row in digest.plain_text.split("\n") if "NV003" in row and "trễ" in row)
-    assert "trễ 3 ngày làm việc" in line, line
+    # NV003 (CB02's, LD01 answers for it) was due Thursday 05/03: Friday, Monday and today (Tuesday
+    # 10/03) are 3 working days, the weekend between them 5 calendar days.
+    for where, text in (await _lateness_everywhere(emu, "NV003")).items():
+        assert "quá hạn 3 ngày làm việc" in text, (where, text)
+        assert "quá hạn 5" not in text and "trễ" not in text, (where, text)
 
     settings = application.bot_data.settings
     clock = application.bot_data.clock
@@ -266,14 +293,13 @@ async def test_lateness_is_counted_in_working_days_in_the_digest_and_the_escalat
     )
     assert "quá hạn 3 ngày làm việc" in escalation.plain_text
 
-    # The office's own day off counts in the digest as in the reminders: Friday 06/03 off, 2 working days.
-    from storage.models import OFFICE_DAY_OFF, OfficeDay
-
+    # The office's own day off counts everywhere: Friday 06/03 off, 2 working days late.
     with session_scope(engine) as session:
         session.add(OfficeDay(day=date(2026, 3, 6), kind=OFFICE_DAY_OFF, note="nghỉ bù của tỉnh"))
-    unit = await manager.say("/donvi Phòng Cải cách hành chính")
-    line = next(row for row in unit.plain_text.split("\n") if "NV003" in row and "trễ" in row)
-    assert "trễ 2 ngày làm việc" in line, line
+    for where, text in (await _lateness_everywhere(emu, "NV003")).items():
+        assert "quá hạn 2 ngày làm việc" in text, (where, text)
+    unit = await emu.chat(emu.user(MANAGER_ID, "Hùng")).say("/donvi Phòng Cải cách hành chính")
+    assert "quá hạn 2 ngày làm việc" in next(row for row in unit.plain_text.split("\n") if "NV003" in row)
 
 
 # --------------------------------------------------------------------------

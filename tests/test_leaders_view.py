@@ -223,7 +223,7 @@ async def test_card_shows_the_five_points_history_and_conversation(tracked):
         "Sở Thông tin",
         "Rõ tiến độ",
         "40%",
-        "quá hạn 5 ngày",
+        "quá hạn 3 ngày làm việc",  # Thursday 05/03 to Tuesday 10/03: the digest's count
         "Xong hồ sơ quý I",
         "60%",
         "Rõ hiệu quả",

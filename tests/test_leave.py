@@ -139,7 +139,7 @@ async def test_over_a_reminder_day_the_substitute_gets_it_on_behalf_and_the_owne
     # Back on Monday: the owner hears again (not late enough for a nag yet), the substitute no more.
     mark = len(emu.sent)
     back = await day_by_day(cycle, clock, emu, date(2026, 3, 16), date(2026, 3, 17), OFFICER_ID, "NV001")
-    assert sorted(back) == [date(2026, 3, 17)] and "trễ 2 ngày làm việc" in back[date(2026, 3, 17)][0]
+    assert sorted(back) == [date(2026, 3, 17)] and "quá hạn 2 ngày làm việc" in back[date(2026, 3, 17)][0]
     assert about(emu, OFFICER2_ID, "NV001", mark) == []
 
 
@@ -157,7 +157,7 @@ async def test_without_a_substitute_the_escalation_waits_until_they_are_back(tra
     clock.set(date(2026, 3, 19))
     escalated = about(emu, MANAGER_ID, "NV001")
     assert len(escalated) == 1 and "quá hạn 4 ngày làm việc" in escalated[0]
-    assert "trễ 4 ngày làm việc" in owner[date(2026, 3, 19)][0]  # her own nag of the day she is back
+    assert "quá hạn 4 ngày làm việc" in owner[date(2026, 3, 19)][0]  # her own nag of the day she is back
 
 
 async def test_ending_leave_early_brings_the_reminders_back_from_today(tracked):
@@ -174,7 +174,7 @@ async def test_ending_leave_early_brings_the_reminders_back_from_today(tracked):
     assert "trở lại làm việc từ hôm nay (17/03/2026)" in ended.plain_text
     assert leaves(engine) == [("CB01", date(2026, 3, 16), date(2026, 3, 16), None)]
     owner = await day_by_day(cycle, clock, emu, date(2026, 3, 17), date(2026, 3, 17), OFFICER_ID, "NV001")
-    assert "trễ 2 ngày làm việc" in owner[date(2026, 3, 17)][0]
+    assert "quá hạn 2 ngày làm việc" in owner[date(2026, 3, 17)][0]
     leader = await day_by_day(cycle, clock, emu, date(2026, 3, 18), date(2026, 3, 18), MANAGER_ID, "NV001")
     assert "quá hạn 3 ngày làm việc" in leader[date(2026, 3, 18)][0]  # on time: she is back
     with session_scope(engine) as session:

@@ -252,7 +252,7 @@ async def test_a_make_up_saturday_gets_reminders(tracked):
     assert sorted(got) == [date(2026, 3, 13), date(2026, 3, 14), date(2026, 3, 17)], got
     assert "Còn 1 ngày" in got[date(2026, 3, 13)][0]
     assert "Hạn là hôm nay" in got[date(2026, 3, 14)][0]
-    assert "trễ 2 ngày làm việc" in got[date(2026, 3, 17)][0]
+    assert "quá hạn 2 ngày làm việc" in got[date(2026, 3, 17)][0]
 
 
 async def test_without_the_office_day_the_saturday_is_quiet(tracked):

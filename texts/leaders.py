@@ -14,6 +14,7 @@ from texts.common import LIMIT, STATUS_LABELS, clip, esc, local, tg_len
 from texts.tasks import deadline_text, status_text
 
 if TYPE_CHECKING:
+    from reminders.calendar import OfficeCalendar
     from tracking.leaders import Card, UnitChoice, WatchPage
 
 # --------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def _filters_named(page: WatchPage) -> list[str]:
     return named
 
 
-def watch_message(page: WatchPage, today: date) -> str:
+def watch_message(page: WatchPage, today: date, calendar: OfficeCalendar) -> str:
     """One message: the filters, how many, the page, a numbered line per task (a button each)."""
     named = _filters_named(page)
     head = f"👁 <b>Theo dõi nhiệm vụ</b> · {esc(page.scope_title)}"
@@ -73,7 +74,7 @@ def watch_message(page: WatchPage, today: date) -> str:
         who = f" · 👤 {esc(clip(line.owner.full_name, 40))}" if line.owner is not None else ""
         rows.append(
             f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 70))}\n"
-            f"    ⏰ {deadline_text(task, today)} · 📈 {task.progress}% · {status_text(task, today)}{who}"
+            f"    ⏰ {deadline_text(task, today)} · 📈 {task.progress}% · {status_text(task, today, calendar)}{who}"
         )
     tail = "Bấm một nhiệm vụ để mở thẻ nhiệm vụ."
     if not named:
@@ -192,7 +193,7 @@ def _person(staff) -> str:
     return f"{esc(staff.full_name)} ({esc(staff.code)})" if staff is not None else "—"
 
 
-def _five(c: Card, today: date, tz: tzinfo, long: int) -> list[str]:
+def _five(c: Card, today: date, tz: tzinfo, long: int, calendar: OfficeCalendar) -> list[str]:
     task = c.task
     blocks = [f"📋 <b>{esc(task.code)}</b> · <b>{esc(clip(task.title, 300))}</b>"]
     what = f"<b>Rõ việc</b>: {esc(clip(task.title, 300))}"
@@ -208,7 +209,7 @@ def _five(c: Card, today: date, tz: tzinfo, long: int) -> list[str]:
         who.append(f"🤝 Phối hợp: {esc(clip(task.coordinating_units, long))}")
     blocks.append("\n".join(who))
     when = [
-        f"<b>Rõ tiến độ</b>: 📈 <b>{task.progress}%</b> · {status_text(task, today)}",
+        f"<b>Rõ tiến độ</b>: 📈 <b>{task.progress}%</b> · {status_text(task, today, calendar)}",
         (f"🗓 Bắt đầu: {task.start_date:%d/%m/%Y} · " if task.start_date else "🗓 ")
         + f"⏰ Hạn: {deadline_text(task, today)}",
     ]
@@ -285,12 +286,13 @@ def _history(c: Card, tz: tzinfo, note: int, shown: int) -> list[str]:
 _BUDGETS = ((600, 10, 300), (400, 10, 150), (300, 10, 60), (200, 5, 40), (120, 3, 0))
 
 
-def card(c: Card, today: date, tz: tzinfo) -> str:
+def card(c: Card, today: date, tz: tzinfo, calendar: OfficeCalendar) -> str:
     """The card in one message, under Telegram's 4096 UTF-16 units whatever the texts (long ones
-    are cut, «…»; with very long texts fewer reports and comments are shown)."""
+    are cut, «…»; with very long texts fewer reports and comments are shown); lateness in working
+    days of the office's ``calendar``."""
     text = ""
     for long, shown, note in _BUDGETS:
-        text = "\n\n".join(_five(c, today, tz, long) + _history(c, tz, note, shown))
+        text = "\n\n".join(_five(c, today, tz, long, calendar) + _history(c, tz, note, shown))
         if tg_len(text) <= LIMIT:
             return text
     return text

@@ -8,6 +8,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from texts.common import clip, esc
+from texts.tasks import overdue_words
 
 PERCENTS = (25, 50, 75, 100)
 
@@ -109,8 +110,7 @@ def reminder_line(code: str, due, today: date) -> str:
     mark = due.milestone
     head = f"📍 Mốc “{esc(clip(mark.title, 200))}” của nhiệm vụ {esc(code)} đến hạn ngày {_day(mark.due)}"
     if due.kind == "ms_overdue" or mark.due < today:
-        late = f", trễ {due.days} ngày làm việc" if due.kind == "ms_overdue" else ""
-        return f"{head}: 🔴 đã quá hạn{late}."
+        return f"{head}: 🔴 đã {overdue_words(due.days if due.kind == 'ms_overdue' else 0)}."
     if mark.due == today or due.kind == "ms_due":
         return f"{head}: ⏰ <b>hôm nay</b>." if mark.due == today else f"{head}."
     return f"{head} (còn {(mark.due - today).days} ngày)."

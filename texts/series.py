@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from texts.common import STATUS_LABELS, esc
+from texts.tasks import overdue_words
 
 BOT_NAME = "bot (báo cáo định kỳ)"
 ACTION = "quản lý báo cáo định kỳ"
@@ -165,7 +166,7 @@ def period_status(groups, today: date, late_days) -> list[str]:
             for row in missing:
                 late = late_days(row.task)
                 when = (
-                    f"🔴 quá hạn {late} ngày làm việc (hạn {row.task.deadline:%d/%m/%Y})"
+                    f"🔴 {overdue_words(late)} (hạn {row.task.deadline:%d/%m/%Y})"
                     if late
                     else f"hạn {row.task.deadline:%d/%m/%Y}"
                 )

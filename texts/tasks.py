@@ -15,15 +15,25 @@ from texts import paging
 from texts.common import STATUS_ICONS, STATUS_LABELS, clip, esc, local
 
 if TYPE_CHECKING:
+    from reminders.calendar import OfficeCalendar
     from tracking.service import TaskLine
 
 PERCENTS = (0, 25, 50, 75, 100)
 
 
-def status_text(task: Task, today: date) -> str:
+def overdue_words(days: int) -> str:
+    """How late a task is, said one way wherever it is said (the card, /nhiemvu, /theodoi, the digest,
+    the reminders and the escalation): «quá hạn N ngày làm việc», counted by
+    ``reminders.calendar.OfficeCalendar.days_late``; a task past a deadline that no working day has
+    followed yet (due on Friday, seen on Saturday) is «quá hạn» without a count."""
+    return f"quá hạn {days} ngày làm việc" if days > 0 else "quá hạn"
+
+
+def status_text(task: Task, today: date, calendar: OfficeCalendar) -> str:
+    """The status, and how late in working days of the office's ``calendar`` when past the deadline."""
     label = f"{STATUS_ICONS.get(task.status, '')} {STATUS_LABELS.get(task.status, task.status)}"
     if task.status != STATUS_DONE and task.deadline < today:
-        label += f" · {STATUS_ICONS['overdue']} quá hạn {(today - task.deadline).days} ngày"
+        label += f" · {STATUS_ICONS['overdue']} {overdue_words(calendar.days_late(task.deadline, today))}"
     return label
 
 
@@ -37,13 +47,13 @@ def deadline_text(task: Task, today: date) -> str:
     return f"{when} (còn {days} ngày)"
 
 
-def task_card(line: TaskLine, today: date) -> str:
+def task_card(line: TaskLine, today: date, calendar: OfficeCalendar) -> str:
     """One message, under Telegram's 4096 UTF-16 units even when every character of the free texts is an emoji."""
     task = line.task
     parts = [
         f"<b>{esc(task.code)}</b> · {esc(clip(task.title, 500))}",
         f"⏰ Hạn: {deadline_text(task, today)}",
-        f"📈 Tiến độ: <b>{task.progress}%</b> · {status_text(task, today)}",
+        f"📈 Tiến độ: <b>{task.progress}%</b> · {status_text(task, today, calendar)}",
         f"🎯 Kết quả cần đạt: {esc(clip(task.expected_result, 600))}",
     ]
     if line.accountable is not None and line.accountable.id != task.owner_id:
@@ -106,7 +116,15 @@ ASK_NOTE = (
 
 
 def my_tasks_message(
-    name: str, lines: Sequence[TaskLine], total_open: int, today: date, *, first: int = 1, page: int = 0, pages: int = 1
+    name: str,
+    lines: Sequence[TaskLine],
+    total_open: int,
+    today: date,
+    calendar: OfficeCalendar,
+    *,
+    first: int = 1,
+    page: int = 0,
+    pages: int = 1,
 ) -> list[str]:
     """``/nhiemvu``: the officer's open tasks in one message, nearest deadline first; a button per task
     (:func:`my_tasks_keyboard`) opens its card with the report buttons. One message, not one per task:
@@ -122,7 +140,7 @@ def my_tasks_message(
         task = line.task
         rows.append(
             f"{number}. <b>{esc(task.code)}</b> · {esc(clip(task.title, 80))}\n"
-            f"    ⏰ {deadline_text(task, today)} · 📈 <b>{task.progress}%</b> · {status_text(task, today)}"
+            f"    ⏰ {deadline_text(task, today)} · 📈 <b>{task.progress}%</b> · {status_text(task, today, calendar)}"
         )
     return [head, *rows, "Bấm một nhiệm vụ để báo cáo tiến độ hoặc vướng mắc."]
 

@@ -600,4 +600,4 @@ def period_status(
 
 def overdue_days(task: Task, today: date, calendar: OfficeCalendar) -> int:
     """Working days late (the digest's and the escalation's one rule)."""
-    return calendar.working_days_after(task.deadline, today) if today > task.deadline else 0
+    return calendar.days_late(task.deadline, today)
