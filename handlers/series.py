@@ -3,6 +3,9 @@ and managers (the series whose owner is in their scope).
 
     /dinhky                          the series of the scope, each with its current instance
     /dinhky <mã> <quy tắc mới>       a new rule, from the next period (audited)
+    /dinhky <mã> ten <tên mới>       a new title, from the next period's instance (audited)
+    /dinhky <mã> giao <mã cán bộ>    a new owner (of the caller's scope), from the next period's
+                                     instance; the new and the old owner told (audited)
     /dinhky <mã> dung                no more instances (audited)
     /kybaocao [mã]                   who has and has not submitted for the current period (or the
                                      period of an instance's code)
@@ -43,9 +46,15 @@ async def series(update: Update, context: Context) -> None:
             return USAGE
         if key(args[1]) in service.END_WORDS:
             return service.end_series(session, actor, code=args[0], today=today)
-        return service.change_rule(
-            session, actor, code=args[0], text=args[1], today=today, calendar=office_calendar(session, base)
-        )
+        word, _, rest = args[1].partition(" ")
+        calendar = office_calendar(session, base)
+        if key(word) in service.TITLE_WORDS:
+            return service.change_title(session, actor, code=args[0], title=rest, today=today, calendar=calendar)
+        if key(word) in service.OWNER_WORDS:
+            return service.change_owner(
+                session, actor, code=args[0], staff_code=rest, today=today, calendar=calendar, at=context.now
+            )
+        return service.change_rule(session, actor, code=args[0], text=args[1], today=today, calendar=calendar)
 
     result = await guarded(update, context, work)
     if result is None:
@@ -54,6 +63,8 @@ async def series(update: Update, context: Context) -> None:
         await reply(update, copy.SERIES_USAGE)
     elif isinstance(result, service.RuleChange):
         await reply(update, copy.rule_changed(result))
+    elif isinstance(result, service.SeriesChange):
+        await reply(update, copy.series_changed(result))
     else:
         await reply(update, copy.ended(*result))
 

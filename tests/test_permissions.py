@@ -320,6 +320,18 @@ def rule_of(code: str, day: str):
     return check
 
 
+def series_is(code: str, *, title: str | None = None, owner: str | None = None):
+    def check(d: DB) -> bool:
+        from storage.series import series_by_code
+
+        owner_id = d.staff(owner).id if owner else None
+        with session_scope(d.engine) as session:
+            found = series_by_code(session=session, code=code)
+            return (title is None or found.title == title) and (owner_id is None or found.owner_id == owner_id)
+
+    return check
+
+
 def ended(code: str):
     def check(d: DB) -> bool:
         from storage.series import series_by_code
@@ -684,6 +696,12 @@ COMMANDS = [
     row("series", "/dinhky", "/series", "DK-P hằng quý ngày 20 tháng cuối quý",
         no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Áp dụng từ kỳ Quý II/2026", effect=rule_of("DK-P", "20")),
         no(SERIES_SCOPE),       ok("Áp dụng từ kỳ Quý II/2026", effect=rule_of("DK-P", "20"))),
+    row("series", "/dinhky", "/series", "DK-P ten Báo cáo CCHC quý thử quyền",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Đã đổi tên", effect=series_is("DK-P", title="Báo cáo CCHC quý thử quyền")),
+        no(SERIES_SCOPE),       ok("Đã đổi tên", effect=series_is("DK-P", title="Báo cáo CCHC quý thử quyền"))),
+    row("series", "/dinhky", "/series", "DK-P giao CB02",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Lê Văn Nam (CB02)", effect=series_is("DK-P", owner="CB02")),
+        no(SERIES_SCOPE),       ok("Lê Văn Nam (CB02)", effect=series_is("DK-P", owner="CB02"))),
     row("series", "/dinhky", "/series", "DK-P dung",
         no(UNLINKED),           no(MANAGERS_ONLY),                     ok("Đã dừng", effect=ended("DK-P")),
         no(SERIES_SCOPE),       ok("Đã dừng", effect=ended("DK-P"))),

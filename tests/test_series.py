@@ -1,7 +1,7 @@
 """Periodic reports end to end: a quarterly report imported from a task sheet makes this quarter's
 instance, reminds on schedule, shows the leader who has and has not submitted, and makes the next
 quarter's instance when it begins; a series made mid-period with /themnhiemvu; a rule changed with
-/dinhky taking effect from the next period; ending a series; month ends (the 31st, February in common
+/dinhky taking effect from the next period, and so a new title or owner; ending a series; month ends (the 31st, February in common
 and leap years, a holiday) through the whole path. On the injected clock, cycles run by hand."""
 
 from __future__ import annotations
@@ -11,8 +11,17 @@ from datetime import date
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import STATUS_DONE, AuditEntry, Task, TaskSeries
-from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, STRANGER_ID, WARD_MANAGER_ID, WARD_OFFICER_ID
+from storage.models import STATUS_DONE, AuditEntry, Staff, Task, TaskSeries
+from tests.conftest import (
+    ADMIN_ID,
+    MANAGER_ID,
+    OFFICER2_ID,
+    OFFICER_ID,
+    STRANGER_ID,
+    WARD_MANAGER_ID,
+    WARD_OFFICER_ID,
+)
+from tests.people import task_of
 from tests.test_office_calendar import about, cycle_of, day_by_day, scanned_through
 from tracking.series import period_from_key
 
@@ -248,6 +257,86 @@ async def test_dinhky_refuses_callers_outside_the_scope_and_bad_input(tracked):
     assert audits(engine, "BCQ-P") == [audits(engine, "BCQ-P")[0]]  # nothing changed
     with session_scope(engine) as session:
         assert session.exec(select(TaskSeries).where(TaskSeries.code == "BCQ-P")).one().ended_on is None
+
+
+async def test_a_new_title_and_owner_take_effect_next_period_audited_and_both_owners_told(tracked):
+    application, emu, engine = tracked
+    clock = application.bot_data.clock
+    cycle = cycle_of(application, engine)
+    await _import(emu, QUARTERLY)
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    renamed = (await manager.say("/dinhky BCQ-P ten  Báo cáo CCHC quý   của Phòng")).plain_text
+    assert "Đã đổi tên của báo cáo định kỳ BCQ-P" in renamed, renamed
+    assert "«Báo cáo kết quả CCHC quý» → «Báo cáo CCHC quý của Phòng»" in renamed
+    assert "Áp dụng từ kỳ Quý II/2026 (hạn 15/06/2026)" in renamed and "BCQ-P-2026Q1 giữ nguyên tên" in renamed
+    given = (await manager.say("/dinhky bcq-p giao cb02")).plain_text
+    assert "«Nguyễn Thị Lan (CB01)» → «Lê Văn Nam (CB02)»" in given, given
+    assert "Áp dụng từ kỳ Quý II/2026" in given and "BCQ-P-2026Q1 giữ nguyên người thực hiện" in given
+    assert audits(engine, "BCQ-P")[-2:] == [
+        ("series_change", "Báo cáo kết quả CCHC quý", "Báo cáo CCHC quý của Phòng"),
+        ("series_change", "Nguyễn Thị Lan (CB01)", "Lê Văn Nam (CB02)"),
+    ]
+    with session_scope(engine) as session:
+        notes = session.exec(
+            select(AuditEntry.field, AuditEntry.note).where(AuditEntry.action == "series_change")
+        ).all()
+    assert [field for field, _ in notes] == ["Nhiệm vụ", "Người thực hiện"]
+    assert all("áp dụng từ kỳ Quý II/2026" in note for _, note in notes), notes
+    # The period under way keeps its title and owner; the listing shows the series' new ones.
+    q1 = task_of(engine, "BCQ-P-2026Q1")
+    assert q1.title == "Báo cáo kết quả CCHC quý" and staff_code(engine, q1.owner_id) == "CB01"
+    listing = (await manager.say("/dinhky")).plain_text
+    assert "Báo cáo CCHC quý của Phòng" in listing and "Lê Văn Nam (CB02)" in listing
+
+    clock.set(date(2026, 3, 11))
+    await cycle.run()  # the notices go out
+    assert any("Đồng chí được giao báo cáo định kỳ BCQ-P" in text for text in about(emu, OFFICER2_ID, "BCQ-P"))
+    told = about(emu, OFFICER_ID, "BCQ-P")
+    assert any("được giao cho Lê Văn Nam (CB02) từ kỳ Quý II/2026" in text for text in told), told
+    # The next quarter's instance is the new owner's, under the new title.
+    clock.set(date(2026, 4, 1))
+    await cycle.run()
+    q2 = task_of(engine, "BCQ-P-2026Q2")
+    assert q2.title == "Báo cáo CCHC quý của Phòng" and staff_code(engine, q2.owner_id) == "CB02"
+    assert any("BCQ-P-2026Q2" in text for text in about(emu, OFFICER2_ID, "BCQ-P-2026Q2"))
+    assert task_of(engine, "BCQ-W-2026Q2").title == "Báo cáo kết quả CCHC quý"  # the ward's own series
+
+
+async def test_a_new_title_or_owner_is_refused_outside_the_scope_and_for_an_unknown_staff_code(tracked):
+    _, emu, engine = tracked
+    await _import(emu, QUARTERLY)
+    ward = emu.chat(emu.user(WARD_MANAGER_ID, "Mai"))
+    for command in ("/dinhky BCQ-P ten Báo cáo khác", "/dinhky BCQ-P giao CB03"):
+        answer = (await ward.say(command)).plain_text
+        assert "Không có báo cáo định kỳ mã «BCQ-P»" in answer and "Nguyễn Thị Lan" not in answer, command
+    officer = emu.chat(emu.user(OFFICER_ID, "Lan"))
+    stranger = emu.chat(emu.user(STRANGER_ID, "Khách"))
+    for command in ("/dinhky BCQ-P ten Báo cáo khác", "/dinhky BCQ-P giao CB02"):
+        assert "Chỉ lãnh đạo" in (await officer.say(command)).plain_text, command
+        assert "chưa được gắn" in (await stranger.say(command)).plain_text, command
+    manager = emu.chat(emu.user(MANAGER_ID, "Hùng"))
+    cases = {
+        "/dinhky BCQ-P giao XX99": "Không có cán bộ mã «XX99» trong phạm vi",
+        "/dinhky BCQ-P giao CB03": "Không có cán bộ mã «CB03» trong phạm vi",  # the ward's officer
+        "/dinhky BCQ-P giao CB01": "đã do Nguyễn Thị Lan (CB01) thực hiện",
+        "/dinhky BCQ-P giao": "Gõ mã cán bộ nhận",
+        "/dinhky BCQ-P giao CB02 CB01": "Gõ mã cán bộ nhận",
+        "/dinhky BCQ-P ten": "Gõ tên mới",
+        "/dinhky BCQ-P tên Báo cáo kết quả CCHC quý": "đã có tên «Báo cáo kết quả CCHC quý»",
+    }
+    for command, expected in cases.items():
+        answer = (await manager.say(command)).plain_text
+        assert expected in answer, (command, answer)
+    assert "Ví dụ: /dinhky BCQ-P giao CB02" in (await manager.say("/dinhky BCQ-P giao XX99")).plain_text
+    assert audits(engine, "BCQ-P") == [audits(engine, "BCQ-P")[0]]  # nothing changed
+    with session_scope(engine) as session:
+        series = session.exec(select(TaskSeries).where(TaskSeries.code == "BCQ-P")).one()
+        assert series.title == "Báo cáo kết quả CCHC quý" and staff_code(engine, series.owner_id) == "CB01"
+
+
+def staff_code(engine, staff_id: int) -> str:
+    with session_scope(engine) as session:
+        return session.get(Staff, staff_id).code
 
 
 # --------------------------------------------------------------------------

@@ -171,8 +171,8 @@ def help_text(is_admin: bool) -> str:
         "(hoặc «Trả lại» kèm lý do).",
         "• Lãnh đạo: /themnhiemvu — giao nhiệm vụ mới theo từng bước «5 rõ»; /giao &lt;mã NV&gt; &lt;mã CB&gt; — "
         "giao lại; /giahan &lt;mã NV&gt; &lt;ngày&gt; &lt;lý do&gt; — gia hạn (trong phạm vi của mình).",
-        "• Lãnh đạo: /dinhky [&lt;mã&gt; &lt;quy tắc mới&gt; | &lt;mã&gt; dung] — báo cáo định kỳ (đổi quy tắc từ kỳ "
-        "sau, dừng); /kybaocao [mã] — ai đã nộp, ai chưa nộp kỳ này.",
+        "• Lãnh đạo: /dinhky [&lt;mã&gt; &lt;quy tắc mới&gt; | ten &lt;tên&gt; | giao &lt;mã CB&gt; | dung] — báo cáo "
+        "định kỳ (đổi từ kỳ sau, dừng); /kybaocao [mã] — ai đã nộp, ai chưa nộp kỳ này.",
         "• /huy — thôi thao tác đang làm dở.",
         "",
         "Viết tắt được hiểu: CCHC, TTHC, DVC, DVCTT, UBND, HĐND, BHYT, SIPAS, PAR INDEX...",

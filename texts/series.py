@@ -22,9 +22,17 @@ SERIES_USAGE = (
     "• <code>/dinhky</code> — các báo cáo định kỳ trong phạm vi của đồng chí\n"
     "• <code>/dinhky &lt;mã&gt; &lt;quy tắc mới&gt;</code> — đổi quy tắc, áp dụng từ kỳ sau "
     "(kỳ hiện tại giữ nguyên hạn)\n"
+    "• <code>/dinhky &lt;mã&gt; ten &lt;tên mới&gt;</code> — đổi tên, áp dụng từ kỳ sau\n"
+    "• <code>/dinhky &lt;mã&gt; giao &lt;mã cán bộ&gt;</code> — giao cho người khác, áp dụng từ kỳ sau "
+    "(kỳ hiện tại vẫn do người cũ thực hiện)\n"
     "• <code>/dinhky &lt;mã&gt; dung</code> — dừng, không tạo kỳ mới\n"
-    "Ví dụ: <code>/dinhky BC-Q hằng quý ngày 20 tháng cuối quý</code>"
+    "Ví dụ: <code>/dinhky BC-Q hằng quý ngày 20 tháng cuối quý</code>, "
+    "<code>/dinhky BC-Q ten Báo cáo CCHC hằng quý</code>, <code>/dinhky BC-Q giao CB02</code>"
 )
+TITLE_FIELD = "Nhiệm vụ"  # the task sheet's column names, as the audit log of an import writes them
+OWNER_FIELD = "Người thực hiện"
+TITLE_USAGE = "Gõ tên mới sau chữ <code>ten</code>. Ví dụ: <code>/dinhky BC-Q ten Báo cáo CCHC hằng quý</code>."
+OWNER_USAGE = "Gõ mã cán bộ nhận sau chữ <code>giao</code>. Ví dụ: <code>/dinhky BC-Q giao CB02</code>."
 PERIOD_USAGE = (
     "Cách dùng: <code>/kybaocao [mã]</code> — ai đã nộp, ai chưa nộp báo cáo định kỳ kỳ này; "
     "mã của một báo cáo định kỳ (ví dụ <code>/kybaocao BC-Q</code>) hoặc của một kỳ "
@@ -129,6 +137,58 @@ def rule_changed(change) -> str:
             f"Kỳ hiện tại <code>{esc(change.current.code)}</code> giữ nguyên hạn {change.current.deadline:%d/%m/%Y}."
         )
     return "\n".join(lines)
+
+
+def person(staff) -> str:
+    return f"{staff.full_name} ({staff.code})" if staff is not None else "?"
+
+
+def same_title(series) -> str:
+    return f"Báo cáo định kỳ <code>{esc(series.code)}</code> đã có tên «{esc(series.title)}»."
+
+
+def same_owner(series, owner) -> str:
+    return f"Báo cáo định kỳ <code>{esc(series.code)}</code> đã do {esc(person(owner))} thực hiện."
+
+
+def unknown_owner(series, code: str) -> str:
+    return (
+        f"Không có cán bộ mã «{esc(code)}» trong phạm vi của đồng chí. Kiểm tra lại mã (cột «Mã cán bộ» "
+        f"trong danh sách). Ví dụ: <code>/dinhky {esc(series.code)} giao CB02</code>."
+    )
+
+
+def series_changed(change) -> str:
+    """/dinhky's answer to a new title or owner."""
+    s = change.series
+    what = "tên" if change.field == TITLE_FIELD else "người thực hiện"
+    lines = [
+        f"🔁 Đã đổi {what} của báo cáo định kỳ <code>{esc(s.code)}</code>:",
+        f"«{esc(change.old)}» → «{esc(change.new)}».",
+        f"Áp dụng từ kỳ {esc(change.next.period.label)} (hạn {change.next.due:%d/%m/%Y}).",
+    ]
+    if change.current is not None:
+        lines.append(f"Kỳ hiện tại <code>{esc(change.current.code)}</code> giữ nguyên {what}.")
+    if s.ended_on is not None:
+        lines.append(f"Báo cáo này đã dừng từ {s.ended_on:%d/%m/%Y}: thay đổi áp dụng khi chạy lại.")
+    return "\n".join(lines)
+
+
+def owner_given(series, nxt) -> str:
+    """To the new owner of a series."""
+    return (
+        f"🔁 Đồng chí được giao báo cáo định kỳ <b>{esc(series.code)}</b> — {esc(series.title)} "
+        f"({esc(series.rule)}), từ kỳ {esc(nxt.period.label)} (hạn {nxt.due:%d/%m/%Y}). "
+        "Nhiệm vụ của kỳ sẽ hiện trong /nhiemvu khi kỳ bắt đầu."
+    )
+
+
+def owner_taken(series, owner, nxt) -> str:
+    """To the previous owner of a series: the period under way stays theirs."""
+    return (
+        f"🔁 Báo cáo định kỳ <b>{esc(series.code)}</b> — {esc(series.title)} được giao cho "
+        f"{esc(person(owner))} từ kỳ {esc(nxt.period.label)}. Các kỳ đã giao đồng chí vẫn do đồng chí thực hiện."
+    )
 
 
 def ended(series, current) -> str:

@@ -22,9 +22,11 @@ Changing and ending (``/dinhky``; admins, and managers for the series whose owne
     instance is the period after the last one made, under the new rule (a quarterly series made
     monthly in November goes on with January when the fourth quarter's instance exists). Ending a
     series makes no more instances; the ones made stay. A new rule given to an ended series starts it
-    again, from the next period. Both are audited (entity ``task_series``). A sheet's row changes the
-    series' other fields (title, owner, leader...) for the instances to come, audited likewise; an
-    ended series stays ended when its row is imported again.
+    again, from the next period. Both are audited (entity ``task_series``). A new title or owner
+    (``/dinhky <mã> ten <tên mới>``, ``/dinhky <mã> giao <mã cán bộ>``: someone of the actor's scope)
+    is the next period's instance's: the instances made keep theirs; audited likewise, the new and the
+    old owner told. A sheet's row changes the series' other fields (title, owner, leader...) for the
+    instances to come, audited likewise; an ended series stays ended when its row is imported again.
 
 Who has and has not reported this period (``/kybaocao``)
     A report sent by several owners or units is several series with the same title and rule: the
@@ -67,6 +69,8 @@ log = logging.getLogger(__name__)
 ENTITY = "task_series"
 CATCH_UP = 12  # instances one series may make in one scan (after a long downtime)
 END_WORDS = {"dung", "dừng", "ket thuc", "stop", "end", "huy"}
+TITLE_WORDS = {"ten", "title", "name"}  # /dinhky <mã> ten <tên mới>
+OWNER_WORDS = {"giao", "nguoi", "owner", "assign"}  # /dinhky <mã> giao <mã cán bộ>
 SUBMITTED = (STATUS_REVIEW, STATUS_DONE)
 RULE_FIELD = "Định kỳ"
 
@@ -487,6 +491,98 @@ def change_rule(
     )
     current = store.instance_of(session=session, series_id=series.id, period_key=last.key) if last is not None else None
     return RuleChange(series, old, resumed, current, nxt)
+
+
+@dataclass
+class SeriesChange:
+    """A series' new title or owner, for the instances to come (``field``: ``TITLE_FIELD`` or
+    ``OWNER_FIELD``); the instances made keep theirs."""
+
+    series: TaskSeries
+    field: str
+    old: str
+    new: str
+    current: Task | None  # the latest instance made: keeps its title and owner
+    next: Instance  # the next period's instance, the first with the new title or owner
+
+
+def _next_instance(session: Session, series: TaskSeries, today: date, calendar: OfficeCalendar):
+    """The latest instance made, and the next period's instance under the series' rule."""
+    rule = recurrence.parse(series.rule)
+    last = last_period(session, series)
+    upcoming = next_period_after(rule, last.end) if last is not None else None
+    nxt = (
+        recurrence.instance(rule, upcoming, calendar)
+        if upcoming is not None
+        else recurrence.first_instance(rule, today, calendar)
+    )
+    current = store.instance_of(session=session, series_id=series.id, period_key=last.key) if last is not None else None
+    return current, nxt
+
+
+def _audit_change(session: Session, actor: Actor, series: TaskSeries, label: str, old: str, new: str, nxt) -> None:
+    db.audit(
+        session=session,
+        actor=actor.staff,
+        actor_name=actor.name,
+        action="series_change",
+        entity=ENTITY,
+        entity_code=series.code,
+        field=label,
+        old=old,
+        new=new,
+        note=copy.from_period(nxt),
+    )
+
+
+def change_title(
+    session: Session, actor: Actor, *, code: str, title: str, today: date, calendar: OfficeCalendar
+) -> SeriesChange:
+    """A series' new title, from the next period's instance on (``/dinhky <mã> ten <tên mới>``); audited."""
+    series = scoped_series(session, actor, code)
+    title = " ".join(title.split())[:500]
+    if not title:
+        raise Refused(copy.TITLE_USAGE)
+    if title == series.title:
+        raise Refused(copy.same_title(series))
+    old, series.title, series.updated_at = series.title, title, utcnow()
+    session.add(series)
+    current, nxt = _next_instance(session, series, today, calendar)
+    _audit_change(session, actor, series, copy.TITLE_FIELD, old, title, nxt)
+    return SeriesChange(series, copy.TITLE_FIELD, old, title, current, nxt)
+
+
+def change_owner(
+    session: Session, actor: Actor, *, code: str, staff_code: str, today: date, calendar: OfficeCalendar, at: datetime
+) -> SeriesChange:
+    """A series given to someone of the actor's scope, from the next period's instance on (``/dinhky
+    <mã> giao <mã cán bộ>``; its host unit follows the owner, as ``/giao`` does); audited, the new and
+    the old owner told."""
+    from tracking import refusals as no
+    from tracking.service import scoped_staff
+
+    series = scoped_series(session, actor, code)
+    staff_code = staff_code.strip()
+    if not staff_code or len(staff_code.split()) > 1:
+        raise Refused(copy.OWNER_USAGE)
+    try:
+        owner = scoped_staff(session, actor, staff_code)
+    except no.StaffNotFound:
+        raise Refused(copy.unknown_owner(series, staff_code)) from None
+    previous = session.get(Staff, series.owner_id)
+    if owner.id == series.owner_id:
+        raise Refused(copy.same_owner(series, owner))
+    series.owner_id, series.host_unit_id, series.updated_at = owner.id, owner.unit_id, utcnow()
+    session.add(series)
+    current, nxt = _next_instance(session, series, today, calendar)
+    old, new = copy.person(previous), copy.person(owner)
+    _audit_change(session, actor, series, copy.OWNER_FIELD, old, new, nxt)
+    told = ((owner, "to", copy.owner_given(series, nxt)), (previous, "from", copy.owner_taken(series, owner, nxt)))
+    for staff, way, text in told:
+        notices.tell_staff(
+            session, staff, key=f"series:{series.id}:{way}:{owner.id}:{at.isoformat()}", text=text, now=at
+        )
+    return SeriesChange(series, copy.OWNER_FIELD, old, new, current, nxt)
 
 
 def end_series(session: Session, actor: Actor, *, code: str, today: date) -> tuple[TaskSeries, Task | None]:
