@@ -21,6 +21,7 @@ from sqlalchemy import DateTime, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
+from reminders import milestones as marks
 from reminders.calendar import OfficeCalendar
 from reminders.ranking import ScoreTally
 from storage import calendar as office
@@ -94,6 +95,9 @@ class Digest:
     # Blocked tasks with their reasons, the first BLOCKED_LINES by code: (code, title, owner, reason).
     blocked: list = field(default_factory=list)
     blocked_count: int = 0
+    # The scope's milestones not done, past their date or due soon, as a block (reminders.milestones):
+    # the same in /tonghop, /donvi and the scheduled digests; "" when there are none.
+    milestones: str = field(default="", compare=False)
 
 
 def build_digest(
@@ -129,15 +133,22 @@ def scan_digest(*, session: Session, scope: Scope, tally: DigestTally, title: st
     add = tally.add
     for row in rows:
         add(*row)
-    return with_unlinked(
+    digest = with_unlinked(
         session=session, digest=tally.digest(session=session, title=title, limit=limit), scope=scope, limit=limit
     )
+    return with_milestones(session=session, digest=digest, scope=scope)
 
 
 def with_unlinked(*, session: Session, digest: Digest, scope: Scope, limit: int = 15) -> Digest:
     """``digest`` with the staff of ``scope`` not connected to Telegram (they hear of nothing)."""
     unlinked = unlinked_staff(session=session, scope=scope, limit=1000)
     digest.unlinked, digest.unlinked_count = unlinked[:limit], len(unlinked)
+    return digest
+
+
+def with_milestones(*, session: Session, digest: Digest, scope: Scope) -> Digest:
+    """``digest`` with the block of the scope's milestones not done (late, and due soon), if it has tasks."""
+    digest.milestones = marks.digest_block(session, scope=scope, today=digest.today) if digest.total else ""
     return digest
 
 
@@ -391,6 +402,8 @@ def digest_blocks(digest: Digest) -> list[str]:
         blocks.append(away_block(digest.away))
     if digest.unlinked:
         blocks.append(unlinked_block(digest.unlinked, digest.unlinked_count))
+    if digest.milestones:
+        blocks.append(digest.milestones)
     return blocks
 
 

@@ -554,7 +554,7 @@ def _render_digest(
 ) -> tuple[list[Outbox], dict[str, int]]:
     """The outbox rows of one subscription's digest for ``period``, and its counts: of the scope
     its owner has now (``owners.Stopped`` if they may no longer receive it)."""
-    from reminders.digest import DigestTally, digest_blocks, scan_digest, with_unlinked
+    from reminders.digest import DigestTally, digest_blocks, scan_digest, with_milestones, with_unlinked
     from reminders.ranking import ScoreTally, progress_chart
     from tracking.export import export_tasks
 
@@ -572,13 +572,11 @@ def _render_digest(
     if weekly and pending is None:
         workbook = export_tasks(session=session, scope=scope, today=today, tz=config.tz, tally=tally)
         digest = with_unlinked(session=session, digest=tally.digest(session=session, title=title), scope=scope)
+        digest = with_milestones(session=session, digest=digest, scope=scope)
     else:
         digest = scan_digest(session=session, scope=scope, tally=tally, title=title)
     counts = dict(digest.by_status, total=digest.total)
-    blocks = digest_blocks(digest)
-    milestones = marks.digest_block(session, scope=scope, today=today)  # not done: late, and due soon
-    if milestones and digest.total:
-        blocks.append(milestones)
+    blocks = digest_blocks(digest)  # its milestones not done (late, and due soon) as /tonghop shows them
     if sub.frequency in periodic.FREQUENCIES:  # this month or quarter against the one before
         blocks.insert(1, periodic.comparison_block(session, sub=sub, period=period, scope=scope, tz=config.tz))
     change = _change(sub.last_counts, counts)
