@@ -65,7 +65,8 @@ def button_handlers() -> list[CallbackQueryHandler]:
         # «✅ Đã xong» on a reminder asks «Xác nhận đã xong?» first (its «Đúng» is a 100 % report).
         CallbackQueryHandler(review.ask_done, pattern=family("d")),
         # A task reported 100 % awaiting review: the accountable leader confirms or returns it (asks the
-        # reason); under /tonghop: invite links for the scope's staff not connected to Telegram.
+        # reason); under /tonghop or a scheduled digest: invite links for the scope's staff not connected to
+        # Telegram, sent to the presser privately.
         CallbackQueryHandler(review.confirm, pattern=family("rc")),
         CallbackQueryHandler(review.send_back, pattern=family("rr")),
         CallbackQueryHandler(review.invite_all, pattern=family("iv")),

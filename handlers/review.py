@@ -6,23 +6,41 @@ Callback data (checked again on the server every time; each prefix a family in `
     rr:<task id>   «Trả lại»: asks for the reason as the next text (a database conversation), then
                    sends the task back to in progress
     iv:0           under /tonghop: invite links for every staff member of the scope not connected
+    iv:<sub id>    under a scheduled digest (a private chat or a group): the same for that digest's scope,
+                   for its owner, a manager above them or an admin; sent privately to the presser
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
+from html import unescape
 
 from sqlmodel import Session
 from telegram import Update
+from telegram.error import Forbidden
 
 import texts.review as copy
 from bot.context import Context
 from handlers import flows
 from handlers.buttons import button
-from handlers.common import actor_of, answer_button, guarded, in_db, message_of, reply, sender_id
+from handlers.common import (
+    actor_of,
+    answer_button,
+    guarded,
+    in_db,
+    is_private,
+    message_of,
+    render_refusal,
+    reply,
+    send_html,
+    sender_id,
+)
 from handlers.flows import Kind
 from storage import tracking as db
+from texts.common import pack
 from tracking import changes, review
+from tracking.refusals import Refused
 from tracking.service import Actor
 
 
@@ -74,11 +92,23 @@ async def continue_return(update: Update, context: Context, data: dict) -> bool:
 
 
 @button()
-async def invite_all(update: Update, context: Context, *_) -> None:
-    """``iv:0``: invite links for the scope's staff not connected, listed in a private reply."""
-    now = context.now
-    pairs, left = await _as_actor(update, context, lambda s, a: changes.invite_unlinked(s, a, now=now))
-    await answer_button(update)
+async def invite_all(update: Update, context: Context, subscription_id: int = 0, *_) -> None:
+    """``iv:0`` (under /tonghop: the presser's scope) or ``iv:<subscription id>`` (under a scheduled
+    digest, in a private chat or a group: that digest's scope): invite links for the staff not
+    connected. In a group they go to the presser's private chat, never into the group, and a refusal
+    is an alert to the presser alone."""
+    now, admins, private = context.now, context.settings.admin_ids, is_private(update)
+
+    def work(session: Session, actor: Actor):
+        return changes.invite_unlinked(session, actor, now=now, subscription_id=subscription_id, admin_ids=admins)
+
+    try:
+        pairs, left = await _as_actor(update, context, work)
+    except Refused as exc:
+        if private:
+            raise  # said in the chat (handlers.buttons)
+        await answer_button(update, _plain(render_refusal(exc)), alert=True)
+        return
     links = [(staff, f"https://t.me/{context.bot.username}?start={invite.code}") for invite, staff in pairs]
     expires = min((invite.expires_at for invite, _ in pairs), default=None)
     shown = (
@@ -86,7 +116,23 @@ async def invite_all(update: Update, context: Context, *_) -> None:
         if expires
         else ""
     )
-    await reply(update, copy.invites_made(links, left, shown))
+    blocks = copy.invites_made(links, left, shown)
+    if private:
+        await answer_button(update)
+        await reply(update, blocks)
+        return
+    try:
+        for chunk in pack(blocks):
+            await send_html(context.bot, sender_id(update), chunk)
+    except Forbidden:  # never started a private chat with the bot, or blocked it
+        await answer_button(update, copy.open_private_chat(context.bot.username), alert=True)
+        return
+    await answer_button(update, copy.invites_sent_privately(len(pairs)), alert=True)
+
+
+def _plain(html: str) -> str:
+    """An alert's text: Telegram shows it without markup."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 @button()

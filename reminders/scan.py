@@ -46,6 +46,7 @@ from storage.tracking import batches
 from texts.calendar import on_behalf
 from texts.common import STATUS_LABELS, esc, number, pack
 from texts.periodic import workbook_caption
+from texts.review import invite_all_keyboard
 from texts.tasks import overdue_words
 from tracking import series
 from tracking import subscriptions as owners
@@ -590,6 +591,8 @@ def _render_digest(
         Outbox(key=f"{key}:t{i}", kind="digest", chat_id=sub.chat_id, staff_id=sub.staff_id, text=chunk, not_before=now)
         for i, chunk in enumerate(pack(blocks))
     ]
+    if digest.unlinked:  # staff not connected: a button makes their invite links, sent privately (handlers.review)
+        rows[-1].markup = json.dumps(invite_all_keyboard(sub.id).to_dict(), ensure_ascii=False)
     if scores:
         rows.append(
             Outbox(

@@ -120,6 +120,7 @@ OUT_OF_SCOPE = (
 )
 ADMINS_ONLY = "Chỉ quản trị viên"
 MANAGERS_ONLY = "Chỉ lãnh đạo"
+NOT_DIGEST_MANAGER = "Chỉ lãnh đạo phụ trách phạm vi của bản tổng hợp này"
 NOT_YOURS = "không phải báo cáo của đồng chí"
 NO_OWN_REPORT = "chưa có báo cáo nào"
 NO_SUCH_UNIT = "Không có đơn vị"
@@ -832,6 +833,11 @@ BUTTONS = [
     row("buttons", "iv", None, "iv:0",
         no(UNLINKED),           no(MANAGERS_ONLY),                     ok("đều đã kết nối", ro=True),
         ok("đều đã kết nối", ro=True),  ok("đều đã kết nối", ro=True)),
+    # The same under a scheduled digest of LD01's (any chat; tests/test_digest_invites.py plays a group):
+    # its owner, a manager of a unit above his, or an admin; the ward's manager is refused.
+    row("buttons", "iv LD01 digest", None, "iv:{sub_LD01}",
+        no(UNLINKED),           no(MANAGERS_ONLY),                     ok("đều đã kết nối", ro=True),
+        no(NOT_DIGEST_MANAGER), ok("đều đã kết nối", ro=True)),
     # A milestone's percentage (under /baocao <mã> moc): its task's owner, and managers of its scope.
     row("buttons", "ms NV003", None, "ms:{ms_NV003}:100",
         no(UNLINKED),           no(OUT_OF_SCOPE),
@@ -1183,6 +1189,17 @@ def matrix_milestones(engine) -> dict[str, int]:
     return ids
 
 
+def matrix_subscription(engine) -> int:
+    """A daily digest of LD01's scope subscribed in his chat; its id."""
+    with session_scope(engine) as session:
+        sub = models.Subscription(
+            chat_id=MANAGER_ID, staff_id=db.staff_by_code(session=session, code="LD01").id, at_time="08:00"
+        )
+        session.add(sub)
+        session.flush()
+        return sub.id
+
+
 def evidence_on(engine, emu, report_id: int) -> int:
     """An evidence file on a report, as if its author had sent it (the emulator knows its file id)."""
     stored = emu._store_file(
@@ -1237,6 +1254,7 @@ async def test_buttons(tracked, role):
     ids["CB02"] = d.staff("CB02").id
     ids["ev_NV003"] = evidence_on(engine, emu, cb02_report)
     ids.update(matrix_milestones(engine))
+    ids["sub_LD01"] = matrix_subscription(engine)
     ids.update(matrix_extension_requests(engine))
     # Something in the role's own chat to press buttons on.
     base = [m for m in await run.say("/start") if m.chat_id == run.chat_id][0]

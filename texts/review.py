@@ -201,12 +201,42 @@ def unlinked_block(people: Sequence[Staff], total: int) -> str:
     lines += [f"• {who(s)}" for s in people]
     if total > len(people):
         lines.append(f"… và {total - len(people)} cán bộ khác")
-    lines.append("Lãnh đạo và quản trị viên gõ /tonghop rồi bấm «Tạo mã mời cho tất cả» để lấy đường dẫn mời.")
+    lines.append(
+        "Lãnh đạo phụ trách và quản trị viên bấm «Tạo mã mời cho tất cả» dưới bản tổng hợp: "
+        "đường dẫn mời được gửi riêng cho người bấm."
+    )
     return "\n".join(lines)
 
 
-def invite_all_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(INVITE_ALL, callback_data="iv:0")]])
+def invite_all_keyboard(subscription_id: int = 0) -> InlineKeyboardMarkup:
+    """Under a digest that lists staff not connected: ``iv:0`` under /tonghop (the presser's scope),
+    ``iv:<subscription id>`` under a scheduled digest (the scope of that digest)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(INVITE_ALL, callback_data=f"iv:{subscription_id}")]])
+
+
+def not_digest_manager() -> str:
+    return (
+        "Chỉ lãnh đạo phụ trách phạm vi của bản tổng hợp này hoặc quản trị viên mới tạo được mã mời "
+        "cho cán bộ chưa kết nối. Lãnh đạo gõ /tonghop trong chat riêng với bot để mời cán bộ của mình."
+    )
+
+
+DIGEST_GONE = (
+    "Bản tổng hợp định kỳ này đã dừng hoặc bị hủy đăng ký. Lãnh đạo gõ /tonghop trong chat riêng với bot "
+    "rồi bấm «Tạo mã mời cho tất cả»."
+)
+
+
+def invites_sent_privately(made: int) -> str:
+    return f"Đã gửi {made} mã mời vào chat riêng của đồng chí với bot." if made else "Đã trả lời trong chat riêng."
+
+
+def open_private_chat(username: str) -> str:
+    """An alert (at most 200 characters): the links go to a private chat the presser never opened."""
+    return (
+        f"Bot chưa nhắn riêng được cho đồng chí. Đồng chí mở chat với @{username}, bấm «Bắt đầu» "
+        "rồi bấm lại nút: mã mời chỉ gửi riêng, không đăng vào nhóm."
+    )
 
 
 def invites_made(rows: Sequence[tuple[Staff, str]], skipped: int, expires: str) -> list[str]:

@@ -17,7 +17,8 @@ from storage import leaders
 from storage.models import Invite, Staff, Task
 from tracking import notices
 from tracking.accounts import create_invite
-from tracking.service import Actor, require_manager
+from tracking.refusals import Refused
+from tracking.service import Actor, require_manager, staff_in_scope
 
 INVITES_AT_ONCE = 50  # invite links made by one press (the reply stays one message or two)
 
@@ -92,14 +93,20 @@ def unlinked(session: Session, actor: Actor, *, limit: int = 200) -> list[Staff]
     return leaders.unlinked_staff(session=session, scope=actor.scope(session), limit=limit)
 
 
-def invite_unlinked(session: Session, actor: Actor, *, now: datetime) -> tuple[list, int]:
+def invite_unlinked(
+    session: Session, actor: Actor, *, now: datetime, subscription_id: int = 0, admin_ids: Iterable[int] = ()
+) -> tuple[list, int]:
     """An invite for each unlinked staff member of the actor's scope (at most ``INVITES_AT_ONCE``):
     their open invite if they have one, else a new one (audited as ``/moi`` audits its own). The
-    (invite, staff) pairs, and how many are left for another press."""
+    (invite, staff) pairs, and how many are left for another press. With ``subscription_id``: those
+    of that scheduled digest's scope (``digest_unlinked``)."""
     from storage import tracking as db
 
     require_manager(actor, "tạo mã mời")
-    people = unlinked(session, actor, limit=10_000)
+    if subscription_id:
+        people = digest_unlinked(session, actor, subscription_id=subscription_id, admin_ids=admin_ids)
+    else:
+        people = unlinked(session, actor, limit=10_000)
     open_by_staff: dict[int, Invite] = {}
     for kept, _ in db.open_invites(session=session, now=now, limit=100_000):
         if not kept.relink:
@@ -113,3 +120,29 @@ def invite_unlinked(session: Session, actor: Actor, *, now: datetime) -> tuple[l
             else create_invite(session, actor, staff_code=staff.code, now=now, scoped=True)
         )
     return pairs, max(0, len(people) - INVITES_AT_ONCE)
+
+
+def digest_unlinked(session: Session, actor: Actor, *, subscription_id: int, admin_ids: Iterable[int]) -> list[Staff]:
+    """The staff not connected of a scheduled digest's scope (its owner's as it is now), for an admin or
+    a manager of that scope: its owner, or the manager of a unit above the owner's; each one also in the
+    actor's own scope (as ``create_invite`` requires). Anyone else in the digest's chat is refused."""
+    from storage.models import Subscription, Unit
+    from tracking import subscriptions as owners
+
+    sub = session.get(Subscription, subscription_id)
+    if sub is None or sub.disabled_at is not None:
+        raise Refused(copy.DIGEST_GONE)
+    try:
+        owner = owners.owner_of(session, sub, admin_ids=tuple(admin_ids))
+    except owners.Stopped:
+        raise Refused(copy.DIGEST_GONE) from None
+    scope = owner.scope(session)
+    if not actor.is_admin:
+        me = actor.staff
+        theirs = session.get(Unit, owner.staff.unit_id) if owner.staff is not None else None
+        is_owner = me is not None and owner.staff is not None and owner.staff.id == me.id
+        above = theirs is not None and actor.scope(session).covers_unit(theirs)
+        if scope.everything or not (is_owner or above):
+            raise Refused(copy.not_digest_manager())
+    people = leaders.unlinked_staff(session=session, scope=scope, limit=10_000)
+    return [staff for staff in people if staff_in_scope(session, actor, staff)]
