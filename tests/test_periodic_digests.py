@@ -226,6 +226,8 @@ async def test_quarterly_digest_in_the_first_month_of_the_quarter(world):
     text = text_of(sent)
     assert "📅 Quý 1/2026 so với quý 4/2025" in text
     assert "✅ Hoàn thành: 3 (▲ 3; kỳ trước 0)" in text  # NV006 in February, NV001 and NV002 in March
+    assert "📝 Báo cáo đã gửi: 1 (▲ 1; kỳ trước 0)" in text  # CB02's on NV003 (26/02)
+    assert any(m.photo is not None and m.photo[:4] == b"\x89PNG" for m in sent)  # the chart
     assert any(m.document is not None for m in sent)
     for day in (date(2026, 5, 1), date(2026, 6, 1), date(2026, 6, 30)):
         assert (await digests(cycle, clock, emu, at(day)))[0] == 0
