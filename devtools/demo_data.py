@@ -99,6 +99,17 @@ TASK_ROWS = [
     ),
 ]
 
+# Milestones of a task («Mốc tiến độ»): days from today and what; the first is reported done.
+MILESTONES = {"NV002": [(-3, "Dự thảo phương án đơn giản hóa"), (5, "Lấy ý kiến các phòng, đơn vị")]}
+
+# A quarterly report as the province's official letter on periodic reports makes it: the same report
+# from two units, one series each (grouped by /kybaocao), both collected by the division (LD01).
+# code, title, owner, accountable, deadline (none: the rule gives each period's), rule, expected result
+SERIES_ROWS = [
+    (code, "Báo cáo CCHC quý", owner, "LD01", "", "hằng quý ngày 15 tháng cuối quý", "Báo cáo gửi Sở Nội vụ theo mẫu")
+    for code, owner in (("BCQ-CCHC", "CB01"), ("BCQ-PH", "CB03"))
+]
+
 # Files the sample data's evidence points to: the demo's emulator knows them by these ids
 # (share_sample_files), so «📎» on a card sends them back.
 SAMPLE_FILES = {
@@ -135,7 +146,16 @@ def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
         import_sheet(session=session, file_name="can-bo.csv", data=staff, actor=None, actor_name="dữ liệu mẫu")
         tasks = _csv(
             [
-                (c, t, o, a, (today + timedelta(days=d)).strftime("%d/%m/%Y"), r, ct)
+                (
+                    c,
+                    t,
+                    o,
+                    a,
+                    _day(today, d),
+                    r,
+                    ct,
+                    "; ".join(f"{_day(today, n)}: {m}" for n, m in MILESTONES.get(c, [])),
+                )
                 for c, t, o, a, d, r, ct in TASK_ROWS
             ],
             [
@@ -146,6 +166,7 @@ def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
                 "Thời hạn",
                 "Kết quả cần đạt",
                 "Chỉ tiêu",
+                "Mốc tiến độ",
             ],
         )
         import_sheet(session=session, file_name="nhiem-vu.csv", data=tasks, actor=None, actor_name="dữ liệu mẫu")
@@ -163,6 +184,7 @@ def seed(engine: Engine, *, today: date, now: datetime | None = None) -> bool:
             at=now - timedelta(days=2),
         )
         _leaders_loop(session, today=today, now=now)
+        _periodic_and_milestones(session, today=today, now=now)
         target = db.target_by_key(session=session, key="chi so sipas > 85%")
         if target is not None:
             record_target(
@@ -242,6 +264,76 @@ def _leaders_loop(session, *, today: date, now: datetime) -> None:
     talk.comment(
         session, actor("CB01"), task="NV002", text="Dạ, em sẽ gửi trong chiều thứ Năm.", now=now - timedelta(hours=20)
     )
+    session.flush()
+    session.exec(delete(Outbox).where(Outbox.id > before))
+
+
+def _day(today: date, days: int) -> str:
+    return (today + timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+def _periodic_and_milestones(session, *, today: date, now: datetime) -> None:
+    """The quarterly report of SERIES_ROWS, imported from a sheet like the province's letter makes
+    it, with its instance of the period being reported (``/kybaocao``) whatever today is: CB01 has
+    submitted (100 %, awaiting LD01's confirmation), CB03 has not. NV002's first milestone done. The
+    notices these queued are dropped, as in ``_leaders_loop``."""
+    from sqlmodel import delete
+
+    from reminders.calendar import OfficeCalendar
+    from storage import series as store
+    from storage import tracking as db
+    from storage.models import Outbox
+    from tracking import milestones, recurrence, series
+    from tracking.office_calendar import office_calendar
+    from tracking.service import Actor, report
+    from tracking.sheets import import_sheet
+
+    before = session.exec(select(func.coalesce(func.max(Outbox.id), 0))).one()
+    sheet = _csv(
+        list(SERIES_ROWS),
+        [
+            "Mã nhiệm vụ",
+            "Nhiệm vụ",
+            "Người thực hiện",
+            "Người chịu trách nhiệm",
+            "Thời hạn",
+            "Định kỳ",
+            "Kết quả cần đạt",
+        ],
+    )
+    calendar = office_calendar(session, OfficeCalendar())
+    import_sheet(
+        session=session,
+        file_name="bao-cao-dinh-ky.csv",
+        data=sheet,
+        actor=None,
+        actor_name="dữ liệu mẫu",
+        today=today,
+        calendar=calendar,
+        now=now,
+    )
+    rule = recurrence.parse(SERIES_ROWS[0][5])
+    period = series.reporting_period(rule, today, calendar)
+    for code, *_ in SERIES_ROWS:
+        made = store.series_by_code(session=session, code=code)
+        assert made is not None  # imported above
+        made.starts_on = min(made.starts_on, period.start)
+        series.make_instance(session, made, recurrence.instance(rule, period, calendar), at=now)
+
+    def actor(code: str) -> Actor:
+        staff = db.staff_by_code(session=session, code=code)
+        assert staff is not None  # the sample staff
+        return Actor(telegram_id=staff.telegram_id, staff=staff)
+
+    report(
+        session,
+        actor("CB01"),
+        task=series.instance_code("BCQ-CCHC", period),
+        percent=100,
+        note="đã gửi báo cáo quý qua Hệ thống báo cáo của tỉnh",
+        at=now - timedelta(hours=2),
+    )
+    milestones.report(session, actor("CB01"), task="NV002", number="1", percent=100, at=now - timedelta(days=3))
     session.flush()
     session.exec(delete(Outbox).where(Outbox.id > before))
 

@@ -188,6 +188,28 @@ async def test_demo_session_buttons_files_remind_and_reset(settings, tmp_path):
     assert len(exports) == 1 and f"(đã lưu: {exports[0]}" in saved
     assert exports[0].read_bytes()[:2] == b"PK"
 
+    # The quarterly report of two units (one has submitted, one has not) and NV002's milestones.
+    from datetime import datetime
+
+    from reminders.calendar import OfficeCalendar
+    from tracking import recurrence, series
+
+    quarterly = recurrence.parse("hằng quý ngày 15 tháng cuối quý")
+    period = series.reporting_period(quarterly, datetime.now(settings.tz).date(), OfficeCalendar())
+    terminal.type("/kybaocao")
+    status = await terminal.expect("Chưa nộp")
+    assert "Báo cáo CCHC quý" in status and f"kỳ {period.label}" in status and "Đã nộp 1/2" in status
+    assert "Nguyễn Thị Lan (CB01)" in status and f"BCQ-CCHC-{period.key.replace('-', '')} (chờ duyệt)" in status
+    await terminal.expect(f"Võ Minh Tuấn (CB03) — UBND phường Phú Hội · BCQ-PH-{period.key.replace('-', '')}")
+    terminal.type("/dinhky")
+    listing = await terminal.expect("BCQ-PH")
+    assert "BCQ-CCHC" in listing and "hằng quý ngày 15 tháng cuối quý" in listing
+    terminal.type(f"/xem BCQ-PH-{period.key.replace('-', '')}")
+    await terminal.expect(f"Báo cáo định kỳ BCQ-PH: hằng quý ngày 15 tháng cuối quý · kỳ {period.label}")
+    terminal.type("/xem NV002")
+    card = await terminal.expect("Lấy ý kiến các phòng, đơn vị · 0%")
+    assert "✅ Mốc 1" in card and "Dự thảo phương án đơn giản hóa · 100%" in card and "Mốc 2" in card
+
     # One reminder cycle from another process, on the demo's database, through the demo's emulator.
     remind = await asyncio.create_subprocess_exec(
         sys.executable,
