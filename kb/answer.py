@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label_nouns
+from kb.intents import small_talk
 from kb.lexicon import expand_shorthand
 from kb.text import acronyms_in, fold, is_stopword, places_in, raw_tokens, tokens, years_in
 
@@ -228,7 +229,18 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         or _period_problem(index, p, qtoks)
         or _level_problem(index, p, qtoks)
         or _year_problem(index, p, qtoks, terms)
+        or _percent_problem(index, p, qtoks)
     )
+
+
+def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """«đạt bao nhiêu %», «bao nhiêu phần trăm»: the answer is a percentage, so a passage
+    (with its paragraph, item or row) that holds none does not answer."""
+    if not any(t.folded == "phantram" for t in qtoks):
+        return ""
+    if any("%" in q.text or "phần trăm" in q.text.lower() for q in index.unit_of_passage(p)):
+        return ""
+    return "the question asks a percentage; the passage holds none"
 
 
 def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:
@@ -256,10 +268,14 @@ _NUMBER_BEFORE = r"(?<![\w/.,])\d(?:[\d.,/]*\d)?\s*%?\s*"
 
 
 def _counted_word(qtoks) -> str:
-    """«được bao nhiêu điểm», «bao nhiêu hồ sơ»: the (first word of) what the question counts."""
+    """«được bao nhiêu điểm», «bao nhiêu hồ sơ», «mấy ngày»: the (first word of) what the question counts."""
     for a, b, c in zip(qtoks, qtoks[1:], qtoks[2:]):
         if a.folded == "bao" and b.folded == "nhieu" and c.kind in ("word", "abbr") and not is_stopword(c):
             return fold(c.surface.split()[0])
+    for a, b in zip(qtoks, qtoks[1:]):
+        # «mấy» typed with or without its marks (not «máy», a machine)
+        if a.surface.lower() in ("mấy", "may") and b.kind in ("word", "abbr") and not is_stopword(b):
+            return fold(b.surface.split()[0])
     return ""
 
 
@@ -528,6 +544,8 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     question = expand_shorthand((question or "").strip())
     if not question:
         return Answer(False, "", reason="empty question")
+    if small_talk(question):
+        return Answer(False, "", reason="small talk, not a question to the documents")
     hits = index.search(question, k=k)
     if not hits:
         return Answer(False, "", reason="no passage shares a word with the question")

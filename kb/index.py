@@ -140,10 +140,11 @@ _LABEL_NOUNS = (
     r"muc tieu|chi tieu|nhiem vu|tieu chi thanh phan|tieu chi|yeu to|khoan|muc|diem|noi dung|"
     r"giai phap|nhom|linh vuc|phan|chuong|stt|dong|hang|bieu"
 )
+_LABEL_NOUN = re.compile(rf"\b(?:{_LABEL_NOUNS})\b")
 _LABEL_Q = re.compile(
     rf"\bdieu\s+(?P<article>\d{{1,3}})\b"
-    rf"|\b(?:{_LABEL_NOUNS})\s+(?:so\s+|thu\s+)?(?P<code>\d{{1,2}}(?:[.,]\d{{1,2}}){{0,3}})(?![\d/])"
-    rf"|\b(?:so|thu)\s+(?P<num>\d{{1,2}})(?![\d/.,])"
+    rf"|\b(?:{_LABEL_NOUNS})\s+(?:so\s+|thu\s+)?(?P<code>\d{{1,2}}(?:[.,]\d{{1,2}}){{0,3}})(?![\d/-])"
+    rf"|\b(?:so|thu)\s+(?P<num>\d{{1,2}})(?![\d/.,-])"
     rf"|\bthu\s+(?P<word>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b"
 )
 
@@ -180,6 +181,11 @@ def question_label_nouns(question: str) -> dict[str, str]:
             noun = " ".join(before[-2:]) if before else ""
             if before and before[-1] in ("xep", "dung", "hang"):
                 noun = "xep"  # «xếp thứ 2», «đứng thứ 2»: a ranking
+            else:
+                # «chỉ tiêu cuối cùng (số 12)»: the list's name a few words before the number.
+                named = list(_LABEL_NOUN.finditer(folded, max(0, m.start() - 24), m.start()))
+                if named and not _LABEL_NOUN.search(noun):
+                    noun = named[-1].group(0)
         out[label] = noun
     return out
 

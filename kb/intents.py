@@ -4,8 +4,9 @@ Two small pure detectors, both on the folded words of the message (lower case, n
 diacritics, punctuation and emoji dropped), so ``Cảm ơn!``, ``cam on`` and ``CẢM ƠN 🙏`` read
 alike, and both only when the message is essentially just that:
 
-* :func:`small_talk`: a greeting, thanks, a goodbye or a plain acknowledgement
-  (``chào``, ``xin chào bot``, ``cảm ơn nhiều nhé``, ``ok``, ``tạm biệt``): the message
+* :func:`small_talk`: a greeting, thanks, a goodbye, a plain acknowledgement or a question
+  about the bot itself (``chào``, ``xin chào bot``, ``cảm ơn nhiều nhé``, ``ok``,
+  ``tạm biệt``, ``bạn là ai, bạn giúp được gì cho tôi``): the message
   must be made of such phrases and of words that only address or soften
   (``bạn``, ``bot``, ``đồng chí``, ``nhé``, ``ạ``...). ``cảm ơn, cho hỏi chỉ tiêu DVCTT``
   is a question.
@@ -24,10 +25,10 @@ from functools import lru_cache
 
 from kb.text import fold
 
-GREETING, THANKS, BYE, ACK = "greeting", "thanks", "bye", "ack"
+GREETING, THANKS, BYE, ACK, ABOUT = "greeting", "thanks", "bye", "ack", "about"
 
 # Phrases, folded; a message made of several takes the kind first in this order.
-_PRIORITY = (BYE, THANKS, GREETING, ACK)
+_PRIORITY = (ABOUT, BYE, THANKS, GREETING, ACK)
 _PHRASES: dict[str, tuple[str, ...]] = {
     GREETING: (
         "chao",
@@ -59,6 +60,31 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "tks",
         "thks",
         "cam ta",
+    ),
+    # What the bot is and what it can do for the user.
+    ABOUT: (
+        "ban la ai",
+        "bot la ai",
+        "may la ai",
+        "ban la gi",
+        "ban lam duoc gi",
+        "ban lam gi",
+        "ban giup duoc gi",
+        "giup duoc gi",
+        "giup gi duoc",
+        "lam duoc gi",
+        "lam duoc nhung gi",
+        "giup duoc nhung gi",
+        "co the lam gi",
+        "co the giup gi",
+        "co the lam duoc gi",
+        "co the giup duoc gi",
+        "biet lam gi",
+        "dung the nao",
+        "su dung the nao",
+        "huong dan su dung",
+        "what can you do",
+        "who are you",
     ),
     BYE: ("tam biet", "bye", "bye bye", "byebye", "goodbye", "good bye", "hen gap lai", "see you"),
     ACK: (
@@ -125,6 +151,11 @@ _FILLERS = (
     "you",
     "nhieu nhe",
     "lan nua",
+    "cho toi",
+    "cho minh",
+    "cho em",
+    "vay",
+    "the",
 )
 _MAX_WORDS = 12
 
@@ -143,7 +174,7 @@ def _lexicon() -> dict[tuple[str, ...], str | None]:
 
 
 def small_talk(text: str) -> str | None:
-    """``greeting``, ``thanks``, ``bye`` or ``ack`` when the message is only that, else None."""
+    """``greeting``, ``thanks``, ``bye``, ``ack`` or ``about`` when the message is only that, else None."""
     toks = words(text)
     if not toks or len(toks) > _MAX_WORDS:
         return None

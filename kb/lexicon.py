@@ -30,6 +30,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("dung hen", "kip thoi", "dung ngay"), "dung han"),
     (("han chot", "deadline", "han cuoi", "cham nhat"), "thoi han truoc ngay"),
     (("xin loi dan",), "van ban xin loi"),
+    (("ngam ho so", "om ho so", "ngam", "giam ho so"), "cham qua han"),
     # People and organisations
     (("ba con", "nguoi dan", "cong dan"), "nguoi dan to chuc"),
     (("cong ty", "doanh nghiep", "dn"), "doanh nghiep"),
@@ -51,6 +52,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("voi vinh", "lam kho", "hach dich", "gay kho", "an hoi lo", "tieu cuc"), "sach nhieu phien ha"),
     (("thai do", "cach cu xu"), "van hoa cong vu"),
     (("ky luat",), "ky luat ky cuong"),
+    (("khai gian", "khai man", "khai sai", "gian doi", "gian lan", "bao cao sai"), "ke khai khong trung thuc"),
     # Plans, rules, documents (short forms typed in chat)
     (("kh",), "ke hoach"),
     (("qd",), "quyet dinh"),
@@ -84,6 +86,8 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("don gian", "cat giam", "cat bot", "giam bot"), "don gian hoa cat giam"),
     (("tuyen truyen", "pho bien", "quang ba"), "tuyen truyen"),
     (("lay y kien", "hoi y kien"), "khao sat phieu"),
+    (("gop y", "dong gop y kien", "y kien gop y"), "phan anh kien nghi"),
+    (("lam thu", "thu nghiem", "chay thu", "lam diem"), "thi diem"),
     (("so mau", "co mau"), "so phieu"),
     (("dot pha", "trong tam", "uu tien"), "dot pha trong tam"),
 )

@@ -334,3 +334,45 @@ def test_a_long_list_is_quoted_with_each_items_first_clause():
     )
     assert ans.found and len(ans.text) <= MAX_ANSWER, ans.text
     assert all(name in ans.text for name in ("Phiếu giấy", "Trực tuyến", "Qua bưu điện")), ans.text
+
+
+def test_a_document_code_after_so_is_not_an_item_number():
+    from kb.index import question_label_nouns
+
+    assert question_label_nouns("Chương trình phối hợp số 03-CTr/BDVTU mà Kế hoạch thực hiện là gì?") == {}
+    assert question_label_nouns("Kế hoạch số 15/KH-UBND gồm mấy phần?") == {}
+    # the list's name a few words before the number
+    assert question_label_nouns("Trong 12 chỉ tiêu, chỉ tiêu cuối cùng (số 12) yêu cầu gì?") == {"12": "chi tieu"}
+    assert question_label_nouns("đơn vị xếp thứ 2 là đơn vị nào") == {"2": "xep"}
+
+
+def test_a_question_asking_a_percentage_is_not_answered_by_a_passage_without_one():
+    plan = IndexedDoc(
+        file_name="tinh-c-2024.txt",
+        title="Kế hoạch khảo sát sự hài lòng năm 2024 của tỉnh Hòa Bình",
+        text=(
+            "Kế hoạch khảo sát sự hài lòng năm 2024 của tỉnh Hòa Bình\n"
+            "Năm 2024, tỉnh Hòa Bình tổ chức khảo sát sự hài lòng của người dân tại các sở, ngành; "
+            "kết quả khảo sát đạt yêu cầu, được công bố cùng Chỉ số cải cách hành chính.\n"
+        ),
+    )
+    idx = KnowledgeIndex([plan, DOC_A, DOC_B])
+    answer = answer_question(idx, "Kết quả khảo sát sự hài lòng năm 2024 của tỉnh Hòa Bình đạt bao nhiêu %?")
+    assert not answer.found
+    assert "percentage" in answer.reason
+    # the same passage answers what it says
+    assert answer_question(idx, "Năm 2024 tỉnh Hòa Bình khảo sát sự hài lòng ở đâu?").found
+
+
+def test_a_question_counting_with_may_wants_a_figure_of_that_unit():
+    from kb.answer import _counted_word
+    from kb.text import tokens
+
+    assert _counted_word(tokens("không để tồn đọng quá mấy ngày?")) == "ngay"
+    assert _counted_word(tokens("khong de ton dong qua may ngay")) == "ngay"
+    assert _counted_word(tokens("mỗi xã có máy tính không")) == ""
+
+
+def test_small_talk_is_not_searched_in_the_documents(index):
+    answer = answer_question(index, "Bạn là ai, bạn giúp được gì cho tôi?")
+    assert not answer.found and "small talk" in answer.reason

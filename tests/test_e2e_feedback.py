@@ -224,6 +224,11 @@ async def test_greetings_and_thanks_get_a_short_reply_not_a_search(running_bot, 
         assert expected in reply.plain_text, (text, reply.plain_text)
         assert "không tìm thấy" not in reply.plain_text.lower() and len(reply.plain_text) < 250
         assert reply.buttons() == []
+    # «Who are you, what can you do?»: what the bot does and where the commands are.
+    for text in ("Bạn là ai, bạn giúp được gì cho tôi?", "bot lam duoc gi"):
+        reply = await officer.say(text)
+        assert "trợ lý" in reply.plain_text and "/huongdan" in reply.plain_text, (text, reply.plain_text)
+        assert "không tìm thấy" not in reply.plain_text.lower()
     assert asked == []  # no search
     assert kept(engine) == [] and count(engine, AnswerGiven) == 0
     # A thanks followed by a question is a question: it goes to the documents.

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from kb.intents import ACK, BYE, GREETING, THANKS, asks_for_own_tasks, small_talk, words
+from kb.intents import ABOUT, ACK, BYE, GREETING, THANKS, asks_for_own_tasks, small_talk, words
 
 
 def test_words_are_folded_without_punctuation_or_emoji():
@@ -50,6 +50,11 @@ def test_words_are_folded_without_punctuation_or_emoji():
         ("dạ vâng ạ", ACK),
         ("được rồi", ACK),
         ("hiểu rồi, tuyệt vời", ACK),
+        ("Bạn là ai, bạn giúp được gì cho tôi?", ABOUT),
+        ("ban lam duoc gi", ABOUT),
+        ("bot có thể làm gì vậy", ABOUT),
+        ("chào bạn, bạn là ai?", ABOUT),
+        ("hướng dẫn sử dụng", ABOUT),
     ],
 )
 def test_small_talk_is_recognised(text, kind):
@@ -72,6 +77,8 @@ def test_small_talk_is_recognised(text, kind):
         "   ",
         "chào " * 20,  # too long to be just a greeting
         "cảm ơn Sở Nội vụ đã hướng dẫn",
+        "Sở Nội vụ làm được gì trong phong trào",  # another subject: a question
+        "hướng dẫn sử dụng phiếu khảo sát SIPAS",
     ],
 )
 def test_questions_and_other_messages_are_not_small_talk(text):
