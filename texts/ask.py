@@ -122,10 +122,10 @@ SMALL_TALK_REPLIES = {
     "bye": "Chào đồng chí, chúc đồng chí một ngày làm việc hiệu quả! Cần gì đồng chí cứ nhắn tôi.",
     "ack": "Vâng ạ. Đồng chí cần tra cứu gì thêm cứ gõ câu hỏi nhé.",
     "about": (
-        "Tôi là trợ lý phong trào thi đua \"Đẩy mạnh cải cách hành chính\". Tôi giúp đồng chí:\n"
+        "Tôi là trợ lý phong trào thi đua “Đẩy mạnh cải cách hành chính”. Tôi giúp đồng chí:\n"
         "• tra cứu quy định, chỉ tiêu trong các văn bản đã nạp, có trích dẫn văn bản (cứ gõ câu hỏi, "
         "ví dụ <i>chỉ tiêu DVCTT toàn trình năm 2024</i>);\n"
-        "• theo dõi nhiệm vụ theo \"5 rõ\" và báo cáo tiến độ (/nhiemvu, /baocao);\n"
+        "• theo dõi nhiệm vụ theo “5 rõ” và báo cáo tiến độ (/nhiemvu, /baocao);\n"
         "• nhắc hạn và gửi tổng hợp định kỳ (/tonghop, /dangkytonghop).\n"
         "Gõ /huongdan để xem đủ các lệnh."
     ),
