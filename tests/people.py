@@ -53,3 +53,21 @@ async def forge(chat, data: str, *, via: str = "/start"):
 
 def sent_to(emu, chat_id: int, needle: str) -> list:
     return [m for m in emu.sent if m.chat_id == chat_id and needle in (m.plain_text or "")]
+
+
+def bot_cycle(application, engine, **extra):
+    """The bot's reminder cycle on its test clock, with a dispatcher that does not pace."""
+    from reminders.cycle import ReminderCycle
+    from reminders.dispatch import Dispatcher, Pacer
+    from reminders.scan import ScanConfig
+
+    clock = application.bot_data.clock
+    fast = Pacer(per_second=10_000, per_chat_interval=0)
+    return ReminderCycle(
+        engine,
+        application.bot,
+        ScanConfig.from_settings(application.bot_data.settings),
+        clock=clock,
+        dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
+        **extra,
+    )

@@ -12,14 +12,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from reminders.cycle import ReminderCycle
-from reminders.dispatch import Dispatcher, Pacer
-from reminders.scan import SCANNED_THROUGH, ScanConfig
+from reminders.scan import SCANNED_THROUGH
 from storage.db import session_scope
 from storage.models import AppState, AuditEntry, Invite, Subscription
 from storage.tracking import staff_by_code
 from tests.conftest import ADMIN_ID, MANAGER_ID, OFFICER_ID, WARD_MANAGER_ID
-from tests.people import count
+from tests.people import bot_cycle, count
 
 GROUP = -100_555
 
@@ -33,14 +31,7 @@ async def world(tracked):
     with session_scope(engine) as session:
         staff_by_code(session=session, code="CB02").telegram_id = None
         session.merge(AppState(key=SCANNED_THROUGH, value="2026-12-31"))
-    fast = Pacer(per_second=10_000, per_chat_interval=0)
-    cycle = ReminderCycle(
-        engine,
-        application.bot,
-        ScanConfig.from_settings(application.bot_data.settings),
-        clock=clock,
-        dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-    )
+    cycle = bot_cycle(application, engine)
     emu.group(GROUP, "Tổ công tác CCHC", admins=[MANAGER_ID, ADMIN_ID])
     yield cycle, clock, emu, engine
 

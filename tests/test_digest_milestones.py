@@ -8,14 +8,12 @@ from datetime import date
 
 import pytest
 
-from reminders.cycle import ReminderCycle
-from reminders.dispatch import Dispatcher, Pacer
-from reminders.scan import SCANNED_THROUGH, ScanConfig
+from reminders.scan import SCANNED_THROUGH
 from storage.db import session_scope
 from storage.models import AppState, Milestone
 from storage.tracking import task_by_code
 from tests.conftest import MANAGER_ID, WARD_MANAGER_ID
-from tests.people import chats
+from tests.people import bot_cycle, chats
 
 HEADER = "📍 Mốc tiến độ: 1 quá hạn chưa xong · 1 đến hạn trong 7 ngày tới"
 
@@ -32,14 +30,7 @@ async def world(tracked):
         session.add(Milestone(task_id=task.id, title="Dự thảo phương án", due_date=date(2026, 3, 13)))
         session.add(Milestone(task_id=task.id, title="Xin ý kiến", due_date=date(2026, 3, 6), done=True, progress=100))
         session.merge(AppState(key=SCANNED_THROUGH, value="2026-12-31"))
-    fast = Pacer(per_second=10_000, per_chat_interval=0)
-    cycle = ReminderCycle(
-        engine,
-        application.bot,
-        ScanConfig.from_settings(application.bot_data.settings),
-        clock=clock,
-        dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-    )
+    cycle = bot_cycle(application, engine)
     yield cycle, clock, emu, engine
 
 

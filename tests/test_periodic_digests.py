@@ -14,14 +14,13 @@ import pytest
 from sqlmodel import select
 
 from reminders import periodic
-from reminders.cycle import ReminderCycle
-from reminders.dispatch import Dispatcher, Pacer
-from reminders.scan import SCANNED_THROUGH, ScanConfig, period_due
+from reminders.scan import SCANNED_THROUGH, period_due
 from storage.db import session_scope
 from storage.models import AppState, Milestone, Subscription
 from storage.tracking import task_by_code
 from tests.conftest import MANAGER_ID, OFFICER_ID, STRANGER_ID
 from tests.data import TZ
+from tests.people import bot_cycle
 
 
 def sub(
@@ -107,15 +106,7 @@ def test_the_period_covered_and_the_one_before():
 async def world(tracked):
     application, emu, engine = tracked
     clock = application.bot_data.clock
-    fast = Pacer(per_second=10_000, per_chat_interval=0)
-    cycle = ReminderCycle(
-        engine,
-        application.bot,
-        ScanConfig.from_settings(application.bot_data.settings),
-        clock=clock,
-        dispatcher=Dispatcher(engine, application.bot, clock=clock, pacer=fast),
-        exports=application.bot_data.exports,
-    )
+    cycle = bot_cycle(application, engine, exports=application.bot_data.exports)
     yield cycle, clock, emu, engine
 
 
