@@ -230,7 +230,38 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         or _level_problem(index, p, qtoks)
         or _year_problem(index, p, qtoks, terms)
         or _percent_problem(index, p, qtoks)
+        or _rate_problem(index, p, qtoks, alts)
     )
+
+
+_RATE_STOP = frozenset(
+    "cua nam o tai trong la dat bao nhieu may thang quy cap khoi tinh huyen xa thi phuong so nganh theo duoc va".split()
+)
+
+
+def _rated_words(qtoks) -> list:
+    """«tỷ lệ thanh toán trực tuyến của huyện…»: the words naming the rate the question asks."""
+    for i, t in enumerate(qtoks[:-1]):
+        if t.folded in ("ti", "ty") and qtoks[i + 1].folded == "le":
+            out = []
+            for u in qtoks[i + 2 :]:
+                if u.kind != "word" or u.folded in _RATE_STOP or is_stopword(u):
+                    break
+                out.append(u)
+            return out[:4]
+    return []
+
+
+def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:
+    """The rate the question names («tỷ lệ thanh toán trực tuyến») is not the passage's («tỷ lệ
+    hồ sơ trực tuyến toàn trình»): each of its words must be in the passage's item or sentence."""
+    words = _rated_words(qtoks)
+    if not words:
+        return ""
+    local = {t.folded for q in (*index.unit_of_passage(p), *index.sentence_of(p)) for t in tokens(q.text)}
+    local |= {t.folded for t in tokens(" ".join(p.context[-1:]))}
+    lost = [w.folded for w in words if w.folded not in local and not any(a in local for a in alts.get(w.folded, ()))]
+    return f"the rate asked ({' '.join(lost)}) is not the passage's" if lost else ""
 
 
 def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:

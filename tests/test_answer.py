@@ -376,3 +376,27 @@ def test_a_question_counting_with_may_wants_a_figure_of_that_unit():
 def test_small_talk_is_not_searched_in_the_documents(index):
     answer = answer_question(index, "Bạn là ai, bạn giúp được gì cho tôi?")
     assert not answer.found and "small talk" in answer.reason
+
+
+def test_a_rate_is_answered_only_by_a_passage_about_that_rate():
+    report = IndexedDoc(
+        file_name="tinh-d-2024.txt",
+        title="Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Hòa Bình",
+        text=(
+            "Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Hòa Bình\n"
+            "Tỷ lệ hồ sơ trực tuyến toàn trình thấp: huyện Lạc Sơn 31,2%; huyện Mai Châu 28,4%.\n"
+        ),
+    )
+    idx = KnowledgeIndex([report, DOC_A, DOC_B])
+    for question in (
+        "Tỷ lệ thanh toán trực tuyến của huyện Lạc Sơn 9 tháng năm 2024 là bao nhiêu?",
+        "ty le thanh toan truc tuyen cua huyen lac son 9 thang 2024",
+    ):
+        answer = answer_question(idx, question)
+        assert not answer.found and "rate asked" in answer.reason, (question, answer)
+    for question in (
+        "Tỷ lệ hồ sơ trực tuyến toàn trình của huyện Lạc Sơn 9 tháng năm 2024 là bao nhiêu?",
+        "ty le ho so truc tuyen toan trinh huyen lac son 9 thang 2024",
+    ):
+        answer = answer_question(idx, question)
+        assert answer.found and "31,2%" in answer.text, (question, answer)
