@@ -230,6 +230,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         or _level_problem(index, p, qtoks)
         or _year_problem(index, p, qtoks, terms)
         or _percent_problem(index, p, qtoks)
+        or _deadline_problem(index, p, qtoks)
         or _rate_problem(index, p, qtoks, alts)
     )
 
@@ -262,6 +263,22 @@ def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ..
     local |= {t.folded for t in tokens(" ".join(p.context[-1:]))}
     lost = [w.folded for w in words if w.folded not in local and not any(a in local for a in alts.get(w.folded, ()))]
     return f"the rate asked ({' '.join(lost)}) is not the passage's" if lost else ""
+
+
+_DUTY_Q = _phrases("phải", "cần", "hạn chót", "chậm nhất", "không muộn hơn", "thời hạn")
+_DONE_P = re.compile(r"\bđã\b", re.IGNORECASE)
+_DUTY_P = re.compile(r"\b(phải|cần|chậm nhất)\b", re.IGNORECASE)
+
+
+def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """«… phải ban hành kế hoạch trước ngày nào?» asks the deadline set; a report that it «đã ban
+    hành… trước ngày 31/01/2024» tells what was done, not the rule."""
+    if answer_type(qtoks) != "date" or not _DUTY_Q.search(_as_typed(qtoks)):
+        return ""
+    unit = _local_unit_text(index, p)
+    if _DONE_P.search(unit) and not _DUTY_P.search(unit):
+        return "the question asks a deadline set; the passage reports what was done"
+    return ""
 
 
 def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:

@@ -400,3 +400,32 @@ def test_a_rate_is_answered_only_by_a_passage_about_that_rate():
     ):
         answer = answer_question(idx, question)
         assert answer.found and "31,2%" in answer.text, (question, answer)
+
+
+def test_a_deadline_asked_is_the_rule_not_the_report_that_it_was_met():
+    plan = IndexedDoc(
+        file_name="kh-tinh-e-2024.txt",
+        title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Yên Bái",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2024 của tỉnh Yên Bái\n"
+            "Các sở, ban, ngành ban hành kế hoạch cải cách hành chính năm 2024 của cơ quan mình "
+            "trước ngày 31/01/2024.\n"
+        ),
+    )
+    report = IndexedDoc(
+        file_name="bc-tinh-e-2024.txt",
+        title="Báo cáo cải cách hành chính quý I năm 2024 của tỉnh Yên Bái",
+        text=(
+            "Báo cáo cải cách hành chính quý I năm 2024 của tỉnh Yên Bái\n"
+            "100% các sở, ban, ngành đã ban hành kế hoạch cải cách hành chính năm 2024 trước ngày 31/01/2024.\n"
+        ),
+    )
+    idx = KnowledgeIndex([report, plan, DOC_A])
+    answer = answer_question(
+        idx, "Các sở, ban, ngành tỉnh Yên Bái phải ban hành kế hoạch CCHC năm 2024 trước ngày nào?"
+    )
+    assert answer.found and "31/01/2024" in answer.text
+    assert answer.sources[0].file == "kh-tinh-e-2024.txt"
+    # asked what was done, the report answers
+    done = answer_question(idx, "Các sở tỉnh Yên Bái đã ban hành kế hoạch CCHC năm 2024 chưa?")
+    assert done.found and done.sources[0].file == "bc-tinh-e-2024.txt"
