@@ -221,6 +221,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
     alts = {qt.folded: qt.alts for qt in terms if qt.alts}
     return (
         _place_problem(index, p, qtoks)
+        or _department_problem(index, p, qtoks)
         or _indicator_problem(index, p, qtoks, alts)
         or _count_problem(index, p, qtoks)
         or _negated_problem(index, p, qtoks)
@@ -289,6 +290,23 @@ def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if any("%" in q.text or "phần trăm" in q.text.lower() for q in index.unit_of_passage(p)):
         return ""
     return "the question asks a percentage; the passage holds none"
+
+
+def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """A department the question names («Sở Tư pháp») must be in the passage's document and, unless
+    it issued the document, named near the passage: the province's figure is not the department's."""
+    words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
+    named = [d for d in index.known_departments if f" {d} " in words]
+    if not named:
+        return ""
+    doc = index.docs[p.doc]
+    own = fold(f"{doc.issuer or ''} {doc.title or ''}")
+    for d in named:
+        if d not in index.doc_departments[p.doc]:
+            return f"«{d}» not in the document"
+        if d not in own and d not in fold(_local_text(index, p)):
+            return f"«{d}» not near the passage"
+    return ""
 
 
 def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:

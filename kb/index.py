@@ -190,6 +190,14 @@ def question_label_nouns(question: str) -> dict[str, str]:
     return out
 
 
+_DEPARTMENT = re.compile(r"\bSở\s+(\w+)\s+(\w+)")
+
+
+def departments_named(text: str) -> frozenset[str]:
+    """The departments a text names, folded: «Sở Tư pháp» → ``so tu phap``."""
+    return frozenset(f"so {fold(a)} {fold(b)}" for a, b in _DEPARTMENT.findall(text) if a[:1].isupper())
+
+
 # -- the index -------------------------------------------------------------------
 
 
@@ -353,6 +361,9 @@ class KnowledgeIndex:
             t.folded for d in self.docs if d.reports_on for t in tokens(d.reports_on) if t.kind == "code"
         }
         self.known_places = frozenset().union(*self.doc_places) if self.doc_places else frozenset()
+        # Departments (folded «sở» and the two words after it: «so tu phap»), named in each document.
+        self.doc_departments = [departments_named(d.text) for d in self.docs]
+        self.known_departments = frozenset().union(*self.doc_departments) if self.docs else frozenset()
         self.meta_places = [set(an.home_places) for an in self.analyses]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
         self.unit_of = np.array([p.unit for p in self.passages], dtype=np.int64)

@@ -85,6 +85,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "huong dan su dung",
         "what can you do",
         "who are you",
+        *(
+            f"{verb} {what}"
+            for verb in ("tra loi duoc", "tra loi", "hoi duoc", "giup duoc", "ho tro duoc", "ho tro")
+            for what in (
+                "gi",
+                "nhung gi",
+                *(f"{many}cau hoi {kind}" for many in ("", "nhung ") for kind in ("gi", "nao", "kieu gi", "loai gi")),
+                *(f"{many}viec {kind}" for many in ("", "nhung ") for kind in ("gi", "nao")),
+            )
+        ),
     ),
     BYE: ("tam biet", "bye", "bye bye", "byebye", "goodbye", "good bye", "hen gap lai", "see you"),
     ACK: (

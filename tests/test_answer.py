@@ -429,3 +429,25 @@ def test_a_deadline_asked_is_the_rule_not_the_report_that_it_was_met():
     # asked what was done, the report answers
     done = answer_question(idx, "Các sở tỉnh Yên Bái đã ban hành kế hoạch CCHC năm 2024 chưa?")
     assert done.found and done.sources[0].file == "bc-tinh-e-2024.txt"
+
+
+def test_a_department_asked_about_must_be_the_passages():
+    notice = IndexedDoc(
+        file_name="tb-tinh-g-2023.txt",
+        title="Thông báo kết quả Chỉ số cải cách hành chính năm 2023 của tỉnh Yên Bái",
+        issuer="Ủy ban nhân dân tỉnh Yên Bái",
+        text=(
+            "Thông báo kết quả Chỉ số cải cách hành chính năm 2023 của tỉnh Yên Bái\n"
+            "Chỉ số hài lòng (SIPAS) năm 2023 của tỉnh đạt 84,5%.\n"
+            "Sở Tư pháp đạt 91,25 điểm Chỉ số cải cách hành chính năm 2023.\n"
+            "Sở Y tế đạt 85,62 điểm Chỉ số cải cách hành chính năm 2023.\n"
+        ),
+    )
+    idx = KnowledgeIndex([notice, DOC_A, DOC_B])
+    # the province's figure is not the department's
+    answer = answer_question(idx, "Chỉ số hài lòng SIPAS năm 2023 của Sở Y tế tỉnh Yên Bái đạt bao nhiêu phần trăm?")
+    assert not answer.found, answer
+    answer = answer_question(idx, "Sở Y tế tỉnh Yên Bái được bao nhiêu điểm Chỉ số cải cách hành chính năm 2023?")
+    assert answer.found and "85,62" in answer.text
+    answer = answer_question(idx, "so tu phap tinh yen bai duoc bao nhieu diem chi so cchc nam 2023")
+    assert answer.found and "91,25" in answer.text

@@ -55,6 +55,8 @@ def test_words_are_folded_without_punctuation_or_emoji():
         ("bot có thể làm gì vậy", ABOUT),
         ("chào bạn, bạn là ai?", ABOUT),
         ("hướng dẫn sử dụng", ABOUT),
+        ("bạn trả lời được những câu hỏi kiểu gì vậy?", ABOUT),
+        ("bot hỗ trợ được những việc gì", ABOUT),
     ],
 )
 def test_small_talk_is_recognised(text, kind):
@@ -79,6 +81,8 @@ def test_small_talk_is_recognised(text, kind):
         "cảm ơn Sở Nội vụ đã hướng dẫn",
         "Sở Nội vụ làm được gì trong phong trào",  # another subject: a question
         "hướng dẫn sử dụng phiếu khảo sát SIPAS",
+        "trả lời giúp tôi câu hỏi về SIPAS",
+        "Sở Nội vụ hỗ trợ gì cho cấp xã",
     ],
 )
 def test_questions_and_other_messages_are_not_small_talk(text):
