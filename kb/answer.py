@@ -292,6 +292,34 @@ def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:
     return "the question asks a percentage; the passage holds none"
 
 
+_SOURCE_CLAUSE = re.compile(r"^\s*(?:theo|trong|tại)\s+([^,:?]{6,120})[,:]", re.IGNORECASE)
+
+
+def _from_named_document(index: KnowledgeIndex, question: str, hits: list[Hit], k: int) -> list[Hit]:
+    """«Theo báo cáo quý III/2024 của Bình Sơn, …»: the opening clause names the document; the
+    passages of the document(s) whose title, number and issuer hold most of its words come first."""
+    m = _SOURCE_CLAUSE.match(question)
+    if not m:
+        return hits
+    clause = [t for t in tokens(m.group(1)) if not is_stopword(t)]
+    if len(clause) < 2:
+        return hits
+    scores = [
+        sum(index.idf_of(t.folded) for t in clause if t.folded in meta or ("e:" + t.exact) in meta)
+        for meta in index.meta_terms
+    ]
+    best = max(scores, default=0.0)
+    total = sum(index.idf_of(t.folded) for t in clause)
+    if best <= 0.5 * total:
+        return hits  # the clause does not name a document the knowledge base holds
+    chosen = {d for d, sc in enumerate(scores) if sc >= 0.9 * best}
+    if len(chosen) > 2:
+        return hits  # too vague to choose
+    wide = index.search(question, k=max(k, 40))
+    first = [h for h in wide if h.passage.doc in chosen][:k]
+    return first + [h for h in hits if h.passage.doc not in chosen] if first else hits
+
+
 def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """A department the question names («Sở Tư pháp») must be in the passage's document and, unless
     it issued the document, named near the passage: the province's figure is not the department's."""
@@ -616,6 +644,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if not hits:
         return Answer(False, "", reason="no passage shares a word with the question")
     terms, qtoks = index.query_terms(question)
+    hits = _from_named_document(index, question, hits, k)
     unknown = index.unknown_words(terms)
     if len(unknown) >= MAX_UNKNOWN:
         return Answer(False, "", coverage=hits[0].coverage, reason=f"words unknown to every document: {unknown}")

@@ -451,3 +451,35 @@ def test_a_department_asked_about_must_be_the_passages():
     assert answer.found and "85,62" in answer.text
     answer = answer_question(idx, "so tu phap tinh yen bai duoc bao nhieu diem chi so cchc nam 2023")
     assert answer.found and "91,25" in answer.text
+
+
+def test_the_document_an_opening_clause_names_is_searched_first():
+    letter = IndexedDoc(
+        file_name="cv-tinh-h-2024.txt",
+        title="Hướng dẫn chế độ báo cáo định kỳ cải cách hành chính năm 2024",
+        issuer="Sở Nội vụ tỉnh Yên Bái",
+        text=(
+            "Hướng dẫn chế độ báo cáo định kỳ cải cách hành chính năm 2024\n"
+            "Các cơ quan gửi báo cáo cải cách hành chính 6 tháng về Sở Nội vụ chậm nhất ngày 18/6/2024.\n"
+            "Từ quý III năm 2024, những cơ quan của tỉnh Yên Bái gửi báo cáo cải cách hành chính 6 tháng chậm "
+            "phải giải trình với Sở Nội vụ.\n"
+        ),
+    )
+    report = IndexedDoc(
+        file_name="bc-tinh-h-2024.txt",
+        title="Báo cáo kết quả cải cách hành chính quý III năm 2024 của tỉnh Yên Bái",
+        text=(
+            "Báo cáo kết quả cải cách hành chính quý III năm 2024 của tỉnh Yên Bái\n"
+            "Chế độ báo cáo: báo cáo cải cách hành chính 6 tháng có 03 cơ quan gửi chậm là Sở Xây dựng, "
+            "Sở Y tế và huyện Lục Yên.\n"
+        ),
+    )
+    idx = KnowledgeIndex([letter, report, DOC_A])
+    answer = answer_question(
+        idx, "Theo báo cáo quý III năm 2024 của tỉnh Yên Bái, những cơ quan nào gửi báo cáo CCHC 6 tháng chậm?"
+    )
+    assert answer.found and "Lục Yên" in answer.text and answer.sources[0].file == "bc-tinh-h-2024.txt"
+    answer = answer_question(
+        idx, "Theo hướng dẫn chế độ báo cáo của Sở Nội vụ Yên Bái, báo cáo CCHC 6 tháng gửi chậm nhất ngày nào?"
+    )
+    assert answer.found and "18/6/2024" in answer.text and answer.sources[0].file == "cv-tinh-h-2024.txt"
