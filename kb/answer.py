@@ -186,14 +186,20 @@ def _figure_places(text: str, known) -> list[set[str]]:
 def _asks_result(qtoks) -> bool:
     """What was achieved is asked («đạt bao nhiêu», or a part of the year: a plan sets no target
     for «9 tháng»), not a target."""
-    typed = _as_typed(qtoks)
+    typed = _RETURNED_Q.sub(" ", _as_typed(qtoks))
     asked = _RESULT_Q.search(typed) or _periods(" ".join(t.surface for t in qtoks))
     return bool(asked) and not _TARGET_Q.search(typed)
 
 
 def _states_target_only(text: str) -> bool:
     folded = " ".join(t.folded for t in tokens(text))
+    # «trả kết quả» (handing back the outcome of a procedure) is no result achieved
+    folded = _RETURNED.sub(" ", folded)
     return bool(_TARGET_P.search(folded)) and not _RESULT_P.search(folded)
+
+
+_RETURNED = re.compile(r"\btra ket qua\b")
+_RETURNED_Q = _phrases("trả kết quả")
 
 
 def _local_unit_text(index: KnowledgeIndex, p) -> str:

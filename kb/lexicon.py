@@ -89,6 +89,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("gop y", "dong gop y kien", "y kien gop y"), "phan anh kien nghi"),
     (("lam thu", "thu nghiem", "chay thu", "lam diem"), "thi diem"),
     (("ra lai", "soat lai", "xem lai"), "ra soat"),
+    (("bi hong", "hong", "bi loi", "truc trac", "bi sap", "khong vao duoc"), "su co"),
     (("ai lo", "lo viec", "dam nhiem", "dam trach", "cam dau"), "chu tri phu trach"),
     (("so mau", "co mau"), "so phieu"),
     (("dot pha", "trong tam", "uu tien"), "dot pha trong tam"),

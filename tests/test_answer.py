@@ -483,3 +483,25 @@ def test_the_document_an_opening_clause_names_is_searched_first():
         idx, "Theo hướng dẫn chế độ báo cáo của Sở Nội vụ Yên Bái, báo cáo CCHC 6 tháng gửi chậm nhất ngày nào?"
     )
     assert answer.found and "18/6/2024" in answer.text and answer.sources[0].file == "cv-tinh-h-2024.txt"
+
+
+def test_returning_the_outcome_of_a_procedure_is_no_result_achieved():
+    plan = IndexedDoc(
+        file_name="kh-tinh-k-2020.txt",
+        title="Kế hoạch cải cách hành chính năm 2020 của tỉnh Sơn La",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2020 của tỉnh Sơn La\n"
+            "Năm 2020, tỉnh Sơn La phấn đấu ít nhất 50% hồ sơ tiếp nhận, trả kết quả qua dịch vụ bưu chính công ích.\n"
+        ),
+    )
+    idx = KnowledgeIndex([plan, DOC_A, DOC_B])
+    # a target is not what was achieved, though its passage says «trả kết quả»
+    achieved = answer_question(
+        idx, "Năm 2020 tỉnh Sơn La đã đạt bao nhiêu % hồ sơ tiếp nhận, trả kết quả qua bưu chính công ích?"
+    )
+    assert not achieved.found and "achieved" in achieved.reason, achieved
+    # a target asked is answered by it, though the question says «trả kết quả»
+    target = answer_question(
+        idx, "Năm 2020 tỉnh Sơn La phấn đấu tiếp nhận, trả kết quả qua bưu chính công ích bao nhiêu %?"
+    )
+    assert target.found and "50%" in target.text
