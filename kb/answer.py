@@ -23,6 +23,7 @@ MIN_COVERAGE = 0.62  # share of the question's content that must be found
 CANDIDATES = 3  # the best hits tried in turn (within 70% of the best score)
 EXTRA_CANDIDATES = 2  # ... and after them, passages that have (nearly) all of its words
 EXTRA_COVERAGE = 0.9
+SCORE_WINDOW = 0.7  # candidates within this share of the best score
 MAX_UNKNOWN = 2  # content words found in no document at all: the question is about something else
 
 
@@ -665,7 +666,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     numbered = index.label_hits(label_nouns) if label_nouns else None
     signed = _signer_hit(index, hits, qtoks)
     for rank, hit in enumerate(hits[: CANDIDATES + EXTRA_CANDIDATES] if signed is None else ()):
-        if hit.score < 0.7 * hits[0].score:
+        if hit.score < SCORE_WINDOW * hits[0].score:
             break
         if rank >= CANDIDATES and hit.coverage < EXTRA_COVERAGE:
             continue  # past the first few, only a passage with (nearly) all the question's words
