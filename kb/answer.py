@@ -400,12 +400,17 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The question counts something its document gives figures of («bao nhiêu điểm»); the passage
     gives none («Sở Tư pháp chủ trì xây dựng Kế hoạch…» for the department's score)."""
     word = _counted_word(qtoks)
-    if not word or p.kind == "facts" or not _is_unit_in(index.docs[p.doc].text, word):
+    if not word or p.kind == "facts":
+        return ""
+    # «mấy ngày», «bao nhiêu lần»: a length of time or a count of times is always a figure; other
+    # words are checked where the document counts in them («điểm», «phiếu»), not where it names them.
+    if word not in _ALWAYS_COUNTED and not _is_unit_in(index.docs[p.doc].text, word):
         return ""
     local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), _with_children(index, p)))
     return "" if _counts_in(local, word) else f"the question counts «{word}»; the passage gives no figure of it"
 
 
+_ALWAYS_COUNTED = frozenset({"ngay", "gio", "tuan", "lan", "dot"})
 _NEGATION = frozenset({"khong", "chua", "cam", "chang"})
 
 

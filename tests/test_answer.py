@@ -505,3 +505,30 @@ def test_returning_the_outcome_of_a_procedure_is_no_result_achieved():
         idx, "Năm 2020 tỉnh Sơn La phấn đấu tiếp nhận, trả kết quả qua bưu chính công ích bao nhiêu %?"
     )
     assert target.found and "50%" in target.text
+
+
+def test_a_length_of_time_asked_is_answered_by_a_passage_giving_one():
+    plan = IndexedDoc(
+        file_name="kh-tinh-m-2024.txt",
+        title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Lào Cai",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2024 của tỉnh Lào Cai\n"
+            "Kế hoạch được ban hành ngày 05/01/2024; báo cáo năm gửi trước ngày 15/12/2024, "
+            "báo cáo quý gửi trước ngày 15 của tháng cuối quý.\n"
+            "5. Tiếp nhận, xử lý phản ánh, kiến nghị của người dân về quy định hành chính ở Lào Cai được "
+            "chấm theo 3 tiêu chí trong mấy năm liền.\n"
+            "Các sở tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính đúng hạn; "
+            "không để tồn đọng phản ánh quá 10 ngày làm việc.\n"
+        ),
+    )
+    from kb.answer import _count_problem
+    from kb.text import tokens
+
+    idx = KnowledgeIndex([plan, DOC_A, DOC_B])
+    question = "Ở Lào Cai phản ánh, kiến nghị về quy định hành chính được xử lý trong mấy ngày?"
+    answer = answer_question(idx, question)
+    assert answer.found and "10 ngày làm việc" in answer.text, answer
+    # the document writes «ngày» mostly before dates, yet a passage giving no number of days
+    # does not answer «mấy ngày»
+    (criteria,) = [p for p in idx.passages if "3 tiêu chí" in p.text]
+    assert _count_problem(idx, criteria, tokens(question))
