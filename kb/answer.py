@@ -239,6 +239,7 @@ def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Quer
         or _year_problem(index, p, qtoks, terms)
         or _percent_problem(index, p, qtoks)
         or _deadline_problem(index, p, qtoks)
+        or _day_problem(index, p, qtoks)
         or _rate_problem(index, p, qtoks, alts)
     )
 
@@ -287,6 +288,19 @@ def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if _DONE_P.search(unit) and not _DUTY_P.search(unit):
         return "the question asks a deadline set; the passage reports what was done"
     return ""
+
+
+_WHICH_DAY_Q = _phrases("ngày nào", "ngày mấy", "hôm nào")
+_DAY_P = re.compile(r"\b\d{1,2}/\d{1,2}\b|\bngày\s+\d{1,2}\b", re.IGNORECASE)
+
+
+def _day_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """«… từ ngày nào?», «hôm nào?» asks a day: a passage naming only a quarter or a year
+    («từ quý III/2024») or no time at all does not say it."""
+    if not _WHICH_DAY_Q.search(_as_typed(qtoks)):
+        return ""
+    text = " ".join(q.text for q in (*index.unit_of_passage(p), *index.sentence_of(p)))
+    return "" if _DAY_P.search(text) else "the question asks a day; the passage names none"
 
 
 def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 # Combining tone marks (the five Vietnamese tones besides "ngang").
 _TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
@@ -208,6 +209,34 @@ PLACES = frozenset(
 )
 
 
+# The provinces and cities as written, so that a name typed in lower case with diacritics is
+# told from ordinary words that fold alike («làm động lực» is not «Lâm Đồng»).
+_PLACES_WRITTEN = """Huế, Đà Nẵng, Hải Phòng, Cần Thơ, An Giang, Bà Rịa, Vũng Tàu, Bắc Giang, Bắc Kạn, Bạc Liêu,
+    Bắc Ninh, Bến Tre, Bình Định, Bình Dương, Bình Phước, Bình Thuận, Cà Mau, Cao Bằng, Đắk Lắk, Đắk Nông,
+    Điện Biên, Đồng Nai, Đồng Tháp, Gia Lai, Hà Giang, Hà Nam, Hà Tĩnh, Hải Dương, Hậu Giang, Hòa Bình,
+    Hưng Yên, Khánh Hòa, Kiên Giang, Kon Tum, Lai Châu, Lâm Đồng, Lạng Sơn, Lào Cai, Long An, Nam Định,
+    Nghệ An, Ninh Bình, Ninh Thuận, Phú Thọ, Phú Yên, Quảng Bình, Quảng Nam, Quảng Ngãi, Quảng Ninh,
+    Quảng Trị, Sóc Trăng, Sơn La, Tây Ninh, Thái Bình, Thái Nguyên, Thanh Hóa, Thừa Thiên, Tiền Giang,
+    Trà Vinh, Tuyên Quang, Vĩnh Long, Vĩnh Phúc, Yên Bái, Đà Lạt, Nha Trang, Buôn Ma Thuột, Thủ Đức"""
+
+
+@lru_cache(maxsize=1)
+def _places_written() -> dict[str, tuple[str, ...]]:
+    out = {}
+    for name in _PLACES_WRITTEN.split(","):
+        toks = raw_tokens(name)
+        out["_".join(t.folded for t in toks)] = tuple(t.exact for t in toks)
+    return out
+
+
+def _typed_as_place(span: list[Token], key: str) -> bool:
+    """A name typed in lower case: with diacritics, they must be the place's own."""
+    written = _places_written().get(key)
+    if written is None or not any(t.accented for t in span):
+        return True
+    return tuple(t.exact for t in span) == written
+
+
 # Words that name the kind of place that follows («tỉnh Bình Sơn», «huyện Phú Lộc», «TP Huế»).
 _PLACE_TYPES = frozenset({"tinh", "tp", "huyen", "quan", "thi_xa", "xa", "phuong", "thi_tran"})
 _MAX_PLACE_WORDS = 3
@@ -279,7 +308,7 @@ def places_in(toks: list[Token], known: frozenset[str] | set[str] = frozenset())
                 continue
             key = "_".join(x.folded for x in span)
             capital = all(x.surface[:1].isupper() for x in span)
-            if key in names and (skip or capital or (lower_text and n >= 2)):
+            if key in names and (skip or capital or (lower_text and n >= 2 and _typed_as_place(span, key))):
                 found.add(key)
                 took = n
                 break

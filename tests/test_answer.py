@@ -532,3 +532,36 @@ def test_a_length_of_time_asked_is_answered_by_a_passage_giving_one():
     # does not answer «mấy ngày»
     (criteria,) = [p for p in idx.passages if "3 tiêu chí" in p.text]
     assert _count_problem(idx, criteria, tokens(question))
+
+
+def test_a_day_asked_is_not_answered_by_a_quarter():
+    from kb.answer import _day_problem
+    from kb.text import tokens
+
+    plan = IndexedDoc(
+        file_name="kh-tinh-n-2024.txt",
+        title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Điện Biên",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2024 của tỉnh Điện Biên\n"
+            "Kết nối Hệ thống thông tin báo cáo của tỉnh với Hệ thống thông tin báo cáo Chính phủ từ quý III/2024.\n"
+            "Hệ thống thông tin báo cáo của tỉnh đã kết nối với Hệ thống thông tin báo cáo Chính phủ từ ngày 26/8/2024.\n"
+        ),
+    )
+    idx = KnowledgeIndex([plan, DOC_A, DOC_B])
+    question = "Hệ thống thông tin báo cáo tỉnh Điện Biên kết nối với Hệ thống thông tin báo cáo Chính phủ từ ngày nào?"
+    (quarter,) = [p for p in idx.passages if "quý III/2024" in p.text]
+    (day,) = [p for p in idx.passages if "26/8/2024" in p.text]
+    assert _day_problem(idx, quarter, tokens(question)) and not _day_problem(idx, day, tokens(question))
+    answer = answer_question(idx, question)
+    assert answer.found and "26/8/2024" in answer.text
+    # «khi nào» may be answered by a quarter
+    assert not _day_problem(idx, quarter, tokens("Điện Biên kết nối hệ thống báo cáo khi nào?"))
+
+
+def test_lower_case_words_are_not_a_province_they_fold_like():
+    from kb.text import places_in, tokens
+
+    assert places_in(tokens("năm 2019 lấy cái gì làm động lực cải cách")) == set()
+    assert places_in(tokens("chỉ số cchc lâm đồng 2023")) == {"lam_dong"}
+    assert places_in(tokens("chi so cchc lam dong 2023")) == {"lam_dong"}
+    assert places_in(tokens("hoà bình năm 2023")) == {"hoa_binh"}
