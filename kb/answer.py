@@ -418,7 +418,7 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
         return ""
     # «mấy ngày», «bao nhiêu lần»: a length of time or a count of times is always a figure; other
     # words are checked where the document counts in them («điểm», «phiếu»), not where it names them.
-    if word not in _ALWAYS_COUNTED and not _is_unit_in(index.docs[p.doc].text, word):
+    if word not in _ALWAYS_COUNTED and not _is_unit_in(index.doc_text(p.doc), word):
         return ""
     local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), _with_children(index, p)))
     return "" if _counts_in(local, word) else f"the question counts «{word}»; the passage gives no figure of it"
@@ -528,7 +528,7 @@ def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
         named = _periods(_local_text(index, p)) | _periods(index.docs[p.doc].title)
         if named and not asked & named:
             return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
-        if not named and not _text_periods(index.docs[p.doc].text):
+        if not named and not _text_periods(index.doc_text(p.doc)):
             return f"period {sorted(asked)}: its document speaks of no part of a year"
     return ""
 
@@ -559,7 +559,7 @@ def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:
     named = set(_LEVEL.findall(fold(_local_text(index, p))))
     if named and not asked & named:
         return f"level {sorted(asked)}: the passage speaks of {sorted(named)}"
-    if not named and len(_text_levels(index.docs[p.doc].text)) > 1:
+    if not named and len(_text_levels(index.doc_text(p.doc))) > 1:
         return f"level {sorted(asked)}: the passage names no level, its document gives several"
     return ""
 

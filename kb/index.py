@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -361,12 +362,28 @@ class KnowledgeIndex:
             t.folded for d in self.docs if d.reports_on for t in tokens(d.reports_on) if t.kind == "code"
         }
         self.known_places = frozenset().union(*self.doc_places) if self.doc_places else frozenset()
-        # Departments (folded «sở» and the two words after it: «so tu phap»), named in each document.
-        self.doc_departments = [departments_named(d.text) for d in self.docs]
-        self.known_departments = frozenset().union(*self.doc_departments) if self.docs else frozenset()
+        self._doc_texts: dict[int, str] = {}
         self.meta_places = [set(an.home_places) for an in self.analyses]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
         self.unit_of = np.array([p.unit for p in self.passages], dtype=np.int64)
+
+    @cached_property
+    def doc_departments(self) -> list[frozenset[str]]:
+        """The departments each document names (folded «sở» and the two words after it:
+        ``so tu phap``), read when a question first needs them."""
+        return [departments_named(self.doc_text(d)) for d in range(len(self.docs))]
+
+    @cached_property
+    def known_departments(self) -> frozenset[str]:
+        return frozenset().union(*self.doc_departments)
+
+    def doc_text(self, d: int) -> str:
+        """A document's text as its passages hold it: the same whether the index was built from
+        the texts or assembled from stored analyses (which do not keep the text)."""
+        cached = self._doc_texts.get(d)
+        if cached is None:
+            cached = self._doc_texts[d] = "\n".join(pd.text for pd in self.analyses[d].passages)
+        return cached
 
     # -- questions -----------------------------------------------------------------
     def query_terms(self, question: str) -> tuple[list[QueryTerm], list[Token]]:
