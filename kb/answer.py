@@ -1,24 +1,29 @@
 """Choosing the answer: the shortest passage that answers, or an honest "not found".
 
 ``answer_question`` searches the index, decides whether the best passage
-really answers (enough of the question's content is there, the places and
-years the question names belong to that document), trims a long sentence to
-the clauses that matter and returns the passage with its citation.
+really answers (enough of the question's content is there; ``kb.checks``: the places,
+years, departments, rates… the question names belong to that passage), trims a long
+sentence to the clauses that matter (a list: ``kb.lists``) and returns the passage with
+its citation.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type, question_label_nouns
+from kb.checks import (
+    constraint_problem,
+    from_named_document,
+    signer_hit,
+)
+from kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
 from kb.intents import small_talk
 from kb.lexicon import expand_shorthand
-from kb.text import acronyms_in, fold, is_stopword, places_in, raw_tokens, tokens, years_in
+from kb.lists import COMFORT, with_children
+from kb.text import tokens
 
 MAX_ANSWER = 700  # hard limit of an answer
-COMFORT = 620  # a longer sentence is trimmed to its best clauses
 MIN_COVERAGE = 0.62  # share of the question's content that must be found
 CANDIDATES = 3  # the best hits tried in turn (within 70% of the best score)
 EXTRA_CANDIDATES = 2  # ... and after them, passages that have (nearly) all of its words
@@ -63,556 +68,6 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {"found": self.found, "answer": self.text, "sources": [s.to_dict() for s in self.sources]}
-
-
-def _phrases(*phrases: str) -> re.Pattern[str]:
-    """Phrases written with diacritics, to be searched in ``_as_typed`` text: a word the question
-    typed with diacritics matches only its own accented form («Bến Đá đặt» is no «đã đạt», «muộn»
-    no «muốn»), a word typed without them matches every accented form it folds from. ``*`` in a
-    phrase stands for any one word."""
-    alts = []
-    for phrase in phrases:
-        words = []
-        for w in phrase.split():
-            if w == "*":
-                words.append(r"\S+")
-                continue
-            (t,) = raw_tokens(w)
-            words.append(f"(?:{re.escape(t.exact)}|{re.escape(t.folded)})" if t.accented else re.escape(t.folded))
-        alts.append(" ".join(words))
-    return re.compile(r"(?<!\S)(?:" + "|".join(alts) + r")(?!\S)")
-
-
-def _as_typed(qtoks) -> str:
-    """The question's words for ``_phrases``: an accented word by its accented key, others folded."""
-    return " ".join(t.exact if t.accented else t.folded for t in qtoks)
-
-
-_TARGET_Q = _phrases(
-    "chỉ tiêu", "mục tiêu", "phấn đấu", "kế hoạch", "đặt ra", "đề ra", "tối thiểu", "ít nhất", "tối đa",
-    "muốn", "cần đạt", "phải đạt", "yêu cầu", "quy định", "tiêu chuẩn", "điều kiện", "được xét", "để được",
-    "đạt từ", "trở lên", "dự kiến", "nhằm",
-)  # fmt: skip
-_RESULT_Q = _phrases(
-    "đạt bao nhiêu", "đạt được", "đạt mức", "đã đạt", "thực tế", "kết quả", "đạt * bao nhiêu", "đạt * phần trăm"
-)
-_TARGET_P = re.compile(
-    r"\b(tu \d[\d.,]*\s*(?:%|diem)?\s*tro len|dat tu|phan dau|it nhat|toi thieu|khong duoi|"
-    r"chi tieu|muc tieu|ke hoach)\b"
-)
-_RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep thu|tang|giam)\b|\bdat \d")
-# A question asking for a set target («chỉ tiêu… là bao nhiêu», «phấn đấu đạt mức nào») and not
-# for what was achieved; a passage, its headings or its document must then speak of a target.
-_ASKS_TARGET = _phrases("chỉ tiêu", "mục tiêu", "phấn đấu", "đặt ra", "đề ra")
-_TARGET_NEAR = re.compile(
-    r"\b(chi tieu|muc tieu|phan dau|ke hoach|tro len|it nhat|toi thieu|khong duoi|"
-    r"dat tu|dat tren|nham|huong toi|yeu cau|nhiem vu)\b"
-)
-_ACHIEVED_Q = _phrases("đạt bao nhiêu", "đạt được", "đạt mức", "thực tế", "kết quả")
-# «Ai ký…», «người ký…»: the document's signer, from its facts.
-_SIGNER_Q = _phrases("ai ký", "ai kí", "người ký", "người kí", "ký bởi", "kí bởi")
-
-
-# Short forms so common in these documents that they say nothing about the indicator.
-_COMMON_TERMS = frozenset({"tthc", "cchc", "ubnd", "hdnd", "tp", "cbccvc", "vbqppl", "hdtdkt", "csdl", "cntt"})
-_FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
-
-
-_RANGE_TEXT = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
-
-
-def _single_years(text: str) -> set[str]:
-    """Years a text names on their own, not only as the ends or inside of a range."""
-    return _period_years(_RANGE_TEXT.sub(" ", _FULL_DATE.sub(" ", text)))
-
-
-def _period_years(text: str) -> set[str]:
-    """Years a text speaks of as periods («năm 2023», «2021 - 2025»), not the years of dates."""
-    return years_in(_FULL_DATE.sub(" ", text))
-
-
-# «tăng 1,9 điểm so với năm 2022»: a year the text only compares with, giving no figure of it
-# (unlike «so với năm 2022 (82,17 điểm)»).
-_COMPARED = re.compile(r"\bso với (?:cùng kỳ )?(?:năm )?((?:19|20)\d\d)\b(?!\s*[(:]\s*\d)", re.IGNORECASE)
-
-
-def _own_years(text: str) -> set[str]:
-    """The years a text speaks of, less those it only compares with."""
-    return _period_years(_COMPARED.sub(" ", text))
-
-
-def _asked_years(qtoks) -> set[str]:
-    """The years a question asks about, less those it only compares with («tăng bao nhiêu so với
-    năm 2022» asks of no year)."""
-    years = years_in(qtoks)
-    surface = " ".join(t.surface for t in qtoks)
-    compared = set(_COMPARED.findall(surface))
-    return years - (compared - _period_years(_COMPARED.sub(" ", surface)))
-
-
-_PERIOD = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b|\b(6|9)\s+thang\b")
-_ROMAN_Q = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-
-
-def _periods(text: str) -> set[str]:
-    """The parts of a year a text names: «quý III» → q3, «9 tháng» → m9."""
-    out = set()
-    for m in _PERIOD.finditer(fold(text)):
-        if m.group(1):
-            out.add("q" + _ROMAN_Q.get(m.group(1), m.group(1)))
-        else:
-            out.add("m" + m.group(2))
-    return out
-
-
-_FIGURE = re.compile(r"(?<![\d/.,])\d+(?:[.,]\d+)?\s*(?:%|điểm|hồ sơ|thủ tục)?")
-
-
-def _figure_places(text: str, known) -> list[set[str]]:
-    """For each figure of a text (not a year, a date or a code), the places named just before it."""
-    out = []
-    for m in _FIGURE.finditer(text):
-        raw = m.group(0).strip()
-        if (
-            _YEAR_TOKEN.fullmatch(raw)
-            or text[m.end() : m.end() + 1] in "/-"
-            or (len(raw) <= 2 and not raw.endswith("%"))
-        ):
-            continue
-        before = text[max(0, m.start() - 40) : m.start()]
-        out.append(places_in(tokens(before.split(";")[-1].split(":")[-1]), known))
-    return out
-
-
-def _asks_result(qtoks) -> bool:
-    """What was achieved is asked («đạt bao nhiêu», or a part of the year: a plan sets no target
-    for «9 tháng»), not a target."""
-    typed = _RETURNED_Q.sub(" ", _as_typed(qtoks))
-    asked = _RESULT_Q.search(typed) or _periods(" ".join(t.surface for t in qtoks))
-    return bool(asked) and not _TARGET_Q.search(typed)
-
-
-def _states_target_only(text: str) -> bool:
-    folded = " ".join(t.folded for t in tokens(text))
-    # «trả kết quả» (handing back the outcome of a procedure) is no result achieved
-    folded = _RETURNED.sub(" ", folded)
-    return bool(_TARGET_P.search(folded)) and not _RESULT_P.search(folded)
-
-
-_RETURNED = re.compile(r"\btra ket qua\b")
-_RETURNED_Q = _phrases("trả kết quả")
-
-
-def _local_unit_text(index: KnowledgeIndex, p) -> str:
-    return " ".join(q.text for q in index.unit_of_passage(p))
-
-
-_CLAUSE_SPLIT = re.compile(r"[;()]|(?<!\d),|,(?!\d)|\s-\s|:\s")
-_YEAR_TOKEN = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _local_text(index: KnowledgeIndex, p) -> str:
-    """The passage's unit, its neighbouring sentences and its heading path."""
-    parts = [q.text for q in index.unit_of_passage(p)]
-    if p.kind not in ("row", "item"):  # a list's or table's neighbours are other facts
-        for q in (p.pid - 1, p.pid + 1):
-            if 0 <= q < index.n and index.passages[q].doc == p.doc:
-                parts.append(index.passages[q].text)
-    parts.extend(p.context)
-    return " ".join(parts)
-
-
-def _constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[QueryTerm]) -> str:
-    """Why the hit cannot be what the question is about (another place or year), or ''."""
-    p = hit.passage
-    alts = {qt.folded: qt.alts for qt in terms if qt.alts}
-    return (
-        _place_problem(index, p, qtoks)
-        or _department_problem(index, p, qtoks)
-        or _indicator_problem(index, p, qtoks, alts)
-        or _count_problem(index, p, qtoks)
-        or _negated_problem(index, p, qtoks)
-        or _result_problem(index, p, qtoks)
-        or _target_problem(index, p, qtoks)
-        or _period_problem(index, p, qtoks)
-        or _level_problem(index, p, qtoks)
-        or _year_problem(index, p, qtoks, terms)
-        or _percent_problem(index, p, qtoks)
-        or _deadline_problem(index, p, qtoks)
-        or _day_problem(index, p, qtoks)
-        or _rate_problem(index, p, qtoks, alts)
-    )
-
-
-_RATE_STOP = frozenset(
-    "cua nam o tai trong la dat bao nhieu may thang quy cap khoi tinh huyen xa thi phuong so nganh theo duoc va".split()
-)
-
-
-def _rated_words(qtoks) -> list:
-    """«tỷ lệ thanh toán trực tuyến của huyện…»: the words naming the rate the question asks."""
-    for i, t in enumerate(qtoks[:-1]):
-        if t.folded in ("ti", "ty") and qtoks[i + 1].folded == "le":
-            out = []
-            for u in qtoks[i + 2 :]:
-                if u.kind != "word" or u.folded in _RATE_STOP or is_stopword(u):
-                    break
-                out.append(u)
-            return out[:4]
-    return []
-
-
-def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:
-    """The rate the question names («tỷ lệ thanh toán trực tuyến») is not the passage's («tỷ lệ
-    hồ sơ trực tuyến toàn trình»): each of its words must be in the passage's item or sentence."""
-    words = _rated_words(qtoks)
-    if not words:
-        return ""
-    local = {t.folded for q in (*index.unit_of_passage(p), *index.sentence_of(p)) for t in tokens(q.text)}
-    local |= {t.folded for t in tokens(" ".join(p.context[-1:]))}
-    lost = [w.folded for w in words if w.folded not in local and not any(a in local for a in alts.get(w.folded, ()))]
-    return f"the rate asked ({' '.join(lost)}) is not the passage's" if lost else ""
-
-
-_DUTY_Q = _phrases("phải", "cần", "hạn chót", "chậm nhất", "không muộn hơn", "thời hạn")
-_DONE_P = re.compile(r"\bđã\b", re.IGNORECASE)
-_DUTY_P = re.compile(r"\b(phải|cần|chậm nhất)\b", re.IGNORECASE)
-
-
-def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """«… phải ban hành kế hoạch trước ngày nào?» asks the deadline set; a report that it «đã ban
-    hành… trước ngày 31/01/2024» tells what was done, not the rule."""
-    if answer_type(qtoks) != "date" or not _DUTY_Q.search(_as_typed(qtoks)):
-        return ""
-    unit = _local_unit_text(index, p)
-    if _DONE_P.search(unit) and not _DUTY_P.search(unit):
-        return "the question asks a deadline set; the passage reports what was done"
-    return ""
-
-
-_WHICH_DAY_Q = _phrases("ngày nào", "ngày mấy", "hôm nào")
-_DAY_P = re.compile(r"\b\d{1,2}/\d{1,2}\b|\bngày\s+\d{1,2}\b", re.IGNORECASE)
-
-
-def _day_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """«… từ ngày nào?», «hôm nào?» asks a day: a passage naming only a quarter or a year
-    («từ quý III/2024») or no time at all does not say it."""
-    if not _WHICH_DAY_Q.search(_as_typed(qtoks)):
-        return ""
-    text = " ".join(q.text for q in (*index.unit_of_passage(p), *index.sentence_of(p)))
-    return "" if _DAY_P.search(text) else "the question asks a day; the passage names none"
-
-
-def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """«đạt bao nhiêu %», «bao nhiêu phần trăm»: the answer is a percentage, so a passage
-    (with its paragraph, item or row) that holds none does not answer."""
-    if not any(t.folded == "phantram" for t in qtoks):
-        return ""
-    if any("%" in q.text or "phần trăm" in q.text.lower() for q in index.unit_of_passage(p)):
-        return ""
-    return "the question asks a percentage; the passage holds none"
-
-
-_SOURCE_CLAUSE = re.compile(r"^\s*(?:theo|trong|tại)\s+([^,:?]{6,120})[,:]", re.IGNORECASE)
-
-
-def _from_named_document(index: KnowledgeIndex, question: str, hits: list[Hit], k: int) -> list[Hit]:
-    """«Theo báo cáo quý III/2024 của Bình Sơn, …»: the opening clause names the document; the
-    passages of the document(s) whose title, number and issuer hold most of its words come first."""
-    m = _SOURCE_CLAUSE.match(question)
-    if not m:
-        return hits
-    clause = [t for t in tokens(m.group(1)) if not is_stopword(t)]
-    if len(clause) < 2:
-        return hits
-    scores = [
-        sum(index.idf_of(t.folded) for t in clause if t.folded in meta or ("e:" + t.exact) in meta)
-        for meta in index.meta_terms
-    ]
-    best = max(scores, default=0.0)
-    total = sum(index.idf_of(t.folded) for t in clause)
-    if best <= 0.5 * total:
-        return hits  # the clause does not name a document the knowledge base holds
-    chosen = {d for d, sc in enumerate(scores) if sc >= 0.9 * best}
-    if len(chosen) > 2:
-        return hits  # too vague to choose
-    wide = index.search(question, k=max(k, 40))
-    first = [h for h in wide if h.passage.doc in chosen][:k]
-    return first + [h for h in hits if h.passage.doc not in chosen] if first else hits
-
-
-def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """A department the question names («Sở Tư pháp») must be in the passage's document and, unless
-    it issued the document, named near the passage: the province's figure is not the department's."""
-    words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
-    named = [d for d in index.known_departments if f" {d} " in words]
-    if not named:
-        return ""
-    doc = index.docs[p.doc]
-    own = fold(f"{doc.issuer or ''} {doc.title or ''}")
-    for d in named:
-        if d not in index.doc_departments[p.doc]:
-            return f"«{d}» not in the document"
-        if d not in own and d not in fold(_local_text(index, p)):
-            return f"«{d}» not near the passage"
-    return ""
-
-
-def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """The places the question names are not the document's, or not near the passage, or the
-    passage's figures are all of other places."""
-    doc = p.doc
-    wanted = places_in(qtoks, index.known_places)
-    if wanted:
-        if not wanted <= index.doc_places[doc]:
-            return f"place {sorted(wanted - index.doc_places[doc])} not in document"
-        # A place other than the document's own must be named near the passage.
-        foreign = wanted - index.meta_places[doc]
-        if foreign and not foreign <= places_in(tokens(_local_text(index, p)), index.known_places):
-            return f"place {sorted(foreign)} not near the passage"
-    if answer_type(qtoks) == "number" and not wanted - index.meta_places[doc]:
-        # «thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%»: every figure of the passage belongs to a
-        # place the question does not ask about.
-        owners = _figure_places(_local_unit_text(index, p), index.known_places)
-        if owners and all(owners) and not set().union(*owners) & wanted:
-            return f"the passage's figures are for {sorted(set().union(*owners))}"
-    return ""
-
-
-_NUMBER_BEFORE = r"(?<![\w/.,])\d(?:[\d.,/]*\d)?\s*%?\s*"
-
-
-def _counted_word(qtoks) -> str:
-    """«được bao nhiêu điểm», «bao nhiêu hồ sơ», «mấy ngày»: the (first word of) what the question counts."""
-    for a, b, c in zip(qtoks, qtoks[1:], qtoks[2:]):
-        if a.folded == "bao" and b.folded == "nhieu" and c.kind in ("word", "abbr") and not is_stopword(c):
-            return fold(c.surface.split()[0])
-    for a, b in zip(qtoks, qtoks[1:]):
-        # «mấy» typed with or without its marks (not «máy», a machine)
-        if a.surface.lower() in ("mấy", "may") and b.kind in ("word", "abbr") and not is_stopword(b):
-            return fold(b.surface.split()[0])
-    return ""
-
-
-@lru_cache(maxsize=512)
-def _is_unit_in(text: str, word: str) -> bool:
-    """The text writes ``word`` often (a third of the times) after a figure: a unit («điểm», «phiếu»), not a noun that
-    other words count as well («sở» is also «06 cơ quan»)."""
-    folded = fold(text)
-    w = re.escape(word)
-    return 3 * len(re.findall(_NUMBER_BEFORE + w + r"\b", folded)) >= max(1, len(re.findall(r"\b" + w + r"\b", folded)))
-
-
-@lru_cache(maxsize=512)
-def _counts_in(text: str, word: str) -> bool:
-    """A figure of ``word`` in the text: «91,25 điểm», or a column of it («Điểm tối đa: 2»)."""
-    w = re.escape(word)
-    return bool(re.search(_NUMBER_BEFORE + w + r"\b|\b" + w + r"\b[^;:.]{0,40}:\s*\d", fold(text)))
-
-
-def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """The question counts something its document gives figures of («bao nhiêu điểm»); the passage
-    gives none («Sở Tư pháp chủ trì xây dựng Kế hoạch…» for the department's score)."""
-    word = _counted_word(qtoks)
-    if not word or p.kind == "facts":
-        return ""
-    # «mấy ngày», «bao nhiêu lần»: a length of time or a count of times is always a figure; other
-    # words are checked where the document counts in them («điểm», «phiếu»), not where it names them.
-    if word not in _ALWAYS_COUNTED and not _is_unit_in(index.doc_text(p.doc), word):
-        return ""
-    local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), _with_children(index, p)))
-    return "" if _counts_in(local, word) else f"the question counts «{word}»; the passage gives no figure of it"
-
-
-_ALWAYS_COUNTED = frozenset({"ngay", "gio", "tuan", "lan", "dot"})
-_NEGATION = frozenset({"khong", "chua", "cam", "chang"})
-
-
-def _negated_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """«Ai phát phiếu…?» asks who does it: a passage saying who must not («Công chức… không được
-    trực tiếp phát phiếu») does not answer it."""
-    folded = [t.folded for t in qtoks]
-    verbs = [folded[i + 1] for i, w in enumerate(folded[:-1]) if w == "ai" and folded[i + 1] not in ("la", "ki", "ky")]
-    if not verbs:
-        return ""
-    text = [t.folded for t in tokens(" ".join(q.text for q in index.sentence_of(p)))]
-    at = [i for i, w in enumerate(text) if w == verbs[0]]
-    if at and all(_NEGATION & set(text[max(0, i - 4) : i]) for i in at):
-        return f"the passage says who does not «{verbs[0]}»"
-    return ""
-
-
-def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:
-    """An abbreviation the question names (SIPAS, PAR INDEX, DVCTT…) is not in the document,
-    or not what the passage is about."""
-    doc = p.doc
-    missing = [
-        a
-        for a in acronyms_in(qtoks)
-        if a not in index.doc_terms[doc] and not any(x in index.doc_terms[doc] for x in alts.get(a, ()))
-    ]
-    if missing:
-        return f"{missing} not in document"
-    # The indicator the question names (SIPAS, PAR INDEX, DVCTT…) must be what the passage is about.
-    local = {t.folded for t in tokens(_local_text(index, p))} | index.meta_terms[doc]
-    typed = {t.folded for t in qtoks if " " not in t.surface}
-    far = [
-        a
-        for a in acronyms_in(qtoks)
-        if "/" not in a
-        and a in typed
-        and a not in _COMMON_TERMS
-        and a not in local
-        and not any(x in local for x in alts.get(a, ()))
-    ]
-    if far:
-        return f"{far} not near the passage"
-    return ""
-
-
-def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """The question asks what was achieved; the passage states a target (for the asked year)."""
-    if not _asks_result(qtoks):
-        return ""
-    unit = _local_unit_text(index, p)
-    if _states_target_only(unit):
-        return "the question asks what was achieved; the passage states a target"
-    # «năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%)»: what it says of the asked year is a target.
-    asked = years_in(qtoks)
-    clauses = [c for c in re.split(r"[;()]", unit) if re.search(r"\w", c)]
-    # The clauses of the asked year, or when none names it, those naming no year.
-    of_year = [c for c in clauses if asked & _period_years(c)] or [c for c in clauses if not _period_years(c)]
-    open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
-    if (
-        asked
-        and of_year
-        and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_)
-        and all(_states_target_only(c) for c in of_year)
-    ):
-        return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"
-    return ""
-
-
-def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """The question asks for a figure set as a target; the passage only reports results
-    («tỷ lệ… thấp: thị xã Bến Đá 28,4%» is no target of Bến Đá)."""
-    typed = _as_typed(qtoks)
-    if answer_type(qtoks) != "number" or not _ASKS_TARGET.search(typed) or _ACHIEVED_Q.search(typed):
-        return ""
-    if p.kind == "facts":
-        return ""
-    where = " ".join((_local_unit_text(index, p), *p.context, index.docs[p.doc].title))
-    if _TARGET_NEAR.search(" ".join(t.folded for t in tokens(where))):
-        return ""
-    return "the question asks for a target; the passage reports results"
-
-
-def _signer_hit(index: KnowledgeIndex, hits: list[Hit], qtoks) -> Hit | None:
-    """«Ai ký Thông báo 47/TB-UBND?»: the facts of the document the best hit is in, when they name
-    a signer."""
-    if not _SIGNER_Q.search(_as_typed(qtoks)):
-        return None
-    doc = hits[0].passage.doc
-    for p in index.passages:
-        if p.doc == doc and p.kind == "facts":
-            return Hit(p, hits[0].score, hits[0].coverage) if "người ký" in p.text else None
-    return None
-
-
-def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """The question names a part of the year («9 tháng», «quý III») the passage does not speak of:
-    another one, or none where its document names none either (a year's plan is no 9 months'
-    result)."""
-    asked = _periods(" ".join(t.surface for t in qtoks))
-    if asked:
-        named = _periods(_local_text(index, p)) | _periods(index.docs[p.doc].title)
-        if named and not asked & named:
-            return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
-        if not named and not _text_periods(index.doc_text(p.doc)):
-            return f"period {sorted(asked)}: its document speaks of no part of a year"
-    return ""
-
-
-@lru_cache(maxsize=512)
-def _text_periods(text: str) -> frozenset[str]:
-    """``_periods`` of a whole document, once per document."""
-    return frozenset(_periods(text))
-
-
-@lru_cache(maxsize=512)
-def _text_levels(text: str) -> frozenset[str]:
-    """The levels a whole document gives figures for, once per document."""
-    return frozenset(_LEVEL.findall(fold(text)))
-
-
-_LEVEL = re.compile(r"\b(?:cap|khoi) (tinh|huyen|xa)\b")  # «cấp huyện», «khối huyện»
-
-
-def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    """A figure asked for one level («cấp xã») from a passage that names levels, none of them that
-    one, or names none where its document gives figures by level."""
-    if answer_type(qtoks) != "number":
-        return ""
-    asked = set(_LEVEL.findall(" ".join(t.folded for t in qtoks)))
-    if not asked:
-        return ""
-    named = set(_LEVEL.findall(fold(_local_text(index, p))))
-    if named and not asked & named:
-        return f"level {sorted(asked)}: the passage speaks of {sorted(named)}"
-    if not named and len(_text_levels(index.doc_text(p.doc))) > 1:
-        return f"level {sorted(asked)}: the passage names no level, its document gives several"
-    return ""
-
-
-def _year_problem(index: KnowledgeIndex, p, qtoks, terms: list[QueryTerm]) -> str:
-    """The years the question names are not those the passage (or its document) speaks of."""
-    years = _asked_years(qtoks)
-    if not years:
-        return ""
-    doc = p.doc
-    sentence = " ".join(q.text for q in index.sentence_of(p))
-    said = _own_years(sentence) or _own_years(_local_unit_text(index, p))
-    said |= _period_years(" ".join(p.context))
-    if said and not years & said:
-        return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
-    if len(years) == 1 and not _RANGE_TEXT.search(" ".join(t.surface for t in qtoks)):
-        # One year asked: a passage about a whole period («giai đoạn 2016-2020») that
-        # does not name that year on its own gives no figure for it.
-        unit = _local_unit_text(index, p)
-        plain = _single_years(unit) | _single_years(" ".join(p.context))
-        ranged = _period_years(" ".join(_RANGE_TEXT.findall(unit)))
-        if years & ranged and not years & plain:
-            return f"year {sorted(years)}: the passage speaks of a period, not of that year"
-    if not said and not years <= index.doc_years[doc]:
-        return f"year {sorted(years)} not in document"
-    if not said:
-        # A passage that names no year speaks of its document's year (its title's, else its date's).
-        d = index.docs[doc]
-        own = _period_years(d.title) or ({str(d.date.year)} if d.date else set())
-        # ... or, for a document without either, the year of the dates its figures are given at
-        # («Tính đến 31/8/2020, …»).
-        own = own or {m[-4:] for m in _FULL_DATE.findall(_local_unit_text(index, p))}
-        if own and not years & own:
-            return f"year {sorted(years)}: the passage names none and its document is of {sorted(own)}"
-    return _clause_year_problem(sentence, years, terms)
-
-
-def _clause_year_problem(sentence: str, years: set[str], terms: list[QueryTerm]) -> str:
-    """The clause that carries the question's words speaks of another year."""
-    keys = {q.folded for q in terms if q.unigram and q.folded and not q.folded.isdigit()}
-    best, best_n = "", 0
-    for clause in _CLAUSE_SPLIT.split(sentence):
-        n = len(keys & {t.folded for t in tokens(clause)})
-        if n > best_n:
-            best, best_n = clause, n
-    in_clause = _period_years(best)
-    # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
-    figure_of_year = any(
-        years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c)) for c in _CLAUSE_SPLIT.split(sentence)
-    )
-    if in_clause and not years & in_clause and best_n >= 2 and not figure_of_year:
-        return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"
-    return ""
 
 
 _CLAUSE = re.compile(r"(?<=[;:])\s+|(?<=,)\s+(?=\S)|\s+-\s+")
@@ -670,7 +125,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if not hits:
         return Answer(False, "", reason="no passage shares a word with the question")
     terms, qtoks = index.query_terms(question)
-    hits = _from_named_document(index, question, hits, k)
+    hits = from_named_document(index, question, hits, k)
     unknown = index.unknown_words(terms)
     if len(unknown) >= MAX_UNKNOWN:
         return Answer(False, "", coverage=hits[0].coverage, reason=f"words unknown to every document: {unknown}")
@@ -683,7 +138,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         if label.startswith("dieu ") or (noun and noun != "xep")
     }
     numbered = index.label_hits(label_nouns) if label_nouns else None
-    signed = _signer_hit(index, hits, qtoks)
+    signed = signer_hit(index, hits, qtoks)
     for rank, hit in enumerate(hits[: CANDIDATES + EXTRA_CANDIDATES] if signed is None else ()):
         if hit.score < SCORE_WINDOW * hits[0].score:
             break
@@ -692,7 +147,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         if hit.coverage < MIN_COVERAGE:
             reason = reason or f"coverage {hit.coverage:.2f} (missing {hit.missing})"
             continue
-        problem = _constraint_problem(index, hit, qtoks, terms)
+        problem = constraint_problem(index, hit, qtoks, terms)
         if not problem and numbered is not None and numbered[hit.passage.pid] <= 0:
             problem = f"no item numbered {sorted(label_nouns)} here"
         if problem:
@@ -704,7 +159,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
 
-    text = _with_children(index, chosen.passage) or _trim(_with_sentence_context(index, chosen, terms), terms)
+    text = with_children(index, chosen.passage) or _trim(_with_sentence_context(index, chosen, terms), terms)
     text = _YEAR_RANGE.sub(r"\1-\2", text)  # «2021 - 2030» written as a period is read as one
     sources: list[Source] = []
     seen: set[int] = set()
@@ -733,67 +188,6 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
 
 
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)\d\d)\b")
-
-
-def _heads_a_list(p) -> bool:
-    text = p.text.rstrip()
-    return (
-        p.kind == "heading"
-        or p.label.startswith("dieu")
-        or (p.kind == "item" and (text.endswith(":") or (len(text) <= 100 and not text.endswith((".", ";")))))
-    )
-
-
-_FIRST_CLAUSE = re.compile(r"(?<=\S)(?::\s|;\s|\.\s|,\s(?=\D))")
-
-
-def _first_clause(text: str) -> str:
-    """An item cut to its first clause («- Phiếu giấy (tối thiểu 50% số phiếu): điều tra viên…» →
-    «- Phiếu giấy (tối thiểu 50% số phiếu) …»)."""
-    m = _FIRST_CLAUSE.search(text, 12)
-    return text if m is None else text[: m.start()].rstrip() + " …"
-
-
-def _fit(parts: list[str], head: str) -> str:
-    """``head`` and its items within COMFORT characters: the items whole, or each cut to its first
-    clause when they do not fit whole, or as many as fit."""
-    for items in (parts, [_first_clause(t) for t in parts]):
-        if len(head) + sum(1 + len(t) for t in items) <= COMFORT:
-            return " ".join([head, *items])
-    out, length = [head], len(head)
-    for t in items:
-        if length + 1 + len(t) > COMFORT:
-            out.append("…")
-            break
-        out.append(t)
-        length += 1 + len(t)
-    return " ".join(out)
-
-
-def _with_children(index: KnowledgeIndex, p) -> str:
-    """A heading, an article or an item ending in «:» answered with the items under it (a list whole)."""
-    if not _heads_a_list(p) or p.kind == "title":
-        return ""
-    key = p.text.strip()[:40]
-    head: list[str] = [p.text]
-    parts: list[str] = []
-    q = p.pid + 1
-    while q < index.n and index.passages[q].doc == p.doc and len(parts) < 60:
-        nxt = index.passages[q]
-        if nxt.unit == p.unit and not parts:
-            head.append(nxt.text)
-        elif not parts and nxt.text.rstrip().endswith(":"):
-            # «4. Phương thức khảo sát» over «Mỗi đơn vị áp dụng… như sau:» and its list.
-            head.append(nxt.text)
-            key = nxt.text.strip()[:40]
-        elif not any(c.startswith(key) for c in nxt.context):
-            break
-        else:
-            parts.append(nxt.text)
-        q += 1
-    if not parts and len(head) == 1:
-        return ""
-    return _fit(parts, " ".join(head))
 
 
 def _with_sentence_context(index: KnowledgeIndex, hit: Hit, terms: list[QueryTerm]) -> str:

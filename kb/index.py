@@ -16,7 +16,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
@@ -191,14 +190,6 @@ def question_label_nouns(question: str) -> dict[str, str]:
     return out
 
 
-_DEPARTMENT = re.compile(r"\bSở\s+(\w+)\s+(\w+)")
-
-
-def departments_named(text: str) -> frozenset[str]:
-    """The departments a text names, folded: «Sở Tư pháp» → ``so tu phap``."""
-    return frozenset(f"so {fold(a)} {fold(b)}" for a, b in _DEPARTMENT.findall(text) if a[:1].isupper())
-
-
 # -- the index -------------------------------------------------------------------
 
 
@@ -366,16 +357,6 @@ class KnowledgeIndex:
         self.meta_places = [set(an.home_places) for an in self.analyses]
         self.doc_of = np.array([p.doc for p in self.passages], dtype=np.int64)
         self.unit_of = np.array([p.unit for p in self.passages], dtype=np.int64)
-
-    @cached_property
-    def doc_departments(self) -> list[frozenset[str]]:
-        """The departments each document names (folded «sở» and the two words after it:
-        ``so tu phap``), read when a question first needs them."""
-        return [departments_named(self.doc_text(d)) for d in range(len(self.docs))]
-
-    @cached_property
-    def known_departments(self) -> frozenset[str]:
-        return frozenset().union(*self.doc_departments)
 
     def doc_text(self, d: int) -> str:
         """A document's text as its passages hold it: the same whether the index was built from

@@ -256,7 +256,7 @@ def test_a_target_asked_is_not_answered_by_results():
 
 
 def test_folding_does_not_make_phrases_the_accented_question_lacks():
-    from kb.answer import _RESULT_Q, _TARGET_Q, _as_typed
+    from kb.checks import _RESULT_Q, _TARGET_Q, _as_typed
     from kb.text import tokens
 
     # «Bến Đá đặt» is no «đã đạt», «muộn» no «muốn»; without diacritics every reading stays open.
@@ -365,7 +365,7 @@ def test_a_question_asking_a_percentage_is_not_answered_by_a_passage_without_one
 
 
 def test_a_question_counting_with_may_wants_a_figure_of_that_unit():
-    from kb.answer import _counted_word
+    from kb.checks import _counted_word
     from kb.text import tokens
 
     assert _counted_word(tokens("không để tồn đọng quá mấy ngày?")) == "ngay"
@@ -521,7 +521,7 @@ def test_a_length_of_time_asked_is_answered_by_a_passage_giving_one():
             "không để tồn đọng phản ánh quá 10 ngày làm việc.\n"
         ),
     )
-    from kb.answer import _count_problem
+    from kb.checks import _count_problem
     from kb.text import tokens
 
     idx = KnowledgeIndex([plan, DOC_A, DOC_B])
@@ -535,7 +535,7 @@ def test_a_length_of_time_asked_is_answered_by_a_passage_giving_one():
 
 
 def test_a_day_asked_is_not_answered_by_a_quarter():
-    from kb.answer import _day_problem
+    from kb.checks import _day_problem
     from kb.text import tokens
 
     plan = IndexedDoc(

@@ -1,0 +1,71 @@
+"""A list answered whole: a heading, an article or an item ending in «:» quoted with the items
+under it, each cut to its first clause when they do not all fit."""
+
+from __future__ import annotations
+
+import re
+
+from kb.index import KnowledgeIndex
+
+COMFORT = 620  # a longer answer is trimmed to its best clauses, a longer list to its first ones
+
+
+def _heads_a_list(p) -> bool:
+    text = p.text.rstrip()
+    return (
+        p.kind == "heading"
+        or p.label.startswith("dieu")
+        or (p.kind == "item" and (text.endswith(":") or (len(text) <= 100 and not text.endswith((".", ";")))))
+    )
+
+
+_FIRST_CLAUSE = re.compile(r"(?<=\S)(?::\s|;\s|\.\s|,\s(?=\D))")
+
+
+def _first_clause(text: str) -> str:
+    """An item cut to its first clause («- Phiếu giấy (tối thiểu 50% số phiếu): điều tra viên…» →
+    «- Phiếu giấy (tối thiểu 50% số phiếu) …»)."""
+    m = _FIRST_CLAUSE.search(text, 12)
+    return text if m is None else text[: m.start()].rstrip() + " …"
+
+
+def _fit(parts: list[str], head: str) -> str:
+    """``head`` and its items within COMFORT characters: the items whole, or each cut to its first
+    clause when they do not fit whole, or as many as fit."""
+    for items in (parts, [_first_clause(t) for t in parts]):
+        if len(head) + sum(1 + len(t) for t in items) <= COMFORT:
+            return " ".join([head, *items])
+    out, length = [head], len(head)
+    for t in items:
+        if length + 1 + len(t) > COMFORT:
+            out.append("…")
+            break
+        out.append(t)
+        length += 1 + len(t)
+    return " ".join(out)
+
+
+def with_children(index: KnowledgeIndex, p) -> str:
+    """A heading, an article or an item ending in «:» answered with the items under it (a list whole)."""
+    if not _heads_a_list(p) or p.kind == "title":
+        return ""
+    key = p.text.strip()[:40]
+    head: list[str] = [p.text]
+    parts: list[str] = []
+    q = p.pid + 1
+    while q < index.n and index.passages[q].doc == p.doc and len(parts) < 60:
+        nxt = index.passages[q]
+        if nxt.unit == p.unit and not parts:
+            head.append(nxt.text)
+        elif not parts and nxt.text.rstrip().endswith(":"):
+            # «4. Phương thức khảo sát» over «Mỗi đơn vị áp dụng… như sau:» and its list.
+            head.append(nxt.text)
+            key = nxt.text.strip()[:40]
+        elif not any(c.startswith(key) for c in nxt.context):
+            break
+        else:
+            parts.append(nxt.text)
+        q += 1
+    if not parts and len(head) == 1:
+        return ""
+    return _fit(parts, " ".join(head))
