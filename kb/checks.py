@@ -318,6 +318,8 @@ def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """A department the question names («Sở Tư pháp») must be in the passage's document and, unless
     it issued the document, named near the passage: the province's figure is not the department's."""
     words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
+    if " so " not in words:
+        return ""  # every department is «Sở …»
     per_doc, known = _departments(index)
     named = [d for d in known if f" {d} " in words]
     if not named:
