@@ -140,8 +140,13 @@ def _asks_result(qtoks) -> bool:
     """What was achieved is asked («đạt bao nhiêu», or a part of the year: a plan sets no target
     for «9 tháng»), not a target."""
     typed = _RETURNED_Q.sub(" ", _as_typed(qtoks))
+    if _SURELY_RESULT_Q.search(typed):
+        return True  # «thực tế đạt mấy điểm, có được 87 điểm như kế hoạch không?»
     asked = _RESULT_Q.search(typed) or _periods(" ".join(t.surface for t in qtoks))
     return bool(asked) and not _TARGET_Q.search(typed)
+
+
+_SURELY_RESULT_Q = _phrases("thực tế", "trên thực tế", "đã đạt được", "thực đạt")
 
 
 def _states_target_only(text: str) -> bool:
