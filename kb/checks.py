@@ -12,7 +12,7 @@ import re
 import weakref
 from functools import lru_cache
 
-from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type
+from kb.index import NUMBER_WORDS, Hit, KnowledgeIndex, QueryTerm, answer_type
 from kb.lists import with_children
 from kb.text import acronyms_in, fold, is_stopword, places_in, raw_tokens, tokens, years_in
 
@@ -197,6 +197,7 @@ def constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Query
         or _percent_problem(index, p, qtoks)
         or _deadline_problem(index, p, qtoks)
         or _day_problem(index, p, qtoks)
+        or _no_number_problem(index, p, qtoks)
         or _rate_problem(index, p, qtoks, alts)
     )
 
@@ -258,6 +259,23 @@ def _day_problem(index: KnowledgeIndex, p, qtoks) -> str:
         return ""
     text = " ".join(q.text for q in (*index.unit_of_passage(p), *index.sentence_of(p)))
     return "" if _DAY_P.search(text) else "the question asks a day; the passage names none"
+
+
+_HOW_MANY_Q = _phrases("bao nhiêu", "mấy")
+_ANY_NUMBER = re.compile(r"\d")
+
+
+def _no_number_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    if answer_type(qtoks) != "number" or not _HOW_MANY_Q.search(_as_typed(qtoks)):
+        return ""
+    asked = {t.surface for t in qtoks if t.kind in ("num", "code")}
+    text = " ".join(q.text for q in (*index.unit_of_passage(p), *index.sentence_of(p)))
+    for n in asked:
+        text = text.replace(n, " ")
+    text = _YEAR_TOKEN.sub(" ", text)
+    if _ANY_NUMBER.search(text) or {f"e:{t.exact}" for t in tokens(text)} & NUMBER_WORDS:
+        return ""  # a figure, or a number written out («Mười mục tiêu»)
+    return "a count is asked; the passage gives no figure"
 
 
 def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:

@@ -571,3 +571,26 @@ def test_lower_case_words_are_not_a_province_they_fold_like():
     assert places_in(tokens("chỉ số cchc lâm đồng 2023")) == {"lam_dong"}
     assert places_in(tokens("chi so cchc lam dong 2023")) == {"lam_dong"}
     assert places_in(tokens("hoà bình năm 2023")) == {"hoa_binh"}
+
+
+def test_a_count_asked_is_not_answered_by_a_passage_without_a_figure():
+    from kb.checks import _no_number_problem
+    from kb.text import tokens
+
+    article = IndexedDoc(
+        file_name="tin-tinh-p-2019.txt",
+        title="Cải cách hành chính năm 2019 của tỉnh Nghệ An",
+        text=(
+            "Cải cách hành chính năm 2019 của tỉnh Nghệ An\n"
+            "Tỉnh tổ chức công bố Giải thưởng Sáng tạo năm 2019 cho các cá nhân, tổ chức có sáng kiến.\n"
+            "Mười mục tiêu cải cách hành chính năm 2019 của tỉnh Nghệ An được đề ra từ đầu năm.\n"
+        ),
+    )
+    idx = KnowledgeIndex([article, DOC_A, DOC_B])
+    question = "Nghệ An trao Giải thưởng Sáng tạo năm 2019 cho bao nhiêu cá nhân, tổ chức?"
+    (award,) = [p for p in idx.passages if "Giải thưởng" in p.text and "công bố" in p.text]
+    assert _no_number_problem(idx, award, tokens(question))  # its only figure is the year asked
+    assert not answer_question(idx, question).found
+    # a number written out is a figure
+    (goals,) = [p for p in idx.passages if p.text.startswith("Mười")]
+    assert not _no_number_problem(idx, goals, tokens("Nghệ An đề ra bao nhiêu mục tiêu năm 2019?"))
