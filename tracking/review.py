@@ -11,6 +11,7 @@ leader at the same moment) finds the task no longer awaiting review and is told 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
@@ -83,30 +84,17 @@ def reviewable(session: Session, actor: Actor, task_id: int) -> Task:
 
 def confirm(session: Session, actor: Actor, *, task_id: int, now: datetime) -> tuple[Task, Staff | None]:
     """«Xác nhận hoàn thành»: the task is done from ``now``; the owner is told; audited."""
-    task = reviewable(session, actor, task_id)
-    if not rows.move_status(session=session, task=task, from_status=STATUS_REVIEW, to_status=STATUS_DONE, done_at=now):
-        session.refresh(task)
-        raise Refused(copy.already_decided(task))
-    owner = session.get(Staff, task.owner_id)
-    db.audit(
-        session=session,
-        actor=actor.staff,
-        actor_name=actor.name,
-        action="review_confirm",
-        entity="task",
-        entity_code=task.code,
-        field="trạng thái",
-        old="chờ duyệt",
-        new="hoàn thành",
-    )
-    notices.tell_staff(
+    return _decide(
         session,
-        owner,
-        key=f"review:{task.id}:confirm:{now.isoformat()}",
+        actor,
+        task_id=task_id,
         now=now,
-        text=copy.confirmed_notice(task, actor.name),
+        to_status=STATUS_DONE,
+        done_at=now,
+        kind="confirm",
+        new="hoàn thành",
+        notice=lambda task: copy.confirmed_notice(task, actor.name),
     )
-    return task, owner
 
 
 def send_back(
@@ -120,9 +108,41 @@ def send_back(
         raise Refused(copy.REASON_EXPECTED)
     if len(reason) > REASON_MAX:
         raise Refused(copy.REASON_TOO_LONG)
+    task, owner = _decide(
+        session,
+        actor,
+        task_id=task_id,
+        now=now,
+        to_status=STATUS_IN_PROGRESS,
+        done_at=None,
+        kind="return",
+        new="đang thực hiện",
+        note=reason,
+        notice=lambda task: copy.returned_notice(task, actor.name, reason),
+        markup=lambda task: report_keyboard(task.id).to_dict(),
+    )
+    return task, owner, reason
+
+
+def _decide(
+    session: Session,
+    actor: Actor,
+    *,
+    task_id: int,
+    now: datetime,
+    to_status: str,
+    done_at: datetime | None,
+    kind: str,
+    new: str,
+    notice: Callable[[Task], str],
+    note: str = "",
+    markup: Callable[[Task], dict] | None = None,
+) -> tuple[Task, Staff | None]:
+    """A review decided (``kind``: confirm or return): the task leaves «chờ duyệt» for ``to_status``
+    unless someone decided first; audited (``review_<kind>``); the owner is told."""
     task = reviewable(session, actor, task_id)
     if not rows.move_status(
-        session=session, task=task, from_status=STATUS_REVIEW, to_status=STATUS_IN_PROGRESS, done_at=None
+        session=session, task=task, from_status=STATUS_REVIEW, to_status=to_status, done_at=done_at
     ):
         session.refresh(task)
         raise Refused(copy.already_decided(task))
@@ -131,20 +151,20 @@ def send_back(
         session=session,
         actor=actor.staff,
         actor_name=actor.name,
-        action="review_return",
+        action=f"review_{kind}",
         entity="task",
         entity_code=task.code,
         field="trạng thái",
         old="chờ duyệt",
-        new="đang thực hiện",
-        note=reason,
+        new=new,
+        note=note,
     )
     notices.tell_staff(
         session,
         owner,
-        key=f"review:{task.id}:return:{now.isoformat()}",
+        key=f"review:{task.id}:{kind}:{now.isoformat()}",
         now=now,
-        text=copy.returned_notice(task, actor.name, reason),
-        markup=report_keyboard(task.id).to_dict(),
+        text=notice(task),
+        markup=markup(task) if markup else None,
     )
-    return task, owner, reason
+    return task, owner
