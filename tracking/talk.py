@@ -14,6 +14,7 @@ extension request, the accountable leader (else the admins); of a decision, the 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -276,15 +277,15 @@ def approve(session: Session, actor: Actor, *, request_id: int, today: date, now
         reason=f"đồng ý yêu cầu gia hạn: {request.reason}",
         today=today,
     )
-    _decide(session, actor, request, task, approved=True, note="", now=now)
-    owner = session.get(Staff, task.owner_id)
-    notices.tell_staff(
+    _decide(
         session,
-        owner,
-        key=f"xd:{request.id}",
-        text=copy.approved_notice(task, old, actor.name),
+        actor,
+        request,
+        task,
+        approved=True,
+        note="",
         now=now,
-        markup=copy.comment_keyboard(task.id),
+        notice=lambda: copy.approved_notice(task, old, actor.name),
     )
     return Decision(task, request, old)
 
@@ -294,22 +295,31 @@ def refuse(session: Session, actor: Actor, *, request_id: int, reason: str, now:
     reason = " ".join(reason.split())[:REASON_MAX]
     if not reason:
         raise Refused(copy.REFUSAL_NO_REASON)
-    _decide(session, actor, request, task, approved=False, note=reason, now=now)
-    owner = session.get(Staff, task.owner_id)
-    notices.tell_staff(
+    _decide(
         session,
-        owner,
-        key=f"xd:{request.id}",
-        text=copy.refused_notice(task, request, actor.name),
+        actor,
+        request,
+        task,
+        approved=False,
+        note=reason,
         now=now,
-        markup=copy.comment_keyboard(task.id),
+        notice=lambda: copy.refused_notice(task, request, actor.name),
     )
     return Decision(task, request, task.deadline)
 
 
 def _decide(
-    session: Session, actor: Actor, request: ExtensionRequest, task: Task, *, approved: bool, note: str, now: datetime
+    session: Session,
+    actor: Actor,
+    request: ExtensionRequest,
+    task: Task,
+    *,
+    approved: bool,
+    note: str,
+    now: datetime,
+    notice: Callable[[], str],
 ) -> None:
+    """A request decided: recorded, audited, and the owner told (``notice``, written once it is recorded)."""
     request.status = EXTENSION_APPROVED if approved else EXTENSION_REFUSED
     request.decided_by = actor.staff.id if actor.staff else None
     request.decided_at = now
@@ -327,6 +337,14 @@ def _decide(
         old=f"{request.old_deadline:%d/%m/%Y}",
         new=f"{request.new_deadline:%d/%m/%Y} ({'đồng ý' if approved else 'từ chối'})",
         note=note,
+    )
+    notices.tell_staff(
+        session,
+        session.get(Staff, task.owner_id),
+        key=f"xd:{request.id}",
+        text=notice(),
+        now=now,
+        markup=copy.comment_keyboard(task.id),
     )
 
 
