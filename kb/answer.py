@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.abbrev import expand_abbreviations
 from kb.checks import (
     constraint_problem,
     from_named_document,
@@ -121,6 +122,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         return Answer(False, "", reason="empty question")
     if small_talk(question):
         return Answer(False, "", reason="small talk, not a question to the documents")
+    question = expand_abbreviations(index, question)
     hits = index.search(question, k=k)
     if not hits:
         return Answer(False, "", reason="no passage shares a word with the question")

@@ -109,6 +109,14 @@ def _table() -> dict[tuple[str, ...], tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
 
 
+@lru_cache(maxsize=1)
+def variant_words() -> frozenset[str]:
+    """The one-word forms the lexicon and the chat shorthand know (folded)."""
+    from kb.text import fold
+
+    return frozenset(k[0] for k in _table() if len(k) == 1) | frozenset(fold(w) for w in SHORTHAND if " " not in w)
+
+
 def expansions(folded: list[str]) -> list[tuple[frozenset[str], str]]:
     """(the question's words that matched, the term they stand for) for every lexicon match,
     longest variants first and not overlapping."""

@@ -1,0 +1,172 @@
+"""Short forms typed in a question that no document writes, read from the documents' own words.
+
+Officers shorten what they type on phones: «BS» for Bình Sơn, «KQ» for kết quả, «HCC» for
+hành chính công, «ktra» for kiểm tra.  A word of the question that no document contains and
+that cannot be one Vietnamese syllable is read
+
+* as initials, when it has no vowel: each letter the first of a word, the words a run the
+  documents write (``kq`` → ``ket qua``, ``hcc`` → ``hanh chinh cong``);
+* as a first letter before a syllable, otherwise (``ktra`` → ``kiem tra``, ``nvu`` →
+  ``nhiem vu``).
+
+Of the runs that fit, the most common is taken: every pair of neighbouring words must follow
+each other somewhere in the documents (a run of three words or more must be written somewhere as
+it stands), and a run is as common as its rarest pair.  Words that only join others («của»,
+«và»...) take no part in a run.  The short forms the lexicon knows (``kh``, ``hs``...) are
+left to it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb.index import KnowledgeIndex
+from kb.lexicon import variant_words
+from kb.text import fold, is_syllable, tokens
+
+MAX_LETTERS = 8  # longer words are not read as initials
+BOUND = 0.5  # a pair weaker than this share of its words' other pairs straddles two words
+CHECKED = 50  # passages read to find a run of three words or more written as it stands
+BEAM = 40  # runs kept while a run of initials is extended letter by letter
+_VOWELS = frozenset("aeiouy")
+# Words that join others and stand in no name (folded); the search's stop words are too many
+# for this: «hà», «chi», «con» are parts of names.
+_FUNCTION_WORDS = frozenset(
+    "la va cua cac nhung cho voi co khong duoc trong tai theo de thi nay mot hoac khi neu boi vi nen cung "
+    "da dang se roi nhu ve o".split()
+)
+_WORD = re.compile(rf"(?<![\w/&.-])([^\W\d_]{{2,{MAX_LETTERS}}})(?![\w/&-])")
+
+
+@dataclass
+class _Pairs:
+    """The documents' pairs of neighbouring words (folded, no stop words) with how strongly
+    each stands on its own, by the first letters of the pair and by the first or the second
+    word, each list strongest first (``strength`` is negated so that lists sort ascending)."""
+
+    by_initials: dict[tuple[str, str], list[tuple[float, str, str]]] = field(default_factory=dict)
+    following: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    before: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+
+
+_PAIRS: weakref.WeakKeyDictionary[KnowledgeIndex, _Pairs] = weakref.WeakKeyDictionary()
+
+
+def word_pairs(index: KnowledgeIndex) -> _Pairs:
+    """Read once per index, when a question first needs it (an index never changes).
+
+    A pair counts by the passages holding it, and only when it is no weaker than half of what
+    binds its words to their other neighbours: «lệ hồ» of «tỷ lệ hồ sơ» is found often, but
+    «tỷ lệ» and «hồ sơ» far more, so it straddles two words; «Lạc Hà» is not outweighed by
+    «tỉnh Lạc» or «Hà Nội»."""
+    got = _PAIRS.get(index)
+    if got is not None:
+        return got
+
+    def df(idf: float) -> float:  # the number of passages, back from BM25's idf
+        return max((index.n + 1) / math.exp(idf) - 0.5, 0.0)
+
+    counts: dict[tuple[str, str], float] = {}
+    left_max: dict[str, float] = {}  # word -> the count of its most frequent pair with a word before it
+    right_max: dict[str, float] = {}
+    for key, idf in index.idf.items():
+        if not key.startswith("b:"):
+            continue
+        a, _, b = key[2:].partition(" ")
+        if not (a.isalpha() and b.isalpha()):
+            continue
+        c = df(idf)
+        left_max[b] = max(left_max.get(b, 0.0), c)
+        right_max[a] = max(right_max.get(a, 0.0), c)
+        if a not in _FUNCTION_WORDS and b not in _FUNCTION_WORDS and is_syllable(a) and is_syllable(b):
+            counts[(a, b)] = c
+
+    pairs = _Pairs()
+    for (a, b), c in counts.items():
+        inner = -c  # inside a run only the pair's count matters
+        strength = -c if c >= BOUND * max(left_max.get(a, 0.0), right_max.get(b, 0.0)) else 0.0
+        pairs.by_initials.setdefault((a[0], b[0]), []).append((strength, a, b))
+        pairs.following.setdefault(a, []).append((inner, b))
+        pairs.before.setdefault(b, []).append((strength, a))
+    for table in (pairs.by_initials, pairs.following, pairs.before):
+        for runs in table.values():
+            runs.sort()
+    _PAIRS[index] = pairs
+    return pairs
+
+
+def _initials(index: KnowledgeIndex, pairs: _Pairs, letters: str) -> str | None:
+    """The strongest run of words whose first letters spell ``letters``: as strong as its
+    weakest pair, its first pair counted as standing on its own."""
+    first = pairs.by_initials.get((letters[0], letters[1]), [])[:BEAM]
+    beam: list[tuple[float, tuple[str, ...]]] = [(s, (a, b)) for s, a, b in first]
+    for letter in letters[2:]:
+        grown: list[tuple[float, tuple[str, ...]]] = [
+            (max(worst, s), (*words, w))
+            for worst, words in beam
+            for s, w in pairs.following.get(words[-1], ())
+            if w[0] == letter
+        ]
+        beam = sorted(grown)[:BEAM]
+    for strength, words in beam:
+        if strength < 0 and (len(words) == 2 or _written(index, words)):
+            return " ".join(words)
+    return None
+
+
+def _written(index: KnowledgeIndex, words: tuple[str, ...]) -> bool:
+    """Whether some passage writes the run as it stands (its pairs may come from several)."""
+    ids = None
+    for a, b in zip(words, words[1:]):
+        got = index.postings.get(f"b:{a} {b}")
+        if got is None:
+            return False
+        ids = got[0] if ids is None else np.intersect1d(ids, got[0])
+    run = " ".join(words)
+    return ids is not None and any(
+        run in " ".join(t.folded for t in tokens(index.passages[int(pid)].text)) for pid in ids[:CHECKED]
+    )
+
+
+def _first_letter(pairs: _Pairs, word: str) -> str | None:
+    """``ktra`` → ``kiem tra``: the strongest pair of a word starting with the first letter
+    and the syllable that follows it."""
+    for s, a in pairs.before.get(word[1:], ()):
+        if a[0] == word[0] and s < 0:
+            return f"{a} {word[1:]}"
+    return None
+
+
+def resolve(index: KnowledgeIndex, word: str) -> str | None:
+    """What a short form stands for in the documents (folded words), or None."""
+    folded = fold(word)
+    read = tokens(word)
+    if (
+        len(read) != 1
+        or read[0].kind != "word"  # «HN», «TPHCM»: short forms the reading knows
+        or not (2 <= len(folded) <= MAX_LETTERS and folded.isalpha())
+        or folded in index.idf
+        or is_syllable(folded)
+        or folded in variant_words()
+    ):
+        return None
+    pairs = word_pairs(index)
+    if not _VOWELS & set(folded):
+        return _initials(index, pairs, folded)
+    if len(folded) >= 3 and folded[0] not in _VOWELS and folded[1:] in index.idf and is_syllable(folded[1:]):
+        return _first_letter(pairs, folded)
+    return None
+
+
+def expand_abbreviations(index: KnowledgeIndex, question: str) -> str:
+    """The question with the short forms no document writes replaced by what they stand for."""
+
+    def written_out(m: re.Match[str]) -> str:
+        return resolve(index, m.group(1)) or m.group(0)
+
+    return _WORD.sub(written_out, question)
