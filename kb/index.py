@@ -140,6 +140,8 @@ _LABEL_NOUNS = (
     r"muc tieu|chi tieu|nhiem vu|tieu chi thanh phan|tieu chi|yeu to|khoan|muc|diem|noi dung|"
     r"giai phap|nhom|linh vuc|phan|chuong|stt|dong|hang|bieu"
 )
+# Nouns that name a section of any document, whatever it calls its lists.
+_SECTION_NOUNS = frozenset({"muc", "diem", "phan", "stt", "dong", "hang"})
 _LABEL_NOUN = re.compile(rf"\b(?:{_LABEL_NOUNS})\b")
 _LABEL_Q = re.compile(
     rf"\bdieu\s+(?P<article>\d{{1,3}})\b"
@@ -554,17 +556,34 @@ class KnowledgeIndex:
                     own = [pid for pid in ids if pattern.search(fold(" ".join(self.passages[pid].context)))]
                     if own:
                         hits[np.asarray(own, dtype=np.int64)] += 0.5
-            elif noun:
-                # The list's name must be the passage's own, its heading's or its document's
-                # («yếu tố thứ 3», «mục tiêu số 6» of «Mười mục tiêu…»); a clause is under its article.
-                words = " ".join(w for w in noun.split() if w not in ("so", "thu"))
-                if words == "khoan" and articles:
-                    words = f"dieu {articles[0]}"
-                pattern = re.compile(rf"\b{re.escape(words)}\b")
-                ids = [pid for pid in ids if pattern.search(self._label_scope(pid))]
+            else:
+                # An item under the heading numbered so («điểm d mục 5»: the «d)» under «5.»)
+                # is within it, after the heading itself.
+                own = set(ids)
+                under_ids = [pid for pid in self._under_heading(label) if pid not in own]
+                if noun and noun.split()[0] not in _SECTION_NOUNS:
+                    # The list's name must be the passage's own, its heading's or its document's
+                    # («yếu tố thứ 3», «mục tiêu số 6» of «Mười mục tiêu…»); a clause is under its
+                    # article.  «mục», «điểm», «phần» name a section of any document.
+                    words = " ".join(w for w in noun.split() if w not in ("so", "thu"))
+                    if words == "khoan" and articles:
+                        words = f"dieu {articles[0]}"
+                    pattern = re.compile(rf"\b{re.escape(words)}\b")
+                    ids = [pid for pid in ids if pattern.search(self._label_scope(pid))]
+                    under_ids = [pid for pid in under_ids if pattern.search(self._label_scope(pid))]
+                if under_ids:
+                    hits[np.asarray(under_ids, dtype=np.int64)] += 0.5
             if ids:
                 hits[np.asarray(ids, dtype=np.int64)] += 1
         return hits
+
+    def _under_heading(self, label: str) -> list[int]:
+        """The passages whose heading path holds a heading numbered ``label`` («5. …», «3.2 …»)."""
+        post = self.ctx_postings.get(label)
+        if post is None:
+            return []
+        heading = re.compile(rf"{re.escape(label)}[.)]?\s")
+        return [pid for pid in post.tolist() if any(heading.match(h) for h in self.passages[pid].context)]
 
     def _label_scope(self, pid: int) -> str:
         """A passage's text, headings and document title, folded: where a list's name is written."""

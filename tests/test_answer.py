@@ -147,6 +147,26 @@ def test_a_table_row_is_quoted_with_its_headers_and_found_by_number():
     assert "Đơn vị chủ trì: Sở Tài chính" in answer.text and "31/12/2024" in answer.text
 
 
+def test_a_point_under_a_numbered_section_is_found_by_both_numbers():
+    # «mục» names a section of any document, though the letter never writes the word; the «d)»
+    # asked is under the heading «5.».
+    doc = IndexedDoc(
+        "cv.txt",
+        "Công văn về chế độ báo cáo",
+        "V/v thực hiện chế độ báo cáo\n"
+        "4. Thời hạn gửi báo cáo\na) Báo cáo quý gửi trước ngày 18 của tháng cuối quý.\n"
+        "b) Báo cáo năm gửi trước ngày 15/12.\n"
+        "5. Xử lý trường hợp chậm báo cáo\na) Nhắc nhở bằng văn bản.\n"
+        "b) Trừ điểm ở tiêu chí chế độ báo cáo.\n"
+        "c) Nêu tên trong báo cáo của tỉnh.\n"
+        "d) Cơ quan chậm gửi báo cáo từ 02 lần trở lên trong năm không được xét tặng Cờ thi đua.\n",
+    )
+    question = "Điểm d mục 5 công văn: cơ quan chậm gửi báo cáo bao nhiêu lần thì không được xét Cờ thi đua?"
+    answer = answer_question(KnowledgeIndex([doc]), question)
+    assert answer.found, answer.reason
+    assert "02 lần" in answer.text
+
+
 PLAN = IndexedDoc(
     file_name="kh-2024.txt",
     title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Bình Sơn",
