@@ -192,6 +192,58 @@ def question_label_nouns(question: str) -> dict[str, str]:
     return out
 
 
+def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray:
+    """How much each passage is the item the question numbers: 1 per number matched, the
+    article's own heading 1.5 («Điều 6»), a clause under it 1 more («Khoản 2 Điều 6»)."""
+    hits = np.zeros(index.n, dtype=np.float64)
+    articles = [label.split()[1] for label in label_nouns if label.startswith("dieu ")]
+    for label, noun in label_nouns.items():
+        post = index.postings.get(label_key(label))
+        ids = post[0].tolist() if post is not None else []
+        if label.startswith("dieu "):
+            under = index.ctx_postings.get(f"b:{label}")
+            if ids:
+                hits[np.asarray(ids, dtype=np.int64)] += 0.5
+            if under is not None:
+                ids = sorted(set(ids) | set(under.tolist()))
+            if noun and ids:
+                # «Điều 2 của Quyết định…» and «Điều 2 của Quy chế…» in one file: the
+                # article under a heading of the kind the question names.
+                pattern = re.compile(rf"\b{re.escape(noun)}\b")
+                own = [pid for pid in ids if pattern.search(fold(" ".join(index.passages[pid].context)))]
+                if own:
+                    hits[np.asarray(own, dtype=np.int64)] += 0.5
+        else:
+            # An item under the heading numbered so («điểm d mục 5»: the «d)» under «5.»)
+            # is within it, after the heading itindex.
+            labelled = set(ids)
+            under_ids = [pid for pid in _under_heading(index, label) if pid not in labelled]
+            if noun and noun.split()[0] not in _SECTION_NOUNS:
+                # The list's name must be the passage's own, its heading's or its document's
+                # («yếu tố thứ 3», «mục tiêu số 6» of «Mười mục tiêu…»); a clause is under its
+                # article.  «mục», «điểm», «phần» name a section of any document.
+                words = " ".join(w for w in noun.split() if w not in ("so", "thu"))
+                if words == "khoan" and articles:
+                    words = f"dieu {articles[0]}"
+                pattern = re.compile(rf"\b{re.escape(words)}\b")
+                ids = [pid for pid in ids if pattern.search(index._label_scope(pid))]
+                under_ids = [pid for pid in under_ids if pattern.search(index._label_scope(pid))]
+            if under_ids:
+                hits[np.asarray(under_ids, dtype=np.int64)] += 0.5
+        if ids:
+            hits[np.asarray(ids, dtype=np.int64)] += 1
+    return hits
+
+
+def _under_heading(index: KnowledgeIndex, label: str) -> list[int]:
+    """The passages whose heading path holds a heading numbered ``label`` («5. …», «3.2 …»)."""
+    post = index.ctx_postings.get(label)
+    if post is None:
+        return []
+    heading = re.compile(rf"{re.escape(label)}[.)]?\s")
+    return [pid for pid in post.tolist() if any(heading.match(h) for h in index.passages[pid].context)]
+
+
 # -- the index -------------------------------------------------------------------
 
 
@@ -536,54 +588,8 @@ class KnowledgeIndex:
         return hits[:k]
 
     def label_hits(self, label_nouns: dict[str, str]) -> np.ndarray:
-        """How much each passage is the item the question numbers: 1 per number matched, the
-        article's own heading 1.5 («Điều 6»), a clause under it 1 more («Khoản 2 Điều 6»)."""
-        hits = np.zeros(self.n, dtype=np.float64)
-        articles = [label.split()[1] for label in label_nouns if label.startswith("dieu ")]
-        for label, noun in label_nouns.items():
-            post = self.postings.get(label_key(label))
-            ids = post[0].tolist() if post is not None else []
-            if label.startswith("dieu "):
-                under = self.ctx_postings.get(f"b:{label}")
-                if ids:
-                    hits[np.asarray(ids, dtype=np.int64)] += 0.5
-                if under is not None:
-                    ids = sorted(set(ids) | set(under.tolist()))
-                if noun and ids:
-                    # «Điều 2 của Quyết định…» and «Điều 2 của Quy chế…» in one file: the
-                    # article under a heading of the kind the question names.
-                    pattern = re.compile(rf"\b{re.escape(noun)}\b")
-                    own = [pid for pid in ids if pattern.search(fold(" ".join(self.passages[pid].context)))]
-                    if own:
-                        hits[np.asarray(own, dtype=np.int64)] += 0.5
-            else:
-                # An item under the heading numbered so («điểm d mục 5»: the «d)» under «5.»)
-                # is within it, after the heading itself.
-                own = set(ids)
-                under_ids = [pid for pid in self._under_heading(label) if pid not in own]
-                if noun and noun.split()[0] not in _SECTION_NOUNS:
-                    # The list's name must be the passage's own, its heading's or its document's
-                    # («yếu tố thứ 3», «mục tiêu số 6» of «Mười mục tiêu…»); a clause is under its
-                    # article.  «mục», «điểm», «phần» name a section of any document.
-                    words = " ".join(w for w in noun.split() if w not in ("so", "thu"))
-                    if words == "khoan" and articles:
-                        words = f"dieu {articles[0]}"
-                    pattern = re.compile(rf"\b{re.escape(words)}\b")
-                    ids = [pid for pid in ids if pattern.search(self._label_scope(pid))]
-                    under_ids = [pid for pid in under_ids if pattern.search(self._label_scope(pid))]
-                if under_ids:
-                    hits[np.asarray(under_ids, dtype=np.int64)] += 0.5
-            if ids:
-                hits[np.asarray(ids, dtype=np.int64)] += 1
-        return hits
-
-    def _under_heading(self, label: str) -> list[int]:
-        """The passages whose heading path holds a heading numbered ``label`` («5. …», «3.2 …»)."""
-        post = self.ctx_postings.get(label)
-        if post is None:
-            return []
-        heading = re.compile(rf"{re.escape(label)}[.)]?\s")
-        return [pid for pid in post.tolist() if any(heading.match(h) for h in self.passages[pid].context)]
+        """How much each passage is the item the question numbers (``label_hits``)."""
+        return label_hits(self, label_nouns)
 
     def _label_scope(self, pid: int) -> str:
         """A passage's text, headings and document title, folded: where a list's name is written."""
