@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kb.index import NUMBER_WORDS, Hit, KnowledgeIndex, QueryTerm, answer_type
 from kb.lists import with_children
-from kb.text import acronyms_in, fold, is_stopword, places_in, raw_tokens, tokens, years_in
+from kb.text import acronyms_in, fold, is_stopword, is_syllable, places_in, raw_tokens, tokens, years_in
 
 
 def _phrases(*phrases: str) -> re.Pattern[str]:
@@ -345,6 +345,12 @@ def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
         return ""  # every department is «Sở …»
     per_doc, known = _departments(index)
     named = [d for d in known if f" {d} " in words]
+    # A department written out («Sở Ngoại vụ») that no document names: they say nothing of it.
+    unknown = {
+        d for d in departments_named(" ".join(t.surface for t in qtoks)) - known if all(map(is_syllable, d.split()))
+    }  # «Sở TTTT», «Sở GD&ĐT»: short forms, not a name to compare
+    if unknown:
+        return f"«{min(unknown)}» named in no document"
     if not named:
         return ""
     doc = index.docs[p.doc]

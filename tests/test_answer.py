@@ -461,6 +461,7 @@ def test_a_department_asked_about_must_be_the_passages():
             "Chỉ số hài lòng (SIPAS) năm 2023 của tỉnh đạt 84,5%.\n"
             "Sở Tư pháp đạt 91,25 điểm Chỉ số cải cách hành chính năm 2023.\n"
             "Sở Y tế đạt 85,62 điểm Chỉ số cải cách hành chính năm 2023.\n"
+            "Nguồn tài chính cho khảo sát do tỉnh bảo đảm.\n"
         ),
     )
     idx = KnowledgeIndex([notice, DOC_A, DOC_B])
@@ -471,6 +472,10 @@ def test_a_department_asked_about_must_be_the_passages():
     assert answer.found and "85,62" in answer.text
     answer = answer_question(idx, "so tu phap tinh yen bai duoc bao nhieu diem chi so cchc nam 2023")
     assert answer.found and "91,25" in answer.text
+    # a department no document names: the documents say nothing of it, not the province's figure
+    answer = answer_question(idx, "Chỉ số hài lòng SIPAS năm 2023 của Sở Tài chính tỉnh Yên Bái là bao nhiêu?")
+    assert not answer.found, answer
+    assert "named in no document" in answer.reason
 
 
 def test_the_document_an_opening_clause_names_is_searched_first():
