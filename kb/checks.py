@@ -437,6 +437,8 @@ def _negated_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """«Ai phát phiếu…?» asks who does it: a passage saying who must not («Công chức… không được
     trực tiếp phát phiếu») does not answer it."""
     folded = [t.folded for t in qtoks]
+    # «ai là người phát phiếu»: the act follows «là người»
+    folded = " ".join(folded).replace("ai la nguoi ", "ai ").split()
     verbs = [folded[i + 1] for i, w in enumerate(folded[:-1]) if w == "ai" and folded[i + 1] not in ("la", "ki", "ky")]
     if not verbs:
         return ""

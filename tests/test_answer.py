@@ -326,6 +326,8 @@ def test_the_figures_of_the_same_document_still_answer():
         ("Huyện Kim Bôi được bao nhiêu điểm Chỉ số cải cách hành chính năm 2023?", "90,85"),
         ("Tỷ lệ hồ sơ giải quyết đúng hạn cấp huyện của tỉnh Hòa Bình năm 2023 là bao nhiêu?", "97,15%"),
         ("Theo khảo sát của tỉnh Hòa Bình, ai phát phiếu khảo sát trực tiếp cho người dân?", "Điều tra viên"),
+        # «ai là người …»: the act follows «là người»
+        ("Khảo sát của tỉnh Hòa Bình, ai là người trực tiếp phát phiếu khảo sát cho người dân?", "Điều tra viên"),
     ):
         answer = answer_question(idx, question)
         assert answer.found and expected in answer.text, (question, answer.text, answer.reason)
