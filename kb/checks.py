@@ -63,6 +63,7 @@ _TARGET_NEAR = re.compile(
 _ACHIEVED_Q = _phrases("đạt bao nhiêu", "đạt được", "đạt mức", "thực tế", "kết quả")
 # «Ai ký…», «người ký…»: the document's signer, from its facts.
 _SIGNER_Q = _phrases("ai ký", "ai kí", "người ký", "người kí", "ký bởi", "kí bởi")
+_AUTHOR_Q = _phrases("ai viết", "người viết", "tác giả", "viết bởi", "ai đưa tin")
 
 
 # Short forms so common in these documents that they say nothing about the indicator.
@@ -515,14 +516,19 @@ def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
 
 
 def signer_hit(index: KnowledgeIndex, hits: list[Hit], qtoks) -> Hit | None:
-    """«Ai ký Thông báo 47/TB-UBND?»: the facts of the document the best hit is in, when they name
-    a signer."""
-    if not _SIGNER_Q.search(_as_typed(qtoks)):
+    """«Ai ký Thông báo 47/TB-UBND?», «bài viết do ai viết?»: the facts of the document the best
+    hit is in, when they name a signer (an article's author)."""
+    typed = _as_typed(qtoks)
+    if _SIGNER_Q.search(typed):
+        said = "người ký"
+    elif _AUTHOR_Q.search(typed):
+        said = "tác giả"
+    else:
         return None
     doc = hits[0].passage.doc
     for p in index.passages:
         if p.doc == doc and p.kind == "facts":
-            return Hit(p, hits[0].score, hits[0].coverage) if "người ký" in p.text else None
+            return Hit(p, hits[0].score, hits[0].coverage) if said in p.text else None
     return None
 
 

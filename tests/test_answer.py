@@ -265,6 +265,28 @@ def test_who_signed_is_answered_from_the_documents_facts():
         assert ans.found and "Nguyễn Văn Hải" in ans.text, question
 
 
+def test_who_wrote_an_article_is_answered_from_its_byline():
+    article = IndexedDoc(
+        file_name="tin-hoa-binh.txt",
+        title="Hòa Bình: 97% hồ sơ được giải quyết đúng hạn năm 2023",
+        date=date(2024, 4, 2),
+        kind="article",
+        source="Tin cải cách hành chính",
+        text=(
+            "Hòa Bình: 97% hồ sơ được giải quyết đúng hạn năm 2023\n"
+            "Ngày 01/4/2024, tỉnh Hòa Bình tổng kết công tác cải cách hành chính năm 2023.\n"
+            "Tỷ lệ hồ sơ giải quyết đúng hạn năm 2023 đạt 97%.\n\nThu Trang\n"
+        ),
+    )
+    idx = KnowledgeIndex([article, SIGNED, PLAN_C])
+    for question in (
+        "Bài tin tổng kết cải cách hành chính năm 2023 của tỉnh Hòa Bình do ai viết?",
+        "tac gia bai viet tong ket cchc 2023 hoa binh",
+    ):
+        ans = answer_question(idx, question)
+        assert ans.found and "Thu Trang" in ans.text, (question, ans.text, ans.reason)
+
+
 def test_a_target_asked_is_not_answered_by_results():
     idx = KnowledgeIndex([SIGNED, PLAN_C, DOC_B])
     ans = answer_question(idx, "Huyện Kim Bôi đặt chỉ tiêu tỷ lệ hồ sơ trực tuyến toàn trình năm 2024 là bao nhiêu?")
