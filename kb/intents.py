@@ -186,8 +186,10 @@ def _lexicon() -> dict[tuple[str, ...], str | None]:
 def small_talk(text: str) -> str | None:
     """``greeting``, ``thanks``, ``bye``, ``ack`` or ``about`` when the message is only that, else None."""
     toks = words(text)
-    if not toks or len(toks) > _MAX_WORDS:
+    if not toks:
         return None
+    if len(toks) > _MAX_WORDS:
+        return _about_at_the_end(text) if len(toks) <= 3 * _MAX_WORDS else None
     lexicon = _lexicon()
     longest = max(len(k) for k in lexicon)
     # reach[i]: the kinds met on some way of reading toks[:i] wholly as phrases and fillers.
@@ -205,8 +207,29 @@ def small_talk(text: str) -> str | None:
                 reach[i + n] = found if later is None else later | found
     kinds = reach[-1]
     if not kinds:  # not wholly small talk, or fillers only ("bạn ơi")
-        return None
+        return _about_at_the_end(text)
     return next(kind for kind in _PRIORITY if kind in kinds)
+
+
+# Words that address the bot itself.
+_ADDRESS = frozenset({"bot", "ban", "ad", "admin"})
+_SELF_WORDS = frozenset({"minh", "toi", "em", "tui"})
+
+
+def _about_at_the_end(text: str) -> str | None:
+    """«Mình mới được phân công làm đầu mối CCHC, bot hỗ trợ mình được những việc gì?»: what the
+    bot can do, asked of it by name in the last clause, after words that only set the scene."""
+    clauses = [c for c in re.split(r"[,.;:!?\n]", text) if words(c)]
+    if len(clauses) < 2:
+        return None
+    last = words(clauses[-1])
+    if not _ADDRESS & set(last) and "tro ly" not in " ".join(last):
+        return None
+    # «hỗ trợ mình được…»: the asker inside the phrase
+    kept = [w for w in last if w not in _SELF_WORDS]
+    if kept != last and small_talk(" ".join(kept)) == ABOUT:
+        return ABOUT
+    return ABOUT if small_talk(clauses[-1]) == ABOUT else None
 
 
 # ---- one's own tasks ---------------------------------------------------------------------------------

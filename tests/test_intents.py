@@ -57,6 +57,9 @@ def test_words_are_folded_without_punctuation_or_emoji():
         ("hướng dẫn sử dụng", ABOUT),
         ("bạn trả lời được những câu hỏi kiểu gì vậy?", ABOUT),
         ("bot hỗ trợ được những việc gì", ABOUT),
+        # what the bot can do, asked of it by name after words that set the scene
+        ("Mình mới được phân công làm đầu mối CCHC của phòng, bot hỗ trợ mình được những việc gì?", ABOUT),
+        ("tôi là cán bộ mới, bạn giúp được gì", ABOUT),
     ],
 )
 def test_small_talk_is_recognised(text, kind):
@@ -83,6 +86,8 @@ def test_small_talk_is_recognised(text, kind):
         "hướng dẫn sử dụng phiếu khảo sát SIPAS",
         "trả lời giúp tôi câu hỏi về SIPAS",
         "Sở Nội vụ hỗ trợ gì cho cấp xã",
+        "Năm 2024, Sở Nội vụ hỗ trợ được những việc gì?",  # the last clause is not asked of the bot
+        "Sở Nội vụ hỗ trợ được gì, bot?",
     ],
 )
 def test_questions_and_other_messages_are_not_small_talk(text):
