@@ -185,7 +185,8 @@ def constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Query
     p = hit.passage
     alts = {qt.folded: qt.alts for qt in terms if qt.alts}
     return (
-        _place_problem(index, p, qtoks)
+        _boilerplate_problem(index, p)
+        or _place_problem(index, p, qtoks)
         or _department_problem(index, p, qtoks)
         or _indicator_problem(index, p, qtoks, alts)
         or _count_problem(index, p, qtoks)
@@ -219,6 +220,20 @@ def _rated_words(qtoks) -> list:
                 out.append(u)
             return out[:4]
     return []
+
+
+# The national motto and the signature block head and close every official text: they answer
+# nothing (who signed is read from the document's facts, ``signer_hit``).
+_BOILERPLATE = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|\(Đã ký\)")
+
+
+def _boilerplate_problem(index: KnowledgeIndex, p) -> str:
+    """The motto, or the signature block: «(Đã ký)» and the signer's name just after it."""
+    before = index.passages[p.pid - 1] if p.pid > 0 else None
+    signed_above = before is not None and before.doc == p.doc and "(Đã ký)" in before.text
+    if _BOILERPLATE.search(p.text) or (signed_above and len(p.text) <= 40):
+        return "the passage is the document's heading or signature"
+    return ""
 
 
 def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ...]]) -> str:

@@ -265,6 +265,31 @@ def test_who_signed_is_answered_from_the_documents_facts():
         assert ans.found and "Nguyễn Văn Hải" in ans.text, question
 
 
+def test_the_signature_block_answers_nothing_but_who_signed():
+    report = IndexedDoc(
+        file_name="tinh-c-2024-bc-2.txt",
+        title="Báo cáo cải cách hành chính năm 2024 của tỉnh Hòa Bình",
+        number="08/BC-UBND",
+        date=date(2024, 12, 10),
+        text=(
+            "ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Báo cáo cải cách hành chính năm 2024 của tỉnh Hòa Bình\n"
+            "1. Tỷ lệ hồ sơ trực tuyến toàn trình đạt 40%.\n"
+            "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNguyễn Văn Hải\n"
+        ),
+    )
+    elsewhere = IndexedDoc(
+        file_name="tin-xa.txt",
+        title="Tin cải cách hành chính cấp xã",
+        text="Tin cải cách hành chính cấp xã\nHộ gia đình ở quê được hướng dẫn lập hồ sơ trực tuyến tại nhà.\n",
+    )
+    idx = KnowledgeIndex([report, elsewhere, PLAN_C, DOC_B])
+    ans = answer_question(idx, "Nguyễn Văn Hải quê ở đâu?")
+    assert not ans.found, ans.text
+    ans = answer_question(idx, "Ai ký Báo cáo 08/BC-UBND của tỉnh Hòa Bình?")
+    assert ans.found and "Nguyễn Văn Hải" in ans.text
+
+
 def test_who_wrote_an_article_is_answered_from_its_byline():
     article = IndexedDoc(
         file_name="tin-hoa-binh.txt",
