@@ -21,7 +21,7 @@ from kb.checks import (
 from kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
 from kb.intents import small_talk
 from kb.lexicon import expand_shorthand
-from kb.lists import COMFORT, with_children
+from kb.lists import COMFORT, with_children, with_siblings
 from kb.text import tokens
 
 MAX_ANSWER = 700  # hard limit of an answer
@@ -161,7 +161,11 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
 
-    text = with_children(index, chosen.passage) or _trim(_with_sentence_context(index, chosen, terms), terms)
+    text = (
+        with_children(index, chosen.passage)
+        or with_siblings(index, chosen.passage, " ".join(t.folded for t in qtoks))
+        or _trim(_with_sentence_context(index, chosen, terms), terms)
+    )
     text = _YEAR_RANGE.sub(r"\1-\2", text)  # «2021 - 2030» written as a period is read as one
     sources: list[Source] = []
     seen: set[int] = set()

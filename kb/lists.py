@@ -69,3 +69,38 @@ def with_children(index: KnowledgeIndex, p) -> str:
     if not parts and len(head) == 1:
         return ""
     return _fit(parts, " ".join(head))
+
+
+_ASKS_LIST = re.compile(r"\b(nhung|gom|bao gom)\b|\bcac\b.*\bnao\b")
+
+
+def with_siblings(index: KnowledgeIndex, p, folded_question: str) -> str:
+    """A line ending in «:» that leads a dash list («Kính gửi:», «Nơi nhận:») quoted with its
+    items; and one of those items, with the line and all the items, when the question asks for
+    several («Công văn kính gửi những đối tượng nào?»)."""
+
+    def dash_item(q: int) -> bool:
+        if not (0 <= q < index.n):
+            return False
+        other = index.passages[q]
+        return other.doc == p.doc and other.kind == "item" and other.text.startswith(("-", "–", "+"))
+
+    if p.text.rstrip().endswith(":") and dash_item(p.pid + 1):
+        lead, first = p, p.pid + 1
+    elif dash_item(p.pid) and _ASKS_LIST.search(folded_question):
+        first = p.pid
+        while dash_item(first - 1):
+            first -= 1
+        lead = index.passages[first - 1]
+        if first == 0 or lead.doc != p.doc or not lead.text.rstrip().endswith(":"):
+            return ""
+    else:
+        return ""
+    if len(lead.text) > 160:
+        return ""
+    last = first
+    while dash_item(last + 1) and last - first < 60:
+        last += 1
+    if last == first and lead is not p:
+        return ""
+    return _fit([index.passages[q].text for q in range(first, last + 1)], lead.text)

@@ -167,6 +167,23 @@ def test_a_point_under_a_numbered_section_is_found_by_both_numbers():
     assert "02 lần" in answer.text
 
 
+def test_a_dash_list_led_by_a_line_ending_in_a_colon_is_quoted_whole():
+    letter = IndexedDoc(
+        "cv-77.txt",
+        "Công văn 77/SNV-CCHC về chế độ báo cáo",
+        "V/v thực hiện chế độ báo cáo cải cách hành chính\n"
+        "Kính gửi:\n- Các sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các huyện, thị xã, thành phố.\n"
+        "Sở Nội vụ hướng dẫn chế độ báo cáo định kỳ như sau.\n"
+        "Nơi nhận:\n- Như trên;\n- Ủy ban nhân dân tỉnh (b/c);\n- Lưu: VT, CCHC.\n",
+    )
+    idx = KnowledgeIndex([letter])
+    for question in ("Công văn 77 về chế độ báo cáo kính gửi những ai?", "cong van 77 kinh gui cac co quan nao?"):
+        answer = answer_question(idx, question)
+        assert answer.found, answer.reason
+        assert "Các sở, ban, ngành tỉnh" in answer.text and "các huyện, thị xã, thành phố" in answer.text, answer.text
+        assert "Như trên" not in answer.text
+
+
 PLAN = IndexedDoc(
     file_name="kh-2024.txt",
     title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Bình Sơn",
