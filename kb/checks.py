@@ -285,7 +285,10 @@ def _no_number_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if answer_type(qtoks) != "number" or not _HOW_MANY_Q.search(_as_typed(qtoks)):
         return ""
     asked = {t.surface for t in qtoks if t.kind in ("num", "code")}
-    text = " ".join(q.text for q in (*index.unit_of_passage(p), *index.sentence_of(p)))
+    # A row, an item or a heading with its own unit; a sentence of a paragraph alone, not with the
+    # figures of the paragraph's other sentences.
+    unit = index.unit_of_passage(p) if p.kind in ("row", "item", "heading") else []
+    text = " ".join(q.text for q in (*unit, *index.sentence_of(p)))
     for n in asked:
         text = text.replace(n, " ")
     text = _YEAR_TOKEN.sub(" ", text)

@@ -685,3 +685,18 @@ def test_a_count_asked_is_not_answered_by_a_passage_without_a_figure():
     # a number written out is a figure
     (goals,) = [p for p in idx.passages if p.text.startswith("Mười")]
     assert not _no_number_problem(idx, goals, tokens("Nghệ An đề ra bao nhiêu mục tiêu năm 2019?"))
+    # nor do the figures of the paragraph's other sentences count for this one
+    paragraph = IndexedDoc(
+        file_name="tin-tinh-q-2019.txt",
+        title="Cải cách hành chính năm 2019 của tỉnh Hà Tĩnh",
+        text=(
+            "Cải cách hành chính năm 2019 của tỉnh Hà Tĩnh\n"
+            "Tỉnh giải quyết 1.250 hồ sơ trực tuyến trong năm. Tỉnh tổ chức công bố Giải thưởng Sáng tạo "
+            "năm 2019 cho các cá nhân, tổ chức có sáng kiến. Tỷ lệ hồ sơ đúng hạn đạt 98,2%.\n"
+        ),
+    )
+    idx = KnowledgeIndex([paragraph, DOC_A, DOC_B])
+    question = "Hà Tĩnh trao Giải thưởng Sáng tạo năm 2019 cho bao nhiêu cá nhân, tổ chức?"
+    (award,) = [p for p in idx.passages if "Giải thưởng" in p.text and "công bố" in p.text]
+    assert _no_number_problem(idx, award, tokens(question))
+    assert not answer_question(idx, question).found
