@@ -9,7 +9,8 @@ that cannot be one Vietnamese syllable is read
 * as a first letter before a syllable, otherwise (``ktra`` → ``kiem tra``, ``nvu`` →
   ``nhiem vu``).
 
-Of the runs that fit, the most common is taken: every pair of neighbouring words must follow
+Of the runs that fit, the most common is taken (``word_pairs``: a pair that straddles two
+words, «lệ hồ» of «tỷ lệ hồ sơ», does not count): every pair of neighbouring words must follow
 each other somewhere in the documents (a run of three words or more must be written somewhere as
 it stands), and a run is as common as its rarest pair.  Words that only join others («của»,
 «và»...) take no part in a run.  The short forms the lexicon knows (``kh``, ``hs``...) are
@@ -45,9 +46,10 @@ _WORD = re.compile(rf"(?<![\w/&.-])([^\W\d_]{{2,{MAX_LETTERS}}})(?![\w/&-])")
 
 @dataclass
 class _Pairs:
-    """The documents' pairs of neighbouring words (folded, no stop words) with how strongly
+    """The documents' pairs of neighbouring words (folded, no joining words) with how strongly
     each stands on its own, by the first letters of the pair and by the first or the second
-    word, each list strongest first (``strength`` is negated so that lists sort ascending)."""
+    word, each list strongest first (``strength`` is negated so that lists sort ascending; 0
+    for a pair that straddles two words)."""
 
     by_initials: dict[tuple[str, str], list[tuple[float, str, str]]] = field(default_factory=dict)
     following: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
