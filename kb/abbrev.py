@@ -147,16 +147,12 @@ def _first_letter(pairs: _Pairs, word: str) -> str | None:
 def resolve(index: KnowledgeIndex, word: str) -> str | None:
     """What a short form stands for in the documents (folded words), or None."""
     folded = fold(word)
-    read = tokens(word)
-    if (
-        len(read) != 1
-        or read[0].kind != "word"  # «HN», «TPHCM»: short forms the reading knows
-        or not (2 <= len(folded) <= MAX_LETTERS and folded.isalpha())
-        or folded in index.idf
-        or is_syllable(folded)
-        or folded in variant_words()
-    ):
+    # cheapest first: nearly every word of a question is a word of the documents
+    if folded in index.idf or is_syllable(folded) or not (2 <= len(folded) <= MAX_LETTERS and folded.isalpha()):
         return None
+    read = tokens(word)
+    if len(read) != 1 or read[0].kind != "word" or folded in variant_words():
+        return None  # «HN», «TPHCM», «kh»: short forms the reading or the lexicon knows
     pairs = word_pairs(index)
     if not _VOWELS & set(folded):
         return _initials(index, pairs, folded)
