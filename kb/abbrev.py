@@ -9,11 +9,12 @@ that cannot be one Vietnamese syllable is read
 * as a first letter before a syllable, otherwise (``ktra`` → ``kiem tra``, ``nvu`` →
   ``nhiem vu``).
 
-Of the runs that fit, the most common is taken (``word_pairs``: a pair that straddles two
-words, «lệ hồ» of «tỷ lệ hồ sơ», does not count): every pair of neighbouring words must follow
-each other somewhere in the documents (a run of three words or more must be written somewhere as
-it stands), and a run is as common as its rarest pair.  Words that only join others («của»,
-«và»...) take no part in a run.  The short forms the lexicon knows (``kh``, ``hs``...) are
+Of the runs that fit, the most common is taken.  Two letters: the commonest pair of words
+that stands on its own (``word_pairs``: a pair that straddles two words, «lệ hồ» of «tỷ lệ hồ
+sơ», does not count).  Three letters or more: the run most passages write as it stands within
+one phrase (``cqnn`` → ``co quan nha nuoc``, ``bdv`` → ``ban dan van`` though «ban» binds «ban
+hành» far more; «tỉnh. Số liệu» is no run).  Words that only join others («của», «và»...) take
+no part in a run.  The short forms the lexicon knows (``kh``, ``hs``...) are
 left to it.
 """
 
@@ -38,7 +39,7 @@ _VOWELS = frozenset("aeiouy")
 # Words that join others and stand in no name (folded); the search's stop words are too many
 # for this: «hà», «chi», «con» are parts of names.
 _FUNCTION_WORDS = frozenset(
-    "la va cua cac nhung cho voi co khong duoc trong tai theo de thi nay mot hoac khi neu boi vi nen cung "
+    "la va cua cac nhung cho voi khong duoc trong tai theo de thi nay mot hoac khi neu boi vi nen cung "
     "da dang se roi nhu ve o".split()
 )
 _WORD = re.compile(rf"(?<![\w/&.-])([^\W\d_]{{2,{MAX_LETTERS}}})(?![\w/&-])")
@@ -54,6 +55,7 @@ class _Pairs:
     by_initials: dict[tuple[str, str], list[tuple[float, str, str]]] = field(default_factory=dict)
     following: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
     before: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    count: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 _PAIRS: weakref.WeakKeyDictionary[KnowledgeIndex, _Pairs] = weakref.WeakKeyDictionary()
@@ -88,7 +90,7 @@ def word_pairs(index: KnowledgeIndex) -> _Pairs:
         if a not in _FUNCTION_WORDS and b not in _FUNCTION_WORDS and is_syllable(a) and is_syllable(b):
             counts[(a, b)] = c
 
-    pairs = _Pairs()
+    pairs = _Pairs(count=counts)
     for (a, b), c in counts.items():
         inner = -c  # inside a run only the pair's count matters
         strength = -c if c >= BOUND * max(left_max.get(a, 0.0), right_max.get(b, 0.0)) else 0.0
@@ -103,10 +105,22 @@ def word_pairs(index: KnowledgeIndex) -> _Pairs:
 
 
 def _initials(index: KnowledgeIndex, pairs: _Pairs, letters: str) -> str | None:
-    """The strongest run of words whose first letters spell ``letters``: as strong as its
-    weakest pair, its first pair counted as standing on its own."""
-    first = pairs.by_initials.get((letters[0], letters[1]), [])[:BEAM]
-    beam: list[tuple[float, tuple[str, ...]]] = [(s, (a, b)) for s, a, b in first]
+    """The run of words whose first letters spell ``letters``.  Two letters: the strongest pair
+    that stands on its own.  Three or more: the run most passages write as it stands, within
+    one phrase (a run no passage writes is not extended), the commonest of those first."""
+    seen: dict[tuple[str, ...], int] = {}
+
+    def written(words: tuple[str, ...]) -> int:
+        if words not in seen:
+            seen[words] = _written(index, words)
+        return seen[words]
+
+    first = pairs.by_initials.get((letters[0], letters[1]), [])
+    if len(letters) > 2:
+        # A longer run must be written as it stands: its first pair need not stand on its own
+        # («Ban Dân vận»: «ban» binds «ban hành» far more).
+        first = sorted((-pairs.count[(a, b)], a, b) for _, a, b in first)
+    beam: list[tuple[float, tuple[str, ...]]] = [(s, (a, b)) for s, a, b in first[:BEAM]]
     for letter in letters[2:]:
         grown: list[tuple[float, tuple[str, ...]]] = [
             (max(worst, s), (*words, w))
@@ -114,25 +128,37 @@ def _initials(index: KnowledgeIndex, pairs: _Pairs, letters: str) -> str | None:
             for s, w in pairs.following.get(words[-1], ())
             if w[0] == letter
         ]
-        beam = sorted(grown)[:BEAM]
-    for strength, words in beam:
-        if strength < 0 and (len(words) == 2 or _written(index, words)):
-            return " ".join(words)
-    return None
+        # A run of three words or more that no passage writes as it stands goes no further.
+        beam = [run for run in sorted(grown) if written(run[1])][:BEAM]
+    if len(letters) == 2:
+        return next((" ".join(words) for strength, words in beam if strength < 0), None)
+    # The run written most often as it stands, of those the beam kept.
+    runs = [(written(words), -strength, words) for strength, words in beam]
+    return " ".join(max(runs)[2]) if runs else None
 
 
-def _written(index: KnowledgeIndex, words: tuple[str, ...]) -> bool:
-    """Whether some passage writes the run as it stands (its pairs may come from several)."""
+def _written(index: KnowledgeIndex, words: tuple[str, ...]) -> int:
+    """How many passages write the run as it stands, within one phrase (its pairs may come from
+    several passages; «tỉnh. Số liệu» is no run)."""
     ids = None
     for a, b in zip(words, words[1:]):
         got = index.postings.get(f"b:{a} {b}")
         if got is None:
-            return False
+            return 0
         ids = got[0] if ids is None else np.intersect1d(ids, got[0])
-    run = " ".join(words)
-    return ids is not None and any(
-        run in " ".join(t.folded for t in tokens(index.passages[int(pid)].text)) for pid in ids[:CHECKED]
+    if ids is None:
+        return 0
+    run = f" {' '.join(words)} "
+    return sum(
+        any(
+            run in f" {' '.join(t.folded for t in tokens(phrase))} "
+            for phrase in _PHRASE.split(index.passages[int(pid)].text)
+        )
+        for pid in ids[:CHECKED]
     )
+
+
+_PHRASE = re.compile(r"[.,;:()?!–]\s|[;()|]")
 
 
 def _first_letter(pairs: _Pairs, word: str) -> str | None:

@@ -90,3 +90,21 @@ def test_a_question_typed_in_short_forms_is_answered_not_refused(index):
     assert "Cổng thông tin" in answer.text
     # Without the reading, «QN», «BP» and «KQ» are words no document has: the question was refused.
     assert "words unknown" not in answer.reason
+
+
+def test_a_long_short_form_is_the_run_written_most_often_as_it_stands():
+    lines = [f"Ủy ban nhân dân tỉnh ban hành Quyết định số {n}/QĐ-UBND." for n in range(1, 8)]
+    lines += [
+        "Ban Dân vận Tỉnh ủy phối hợp tuyên truyền cải cách hành chính.",
+        "Các cơ quan nhà nước kết nối Mạng truyền số liệu chuyên dùng.",
+        "Cơ quan nhà nước công khai thủ tục hành chính; cơ quan nhà nước trả lời kiến nghị.",
+        "Báo cáo gửi Ủy ban nhân dân tỉnh. Số liệu được cập nhật hằng tháng.",
+        "Tổng hợp toàn tỉnh. Số liệu chốt ngày 14 hằng tháng.",
+    ]
+    index = KnowledgeIndex([IndexedDoc(file_name="kh.txt", title="Kế hoạch", text="\n".join(lines))])
+    # «ban» binds «ban hành» far more than «Ban Dân»: a run of three need not start with a pair
+    # that stands on its own, it must be written as it stands.
+    assert resolve(index, "BDV") == "ban dan van"
+    assert resolve(index, "CQNN") == "co quan nha nuoc"  # «cơ» is no joining word «có»
+    # «tỉnh. Số liệu», written twice, spans two sentences: no run.
+    assert resolve(index, "TSL") == "truyen so lieu"
