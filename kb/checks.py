@@ -636,7 +636,7 @@ def _clause_year_problem(sentence: str, years: set[str], terms: list[QueryTerm])
         n = len(keys & {t.folded for t in tokens(clause)})
         if n > best_n:
             best, best_n = clause, n
-    in_clause = _period_years(best)
+    in_clause = _own_years(best)  # «tăng 20% so với năm 2021» speaks of no 2021
     # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
     figure_of_year = any(
         years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c)) for c in _CLAUSE_SPLIT.split(sentence)

@@ -700,3 +700,20 @@ def test_a_count_asked_is_not_answered_by_a_passage_without_a_figure():
     (award,) = [p for p in idx.passages if "Giải thưởng" in p.text and "công bố" in p.text]
     assert _no_number_problem(idx, award, tokens(question))
     assert not answer_question(idx, question).found
+
+
+def test_a_year_the_clause_only_compares_with_is_not_the_year_it_speaks_of():
+    plan = IndexedDoc(
+        file_name="tinh-e-2022-kh.txt",
+        title="Kế hoạch cải cách hành chính năm 2022 của thành phố Hải Hà",
+        date=date(2022, 1, 20),
+        text=(
+            "Kế hoạch cải cách hành chính năm 2022 của thành phố Hải Hà\n"
+            "Cụ thể, năm 2022, Chỉ số hài lòng đạt trên 85%; trên 99% hồ sơ được giải quyết đúng hạn, "
+            "số hóa kết quả giải quyết thủ tục hành chính còn hiệu lực tăng tối thiểu 20% so với năm 2021.\n"
+        ),
+    )
+    answer = answer_question(
+        KnowledgeIndex([plan]), "Hải Hà năm 2022 số hóa kết quả giải quyết TTHC phải tăng tối thiểu bao nhiêu %?"
+    )
+    assert answer.found and "20%" in answer.text, answer.reason
