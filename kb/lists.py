@@ -19,14 +19,21 @@ def _heads_a_list(p) -> bool:
     )
 
 
-_FIRST_CLAUSE = re.compile(r"(?<=\S)(?::\s|;\s|\.\s|,\s(?=\D))")
+_FIRST_CLAUSE = re.compile(r"(?<=\S)(?::\s|;\s|\.\s)")
+_FIRST_COMMA = re.compile(r"(?<=\S),\s(?=\D)")
+SHORTEST_CLAUSE = 12  # characters an item keeps before a colon, a semicolon or a full stop
+SHORTEST_PHRASE = 40  # ... and before a comma («1. Tự nguyện, tự giác, công khai» is one phrase)
 
 
 def _first_clause(text: str) -> str:
     """An item cut to its first clause («- Phiếu giấy (tối thiểu 50% số phiếu): điều tra viên…» →
     «- Phiếu giấy (tối thiểu 50% số phiếu) …»)."""
-    m = _FIRST_CLAUSE.search(text, 12)
-    return text if m is None else text[: m.start()].rstrip() + " …"
+    cuts = [
+        m.start()
+        for m in (_FIRST_CLAUSE.search(text, SHORTEST_CLAUSE), _FIRST_COMMA.search(text, SHORTEST_PHRASE))
+        if m
+    ]
+    return text[: min(cuts)].rstrip() + " …" if cuts else text
 
 
 def _fit(parts: list[str], head: str) -> str:

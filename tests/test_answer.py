@@ -422,6 +422,17 @@ def test_a_long_list_is_quoted_with_each_items_first_clause():
     assert all(name in ans.text for name in ("Phiếu giấy", "Trực tuyến", "Qua bưu điện")), ans.text
 
 
+def test_an_items_first_clause_keeps_a_phrase_of_several_words():
+    from kb.lists import _first_clause
+
+    # A comma this early parts the words of one phrase, not two clauses.
+    item = "1. Tự nguyện, tự giác, công khai; đoàn kết, hợp tác cùng phát triển. " + "Nội dung chi tiết. " * 30
+    assert _first_clause(item) == "1. Tự nguyện, tự giác, công khai …"
+    assert _first_clause("- Phiếu giấy (tối thiểu 50% số phiếu): điều tra viên phát phiếu.") == (
+        "- Phiếu giấy (tối thiểu 50% số phiếu) …"
+    )
+
+
 def test_a_document_code_after_so_is_not_an_item_number():
     from kb.index import question_label_nouns
 
