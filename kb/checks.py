@@ -307,7 +307,13 @@ def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:
     return "the question asks a percentage; the passage holds none"
 
 
-_SOURCE_CLAUSE = re.compile(r"^\s*(?:theo|trong|tại)\s+([^,:?]{6,120})[,:]", re.IGNORECASE)
+# «Theo báo cáo quý III/2024 của Bình Sơn, …», «Trong KH 18: …», «Báo cáo 298 của Bình Sơn: …»
+_SOURCE_CLAUSE = re.compile(
+    r"^\s*(?:(?:theo|trong|tại)\s+([^,:?]{6,120})"
+    r"|((?:báo cáo|kế hoạch|quyết định|công văn|hướng dẫn|thông báo|quy chế|chương trình|bc|kh|qđ|qd|cv|hd|hđ|tb)"
+    r"\s+[^,:?]{2,120}))[,:]",
+    re.IGNORECASE,
+)
 
 
 def from_named_document(index: KnowledgeIndex, question: str, hits: list[Hit], k: int) -> list[Hit]:
@@ -316,7 +322,7 @@ def from_named_document(index: KnowledgeIndex, question: str, hits: list[Hit], k
     m = _SOURCE_CLAUSE.match(question)
     if not m:
         return hits
-    clause = [t for t in tokens(m.group(1)) if not is_stopword(t)]
+    clause = [t for t in tokens(m.group(1) or m.group(2)) if not is_stopword(t)]
     if len(clause) < 2:
         return hits
     scores = [

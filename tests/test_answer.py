@@ -563,6 +563,7 @@ def test_the_document_an_opening_clause_names_is_searched_first():
         text=(
             "Hướng dẫn chế độ báo cáo định kỳ cải cách hành chính năm 2024\n"
             "Các cơ quan gửi báo cáo cải cách hành chính 6 tháng về Sở Nội vụ chậm nhất ngày 18/6/2024.\n"
+            "Thời gian chốt số liệu báo cáo quý I: từ ngày 15/12/2023 đến ngày 14/3/2024.\n"
             "Từ quý III năm 2024, những cơ quan của tỉnh Yên Bái gửi báo cáo cải cách hành chính 6 tháng chậm "
             "phải giải trình với Sở Nội vụ.\n"
         ),
@@ -570,10 +571,12 @@ def test_the_document_an_opening_clause_names_is_searched_first():
     report = IndexedDoc(
         file_name="bc-tinh-h-2024.txt",
         title="Báo cáo kết quả cải cách hành chính quý III năm 2024 của tỉnh Yên Bái",
+        number="212/BC-UBND",
         text=(
             "Báo cáo kết quả cải cách hành chính quý III năm 2024 của tỉnh Yên Bái\n"
             "Chế độ báo cáo: báo cáo cải cách hành chính 6 tháng có 03 cơ quan gửi chậm là Sở Xây dựng, "
             "Sở Y tế và huyện Lục Yên.\n"
+            "Số liệu trong báo cáo này tính từ ngày 15/6/2024 đến ngày 14/9/2024.\n"
         ),
     )
     idx = KnowledgeIndex([letter, report, DOC_A])
@@ -585,6 +588,9 @@ def test_the_document_an_opening_clause_names_is_searched_first():
         idx, "Theo hướng dẫn chế độ báo cáo của Sở Nội vụ Yên Bái, báo cáo CCHC 6 tháng gửi chậm nhất ngày nào?"
     )
     assert answer.found and "18/6/2024" in answer.text and answer.sources[0].file == "cv-tinh-h-2024.txt"
+    # The opening clause may name the document by its kind and number alone, without «Theo».
+    answer = answer_question(idx, "Báo cáo 212 của Yên Bái: số liệu chốt từ ngày nào đến ngày nào?")
+    assert answer.found and "14/9/2024" in answer.text and answer.sources[0].file == "bc-tinh-h-2024.txt"
 
 
 def test_returning_the_outcome_of_a_procedure_is_no_result_achieved():
