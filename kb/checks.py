@@ -446,15 +446,37 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
     word = _counted_word(qtoks)
     if not word or p.kind == "facts":
         return ""
+    local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), with_children(index, p)))
+    if word not in _NOT_COUNTED and not _figures_but_dates_and_money(local):
+        # «bao nhiêu điều tra viên»: a date or a sum of money counts no one and nothing
+        return f"the question counts «{word}»; the passage's figures are dates and sums"
     # «mấy ngày», «bao nhiêu lần»: a length of time or a count of times is always a figure; other
     # words are checked where the document counts in them («điểm», «phiếu»), not where it names them.
     if word not in _ALWAYS_COUNTED and not _is_unit_in(index.doc_text(p.doc), word):
         return ""
-    local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), with_children(index, p)))
     return "" if _counts_in(local, word) else f"the question counts «{word}»; the passage gives no figure of it"
 
 
 _ALWAYS_COUNTED = frozenset({"ngay", "gio", "tuan", "lan", "dot"})
+# What a date or a sum of money may be the figure of.
+_NOT_COUNTED = frozenset({"ngay", "thang", "nam", "tien", "kinh", "trieu", "ty", "dong", "nghin", "ngan"})
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|VNĐ|VND)\b", re.IGNORECASE)
+_ANY_FIGURE = re.compile(r"\d")
+
+
+def _figures_but_dates_and_money(text: str) -> bool:
+    """Whether the text holds a figure other than a date, a year, a document's number or a sum
+    (a figure written in words, «Mười mục tiêu», counts)."""
+    rest = _OTHER_NUMBERS.sub(" ", _MONEY.sub(" ", _FULL_DATE.sub(" ", text)))
+    return bool(_ANY_FIGURE.search(rest)) or bool(NUMBER_WORDS & {"e:" + t.exact for t in tokens(rest)})
+
+
+# a day and month («28/9»), a year, a document's number («298/BC-UBND»)
+_OTHER_NUMBERS = re.compile(
+    r"\b(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2])\b(?!/)|\b(?:19|20)\d\d\b|\b\d+(?:/[\w.-]*[^\W\d_][\w.-]*)+"
+)
+
+
 _NEGATION = frozenset({"khong", "chua", "cam", "chang"})
 
 

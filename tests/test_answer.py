@@ -734,3 +734,24 @@ def test_a_year_the_clause_only_compares_with_is_not_the_year_it_speaks_of():
         KnowledgeIndex([plan]), "Hải Hà năm 2022 số hóa kết quả giải quyết TTHC phải tăng tối thiểu bao nhiêu %?"
     )
     assert answer.found and "20%" in answer.text, answer.reason
+
+
+def test_a_count_is_not_answered_by_dates_and_sums():
+    guide = IndexedDoc(
+        file_name="hd-sipas-tinh-m-2024.txt",
+        title="Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Hà Giang",
+        text=(
+            "Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Hà Giang\n"
+            "Sở Nội vụ chủ trì; tuyển chọn, tập huấn điều tra viên trước ngày 28/9/2024. "
+            "Kinh phí khảo sát là 420 triệu đồng.\n"
+            "Mười nhiệm vụ khảo sát sự hài lòng năm 2024 của tỉnh Hà Giang\n"
+        ),
+    )
+    idx = KnowledgeIndex([guide])
+    answer = answer_question(idx, "Khảo sát hài lòng 2024 Hà Giang, Sở Nội vụ tuyển bao nhiêu điều tra viên?")
+    assert not answer.found, answer.text
+    # a sum answers what it is the figure of, a figure in words counts
+    answer = answer_question(idx, "Khảo sát hài lòng 2024 Hà Giang có kinh phí bao nhiêu tiền?")
+    assert answer.found and "420 triệu đồng" in answer.text, answer.reason
+    answer = answer_question(idx, "Hà Giang có bao nhiêu nhiệm vụ khảo sát sự hài lòng năm 2024?")
+    assert answer.found and "Mười" in answer.text, answer.reason
