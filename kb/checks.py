@@ -447,7 +447,7 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if not word or p.kind == "facts":
         return ""
     local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), with_children(index, p)))
-    if word not in _NOT_COUNTED and not _figures_but_dates_and_money(local):
+    if word.isalpha() and word not in _NOT_COUNTED and not _figures_but_dates_and_money(local):
         # «bao nhiêu điều tra viên»: a date or a sum of money counts no one and nothing
         return f"the question counts «{word}»; the passage's figures are dates and sums"
     # «mấy ngày», «bao nhiêu lần»: a length of time or a count of times is always a figure; other
