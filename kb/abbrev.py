@@ -4,8 +4,9 @@ Officers shorten what they type on phones: «BS» for Bình Sơn, «KQ» for k�
 hành chính công, «ktra» for kiểm tra.  A word of the question that no document contains and
 that cannot be one Vietnamese syllable is read
 
-* as initials, when it has no vowel: each letter the first of a word, the words a run the
-  documents write (``kq`` → ``ket qua``, ``hcc`` → ``hanh chinh cong``);
+* as initials, when it has no vowel, or is typed in capitals three letters or more: each
+  letter the first of a word, the words a run the documents write (``kq`` → ``ket qua``,
+  ``hcc`` → ``hanh chinh cong``, ``BCCI`` → ``buu chinh cong ich``);
 * as a first letter before a syllable, otherwise (``ktra`` → ``kiem tra``, ``nvu`` →
   ``nhiem vu``).
 
@@ -180,8 +181,11 @@ def resolve(index: KnowledgeIndex, word: str) -> str | None:
     if len(read) != 1 or read[0].kind != "word" or folded in variant_words():
         return None  # «HN», «TPHCM», «kh»: short forms the reading or the lexicon knows
     pairs = word_pairs(index)
-    if not _VOWELS & set(folded):
-        return _initials(index, pairs, folded)
+    if not _VOWELS & set(folded) or (word.isupper() and len(folded) >= 3):
+        # no vowel, or capitals typed as a run of initials («BCCI», «ATTT»)
+        got = _initials(index, pairs, folded)
+        if got or not _VOWELS & set(folded):
+            return got
     if len(folded) >= 3 and folded[0] not in _VOWELS and folded[1:] in index.idf and is_syllable(folded[1:]):
         return _first_letter(pairs, folded)
     return None

@@ -108,3 +108,17 @@ def test_a_long_short_form_is_the_run_written_most_often_as_it_stands():
     assert resolve(index, "CQNN") == "co quan nha nuoc"  # «cơ» is no joining word «có»
     # «tỉnh. Số liệu», written twice, spans two sentences: no run.
     assert resolve(index, "TSL") == "truyen so lieu"
+
+
+def test_capitals_with_a_vowel_are_initials_too():
+    text = "\n".join(
+        [
+            "Tỷ lệ hồ sơ trả kết quả qua dịch vụ bưu chính công ích đạt 30%.",
+            "Bưu chính công ích tiếp nhận hồ sơ tại nhà.",
+            "Bảo đảm an toàn thông tin mạng cho các hệ thống.",
+        ]
+    )
+    index = KnowledgeIndex([IndexedDoc(file_name="kh.txt", title="Kế hoạch", text=text)])
+    assert resolve(index, "BCCI") == "buu chinh cong ich"
+    assert resolve(index, "ATTT") == "an toan thong tin"
+    assert resolve(index, "bcci") is None  # typed in lower case it may be a misspelt word
