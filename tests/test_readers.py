@@ -444,6 +444,29 @@ def test_pdf_wrapped_lines_are_rejoined_conservatively() -> None:
     ]
 
 
+def test_pdf_wrapped_lines_that_start_with_a_figure_are_rejoined() -> None:
+    data = make_pdf(
+        [
+            [
+                "The data used for scoring run from 15/12/2023 to the day before the",
+                "14/12/2024, the end of the year. The records (criteria 3.3, 3.4, 3.5, 7.3,",
+                "7.4) come from the information system of the province for all units.",
+                "Every department scores itself on each criterion and sends the results",
+                "2. Numbered items that start with a capital stay on their own line.",
+                "3",
+            ]
+        ]
+    )
+    assert read_document("plan.pdf", data).split("\n") == [
+        "The data used for scoring run from 15/12/2023 to the day before the 14/12/2024, the end of the "
+        "year. The records (criteria 3.3, 3.4, 3.5, 7.3, 7.4) come from the information system of the "
+        "province for all units.",
+        "Every department scores itself on each criterion and sends the results",
+        "2. Numbered items that start with a capital stay on their own line.",
+        "3",
+    ]
+
+
 def test_scanned_pdf_needs_ocr() -> None:
     with pytest.raises(DocumentError) as err:
         read_document("scan.pdf", make_pdf([[], []]))

@@ -57,7 +57,8 @@ def _reflow_pdf_page(text: str, full: int | None = None) -> str:
     Conservative: a line is joined to the next only when it is nearly as long
     as the page's typical full line (``full``, measured on ``text`` unless
     given), does not end a sentence, and the next line starts with a
-    lower-case word (not a list marker such as ``a)``).
+    lower-case word (not a list marker such as ``a)``) or a figure that is no
+    numbered item (``_continues``).
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if full is None:
@@ -67,13 +68,28 @@ def _reflow_pdf_page(text: str, full: int | None = None) -> str:
     out: list[str] = []
     for line in lines:
         stripped = line.strip()
-        if out and stripped and stripped[0].islower() and not _LIST_START.match(stripped):
+        if out and stripped and _continues(stripped):
             prev = out[-1].rstrip()
             if prev and len(prev.strip()) >= 0.7 * full and not prev.endswith(_SENTENCE_END):
                 out[-1] = prev + " " + stripped
                 continue
         out.append(line)
     return "\n".join(out)
+
+
+def _continues(line: str) -> bool:
+    """Whether a line may carry on the paragraph above: it starts with a lower-case word that is
+    no list marker, or with a figure that is no numbered item («14/12/2024, trùng với…», «7.4)
+    được trích xuất…»: a numbered item's text starts with a capital)."""
+    if line[0].islower():
+        return not _LIST_START.match(line)
+    if not line[0].isdigit() or _PAGE_NUMBER.match(line):
+        return False
+    item = _NUMBERED_START.match(line)
+    return item is None or item.group(1).islower()
+
+
+_NUMBERED_START = re.compile(r"^\d+(?:\.\d+)*[.)]\s+(\S)")
 
 
 class _PdfTable:
