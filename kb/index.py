@@ -156,6 +156,9 @@ def question_labels(question: str) -> set[str]:
     return set(question_label_nouns(question))
 
 
+_MORE_CODES = re.compile(r"\s*,\s*\d+[.,]\d+\s*,\s*\d+[.,]\d+")  # two more item codes after one
+
+
 def question_label_nouns(question: str) -> dict[str, str]:
     """{item number: the words naming the list ("muc tieu"; for an article the kind of text,
     "quy che"; "" when none)}."""
@@ -163,6 +166,8 @@ def question_label_nouns(question: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in _LABEL_Q.finditer(folded):
         noun = ""
+        if m.group("code") and _MORE_CODES.match(folded, m.end()):
+            continue  # «các tiêu chí 3.3, 3.4, 3.5, 7.3»: what they share is asked, not one item
         if m.group("article"):
             # The kind of text the article belongs to, when the question names it.
             kind = re.search(

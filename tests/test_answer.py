@@ -441,6 +441,9 @@ def test_a_document_code_after_so_is_not_an_item_number():
     # the list's name a few words before the number
     assert question_label_nouns("Trong 12 chỉ tiêu, chỉ tiêu cuối cùng (số 12) yêu cầu gì?") == {"12": "chi tieu"}
     assert question_label_nouns("đơn vị xếp thứ 2 là đơn vị nào") == {"2": "xep"}
+    # a list of items named together: what they share is asked, not one of them
+    assert question_label_nouns("Số liệu chấm các tiêu chí 3.3, 3.4, 3.5, 7.3 lấy từ đâu?") == {}
+    assert question_label_nouns("Tiêu chí 3.3, 3.4 được bao nhiêu điểm?") == {"3.3": "tieu chi"}
 
 
 def test_a_question_asking_a_percentage_is_not_answered_by_a_passage_without_one():
