@@ -111,12 +111,16 @@ DOC_KIND_WORDS = frozenset(
 YEAR_RE = re.compile(r"(19|20)\d\d")
 
 
+# «chậm so với thời hạn», «đúng thời hạn»: a time limit named, not asked
+_TIME_LIMIT_NAMED = re.compile(r"\b(?:so voi|dung|qua|theo|trong|dam bao|tre) thoi han\b")
+
+
 def answer_type(toks: list[Token]) -> str:
     """'number', 'date', 'org' or '' from the question's wording (with or without diacritics)."""
     folded = " ".join(t.folded for t in toks)
     if _ORG_Q.search(folded):
         return "org"
-    if _DATE_Q.search(folded):
+    if _DATE_Q.search(_TIME_LIMIT_NAMED.sub(" ", folded)):
         return "date"
     if _NUMBER_Q.search(folded):
         return "number"

@@ -758,3 +758,20 @@ def test_a_count_is_not_answered_by_dates_and_sums():
     assert answer.found and "420 triệu đồng" in answer.text, answer.reason
     answer = answer_question(idx, "Hà Giang có bao nhiêu nhiệm vụ khảo sát sự hài lòng năm 2024?")
     assert answer.found and "Mười" in answer.text, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Thời hạn nộp báo cáo quý I là khi nào?", "date"),
+        ("han chot gui bao cao nam", "date"),
+        # a time limit named to describe the tasks, the number of the tasks asked
+        ("Hai nhiệm vụ chậm so với thời hạn là nhiệm vụ số mấy?", "number"),
+        ("Bao nhiêu hồ sơ được giải quyết đúng thời hạn?", "number"),
+    ],
+)
+def test_what_kind_of_answer_a_question_asks(question, kind):
+    from kb.index import answer_type
+    from kb.text import tokens
+
+    assert answer_type(tokens(question)) == kind
