@@ -316,13 +316,23 @@ _SOURCE_CLAUSE = re.compile(
 )
 
 
+# the kinds of document an opening clause may name (folded), or a document's number
+_DOCUMENT_KIND = re.compile(
+    r"\b(?:bao cao|ke hoach|quyet dinh|cong van|huong dan|thong bao|quy che|quy dinh|chuong trinh|bo tieu chi|"
+    r"nghi quyet|chi thi|van ban|bai (?:bao|viet)|phu luc|bc|kh|qd|cv|hd|tb|ctr|nq)\b|\d+/[\w-]+"
+)
+
+
 def from_named_document(index: KnowledgeIndex, question: str, hits: list[Hit], k: int) -> list[Hit]:
     """«Theo báo cáo quý III/2024 của Bình Sơn, …»: the opening clause names the document; the
     passages of the document(s) whose title, number and issuer hold most of its words come first."""
     m = _SOURCE_CLAUSE.match(question)
     if not m:
         return hits
-    clause = [t for t in tokens(m.group(1) or m.group(2)) if not is_stopword(t)]
+    named = m.group(1) or m.group(2)
+    if not _DOCUMENT_KIND.search(fold(named)):
+        return hits  # «Trong các chỉ tiêu năm 2023 của Lạc Hà, …» names no document
+    clause = [t for t in tokens(named) if not is_stopword(t)]
     if len(clause) < 2:
         return hits
     scores = [

@@ -775,3 +775,30 @@ def test_what_kind_of_answer_a_question_asks(question, kind):
     from kb.text import tokens
 
     assert answer_type(tokens(question)) == kind
+
+
+def test_an_opening_clause_that_names_no_document_chooses_none():
+    plan = IndexedDoc(
+        file_name="kh-tinh-n-2024.txt",
+        title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Yên Bái: các chỉ tiêu chủ yếu",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2024 của tỉnh Yên Bái: các chỉ tiêu chủ yếu\n"
+            "Các chỉ tiêu cải cách hành chính chủ yếu của tỉnh Yên Bái năm 2024 như sau:\n"
+            "1. Tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 98% trở lên.\n"
+            "2. Chỉ số cải cách hành chính của tỉnh tăng ít nhất 2 bậc.\n"
+        ),
+    )
+    report = IndexedDoc(
+        file_name="tk-tinh-n-2024.txt",
+        title="Tổng kết cải cách hành chính năm 2024 của tỉnh Yên Bái",
+        text=(
+            "Tổng kết cải cách hành chính năm 2024 của tỉnh Yên Bái\n"
+            "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,6%, vượt chỉ tiêu đề ra. "
+            "Riêng chỉ tiêu về Chỉ số cải cách hành chính của tỉnh chưa có kết quả để đánh giá.\n"
+        ),
+    )
+    answer = answer_question(
+        KnowledgeIndex([plan, report]),
+        "Trong các chỉ tiêu cải cách hành chính năm 2024 của tỉnh Yên Bái, chỉ tiêu nào chưa có kết quả để đánh giá?",
+    )
+    assert answer.found and "chưa có kết quả" in answer.text, (answer.text, answer.reason)
