@@ -237,11 +237,23 @@ def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray
                 pattern = re.compile(rf"\b{re.escape(words)}\b")
                 ids = [pid for pid in ids if pattern.search(index._label_scope(pid))]
                 under_ids = [pid for pid in under_ids if pattern.search(index._label_scope(pid))]
+                # A passage that writes the item's name and number («… được 2 điểm tại tiêu chí
+                # 3.7») speaks of it too, less than the item itself.
+                under_ids += _mentions(index, words, label, set(ids) | set(under_ids))
             if under_ids:
                 hits[np.asarray(under_ids, dtype=np.int64)] += 0.5
         if ids:
             hits[np.asarray(ids, dtype=np.int64)] += 1
     return hits
+
+
+def _mentions(index: KnowledgeIndex, words: str, label: str, known: set[int]) -> list[int]:
+    """The passages, not among ``known``, whose text writes «<words> <label>» («tiêu chí 3.7»)."""
+    post = index.postings.get(label.replace(".", ","))
+    if post is None or "." not in label:
+        return []
+    written = re.compile(rf"\b{re.escape(words)}\s+{re.escape(label)}(?!\d|\.\d)")
+    return [pid for pid in post[0].tolist() if pid not in known and written.search(fold(index.passages[pid].text))]
 
 
 def _under_heading(index: KnowledgeIndex, label: str) -> list[int]:

@@ -802,3 +802,20 @@ def test_an_opening_clause_that_names_no_document_chooses_none():
         "Trong các chỉ tiêu cải cách hành chính năm 2024 của tỉnh Yên Bái, chỉ tiêu nào chưa có kết quả để đánh giá?",
     )
     assert answer.found and "chưa có kết quả" in answer.text, (answer.text, answer.reason)
+
+
+def test_a_passage_that_names_the_numbered_item_speaks_of_it():
+    guide = IndexedDoc(
+        file_name="hd-sipas-tinh-p-2024.txt",
+        title="Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Điện Biên",
+        text=(
+            "Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Điện Biên\n"
+            "5. Quy đổi điểm tiêu chí 3.7 (tối đa 3 điểm)\n"
+            "Chỉ số hài lòng từ 85% trở lên được 3 điểm; từ 80% đến dưới 85% được 2 điểm.\n"
+            "Theo ví dụ trên, sở đạt 83,30% được 2 điểm tại tiêu chí 3.7.\n"
+        ),
+    )
+    answer = answer_question(
+        KnowledgeIndex([guide]), "Quy đổi điểm tiêu chí 3.7 ở Điện Biên: sở đạt 83,30% như ví dụ thì được mấy điểm?"
+    )
+    assert answer.found and "2 điểm" in answer.text, answer.reason
