@@ -22,6 +22,7 @@ from kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
 from kb.intents import small_talk
 from kb.lexicon import expand_shorthand
 from kb.lists import COMFORT, with_children, with_siblings
+from kb.results import achieved_instead
 from kb.text import tokens
 
 MAX_ANSWER = 700  # hard limit of an answer
@@ -157,6 +158,9 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
             continue
         chosen = hit
         break
+    if chosen is not None:
+        # a year's figure asked without a target named: what was achieved, not the plan's target
+        chosen = achieved_instead(index, question, chosen, qtoks, terms) or chosen
     chosen = chosen or signed
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
