@@ -21,11 +21,11 @@ from kb.checks import (
 from kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
 from kb.intents import small_talk
 from kb.lexicon import expand_shorthand
-from kb.lists import COMFORT, with_children, with_siblings
+from kb.lists import COMFORT, MAX_ANSWER, with_children, with_siblings
+from kb.parts import with_second_part
 from kb.results import achieved_instead
 from kb.text import tokens
 
-MAX_ANSWER = 700  # hard limit of an answer
 MIN_COVERAGE = 0.62  # share of the question's content that must be found
 CANDIDATES = 3  # the best hits tried in turn (within 70% of the best score)
 EXTRA_CANDIDATES = 2  # ... and after them, passages that have (nearly) all of its words
@@ -170,6 +170,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         or with_siblings(index, chosen.passage, " ".join(t.folded for t in qtoks))
         or _trim(_with_sentence_context(index, chosen, terms), terms)
     )
+    text = with_second_part(index, question, chosen, hits, qtoks, terms, text)  # «… bao nhiêu xã và bao nhiêu phiếu?»
     text = _YEAR_RANGE.sub(r"\1-\2", text)  # «2021 - 2030» written as a period is read as one
     sources: list[Source] = []
     seen: set[int] = set()

@@ -8,6 +8,7 @@ import re
 from kb.index import KnowledgeIndex
 
 COMFORT = 620  # a longer answer is trimmed to its best clauses, a longer list to its first ones
+MAX_ANSWER = 700  # hard limit of an answer
 
 
 def _heads_a_list(p) -> bool:
