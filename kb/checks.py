@@ -201,7 +201,26 @@ def constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Query
         or _day_problem(index, p, qtoks)
         or _no_number_problem(index, p, qtoks)
         or _rate_problem(index, p, qtoks, alts)
+        or _award_problem(index, p, qtoks)
     )
+
+
+# The awards of an emulation movement and the groups units compete in (folded).
+_AWARD = re.compile(r"\b(co thi dua|bang khen|giay khen)\b")
+_GROUP = re.compile(r"\bkhoi (iv|i{1,3}|[1-4])\b")
+
+
+def _award_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """The award («Giấy khen») or the group («Khối I») the question names is not the one the
+    passage, its item or its headings speak of («Điều 7. Tiêu chuẩn Cờ thi đua»)."""
+    asked_text = " ".join(t.folded for t in qtoks)
+    where = fold(" ".join((_local_unit_text(index, p), *p.context)))
+    for pattern, what in ((_AWARD, "award"), (_GROUP, "group")):
+        asked = set(pattern.findall(asked_text))
+        named = set(pattern.findall(where)) if asked else set()
+        if named and not asked & named:
+            return f"{what} {sorted(asked)}: the passage speaks of {sorted(named)}"
+    return ""
 
 
 _RATE_STOP = frozenset(

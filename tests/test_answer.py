@@ -819,3 +819,22 @@ def test_a_passage_that_names_the_numbered_item_speaks_of_it():
         KnowledgeIndex([guide]), "Quy đổi điểm tiêu chí 3.7 ở Điện Biên: sở đạt 83,30% như ví dụ thì được mấy điểm?"
     )
     assert answer.found and "2 điểm" in answer.text, answer.reason
+
+
+def test_the_award_or_group_asked_is_the_passages():
+    rules = IndexedDoc(
+        file_name="qc-tinh-s-2024.docx",
+        title="Quy chế thi đua cải cách hành chính tỉnh Tuyên Quang",
+        text=(
+            "Quy chế thi đua cải cách hành chính tỉnh Tuyên Quang\n"
+            "Điều 7. Tiêu chuẩn Cờ thi đua\n"
+            "1. Tập thể được tặng phải đạt tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn từ 99% trở lên.\n"
+            "Điều 9. Tiêu chuẩn Giấy khen\n"
+            "1. Tập thể hoàn thành tốt nhiệm vụ; tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 97% trở lên.\n"
+        ),
+    )
+    answer = answer_question(
+        KnowledgeIndex([rules]),
+        "Theo Quy chế thi đua tỉnh Tuyên Quang, tập thể được tặng Giấy khen phải đạt tỷ lệ hồ sơ giải quyết đúng hạn từ bao nhiêu?",
+    )
+    assert answer.found and "97%" in answer.text, (answer.text, answer.reason)
