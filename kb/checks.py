@@ -316,12 +316,16 @@ def _no_number_problem(index: KnowledgeIndex, p, qtoks) -> str:
     return "a count is asked; the passage gives no figure"
 
 
+_PERCENTAGE = re.compile(r"\d\s*%")
+
+
 def _percent_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """«đạt bao nhiêu %», «bao nhiêu phần trăm»: the answer is a percentage, so a passage
     (with its paragraph, item or row) that holds none does not answer."""
     if not any(t.folded == "phantram" for t in qtoks):
         return ""
-    if any("%" in q.text or "phần trăm" in q.text.lower() for q in index.unit_of_passage(p)):
+    # «Đơn vị tính: %» names the unit of a column and gives no percentage
+    if any(_PERCENTAGE.search(q.text) or "phần trăm" in q.text.lower() for q in index.unit_of_passage(p)):
         return ""
     return "the question asks a percentage; the passage holds none"
 
@@ -553,6 +557,15 @@ def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[st
     return ""
 
 
+_PART_OF_YEAR = re.compile(r"\b(?:quý|quy)\s+\w+(?:/(?:19|20)\d\d)?|\b\d{1,2}\s+(?:tháng|thang)\b", re.IGNORECASE)
+
+
+def _has_figure(clause: str) -> bool:
+    """A figure other than a year, a part of the year or a date («Khảo sát trong quý IV/2024» has none)."""
+    rest = _OTHER_NUMBERS.sub(" ", _FULL_DATE.sub(" ", _PART_OF_YEAR.sub(" ", clause)))
+    return bool(_ANY_FIGURE.search(rest))
+
+
 def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The question asks what was achieved; the passage states a target (for the asked year)."""
     if not _asks_result(qtoks):
@@ -566,10 +579,12 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
     # The clauses of the asked year, or when none names it, those naming no year.
     of_year = [c for c in clauses if asked & _period_years(c)] or [c for c in clauses if not _period_years(c)]
     open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
+    # A clause of the year with no figure («Kết quả 9 tháng: Khảo sát trong quý IV/2024») gives none.
+    of_year = [c for c in of_year if _has_figure(c)]
     if (
         asked
         and of_year
-        and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) for c in open_)
+        and not any(_RESULT_P.search(" ".join(t.folded for t in tokens(c))) and _has_figure(c) for c in open_)
         and all(_states_target_only(c) for c in of_year)
     ):
         return f"the question asks what was achieved in {sorted(asked)}; the passage states its target"

@@ -838,3 +838,30 @@ def test_the_award_or_group_asked_is_the_passages():
         "Theo Quy chế thi đua tỉnh Tuyên Quang, tập thể được tặng Giấy khen phải đạt tỷ lệ hồ sơ giải quyết đúng hạn từ bao nhiêu?",
     )
     assert answer.found and "97%" in answer.text, (answer.text, answer.reason)
+
+
+def test_a_result_not_yet_known_and_a_column_of_percentages_are_no_figure():
+    report = IndexedDoc(
+        file_name="bc-tinh-t-2024.docx",
+        title="Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Bắc Kạn",
+        text=(
+            "Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Bắc Kạn\n"
+            "STT | Chỉ tiêu | Chỉ tiêu năm 2024 | Kết quả 9 tháng | Đánh giá\n"
+            "1 | Tỷ lệ hồ sơ đúng hạn | Từ 98% | 98,62% | Đạt\n"
+            "2 | Chỉ số hài lòng (SIPAS) | Từ 85% | Khảo sát trong quý IV/2024 (năm 2023: 83,41%) | Chưa đánh giá\n"
+        ),
+    )
+    template = IndexedDoc(
+        file_name="qc-tinh-t-2024.docx",
+        title="Quy chế thi đua cải cách hành chính tỉnh Bắc Kạn năm 2024",
+        text=(
+            "Quy chế thi đua cải cách hành chính tỉnh Bắc Kạn năm 2024\n"
+            "STT | Chỉ tiêu | Đơn vị tính | Nguồn số liệu\n"
+            "7 | Tỷ lệ hồ sơ đúng hạn của đơn vị | % | Hệ thống thông tin giải quyết thủ tục hành chính\n"
+            "8 | Chỉ số hài lòng (SIPAS) của đơn vị | % | Báo cáo kết quả khảo sát SIPAS\n"
+        ),
+    )
+    question = "Kết quả khảo sát hài lòng năm 2024 của tỉnh Bắc Kạn ra sao, SIPAS đạt bao nhiêu %?"
+    for docs in ([report], [template]):
+        answer = answer_question(KnowledgeIndex(docs), question)
+        assert not answer.found, (docs[0].file_name, answer.text)
