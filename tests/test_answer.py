@@ -865,3 +865,16 @@ def test_a_result_not_yet_known_and_a_column_of_percentages_are_no_figure():
     for docs in ([report], [template]):
         answer = answer_question(KnowledgeIndex(docs), question)
         assert not answer.found, (docs[0].file_name, answer.text)
+
+
+def test_qppl_alone_meets_the_documents_vbqppl():
+    report = IndexedDoc(
+        file_name="bc-tinh-u-2024.txt",
+        title="Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Hà Nam",
+        text=(
+            "Báo cáo cải cách hành chính 9 tháng năm 2024 của tỉnh Hà Nam\n"
+            "Trong 9 tháng, Ủy ban nhân dân tỉnh ban hành 12 văn bản quy phạm pháp luật.\n"
+        ),
+    )
+    answer = answer_question(KnowledgeIndex([report]), "Hà Nam ban hành bao nhiêu QPPL 9 tháng 2024?")
+    assert answer.found and "12 văn bản" in answer.text, answer.reason
