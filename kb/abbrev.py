@@ -8,7 +8,10 @@ that cannot be one Vietnamese syllable is read
   letter the first of a word, the words a run the documents write (``kq`` → ``ket qua``,
   ``hcc`` → ``hanh chinh cong``, ``BCCI`` → ``buu chinh cong ich``);
 * as a first letter before a syllable, otherwise (``ktra`` → ``kiem tra``, ``nvu`` →
-  ``nhiem vu``).
+  ``nhiem vu``);
+* as a misspelt word, failing those: a word of the documents one letter away, with the same
+  first letter, that they write next to the question's word before or after it (``Xây dựg``
+  → ``xay dung``).  A syllable, a word in capitals or one with no vowel is never read so.
 
 Of the runs that fit, the most common is taken.  Two letters: the commonest pair of words
 that stands on its own (``word_pairs``: a pair that straddles two words, «lệ hồ» of «tỷ lệ hồ
@@ -171,8 +174,9 @@ def _first_letter(pairs: _Pairs, word: str) -> str | None:
     return None
 
 
-def resolve(index: KnowledgeIndex, word: str) -> str | None:
-    """What a short form stands for in the documents (folded words), or None."""
+def resolve(index: KnowledgeIndex, word: str, *, before: str = "", after: str = "") -> str | None:
+    """What a short form stands for in the documents (folded words), or None; ``before`` and
+    ``after``, the question's words around it, tell a misspelt word."""
     folded = fold(word)
     # cheapest first: nearly every word of a question is a word of the documents
     if folded in index.idf or is_syllable(folded) or not (2 <= len(folded) <= MAX_LETTERS and folded.isalpha()):
@@ -187,14 +191,55 @@ def resolve(index: KnowledgeIndex, word: str) -> str | None:
         if got or not _VOWELS & set(folded):
             return got
     if len(folded) >= 3 and folded[0] not in _VOWELS and folded[1:] in index.idf and is_syllable(folded[1:]):
-        return _first_letter(pairs, folded)
-    return None
+        got = _first_letter(pairs, folded)
+        if got:
+            return got
+    return _misspelt(index, folded, fold(before), fold(after)) if len(folded) >= 3 and not word.isupper() else None
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_WORDS: weakref.WeakKeyDictionary[KnowledgeIndex, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
+def _misspelt(index: KnowledgeIndex, folded: str, before: str, after: str) -> str | None:
+    """«Xây dựg» → ``dung``: a word of the documents one letter away (a letter left out, added,
+    changed or two swapped), with the same first letter, that the documents write next to the
+    question's word before or after it (the commonest such pair)."""
+    words = _WORDS.get(index)
+    if words is None:
+        words = {k: idf for k, idf in index.idf.items() if k.isalpha()}  # folded words, not «e:», «b:» keys
+        _WORDS[index] = words
+    near: set[str] = set()
+    for i in range(len(folded) + 1):
+        head, tail = folded[:i], folded[i:]
+        near.update(head + c + tail for c in _LETTERS)
+        if tail:
+            near.add(head + tail[1:])
+            near.update(head + c + tail[1:] for c in _LETTERS)
+        if len(tail) > 1:
+            near.add(head + tail[1] + tail[0] + tail[2:])
+    paired = [
+        (idf, w)
+        for w in near
+        if w in words and w[0] == folded[0]
+        for idf in (index.idf.get(f"b:{before} {w}"), index.idf.get(f"b:{w} {after}"))
+        if idf is not None
+    ]
+    return min(paired)[1] if paired else None
+
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+_FIRST_WORD = re.compile(r"\s+([^\W\d_]+)")
 
 
 def expand_abbreviations(index: KnowledgeIndex, question: str) -> str:
     """The question with the short forms no document writes replaced by what they stand for."""
 
     def written_out(m: re.Match[str]) -> str:
-        return resolve(index, m.group(1)) or m.group(0)
+        before = _LAST_WORD.search(question, 0, m.start())
+        after = _FIRST_WORD.match(question, m.end())
+        return resolve(
+            index, m.group(1), before=before.group(1) if before else "", after=after.group(1) if after else ""
+        ) or m.group(0)
 
     return _WORD.sub(written_out, question)

@@ -122,3 +122,15 @@ def test_capitals_with_a_vowel_are_initials_too():
     assert resolve(index, "BCCI") == "buu chinh cong ich"
     assert resolve(index, "ATTT") == "an toan thong tin"
     assert resolve(index, "bcci") is None  # typed in lower case it may be a misspelt word
+
+
+def test_a_misspelt_word_is_read_as_the_documents_word_one_letter_away():
+    text = "Sở Xây dựng cấp giấy phép xây dựng; hồ sơ xây dựng quá hạn.\nTrung tâm dữ liệu của tỉnh."
+    idx = KnowledgeIndex([IndexedDoc(file_name="bc.txt", title="Báo cáo", text=text)])
+    # a letter left out; «du» (of «dữ liệu») is one letter away too, but not after «xây»
+    assert expand_abbreviations(idx, "Sở Xây dựg có bao nhiêu hồ sơ quá hạn?") == (
+        "Sở Xây dung có bao nhiêu hồ sơ quá hạn?"
+    )
+    assert resolve(idx, "dựg") is None  # with no word around it to tell which
+    assert resolve(idx, "xâyy", after="dựng") is None  # a Vietnamese syllable is never read so
+    assert resolve(idx, "DUGN", before="xây") is None  # nor a word in capitals
