@@ -270,6 +270,11 @@ def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ..
 _DUTY_Q = _phrases("phải", "cần", "hạn chót", "chậm nhất", "không muộn hơn", "thời hạn")
 _DONE_P = re.compile(r"\bđã\b", re.IGNORECASE)
 _DUTY_P = re.compile(r"\b(phải|cần|chậm nhất)\b", re.IGNORECASE)
+# «1. Trước ngày 25/9/2024: các sở … trích xuất danh sách người dân đã nhận kết quả …»: an entry
+# of a schedule sets the deadline, whatever «đã» its sentence holds.
+_SCHEDULE_ENTRY = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?(?:trước|đến|chậm nhất)\s+ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s*:", re.IGNORECASE
+)
 
 
 def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
@@ -278,7 +283,7 @@ def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if answer_type(qtoks) != "date" or not _DUTY_Q.search(_as_typed(qtoks)):
         return ""
     unit = _local_unit_text(index, p)
-    if _DONE_P.search(unit) and not _DUTY_P.search(unit):
+    if _DONE_P.search(unit) and not _DUTY_P.search(unit) and not _SCHEDULE_ENTRY.match(unit):
         return "the question asks a deadline set; the passage reports what was done"
     return ""
 

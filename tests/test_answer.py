@@ -878,3 +878,21 @@ def test_qppl_alone_meets_the_documents_vbqppl():
     )
     answer = answer_question(KnowledgeIndex([report]), "Hà Nam ban hành bao nhiêu QPPL 9 tháng 2024?")
     assert answer.found and "12 văn bản" in answer.text, answer.reason
+
+
+def test_an_entry_of_a_schedule_sets_a_deadline():
+    guide = IndexedDoc(
+        file_name="hd-sipas-tinh-v-2024.md",
+        title="Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Lào Cai",
+        text=(
+            "Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Lào Cai\n"
+            "6. Tiến độ\n"
+            "1. Trước ngày 25/9/2024: các sở trích xuất danh sách người dân đã nhận kết quả giải quyết "
+            "thủ tục hành chính, gửi Sở Nội vụ để chọn mẫu.\n"
+        ),
+    )
+    answer = answer_question(
+        KnowledgeIndex([guide]),
+        "Ở Lào Cai các sở phải trích xuất danh sách người dân đã nhận kết quả để chọn mẫu, gửi Sở Nội vụ trước ngày nào?",
+    )
+    assert answer.found and "25/9/2024" in answer.text, answer.reason
