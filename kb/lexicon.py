@@ -67,7 +67,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("hs", "giay to"), "ho so"),
     (("vb",), "van ban"),
     (("nguyen tac", "khau hieu"), "phuong cham"),
-    (("luat", "van ban luat", "quy dinh phap luat", "qppl"), "vbqppl"),
+    (("luat", "van ban luat", "quy dinh phap luat"), "vbqppl"),
     # Money and measures
     (("tien", "chi phi", "bo ra", "ngan sach", "kinh phi", "ton bao nhieu"), "kinh phi ngan sach"),
     (("tiet kiem",), "tiet kiem chi phi"),

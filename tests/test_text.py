@@ -44,7 +44,7 @@ def test_abbreviations_and_spelled_out_forms_meet():
     assert keys("bảo hiểm y tế") == keys("BHYT") == ["bhyt"]
     assert keys("cải cách hành chính") == keys("CCHC") == ["cchc"]
     assert keys("văn bản quy phạm pháp luật") == keys("văn bản QPPL") == keys("VBQPPL") == ["vbqppl"]
-    assert keys("quy phạm pháp luật") == keys("QPPL") == ["qppl"]
+    assert keys("quy phạm pháp luật") == keys("QPPL") == ["vbqppl"]
 
 
 def test_i_y_spelling_variants():
