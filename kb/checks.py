@@ -17,13 +17,13 @@ from kb.lists import with_children
 from kb.text import acronyms_in, fold, is_stopword, is_syllable, places_in, raw_tokens, tokens, years_in
 
 
-def _phrases(*phrases: str) -> re.Pattern[str]:
-    """Phrases written with diacritics, to be searched in ``_as_typed`` text: a word the question
+def phrases(*texts: str) -> re.Pattern[str]:
+    """Phrases written with diacritics, to be searched in ``as_typed`` text: a word the question
     typed with diacritics matches only its own accented form («Bến Đá đặt» is no «đã đạt», «muộn»
     no «muốn»), a word typed without them matches every accented form it folds from. ``*`` in a
     phrase stands for any one word."""
     alts = []
-    for phrase in phrases:
+    for phrase in texts:
         words = []
         for w in phrase.split():
             if w == "*":
@@ -35,17 +35,17 @@ def _phrases(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\S)(?:" + "|".join(alts) + r")(?!\S)")
 
 
-def _as_typed(qtoks) -> str:
-    """The question's words for ``_phrases``: an accented word by its accented key, others folded."""
+def as_typed(qtoks) -> str:
+    """The question's words for ``phrases``: an accented word by its accented key, others folded."""
     return " ".join(t.exact if t.accented else t.folded for t in qtoks)
 
 
-_TARGET_Q = _phrases(
+TARGET_Q = phrases(
     "chỉ tiêu", "mục tiêu", "phấn đấu", "kế hoạch", "đặt ra", "đề ra", "tối thiểu", "ít nhất", "tối đa",
     "muốn", "cần đạt", "phải đạt", "yêu cầu", "quy định", "tiêu chuẩn", "điều kiện", "được xét", "để được",
     "đạt từ", "trở lên", "dự kiến", "nhằm",
 )  # fmt: skip
-_RESULT_Q = _phrases(
+_RESULT_Q = phrases(
     "đạt bao nhiêu", "đạt được", "đạt mức", "đã đạt", "thực tế", "kết quả", "đạt * bao nhiêu", "đạt * phần trăm"
 )
 _TARGET_P = re.compile(
@@ -55,15 +55,15 @@ _TARGET_P = re.compile(
 _RESULT_P = re.compile(r"\b(da dat|dat duoc|ket qua|uoc dat|thuc hien duoc|xep thu|tang|giam)\b|\bdat \d")
 # A question asking for a set target («chỉ tiêu… là bao nhiêu», «phấn đấu đạt mức nào») and not
 # for what was achieved; a passage, its headings or its document must then speak of a target.
-_ASKS_TARGET = _phrases("chỉ tiêu", "mục tiêu", "phấn đấu", "đặt ra", "đề ra")
+_ASKS_TARGET = phrases("chỉ tiêu", "mục tiêu", "phấn đấu", "đặt ra", "đề ra")
 _TARGET_NEAR = re.compile(
     r"\b(chi tieu|muc tieu|phan dau|ke hoach|tro len|it nhat|toi thieu|khong duoi|"
     r"dat tu|dat tren|nham|huong toi|yeu cau|nhiem vu)\b"
 )
-_ACHIEVED_Q = _phrases("đạt bao nhiêu", "đạt được", "đạt mức", "thực tế", "kết quả")
+_ACHIEVED_Q = phrases("đạt bao nhiêu", "đạt được", "đạt mức", "thực tế", "kết quả")
 # «Ai ký…», «người ký…»: the document's signer, from its facts.
-_SIGNER_Q = _phrases("ai ký", "ai kí", "người ký", "người kí", "ký bởi", "kí bởi")
-_AUTHOR_Q = _phrases("ai viết", "người viết", "tác giả", "viết bởi", "ai đưa tin")
+_SIGNER_Q = phrases("ai ký", "ai kí", "người ký", "người kí", "ký bởi", "kí bởi")
+_AUTHOR_Q = phrases("ai viết", "người viết", "tác giả", "viết bởi", "ai đưa tin")
 
 
 # Short forms so common in these documents that they say nothing about the indicator.
@@ -76,10 +76,10 @@ _RANGE_TEXT = re.compile(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
 
 def _single_years(text: str) -> set[str]:
     """Years a text names on their own, not only as the ends or inside of a range."""
-    return _period_years(_RANGE_TEXT.sub(" ", _FULL_DATE.sub(" ", text)))
+    return period_years(_RANGE_TEXT.sub(" ", _FULL_DATE.sub(" ", text)))
 
 
-def _period_years(text: str) -> set[str]:
+def period_years(text: str) -> set[str]:
     """Years a text speaks of as periods («năm 2023», «2021 - 2025»), not the years of dates."""
     return years_in(_FULL_DATE.sub(" ", text))
 
@@ -89,18 +89,18 @@ def _period_years(text: str) -> set[str]:
 _COMPARED = re.compile(r"\bso với (?:cùng kỳ )?(?:năm )?((?:19|20)\d\d)\b(?!\s*[(:]\s*\d)", re.IGNORECASE)
 
 
-def _own_years(text: str) -> set[str]:
+def own_years(text: str) -> set[str]:
     """The years a text speaks of, less those it only compares with."""
-    return _period_years(_COMPARED.sub(" ", text))
+    return period_years(_COMPARED.sub(" ", text))
 
 
-def _asked_years(qtoks) -> set[str]:
+def asked_years(qtoks) -> set[str]:
     """The years a question asks about, less those it only compares with («tăng bao nhiêu so với
     năm 2022» asks of no year)."""
     years = years_in(qtoks)
     surface = " ".join(t.surface for t in qtoks)
     compared = set(_COMPARED.findall(surface))
-    return years - (compared - _period_years(_COMPARED.sub(" ", surface)))
+    return years - (compared - period_years(_COMPARED.sub(" ", surface)))
 
 
 _PERIOD = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b|\b(6|9)\s+thang\b")
@@ -140,14 +140,14 @@ def _figure_places(text: str, known) -> list[set[str]]:
 def _asks_result(qtoks) -> bool:
     """What was achieved is asked («đạt bao nhiêu», or a part of the year: a plan sets no target
     for «9 tháng»), not a target."""
-    typed = _RETURNED_Q.sub(" ", _as_typed(qtoks))
+    typed = _RETURNED_Q.sub(" ", as_typed(qtoks))
     if _SURELY_RESULT_Q.search(typed):
         return True  # «thực tế đạt mấy điểm, có được 87 điểm như kế hoạch không?»
     asked = _RESULT_Q.search(typed) or _periods(" ".join(t.surface for t in qtoks))
-    return bool(asked) and not _TARGET_Q.search(typed)
+    return bool(asked) and not TARGET_Q.search(typed)
 
 
-_SURELY_RESULT_Q = _phrases("thực tế", "trên thực tế", "đã đạt được", "thực đạt")
+_SURELY_RESULT_Q = phrases("thực tế", "trên thực tế", "đã đạt được", "thực đạt")
 
 
 def _states_target_only(text: str) -> bool:
@@ -158,10 +158,10 @@ def _states_target_only(text: str) -> bool:
 
 
 _RETURNED = re.compile(r"\btra ket qua\b")
-_RETURNED_Q = _phrases("trả kết quả")
+_RETURNED_Q = phrases("trả kết quả")
 
 
-def _local_unit_text(index: KnowledgeIndex, p) -> str:
+def local_unit_text(index: KnowledgeIndex, p) -> str:
     return " ".join(q.text for q in index.unit_of_passage(p))
 
 
@@ -214,7 +214,7 @@ def _award_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The award («Giấy khen») or the group («Khối I») the question names is not the one the
     passage, its item or its headings speak of («Điều 7. Tiêu chuẩn Cờ thi đua»)."""
     asked_text = " ".join(t.folded for t in qtoks)
-    where = fold(" ".join((_local_unit_text(index, p), *p.context)))
+    where = fold(" ".join((local_unit_text(index, p), *p.context)))
     for pattern, what in ((_AWARD, "award"), (_GROUP, "group")):
         asked = set(pattern.findall(asked_text))
         named = set(pattern.findall(where)) if asked else set()
@@ -267,7 +267,7 @@ def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ..
     return f"the rate asked ({' '.join(lost)}) is not the passage's" if lost else ""
 
 
-_DUTY_Q = _phrases("phải", "cần", "hạn chót", "chậm nhất", "không muộn hơn", "thời hạn")
+_DUTY_Q = phrases("phải", "cần", "hạn chót", "chậm nhất", "không muộn hơn", "thời hạn")
 _DONE_P = re.compile(r"\bđã\b", re.IGNORECASE)
 _DUTY_P = re.compile(r"\b(phải|cần|chậm nhất)\b", re.IGNORECASE)
 # «1. Trước ngày 25/9/2024: các sở … trích xuất danh sách người dân đã nhận kết quả …»: an entry
@@ -280,33 +280,33 @@ _SCHEDULE_ENTRY = re.compile(
 def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """«… phải ban hành kế hoạch trước ngày nào?» asks the deadline set; a report that it «đã ban
     hành… trước ngày 31/01/2024» tells what was done, not the rule."""
-    if answer_type(qtoks) != "date" or not _DUTY_Q.search(_as_typed(qtoks)):
+    if answer_type(qtoks) != "date" or not _DUTY_Q.search(as_typed(qtoks)):
         return ""
-    unit = _local_unit_text(index, p)
+    unit = local_unit_text(index, p)
     if _DONE_P.search(unit) and not _DUTY_P.search(unit) and not _SCHEDULE_ENTRY.match(unit):
         return "the question asks a deadline set; the passage reports what was done"
     return ""
 
 
-_WHICH_DAY_Q = _phrases("ngày nào", "ngày mấy", "hôm nào")
+_WHICH_DAY_Q = phrases("ngày nào", "ngày mấy", "hôm nào")
 _DAY_P = re.compile(r"\b\d{1,2}/\d{1,2}\b|\bngày\s+\d{1,2}\b", re.IGNORECASE)
 
 
 def _day_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """«… từ ngày nào?», «hôm nào?» asks a day: a passage naming only a quarter or a year
     («từ quý III/2024») or no time at all does not say it."""
-    if not _WHICH_DAY_Q.search(_as_typed(qtoks)):
+    if not _WHICH_DAY_Q.search(as_typed(qtoks)):
         return ""
     text = " ".join(q.text for q in (*index.unit_of_passage(p), *index.sentence_of(p)))
     return "" if _DAY_P.search(text) else "the question asks a day; the passage names none"
 
 
-_HOW_MANY_Q = _phrases("bao nhiêu", "mấy")
+_HOW_MANY_Q = phrases("bao nhiêu", "mấy")
 _ANY_NUMBER = re.compile(r"\d")
 
 
 def _no_number_problem(index: KnowledgeIndex, p, qtoks) -> str:
-    if answer_type(qtoks) != "number" or not _HOW_MANY_Q.search(_as_typed(qtoks)):
+    if answer_type(qtoks) != "number" or not _HOW_MANY_Q.search(as_typed(qtoks)):
         return ""
     asked = {t.surface for t in qtoks if t.kind in ("num", "code")}
     # A row, an item or a heading with its own unit; a sentence of a paragraph alone, not with the
@@ -441,7 +441,7 @@ def _place_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if answer_type(qtoks) == "number" and not wanted - index.meta_places[doc]:
         # «thị xã Bến Đá 19,6%; huyện Sơn Hà 21,3%»: every figure of the passage belongs to a
         # place the question does not ask about.
-        owners = _figure_places(_local_unit_text(index, p), index.known_places)
+        owners = _figure_places(local_unit_text(index, p), index.known_places)
         if owners and all(owners) and not set().union(*owners) & wanted:
             return f"the passage's figures are for {sorted(set().union(*owners))}"
     return ""
@@ -484,7 +484,7 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
     word = _counted_word(qtoks)
     if not word or p.kind == "facts":
         return ""
-    local = " ".join((_local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), with_children(index, p)))
+    local = " ".join((local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), with_children(index, p)))
     if word.isalpha() and word not in _NOT_COUNTED and not _figures_but_dates_and_money(local):
         # «bao nhiêu điều tra viên»: a date or a sum of money counts no one and nothing
         return f"the question counts «{word}»; the passage's figures are dates and sums"
@@ -575,15 +575,15 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The question asks what was achieved; the passage states a target (for the asked year)."""
     if not _asks_result(qtoks):
         return ""
-    unit = _local_unit_text(index, p)
+    unit = local_unit_text(index, p)
     if _states_target_only(unit):
         return "the question asks what was achieved; the passage states a target"
     # «năm 2024 đạt từ 85% trở lên (năm 2022 đạt 82,67%)»: what it says of the asked year is a target.
     asked = years_in(qtoks)
     clauses = [c for c in re.split(r"[;()]", unit) if re.search(r"\w", c)]
     # The clauses of the asked year, or when none names it, those naming no year.
-    of_year = [c for c in clauses if asked & _period_years(c)] or [c for c in clauses if not _period_years(c)]
-    open_ = [c for c in clauses if not _period_years(c) or asked & _period_years(c)]
+    of_year = [c for c in clauses if asked & period_years(c)] or [c for c in clauses if not period_years(c)]
+    open_ = [c for c in clauses if not period_years(c) or asked & period_years(c)]
     # A clause of the year with no figure («Kết quả 9 tháng: Khảo sát trong quý IV/2024») gives none.
     of_year = [c for c in of_year if _has_figure(c)]
     if (
@@ -599,12 +599,12 @@ def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
 def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The question asks for a figure set as a target; the passage only reports results
     («tỷ lệ… thấp: thị xã Bến Đá 28,4%» is no target of Bến Đá)."""
-    typed = _as_typed(qtoks)
+    typed = as_typed(qtoks)
     if answer_type(qtoks) != "number" or not _ASKS_TARGET.search(typed) or _ACHIEVED_Q.search(typed):
         return ""
     if p.kind == "facts":
         return ""
-    where = " ".join((_local_unit_text(index, p), *p.context, index.docs[p.doc].title))
+    where = " ".join((local_unit_text(index, p), *p.context, index.docs[p.doc].title))
     if _TARGET_NEAR.search(" ".join(t.folded for t in tokens(where))):
         return ""
     return "the question asks for a target; the passage reports results"
@@ -613,7 +613,7 @@ def _target_problem(index: KnowledgeIndex, p, qtoks) -> str:
 def signer_hit(index: KnowledgeIndex, hits: list[Hit], qtoks) -> Hit | None:
     """«Ai ký Thông báo 47/TB-UBND?», «bài viết do ai viết?»: the facts of the document the best
     hit is in, when they name a signer (an article's author)."""
-    typed = _as_typed(qtoks)
+    typed = as_typed(qtoks)
     if _SIGNER_Q.search(typed):
         said = "người ký"
     elif _AUTHOR_Q.search(typed):
@@ -674,21 +674,21 @@ def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:
 
 def _year_problem(index: KnowledgeIndex, p, qtoks, terms: list[QueryTerm]) -> str:
     """The years the question names are not those the passage (or its document) speaks of."""
-    years = _asked_years(qtoks)
+    years = asked_years(qtoks)
     if not years:
         return ""
     doc = p.doc
     sentence = " ".join(q.text for q in index.sentence_of(p))
-    said = _own_years(sentence) or _own_years(_local_unit_text(index, p))
-    said |= _period_years(" ".join(p.context))
+    said = own_years(sentence) or own_years(local_unit_text(index, p))
+    said |= period_years(" ".join(p.context))
     if said and not years & said:
         return f"year {sorted(years)} not in the passage (it speaks of {sorted(said)})"
     if len(years) == 1 and not _RANGE_TEXT.search(" ".join(t.surface for t in qtoks)):
         # One year asked: a passage about a whole period («giai đoạn 2016-2020») that
         # does not name that year on its own gives no figure for it.
-        unit = _local_unit_text(index, p)
+        unit = local_unit_text(index, p)
         plain = _single_years(unit) | _single_years(" ".join(p.context))
-        ranged = _period_years(" ".join(_RANGE_TEXT.findall(unit)))
+        ranged = period_years(" ".join(_RANGE_TEXT.findall(unit)))
         if years & ranged and not years & plain:
             return f"year {sorted(years)}: the passage speaks of a period, not of that year"
     if not said and not years <= index.doc_years[doc]:
@@ -696,10 +696,10 @@ def _year_problem(index: KnowledgeIndex, p, qtoks, terms: list[QueryTerm]) -> st
     if not said:
         # A passage that names no year speaks of its document's year (its title's, else its date's).
         d = index.docs[doc]
-        own = _period_years(d.title) or ({str(d.date.year)} if d.date else set())
+        own = period_years(d.title) or ({str(d.date.year)} if d.date else set())
         # ... or, for a document without either, the year of the dates its figures are given at
         # («Tính đến 31/8/2020, …»).
-        own = own or {m[-4:] for m in _FULL_DATE.findall(_local_unit_text(index, p))}
+        own = own or {m[-4:] for m in _FULL_DATE.findall(local_unit_text(index, p))}
         if own and not years & own:
             return f"year {sorted(years)}: the passage names none and its document is of {sorted(own)}"
     return _clause_year_problem(sentence, years, terms)
@@ -713,10 +713,10 @@ def _clause_year_problem(sentence: str, years: set[str], terms: list[QueryTerm])
         n = len(keys & {t.folded for t in tokens(clause)})
         if n > best_n:
             best, best_n = clause, n
-    in_clause = _own_years(best)  # «tăng 20% so với năm 2021» speaks of no 2021
+    in_clause = own_years(best)  # «tăng 20% so với năm 2021» speaks of no 2021
     # ... unless another clause gives a figure for the asked year («(năm 2022 đạt 82,67%)»).
     figure_of_year = any(
-        years & _period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c)) for c in _CLAUSE_SPLIT.split(sentence)
+        years & period_years(c) and re.search(r"\d", _YEAR_TOKEN.sub("", c)) for c in _CLAUSE_SPLIT.split(sentence)
     )
     if in_clause and not years & in_clause and best_n >= 2 and not figure_of_year:
         return f"year {sorted(years)}: the passage's clause speaks of {sorted(in_clause)}"

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kb.checks import _as_typed as as_typed
-from kb.checks import _phrases as phrases
-from kb.checks import constraint_problem
+from kb.checks import as_typed, constraint_problem, phrases
 from kb.index import Hit, KnowledgeIndex, QueryTerm
 from kb.lists import MAX_ANSWER
 from kb.text import tokens

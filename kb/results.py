@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import re
 
-from kb.checks import _TARGET_Q as TARGET_Q
-from kb.checks import _as_typed as as_typed
-from kb.checks import _asked_years as asked_years
-from kb.checks import _local_unit_text as local_unit_text
-from kb.checks import _own_years as own_years
-from kb.checks import _period_years as period_years
-from kb.checks import _phrases as phrases
-from kb.checks import constraint_problem, from_named_document
+from kb.checks import (
+    TARGET_Q,
+    as_typed,
+    asked_years,
+    constraint_problem,
+    from_named_document,
+    local_unit_text,
+    own_years,
+    period_years,
+    phrases,
+)
 from kb.index import Hit, KnowledgeIndex, QueryTerm, answer_type
 from kb.text import tokens
 
