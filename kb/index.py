@@ -224,7 +224,7 @@ def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray
                     hits[np.asarray(own, dtype=np.int64)] += 0.5
         else:
             # An item under the heading numbered so («điểm d mục 5»: the «d)» under «5.»)
-            # is within it, after the heading itindex.
+            # is within it, after the heading itself.
             labelled = set(ids)
             under_ids = [pid for pid in _under_heading(index, label) if pid not in labelled]
             if noun and noun.split()[0] not in _SECTION_NOUNS:

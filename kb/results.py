@@ -56,9 +56,10 @@ def _sets_target_only(index: KnowledgeIndex, hit: Hit, years: set[str]) -> bool:
 
 def _reports_achieved(index: KnowledgeIndex, hit: Hit, years: set[str]) -> bool:
     """The passage's sentence gives a figure achieved in the asked year."""
-    sentence = _folded(" ".join(p.text for p in index.sentence_of(hit.passage)))
-    if not years & own_years(" ".join(p.text for p in index.sentence_of(hit.passage))):
+    text = " ".join(p.text for p in index.sentence_of(hit.passage))
+    if not years & own_years(text):
         return False
+    sentence = _folded(text)
     return bool(_ACHIEVED.search(sentence)) and (not _TARGET.search(sentence) or bool(_BEYOND.search(sentence)))
 
 
