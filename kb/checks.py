@@ -485,7 +485,7 @@ def _count_problem(index: KnowledgeIndex, p, qtoks) -> str:
     if not word or p.kind == "facts":
         return ""
     local = " ".join((local_unit_text(index, p), *(q.text for q in index.sentence_of(p)), with_children(index, p)))
-    if word.isalpha() and word not in _NOT_COUNTED and not _figures_but_dates_and_money(local):
+    if word.isalpha() and word not in _NOT_COUNTED and not _has_figure(local, sums=False):
         # «bao nhiêu điều tra viên»: a date or a sum of money counts no one and nothing
         return f"the question counts «{word}»; the passage's figures are dates and sums"
     # «mấy ngày», «bao nhiêu lần»: a length of time or a count of times is always a figure; other
@@ -502,13 +502,17 @@ _MONEY = re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|VN
 _ANY_FIGURE = re.compile(r"\d")
 
 
-def _figures_but_dates_and_money(text: str) -> bool:
-    """Whether the text holds a figure other than a date, a year, a document's number or a sum
-    (a figure written in words, «Mười mục tiêu», counts)."""
-    rest = _OTHER_NUMBERS.sub(" ", _MONEY.sub(" ", _FULL_DATE.sub(" ", text)))
+def _has_figure(text: str, *, sums: bool = True) -> bool:
+    """Whether the text holds a figure other than a date, a year, a part of the year («quý
+    IV/2024», «9 tháng») or a document's number, nor (``sums=False``) a sum of money; a figure
+    written in words («Mười mục tiêu») counts."""
+    rest = _OTHER_NUMBERS.sub(" ", _FULL_DATE.sub(" ", _PART_OF_YEAR.sub(" ", text)))
+    if not sums:
+        rest = _MONEY.sub(" ", rest)
     return bool(_ANY_FIGURE.search(rest)) or bool(NUMBER_WORDS & {"e:" + t.exact for t in tokens(rest)})
 
 
+_PART_OF_YEAR = re.compile(r"\b(?:quý|quy)\s+\w+(?:/(?:19|20)\d\d)?|\b\d{1,2}\s+(?:tháng|thang)\b", re.IGNORECASE)
 # a day and month («28/9»), a year, a document's number («298/BC-UBND»)
 _OTHER_NUMBERS = re.compile(
     r"\b(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2])\b(?!/)|\b(?:19|20)\d\d\b|\b\d+(?:/[\w.-]*[^\W\d_][\w.-]*)+"
@@ -560,15 +564,6 @@ def _indicator_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[st
     if far:
         return f"{far} not near the passage"
     return ""
-
-
-_PART_OF_YEAR = re.compile(r"\b(?:quý|quy)\s+\w+(?:/(?:19|20)\d\d)?|\b\d{1,2}\s+(?:tháng|thang)\b", re.IGNORECASE)
-
-
-def _has_figure(clause: str) -> bool:
-    """A figure other than a year, a part of the year or a date («Khảo sát trong quý IV/2024» has none)."""
-    rest = _OTHER_NUMBERS.sub(" ", _FULL_DATE.sub(" ", _PART_OF_YEAR.sub(" ", clause)))
-    return bool(_ANY_FIGURE.search(rest))
 
 
 def _result_problem(index: KnowledgeIndex, p, qtoks) -> str:
