@@ -198,17 +198,12 @@ def resolve(index: KnowledgeIndex, word: str, *, before: str = "", after: str = 
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_WORDS: weakref.WeakKeyDictionary[KnowledgeIndex, dict[str, float]] = weakref.WeakKeyDictionary()
 
 
 def _misspelt(index: KnowledgeIndex, folded: str, before: str, after: str) -> str | None:
     """«Xây dựg» → ``dung``: a word of the documents one letter away (a letter left out, added,
     changed or two swapped), with the same first letter, that the documents write next to the
     question's word before or after it (the commonest such pair)."""
-    words = _WORDS.get(index)
-    if words is None:
-        words = {k: idf for k, idf in index.idf.items() if k.isalpha()}  # folded words, not «e:», «b:» keys
-        _WORDS[index] = words
     near: set[str] = set()
     for i in range(len(folded) + 1):
         head, tail = folded[:i], folded[i:]
@@ -221,7 +216,7 @@ def _misspelt(index: KnowledgeIndex, folded: str, before: str, after: str) -> st
     paired = [
         (idf, w)
         for w in near
-        if w in words and w[0] == folded[0]
+        if w[0] == folded[0] and w in index.idf  # a folded word of the documents
         for idf in (index.idf.get(f"b:{before} {w}"), index.idf.get(f"b:{w} {after}"))
         if idf is not None
     ]
