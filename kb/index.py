@@ -258,7 +258,7 @@ def _mentions(index: KnowledgeIndex, words: str, label: str, known: set[int]) ->
 
 def _under_heading(index: KnowledgeIndex, label: str) -> list[int]:
     """The passages whose heading path holds a heading numbered ``label`` («5. …», «3.2 …»)."""
-    post = index.ctx_postings.get(label)
+    post = index.ctx_postings.get(label.replace(".", ","))  # headings are analysed: «5.2» is the number 5,2
     if post is None:
         return []
     heading = re.compile(rf"{re.escape(label)}[.)]?\s")

@@ -167,6 +167,22 @@ def test_a_point_under_a_numbered_section_is_found_by_both_numbers():
     assert "02 lần" in answer.text
 
 
+def test_a_sentence_under_a_heading_with_a_dotted_number_is_within_it():
+    # «Mục 5.2»: the paragraph under «5.2. Phiếu hợp lệ» is the section asked, not only its heading.
+    doc = IndexedDoc(
+        "hd.md",
+        "Hướng dẫn khảo sát sự hài lòng",
+        "5. Nội dung phiếu\n5.1. Phiếu khảo sát\nPhiếu gồm 20 tiêu chí.\n5.2. Phiếu hợp lệ\n"
+        "Phiếu hợp lệ là phiếu trả lời từ 16/20 tiêu chí trở lên. Sở Nội vụ gọi điện phúc tra 5% số phiếu.\n"
+        "6. Tổng hợp\nSở Nội vụ gọi điện cho 10% đơn vị.\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([doc]), "Mục 5.2 hướng dẫn: Sở Nội vụ gọi điện phúc tra bao nhiêu phần trăm số phiếu?"
+    )
+    assert answer.found, answer.reason
+    assert "5% số phiếu" in answer.text
+
+
 def test_a_dash_list_led_by_a_line_ending_in_a_colon_is_quoted_whole():
     letter = IndexedDoc(
         "cv-77.txt",
