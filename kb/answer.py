@@ -20,6 +20,7 @@ from kb.checks import (
 )
 from kb.index import Hit, KnowledgeIndex, QueryTerm, question_label_nouns
 from kb.intents import small_talk
+from kb.issued import issued_document_first
 from kb.lexicon import expand_shorthand
 from kb.lists import COMFORT, MAX_ANSWER, with_children, with_siblings
 from kb.parts import with_second_part
@@ -129,6 +130,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         return Answer(False, "", reason="no passage shares a word with the question")
     terms, qtoks = index.query_terms(question)
     hits = from_named_document(index, question, hits, k)
+    hits = issued_document_first(index, question, hits, k)  # «KH 18 … ký ngày nào?»
     unknown = index.unknown_words(terms)
     if len(unknown) >= MAX_UNKNOWN:
         return Answer(False, "", coverage=hits[0].coverage, reason=f"words unknown to every document: {unknown}")

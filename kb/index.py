@@ -163,6 +163,13 @@ def question_labels(question: str) -> set[str]:
 _MORE_CODES = re.compile(r"\s*,\s*\d+[.,]\d+\s*,\s*\d+[.,]\d+")  # two more item codes after one
 
 
+# a document named by its number («kế hoạch số 18», «qđ 412»), folded
+_DOCUMENT_NOUN = re.compile(
+    r"\b(?:ke hoach|quyet dinh|thong bao|cong van|huong dan|bao cao|nghi dinh|nghi quyet|chi thi|thong tu|"
+    r"kh|qd|tb|cv|hd|bc|nq|ctr)$"
+)
+
+
 def question_label_nouns(question: str) -> dict[str, str]:
     """{item number: the words naming the list ("muc tieu"; for an article the kind of text,
     "quy che"; "" when none)}."""
@@ -190,6 +197,8 @@ def question_label_nouns(question: str) -> dict[str, str]:
         if not noun:
             before = folded[: m.start()].split()[-3:]
             noun = " ".join(before[-2:]) if before else ""
+            if _DOCUMENT_NOUN.search(noun):
+                continue  # «Kế hoạch số 18»: a document's number, not an item of a list
             if before and before[-1] in ("xep", "dung", "hang"):
                 noun = "xep"  # «xếp thứ 2», «đứng thứ 2»: a ranking
             else:

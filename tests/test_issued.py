@@ -1,0 +1,54 @@
+"""The day a document was signed is asked of the document itself, when the knowledge base holds it."""
+
+from datetime import date
+
+from kb.analysis import IndexedDoc
+from kb.answer import answer_question
+from kb.index import KnowledgeIndex
+from kb.issued import issued_document
+
+PLAN = IndexedDoc(
+    file_name="tinh-kh-cchc.txt",
+    title="Kế hoạch cải cách hành chính năm 2024",
+    number="18/KH-UBND",
+    date=date(2024, 1, 12),
+    text=(
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN\nSố: 18/KH-UBND\nBình Sơn, ngày 12 tháng 01 năm 2024\n"
+        "KẾ HOẠCH\nCải cách hành chính năm 2024\n"
+        "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ về cơ chế một cửa.\n"
+        "Năm 2024, tỉnh cung cấp 100% dịch vụ công trực tuyến toàn trình.\n"
+    ),
+)
+DISTRICT = IndexedDoc(
+    file_name="huyen-kh-cchc.txt",
+    title="Kế hoạch cải cách hành chính năm 2024 của huyện Phú Lộc",
+    number="09/KH-UBND",
+    date=date(2024, 1, 22),
+    text=(
+        "Căn cứ Kế hoạch số 18/KH-UBND ngày 12/01/2024 của Ủy ban nhân dân tỉnh Bình Sơn về cải cách "
+        "hành chính năm 2024 của tỉnh Bình Sơn;\n"
+        "Ủy ban nhân dân huyện ban hành kế hoạch cải cách hành chính năm 2024 ngày 22/01/2024.\n"
+    ),
+)
+
+
+def test_the_day_a_held_document_was_signed_is_answered_from_it():
+    index = KnowledgeIndex([PLAN, DISTRICT])
+    for question in (
+        "KH 18 về CCHC năm 2024 của UBND tỉnh Bình Sơn ký ngày bao nhiêu?",
+        "ke hoach so 18 ve cai cach hanh chinh tinh binh son ban hanh ngay nao",
+    ):
+        answer = answer_question(index, question)
+        assert answer.found, answer.reason
+        assert answer.sources[0].file == "tinh-kh-cchc.txt", answer.sources
+        assert "12" in answer.text and "2024" in answer.text
+
+
+def test_only_a_held_document_named_last_before_the_day_asked_is_chosen():
+    index = KnowledgeIndex([PLAN, DISTRICT])
+    assert issued_document(index, "KH 18/KH-UBND ký ngày nào?") == 0
+    assert issued_document(index, "Kế hoạch 09 của huyện ban hành ngày nào?") == 1
+    # the decree the plan cites is not held: its «Căn cứ» line answers, wherever it is
+    assert issued_document(index, "KH 18 căn cứ Nghị định 61/2018/NĐ-CP; NĐ đó ban hành ngày nào?") is None
+    assert issued_document(index, "QĐ 18 ban hành ngày nào?") is None  # 18 is a plan's number, not a decision's
+    assert issued_document(index, "KH 18 có bao nhiêu nhiệm vụ?") is None
