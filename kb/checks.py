@@ -648,7 +648,9 @@ def _text_levels(text: str) -> frozenset[str]:
     return frozenset(_LEVEL.findall(fold(text)))
 
 
-_LEVEL = re.compile(r"\b(?:cap|khoi) (tinh|huyen|xa)\b")  # «cấp huyện», «khối huyện»
+_LEVEL = re.compile(
+    r"\b(?:cap|khoi(?: uy ban nhan dan| ubnd)?(?: cac)?) (tinh|huyen|xa)\b"
+)  # «cấp huyện», «khối huyện», «Khối Ủy ban nhân dân các huyện»
 
 
 def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:

@@ -1,0 +1,31 @@
+"""The level a figure is asked for («khối huyện», «cấp xã») against the level its passage is under."""
+
+from kb.analysis import IndexedDoc
+from kb.answer import answer_question
+from kb.index import KnowledgeIndex
+
+NOTICE = IndexedDoc(
+    "tb-chi-so.txt",
+    "Thông báo kết quả Chỉ số cải cách hành chính năm 2023",
+    "THÔNG BÁO Kết quả Chỉ số cải cách hành chính năm 2023\n"
+    "I. KẾT QUẢ CHUNG\n"
+    "Điểm trung bình khối sở đạt 84,10 điểm; tỷ lệ hồ sơ đúng hạn cấp tỉnh 98%, cấp xã 96%.\n"
+    "II. XẾP HẠNG\n"
+    "1. Khối các sở, ban, ngành\n"
+    "1. Sở Tư pháp: 91,25 điểm (năm 2022: 89,10 điểm, xếp thứ 2)\n"
+    "2. Sở Nội vụ: 90,80 điểm (năm 2022: 90,02 điểm, xếp thứ 1)\n"
+    "2. Khối Ủy ban nhân dân các huyện, thị xã, thành phố\n"
+    "1. Thành phố Tân An: 90,64 điểm (năm 2022: 88,72 điểm, xếp thứ 1)\n"
+    "2. Thị xã Bến Đá: 87,15 điểm (năm 2022: 84,12 điểm, xếp thứ 2)\n",
+)
+
+
+def test_a_row_under_a_group_of_district_councils_is_of_the_district_level():
+    answer = answer_question(KnowledgeIndex([NOTICE]), "Xếp hạng khối huyện: thị xã Bến Đá năm 2022 đứng thứ mấy?")
+    assert answer.found, answer.reason
+    assert "xếp thứ 2" in answer.text and "Bến Đá" in answer.text
+
+
+def test_a_row_under_the_group_of_departments_is_no_commune_figure():
+    answer = answer_question(KnowledgeIndex([NOTICE]), "Sở Tư pháp cấp xã được bao nhiêu điểm năm 2023?")
+    assert not answer.found, answer.text
