@@ -269,7 +269,9 @@ def _rate_problem(index: KnowledgeIndex, p, qtoks, alts: dict[str, tuple[str, ..
 
 _DUTY_Q = phrases("phải", "cần", "hạn chót", "chậm nhất", "không muộn hơn", "thời hạn")
 _DONE_P = re.compile(r"\bđã\b", re.IGNORECASE)
-_DUTY_P = re.compile(r"\b(phải|cần|chậm nhất)\b", re.IGNORECASE)
+# «phải», or a plan's column of deadlines («Thời gian hoàn thành: Trước ngày 31/5/2024»), whatever
+# «đã» another column holds («Sản phẩm: Thỏa thuận đã ký»)
+_DUTY_P = re.compile(r"\b(?:phải|cần|chậm nhất)\b|\bthời (?:gian|hạn) hoàn thành\s*:|\bthời hạn\s*:", re.IGNORECASE)
 # «1. Trước ngày 25/9/2024: các sở … trích xuất danh sách người dân đã nhận kết quả …»: an entry
 # of a schedule sets the deadline, whatever «đã» its sentence holds.
 _SCHEDULE_ENTRY = re.compile(

@@ -912,3 +912,22 @@ def test_an_entry_of_a_schedule_sets_a_deadline():
         "Ở Lào Cai các sở phải trích xuất danh sách người dân đã nhận kết quả để chọn mẫu, gửi Sở Nội vụ trước ngày nào?",
     )
     assert answer.found and "25/9/2024" in answer.text, answer.reason
+
+
+def test_a_plans_row_with_a_column_of_deadlines_sets_a_deadline():
+    # «Sản phẩm: Thỏa thuận đã ký» is what the task yields, not a report that it was done
+    plan = IndexedDoc(
+        file_name="kh-tinh-v-2024.docx",
+        title="Kế hoạch cải cách hành chính năm 2024 của tỉnh Lào Cai",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2024 của tỉnh Lào Cai\n"
+            "PHỤ LỤC NHIỆM VỤ\n"
+            "STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành | Sản phẩm\n"
+            "9 | 100% UBND cấp xã ký thỏa thuận với Bưu điện tỉnh | Sở Thông tin và Truyền thông"
+            " | Trước ngày 31/5/2024 | Thỏa thuận đã ký\n"
+        ),
+    )
+    answer = answer_question(
+        KnowledgeIndex([plan]), "Nhiệm vụ 9: các xã ký thỏa thuận với Bưu điện tỉnh hạn chót ngày nào?"
+    )
+    assert answer.found and "31/5/2024" in answer.text, answer.reason
