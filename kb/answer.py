@@ -25,6 +25,7 @@ from kb.lexicon import expand_shorthand
 from kb.lists import COMFORT, MAX_ANSWER, with_children, with_siblings
 from kb.parts import with_second_part
 from kb.results import achieved_instead
+from kb.slots import framed_instead
 from kb.text import tokens
 
 MIN_COVERAGE = 0.62  # share of the question's content that must be found
@@ -163,6 +164,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     if chosen is not None:
         # a year's figure asked without a target named: what was achieved, not the plan's target
         chosen = achieved_instead(index, question, chosen, qtoks, terms) or chosen
+        chosen = framed_instead(index, question, chosen, hits, qtoks, terms) or chosen  # «ít nhất 20 thủ tục»
     chosen = chosen or signed
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
