@@ -176,6 +176,11 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     )
     text = with_second_part(index, question, chosen, hits, qtoks, terms, text)  # «… bao nhiêu xã và bao nhiêu phiếu?»
     text = _YEAR_RANGE.sub(r"\1-\2", text)  # «2021 - 2030» written as a period is read as one
+    return Answer(True, text, _sources(index, chosen, hits), coverage=chosen.coverage)
+
+
+def _sources(index: KnowledgeIndex, chosen: Hit, hits: list[Hit]) -> list[Source]:
+    """The chosen passage's document, then each other document with a hit nearly as good."""
     sources: list[Source] = []
     seen: set[int] = set()
     for hit in [chosen] + [h for h in hits if h is not chosen]:
@@ -199,7 +204,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
                 doc.reports_on,
             )
         )
-    return Answer(True, text, sources, coverage=chosen.coverage)
+    return sources
 
 
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)\d\d)\b")
