@@ -202,7 +202,22 @@ def constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Query
         or _no_number_problem(index, p, qtoks)
         or _rate_problem(index, p, qtoks, alts)
         or _award_problem(index, p, qtoks)
+        or _document_number_problem(index, p, qtoks)
     )
+
+
+_NUMBER_OF_DOCUMENT_Q = phrases("số hiệu", "ký hiệu")
+_DOCUMENT_NUMBER = re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ][\w-]*")
+
+
+def _document_number_problem(index: KnowledgeIndex, p, qtoks) -> str:
+    """«… số hiệu đầy đủ là gì?» asks a document's number («54/2017/QH14»): a passage naming the
+    document without it («Nghị quyết 54 của Quốc hội») does not say it."""
+    if not _NUMBER_OF_DOCUMENT_Q.search(as_typed(qtoks)):
+        return ""
+    if _DOCUMENT_NUMBER.search(" ".join(q.text for q in index.sentence_of(p))):
+        return ""
+    return "a document's number is asked; the passage writes none"
 
 
 # The awards of an emulation movement and the groups units compete in (folded).

@@ -52,3 +52,19 @@ def test_only_a_held_document_named_last_before_the_day_asked_is_chosen():
     assert issued_document(index, "KH 18 căn cứ Nghị định 61/2018/NĐ-CP; NĐ đó ban hành ngày nào?") is None
     assert issued_document(index, "QĐ 18 ban hành ngày nào?") is None  # 18 is a plan's number, not a decision's
     assert issued_document(index, "KH 18 có bao nhiêu nhiệm vụ?") is None
+
+
+def test_a_documents_full_number_is_answered_by_a_sentence_that_writes_it():
+    article = IndexedDoc(
+        file_name="bao-tphcm-2019.txt",
+        title="TP.HCM đẩy mạnh cải cách hành chính 9 tháng đầu năm 2019",
+        text=(
+            "Thực hiện “Năm đột phá cải cách hành chính và thực hiện Nghị quyết 54 của Quốc hội” năm 2019, "
+            "thành phố đẩy mạnh cải cách hành chính đầy đủ, hiệu quả.\n"
+            "Tỷ lệ giải quyết đúng hạn đạt 98%.\n"
+            "Năm 2019, Thành ủy chỉ đạo sâu sát các nội dung của Nghị quyết số 54/2017/QH14 của Quốc hội để "
+            "triển khai đầy đủ, có hiệu quả các cơ chế, chính sách đặc thù của thành phố.\n"
+        ),
+    )
+    answer = answer_question(KnowledgeIndex([article]), "Nghị quyết 54 của Quốc hội năm 2019 số hiệu đầy đủ là gì?")
+    assert answer.found and "54/2017/QH14" in answer.text, (answer.text, answer.reason)
