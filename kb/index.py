@@ -104,6 +104,8 @@ GENERIC_PHRASES = frozenset(
         "bao gom",
     )
 )
+# the parts of a table a question points at («dòng», «cột», «ô»; «cot» has no other reading)
+_TABLE_WORD = re.compile(r"bảng|dòng|cột|ô|cot")
 DOC_KIND_WORDS = frozenset(
     "so ke hoach kh quyet dinh qd chuong trinh ctr chi thi ct nghi quyet nq bao cao bc cong van cv thong tu "
     "thong bao tb huong dan hd theo tai cua".split()
@@ -471,6 +473,9 @@ class KnowledgeIndex:
         for i in range(len(toks) - 1):
             if (toks[i].folded, toks[i + 1].folded) in GENERIC_PHRASES:
                 generic.update((i, i + 1))
+        # «bảng …, dòng …, cột … ghi gì»: the words that find one's way in a table name no content
+        generic.update(i for i, t in enumerate(toks) if _TABLE_WORD.fullmatch(t.surface.lower()))
+        generic.update(i for i in range(len(toks) - 1) if (toks[i].folded, toks[i + 1].folded) == ("ghi", "gi"))
         terms: list[QueryTerm] = []
         seen: set[str] = set()
         for i, t in enumerate(toks):
