@@ -152,7 +152,7 @@ _LABEL_NOUN = re.compile(rf"\b(?:{_LABEL_NOUNS})\b")
 _LABEL_Q = re.compile(
     rf"\bdieu\s+(?P<article>\d{{1,3}})\b"
     rf"|\b(?:{_LABEL_NOUNS})\s+(?:so\s+|thu\s+)?(?P<code>\d{{1,2}}(?:[.,]\d{{1,2}}){{0,3}})(?![\d/-])"
-    rf"|\b(?:so|thu)\s+(?P<num>\d{{1,2}})(?![\d/.,-])"
+    rf"|(?<!trong )(?<!tong )\b(?:so|thu)\s+(?P<num>\d{{1,2}})(?![\d/.,-])"  # «trong số 14 xã» counts
     rf"|\bthu\s+(?P<word>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b"
 )
 

@@ -460,6 +460,10 @@ def test_a_document_code_after_so_is_not_an_item_number():
     # a list of items named together: what they share is asked, not one of them
     assert question_label_nouns("Số liệu chấm các tiêu chí 3.3, 3.4, 3.5, 7.3 lấy từ đâu?") == {}
     assert question_label_nouns("Tiêu chí 3.3, 3.4 được bao nhiêu điểm?") == {"3.3": "tieu chi"}
+    # «trong số 14», «tổng số 14» count; «kế hoạch số 18» names a document
+    assert question_label_nouns("Có bao nhiêu xã trong số 14 đơn vị cấp xã của huyện?") == {}
+    assert question_label_nouns("tong so 14 don vi cap xa co bao nhieu xa") == {}
+    assert question_label_nouns("Kế hoạch số 18 ký ngày nào?") == {}
 
 
 def test_a_question_asking_a_percentage_is_not_answered_by_a_passage_without_one():
