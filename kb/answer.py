@@ -27,6 +27,7 @@ from kb.parts import with_second_part
 from kb.results import achieved_instead
 from kb.slots import framed_instead
 from kb.text import tokens
+from kb.wholeyear import whole_year_instead
 
 MIN_COVERAGE = 0.62  # share of the question's content that must be found
 CANDIDATES = 3  # the best hits tried in turn (within 70% of the best score)
@@ -165,6 +166,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         # a year's figure asked without a target named: what was achieved, not the plan's target
         chosen = achieved_instead(index, question, chosen, qtoks, terms) or chosen
         chosen = framed_instead(index, question, chosen, hits, qtoks, terms) or chosen  # «ít nhất 20 thủ tục»
+        chosen = whole_year_instead(index, chosen, hits, qtoks, terms) or chosen  # «kỳ năm», not «6 tháng»
     chosen = chosen or signed
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)

@@ -107,7 +107,7 @@ _PERIOD = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b|\b(6|9)\s+thang\b")
 _ROMAN_Q = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
-def _periods(text: str) -> set[str]:
+def periods_in(text: str) -> set[str]:
     """The parts of a year a text names: «quý III» → q3, «9 tháng» → m9."""
     out = set()
     for m in _PERIOD.finditer(fold(text)):
@@ -143,7 +143,7 @@ def _asks_result(qtoks) -> bool:
     typed = _RETURNED_Q.sub(" ", as_typed(qtoks))
     if _SURELY_RESULT_Q.search(typed):
         return True  # «thực tế đạt mấy điểm, có được 87 điểm như kế hoạch không?»
-    asked = _RESULT_Q.search(typed) or _periods(" ".join(t.surface for t in qtoks))
+    asked = _RESULT_Q.search(typed) or periods_in(" ".join(t.surface for t in qtoks))
     return bool(asked) and not TARGET_Q.search(typed)
 
 
@@ -643,9 +643,9 @@ def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """The question names a part of the year («9 tháng», «quý III») the passage does not speak of:
     another one, or none where its document names none either (a year's plan is no 9 months'
     result)."""
-    asked = _periods(" ".join(t.surface for t in qtoks))
+    asked = periods_in(" ".join(t.surface for t in qtoks))
     if asked:
-        named = _periods(_local_text(index, p)) | _periods(index.docs[p.doc].title)
+        named = periods_in(_local_text(index, p)) | periods_in(index.docs[p.doc].title)
         if named and not asked & named:
             return f"period {sorted(asked)}: the passage speaks of {sorted(named)}"
         if not named and not _text_periods(index.doc_text(p.doc)):
@@ -656,7 +656,7 @@ def _period_problem(index: KnowledgeIndex, p, qtoks) -> str:
 @lru_cache(maxsize=512)
 def _text_periods(text: str) -> frozenset[str]:
     """``_periods`` of a whole document, once per document."""
-    return frozenset(_periods(text))
+    return frozenset(periods_in(text))
 
 
 @lru_cache(maxsize=512)
