@@ -212,6 +212,11 @@ def question_label_nouns(question: str) -> dict[str, str]:
     return out
 
 
+# the parts documents number in Roman figures, and those figures
+_ROMAN_NUMBERED = frozenset({"chuong", "phan", "muc"})
+_ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
 def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray:
     """How much each passage is the item the question numbers: 1 per number matched, the
     article's own heading 1.5 («Điều 6»), a clause under it 1 more («Khoản 2 Điều 6»)."""
@@ -220,6 +225,13 @@ def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray
     for label, noun in label_nouns.items():
         post = index.postings.get(label_key(label))
         ids = post[0].tolist() if post is not None else []
+        if noun in _ROMAN_NUMBERED and label.isdigit() and 0 < int(label) < len(_ROMAN):
+            # «chương 3» is the «Chương III» a regulation writes
+            roman = index.postings.get(label_key(_ROMAN[int(label)]))
+            ids += roman[0].tolist() if roman is not None else []
+        if noun == "chuong":
+            # a chapter is its own heading («Chương III»), not an item «3.» of some chapter
+            ids = [pid for pid in ids if fold(index.passages[pid].text).startswith("chuong")]
         if label.startswith("dieu "):
             under = index.ctx_postings.get(f"b:{label}")
             if ids:
