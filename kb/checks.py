@@ -666,8 +666,8 @@ def _text_levels(text: str) -> frozenset[str]:
 
 
 _LEVEL = re.compile(
-    r"\b(?:cap|khoi(?: uy ban nhan dan| ubnd)?(?: cac)?) (tinh|huyen|xa)\b"
-)  # «cấp huyện», «khối huyện», «Khối Ủy ban nhân dân các huyện»
+    r"\b(?:cap|khoi(?: uy ban nhan dan| ubnd)?(?: cac)?) (tinh|huyen|xa|so)\b"
+)  # «cấp huyện», «khối huyện», «Khối Ủy ban nhân dân các huyện», «khối sở»
 
 
 def _level_problem(index: KnowledgeIndex, p, qtoks) -> str:

@@ -14,9 +14,11 @@ NOTICE = IndexedDoc(
     "1. Khối các sở, ban, ngành\n"
     "1. Sở Tư pháp: 91,25 điểm (năm 2022: 89,10 điểm, xếp thứ 2)\n"
     "2. Sở Nội vụ: 90,80 điểm (năm 2022: 90,02 điểm, xếp thứ 1)\n"
+    "3. Văn phòng Ủy ban nhân dân tỉnh: 90,07 điểm\n"
     "2. Khối Ủy ban nhân dân các huyện, thị xã, thành phố\n"
     "1. Thành phố Tân An: 90,64 điểm (năm 2022: 88,72 điểm, xếp thứ 1)\n"
-    "2. Thị xã Bến Đá: 87,15 điểm (năm 2022: 84,12 điểm, xếp thứ 2)\n",
+    "2. Thị xã Bến Đá: 87,15 điểm (năm 2022: 84,12 điểm, xếp thứ 2)\n"
+    "3. Huyện Phú Lộc: 84,28 điểm - Khá (năm 2022: 82,95 điểm, xếp thứ 3)\n",
 )
 
 
@@ -28,4 +30,12 @@ def test_a_row_under_a_group_of_district_councils_is_of_the_district_level():
 
 def test_a_row_under_the_group_of_departments_is_no_commune_figure():
     answer = answer_question(KnowledgeIndex([NOTICE]), "Sở Tư pháp cấp xã được bao nhiêu điểm năm 2023?")
+    assert not answer.found, answer.text
+
+
+def test_a_row_of_the_group_of_districts_is_no_departments_score():
+    index = KnowledgeIndex([NOTICE])
+    answer = answer_question(index, "Bảng xếp hạng khối sở năm 2023: Văn phòng UBND tỉnh được mấy điểm?")
+    assert answer.found and "90,07" in answer.text, (answer.text, answer.reason)
+    answer = answer_question(index, "Khối sở: huyện Phú Lộc được mấy điểm?")
     assert not answer.found, answer.text
