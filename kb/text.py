@@ -172,6 +172,23 @@ _PHRASES = _build_phrases()
 _MAX_PHRASE = max(len(k) for k in _PHRASES)
 
 
+# Forms that ordinary words fold to as well, as they are written with diacritics: typed with
+# diacritics otherwise («Hà nói», «phân trâm»), the words are not the form.
+_WRITTEN = {
+    ("ha", "noi"): "hà nội",
+    ("ho", "chi", "minh"): "hồ chí minh",
+    ("sai", "gon"): "sài gòn",
+    ("phan", "tram"): "phần trăm",
+}
+
+
+def _written_otherwise(key: tuple[str, ...], toks: list[Token]) -> bool:
+    written = _WRITTEN.get(key)
+    if written is None or not all(t.accented for t in toks):
+        return False
+    return " ".join(t.surface.lower() for t in toks) != written
+
+
 def tokens(text: str) -> list[Token]:
     """Tokens with multi-word abbreviations folded to one canonical token."""
     toks = raw_tokens(text)
@@ -181,6 +198,8 @@ def tokens(text: str) -> list[Token]:
         for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             key = tuple(t.folded for t in toks[i : i + n])
             canon = _PHRASES.get(key)
+            if canon is not None and _written_otherwise(key, toks[i : i + n]):
+                canon = None  # «Lạc Hà nói về …» is no «Hà Nội»
             if canon is not None:
                 surface = " ".join(t.surface for t in toks[i : i + n])
                 out.append(Token(surface, canon, canon, False, "abbr", toks[i].in_code))

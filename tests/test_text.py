@@ -79,3 +79,6 @@ def test_places():
     assert places_in(tokens("Thành phố Hồ Chí Minh và Hà Nội")) == {"hcm", "hanoi"}
     assert places_in(tokens("tinh quang ninh")) == {"quang_ninh"}
     assert places_in(tokens("Huế")) == {"hue"}
+    # written with diacritics otherwise, the words are not the place's name
+    assert places_in(tokens("KH 27 Lạc Hà nói về cái gì")) == set()
+    assert places_in(tokens("ha noi")) == places_in(tokens("HÀ NỘI")) == {"hanoi"}
