@@ -93,6 +93,10 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("ai lo", "lo viec", "dam nhiem", "dam trach", "cam dau"), "chu tri phu trach"),
     (("so mau", "co mau"), "so phieu"),
     (("dot pha", "trong tam", "uu tien"), "dot pha trong tam"),
+    (("nop tre", "gui tre", "gui muon", "bi muon"), "cham qua han"),
+    (("tu cham diem", "tu cham"), "tu danh gia"),
+    (("giao bot", "giao xuong", "giao cho cap duoi", "chuyen xuong"), "phan cap uy quyen"),
+    (("lam xong", "xong"), "hoan thanh"),
 )
 
 
