@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb.index import KnowledgeIndex
-from kb.lexicon import variant_words
+from kb.lexicon import variant_pairs, variant_words
 from kb.text import fold, is_syllable, tokens
 
 MAX_LETTERS = 8  # longer words are not read as initials
@@ -233,6 +233,11 @@ def expand_abbreviations(index: KnowledgeIndex, question: str) -> str:
     def written_out(m: re.Match[str]) -> str:
         before = _LAST_WORD.search(question, 0, m.start())
         after = _FIRST_WORD.match(question, m.end())
+        word = fold(m.group(1))
+        if (before and (fold(before.group(1)), word) in variant_pairs()) or (
+            after and (word, fold(after.group(1))) in variant_pairs()
+        ):
+            return m.group(0)  # «Sở GD ĐT»: a form of the lexicon
         return resolve(
             index, m.group(1), before=before.group(1) if before else "", after=after.group(1) if after else ""
         ) or m.group(0)

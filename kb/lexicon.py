@@ -42,6 +42,15 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("snv", "so nv"), "so noi vu"),
     (("vp ubnd", "van phong tinh"), "van phong ubnd"),
     (("stttt", "so tt tt", "so thong tin"), "so thong tin va truyen thong"),
+    # the departments of a province, by the short forms officers write («Sở TN&MT», «STNMT»)
+    (("tnmt", "stnmt", "tn mt", "so tn mt"), "so tai nguyen va moi truong"),
+    (("gddt", "sgddt", "gd dt", "so gd dt"), "so giao duc va dao tao"),
+    (("khdt", "skhdt", "kh dt", "so kh dt"), "so ke hoach va dau tu"),
+    (("ldtbxh", "sldtbxh", "ld tb xh", "so ld tb xh"), "so lao dong thuong binh va xa hoi"),
+    (("nnptnt", "snnptnt", "nn ptnt", "so nn ptnt"), "so nong nghiep va phat trien nong thon"),
+    (("vhttdl", "svhttdl", "vh tt dl", "so vh tt dl"), "so van hoa the thao va du lich"),
+    (("khcn", "skhcn", "kh cn", "so kh cn"), "so khoa hoc va cong nghe"),
+    (("gtvt", "sgtvt", "so gtvt"), "so giao thong van tai"),
     # Civil registration and everyday procedures
     (("nguoi mat", "nguoi chet", "qua doi", "bao tu"), "khai tu"),
     (("giay khai sinh", "lam khai sinh", "em be moi sinh", "sinh con", "tre moi sinh"), "khai sinh"),
@@ -119,6 +128,13 @@ def variant_words() -> frozenset[str]:
     from kb.text import fold
 
     return frozenset(k[0] for k in _table() if len(k) == 1) | frozenset(fold(w) for w in SHORTHAND if " " not in w)
+
+
+@lru_cache(maxsize=1)
+def variant_pairs() -> frozenset[tuple[str, str]]:
+    """Neighbouring words of the lexicon's forms of several words («gd dt»), folded: read together,
+    not each as a short form of its own."""
+    return frozenset(pair for key in _table() for pair in zip(key, key[1:]))
 
 
 def expansions(folded: list[str]) -> list[tuple[frozenset[str], str]]:
