@@ -165,7 +165,7 @@ def local_unit_text(index: KnowledgeIndex, p) -> str:
     return " ".join(q.text for q in index.unit_of_passage(p))
 
 
-_CLAUSE_SPLIT = re.compile(r"[;()]|(?<!\d),|,(?!\d)|\s-\s|:\s")
+_CLAUSE_SPLIT = re.compile(r"[;()]|(?<!\d),|,(?!\d)|(?<!\d)\s-\s|\s-\s(?!\d)|:\s")  # «2021 - 2025» is one period
 _YEAR_TOKEN = re.compile(r"\b(?:19|20)\d\d\b")
 
 
