@@ -5,6 +5,7 @@ cites it in its «Căn cứ …» lines."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from kb.index import Hit, KnowledgeIndex
 from kb.text import fold
@@ -67,4 +68,15 @@ def issued_document_first(index: KnowledgeIndex, question: str, hits: list[Hit],
     if doc is None:
         return hits
     first = [h for h in index.search(question, k=max(k, 40)) if h.passage.doc == doc][:k]
+    day = index.docs[doc].date
+    if day is not None:
+        # its dateline («Bình Sơn, ngày 12 tháng 01 năm 2024») before the decrees it cites
+        dated = _dated(day)
+        first.sort(key=lambda h: not dated.search(h.passage.text))
     return first + [h for h in hits if h.passage.doc != doc] if first else hits
+
+
+def _dated(day: date) -> re.Pattern[str]:
+    """The day written as documents write it: «12/01/2024», «12/1/2024», «ngày 12 tháng 01 năm 2024»."""
+    d, m, y = day.day, day.month, day.year
+    return re.compile(rf"\b0?{d}/0?{m}/{y}\b|\bngày\s+0?{d}\s+tháng\s+0?{m}\s+năm\s+{y}\b", re.IGNORECASE)
