@@ -106,6 +106,7 @@ LEXICON: tuple[tuple[tuple[str, ...], str], ...] = (
     (("tu cham diem", "tu cham"), "tu danh gia"),
     (("giao bot", "giao xuong", "giao cho cap duoi", "chuyen xuong"), "phan cap uy quyen"),
     (("lam xong", "xong"), "hoan thanh"),
+    (("bang tay", "lam tay", "tinh tay", "cong tay"), "thu cong"),
 )
 
 

@@ -16,6 +16,7 @@ from kb.text import tokens
         ("tự chấm điểm", "tu danh gia"),
         ("giao bớt", "phan cap uy quyen"),
         ("làm xong", "hoan thanh"),
+        ("tổng hợp bằng tay", "thu cong"),
         ("làm online", "dvctt truc tuyen toan trinh"),
         ("STNMT", "so tai nguyen va moi truong"),
         ("Sở GD&ĐT", "so giao duc va dao tao"),
