@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from kb.abbrev import expand_abbreviations
 from kb.checks import (
     constraint_problem,
+    department_first,
     from_named_document,
     signer_hit,
 )
@@ -133,6 +134,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     terms, qtoks = index.query_terms(question)
     hits = from_named_document(index, question, hits, k)
     hits = issued_document_first(index, question, hits, k)  # «KH 18 … ký ngày nào?»
+    hits = department_first(index, hits, qtoks)  # «Sở Kế hoạch và Đầu tư được bao nhiêu điểm?»
     unknown = index.unknown_words(terms)
     if len(unknown) >= MAX_UNKNOWN:
         return Answer(False, "", coverage=hits[0].coverage, reason=f"words unknown to every document: {unknown}")

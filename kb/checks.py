@@ -417,6 +417,25 @@ def _departments(index: KnowledgeIndex) -> tuple[list[frozenset[str]], frozenset
     return got
 
 
+def department_first(index: KnowledgeIndex, hits: list[Hit], qtoks) -> list[Hit]:
+    """«Sở Kế hoạch và Đầu tư được bao nhiêu điểm?»: the hits whose passage names the department
+    the question names come first; the others, other units' rows, cannot answer."""
+    words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
+    if " so " not in words:
+        return hits
+    named = [d for d in _departments(index)[1] if f" {d} " in words]
+    if not named:
+        return hits
+
+    def names(h: Hit) -> bool:
+        doc = index.docs[h.passage.doc]
+        said = fold(f"{doc.issuer or ''} {doc.title or ''} {_local_text(index, h.passage)}")
+        return all(d in said for d in named)  # near the passage, or the document's issuer
+
+    near = [h for h in hits if names(h)]
+    return near + [h for h in hits if h not in near] if near else hits
+
+
 def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """A department the question names («Sở Tư pháp») must be in the passage's document and, unless
     it issued the document, named near the passage: the province's figure is not the department's."""

@@ -39,3 +39,22 @@ def test_a_row_of_the_group_of_districts_is_no_departments_score():
     assert answer.found and "90,07" in answer.text, (answer.text, answer.reason)
     answer = answer_question(index, "Khối sở: huyện Phú Lộc được mấy điểm?")
     assert not answer.found, answer.text
+
+
+def test_the_row_of_the_department_named_is_tried_before_other_units_rows():
+    rows = "".join(
+        f"{i}. Huyện số {i}: {80 + i},15 điểm (năm 2022: {70 + i},10 điểm, xếp thứ {i})\n" for i in range(1, 7)
+    )
+    plans = "".join(f"Kế hoạch số {i} của tỉnh về cải cách hành chính.\n" for i in range(1, 41))
+    notice = IndexedDoc(
+        "tb-xep-hang.txt",
+        "Thông báo xếp hạng Chỉ số cải cách hành chính năm 2023 tỉnh Yên Bái",
+        "Xếp hạng Chỉ số cải cách hành chính năm 2023\n1. Khối sở, ban, ngành\n"
+        "1. Sở Tư pháp: 91,25 điểm\n2. Sở Kế hoạch và Đầu tư: 88,93 điểm\n"
+        f"2. Khối huyện\n{rows}{plans}",
+    )
+    answer = answer_question(
+        KnowledgeIndex([notice]),
+        "Xếp hạng chỉ số CCHC 2023 Yên Bái: Sở Kế hoạch và Đầu tư được bao nhiêu điểm, đứng thứ mấy?",
+    )
+    assert answer.found and "88,93" in answer.text, (answer.text, answer.reason)
