@@ -198,8 +198,22 @@ def _find_title(lines: Sequence[str], max_lines: int = 40) -> str | None:
                     return _cap(_join_doc_type(line, subject))
                 continue
             if len(_words(line)) >= min_words:
-                return _cap(line)
+                return _cap(_with_wrapped_line(line, cleaned[i + 1 : i + 2]))
     return None
+
+
+_NUMBERED_LINE_RE = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zđ])[.)]\s", re.IGNORECASE)
+
+
+def _with_wrapped_line(line: str, after: Sequence[str]) -> str:
+    """A title in capitals wrapped onto a second line in capitals («BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI
+    CÁCH HÀNH CHÍNH» / «CỦA CÁC SỞ, BAN, NGÀNH TỈNH BÌNH SƠN NĂM 2024») is one title."""
+    if not after or not line.isupper():
+        return line
+    nxt = after[0]
+    if not nxt.isupper() or _is_furniture(nxt) or _NUMBERED_LINE_RE.match(nxt) or _DOC_TYPE_LINE_RE.match(nxt):
+        return line
+    return f"{line} {nxt}"
 
 
 def _stem(file_name: str) -> str:
