@@ -9,6 +9,7 @@ import re
 
 from kb.checks import constraint_problem
 from kb.index import Hit, KnowledgeIndex, QueryTerm
+from kb.lists import with_children
 from kb.text import fold
 
 WINDOW = 0.85  # a passage this close to the chosen one's score may answer instead
@@ -44,5 +45,22 @@ def framed_instead(
     after = [h for h in hits if h.passage.pid != chosen.passage.pid and h.score >= WINDOW * chosen.score]
     for hit in after[:SEARCHED]:
         if framed(hit) and not constraint_problem(index, hit, qtoks, terms):
+            return hit
+    return None
+
+
+# «… là những cơ quan nào?», «gồm những gì», «các tiêu chí nào» (folded): several things are asked
+_MANY_Q = re.compile(r"\b(?:nhung|cac)\s+(?:\w+\s+){0,3}?(?:nao|gi)\b|\bgom\s+(?:nhung\s+)?(?:gi|ai)\b")
+
+
+def list_instead(index: KnowledgeIndex, question: str, chosen: Hit, hits: list[Hit], qtoks, terms) -> Hit | None:
+    """«Ba cơ quan xếp loại Tốt là những cơ quan nào?»: a passage nearly as good a match as the one
+    chosen that heads a list («a) Nhóm xếp loại Tốt (03 cơ quan):») answers with the list, when the
+    one chosen heads none."""
+    if not _MANY_Q.search(fold(question)) or with_children(index, chosen.passage):
+        return None
+    after = [h for h in hits if h.passage.pid != chosen.passage.pid and h.score >= WINDOW * chosen.score]
+    for hit in after[:SEARCHED]:
+        if with_children(index, hit.passage) and not constraint_problem(index, hit, qtoks, terms):
             return hit
     return None

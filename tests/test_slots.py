@@ -33,3 +33,25 @@ def test_no_frame_asked_changes_nothing():
     hits = index.search("thủ tục hành chính của tỉnh", k=5)
     terms, qtoks = index.query_terms("thủ tục hành chính của tỉnh")
     assert framed_instead(index, "thủ tục hành chính của tỉnh", hits[0], hits, qtoks, terms) is None
+
+
+def test_a_list_asked_is_answered_by_the_passage_heading_it():
+    notice = IndexedDoc(
+        "tb-chi-so-2023.txt",
+        "Thông báo kết quả Chỉ số cải cách hành chính năm 2023 tỉnh Yên Bái",
+        "Thông báo kết quả Chỉ số cải cách hành chính năm 2023 tỉnh Yên Bái\n"
+        "I. KẾT QUẢ CHUNG\n"
+        "Năm 2023, cơ quan khối sở của tỉnh Yên Bái được xếp loại Tốt về Chỉ số cải cách hành chính thì "
+        "người đứng đầu cơ quan được xếp loại Tốt.\n"
+        "II. XẾP HẠNG\n1. Khối sở, ban, ngành\n"
+        "a) Nhóm xếp loại Tốt (03 cơ quan):\n"
+        "1. Sở Tư pháp: 91,25 điểm\n2. Sở Thông tin và Truyền thông: 90,48 điểm\n"
+        "3. Văn phòng Ủy ban nhân dân tỉnh: 90,07 điểm\n"
+        "b) Nhóm xếp loại Khá (11 cơ quan):\n4. Sở Nội vụ: 89,76 điểm\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([notice]),
+        "Ba cơ quan khối sở ở Yên Bái được xếp loại Tốt về chỉ số CCHC năm 2023 là những cơ quan nào?",
+    )
+    assert answer.found, answer.reason
+    assert "Sở Tư pháp" in answer.text and "Văn phòng Ủy ban nhân dân tỉnh" in answer.text, answer.text
