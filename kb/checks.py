@@ -12,7 +12,7 @@ import re
 import weakref
 from functools import lru_cache
 
-from kb.index import NUMBER_WORDS, Hit, KnowledgeIndex, QueryTerm, answer_type
+from kb.index import NUMBER_WORDS, Hit, KnowledgeIndex, QueryTerm, answer_type, determiner_may
 from kb.lists import with_children
 from kb.text import acronyms_in, fold, is_stopword, is_syllable, places_in, raw_tokens, tokens, years_in
 
@@ -491,6 +491,8 @@ def _counted_word(qtoks) -> str:
     for a, b, c in zip(qtoks, qtoks[1:], qtoks[2:]):
         if a.folded == "bao" and b.folded == "nhieu" and c.kind in ("word", "abbr") and not is_stopword(c):
             return fold(c.surface.split()[0])
+    if determiner_may(" ".join(t.folded for t in qtoks)):
+        return ""  # «… để trị mấy cán bộ hạch sách?»
     for a, b in zip(qtoks, qtoks[1:]):
         # «mấy» typed with or without its marks (not «máy», a machine)
         if a.surface.lower() in ("mấy", "may") and b.kind in ("word", "abbr") and not is_stopword(b):

@@ -124,9 +124,20 @@ def answer_type(toks: list[Token]) -> str:
         return "org"
     if _DATE_Q.search(_TIME_LIMIT_NAMED.sub(" ", folded)):
         return "date"
-    if _NUMBER_Q.search(folded):
+    if _NUMBER_Q.search(folded) and not determiner_may(folded):
         return "number"
     return ""
+
+
+# «… để trị mấy cán bộ hạch sách?» asks «làm gì»: «mấy» before a noun only points at it
+_OTHER_ASKED = re.compile(r"\b(?:gi|nao|ai|dau|sao)\b")
+
+
+def determiner_may(folded: str) -> bool:
+    """Whether «mấy» in a question (folded) points at what follows rather than counting it: the
+    question asks something else as well («gì», «nào», «ai», «đâu», «sao»), and nothing else
+    counts."""
+    return not any(m.group(1) != "may" for m in _NUMBER_Q.finditer(folded)) and bool(_OTHER_ASKED.search(folded))
 
 
 # "mục tiêu số 9", "chỉ tiêu thứ 7", "tiêu chí 3.2", "Điều 7", "yếu tố thứ ba", "xếp thứ 2"

@@ -1,0 +1,39 @@
+"""What a question asks: «mấy» counts, unless the question asks something else and «mấy» only points."""
+
+import pytest
+
+from kb.analysis import IndexedDoc
+from kb.answer import answer_question
+from kb.index import KnowledgeIndex, answer_type, determiner_may
+from kb.text import fold, tokens
+
+
+@pytest.mark.parametrize(
+    "question,points",
+    [
+        ("Hà Nội năm 2022 tính làm gì để trị mấy cán bộ hạch sách?", True),
+        ("xử lý mấy vụ lợi dụng dân chủ là để tránh gây mất cái gì?", True),
+        ("Phú Lộc có mấy xã?", False),
+        ("Phú Lộc có mấy xã, mấy thị trấn", False),
+        ("Tiêu chí 3.2 tối đa mấy điểm, do cơ quan nào chấm?", False),  # «điểm» counts
+        ("Có bao nhiêu xã và là những xã nào?", False),
+    ],
+)
+def test_may_points_or_counts(question, points):
+    assert determiner_may(fold(question)) is points
+    if points:
+        assert answer_type(tokens(question)) != "number"
+
+
+def test_a_question_pointing_with_may_is_answered_without_a_figure():
+    plan = IndexedDoc(
+        "kh-5-ro.txt",
+        "Kế hoạch thực hiện phương châm 5 rõ năm 2022 của thành phố Hà Nội",
+        "Kế hoạch thực hiện phương châm 5 rõ năm 2022 của thành phố Hà Nội\n"
+        "Kiên quyết xử lý nghiêm cán bộ, công chức có hành vi hạch sách, nhũng nhiễu, gây khó khăn cho người dân.\n"
+        "Năm 2022, thành phố tổ chức hội nghị đối thoại với người dân; tính toán, trị giá các đề án.\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([plan]), "Hà Nội năm 2022 tính làm gì để trị mấy cán bộ hạch sách, gây khó khăn cho dân?"
+    )
+    assert answer.found and "xử lý nghiêm" in answer.text, (answer.text, answer.reason)
