@@ -20,6 +20,11 @@ _NAMED = re.compile(
     r"thong tu|luat|kh|qd|tb|cv|hd|bc|ctr|nd|nq)"
     r"\s+(?:so\s+)?0*(\d+)(/[\w./-]+)?"
 )
+# a kind of document named, with a number or without («Luật Thi đua, khen thưởng»)
+_KIND = re.compile(
+    r"\b(?:ke hoach|quyet dinh|thong bao|cong van|huong dan|bao cao|chuong trinh|nghi dinh|nghi quyet|chi thi|"
+    r"thong tu|luat|kh|qd|tb|cv|hd|bc|ctr|nd|nq)\b"
+)
 # the code a kind of document writes in its number («18/KH-UBND»); a letter's has none
 _CODES = {
     "ke hoach": "kh",
@@ -48,6 +53,8 @@ def issued_document(index: KnowledgeIndex, question: str) -> int | None:
     named = list(_NAMED.finditer(folded, 0, asked.start()))
     if not named:
         return None
+    if any(k.start() >= named[-1].end() for k in _KIND.finditer(folded, 0, asked.start())):
+        return None  # «QĐ 412 căn cứ Luật Thi đua, khen thưởng ban hành ngày nào»: the law's day
     kind, number, rest = named[-1].groups()  # «TB 47 căn cứ QĐ 2710 ban hành ngày nào»: the last
     code = _CODES.get(kind)
     own = []

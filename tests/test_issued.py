@@ -55,6 +55,8 @@ def test_only_a_held_document_named_last_before_the_day_asked_is_chosen():
     assert issued_document(index, "KH 18 căn cứ Nghị định 61/2018/NĐ-CP; NĐ đó ban hành ngày nào?") is None
     assert issued_document(index, "QĐ 18 ban hành ngày nào?") is None  # 18 is a plan's number, not a decision's
     assert issued_document(index, "KH 18 có bao nhiêu nhiệm vụ?") is None
+    # a law named after the plan, without a number: the law's day is asked
+    assert issued_document(index, "KH 18 căn cứ Luật Thi đua, khen thưởng ban hành ngày nào?") is None
 
 
 def test_a_documents_full_number_is_answered_by_a_sentence_that_writes_it():
