@@ -203,7 +203,23 @@ def constraint_problem(index: KnowledgeIndex, hit: Hit, qtoks, terms: list[Query
         or _rate_problem(index, p, qtoks, alts)
         or _award_problem(index, p, qtoks)
         or _document_number_problem(index, p, qtoks)
+        or _facts_problem(index, p, terms)
     )
+
+
+def _facts_problem(index: KnowledgeIndex, p, terms: list[QueryTerm]) -> str:
+    """A document's facts («Kế hoạch … số 09/KH-UBND ban hành ngày …, người ký …») answer what the
+    question asks of the document itself; they share the words that name it with every question
+    naming it («Theo Kế hoạch 09/KH-UBND, các xã gửi kế hoạch về đâu?»), and those do not count."""
+    if p.kind != "facts":
+        return ""
+    meta = index.meta_terms[p.doc]
+    rest = [t for t in terms if t.unigram and t.weight >= 1.0 and t.key not in meta and t.folded not in meta]
+    if not rest:
+        return ""
+    own = {t.folded for t in tokens(p.text)} | {"e:" + t.exact for t in tokens(p.text)}
+    found = sum(1 for t in rest if t.key in own or t.folded in own)
+    return "" if 2 * found >= len(rest) else "the document's facts answer nothing of what is asked"
 
 
 _NUMBER_OF_DOCUMENT_Q = phrases("số hiệu", "ký hiệu")

@@ -73,3 +73,29 @@ def test_a_documents_full_number_is_answered_by_a_sentence_that_writes_it():
     )
     answer = answer_question(KnowledgeIndex([article]), "Nghị quyết 54 của Quốc hội năm 2019 số hiệu đầy đủ là gì?")
     assert answer.found and "54/2017/QH14" in answer.text, (answer.text, answer.reason)
+
+
+def test_a_documents_facts_do_not_answer_what_is_asked_of_its_content():
+    plan = IndexedDoc(
+        file_name="huyen-kh-09.txt",
+        title="Kế hoạch cải cách hành chính năm 2024 của huyện Phú Lộc",
+        number="09/KH-UBND",
+        date=date(2024, 1, 22),
+        issuer="UBND huyện Phú Lộc",
+        text=(
+            "Kế hoạch cải cách hành chính năm 2024 của huyện Phú Lộc\n"
+            "III. TỔ CHỨC THỰC HIỆN\n"
+            "a) Các phòng chuyên môn ban hành kế hoạch trước ngày 31/01/2024.\n"
+            "b) Ủy ban nhân dân các xã, thị trấn ban hành kế hoạch trước ngày 05/02/2024, gửi Phòng Nội vụ huyện.\n"
+        ),
+    )
+    index = KnowledgeIndex([plan])
+    answer = answer_question(
+        index,
+        "Theo Kế hoạch 09/KH-UBND, Ủy ban nhân dân các xã, thị trấn của huyện Phú Lộc ban hành kế hoạch "
+        "cải cách hành chính năm 2024 thì gửi về cơ quan nào?",
+    )
+    assert answer.found and "Phòng Nội vụ huyện" in answer.text, (answer.text, answer.reason)
+    # what is asked of the document itself is still its facts
+    answer = answer_question(index, "Kế hoạch 09/KH-UBND của huyện Phú Lộc ban hành ngày nào?")
+    assert answer.found and "22/1/2024" in answer.text, (answer.text, answer.reason)
