@@ -322,7 +322,7 @@ def _deadline_problem(index: KnowledgeIndex, p, qtoks) -> str:
 
 
 _WHICH_DAY_Q = phrases("ngày nào", "ngày mấy", "hôm nào")
-_DAY_P = re.compile(r"\b\d{1,2}/\d{1,2}\b|\bngày\s+\d{1,2}\b", re.IGNORECASE)
+_DAY_P = re.compile(r"\b(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2])\b|\bngày\s+\d{1,2}\b", re.IGNORECASE)  # not «14/14 xã»
 
 
 def _day_problem(index: KnowledgeIndex, p, qtoks) -> str:

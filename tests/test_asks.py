@@ -37,3 +37,19 @@ def test_a_question_pointing_with_may_is_answered_without_a_figure():
         KnowledgeIndex([plan]), "Hà Nội năm 2022 tính làm gì để trị mấy cán bộ hạch sách, gây khó khăn cho dân?"
     )
     assert answer.found and "xử lý nghiêm" in answer.text, (answer.text, answer.reason)
+
+
+def test_a_share_written_with_a_slash_is_no_day():
+    plan = IndexedDoc(
+        "kh-huyen-2024.txt",
+        "Kế hoạch cải cách hành chính năm 2024 của huyện Phú Lộc",
+        "II. CHỈ TIÊU\n"
+        "7. Tỷ lệ hồ sơ qua dịch vụ bưu chính công ích đạt từ 10% trở lên; 14/14 xã, thị trấn ký thỏa thuận với Bưu điện huyện.\n"
+        "III. NHIỆM VỤ\n"
+        "d) Phòng Văn hóa phối hợp với Bưu điện huyện hoàn thành ký thỏa thuận với các xã, thị trấn trước ngày 15/5/2024.\n"
+        "đ) Các xã gửi đủ hồ sơ đúng hạn.\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([plan]), "Phú Lộc ký xong thỏa thuận bưu chính công ích với đủ 14 xã, thị trấn hạn là ngày nào?"
+    )
+    assert answer.found and "15/5/2024" in answer.text, (answer.text, answer.reason)
