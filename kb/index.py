@@ -219,6 +219,10 @@ def question_label_nouns(question: str) -> dict[str, str]:
                 named = list(_LABEL_NOUN.finditer(folded, max(0, m.start() - 24), m.start()))
                 if named and not _LABEL_NOUN.search(noun):
                     noun = named[-1].group(0)
+                    gap = folded[named[-1].end() : m.start()]
+                    if re.fullmatch(r"(?:\s+[^\W\d_]+){1,2}\s+", gap):
+                        # «nội dung thi đua số 3»: the list's whole name, tried before its noun alone
+                        noun = f"{noun} {' '.join(gap.split())}"
         out[label] = noun
     return out
 
@@ -268,9 +272,14 @@ def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray
                 words = " ".join(w for w in noun.split() if w not in ("so", "thu"))
                 if words == "khoan" and articles:
                     words = f"dieu {articles[0]}"
-                pattern = re.compile(rf"\b{re.escape(words)}\b")
-                ids = [pid for pid in ids if pattern.search(index._label_scope(pid))]
-                under_ids = [pid for pid in under_ids if pattern.search(index._label_scope(pid))]
+                base = _LABEL_NOUN.match(words)
+                for name in dict.fromkeys((words, base.group(0) if base else words)):
+                    pattern = re.compile(rf"\b{re.escape(name)}\b")
+                    named_ids = [pid for pid in ids if pattern.search(index._label_scope(pid))]
+                    named_under = [pid for pid in under_ids if pattern.search(index._label_scope(pid))]
+                    if named_ids or named_under:
+                        break  # «nội dung thi đua»; where no heading writes it, «nội dung»
+                ids, under_ids, words = named_ids, named_under, name
                 # A passage that writes the item's name and number («… được 2 điểm tại tiêu chí
                 # 3.7») speaks of it too, less than the item itself.
                 under_ids += _mentions(index, words, label, set(ids) | set(under_ids))

@@ -24,3 +24,24 @@ def test_a_chapter_asked_in_arabic_figures_is_found_by_its_roman_heading():
         answer = answer_question(index, question)
         assert answer.found, (question, answer.reason)
         assert "QUY TRÌNH" in answer.text, (question, answer.text)
+
+
+def test_an_item_is_found_under_the_lists_whole_name():
+    from kb.index import question_label_nouns
+
+    assert question_label_nouns("noi dung thi dua so 3 gom nhung viec gi") == {"3": "noi dung thi dua"}
+    rules = IndexedDoc(
+        "quy-che-thi-dua.docx",
+        "Quy chế thi đua cải cách hành chính tỉnh Yên Bái",
+        "QUY CHẾ Thi đua cải cách hành chính tỉnh Yên Bái\n"
+        "Điều 3. Nội dung, tiêu chí đánh giá\n"
+        "1. Đánh giá theo thang điểm 100.\n2. Chấm điểm theo Biểu 01.\n"
+        "3. Lấy kết quả Chỉ số cải cách hành chính của năm và số liệu trích xuất từ hệ thống thông tin.\n"
+        "Điều 5. Nội dung thi đua\n"
+        "1. Hoàn thành kế hoạch cải cách hành chính.\n2. Cải cách thủ tục hành chính.\n"
+        "3. Đẩy mạnh cung cấp và sử dụng DVCTT toàn trình, thanh toán trực tuyến.\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([rules]), "quy che thi dua yen bai, noi dung thi dua so 3 gom nhung viec gi"
+    )
+    assert answer.found and "DVCTT toàn trình" in answer.text, (answer.text, answer.reason)
