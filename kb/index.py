@@ -283,6 +283,10 @@ def label_hits(index: KnowledgeIndex, label_nouns: dict[str, str]) -> np.ndarray
                 # A passage that writes the item's name and number («… được 2 điểm tại tiêu chí
                 # 3.7») speaks of it too, less than the item itself.
                 under_ids += _mentions(index, words, label, set(ids) | set(under_ids))
+            if noun.split()[:1] in (["dong"], ["hang"], ["stt"]):
+                # «dòng số 6», «STT 6»: a row of a table, not item 6 of a list
+                rows = [pid for pid in ids if index.passages[pid].kind == "row"]
+                ids, under_ids = (rows, []) if rows else (ids, under_ids)
             if under_ids:
                 hits[np.asarray(under_ids, dtype=np.int64)] += 0.5
         if ids:
