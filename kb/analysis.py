@@ -30,7 +30,7 @@ from datetime import date
 from kb.structure import units
 from kb.text import Token, fold, is_stopword, places_named, tokens, years_in
 
-ANALYSER_VERSION = 12  # bump when ``analyse`` changes what it produces
+ANALYSER_VERSION = 13  # bump when ``analyse`` changes what it produces
 
 
 @dataclass(frozen=True)

@@ -211,8 +211,13 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+# Particles of speech typed with their marks, whose letters also spell words of content without
+# them («thôi» / «thời», «chừng» / «chứng», «đấy» / «đầy»).
+_PARTICLES = frozenset(("thôi", "chừng", "nhỉ", "đấy", "tụi", "hả", "ạ", "à", "nhá", "chăng", "hông"))
+
+
 def is_stopword(token: Token) -> bool:
-    return token.kind == "word" and token.folded in STOPWORDS
+    return token.kind == "word" and (token.folded in STOPWORDS or token.surface.lower() in _PARTICLES)
 
 
 # Provinces and large cities (folded), for "the question names a place" checks.

@@ -53,3 +53,22 @@ def test_a_share_written_with_a_slash_is_no_day():
         KnowledgeIndex([plan]), "Phú Lộc ký xong thỏa thuận bưu chính công ích với đủ 14 xã, thị trấn hạn là ngày nào?"
     )
     assert answer.found and "15/5/2024" in answer.text, (answer.text, answer.reason)
+
+
+def test_particles_typed_with_their_marks_are_not_words_to_find():
+    from kb.text import is_stopword, raw_tokens
+
+    assert is_stopword(raw_tokens("thôi")[0]) and not is_stopword(raw_tokens("thời")[0])
+    assert is_stopword(raw_tokens("chừng")[0]) and not is_stopword(raw_tokens("chứng")[0])
+    guide = IndexedDoc(
+        "hd-khao-sat.md",
+        "Hướng dẫn khảo sát sự hài lòng năm 2024 của tỉnh Yên Bái",
+        "4. Phương thức khảo sát\n"
+        "- Phiếu giấy (tối thiểu 50% số phiếu): điều tra viên phát phiếu trực tiếp.\n"
+        "- Qua bưu điện (khoảng 15% số phiếu): Bưu điện tỉnh gửi phiếu cho người dân.\n"
+        "- Trực tuyến (tối đa 35% số phiếu): người dân quét mã QR.\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([guide]), "Khảo sát 2024 Yên Bái, phiếu gửi qua bưu điện chiếm chừng bao nhiêu phần trăm thôi?"
+    )
+    assert answer.found and "15%" in answer.text, (answer.text, answer.reason)
