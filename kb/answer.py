@@ -26,9 +26,8 @@ from kb.lexicon import expand_shorthand
 from kb.lists import COMFORT, MAX_ANSWER, with_children, with_siblings
 from kb.parts import with_second_part
 from kb.results import achieved_instead
-from kb.slots import framed_instead, list_instead
+from kb.slots import framed_instead, list_instead, whole_year_instead
 from kb.text import tokens
-from kb.wholeyear import whole_year_instead
 
 MIN_COVERAGE = 0.62  # share of the question's content that must be found
 CANDIDATES = 3  # the best hits tried in turn (within 70% of the best score)

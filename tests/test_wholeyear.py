@@ -1,4 +1,4 @@
-"""A question naming no part of the year is about the whole year, unless its document is of a part."""
+"""A question naming no part of the year is about the whole year, unless its document is of a part (`kb.slots`)."""
 
 from kb.analysis import IndexedDoc
 from kb.answer import answer_question
