@@ -26,7 +26,7 @@ from kb.lexicon import expand_shorthand
 from kb.lists import COMFORT, MAX_ANSWER, with_children, with_siblings
 from kb.parts import with_second_part
 from kb.results import achieved_instead
-from kb.slots import framed_instead, list_instead, whole_year_instead
+from kb.slots import covered_instead, framed_instead, list_instead, whole_year_instead
 from kb.text import tokens
 
 MIN_COVERAGE = 0.62  # share of the question's content that must be found
@@ -169,6 +169,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         chosen = framed_instead(index, question, chosen, hits, qtoks, terms) or chosen  # «ít nhất 20 thủ tục»
         chosen = whole_year_instead(index, chosen, hits, qtoks, terms) or chosen  # «kỳ năm», not «6 tháng»
         chosen = list_instead(index, question, chosen, hits, qtoks, terms) or chosen  # «những cơ quan nào»
+        chosen = covered_instead(index, chosen, hits, qtoks, terms) or chosen
     chosen = chosen or signed
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)

@@ -4,6 +4,8 @@ what the question asks better answers instead:
 * the question's frame around the figure asked («ít nhất bao nhiêu thủ tục?», «xếp loại Tốt từ mấy
   điểm?») written around a figure («ít nhất 20 thủ tục», «Tốt từ 90 điểm»);
 * a list, when several things are asked («… là những cơ quan nào?»);
+* more of the question's words («nội dung phong trào thi đua cao điểm đã mang nhiều yếu tố…»
+  against a sentence that shares only «phong trào thi đua cao điểm»);
 * the whole year, when no part of it is asked («báo cáo kỳ năm 2024 chốt số liệu từ ngày nào?»,
   not «Kỳ báo cáo: 6 tháng đầu năm 2024»), unless the document is itself of a part of the year.
 """
@@ -20,6 +22,7 @@ from kb.text import fold
 
 WINDOW = 0.85  # a passage this close to the chosen one's score may answer instead
 SEARCHED = 4  # passages after the chosen one looked at
+COVERAGE_MARGIN = 0.12  # «clearly more of the question's words» (swept 0.05–0.15 on the deciding halves)
 
 # «<word> bao nhiêu|mấy <word>» (folded)
 _SLOT_Q = re.compile(r"\b(\w+)\s+(?:bao nhieu|may)\s+(\w+)\b")
@@ -87,3 +90,9 @@ def whole_year_instead(
     if periods_in(index.docs[chosen.passage.doc].title):
         return None  # a quarter's report speaks of its quarter, asked or not
     return _nearly_as_good(index, chosen, hits, qtoks, terms, lambda h: not _own_periods(index, h))
+
+
+def covered_instead(index: KnowledgeIndex, chosen: Hit, hits: list[Hit], qtoks, terms: list[QueryTerm]) -> Hit | None:
+    """A passage nearly as good a match that holds clearly more of the question's words
+    (``COVERAGE_MARGIN`` more of their weight) than the one chosen."""
+    return _nearly_as_good(index, chosen, hits, qtoks, terms, lambda h: h.coverage >= chosen.coverage + COVERAGE_MARGIN)

@@ -55,3 +55,22 @@ def test_a_list_asked_is_answered_by_the_passage_heading_it():
     )
     assert answer.found, answer.reason
     assert "Sở Tư pháp" in answer.text and "Văn phòng Ủy ban nhân dân tỉnh" in answer.text, answer.text
+
+
+def test_a_passage_with_clearly_more_of_the_questions_words_answers():
+    article = IndexedDoc(
+        "tphcm-2019.txt",
+        "Tình hình cải cách hành chính 9 tháng đầu năm 2019 của Thành phố Hồ Chí Minh",
+        "Tình hình cải cách hành chính 9 tháng đầu năm 2019 của Thành phố Hồ Chí Minh\n"
+        "Năm 2019, TP.HCM phát động phong trào thi đua cao điểm, thi đua cao điểm 9 tháng, phong trào cao điểm. "
+        "Mỗi đơn vị có một sáng kiến giảm phiền hà cho người dân và doanh nghiệp. "
+        "Đặc biệt đã phát huy vai trò của các cấp ủy Đảng, chính quyền và sự phối hợp đồng bộ của Mặt trận "
+        "Tổ quốc và các đoàn thể, do đó nội dung phong trào thi đua cao điểm đã mang nhiều yếu tố sáng tạo, "
+        "cụ thể, phong phú và toàn diện.\n"
+        "- Công tác truyền thông về cải cách hành chính được quan tâm.\n",
+    )
+    answer = answer_question(
+        KnowledgeIndex([article]),
+        "TP.HCM 9 tháng 2019, nội dung phong trào thi đua cao điểm đã mang nhiều yếu tố như thế nào?",
+    )
+    assert answer.found and "phong phú và toàn diện" in answer.text, (answer.text, answer.reason)
