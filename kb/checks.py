@@ -433,13 +433,18 @@ def _departments(index: KnowledgeIndex) -> tuple[list[frozenset[str]], frozenset
     return got
 
 
+def _departments_asked(index: KnowledgeIndex, qtoks) -> list[str]:
+    """The departments a document names that the question names too (folded)."""
+    words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
+    if " so " not in words:
+        return []  # every department is «Sở …»
+    return [d for d in _departments(index)[1] if f" {d} " in words]
+
+
 def department_first(index: KnowledgeIndex, hits: list[Hit], qtoks) -> list[Hit]:
     """«Sở Kế hoạch và Đầu tư được bao nhiêu điểm?»: the hits whose passage names the department
     the question names come first; the others, other units' rows, cannot answer."""
-    words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
-    if " so " not in words:
-        return hits
-    named = [d for d in _departments(index)[1] if f" {d} " in words]
+    named = _departments_asked(index, qtoks)
     if not named:
         return hits
 
@@ -455,11 +460,10 @@ def department_first(index: KnowledgeIndex, hits: list[Hit], qtoks) -> list[Hit]
 def _department_problem(index: KnowledgeIndex, p, qtoks) -> str:
     """A department the question names («Sở Tư pháp») must be in the passage's document and, unless
     it issued the document, named near the passage: the province's figure is not the department's."""
-    words = " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " "
-    if " so " not in words:
+    if " so " not in " " + " ".join(t.folded for t in qtoks if t.kind == "word") + " ":
         return ""  # every department is «Sở …»
     per_doc, known = _departments(index)
-    named = [d for d in known if f" {d} " in words]
+    named = _departments_asked(index, qtoks)
     # A department written out («Sở Ngoại vụ») that no document names: they say nothing of it.
     unknown = {
         d for d in departments_named(" ".join(t.surface for t in qtoks)) - known if all(map(is_syllable, d.split()))
