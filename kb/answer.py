@@ -164,12 +164,7 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
         chosen = hit
         break
     if chosen is not None:
-        # a year's figure asked without a target named: what was achieved, not the plan's target
-        chosen = achieved_instead(index, question, chosen, qtoks, terms) or chosen
-        chosen = framed_instead(index, question, chosen, hits, qtoks, terms) or chosen  # «ít nhất 20 thủ tục»
-        chosen = whole_year_instead(index, chosen, hits, qtoks, terms) or chosen  # «kỳ năm», not «6 tháng»
-        chosen = list_instead(index, question, chosen, hits, qtoks, terms) or chosen  # «những cơ quan nào»
-        chosen = covered_instead(index, chosen, hits, qtoks, terms) or chosen
+        chosen = _better_instead(index, question, chosen, hits, qtoks, terms, numbered)
     chosen = chosen or signed
     if chosen is None:
         return Answer(False, "", coverage=hits[0].coverage, reason=reason)
@@ -182,6 +177,26 @@ def answer_question(index: KnowledgeIndex, question: str, *, k: int = 8) -> Answ
     text = with_second_part(index, question, chosen, hits, qtoks, terms, text)  # «… bao nhiêu xã và bao nhiêu phiếu?»
     text = _YEAR_RANGE.sub(r"\1-\2", text)  # «2021 - 2030» written as a period is read as one
     return Answer(True, text, _sources(index, chosen, hits), coverage=chosen.coverage)
+
+
+def _better_instead(
+    index: KnowledgeIndex, question: str, chosen: Hit, hits: list[Hit], qtoks, terms: list[QueryTerm], numbered
+) -> Hit:
+    """The passage chosen, or one that answers what is asked better (each in turn, and none that is
+    not the item the question numbers)."""
+    choices = (
+        # a year's figure asked without a target named: what was achieved, not the plan's target
+        lambda c: achieved_instead(index, question, c, qtoks, terms),
+        lambda c: framed_instead(index, question, c, hits, qtoks, terms),  # «ít nhất 20 thủ tục»
+        lambda c: whole_year_instead(index, c, hits, qtoks, terms),  # «kỳ năm», not «6 tháng»
+        lambda c: list_instead(index, question, c, hits, qtoks, terms),  # «là những cơ quan nào»
+        lambda c: covered_instead(index, c, hits, qtoks, terms),
+    )
+    for choose in choices:
+        other = choose(chosen)
+        if other is not None and (numbered is None or numbered[other.passage.pid] > 0):
+            chosen = other
+    return chosen
 
 
 def _sources(index: KnowledgeIndex, chosen: Hit, hits: list[Hit]) -> list[Source]:
