@@ -172,21 +172,22 @@ _PHRASES = _build_phrases()
 _MAX_PHRASE = max(len(k) for k in _PHRASES)
 
 
-# Forms that ordinary words fold to as well, as they are written with diacritics: typed with
-# diacritics otherwise («Hà nói», «phân trâm»), the words are not the form.
-_WRITTEN = {
-    ("ha", "noi"): "hà nội",
-    ("ho", "chi", "minh"): "hồ chí minh",
-    ("sai", "gon"): "sài gòn",
-    ("phan", "tram"): "phần trăm",
-}
+# Forms that ordinary words fold to as well («Lạc Hà nói về…» is no «Hà Nội», «phân trâm» no
+# «phần trăm»): typed with diacritics, they must be written as the form is (``_as_written``).
+_FORMS_WRITTEN = "Hà Nội, Hồ Chí Minh, Sài Gòn, phần trăm"
 
 
-def _written_otherwise(key: tuple[str, ...], toks: list[Token]) -> bool:
-    written = _WRITTEN.get(key)
-    if written is None or not all(t.accented for t in toks):
-        return False
-    return " ".join(t.surface.lower() for t in toks) != written
+@lru_cache(maxsize=1)
+def _forms_written() -> dict[tuple[str, ...], tuple[str, ...]]:
+    return {
+        tuple(t.folded for t in toks): tuple(t.exact for t in toks)
+        for toks in map(raw_tokens, _FORMS_WRITTEN.split(","))
+    }
+
+
+def _as_written(span: list[Token], written: tuple[str, ...]) -> bool:
+    """Words that fold to a name: typed with diacritics, they must be the name's own."""
+    return not any(t.accented for t in span) or tuple(t.exact for t in span) == written
 
 
 def tokens(text: str) -> list[Token]:
@@ -198,7 +199,8 @@ def tokens(text: str) -> list[Token]:
         for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             key = tuple(t.folded for t in toks[i : i + n])
             canon = _PHRASES.get(key)
-            if canon is not None and _written_otherwise(key, toks[i : i + n]):
+            written = _forms_written().get(key) if canon is not None else None
+            if written is not None and not _as_written(toks[i : i + n], written):
                 canon = None  # «Lạc Hà nói về …» is no «Hà Nội»
             if canon is not None:
                 surface = " ".join(t.surface for t in toks[i : i + n])
@@ -256,9 +258,7 @@ def _places_written() -> dict[str, tuple[str, ...]]:
 def _typed_as_place(span: list[Token], key: str) -> bool:
     """A name typed in lower case: with diacritics, they must be the place's own."""
     written = _places_written().get(key)
-    if written is None or not any(t.accented for t in span):
-        return True
-    return tuple(t.exact for t in span) == written
+    return written is None or _as_written(span, written)
 
 
 # Words that name the kind of place that follows («tỉnh Bình Sơn», «huyện Phú Lộc», «TP Huế»).
