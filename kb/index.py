@@ -176,11 +176,13 @@ def question_labels(question: str) -> set[str]:
 _MORE_CODES = re.compile(r"\s*,\s*\d+[.,]\d+\s*,\s*\d+[.,]\d+")  # two more item codes after one
 
 
-# a document named by its number («kế hoạch số 18», «qđ 412»), folded
-_DOCUMENT_NOUN = re.compile(
-    r"\b(?:ke hoach|quyet dinh|thong bao|cong van|huong dan|bao cao|nghi dinh|nghi quyet|chi thi|thong tu|"
-    r"kh|qd|tb|cv|hd|bc|nq|ctr)$"
+# the kinds of document a question names, full or short (folded)
+DOCUMENT_KINDS = (
+    r"ke hoach|quyet dinh|thong bao|cong van|huong dan|bao cao|chuong trinh|nghi dinh|nghi quyet|chi thi|"
+    r"thong tu|luat|kh|qd|tb|cv|hd|bc|ctr|nd|nq"
 )
+# a document named by its number («kế hoạch số 18», «qđ 412»)
+_DOCUMENT_NOUN = re.compile(rf"\b(?:{DOCUMENT_KINDS})$")
 
 
 def question_label_nouns(question: str) -> dict[str, str]:

@@ -7,22 +7,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kb.index import Hit, KnowledgeIndex
+from kb.index import DOCUMENT_KINDS, Hit, KnowledgeIndex
 from kb.text import fold
 
 # «ký ngày nào», «ban hành ngày bao nhiêu», «ngày ký», «ban hành vào ngày mấy» (folded)
 _ISSUED_Q = re.compile(
     r"\b(?:ky|ban hanh)\s+(?:vao\s+)?ngay\s+(?:nao|bao nhieu|may)\b|\bngay\s+(?:ky|ban hanh)\b(?!\s+(?:den|toi))"
 )
-# the kinds of document a question names (folded)
-_KINDS = (
-    r"ke hoach|quyet dinh|thong bao|cong van|huong dan|bao cao|chuong trinh|nghi dinh|nghi quyet|chi thi|"
-    r"thong tu|luat|kh|qd|tb|cv|hd|bc|ctr|nd|nq"
-)
 # a document named by its kind and number: «KH 18», «Quyết định số 412/QĐ-UBND», «cv 356»
-_NAMED = re.compile(rf"\b({_KINDS})\s+(?:so\s+)?0*(\d+)(/[\w./-]+)?")
+_NAMED = re.compile(rf"\b({DOCUMENT_KINDS})\s+(?:so\s+)?0*(\d+)(/[\w./-]+)?")
 # a kind of document named, with a number or without («Luật Thi đua, khen thưởng»)
-_KIND = re.compile(rf"\b(?:{_KINDS})\b")
+_KIND = re.compile(rf"\b(?:{DOCUMENT_KINDS})\b")
 # the code a kind of document writes in its number («18/KH-UBND»); a letter's has none
 _CODES = {
     "ke hoach": "kh",
