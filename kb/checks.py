@@ -12,7 +12,7 @@ import re
 import weakref
 from functools import lru_cache
 
-from kb.index import NUMBER_WORDS, Hit, KnowledgeIndex, QueryTerm, answer_type, determiner_may
+from kb.index import DOCUMENT_KINDS, NUMBER_WORDS, Hit, KnowledgeIndex, QueryTerm, answer_type, determiner_may
 from kb.lists import with_children
 from kb.text import acronyms_in, fold, is_stopword, is_syllable, places_in, raw_tokens, tokens, years_in
 
@@ -379,8 +379,7 @@ _SOURCE_CLAUSE = re.compile(
 
 # the kinds of document an opening clause may name (folded), or a document's number
 _DOCUMENT_KIND = re.compile(
-    r"\b(?:bao cao|ke hoach|quyet dinh|cong van|huong dan|thong bao|quy che|quy dinh|chuong trinh|bo tieu chi|"
-    r"nghi quyet|chi thi|van ban|bai (?:bao|viet)|phu luc|bc|kh|qd|cv|hd|tb|ctr|nq)\b|\d+/[\w-]+"
+    rf"\b(?:{DOCUMENT_KINDS}|quy che|quy dinh|bo tieu chi|van ban|bai (?:bao|viet)|phu luc)\b|\d+/[\w-]+"
 )
 
 
